@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The memmap-workbench CLI: plain Node, no Electron. tsx (a runtime dependency) loads
+// the engine's TypeScript sources directly, so the CLI always runs the same code as
+// the tests and the app.
+import { register } from 'tsx/esm/api'
+import { fileURLToPath } from 'node:url'
+
+register()
+const main = new URL('../src/main/cli/main.ts', import.meta.url)
+const { run } = await import(fileURLToPath(main))
+process.exitCode = await run(process.argv.slice(2))

@@ -1,0 +1,162 @@
+// `memmap-workbench` command line: bootlog, analyze, schema. Exit codes: 0 ok,
+// 1 mismatch or check failure, 2 bad input (message on stderr).
+
+import { readFile } from 'node:fs/promises'
+import { MAX_SOURCE_BYTES } from '../../shared/api.ts'
+import { analyzeSource, bootlogSource, type InputOptions } from '../../shared/engine/index.ts'
+import type { Diagnostic } from '../../shared/engine/report.ts'
+import { scenarioJsonSchema } from '../../shared/scenario/scenario.ts'
+
+const USAGE = `usage: memmap-workbench <command> [options]
+
+commands:
+  bootlog FILE [--json] [--diff]   the kernel's boot-log lines for a scenario or a dmesg/serial log
+                                   --diff: compare with the lines in the log (exit 1 on any mismatch)
+  analyze FILE [--json]            the full model: memblock, nodes, zones, sections, holes, totals
+  schema                           print the scenario JSON Schema
+
+options:
+  --kernel VERSION                 kernel version for a log that has no "Linux version" line
+  --arch x86_64|arm64              architecture for a log that does not show it
+
+exit codes: 0 ok, 1 mismatch, 2 bad input`
+
+interface Out {
+  out: (s: string) => void
+  err: (s: string) => void
+}
+
+const std: Out = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') }
+
+function formatDiag(file: string, d: Diagnostic): string {
+  const where = d.line ? `${file}:${d.line}:${d.column ?? 1}: ` : `${file}: `
+  return `${where}${d.severity}: ${d.message}`
+}
+
+async function readInput(file: string, io: Out): Promise<string | null> {
+  try {
+    const buf = await readFile(file)
+    if (buf.length > MAX_SOURCE_BYTES) {
+      io.err(`${file}: error: the file is ${(buf.length / 1048576).toFixed(1)} MB; inputs above ${MAX_SOURCE_BYTES / 1048576} MB are refused`)
+      return null
+    }
+    return buf.toString('utf8')
+  } catch (e) {
+    io.err(`${file}: error: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
+    return null
+  }
+}
+
+export async function run(argv: string[], io: Out = std): Promise<number> {
+  const flags = new Set<string>(argv.filter((a) => a === '--json' || a === '--diff' || a === '--help' || a === '-h'))
+  const opts: InputOptions = {}
+  const positional: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--kernel' || a === '--arch') {
+      const v = argv[++i]
+      if (!v) {
+        io.err(`${a} needs a value`)
+        return 2
+      }
+      if (a === '--kernel') opts.kernel = v
+      else if (v === 'x86_64' || v === 'arm64') opts.arch = v
+      else {
+        io.err(`--arch must be x86_64 or arm64, not ${v}`)
+        return 2
+      }
+    } else if (a.startsWith('-')) {
+      if (!flags.has(a)) {
+        io.err(`unknown option ${a}\n${USAGE}`)
+        return 2
+      }
+    } else positional.push(a)
+  }
+  const [cmd, file] = positional
+  if (flags.has('--help') || flags.has('-h') || !cmd) {
+    ;(cmd ? io.out : io.err)(USAGE)
+    return cmd ? 0 : 2
+  }
+  if (cmd === 'schema') {
+    io.out(JSON.stringify(scenarioJsonSchema(), null, 2))
+    return 0
+  }
+  if (cmd !== 'bootlog' && cmd !== 'analyze') {
+    io.err(`unknown command ${cmd}\n${USAGE}`)
+    return 2
+  }
+  if (!file) {
+    io.err(`${cmd} needs a FILE\n${USAGE}`)
+    return 2
+  }
+  const source = await readInput(file, io)
+  if (source === null) return 2
+  const json = flags.has('--json')
+
+  if (cmd === 'analyze') {
+    const r = analyzeSource(source, file, opts)
+    for (const d of r.diagnostics) if (d.severity !== 'error' || !r.ok) io.err(formatDiag(file, d))
+    if (!r.ok) return 2
+    if (json) io.out(JSON.stringify(r.report, null, 2))
+    else io.out(formatAnalysis(r.report))
+    return 0
+  }
+
+  const r = bootlogSource(source, file, opts)
+  if (!r.ok) {
+    for (const d of r.diagnostics) io.err(formatDiag(file, d))
+    return 2
+  }
+  const rep = r.report
+  if (json) {
+    io.out(
+      JSON.stringify(
+        { lines: rep.lines, presentPages: rep.presentPages, pageSizeKiB: rep.pageSizeKiB, warnings: [...r.diagnostics.map((d) => d.message), ...rep.warnings.filter((w) => !r.diagnostics.some((d) => d.message === w))], kernel: rep.kernel, profile: rep.profile, arch: rep.arch, ...(flags.has('--diff') ? { diff: rep.diff ?? null } : {}) },
+        null,
+        2
+      )
+    )
+  } else if (flags.has('--diff')) {
+    if (!rep.diff) {
+      io.err(`${file}: error: --diff needs a boot log that carries the kernel's own lines, not a scenario`)
+      return 2
+    }
+    for (const l of rep.diff.lines) io.out(`${l.op} ${l.text}`)
+    for (const w of rep.warnings) io.err(`${file}: note: ${w}`)
+    const diffs = rep.diff.lines.filter((l) => l.op !== ' ').length
+    io.err(`${file}: ${rep.diff.equal ? 'exact' : `MISMATCH (${diffs} differing lines)`}: kernel ${rep.kernel}, profile ${rep.profile}, ${rep.diff.expectedLines} kernel lines compared`)
+  } else {
+    for (const l of rep.lines) io.out(l)
+    for (const w of rep.warnings) io.err(`${file}: note: ${w}`)
+  }
+  if (flags.has('--diff')) {
+    if (!rep.diff) {
+      if (json) io.err(`${file}: error: --diff needs a boot log, not a scenario`)
+      return 2
+    }
+    return rep.diff.equal ? 0 : 1
+  }
+  return 0
+}
+
+function formatAnalysis(r: import('../../shared/engine/report.ts').AnalysisReport): string {
+  const ps = r.pageSizeBytes
+  const hx = (v: number): string => '0x' + v.toString(16)
+  const lines: string[] = []
+  lines.push(`${r.name || 'scenario'}: kernel ${r.kernel} (profile ${r.profile}), ${r.arch}, ${ps / 1024}K pages`)
+  lines.push('', 'memblock.memory:')
+  for (const m of r.memblock.memory) lines.push(`  [${hx(m.start)}-${hx(m.end - 1)}] node ${m.nid}${m.flags.length ? ' ' + m.flags.join('|') : ''}`)
+  lines.push('', `max_pfn ${hx(r.maxPfn)}`, 'zones:')
+  for (const z of r.zones) lines.push(`  ${z.name.padEnd(8)} ${z.lowestPfn === z.highestPfn ? 'empty' : `pfn ${hx(z.lowestPfn)}-${hx(z.highestPfn)}`}`)
+  lines.push('', 'nodes:')
+  for (const n of r.nodes) {
+    lines.push(`  node ${n.nid}: pfn ${hx(n.startPfn)}-${hx(n.endPfn)}, spanned ${n.spannedPages}, present ${n.presentPages}`)
+    for (const z of n.zones) lines.push(`    ${z.name.padEnd(8)} start ${hx(z.startPfn)} spanned ${z.spannedPages} present ${z.presentPages} absent ${z.absentPages}`)
+  }
+  lines.push('', `sections: ${r.sections.presentSections} present of ${r.sections.pagesPerSection} pages (SECTION_SIZE_BITS ${r.sections.sectionSizeBits}), memmap ${r.sections.memmapBytes} bytes`)
+  lines.push('', 'holes (memmap_init attribution):')
+  for (const h of r.holes) lines.push(`  pfn ${hx(h.start)}-${hx(h.end)} ${h.kind}: node ${h.nid} zone ${h.zone}, ${h.validPages} pages with a struct page`)
+  lines.push('', `present ${r.totals.presentPages} pages (${r.totals.memoryTotalKiB}K), NOMAP ${r.totals.nomapPages}, hole pages with struct page ${r.totals.holePagesWithStructPage}`)
+  for (const w of r.warnings) lines.push(`note: ${w}`)
+  return lines.join('\n')
+}

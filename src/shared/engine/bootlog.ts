@@ -1,0 +1,98 @@
+// The boot-log lines the kernel prints about the layout, in the kernel's order and
+// format. A `?` stands for a number the memory map alone cannot determine (it depends
+// on where the kernel put its own allocations); diffs treat it as "any number".
+
+import { hugetlbVmemmapLine } from './hugetlb.ts'
+import type { Model } from './model.ts'
+import { hexPad } from './units.ts'
+import { calcMemmapSize } from './zones.ts'
+
+export type LineKind =
+  | 'zone-ranges'
+  | 'movable'
+  | 'early-node-ranges'
+  | 'initmem'
+  | 'totalpages'
+  | 'memmap'
+  | 'dma-reserved'
+  | 'memmap-exceeds'
+  | 'holes'
+  | 'memory'
+  | 'hugetlb-vmemmap'
+
+export interface BootLine {
+  kind: LineKind
+  text: string
+}
+
+/** `%#018Lx` */
+const h18 = (v: number): string => hexPad(v, 18)
+
+export function bootlogLines(m: Model): BootLine[] {
+  const out: BootLine[] = []
+  const ps = m.pageSize
+  const push = (kind: LineKind, text: string): void => void out.push({ kind, text })
+
+  // free_area_init(): Zone ranges, Movable zone start, Early memory node ranges
+  push('zone-ranges', 'Zone ranges:')
+  for (const b of m.bounds) {
+    if (b.name === 'Movable') continue
+    const name = `  ${b.name.padEnd(8)} `
+    push('zone-ranges', b.lowest === b.highest ? `${name}empty` : `${name}[mem ${h18(b.lowest * ps)}-${h18(b.highest * ps - 1)}]`)
+  }
+  push('movable', 'Movable zone start for each node')
+  push('early-node-ranges', 'Early memory node ranges')
+  for (const r of m.ranges) push('early-node-ranges', `  node ${String(r.nid).padStart(3)}: [mem ${h18(r.start * ps)}-${h18(r.end * ps - 1)}]`)
+
+  // ≤5.10.0: one total, before the node loop
+  if (m.holes.total) {
+    const msg = m.profile.holeMessage === 'reserved-but-unavailable' ? 'Reserved but unavailable' : 'Zeroed struct page in unavailable ranges'
+    push('holes', `${msg}: ${m.holes.total} pages`)
+  }
+
+  // free_area_init_node() per online node
+  let perZone = 0
+  for (const node of m.nodes) {
+    if (node.start === node.end && m.profile.initmemMemoryless) push('initmem', `Initmem setup node ${node.nid} as memoryless`)
+    else push('initmem', `Initmem setup node ${node.nid} [mem ${h18(node.start * ps)}-${h18(node.end ? node.end * ps - 1 : 0)}]`)
+    if (!m.profile.memmapDebugLines && m.profile.holeMessage !== 'per-zone') continue
+    if (m.profile.memmapDebugLines) push('totalpages', `On node ${node.nid} totalpages: ${node.present}`)
+    // free_area_init_core()
+    for (const z of node.zones) {
+      let freesize = z.present
+      if (m.profile.memmapDebugLines) {
+        const memmap = calcMemmapSize(z.spanned, z.present, m.config.structPageSize, ps)
+        if (freesize >= memmap) {
+          freesize -= memmap
+          if (memmap) push('memmap', `  ${z.name} zone: ${memmap} pages used for memmap`)
+        } else push('memmap-exceeds', `  ${z.name} zone: ${memmap} pages exceeds freesize ${freesize}`)
+        // dma_reserve is only ever set on x86 (memblock_find_dma_reserve()); it depends on
+        // the kernel's early reservations, so its value is unknown here
+        const dmaReserve = m.scenario.arch === 'x86_64' ? null : 0
+        if (z.index === 0 && freesize > (dmaReserve ?? 0)) push('dma-reserved', `  ${z.name} zone: ${dmaReserve ?? '?'} pages reserved`)
+      }
+      if (z.spanned === 0) continue
+      if (m.holes.perZone) {
+        const c = m.holes.perZone[perZone++]
+        if (c && c.count) push('holes', `  ${z.name} zone: ${c.count} pages in unavailable ranges`)
+      }
+    }
+  }
+
+  // 5.14+: memmap_init() after all nodes
+  if (m.profile.holeMessage === 'per-hole') {
+    for (const h of m.holes.perHole) if (h.count) push('holes', `On node ${h.nid}, zone ${m.zones[h.zoneIndex]}: ${h.count} pages in unavailable ranges`)
+  }
+
+  // mem_init_print_info(): only physpages (Σ node present pages) is known
+  const present = m.nodes.reduce((a, n) => a + n.present, 0)
+  push('memory', `Memory: ?K/${(present * ps) / 1024}K available`)
+
+  // report_hugepages()
+  const hvo = m.config.hugetlbVmemmap && m.preset.hvoAvailable(m.profile)
+  for (const size of m.hugePageSizes) {
+    const line = hugetlbVmemmapLine(size, { pageSize: ps, structPageSize: m.config.structPageSize, hvo, profile: m.profile })
+    if (line) push('hugetlb-vmemmap', line)
+  }
+  return out
+}

@@ -1,0 +1,147 @@
+// arm64 firmware maps -> memblock: the UEFI memory map (drivers/firmware/efi/efi-init.c
+// reserve_regions()) and device-tree /memory and /reserved-memory nodes
+// (drivers/of/fdt.c early_init_dt_add_memory_arch(), drivers/of/of_reserved_mem.c).
+
+import type { FirmwareRange } from '../scenario/scenario.ts'
+import { rangeEnd } from '../scenario/scenario.ts'
+import { MEMBLOCK_NOMAP, MemblockType, NO_NODE } from './memblock.ts'
+
+/** efi_md_typeattr_format() type names, indexed by EFI memory type number */
+export const EFI_TYPE_NAMES = [
+  'Reserved',
+  'Loader Code',
+  'Loader Data',
+  'Boot Code',
+  'Boot Data',
+  'Runtime Code',
+  'Runtime Data',
+  'Conventional',
+  'Unusable',
+  'ACPI Reclaim',
+  'ACPI Mem NVS',
+  'MMIO',
+  'MMIO Port',
+  'PAL Code',
+  'Persistent',
+  'Unaccepted'
+] as const
+
+export const EFI_SCENARIO_TYPES = [
+  'reserved',
+  'loader-code',
+  'loader-data',
+  'boot-code',
+  'boot-data',
+  'runtime-code',
+  'runtime-data',
+  'conventional',
+  'unusable',
+  'acpi-reclaim',
+  'acpi-nvs',
+  'mmio',
+  'mmio-port',
+  'pal-code',
+  'persistent',
+  'unaccepted'
+] as const
+
+/** is_memory(): the descriptor can be mapped cacheable (WB, WT or WC). */
+export function efiIsMemory(attrs: readonly string[]): boolean {
+  return attrs.includes('WB') || attrs.includes('WT') || attrs.includes('WC')
+}
+
+/**
+ * is_usable_memory(): loader/boot/conventional/ACPI-reclaim/persistent memory that is
+ * WB-cacheable, and not soft-reserved (EFI_MEMORY_SP with soft reserve enabled).
+ */
+export function efiIsUsable(type: string, attrs: readonly string[], softReserve: boolean): boolean {
+  switch (type) {
+    case 'loader-code':
+    case 'loader-data':
+    case 'acpi-reclaim':
+    case 'boot-code':
+    case 'boot-data':
+    case 'conventional':
+    case 'persistent':
+      if (softReserve && attrs.includes('SP')) return false
+      return attrs.includes('WB')
+    default:
+      return false
+  }
+}
+
+export interface Arm64MemblockOptions {
+  pageSize: number
+  /** CONFIG_EFI_SOFT_RESERVE and not efi=nosoftreserve */
+  softReserve: boolean
+  /** DT no-map reserved-memory: memblock_mark_nomap() (5.11+) or memblock_remove() (older) */
+  dtNoMapMarksNomap: boolean
+}
+
+/** reserve_regions(): UEFI memory map -> memblock.memory with NOMAP for non-usable memory. */
+export function efiReserveRegions(map: readonly FirmwareRange[], o: Arm64MemblockOptions): { memory: MemblockType; reserved: MemblockType } {
+  const memory = new MemblockType('memory')
+  const reserved = new MemblockType('reserved')
+  const ps = o.pageSize
+  for (const md of map) {
+    const attrs = md.attrs ?? []
+    // memrange_efi_to_native(): round outward to kernel pages
+    const start = Math.floor(md.start / ps) * ps
+    const end = Math.ceil(rangeEnd(md) / ps) * ps
+    if (!efiIsMemory(attrs)) continue
+    if (o.softReserve && attrs.includes('SP')) continue
+    dtAddMemory(memory, start, end - start, ps)
+    if (!efiIsUsable(md.type, attrs, o.softReserve)) memory.setFlag(start, end - start, MEMBLOCK_NOMAP, true)
+    if (md.type === 'acpi-reclaim') reserved.add(start, end - start, NO_NODE)
+  }
+  return { memory, reserved }
+}
+
+/** early_init_dt_add_memory_arch(): page-align inward and add (ignoring sub-page blocks). */
+export function dtAddMemory(memory: MemblockType, base: number, size: number, ps: number): void {
+  const off = base % ps
+  if (size < ps - off) return // "Ignoring memory block"
+  if (off) {
+    size -= ps - off
+    base += ps - off
+  }
+  size = Math.floor(size / ps) * ps
+  if (size > 0) memory.add(base, size, NO_NODE)
+}
+
+/** Device-tree boot: /memory nodes, then /reserved-memory no-map regions. */
+export function dtMemblock(map: readonly FirmwareRange[], o: Arm64MemblockOptions): { memory: MemblockType; reserved: MemblockType } {
+  const memory = new MemblockType('memory')
+  const reserved = new MemblockType('reserved')
+  for (const r of map) if (r.type === 'memory') dtAddMemory(memory, r.start, rangeEnd(r) - r.start, o.pageSize)
+  for (const r of map) {
+    const size = rangeEnd(r) - r.start
+    if (r.type === 'no-map') {
+      // __reserved_mem_reserve_reg() -> early_init_dt_reserve_memory()
+      if (o.dtNoMapMarksNomap) memory.setFlag(r.start, size, MEMBLOCK_NOMAP, true)
+      else memory.remove(r.start, size)
+    } else if (r.type === 'reserved') reserved.add(r.start, size, NO_NODE)
+  }
+  return { memory, reserved }
+}
+
+/**
+ * memblock_mem_limit_remove_map() for arm64 `mem=`: keep the first `limit` bytes of memory
+ * counted in region order, drop everything above (NOMAP regions survive).
+ */
+export function memLimitRemoveMap(memory: MemblockType, limit: number): void {
+  if (!limit) return
+  let max = Infinity
+  let left = limit
+  for (const r of memory.regions) {
+    if (left <= r.end - r.base) {
+      max = r.base + left
+      break
+    }
+    left -= r.end - r.base
+  }
+  if (max === Infinity) return
+  // memblock_cap_memory_range(0, max)
+  const [, endIdx] = memory.isolate(0, max)
+  memory.regions = memory.regions.filter((r, i) => i < endIdx || (r.flags & MEMBLOCK_NOMAP) !== 0)
+}

@@ -1,0 +1,184 @@
+// The engine's entry points, shared by the CLI, the tests and the main process.
+// Pure functions: text in, JSON-plain reports out; errors become diagnostics.
+
+import type { AnalyzeResponse, BootlogResponse } from '../api.ts'
+import { locatePath, parseScenario } from '../scenario/parse.ts'
+import type { Scenario } from '../scenario/scenario.ts'
+import { bootlogLines, type LineKind } from './bootlog.ts'
+import { diffLines } from './diff.ts'
+import { LogError, looksLikeLog, parseLog, type ParsedLog } from './dmesg.ts'
+import { flagNames, MEMBLOCK_NOMAP } from './memblock.ts'
+import { ModelError, runModel, type Model } from './model.ts'
+import type { AnalysisReport, BootlogReport, Diagnostic } from './report.ts'
+import { totalLength } from './sections.ts'
+
+export { runModel } from './model.ts'
+export { bootlogLines } from './bootlog.ts'
+export { parseScenario } from '../scenario/parse.ts'
+export { parseLog, looksLikeLog } from './dmesg.ts'
+
+export interface InputOptions {
+  /** kernel version for logs without a `Linux version` line */
+  kernel?: string
+  arch?: 'x86_64' | 'arm64'
+}
+
+type Loaded = { ok: true; scenario: Scenario; log: ParsedLog | null; diagnostics: Diagnostic[]; source: string } | { ok: false; diagnostics: Diagnostic[] }
+
+/** A scenario file (YAML/JSON) or a boot log, detected by content. */
+export function loadInput(source: string, fileName: string, opts: InputOptions = {}): Loaded {
+  const isLog = /\.(log|txt|dmesg)$/i.test(fileName) || (!/\.(ya?ml|json)$/i.test(fileName) && looksLikeLog(source))
+  if (isLog) {
+    try {
+      const log = parseLog(source, opts)
+      return { ok: true, scenario: log.scenario, log, source, diagnostics: log.warnings.map((message) => ({ severity: 'warning', message })) }
+    } catch (e) {
+      if (e instanceof LogError) return { ok: false, diagnostics: [{ severity: 'error', message: e.message, line: e.line, column: e.column }] }
+      throw e
+    }
+  }
+  const parsed = parseScenario(source)
+  if (!parsed.ok) return parsed
+  return { ok: true, scenario: parsed.scenario, log: null, source, diagnostics: parsed.diagnostics }
+}
+
+function modelOrError(l: Extract<Loaded, { ok: true }>): { ok: true; model: Model } | { ok: false; diagnostics: Diagnostic[] } {
+  try {
+    return { ok: true, model: runModel(l.scenario) }
+  } catch (e) {
+    if (e instanceof ModelError) {
+      const pos = l.log ? null : locatePath(l.source, e.path)
+      const path = e.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')
+      return { ok: false, diagnostics: [...l.diagnostics, { severity: 'error', message: path ? `${path}: ${e.message}` : e.message, ...(pos ?? { line: 1, column: 1 }), path }] }
+    }
+    throw e
+  }
+}
+
+/** KERN_DEBUG and late lines a log may lack without the layout being wrong. */
+const OPTIONAL_KINDS: ReadonlySet<LineKind> = new Set(['totalpages', 'memmap', 'dma-reserved', 'memmap-exceeds', 'memory', 'hugetlb-vmemmap'])
+const KIND_WHY: Partial<Record<LineKind, string>> = {
+  totalpages: 'KERN_DEBUG, not on this console',
+  memmap: 'KERN_DEBUG, not on this console',
+  'dma-reserved': 'KERN_DEBUG, not on this console',
+  memory: 'the log ends before it',
+  'hugetlb-vmemmap': 'the log ends before it'
+}
+
+export function buildBootlog(model: Model, log: ParsedLog | null): BootlogReport {
+  const predicted = bootlogLines(model)
+  const warnings = [...model.warnings]
+  const present = model.nodes.reduce((a, n) => a + n.present, 0)
+  const report: BootlogReport = {
+    kernel: model.scenario.kernel,
+    profile: model.profile.id,
+    arch: model.scenario.arch,
+    lines: predicted.map((l) => l.text),
+    presentPages: present,
+    pageSizeKiB: model.pageSize / 1024,
+    warnings
+  }
+  if (log) {
+    warnings.push(...log.warnings)
+    const kinds = new Set(log.expected.map((e) => e.kind))
+    let compared = predicted
+    for (const k of OPTIONAL_KINDS) {
+      if (!kinds.has(k) && predicted.some((p) => p.kind === k)) {
+        warnings.push(`not compared: ${k} lines (${KIND_WHY[k] ?? 'absent from the log'})`)
+        compared = compared.filter((p) => p.kind !== k)
+      }
+    }
+    const expected = log.expected.map((e) => e.text)
+    const d = diffLines(
+      expected,
+      compared.map((p) => p.text)
+    )
+    if (!kinds.has('early-node-ranges')) {
+      d.equal = false
+      warnings.push('the log has no "Early memory node ranges" block: there is nothing to compare (was it cut?)')
+    }
+    report.diff = { equal: d.equal, expectedLines: expected.length, lines: d.lines }
+  }
+  return report
+}
+
+export function buildAnalysis(model: Model): AnalysisReport {
+  const ps = model.pageSize
+  const present = model.nodes.reduce((a, n) => a + n.present, 0)
+  const nomapPages = model.ranges.filter((r) => r.flags & MEMBLOCK_NOMAP).reduce((a, r) => a + r.end - r.start, 0)
+  const holePages = model.holes.perHole.reduce((a, h) => a + h.count, 0)
+  const presentSections = totalLength(model.sections)
+  return {
+    name: model.scenario.name ?? '',
+    kernel: model.scenario.kernel,
+    profile: model.profile.id,
+    arch: model.scenario.arch,
+    pageSizeBytes: ps,
+    memblock: {
+      memory: model.memory.regions.map((r) => ({ start: r.base, end: r.end, nid: r.nid, flags: flagNames(r.flags) })),
+      reserved: model.reserved.regions.map((r) => ({ start: r.base, end: r.end, nid: r.nid, flags: flagNames(r.flags) }))
+    },
+    maxPfn: model.maxPfn,
+    zones: model.bounds.filter((b) => b.name !== 'Movable').map((b) => ({ name: b.name, lowestPfn: b.lowest, highestPfn: b.highest })),
+    nodes: model.nodes.map((n) => ({
+      nid: n.nid,
+      startPfn: n.start,
+      endPfn: n.end,
+      spannedPages: n.spanned,
+      presentPages: n.present,
+      ranges: n.ranges.map((r) => ({ start: r.start, end: r.end })),
+      zones: n.zones
+        .filter((z) => z.spanned > 0)
+        .map((z) => ({
+          name: z.name,
+          startPfn: z.start,
+          spannedPages: z.spanned,
+          presentPages: z.present,
+          absentPages: z.spanned - z.present,
+          memmapPagesEstimate: Math.ceil(((z.spanned > z.present + Math.floor(z.present / 16) ? z.present : z.spanned) * model.config.structPageSize) / ps)
+        }))
+    })),
+    holes: model.holes.perHole.map((h) => ({
+      start: h.start,
+      end: h.end,
+      validPages: h.count,
+      nid: h.nid,
+      zone: model.zones[h.zoneIndex],
+      kind: h.kind,
+      by: 'memmap_init() -> init_unavailable_range()'
+    })),
+    sections: {
+      pagesPerSection: model.pagesPerSection,
+      sectionSizeBits: model.sectionSizeBits,
+      presentSections,
+      presentRuns: model.sections.map((s) => ({ start: s.start, end: s.end })),
+      memmapBytes: presentSections * model.pagesPerSection * model.config.structPageSize
+    },
+    totals: {
+      presentPages: present,
+      spannedPages: model.nodes.reduce((a, n) => a + n.spanned, 0),
+      nomapPages,
+      holePagesWithStructPage: holePages,
+      pageSizeBytes: ps,
+      memoryTotalKiB: (present * ps) / 1024
+    },
+    bootlog: bootlogLines(model).map((l) => l.text),
+    warnings: model.warnings
+  }
+}
+
+export function analyzeSource(source: string, fileName: string, opts: InputOptions = {}): AnalyzeResponse {
+  const l = loadInput(source, fileName, opts)
+  if (!l.ok) return l
+  const m = modelOrError(l)
+  if (!m.ok) return m
+  return { ok: true, report: buildAnalysis(m.model), diagnostics: l.diagnostics }
+}
+
+export function bootlogSource(source: string, fileName: string, opts: InputOptions = {}): BootlogResponse {
+  const l = loadInput(source, fileName, opts)
+  if (!l.ok) return l
+  const m = modelOrError(l)
+  if (!m.ok) return m
+  return { ok: true, report: buildBootlog(m.model, l.log), diagnostics: l.diagnostics }
+}

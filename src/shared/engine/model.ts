@@ -1,0 +1,247 @@
+// The memory-model pipeline: scenario -> memblock -> NUMA -> zones -> sections -> holes.
+// Each step is the kernel function named in its module; this file only wires them in
+// the order setup_arch()/free_area_init() run them.
+
+import { rangeEnd, type Scenario } from '../scenario/scenario.ts'
+import { ARCH_PRESETS, type ArchPreset, type ZoneName } from './arch.ts'
+import { applyE820Cmdline, E820, E820_BY_NAME, E820Table, e820EndPfn, e820MemblockSetup, trimBiosRange, type E820TypeName } from './e820.ts'
+import { dtMemblock, efiReserveRegions, memLimitRemoveMap } from './efi.ts'
+import { memmapInitHoles, perZoneHoles, reservedButUnavailable, zeroedHoles, type HoleCount } from './holes.ts'
+import { memPfnRanges, type MemblockType, type MemPfnRange } from './memblock.ts'
+import { numaInit, type NumaBlock, type NumaResult } from './numa.ts'
+import { selectProfile, type VersionProfile } from './profiles.ts'
+import { presentSections, validPfns, type Interval } from './sections.ts'
+import { memparse } from './units.ts'
+import type { KernelVersion } from './version.ts'
+import { maxZonePfns, nodeSpans, zoneBoundaries, zoneList, type NodeSpan, type ZoneBoundary } from './zones.ts'
+
+export class ModelError extends Error {
+  constructor(
+    message: string,
+    readonly path: (string | number)[] = []
+  ) {
+    super(message)
+  }
+}
+
+export interface Config {
+  zoneDma: boolean
+  zoneDma32: boolean
+  zoneDevice: boolean
+  numa: boolean
+  hugetlbVmemmap: boolean
+  structPageSize: number
+  maxNumNodes: number
+}
+
+export interface Holes {
+  /** 5.14+ memmap_init() attribution: one entry per hole (always computed, for analysis) */
+  perHole: HoleCount[]
+  /** 5.11–5.13 per-zone counts in call order, when the profile prints them */
+  perZone: { nid: number; zoneIndex: number; count: number }[] | null
+  /** ≤5.10.0 whole-map total (zeroed / reserved-but-unavailable), when the profile prints it */
+  total: number | null
+}
+
+export interface Model {
+  scenario: Scenario
+  preset: ArchPreset
+  version: KernelVersion
+  profile: VersionProfile
+  config: Config
+  pageSize: number
+  pageShift: number
+  pageblockPages: number
+  sectionSizeBits: number
+  pagesPerSection: number
+  /** x86 only: the e820 table after command-line edits and trim_bios_range() */
+  e820: E820Table | null
+  /** x86 `user:` lines when the command line edited the table */
+  userMap: string[]
+  memory: MemblockType
+  reserved: MemblockType
+  maxPfn: number
+  maxLowPfn: number
+  numa: NumaResult
+  ranges: MemPfnRange[]
+  zones: ZoneName[]
+  bounds: ZoneBoundary[]
+  nodes: NodeSpan[]
+  sections: Interval[]
+  valid: Interval[]
+  holes: Holes
+  hugePageSizes: number[]
+  warnings: string[]
+}
+
+export function parseCmdline(cmdline: string): { key: string; value: string | null }[] {
+  const out: { key: string; value: string | null }[] = []
+  // next_arg(): whitespace-separated, double quotes group
+  const re = /(?:[^\s"]+|"[^"]*")+/g
+  for (const m of cmdline.matchAll(re)) {
+    const tok = m[0].replace(/"/g, '')
+    const eq = tok.indexOf('=')
+    out.push(eq < 0 ? { key: tok, value: null } : { key: tok.slice(0, eq), value: tok.slice(eq + 1) })
+  }
+  return out
+}
+
+export function runModel(scenario: Scenario): Model {
+  const warnings: string[] = []
+  const choice = selectProfile(scenario.kernel)
+  if (!choice) throw new ModelError(`"${scenario.kernel}" is not a kernel version`, ['kernel'])
+  warnings.push(...choice.warnings)
+  const { profile, version } = choice
+  const preset = ARCH_PRESETS[scenario.arch]
+  const config: Config = { ...preset.defaults, ...(scenario.config ?? {}) }
+  const pageSize = scenario.pageSize ?? preset.defaultPageSize
+  if (!preset.pageSizes.includes(pageSize)) {
+    throw new ModelError(`${scenario.arch} does not support ${pageSize / 1024}K pages (supported: ${preset.pageSizes.map((p) => p / 1024 + 'K').join(', ')})`, ['pageSize'])
+  }
+  const pageShift = Math.log2(pageSize)
+  // pageblock_order = min(HUGETLB_PAGE_ORDER, MAX_ORDER-1): 2 MiB on 4K, 32 MiB on 16K, 512 MiB on 64K
+  const pageblockPages = pageSize === 4096 ? 512 : pageSize === 16384 ? 2048 : 8192
+  const sectionSizeBits = preset.sectionSizeBits(pageSize, profile)
+  const pagesPerSection = 2 ** (sectionSizeBits - pageShift)
+  const args = parseCmdline(scenario.cmdline ?? '')
+  const fw = scenario.firmware
+
+  let e820: E820Table | null = null
+  let userMap: string[] = []
+  let memory: MemblockType
+  let reserved: MemblockType
+  let maxPfn: number
+  let maxLowPfn: number
+
+  if (scenario.arch === 'x86_64') {
+    if (fw.kind !== 'e820') throw new ModelError(`x86_64 firmware maps are e820 tables (kind: e820), not ${fw.kind}`, ['firmware', 'kind'])
+    e820 = new E820Table()
+    fw.map.forEach((r, i) => {
+      const t = E820_BY_NAME[r.type as E820TypeName]
+      if (t === undefined) throw new ModelError(`"${r.type}" is not an e820 type (usable, reserved, acpi-data, acpi-nvs, unusable, pmem, pram, soft-reserved)`, ['firmware', 'map', i, 'type'])
+      e820!.add(r.start, rangeEnd(r) - r.start, t)
+    })
+    // e820__memory_setup_default(): the firmware table is sanitised before it is printed
+    e820.sanitize()
+    const cmd = applyE820Cmdline(e820, args)
+    warnings.push(...cmd.errors)
+    if (cmd.userdef) userMap = e820.print('user')
+    for (const u of fw.updates ?? []) {
+      const size = rangeEnd(u) - u.start
+      const from = E820_BY_NAME[u.from]
+      if (u.to === 'removed') e820.remove(u.start, size, from, true)
+      else e820.update(u.start, size, from, E820_BY_NAME[u.to])
+    }
+    if (fw.updates?.length) e820.sanitize()
+    trimBiosRange(e820, pageSize)
+    const maxArchPfn = 2 ** (preset.maxPhysmemBits({ paging: scenario.paging, pageSize }) - pageShift)
+    maxPfn = e820EndPfn(e820, maxArchPfn, maxArchPfn, profile.x86EndPfnAcpi, pageShift)
+    // setup_arch(): max_low_pfn is the end of RAM below 4 GiB, and init_mem_mapping()
+    // later sets max_low_pfn = max_pfn on x86_64
+    maxLowPfn = maxPfn
+    ;({ memory, reserved } = e820MemblockSetup(e820, pageSize, { reserveSoftReserved: profile.x86SoftReservedReserve, reserveGaps: profile.x86ReserveE820Gaps }))
+    x86LowReservations(reserved, e820)
+  } else {
+    const opts = { pageSize, softReserve: profile.x86SoftReservedReserve, dtNoMapMarksNomap: profile.dtNoMapNomap }
+    if (fw.kind === 'uefi') ({ memory, reserved } = efiReserveRegions(fw.map, opts))
+    else if (fw.kind === 'dt') ({ memory, reserved } = dtMemblock(fw.map, opts))
+    else throw new ModelError(`arm64 firmware maps are kind uefi or dt, not ${fw.kind}`, ['firmware', 'kind'])
+    // arm64_memblock_init(): mem= keeps the first N bytes of memory (NOMAP survives)
+    const mem = args.filter((a) => a.key === 'mem' && a.value).pop()
+    if (mem) {
+      const m = memparse(mem.value!)
+      if (m && m.value) memLimitRemoveMap(memory, m.value)
+      else warnings.push(`mem=${mem.value}: not a size; the kernel ignores it`)
+    }
+    // bootmem_init(): max_pfn = max_low_pfn = PFN_DOWN(memblock_end_of_DRAM())
+    maxPfn = Math.floor(memory.endOfDram() / pageSize)
+    maxLowPfn = maxPfn
+  }
+  if (memory.regions.length === 0) throw new ModelError('no usable RAM is left in the firmware map (after the command line and the kernel\'s own trimming)', ['firmware', 'map'])
+
+  // NUMA
+  const blocks: NumaBlock[] | null = scenario.numa
+    ? scenario.numa.nodes.flatMap((n) => n.ranges.map((r) => ({ nid: n.id, start: r.start, end: rangeEnd(r), hotplug: r.hotplug ?? false })))
+    : null
+  const numa = numaInit(scenario.arch, memory, blocks, { pageShift, maxPfn, numaEnabled: config.numa, maxNumNodes: config.maxNumNodes })
+  if (numa.faked && numa.warnings.length) warnings.push(...numa.warnings)
+
+  const ranges = memPfnRanges(memory, pageShift)
+  const zones = zoneList(scenario.arch, config, profile)
+  const maxZone = maxZonePfns({
+    arch: scenario.arch,
+    profile,
+    zones,
+    pageShift,
+    maxPfn,
+    maxLowPfn,
+    startOfDram: memory.startOfDram(),
+    endOfDram: memory.endOfDram(),
+    dmaLimit: fw.dmaLimit ?? null
+  })
+  const bounds = zoneBoundaries(zones, maxZone, Math.floor(memory.startOfDram() / pageSize))
+  const nodes = nodeSpans(numa.nodes, ranges, bounds)
+  const sections = presentSections(ranges, pagesPerSection)
+  const rule = scenario.arch === 'arm64' ? profile.arm64PfnValid : 'generic'
+  const valid = validPfns(rule, sections, pagesPerSection, memory, pageSize)
+  const hugePageSizes = scenario.hugetlb?.map((h) => h.size) ?? preset.defaultHugePageSizes(pageSize)
+
+  const model: Model = {
+    scenario,
+    preset,
+    version,
+    profile,
+    config,
+    pageSize,
+    pageShift,
+    pageblockPages,
+    sectionSizeBits,
+    pagesPerSection,
+    e820,
+    userMap,
+    memory,
+    reserved,
+    maxPfn,
+    maxLowPfn,
+    numa,
+    ranges,
+    zones,
+    bounds,
+    nodes,
+    sections,
+    valid,
+    holes: { perHole: [], perZone: null, total: null },
+    hugePageSizes,
+    warnings
+  }
+  model.holes = countHoles(model)
+  return model
+}
+
+function countHoles(m: Model): Holes {
+  const byNid = new Map(m.nodes.map((n) => [n.nid, n]))
+  const perHole = memmapInitHoles(m.ranges, byNid, m.valid, m.pagesPerSection, m.pageblockPages)
+  switch (m.profile.holeMessage) {
+    case 'per-hole':
+      return { perHole, perZone: null, total: null }
+    case 'per-zone':
+      return { perHole, perZone: perZoneHoles(m.nodes, m.valid, m.pagesPerSection, m.pageblockPages), total: null }
+    case 'zeroed-struct-page':
+      return { perHole, perZone: null, total: zeroedHoles(m.memory, m.valid, m.maxPfn, m.profile.zeroedTail, m.pagesPerSection, m.pageblockPages, m.pageSize) }
+    case 'reserved-but-unavailable':
+      return { perHole, perZone: null, total: reservedButUnavailable(m.memory, m.reserved, m.valid, m.pageblockPages, m.pageSize) }
+  }
+}
+
+/**
+ * Early x86 reservations that matter to the 4.15–4.19 count (memblock.reserved outside
+ * memory): trim_low_memory_range() reserves the first 64 KiB (CONFIG_X86_RESERVE_LOW)
+ * and reserve_bios_regions() reserves from the BIOS data area start (approximated by the
+ * end of the first RAM entry below 640 KiB) up to 1 MiB.
+ */
+function x86LowReservations(reserved: MemblockType, e820: E820Table): void {
+  reserved.add(0, 0x10000)
+  const lowRamEnd = e820.entries.filter((e) => e.type === E820.RAM && e.addr < 0xa0000).reduce((m, e) => Math.max(m, Math.min(e.end, 0xa0000)), 0)
+  const biosStart = lowRamEnd || 0x9f000
+  reserved.add(biosStart, 0x100000 - biosStart)
+}

@@ -1,0 +1,149 @@
+// NUMA: SRAT-like affinity ranges -> node ids on memblock.memory, with the coverage
+// checks that make the kernel give up and fake a single node.
+//   x86:   arch/x86/mm/numa.c numa_init() -> numa_cleanup_meminfo(),
+//          numa_register_memblks(), numa_meminfo_cover_memory(); dummy_numa_init()
+//   arm64: drivers/base/arch_numa.c numa_init() -> numa_add_memblk(),
+//          numa_register_nodes(); dummy_numa_init()
+
+import type { Arch } from '../scenario/scenario.ts'
+import { MEMBLOCK_HOTPLUG, MemblockType, NO_NODE, memPfnRanges } from './memblock.ts'
+import { hexPad } from './units.ts'
+
+export interface NumaBlock {
+  nid: number
+  start: number
+  end: number
+  hotplug: boolean
+}
+
+export interface NumaResult {
+  /** online nodes with memory, ascending */
+  nodes: number[]
+  /** possible nodes that have no memory (CPU-only or fully outside memblock) */
+  memorylessNodes: number[]
+  faked: boolean
+  /** lines printed on the way (NUMA: …) — informative, not compared */
+  log: string[]
+  warnings: string[]
+}
+
+/** NODE_MIN_SIZE: x86 ignores nodes smaller than 4 MiB. */
+const NODE_MIN_SIZE = 4 * 1024 * 1024
+
+function absentPfns(memory: MemblockType, nid: number | null, s: number, e: number, pageShift: number): number {
+  // __absent_pages_in_range(): pfns in [s,e) not covered by memory ranges of nid
+  let present = 0
+  for (const r of memPfnRanges(memory, pageShift)) {
+    if (nid !== null && r.nid !== nid) continue
+    const a = Math.max(r.start, s)
+    const b = Math.min(r.end, e)
+    if (a < b) present += b - a
+  }
+  return e - s - present
+}
+
+export function numaInit(
+  arch: Arch,
+  memory: MemblockType,
+  blocks: NumaBlock[] | null,
+  opts: { pageShift: number; maxPfn: number; numaEnabled: boolean; maxNumNodes: number }
+): NumaResult {
+  const res: NumaResult = { nodes: [], memorylessNodes: [], faked: false, log: [], warnings: [] }
+  const ps = 2 ** opts.pageShift
+  const fake = (why: string | null): NumaResult => {
+    memory.setNode(0, 2 ** 62, 0)
+    for (const r of memory.regions) r.flags &= arch === 'x86_64' ? ~MEMBLOCK_HOTPLUG : ~0
+    memory.mergeAll()
+    res.faked = true
+    if (why) res.warnings.push(why)
+    if (arch === 'x86_64') {
+      res.log.push(blocks && blocks.length ? 'No NUMA configuration found' : 'No NUMA configuration found')
+      res.log.push(`Faking a node at [mem ${hexPad(0, 18)}-${hexPad(opts.maxPfn * ps - 1, 18)}]`)
+    } else {
+      if (!blocks || !blocks.length) res.log.push('NUMA: No NUMA configuration found')
+      res.log.push(`NUMA: Faking a node at [mem ${hexPad(memory.startOfDram(), 18)}-${hexPad(memory.endOfDram() - 1, 18)}]`)
+    }
+    res.nodes = memory.regions.length ? [0] : []
+    return res
+  }
+  if (!opts.numaEnabled || !blocks || blocks.length === 0) return fake(null)
+
+  if (arch === 'x86_64') {
+    // numa_init(): every region starts without a node; SRAT hotplug ranges get the flag
+    memory.setNode(0, 2 ** 62, NO_NODE)
+    let mi = blocks.filter((b) => b.end > b.start).map((b) => ({ ...b }))
+    for (const b of mi) if (b.hotplug) memory.setFlag(b.start, b.end - b.start, MEMBLOCK_HOTPLUG, true)
+    // numa_cleanup_meminfo(): drop blocks without memory, clip at max_pfn, merge same-node
+    const high = opts.maxPfn * ps
+    mi = mi.filter((b) => memory.overlaps(b.start, b.end))
+    for (const b of mi) if (b.end > high) b.end = high
+    mi = mi.filter((b) => b.start < b.end)
+    for (let i = 0; i < mi.length; i++) {
+      for (let j = i + 1; j < mi.length; j++) {
+        const bi = mi[i]
+        const bj = mi[j]
+        if (bi.end > bj.start && bi.start < bj.end && bi.nid !== bj.nid) {
+          return fake(
+            `NUMA: node ${bi.nid} [mem ${hexPad(bi.start, 10)}-${hexPad(bi.end - 1, 10)}] overlaps with node ${bj.nid} [mem ${hexPad(bj.start, 10)}-${hexPad(bj.end - 1, 10)}]; SRAT not used`
+          )
+        }
+        if (bi.nid !== bj.nid) continue
+        const start = Math.min(bi.start, bj.start)
+        const end = Math.max(bi.end, bj.end)
+        if (mi.some((bk) => bk.nid !== bi.nid && start < bk.end && end > bk.start)) continue
+        res.log.push(
+          `NUMA: Node ${bi.nid} [mem ${hexPad(bi.start, 10)}-${hexPad(bi.end - 1, 10)}] + [mem ${hexPad(bj.start, 10)}-${hexPad(bj.end - 1, 10)}] -> [mem ${hexPad(start, 10)}-${hexPad(end - 1, 10)}]`
+        )
+        bi.start = start
+        bi.end = end
+        mi.splice(j, 1)
+        j--
+      }
+    }
+    // numa_register_memblks()
+    for (const b of mi) memory.setNode(b.start, b.end - b.start, b.nid)
+    // numa_meminfo_cover_memory(): allow 1 MiB of RAM outside every node
+    let numaram = 0
+    for (const b of mi) {
+      const s = Math.floor(b.start / ps)
+      const e = Math.floor(b.end / ps)
+      numaram += e - s - absentPfns(memory, b.nid, s, e, opts.pageShift)
+      if (numaram < 0) numaram = 0
+    }
+    const e820ram = opts.maxPfn - absentPfns(memory, null, 0, opts.maxPfn, opts.pageShift)
+    if (e820ram - numaram >= 2 ** (20 - opts.pageShift)) {
+      memory.setFlag(0, 2 ** 62, MEMBLOCK_HOTPLUG, false)
+      return fake(`NUMA: nodes only cover ${Math.floor((numaram * ps) / 2 ** 20)}MB of your ${Math.floor((e820ram * ps) / 2 ** 20)}MB e820 RAM. Not used.`)
+    }
+    const possible = [...new Set(blocks.map((b) => b.nid))].sort((a, b) => a - b)
+    for (const nid of possible) {
+      let start = high
+      let end = 0
+      for (const b of mi) if (b.nid === nid) (start = Math.min(start, b.start)), (end = Math.max(end, b.end))
+      if (start >= end || end - start < NODE_MIN_SIZE) res.memorylessNodes.push(nid)
+      else res.nodes.push(nid)
+    }
+    return res
+  }
+
+  // arm64: numa_add_memblk() sets the node directly on memblock.memory
+  const parsed = new Set<number>()
+  for (const b of blocks) {
+    if (b.end <= b.start) continue
+    memory.setNode(b.start, b.end - b.start, b.nid)
+    parsed.add(b.nid)
+  }
+  // numa_register_nodes(): every region needs a valid node
+  for (const r of memory.regions) {
+    if (r.nid === NO_NODE || r.nid >= opts.maxNumNodes) {
+      const shown = r.nid === NO_NODE ? opts.maxNumNodes : r.nid
+      res.log.push(`NUMA: Warning: invalid memblk node ${shown} [mem ${hexPad(r.base, 18)}-${hexPad(r.end - 1, 18)}]`)
+      return fake(`memory [mem ${hexPad(r.base, 18)}-${hexPad(r.end - 1, 18)}] is outside every NUMA node: the kernel ignores the NUMA description and fakes one node`)
+    }
+  }
+  for (const nid of [...parsed].sort((a, b) => a - b)) {
+    if (memory.regions.some((r) => r.nid === nid)) res.nodes.push(nid)
+    else res.memorylessNodes.push(nid)
+  }
+  return res
+}

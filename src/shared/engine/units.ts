@@ -1,0 +1,87 @@
+// Sizes, addresses and the kernel's number formats.
+//
+// Physical addresses are plain numbers: every physical address a kernel of today can
+// describe (MAX_PHYSMEM_BITS <= 52) is below 2^53 and therefore exact in a double.
+// Virtual addresses (vmemmap, linear map) do not fit and use bigint elsewhere.
+
+export const KiB = 1024
+export const MiB = 1024 * KiB
+export const GiB = 1024 * MiB
+export const TiB = 1024 * GiB
+
+/** Largest value a JS number carries exactly. */
+export const MAX_EXACT = Number.MAX_SAFE_INTEGER
+
+const SUFFIX: Record<string, number> = { '': 1, k: KiB, m: MiB, g: GiB, t: TiB, p: TiB * 1024 }
+
+/**
+ * Parse a size or address the way people write them in scenarios and on the kernel
+ * command line (memparse(): `4K`, `2M`, `16G`, `0x1000`, `4096`, also `4KiB`, `2 MiB`).
+ * Returns null when the text is not a number; throws nothing.
+ */
+export function parseSize(text: string | number): number | null {
+  if (typeof text === 'number') return Number.isSafeInteger(text) && text >= 0 ? text : null
+  const t = text.trim().replace(/_/g, '')
+  const m = /^(0x[0-9a-f]+|\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?$/i.exec(t)
+  if (!m) return null
+  const base = m[1].toLowerCase().startsWith('0x') ? parseInt(m[1], 16) : Number(m[1])
+  const mult = SUFFIX[m[2].toLowerCase()]
+  const v = base * mult
+  if (!Number.isFinite(v) || !Number.isInteger(v) || v > MAX_EXACT) return null
+  return v
+}
+
+/**
+ * The kernel's memparse() as used by `mem=` and `memmap=`: a C integer (0x prefix for
+ * hex, leading 0 for octal) followed by an optional K/M/G/T/P/E suffix. Returns the
+ * value and the rest of the string.
+ */
+export function memparse(s: string): { value: number; rest: string } | null {
+  const m = /^(0x[0-9a-fA-F]+|0[0-7]*|[1-9]\d*)([KkMmGgTtPpEe]?)/.exec(s)
+  if (!m) return null
+  const raw = m[1]
+  let v = raw.startsWith('0x') || raw.startsWith('0X') ? parseInt(raw, 16) : raw.length > 1 && raw[0] === '0' ? parseInt(raw, 8) : parseInt(raw, 10)
+  const suf = m[2].toLowerCase()
+  if (suf) v *= suf === 'e' ? TiB * 1024 * 1024 : SUFFIX[suf]
+  return { value: v, rest: s.slice(m[0].length) }
+}
+
+/** `%#0Nx` zero-padded hex with 0x prefix, as printk prints `%#018Lx` (width includes "0x"). */
+export function hexPad(v: number | bigint, width: number): string {
+  const h = v.toString(16)
+  return '0x' + h.padStart(width - 2, '0')
+}
+
+/** `0x%012llx`-style: 0x followed by exactly `digits` zero-padded digits (or more). */
+export function hexDigits(v: number | bigint, digits: number): string {
+  return '0x' + v.toString(16).padStart(digits, '0')
+}
+
+export function hex(v: number | bigint): string {
+  return '0x' + v.toString(16)
+}
+
+/** Human size with binary units, e.g. 128 MiB, 2.5 GiB. */
+export function humanBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
+  let i = 0
+  let v = n
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${Number.isInteger(v) ? v : v.toFixed(2).replace(/\.?0+$/, '')} ${units[i]}`
+}
+
+export const ceilDiv = (a: number, b: number): number => Math.floor((a + b - 1) / b)
+export const roundUp = (a: number, b: number): number => Math.ceil(a / b) * b
+export const roundDown = (a: number, b: number): number => Math.floor(a / b) * b
+export const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi)
+
+/** is_power_of_2() */
+export const isPowerOf2 = (n: number): boolean => n > 0 && Number.isInteger(Math.log2(n))
+
+/** fls64(): 1-based index of the most significant set bit, 0 for 0. Exact for n < 2^53. */
+export function fls64(n: number): number {
+  return n <= 0 ? 0 : Math.floor(n).toString(2).length
+}

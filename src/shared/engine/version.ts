@@ -1,0 +1,45 @@
+// Kernel versions: parse `6.1.0-50-amd64`, `5.15.0-rc6-00857-g…`, `6.18.0-rc7`, `7.1`.
+
+export interface KernelVersion {
+  major: number
+  minor: number
+  patch: number
+  /** release candidate number, or null for a release */
+  rc: number | null
+  /** the original text */
+  text: string
+}
+
+/** Parse the leading `X.Y[.Z][-rcN]` of a kernel release string. Null when absent. */
+export function parseKernelVersion(text: string): KernelVersion | null {
+  const m = /^\s*v?(\d+)\.(\d+)(?:\.(\d+))?(?:[.-]?(?:rc)(\d+))?/i.exec(text)
+  if (!m) return null
+  const rcMatch = /-rc(\d+)/i.exec(text)
+  return {
+    major: Number(m[1]),
+    minor: Number(m[2]),
+    patch: m[3] ? Number(m[3]) : 0,
+    rc: m[4] ? Number(m[4]) : rcMatch ? Number(rcMatch[1]) : null,
+    text: text.trim()
+  }
+}
+
+/** A number that orders versions: x.y.z; an -rc sorts before its release but after x.(y-1).*. */
+export function versionKey(v: Pick<KernelVersion, 'major' | 'minor' | 'patch'>): number {
+  return v.major * 1_000_000 + v.minor * 1_000 + Math.min(v.patch, 999)
+}
+
+/** Compare `v` with "X.Y[.Z]": negative when v is older. An rc of X.Y counts as X.Y. */
+export function cmpVersion(v: KernelVersion, other: string): number {
+  const o = parseKernelVersion(other)
+  if (!o) throw new Error(`bad version literal ${other}`)
+  return versionKey(v) - versionKey(o)
+}
+
+export function atLeast(v: KernelVersion, other: string): boolean {
+  return cmpVersion(v, other) >= 0
+}
+
+export function formatVersion(v: KernelVersion): string {
+  return `${v.major}.${v.minor}${v.patch ? '.' + v.patch : ''}${v.rc !== null ? '-rc' + v.rc : ''}`
+}

@@ -1,0 +1,187 @@
+// Zones: per-arch zone limits (max_zone_pfn[]), the global zone boundaries printed as
+// `Zone ranges`, and per-node spanned/present/absent pages
+// (mm/mm_init.c free_area_init(), calculate_node_totalpages(); mm/page_alloc.c ≤6.1).
+
+import type { Arch } from '../scenario/scenario.ts'
+import type { ZoneName } from './arch.ts'
+import type { MemPfnRange } from './memblock.ts'
+import type { VersionProfile } from './profiles.ts'
+import { fls64 } from './units.ts'
+
+export interface ZoneConfig {
+  zoneDma: boolean
+  zoneDma32: boolean
+  zoneDevice: boolean
+}
+
+/** The zones a configuration has, in zone index order (enum zone_type). */
+export function zoneList(arch: Arch, c: ZoneConfig, profile: VersionProfile): ZoneName[] {
+  const z: ZoneName[] = []
+  // arm64 had no ZONE_DMA before 5.5 (zone_sizes_init() set only ZONE_DMA32)
+  if (c.zoneDma && !(arch === 'arm64' && profile.arm64ZoneDma === 'dma32-only')) z.push('DMA')
+  if (c.zoneDma32) z.push('DMA32')
+  z.push('Normal', 'Movable')
+  if (c.zoneDevice) z.push('Device')
+  return z
+}
+
+export interface ZoneLimitInput {
+  arch: Arch
+  profile: VersionProfile
+  zones: ZoneName[]
+  pageShift: number
+  maxPfn: number
+  maxLowPfn: number
+  startOfDram: number
+  endOfDram: number
+  /** arm64 firmware DMA limit (highest reachable CPU address), null = none */
+  dmaLimit: number | null
+}
+
+const U32_MAX = 0xffffffff
+const PHYS_ADDR_MAX = 2 ** 64 - 1
+
+/** max_zone_pfn[] as the arch's zone_sizes_init() fills it; zones not set stay 0. */
+export function maxZonePfns(i: ZoneLimitInput): Map<ZoneName, number> {
+  const m = new Map<ZoneName, number>()
+  const ps = 2 ** i.pageShift
+  const pfnDown = (a: number): number => Math.floor(a / ps)
+  if (i.arch === 'x86_64') {
+    // arch/x86/mm/init.c zone_sizes_init()
+    if (i.zones.includes('DMA')) m.set('DMA', Math.min(16 * 2 ** 20 / ps, i.maxLowPfn))
+    if (i.zones.includes('DMA32')) m.set('DMA32', Math.min(2 ** 32 / ps, i.maxLowPfn))
+    m.set('Normal', i.maxLowPfn)
+    return m
+  }
+  // arm64: arch/arm64/mm/init.c zone_sizes_init()
+  const start = i.startOfDram
+  const end = i.endOfDram
+  switch (i.profile.arm64ZoneDma) {
+    case 'dma32-only': {
+      // ≤5.4 max_zone_dma_phys(): the 4 GiB window containing the start of DRAM
+      const offset = Math.floor(start / 2 ** 32) * 2 ** 32
+      if (i.zones.includes('DMA32')) m.set('DMA32', pfnDown(Math.min(offset + 2 ** 32, end)))
+      break
+    }
+    case 'bits30': {
+      // 5.5–5.10.0 max_zone_phys(bits): the 2^bits window containing the start of DRAM
+      const phys = (bits: number): number => Math.min(Math.floor(start / 2 ** bits) * 2 ** bits + 2 ** bits, end)
+      if (i.zones.includes('DMA')) m.set('DMA', pfnDown(phys(30)))
+      if (i.zones.includes('DMA32')) m.set('DMA32', pfnDown(phys(32)))
+      break
+    }
+    case 'min-bits': {
+      // 5.11–6.11: zone_dma_bits = min3(32, fls64(DT limit), fls64(IORT limit))
+      const bits = Math.min(32, i.dmaLimit === null ? 64 : fls64(i.dmaLimit))
+      const phys = (zoneBits: number): number => {
+        let mask = 2 ** zoneBits - 1
+        if (start > U32_MAX) mask = PHYS_ADDR_MAX
+        else if (start > mask) mask = U32_MAX
+        return Math.min(mask, end - 1) + 1
+      }
+      if (i.zones.includes('DMA')) m.set('DMA', pfnDown(phys(bits)))
+      if (i.zones.includes('DMA32')) m.set('DMA32', pfnDown(phys(32)))
+      break
+    }
+    case 'limit-6.12':
+    case 'limit-6.13': {
+      const is612 = i.profile.arm64ZoneDma === 'limit-6.12'
+      const phys = (limit: number, clamp: boolean): number => {
+        if (clamp && start < U32_MAX) limit = Math.min(limit, U32_MAX)
+        return Math.min(limit, end - 1) + 1
+      }
+      const dmaLimit = i.dmaLimit ?? PHYS_ADDR_MAX
+      if (i.zones.includes('DMA')) m.set('DMA', pfnDown(is612 ? phys(dmaLimit, true) : phys(start < U32_MAX ? Math.min(dmaLimit, U32_MAX) : dmaLimit, false)))
+      if (i.zones.includes('DMA32')) m.set('DMA32', pfnDown(phys(U32_MAX, is612)))
+      break
+    }
+  }
+  m.set('Normal', i.maxPfn)
+  return m
+}
+
+export interface ZoneBoundary {
+  name: ZoneName
+  lowest: number
+  highest: number
+}
+
+/** free_area_init(): arch_zone_lowest/highest_possible_pfn, cumulative from the start of DRAM. */
+export function zoneBoundaries(zones: ZoneName[], maxZone: Map<ZoneName, number>, startPfn: number): ZoneBoundary[] {
+  const out: ZoneBoundary[] = []
+  let start = startPfn
+  for (const z of zones) {
+    if (z === 'Movable') {
+      out.push({ name: z, lowest: 0, highest: 0 })
+      continue
+    }
+    const end = Math.max(maxZone.get(z) ?? 0, start)
+    out.push({ name: z, lowest: start, highest: end })
+    start = end
+  }
+  return out
+}
+
+export interface NodeZone {
+  name: ZoneName
+  index: number
+  start: number
+  spanned: number
+  present: number
+}
+
+export interface NodeSpan {
+  nid: number
+  start: number
+  end: number
+  ranges: MemPfnRange[]
+  zones: NodeZone[]
+  spanned: number
+  present: number
+}
+
+/** calculate_node_totalpages() / zone_spanned_pages_in_node() / zone_absent_pages_in_node() */
+export function nodeSpans(nids: number[], ranges: MemPfnRange[], bounds: ZoneBoundary[]): NodeSpan[] {
+  const out: NodeSpan[] = []
+  for (const nid of nids) {
+    const rs = ranges.filter((r) => r.nid === nid)
+    const start = rs.length ? Math.min(...rs.map((r) => r.start)) : 0
+    const end = rs.length ? Math.max(...rs.map((r) => r.end)) : 0
+    const zones: NodeZone[] = []
+    bounds.forEach((b, index) => {
+      let zs = Math.min(Math.max(start, b.lowest), b.highest)
+      let ze = Math.min(Math.max(end, b.lowest), b.highest)
+      let spanned = 0
+      let present = 0
+      if (!(ze < start || zs > end) && b.name !== 'Movable' && rs.length) {
+        zs = Math.max(zs, start)
+        ze = Math.min(ze, end)
+        spanned = ze - zs
+        let inRanges = 0
+        for (const r of rs) inRanges += Math.max(0, Math.min(Math.max(r.end, zs), ze) - Math.min(Math.max(r.start, zs), ze))
+        present = spanned ? inRanges : 0
+      }
+      zones.push({ name: b.name, index, start: spanned ? zs : 0, spanned, present })
+    })
+    out.push({
+      nid,
+      start,
+      end,
+      ranges: rs,
+      zones,
+      spanned: zones.reduce((a, z) => a + z.spanned, 0),
+      present: zones.reduce((a, z) => a + z.present, 0)
+    })
+  }
+  return out
+}
+
+/**
+ * calc_memmap_size() (≤6.9): the memmap estimate free_area_init_core() subtracts from a
+ * zone's free size; with SPARSEMEM it uses present pages when holes exceed 1/16.
+ */
+export function calcMemmapSize(spanned: number, present: number, structPageSize: number, pageSize: number): number {
+  let pages = spanned
+  if (spanned > present + Math.floor(present / 16)) pages = present
+  return Math.ceil((pages * structPageSize) / pageSize)
+}

@@ -1,0 +1,112 @@
+// Scenario text (YAML or JSON) -> validated Scenario, or every problem with its line
+// and column. Never throws.
+
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
+import type { Diagnostic } from '../engine/report.ts'
+import { scenarioSchema, type Scenario } from './scenario.ts'
+import type { Issue } from './schema-dsl.ts'
+
+/** Larger inputs are refused before parsing (a pasted 100 MB log is not a scenario). */
+export const MAX_SCENARIO_BYTES = 32 * 1024 * 1024
+
+export type ParseResult = { ok: true; scenario: Scenario; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] }
+
+interface Located {
+  offset: number
+  keyOffset?: number
+}
+
+/** Map "a.b[2].c" paths to source offsets by walking the YAML AST. */
+function indexPositions(node: Node | null | undefined, path: string, out: Map<string, Located>): void {
+  if (!node) return
+  if (node.range) out.set(path, { offset: node.range[0], keyOffset: out.get(path)?.keyOffset })
+  if (isMap(node)) {
+    for (const item of node.items) {
+      if (!isPair(item)) continue
+      const key = isScalar(item.key) ? String(item.key.value) : String(item.key)
+      const p = path ? `${path}.${key}` : key
+      const keyNode = item.key as Node | null
+      if (keyNode?.range) out.set(p, { offset: keyNode.range[0], keyOffset: keyNode.range[0] })
+      indexPositions(item.value as Node, p, out)
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => indexPositions(item as Node, `${path}[${i}]`, out))
+  }
+}
+
+export function pathString(path: (string | number)[]): string {
+  let s = ''
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${p}` : p
+  return s
+}
+
+export function parseScenario(text: string): ParseResult {
+  if (text.length > MAX_SCENARIO_BYTES) {
+    return { ok: false, diagnostics: [{ severity: 'error', line: 1, column: 1, message: `the scenario is ${(text.length / 1048576).toFixed(1)} MB; scenarios larger than ${MAX_SCENARIO_BYTES / 1048576} MB are refused` }] }
+  }
+  const lc = new LineCounter()
+  let doc
+  try {
+    doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, intAsBigInt: false })
+  } catch (e) {
+    return { ok: false, diagnostics: [{ severity: 'error', line: 1, column: 1, message: `could not read the scenario: ${(e as Error).message}` }] }
+  }
+  const at = (offset: number): { line: number; column: number } => {
+    const p = lc.linePos(offset)
+    return { line: p.line, column: p.col }
+  }
+  const diagnostics: Diagnostic[] = []
+  for (const err of doc.errors) {
+    diagnostics.push({ severity: 'error', message: err.message.split('\n')[0], ...at(err.pos[0]) })
+  }
+  if (diagnostics.length) return { ok: false, diagnostics }
+  for (const w of doc.warnings) diagnostics.push({ severity: 'warning', message: w.message.split('\n')[0], ...at(w.pos[0]) })
+
+  let value: unknown
+  try {
+    value = doc.toJS({ maxAliasCount: 100 })
+  } catch (e) {
+    return { ok: false, diagnostics: [{ severity: 'error', line: 1, column: 1, message: (e as Error).message }] }
+  }
+  if (value === null || value === undefined) {
+    return { ok: false, diagnostics: [{ severity: 'error', line: 1, column: 1, message: 'the scenario is empty: it needs at least kernel, arch and firmware' }] }
+  }
+  const issues: Issue[] = []
+  const scenario = scenarioSchema.check(value, [], issues)
+  if (issues.length || scenario === undefined) {
+    const positions = new Map<string, Located>()
+    indexPositions(doc.contents as Node, '', positions)
+    for (const issue of issues) {
+      // find the closest located ancestor of the issue's path
+      let path = issue.path
+      let loc = positions.get(pathString(path))
+      while (!loc && path.length) {
+        path = path.slice(0, -1)
+        loc = positions.get(pathString(path))
+      }
+      const pos = loc ? at(loc.offset) : { line: 1, column: 1 }
+      const p = pathString(issue.path)
+      diagnostics.push({ severity: 'error', message: p ? `${p}: ${issue.message}` : issue.message, path: p, ...pos })
+    }
+    return { ok: false, diagnostics }
+  }
+  return { ok: true, scenario, diagnostics }
+}
+
+/** Position of a scenario path in its source text (for engine errors that name a path). */
+export function locatePath(text: string, path: (string | number)[]): { line: number; column: number } | null {
+  const lc = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lc })
+  const positions = new Map<string, Located>()
+  indexPositions(doc.contents as Node, '', positions)
+  let p = path
+  while (p.length) {
+    const loc = positions.get(pathString(p))
+    if (loc) {
+      const pos = lc.linePos(loc.offset)
+      return { line: pos.line, column: pos.col }
+    }
+    p = p.slice(0, -1)
+  }
+  return null
+}

@@ -1,0 +1,164 @@
+// The layout scenario: one definition, from which come the TypeScript type, the
+// runtime validator (parse.ts) and the JSON Schema (schema.json via jsonSchema()).
+
+import { bool, int, list, obj, oneOf, size, str, type Infer } from './schema-dsl.ts'
+
+export const ARCHES = ['x86_64', 'arm64'] as const
+export type Arch = (typeof ARCHES)[number]
+
+export const E820_TYPES = ['usable', 'reserved', 'acpi-data', 'acpi-nvs', 'unusable', 'pmem', 'pram', 'soft-reserved', 'reserved-kern'] as const
+export const EFI_TYPES = [
+  'reserved',
+  'loader-code',
+  'loader-data',
+  'boot-code',
+  'boot-data',
+  'runtime-code',
+  'runtime-data',
+  'conventional',
+  'unusable',
+  'acpi-reclaim',
+  'acpi-nvs',
+  'mmio',
+  'mmio-port',
+  'pal-code',
+  'persistent',
+  'unaccepted'
+] as const
+export const DT_TYPES = ['memory', 'no-map', 'reserved'] as const
+export const EFI_ATTRS = ['UC', 'WC', 'WT', 'WB', 'UCE', 'WP', 'RP', 'XP', 'NV', 'MR', 'RO', 'SP', 'CC', 'RUN'] as const
+
+const ALL_TYPES = [...new Set<string>([...E820_TYPES, ...EFI_TYPES, ...DT_TYPES])] as readonly string[]
+
+const rangeFields = {
+  start: size('Physical start address (bytes). `0x100000`, `1M` and `1048576` are the same.'),
+  size: size('Length in bytes (`640K`, `2G`). Give exactly one of `size`, `end` or `last`.'),
+  end: size('Exclusive end address: the first byte after the range.'),
+  last: size('Inclusive last byte, as the kernel prints it in `[mem 0x…-0x…]`.'),
+  comment: str('Free text shown in hover details and reports.')
+}
+
+function rangeBounds(v: { start: number; size?: number; end?: number; last?: number }, issue: (k: string | null, m: string) => void): void {
+  const given = ['size', 'end', 'last'].filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+  if (given.length !== 1) {
+    issue(null, given.length === 0 ? 'give the range length as one of size, end or last' : `give only one of size, end or last (found ${given.join(', ')})`)
+    return
+  }
+  const end = rangeEnd(v)
+  if (end <= v.start) issue(given[0], `the range is empty or reversed: it ends at 0x${end.toString(16)}, at or below its start 0x${v.start.toString(16)}`)
+  else if (end > 2 ** 52) issue(given[0], 'the range ends above 2^52 (4 PiB), beyond MAX_PHYSMEM_BITS of every supported architecture')
+}
+
+/** Exclusive end of a range given by size, end or last. */
+export function rangeEnd(v: { start: number; size?: number; end?: number; last?: number }): number {
+  if (v.size !== undefined) return v.start + v.size
+  if (v.end !== undefined) return v.end
+  return (v.last ?? v.start) + 1
+}
+
+export const firmwareRange = obj(
+  {
+    ...rangeFields,
+    type: oneOf(
+      ALL_TYPES,
+      'Range type. e820: `usable`, `reserved`, `acpi-data`, `acpi-nvs`, `unusable`, `pmem` (type 7), `pram` (type 12), `soft-reserved`, `reserved-kern`. UEFI: `conventional`, `boot-code`, `boot-data`, `loader-code`, `loader-data`, `runtime-code`, `runtime-data`, `acpi-reclaim`, `acpi-nvs`, `mmio`, `reserved`, `persistent`, …. Device tree: `memory` (a /memory node), `no-map` (a /reserved-memory node with no-map), `reserved`.'
+    ),
+    attrs: list(
+      oneOf(EFI_ATTRS),
+      'UEFI memory attributes (`WB`, `WT`, `WC`, `UC`, `RUN`, `SP`, `MR`, …). arm64 treats a descriptor as memory when it has WB, WT or WC (is_memory()), and as usable only when it is also of a usable type with WB (is_usable_memory()); other memory becomes NOMAP.'
+    )
+  },
+  { required: ['start', 'type'], refine: rangeBounds, doc: 'One firmware memory-map entry.' }
+)
+export type FirmwareRange = Infer<typeof firmwareRange>
+
+export const numaRange = obj(
+  {
+    ...rangeFields,
+    hotplug: bool('SRAT hot-pluggable flag: memblock marks the range MEMBLOCK_HOTPLUG, which splits `Early memory node ranges`.'),
+    nonVolatile: bool('SRAT non-volatile flag (persistent memory).')
+  },
+  { required: ['start'], refine: rangeBounds, doc: 'One memory-affinity range (ACPI SRAT or a device-tree memory node numa-node-id).' }
+)
+
+export const numaNode = obj(
+  {
+    id: int('Node id (as assigned from the proximity domain).', { min: 0, max: 1023 }),
+    ranges: list(numaRange, 'The memory ranges SRAT assigns to this node.')
+  },
+  { required: ['id', 'ranges'] }
+)
+
+export const hugetlbPool = obj(
+  {
+    size: size('HugeTLB page size, e.g. `2M`, `1G` (x86_64); `64K`, `2M`, `32M`, `1G` (arm64 4K).'),
+    pages: int('Pages pre-allocated at boot (`hugepages=`).', { min: 0 })
+  },
+  { required: ['size'] }
+)
+
+export const scenarioSchema = obj(
+  {
+    name: str('A short title for this layout.'),
+    description: str('Free text.'),
+    kernel: str('Kernel version: `6.1`, `5.10.89`, `6.8.0-rc2`, or a full release string such as `6.1.0-50-amd64`. Selects the version profile (which messages the kernel prints and how it treats holes and NOMAP).', {
+      pattern: /^\s*v?\d+\.\d+/,
+      patternHint: 'a kernel version such as 6.1 or 5.10.89'
+    }),
+    arch: oneOf(ARCHES, 'Architecture preset: zone limits, section size, pfn_valid and how the firmware map becomes memblock.', {
+      x86_64: 'x86-64: e820 firmware map, ZONE_DMA below 16 MiB, ZONE_DMA32 below 4 GiB, 128 MiB sections.',
+      arm64: 'arm64: UEFI memory map or device-tree /memory; NOMAP for non-usable UEFI memory; 1 GiB sections before 5.12, 128 MiB after (4K pages).'
+    }),
+    pageSize: size('Base page size: 4K (x86_64, arm64 default), 16K or 64K (arm64).'),
+    paging: oneOf(['4-level', '5-level'] as const, 'x86_64 paging mode: MAX_PHYSMEM_BITS 46 with 4-level, 52 with 5-level (LA57).'),
+    firmware: obj(
+      {
+        kind: oneOf(['e820', 'uefi', 'dt'] as const, 'How the firmware describes memory: `e820` (x86 BIOS or EFI stub), `uefi` (arm64 EFI memory map), `dt` (arm64 device-tree /memory nodes).'),
+        map: list(firmwareRange, 'The firmware memory map, in any order.', { maxItems: 1_000_000 }),
+        updates: list(
+          obj(
+            {
+              ...rangeFields,
+              from: oneOf(E820_TYPES, 'Old e820 type'),
+              to: oneOf([...E820_TYPES, 'removed'] as const, 'New e820 type, or `removed`')
+            },
+            { required: ['start', 'from', 'to'], refine: rangeBounds }
+          ),
+          'x86: e820 edits the kernel made before memblock was set up (`e820: update …` / `e820: remove …` lines of a boot log, e.g. MTRR trimming). trim_bios_range() is always applied by the engine.'
+        ),
+        dmaLimit: size('arm64: the highest CPU address every DMA master can reach (device-tree dma-ranges or IORT), which bounds ZONE_DMA. Omit for "no limit" (then ZONE_DMA ends at 4 GiB).')
+      },
+      { required: ['kind', 'map'], doc: 'The firmware memory map.' }
+    ),
+    numa: obj(
+      {
+        nodes: list(numaNode, 'NUMA nodes with their memory ranges (SRAT-like affinity).')
+      },
+      { required: ['nodes'], doc: 'NUMA description. Omit for a single node: the kernel then fakes node 0 over all memory.' }
+    ),
+    cmdline: str('Kernel command line. The engine applies `mem=`, `memmap=` (x86: exactmap, nn@ss, nn$ss, nn#ss, nn!ss, nn%ss-t+u), `efi=`, `movable_node`, `hugepages=`/`hugepagesz=`.'),
+    hugetlb: list(hugetlbPool, 'HugeTLB page sizes the kernel registers (default: the architecture\'s default huge page size).'),
+    config: obj(
+      {
+        zoneDma: bool('CONFIG_ZONE_DMA'),
+        zoneDma32: bool('CONFIG_ZONE_DMA32'),
+        zoneDevice: bool('CONFIG_ZONE_DEVICE: prints `Device   empty` in `Zone ranges`.'),
+        numa: bool('CONFIG_NUMA'),
+        hugetlbVmemmap: bool('CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP (HVO) is built in (arch permitting).'),
+        structPageSize: int('sizeof(struct page) in bytes (64 by default; debug options enlarge it).', { min: 8, max: 256 }),
+        maxNumNodes: int('MAX_NUMNODES (1 << NODES_SHIFT): 1024 on x86_64 distributions, 16 or 64 on arm64.', { min: 1, max: 1024 })
+      },
+      { doc: 'Kernel configuration that changes what the memory model prints. Defaults come from the architecture preset.' }
+    )
+  },
+  { required: ['kernel', 'arch', 'firmware'], doc: 'A memmap-workbench layout scenario.' }
+)
+
+export type Scenario = Infer<typeof scenarioSchema>
+
+export const SCHEMA_ID = 'https://memmap-workbench.invalid/schema/scenario.json'
+
+/** The JSON Schema for scenario files (Monaco, VS Code via `# yaml-language-server: $schema=`). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return { $schema: 'http://json-schema.org/draft-07/schema#', $id: SCHEMA_ID, title: 'memmap-workbench scenario', ...scenarioSchema.jsonSchema() }
+}
