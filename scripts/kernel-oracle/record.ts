@@ -10,18 +10,21 @@
  * there are listed with a reason and not written.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeLayout, generateBatch, qemuCommand, rangeText } from './layouts.ts';
 import type { Arch, MemRange, Variant } from './layouts.ts';
+import { consoleProblems } from './log-check.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(HERE, '..', '..');
 const MANIFEST = join(REPO_ROOT, '.oracle-cache', 'kernels.json');
-/** A runaway console (e.g. a boot loop) must not eat memory. */
+/** A runaway console (e.g. a boot loop) is not a fixture. */
 const MAX_LOG_BYTES = 8 * 1024 * 1024;
+/** Boots whose console lost bytes are run again, up to this many times in all. */
+const MAX_ATTEMPTS = 3;
 
 export interface Kernel {
   package: string;
@@ -129,16 +132,24 @@ function installInterruptHandler(): void {
 }
 
 /**
- * Run one QEMU to completion. It gets its own process group (detached) so a
- * timeout kills QEMU and anything it forked, and it runs in the kernel's
- * directory so `-kernel` takes the bare file name recorded in the json.
+ * Run one QEMU to completion, its stdout (the serial console) going to
+ * logPath. It gets its own process group (detached) so a timeout kills QEMU
+ * and anything it forked, and it runs in the kernel's directory so `-kernel`
+ * takes the bare file name recorded in the json.
+ *
+ * Why a file and not a pipe: Node's stdio pipes are unix socketpairs, and
+ * QEMU writes the console one byte per write(). Each byte costs a whole
+ * socket buffer, so the socket fills after a few hundred unread bytes, QEMU
+ * gets EAGAIN, and the guest's 8250 driver, tired of waiting, overwrites the
+ * pending byte: about half the logs recorded through a pipe under load lost a
+ * character. A regular file never refuses a write.
  */
-function runQemu(cmd: string[], cwd: string, timeoutSeconds: number): Promise<BootRun> {
+function runQemu(cmd: string[], cwd: string, timeoutSeconds: number, logPath: string): Promise<BootRun> {
   return new Promise((resolvePromise) => {
     const started = process.hrtime.bigint();
-    const child = spawn(cmd[0], cmd.slice(1), { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let size = 0;
+    const out = openSync(logPath, 'w');
+    const child = spawn(cmd[0], cmd.slice(1), { cwd, detached: true, stdio: ['ignore', out, 'pipe'] });
+    closeSync(out); // the child holds its own copy
     let stderr = '';
     let timedOut = false;
     if (child.pid !== undefined) running.add(child.pid);
@@ -146,11 +157,7 @@ function runQemu(cmd: string[], cwd: string, timeoutSeconds: number): Promise<Bo
       timedOut = true;
       if (child.pid !== undefined) killGroup(child.pid);
     }, timeoutSeconds * 1000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (size < MAX_LOG_BYTES) chunks.push(chunk);
-      size += chunk.length;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
     });
     let finished = false;
@@ -161,7 +168,10 @@ function runQemu(cmd: string[], cwd: string, timeoutSeconds: number): Promise<Bo
       clearTimeout(timer);
       if (child.pid !== undefined) running.delete(child.pid);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolvePromise({ output: Buffer.concat(chunks), stderr, exitCode, signal, timedOut, seconds });
+      const size = statSync(logPath).size;
+      const output = size <= MAX_LOG_BYTES ? readFileSync(logPath) : Buffer.alloc(0);
+      if (size > MAX_LOG_BYTES) stderr += `console output too large (${size} bytes)`;
+      resolvePromise({ output, stderr, exitCode, signal, timedOut, seconds });
     };
     child.on('error', (err) => {
       stderr += String(err);
@@ -186,7 +196,7 @@ function biosUsable(log: string): MemRange[] {
  * must lie in RAM QEMU really has (else the generator's RAM model is wrong).
  */
 function fatalProblems(variant: Variant, log: string): string[] {
-  const problems: string[] = [];
+  const problems: string[] = consoleProblems(log).slice(0, 3);
   if (!/Memory: \d+K\/\d+K available/.test(log)) problems.push('no `Memory:` line');
   if (!/HugeTLB: \d+ KiB vmemmap can be freed/.test(log)) problems.push('no `HugeTLB: … vmemmap can be freed` line');
   if (!log.includes(`Kernel command line: ${variant.layout.append}`)) problems.push('kernel command line missing or truncated');
@@ -228,7 +238,8 @@ export interface FixtureJson {
   layout: ReturnType<typeof describeLayout>;
 }
 
-function writeFixture(outDir: string, variant: Variant, cmd: string[], run: BootRun, kernel: Kernel): { logPath: string; jsonPath: string } {
+/** Move the finished log into place and write its json next to it. */
+function writeFixture(outDir: string, variant: Variant, cmd: string[], run: BootRun, kernel: Kernel, partPath: string): { logPath: string; jsonPath: string } {
   const logPath = join(outDir, `${variant.id}.log`);
   const jsonPath = join(outDir, `${variant.id}.json`);
   const json: FixtureJson = {
@@ -240,22 +251,40 @@ function writeFixture(outDir: string, variant: Variant, cmd: string[], run: Boot
     kernelPackage: `${kernel.package}=${kernel.version}`,
     layout: describeLayout(variant.layout),
   };
-  writeFileSync(logPath, run.output);
+  renameSync(partPath, logPath);
   // One-space indent, like the shared examples.
   writeFileSync(jsonPath, `${JSON.stringify(json, null, 1)}\n`);
   return { logPath, jsonPath };
 }
 
+/**
+ * Boot a variant; a boot whose console lost bytes is run again (that is the
+ * host's fault, not the layout's). Other problems fail at once.
+ */
 async function bootOne(variant: Variant, kernels: Kernels, options: RecordOptions): Promise<RecordedBoot | FailedBoot> {
   const kernel = kernelFor(kernels, variant.arch);
   const cmd = qemuCommand(variant, basename(kernel.vmlinuz));
-  const run = await runQemu(cmd, dirname(kernel.vmlinuz), options.timeoutSeconds);
-  // latin1 maps bytes 1:1, so firmware escape bytes never break the checks.
-  const log = run.output.toString('latin1');
-  const reason = failureReason(run, fatalProblems(variant, log));
-  if (reason) return { variant, reason, seconds: run.seconds };
-  const paths = writeFixture(options.outDir, variant, cmd, run, kernel);
-  return { variant, ...paths, seconds: run.seconds, warnings: warningsFor(variant, log) };
+  // Dot-prefixed while in progress, so a half-written boot never looks like a fixture.
+  const partPath = join(options.outDir, `.${variant.id}.log.part`);
+  let reason = '';
+  let seconds = 0;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const run = await runQemu(cmd, dirname(kernel.vmlinuz), options.timeoutSeconds, partPath);
+    seconds = run.seconds;
+    // latin1 maps bytes 1:1, so firmware escape bytes never break the checks.
+    const log = run.output.toString('latin1');
+    const damaged = consoleProblems(log).length > 0;
+    const failure = failureReason(run, fatalProblems(variant, log));
+    if (!failure) {
+      const paths = writeFixture(options.outDir, variant, cmd, run, kernel, partPath);
+      return { variant, ...paths, seconds, warnings: warningsFor(variant, log) };
+    }
+    reason = attempt > 1 ? `${failure} [attempt ${attempt}]` : failure;
+    if (!damaged || run.timedOut) break;
+    if (options.verbose) console.log(`    ${variant.id}: console lost bytes, booting again (${failure})`);
+  }
+  rmSync(partPath, { force: true });
+  return { variant, reason, seconds };
 }
 
 /** Run tasks with at most `jobs` in flight, preserving result order. */

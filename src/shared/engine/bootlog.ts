@@ -52,7 +52,10 @@ export function bootlogLines(m: Model): BootLine[] {
 
   // free_area_init_node() per online node
   let perZone = 0
+  const memoryless = (nid: number): boolean => m.numa.memorylessNodes.includes(nid)
   for (const node of m.nodes) {
+    // before 5.18 a memoryless node is set up later (x86 init_memory_less_node())
+    if (memoryless(node.nid) && !m.profile.initmemMemoryless) continue
     if (node.start === node.end && m.profile.initmemMemoryless) push('initmem', `Initmem setup node ${node.nid} as memoryless`)
     else push('initmem', `Initmem setup node ${node.nid} [mem ${h18(node.start * ps)}-${h18(node.end ? node.end * ps - 1 : 0)}]`)
     if (!m.profile.memmapDebugLines && m.profile.holeMessage !== 'per-zone') continue
@@ -84,12 +87,18 @@ export function bootlogLines(m: Model): BootLine[] {
     for (const h of m.holes.perHole) if (h.count) push('holes', `On node ${h.nid}, zone ${m.zones[h.zoneIndex]}: ${h.count} pages in unavailable ranges`)
   }
 
+  if (!m.profile.initmemMemoryless) {
+    for (const node of m.nodes) if (memoryless(node.nid)) push('initmem', `Initmem setup node ${node.nid} [mem ${h18(0)}-${h18(0)}]`)
+  }
+
   // mem_init_print_info(): only physpages (Σ node present pages) is known
   const present = m.nodes.reduce((a, n) => a + n.present, 0)
   push('memory', `Memory: ?K/${(present * ps) / 1024}K available`)
 
   // report_hugepages()
-  const hvo = m.config.hugetlbVmemmap && m.preset.hvoAvailable(m.profile)
+  // 5.14–5.18 free vmemmap only when enabled at boot (hugetlb_free_vmemmap=on)
+  const enabled = m.profile.hugetlbVmemmapLine !== 'can-free' || /(^|\s)hugetlb_free_vmemmap=on(\s|$)/.test(m.scenario.cmdline ?? '')
+  const hvo = m.config.hugetlbVmemmap && m.preset.hvoAvailable(m.profile) && enabled
   for (const size of m.hugePageSizes) {
     const line = hugetlbVmemmapLine(size, { pageSize: ps, structPageSize: m.config.structPageSize, hvo, profile: m.profile })
     if (line) push('hugetlb-vmemmap', line)

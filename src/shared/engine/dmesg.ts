@@ -40,14 +40,24 @@ export class LogError extends Error {
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[c=>78DEHM]|\x1b\]\d*;[^\x07]*\x07/g
 
-/** Strip console escapes, syslog/journal prefixes and printk timestamps; keep the message. */
+const TIMESTAMP = /\[\s*\d+\.\d{6}\](?:\s*\[\s*[TC]\d+\])?/
+
+/**
+ * Strip console escapes, syslog/journal prefixes and printk timestamps; keep the message.
+ * In a timestamped log, a line without a timestamp continues the previous message (mail
+ * clients wrap long lines); it is joined back with a space.
+ */
 export function logMessages(source: string): LogLine[] {
   const out: LogLine[] = []
   const lines = source.split('\n')
+  let stamped = 0
+  for (const l of lines) if (TIMESTAMP.test(l)) stamped++
+  const joinWrapped = stamped > lines.length / 3
   for (let i = 0; i < lines.length; i++) {
-    let s = lines[i].replace(/\r/g, '').replace(ANSI, '')
+    // mail archives turn runs of spaces into no-break spaces
+    let s = lines[i].replace(/\r/g, '').replace(/\u00a0/g, ' ').replace(ANSI, '')
     // a serial console may start the first kernel line after firmware noise
-    const ts = /\[\s*\d+\.\d{6}\](?:\s*\[\s*[TC]\d+\])?/.exec(s)
+    const ts = TIMESTAMP.exec(s)
     if (ts) {
       s = s.slice(ts.index + ts[0].length)
       if (s.startsWith(' ')) s = s.slice(1)
@@ -55,8 +65,13 @@ export function logMessages(source: string): LogLine[] {
       s = s.replace(/^<\d+>/, '')
       s = s.replace(/^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.+-]+)\s+\S+\s+kernel:\s?/, '')
       s = s.replace(/^kernel: /, '')
+      if (joinWrapped && out.length && s.trim() && !/^\s/.test(s) && !s.startsWith('#')) {
+        const prev = out[out.length - 1]
+        prev.text = prev.text.endsWith('-') ? prev.text + s.trimEnd() : `${prev.text} ${s.trimEnd()}`
+        continue
+      }
     }
-    out.push({ line: i + 1, text: s })
+    out.push({ line: i + 1, text: s.trimEnd() })
   }
   return out
 }
@@ -189,7 +204,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     }
     if ((m = new RegExp(`^BIOS-e820: ${MEM} (.+)$`).exec(t))) {
       const type = e820ParseType(m[3])
-      if (type !== null) bios.push({ start: num(m[1]), last: num(m[2]), type: e820Name(type) as FirmwareRange['type'] })
+      if (type !== null) bios.push({ start: num(m[1]), last: num(m[2]), ...(e820Name(type) as Pick<FirmwareRange, 'type' | 'code'>) })
       arch ??= 'x86_64'
       used.push({ what: 'BIOS-e820', line })
       continue
@@ -203,7 +218,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     }
     if (user && (m = new RegExp(`^user: ${MEM} (.+)$`).exec(t))) {
       const type = e820ParseType(m[3])
-      if (type !== null) user.push({ start: num(m[1]), last: num(m[2]), type: e820Name(type) as FirmwareRange['type'] })
+      if (type !== null) user.push({ start: num(m[1]), last: num(m[2]), ...(e820Name(type) as Pick<FirmwareRange, 'type' | 'code'>) })
       used.push({ what: 'user:', line })
       continue
     }
@@ -211,13 +226,18 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       const from = e820ParseType(m[3])
       const to = e820ParseType(m[4])
       if (from !== null && to !== null && from !== to) {
-        pendingUpdates.push({ u: { start: num(m[1]), last: num(m[2]), from: e820Name(from) as never, to: e820Name(to) as never }, idx })
+        const f = e820Name(from)
+        const tt = e820Name(to)
+        pendingUpdates.push({ u: { start: num(m[1]), last: num(m[2]), from: f.type as never, fromCode: f.code, to: tt.type as never, toCode: tt.code }, idx })
       }
       continue
     }
     if ((m = /^e820: remove \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+)$/.exec(t))) {
       const from = e820ParseType(m[3])
-      if (from !== null) pendingUpdates.push({ u: { start: num(m[1]), last: Math.min(num(m[2]), 2 ** 52 - 1), from: e820Name(from) as never, to: 'removed' }, idx })
+      if (from !== null) {
+        const f = e820Name(from)
+        pendingUpdates.push({ u: { start: num(m[1]), last: Math.min(num(m[2]), 2 ** 52 - 1), from: f.type as never, fromCode: f.code, to: 'removed' }, idx })
+      }
       continue
     }
     if (/^(?:e820: )?last_pfn = 0x[0-9a-f]+ max_arch_pfn/.test(t)) {
@@ -243,6 +263,12 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       if (!srat.has(nid)) srat.set(nid, [])
       srat.get(nid)!.push({ start: num(m[2]), end: num(m[3]) + 1, hotplug: !!m[4] })
       used.push({ what: 'SRAT', line })
+      continue
+    }
+    if ((m = /^SRAT: PXM \d+ -> (?:x2)?APIC 0x[0-9a-f]+ -> Node (\d+)/.exec(t))) {
+      // acpi_numa_processor_affinity_init(): a node with CPUs is a possible node
+      const nid = Number(m[1])
+      if (!srat.has(nid)) srat.set(nid, [])
       continue
     }
     if ((m = /^HugeTLB:? registered (\d+(?:\.\d+)?) ([KMGT])i?B page size/.exec(t))) {

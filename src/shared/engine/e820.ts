@@ -19,6 +19,12 @@ export const E820 = {
 
 export type E820TypeName = 'usable' | 'reserved' | 'acpi-data' | 'acpi-nvs' | 'unusable' | 'pmem' | 'pram' | 'soft-reserved' | 'reserved-kern'
 
+/** A scenario range's e820 type number (`other` carries its number in `code`). */
+export function e820TypeOf(r: { type: string; code?: number }): number | undefined {
+  if (r.type === 'other') return r.code
+  return E820_BY_NAME[r.type as E820TypeName]
+}
+
 export const E820_BY_NAME: Record<E820TypeName, number> = {
   usable: E820.RAM,
   reserved: E820.RESERVED,
@@ -31,9 +37,10 @@ export const E820_BY_NAME: Record<E820TypeName, number> = {
   'reserved-kern': E820.RESERVED_KERN
 }
 
-export function e820Name(type: number): string {
-  for (const [k, v] of Object.entries(E820_BY_NAME)) if (v === type) return k
-  return `type-${type}`
+/** Scenario form of an e820 type number. */
+export function e820Name(type: number): { type: string; code?: number } {
+  for (const [k, v] of Object.entries(E820_BY_NAME)) if (v === type) return { type: k }
+  return { type: 'other', code: type }
 }
 
 /** e820_print_type(): the words after `[mem …]` */

@@ -55,9 +55,10 @@ export function hugetlbVmemmapLine(hugePageSize: number, o: { pageSize: number; 
   switch (o.profile.hugetlbVmemmapLine) {
     case 'kib-freed':
       return `HugeTLB: ${Math.floor(freed / 1024)} KiB vmemmap can be freed for a ${stringGetSize2(hugePageSize)} page`
+    case 'can-free':
     case 'can-optimize':
       // hugetlb_vmemmap_init(): printed only when there is something to free
-      return freed ? `HugeTLB: can optimize ${freed / o.pageSize} vmemmap pages for hugepages-${hugePageSize / 1024}kB` : null
+      return freed ? `HugeTLB: can ${o.profile.hugetlbVmemmapLine === 'can-free' ? 'free' : 'optimize'} ${freed / o.pageSize} vmemmap pages for hugepages-${hugePageSize / 1024}kB` : null
     default:
       return null
   }

@@ -4,7 +4,7 @@
 
 import { rangeEnd, type Scenario } from '../scenario/scenario.ts'
 import { ARCH_PRESETS, type ArchPreset, type ZoneName } from './arch.ts'
-import { applyE820Cmdline, E820, E820_BY_NAME, E820Table, e820EndPfn, e820MemblockSetup, trimBiosRange, type E820TypeName } from './e820.ts'
+import { applyE820Cmdline, E820, E820_BY_NAME, E820Table, e820EndPfn, e820MemblockSetup, e820TypeOf, trimBiosRange } from './e820.ts'
 import { dtMemblock, efiReserveRegions, memLimitRemoveMap } from './efi.ts'
 import { memmapInitHoles, perZoneHoles, reservedButUnavailable, zeroedHoles, type HoleCount } from './holes.ts'
 import { memPfnRanges, type MemblockType, type MemPfnRange } from './memblock.ts'
@@ -117,8 +117,12 @@ export function runModel(scenario: Scenario): Model {
     if (fw.kind !== 'e820') throw new ModelError(`x86_64 firmware maps are e820 tables (kind: e820), not ${fw.kind}`, ['firmware', 'kind'])
     e820 = new E820Table()
     fw.map.forEach((r, i) => {
-      const t = E820_BY_NAME[r.type as E820TypeName]
-      if (t === undefined) throw new ModelError(`"${r.type}" is not an e820 type (usable, reserved, acpi-data, acpi-nvs, unusable, pmem, pram, soft-reserved)`, ['firmware', 'map', i, 'type'])
+      const t = e820TypeOf(r)
+      if (t === undefined)
+        throw new ModelError(
+          r.type === 'other' ? 'type: other needs the e820 type number in `code`' : `"${r.type}" is not an e820 type (usable, reserved, acpi-data, acpi-nvs, unusable, pmem, pram, soft-reserved, reserved-kern, other)`,
+          ['firmware', 'map', i, 'type']
+        )
       e820!.add(r.start, rangeEnd(r) - r.start, t)
     })
     // e820__memory_setup_default(): the firmware table is sanitised before it is printed
@@ -128,9 +132,11 @@ export function runModel(scenario: Scenario): Model {
     if (cmd.userdef) userMap = e820.print('user')
     for (const u of fw.updates ?? []) {
       const size = rangeEnd(u) - u.start
-      const from = E820_BY_NAME[u.from]
+      const from = e820TypeOf({ type: u.from, code: u.fromCode })
+      const to = u.to === 'removed' ? undefined : e820TypeOf({ type: u.to, code: u.toCode })
+      if (from === undefined || (u.to !== 'removed' && to === undefined)) continue
       if (u.to === 'removed') e820.remove(u.start, size, from, true)
-      else e820.update(u.start, size, from, E820_BY_NAME[u.to])
+      else e820.update(u.start, size, from, to!)
     }
     if (fw.updates?.length) e820.sanitize()
     trimBiosRange(e820, pageSize)
@@ -163,7 +169,16 @@ export function runModel(scenario: Scenario): Model {
   const blocks: NumaBlock[] | null = scenario.numa
     ? scenario.numa.nodes.flatMap((n) => n.ranges.map((r) => ({ nid: n.id, start: r.start, end: rangeEnd(r), hotplug: r.hotplug ?? false })))
     : null
-  const numa = numaInit(scenario.arch, memory, blocks, { pageShift, maxPfn, numaEnabled: config.numa, maxNumNodes: config.maxNumNodes })
+  const numa = numaInit(scenario.arch, memory, blocks, {
+    pageShift,
+    maxPfn,
+    numaEnabled: config.numa,
+    maxNumNodes: config.maxNumNodes,
+    cpuNodes: scenario.numa?.nodes.filter((n) => n.ranges.length === 0).map((n) => n.id) ?? [],
+    nodeMinSize: profile.x86NodeMinSize,
+    coverage: profile.x86NumaCoverage,
+    clipToDram: profile.numaClipToDram
+  })
   if (numa.faked && numa.warnings.length) warnings.push(...numa.warnings)
 
   const ranges = memPfnRanges(memory, pageShift)
@@ -180,7 +195,10 @@ export function runModel(scenario: Scenario): Model {
     dmaLimit: fw.dmaLimit ?? null
   })
   const bounds = zoneBoundaries(zones, maxZone, Math.floor(memory.startOfDram() / pageSize))
-  const nodes = nodeSpans(numa.nodes, ranges, bounds)
+  // for_each_node(): online nodes and memoryless possible nodes, ascending
+  const nodes = nodeSpans([...numa.nodes, ...numa.memorylessNodes].sort((a, b) => a - b), ranges, bounds).map((n) =>
+    numa.memorylessNodes.includes(n.nid) ? { ...n, ranges: [], start: 0, end: 0, spanned: 0, present: 0, zones: n.zones.map((z) => ({ ...z, start: 0, spanned: 0, present: 0 })) } : n
+  )
   const sections = presentSections(ranges, pagesPerSection)
   const rule = scenario.arch === 'arm64' ? profile.arm64PfnValid : 'generic'
   const valid = validPfns(rule, sections, pagesPerSection, memory, pageSize)

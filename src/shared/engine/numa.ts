@@ -7,6 +7,7 @@
 
 import type { Arch } from '../scenario/scenario.ts'
 import { MEMBLOCK_HOTPLUG, MemblockType, NO_NODE, memPfnRanges } from './memblock.ts'
+import type { X86NumaCoverage } from './profiles.ts'
 import { hexPad } from './units.ts'
 
 export interface NumaBlock {
@@ -42,18 +43,27 @@ function absentPfns(memory: MemblockType, nid: number | null, s: number, e: numb
   return e - s - present
 }
 
-export function numaInit(
-  arch: Arch,
-  memory: MemblockType,
-  blocks: NumaBlock[] | null,
-  opts: { pageShift: number; maxPfn: number; numaEnabled: boolean; maxNumNodes: number }
-): NumaResult {
+export interface NumaOptions {
+  pageShift: number
+  maxPfn: number
+  numaEnabled: boolean
+  maxNumNodes: number
+  /** nodes SRAT names for CPUs only (possible nodes without memory affinity) */
+  cpuNodes: number[]
+  nodeMinSize: boolean
+  coverage: X86NumaCoverage
+  clipToDram: boolean
+}
+
+export function numaInit(arch: Arch, memory: MemblockType, blocks: NumaBlock[] | null, opts: NumaOptions): NumaResult {
   const res: NumaResult = { nodes: [], memorylessNodes: [], faked: false, log: [], warnings: [] }
   const ps = 2 ** opts.pageShift
   const fake = (why: string | null): NumaResult => {
+    // dummy_numa_init(): one node over everything; x86's numa_init() clears SRAT's
+    // hotplug marks before trying the next init method
+    if (arch === 'x86_64') memory.setFlag(0, 2 ** 62, MEMBLOCK_HOTPLUG, false)
     memory.setNode(0, 2 ** 62, 0)
-    for (const r of memory.regions) r.flags &= arch === 'x86_64' ? ~MEMBLOCK_HOTPLUG : ~0
-    memory.mergeAll()
+    res.memorylessNodes = []
     res.faked = true
     if (why) res.warnings.push(why)
     if (arch === 'x86_64') {
@@ -73,10 +83,15 @@ export function numaInit(
     memory.setNode(0, 2 ** 62, NO_NODE)
     let mi = blocks.filter((b) => b.end > b.start).map((b) => ({ ...b }))
     for (const b of mi) if (b.hotplug) memory.setFlag(b.start, b.end - b.start, MEMBLOCK_HOTPLUG, true)
-    // numa_cleanup_meminfo(): drop blocks without memory, clip at max_pfn, merge same-node
-    const high = opts.maxPfn * ps
+    // numa_cleanup_meminfo(): drop blocks without memory, clip to [0, max_pfn) (6.12+:
+    // to [start, end) of DRAM), merge same-node blocks
+    const low = opts.clipToDram ? memory.startOfDram() : 0
+    const high = opts.clipToDram ? memory.endOfDram() : opts.maxPfn * ps
     mi = mi.filter((b) => memory.overlaps(b.start, b.end))
-    for (const b of mi) if (b.end > high) b.end = high
+    for (const b of mi) {
+      if (b.start < low) b.start = low
+      if (b.end > high) b.end = high
+    }
     mi = mi.filter((b) => b.start < b.end)
     for (let i = 0; i < mi.length; i++) {
       for (let j = i + 1; j < mi.length; j++) {
@@ -102,25 +117,39 @@ export function numaInit(
     }
     // numa_register_memblks()
     for (const b of mi) memory.setNode(b.start, b.end - b.start, b.nid)
-    // numa_meminfo_cover_memory(): allow 1 MiB of RAM outside every node
-    let numaram = 0
-    for (const b of mi) {
-      const s = Math.floor(b.start / ps)
-      const e = Math.floor(b.end / ps)
-      numaram += e - s - absentPfns(memory, b.nid, s, e, opts.pageShift)
-      if (numaram < 0) numaram = 0
+    const slack = 2 ** (20 - opts.pageShift)
+    if (opts.coverage === 'meminfo') {
+      // numa_meminfo_cover_memory(): allow less than 1 MiB of e820 RAM outside every node
+      let numaram = 0
+      for (const b of mi) {
+        const s = Math.floor(b.start / ps)
+        const e = Math.floor(b.end / ps)
+        numaram += e - s - absentPfns(memory, b.nid, s, e, opts.pageShift)
+        if (numaram < 0) numaram = 0
+      }
+      const e820ram = opts.maxPfn - absentPfns(memory, null, 0, opts.maxPfn, opts.pageShift)
+      if (e820ram - numaram >= slack) {
+        return fake(`NUMA: nodes only cover ${Math.floor((numaram * ps) / 2 ** 20)}MB of your ${Math.floor((e820ram * ps) / 2 ** 20)}MB e820 RAM. Not used.`)
+      }
+    } else {
+      // memblock_validate_numa_coverage(SZ_1M): pages of memory regions without a node
+      let nodeless = 0
+      let total = 0
+      for (const r of memPfnRanges(memory, opts.pageShift)) {
+        total += r.end - r.start
+        if (r.nid === NO_NODE) nodeless += r.end - r.start
+      }
+      if (opts.coverage === 'memblock' ? nodeless >= slack : nodeless > slack) {
+        return fake(`NUMA: no nodes coverage for ${Math.floor((nodeless * ps) / 2 ** 20)}MB of ${Math.floor((total * ps) / 2 ** 20)}MB RAM`)
+      }
     }
-    const e820ram = opts.maxPfn - absentPfns(memory, null, 0, opts.maxPfn, opts.pageShift)
-    if (e820ram - numaram >= 2 ** (20 - opts.pageShift)) {
-      memory.setFlag(0, 2 ** 62, MEMBLOCK_HOTPLUG, false)
-      return fake(`NUMA: nodes only cover ${Math.floor((numaram * ps) / 2 ** 20)}MB of your ${Math.floor((e820ram * ps) / 2 ** 20)}MB e820 RAM. Not used.`)
-    }
-    const possible = [...new Set(blocks.map((b) => b.nid))].sort((a, b) => a - b)
+    // numa_register_memblks(): possible nodes are those SRAT named (memory or CPUs)
+    const possible = [...new Set([...blocks.map((b) => b.nid), ...opts.cpuNodes])].sort((a, b) => a - b)
     for (const nid of possible) {
       let start = high
       let end = 0
       for (const b of mi) if (b.nid === nid) (start = Math.min(start, b.start)), (end = Math.max(end, b.end))
-      if (start >= end || end - start < NODE_MIN_SIZE) res.memorylessNodes.push(nid)
+      if (start >= end || (opts.nodeMinSize && end - start < NODE_MIN_SIZE)) res.memorylessNodes.push(nid)
       else res.nodes.push(nid)
     }
     return res

@@ -30,8 +30,22 @@ export type Arm64PfnValid =
 /** arm64 zone_sizes_init()/max_zone_phys() variants, kernel-holes-spec §2.1 */
 export type Arm64ZoneDma = 'dma32-only' | 'bits30' | 'min-bits' | 'limit-6.12' | 'limit-6.13'
 
-/** HugeTLB vmemmap report in report_hugepages()/hugetlb_vmemmap_init() */
-export type HugetlbVmemmapLine = 'none' | 'can-optimize' | 'kib-freed'
+/**
+ * HugeTLB vmemmap report:
+ *  can-free     5.14–5.18 hugetlb_vmemmap_init() "can free N vmemmap pages", only when
+ *               HVO is enabled at boot (hugetlb_free_vmemmap=on / _DEFAULT_ON)
+ *  can-optimize 5.19 "can optimize N vmemmap pages", whenever it is built in
+ *  kib-freed    6.0+ report_hugepages() "N KiB vmemmap can be freed for a X page", always
+ */
+export type HugetlbVmemmapLine = 'none' | 'can-free' | 'can-optimize' | 'kib-freed'
+
+/**
+ * x86 NUMA coverage check that makes the kernel ignore SRAT:
+ *  meminfo    ≤6.7 numa_meminfo_cover_memory(): e820 RAM minus node RAM >= 1 MiB
+ *  memblock   6.8–6.12.4 memblock_validate_numa_coverage(SZ_1M): node-less RAM >= 1 MiB
+ *  memblock-gt 6.12.5+ the same with ">" ("memblock: allow zero threshold")
+ */
+export type X86NumaCoverage = 'meminfo' | 'memblock' | 'memblock-gt'
 
 export interface VersionProfile {
   /** short id, e.g. `6.1` or `5.10.y` */
@@ -68,6 +82,11 @@ export interface VersionProfile {
   x86EndPfnAcpi: boolean
   /** DT /reserved-memory no-map: memblock_mark_nomap() (5.11+) instead of memblock_remove() */
   dtNoMapNomap: boolean
+  /** x86 numa_register_memblks() skips nodes under NODE_MIN_SIZE (4 MiB) (≤6.5, 6.1.y <64, 5.10.y <202) */
+  x86NodeMinSize: boolean
+  x86NumaCoverage: X86NumaCoverage
+  /** numa_cleanup_meminfo() clips blocks to [start, end) of DRAM (6.12+) instead of [0, max_pfn) */
+  numaClipToDram: boolean
 }
 
 const base: Omit<VersionProfile, 'id' | 'since' | 'title'> = {
@@ -85,40 +104,64 @@ const base: Omit<VersionProfile, 'id' | 'since' | 'title'> = {
   arm64Hvo: false,
   x86SoftReservedReserve: false,
   x86EndPfnAcpi: false,
-  dtNoMapNomap: false
+  dtNoMapNomap: false,
+  x86NodeMinSize: true,
+  x86NumaCoverage: 'meminfo',
+  numaClipToDram: false
 }
 
 type Delta = Partial<Omit<VersionProfile, 'id' | 'since' | 'title'>> & { id: string; since: string; title: string }
 
-/** Ordered by `since`; each entry lists only what changed from the previous one. */
+/**
+ * Ordered by `since`; each entry lists what changed from the previous one. Stable
+ * branches sort between their mainline release and the next one (x.y < x.y.z <
+ * x.(y+1)-rc1), so an entry after a stable backport restates the mainline values.
+ * Stable release numbers come from the stable review mails and Debian's changelogs;
+ * "inferred" marks points not read in a tree.
+ */
 const DELTAS: Delta[] = [
-  { id: '4.15', since: '4.15', title: 'zero_resv_unavail(): "Reserved but unavailable"' },
-  { id: '4.19', since: '4.19', title: 'x86 reserves every e820 gap in memblock', x86ReserveE820Gaps: true },
-  { id: '4.20', since: '4.20', title: '"Zeroed struct page in unavailable ranges" over all holes', holeMessage: 'zeroed-struct-page', x86ReserveE820Gaps: false },
-  { id: '5.4', since: '5.4', title: 'arm64 pfn_valid() checks the section', arm64PfnValid: 'section-map-memory' },
-  { id: '5.4.y', since: '5.4.1', title: '5.4 stable: zeroing tail rounded up to a section', zeroedTail: 'section' },
-  { id: '5.5', since: '5.5', title: 'arm64 ZONE_DMA (30 bits); section-rounded tail; SOFT_RESERVED reserved', arm64ZoneDma: 'bits30', zeroedTail: 'section', x86SoftReservedReserve: true },
-  { id: '5.10', since: '5.10', title: 'last release with whole-map zeroing' },
-  { id: '5.10.y', since: '5.10.1', title: '5.10 stable: per-hole memmap_init() backport', holeMessage: 'per-hole', arm64ZoneDma: 'min-bits' },
-  { id: '5.11', since: '5.11', title: 'per-zone "pages in unavailable ranges"; arm64 zone_dma_bits from DT/IORT', holeMessage: 'per-zone', arm64ZoneDma: 'min-bits', dtNoMapNomap: true },
-  { id: '5.12', since: '5.12', title: 'arm64 SECTION_SIZE_BITS 27 (4K/16K), 29 (64K)', arm64SectionBits4K16K: 27, arm64SectionBits64K: 29 },
-  { id: '5.14', since: '5.14', title: 'per-hole memmap_init(); arm64 pfn_valid() = memblock_is_memory(); memmap lines pr_debug', holeMessage: 'per-hole', arm64PfnValid: 'section-memory', memmapDebugLines: false, hvoReservedPages: 2 },
-  { id: '5.15.y', since: '5.15.1', title: '5.15 stable: arm64 generic pfn_valid()', arm64PfnValid: 'generic' },
-  { id: '5.16', since: '5.16', title: 'arm64 generic pfn_valid()', arm64PfnValid: 'generic' },
-  { id: '5.18', since: '5.18', title: 'HVO reports "can optimize N vmemmap pages"', hugetlbVmemmapLine: 'can-optimize', hvoReservedPages: 1 },
-  { id: '5.19', since: '5.19', title: 'arm64 HVO', arm64Hvo: true },
-  { id: '6.0', since: '6.0', title: 'HugeTLB "N KiB vmemmap can be freed"; "Initmem setup node as memoryless"', hugetlbVmemmapLine: 'kib-freed', initmemMemoryless: true },
-  // 060a2c92d1b6 (arm64 HVO disabled for break-before-make) went to stable: Debian's
-  // 6.1.176 arm64 boots print "0 KiB vmemmap can be freed" for every size
-  { id: '6.1', since: '6.1', title: 'arm64 HVO disabled (stable backport of the 6.3 revert)', arm64Hvo: false },
-  { id: '6.6', since: '6.6', title: 'mm_init.c split' },
-  { id: '6.8', since: '6.8', title: 'MAX_ORDER renamed MAX_PAGE_ORDER; "\\n" on the per-hole message' },
-  { id: '6.10', since: '6.10', title: 'calc_memmap_size()/dma_reserve removed' },
-  { id: '6.11', since: '6.11', title: 'Memory: line printed after deferred init' },
-  { id: '6.12', since: '6.12', title: 'arm64 zone_dma_limit (addresses)', arm64ZoneDma: 'limit-6.12' },
-  { id: '6.13', since: '6.13', title: 'arm64 DMA32 limit no longer clamped by DRAM start', arm64ZoneDma: 'limit-6.13' },
-  { id: '6.16', since: '6.16', title: 'for_each_valid_pfn()' },
-  { id: '7.0', since: '7.0', title: 'current' }
+  { id: '4.15', since: '4.15-rc1', title: 'zero_resv_unavail(): "Reserved but unavailable"' },
+  // 124049decbb1 (inferred 4.18; stable from ~4.17.4), removed in 4.19.y before 4.19.13 (4.19.9 inferred)
+  { id: '4.18', since: '4.18-rc1', title: 'x86 e820__memblock_setup() reserves every non-RAM entry and gap', x86ReserveE820Gaps: true },
+  { id: '4.19.9', since: '4.19.9', title: '4.19 stable: e820 gap reservation reverted', x86ReserveE820Gaps: false },
+  { id: '4.19.103', since: '4.19.103', title: '4.19 stable: "Zeroed struct page", section-rounded tail', holeMessage: 'zeroed-struct-page', zeroedTail: 'section' },
+  { id: '4.20', since: '4.20-rc1', title: '907ec5fca3dc: "Zeroed struct page in unavailable ranges"', holeMessage: 'zeroed-struct-page', zeroedTail: 'max_pfn', x86ReserveE820Gaps: false },
+  { id: '5.4', since: '5.4-rc1', title: 'arm64 pfn_valid() checks the section', arm64PfnValid: 'section-map-memory' },
+  { id: '5.4.19', since: '5.4.19', title: '5.4 stable: zeroing tail rounded up to a section', zeroedTail: 'section' },
+  { id: '5.5', since: '5.5-rc1', title: 'arm64 ZONE_DMA (30 bits); SOFT_RESERVED reserved', arm64ZoneDma: 'bits30', zeroedTail: 'max_pfn', x86SoftReservedReserve: true },
+  { id: '5.6', since: '5.6-rc1', title: 'e822969cab48: zeroing tail rounded up to a section', zeroedTail: 'section' },
+  { id: '5.10', since: '5.10-rc1', title: 'whole-map zeroing (init_unavailable_mem)' },
+  { id: '5.10.22', since: '5.10.22', title: '5.10 stable: arm64 zone_dma_bits from DT/IORT', arm64ZoneDma: 'min-bits' },
+  { id: '5.10.24', since: '5.10.24', title: '5.10 stable: per-zone "pages in unavailable ranges" (0740a50b9baa)', holeMessage: 'per-zone' },
+  { id: '5.10.53', since: '5.10.53', title: '5.10 stable: per-hole memmap_init() (122e093c1734)', holeMessage: 'per-hole' },
+  { id: '5.10.202', since: '5.10.202', title: '5.10 stable: NODE_MIN_SIZE check removed', x86NodeMinSize: false },
+  { id: '5.11', since: '5.11-rc1', title: 'arm64 zone_dma_bits from DT/IORT; DT no-map becomes NOMAP; whole-map zeroing', holeMessage: 'zeroed-struct-page', arm64ZoneDma: 'min-bits', dtNoMapNomap: true, x86NodeMinSize: true },
+  { id: '5.11.7', since: '5.11.7', title: '5.11 stable: per-zone "pages in unavailable ranges"', holeMessage: 'per-zone' },
+  { id: '5.12', since: '5.12-rc1', title: 'arm64 SECTION_SIZE_BITS 27 (4K/16K), 29 (64K)', holeMessage: 'zeroed-struct-page', arm64SectionBits4K16K: 27, arm64SectionBits64K: 29 },
+  // 0740a50b9baa landed during the 5.12 rcs (5.12-rc2 boots still print "Zeroed"; rc3 inferred)
+  { id: '5.12-rc3', since: '5.12-rc3', title: 'per-zone "pages in unavailable ranges"', holeMessage: 'per-zone' },
+  { id: '5.14', since: '5.14-rc1', title: 'per-hole memmap_init(); arm64 pfn_valid() = memblock_is_memory(); memmap lines pr_debug; HVO "can free"', holeMessage: 'per-hole', arm64PfnValid: 'section-memory', memmapDebugLines: false, hugetlbVmemmapLine: 'can-free', hvoReservedPages: 2 },
+  { id: '5.15.36', since: '5.15.36', title: '5.15 stable: arm64 generic pfn_valid()', arm64PfnValid: 'generic' },
+  { id: '5.16', since: '5.16-rc1', title: '3de360c3fdb3: arm64 generic pfn_valid()', arm64PfnValid: 'generic' },
+  { id: '5.18', since: '5.18-rc1', title: 'HVO keeps one vmemmap page; "Initmem setup node N as memoryless"', hvoReservedPages: 1, initmemMemoryless: true },
+  { id: '5.19', since: '5.19-rc1', title: 'HVO "can optimize", printed whenever built in; arm64 HVO', hugetlbVmemmapLine: 'can-optimize', arm64Hvo: true },
+  { id: '6.0', since: '6.0-rc1', title: 'report_hugepages(): "N KiB vmemmap can be freed"', hugetlbVmemmapLine: 'kib-freed' },
+  { id: '6.1', since: '6.1-rc1', title: 'Debian 12 kernel (oracle fixtures)' },
+  // 060a2c92d1b6 disabled arm64 HVO (break-before-make); stable 6.1.16 and 6.2.3
+  { id: '6.1.16', since: '6.1.16', title: '6.1 stable: arm64 HVO disabled', arm64Hvo: false },
+  { id: '6.1.64', since: '6.1.64', title: '6.1 stable: NODE_MIN_SIZE check removed', x86NodeMinSize: false },
+  { id: '6.2', since: '6.2-rc1', title: 'arm64 HVO', arm64Hvo: true, x86NodeMinSize: true },
+  { id: '6.2.3', since: '6.2.3', title: '6.2 stable: arm64 HVO disabled', arm64Hvo: false },
+  { id: '6.3', since: '6.3-rc1', title: 'arm64 HVO removed', arm64Hvo: false },
+  { id: '6.6', since: '6.6-rc1', title: 'NODE_MIN_SIZE check removed; mm_init.c', x86NodeMinSize: false },
+  { id: '6.8', since: '6.8-rc1', title: 'MAX_PAGE_ORDER; memblock_validate_numa_coverage()', x86NumaCoverage: 'memblock' },
+  { id: '6.10', since: '6.10-rc1', title: 'calc_memmap_size()/dma_reserve removed' },
+  { id: '6.11', since: '6.11-rc1', title: 'Memory: line printed after deferred init' },
+  { id: '6.12', since: '6.12-rc1', title: 'arm64 zone_dma_limit; numa_memblks.c clips to DRAM', arm64ZoneDma: 'limit-6.12', numaClipToDram: true },
+  { id: '6.12.5', since: '6.12.5', title: '6.12 stable: arm64 DMA clamp moved; coverage threshold ">"', arm64ZoneDma: 'limit-6.13', x86NumaCoverage: 'memblock-gt' },
+  { id: '6.13', since: '6.13-rc1', title: 'arm64 zone DMA clamp in zone_sizes_init()', arm64ZoneDma: 'limit-6.13', x86NumaCoverage: 'memblock-gt' },
+  { id: '6.16', since: '6.16-rc1', title: 'for_each_valid_pfn()' },
+  { id: '7.0', since: '7.0-rc1', title: 'current' }
 ]
 
 export const PROFILES: VersionProfile[] = (() => {
@@ -153,7 +196,7 @@ export function selectProfile(text: string): ProfileChoice | null {
   let chosen = PROFILES[0]
   for (const p of PROFILES) if (atLeast(v, p.since)) chosen = p
   if (!atLeast(v, OLDEST)) warnings.push(`kernel ${formatVersion(v)} is older than the oldest modelled version ${OLDEST}; using profile ${chosen.id}`)
-  else if (versionKey(v) >= versionKey(parseKernelVersion(NEWEST_KNOWN)!) + 1000)
+  else if (versionKey(v) >= versionKey(parseKernelVersion(NEWEST_KNOWN)!) + 1_000)
     warnings.push(`kernel ${formatVersion(v)} is newer than the newest checked version ${NEWEST_KNOWN}; using profile ${chosen.id}`)
   return { version: v, profile: chosen, warnings }
 }

@@ -24,12 +24,16 @@ export function parseKernelVersion(text: string): KernelVersion | null {
   }
 }
 
-/** A number that orders versions: x.y.z; an -rc sorts before its release but after x.(y-1).*. */
-export function versionKey(v: Pick<KernelVersion, 'major' | 'minor' | 'patch'>): number {
-  return v.major * 1_000_000 + v.minor * 1_000 + Math.min(v.patch, 999)
+/**
+ * A number that orders versions: x.y-rcN < x.y (= x.y.0) < x.y.z < x.(y+1)-rc1.
+ * Stable patch levels above 899 are capped (none exists).
+ */
+export function versionKey(v: Pick<KernelVersion, 'major' | 'minor' | 'patch' | 'rc'>): number {
+  const within = v.rc !== null && v.patch === 0 ? Math.min(v.rc, 99) : 100 + Math.min(v.patch, 899)
+  return v.major * 1_000_000 + v.minor * 1_000 + within
 }
 
-/** Compare `v` with "X.Y[.Z]": negative when v is older. An rc of X.Y counts as X.Y. */
+/** Compare `v` with "X.Y[.Z][-rcN]": negative when v is older. */
 export function cmpVersion(v: KernelVersion, other: string): number {
   const o = parseKernelVersion(other)
   if (!o) throw new Error(`bad version literal ${other}`)

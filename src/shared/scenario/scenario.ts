@@ -6,7 +6,7 @@ import { bool, int, list, obj, oneOf, size, str, type Infer } from './schema-dsl
 export const ARCHES = ['x86_64', 'arm64'] as const
 export type Arch = (typeof ARCHES)[number]
 
-export const E820_TYPES = ['usable', 'reserved', 'acpi-data', 'acpi-nvs', 'unusable', 'pmem', 'pram', 'soft-reserved', 'reserved-kern'] as const
+export const E820_TYPES = ['usable', 'reserved', 'acpi-data', 'acpi-nvs', 'unusable', 'pmem', 'pram', 'soft-reserved', 'reserved-kern', 'other'] as const
 export const EFI_TYPES = [
   'reserved',
   'loader-code',
@@ -61,8 +61,9 @@ export const firmwareRange = obj(
     ...rangeFields,
     type: oneOf(
       ALL_TYPES,
-      'Range type. e820: `usable`, `reserved`, `acpi-data`, `acpi-nvs`, `unusable`, `pmem` (type 7), `pram` (type 12), `soft-reserved`, `reserved-kern`. UEFI: `conventional`, `boot-code`, `boot-data`, `loader-code`, `loader-data`, `runtime-code`, `runtime-data`, `acpi-reclaim`, `acpi-nvs`, `mmio`, `reserved`, `persistent`, …. Device tree: `memory` (a /memory node), `no-map` (a /reserved-memory node with no-map), `reserved`.'
+      'Range type. e820: `usable`, `reserved`, `acpi-data`, `acpi-nvs`, `unusable`, `pmem` (type 7), `pram` (type 12), `soft-reserved`, `reserved-kern`, `other` (with `code`). UEFI: `conventional`, `boot-code`, `boot-data`, `loader-code`, `loader-data`, `runtime-code`, `runtime-data`, `acpi-reclaim`, `acpi-nvs`, `mmio`, `reserved`, `persistent`, …. Device tree: `memory` (a /memory node), `no-map` (a /reserved-memory node with no-map), `reserved`.'
     ),
+    code: int('e820 type number, for `type: other` (firmware types Linux has no name for, printed as `type N`).', { min: 0, max: 0xffffffff }),
     attrs: list(
       oneOf(EFI_ATTRS),
       'UEFI memory attributes (`WB`, `WT`, `WC`, `UC`, `RUN`, `SP`, `MR`, …). arm64 treats a descriptor as memory when it has WB, WT or WC (is_memory()), and as usable only when it is also of a usable type with WB (is_usable_memory()); other memory becomes NOMAP.'
@@ -120,7 +121,9 @@ export const scenarioSchema = obj(
             {
               ...rangeFields,
               from: oneOf(E820_TYPES, 'Old e820 type'),
-              to: oneOf([...E820_TYPES, 'removed'] as const, 'New e820 type, or `removed`')
+              fromCode: int('e820 type number when `from: other`', { min: 0, max: 0xffffffff }),
+              to: oneOf([...E820_TYPES, 'removed'] as const, 'New e820 type, or `removed`'),
+              toCode: int('e820 type number when `to: other`', { min: 0, max: 0xffffffff })
             },
             { required: ['start', 'from', 'to'], refine: rangeBounds }
           ),
