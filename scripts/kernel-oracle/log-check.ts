@@ -53,8 +53,13 @@ function kernelLines(log: string): string[] | undefined {
   return log.slice(start, lastBreak).split('\r\n');
 }
 
-/** Problems that mean bytes were lost on the console; empty when the log is intact. */
-export function consoleProblems(log: string): string[] {
+/**
+ * Problems that mean bytes were lost on the console; empty when the log is
+ * intact. commandLine, when given, must come back verbatim in the kernel's
+ * `Kernel command line:` (and x86 `Command line:`) lines: the generator keeps
+ * it under COMMAND_LINE_SIZE, so a difference can only be a lost byte.
+ */
+export function consoleProblems(log: string, commandLine?: string): string[] {
   const lines = kernelLines(log);
   if (!lines) return ['no `Linux version` line'];
   const problems: string[] = [];
@@ -72,6 +77,12 @@ export function consoleProblems(log: string): string[] {
   }
   for (const required of REQUIRED) {
     if (!messages.includes(required)) problems.push(`no \`${required}\` line`);
+  }
+  if (commandLine !== undefined) {
+    const echoed = messages.filter((m) => /^(Kernel c|C)ommand line: /.test(m));
+    const wanted = new Set([`Command line: ${commandLine}`, `Kernel command line: ${commandLine}`]);
+    if (!echoed.some((m) => m.startsWith('Kernel '))) problems.push('no `Kernel command line:` line');
+    for (const m of echoed) if (!wanted.has(m)) problems.push(`command line differs: ${JSON.stringify(m.slice(0, 100))}`);
   }
   return problems;
 }

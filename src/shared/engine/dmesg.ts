@@ -90,7 +90,8 @@ export function expectedLines(msgs: LogLine[]): ParsedLog['expected'] {
   const out: ParsedLog['expected'] = []
   let block: 'zones' | 'movable' | 'early' | null = null
   for (const { text, line } of msgs) {
-    const t = text.replace(/\s+$/, '')
+    // the kernel indents block lines by exactly two spaces; some transports add one
+    const t = text.replace(/\s+$/, '').replace(/^ {3,}(?=(?:node +\d+: \[mem|Node \d+: 0x|\S+\s+(?:\[mem 0x[0-9a-f]+-0x[0-9a-f]+\]|empty)$|\S+ zone: \d+ ))/, '  ')
     if (t === 'Zone ranges:') {
       block = 'zones'
       out.push({ kind: 'zone-ranges', text: t, line })
@@ -178,6 +179,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   const early: { nid: number; start: number; end: number }[] = []
   const hugeSizes: number[] = []
   let zoneNames: string[] | null = null
+  let dmaZoneLast: number | null = null
   let arch: 'x86_64' | 'arm64' | null = opts.arch ?? null
   let pendingUpdates: { u: (typeof updates)[number]; idx: number }[] = []
   let inZones = false
@@ -195,6 +197,11 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
         }
         continue
       }
+    }
+    // arm64 prints the 64-bit MPIDR of the boot CPU and its CPU feature list
+    if (!arch && (/^Booting Linux on physical CPU 0x[0-9a-f]{10}\b/.test(t) || /^(?:CPU features|psci|GICv3|arch_timer): /.test(t))) {
+      arch = 'arm64'
+      continue
     }
     let m: RegExpExecArray | null
     if (cmdline === null && (m = /^(?:Kernel )?[Cc]ommand line: (.*)$/.exec(t))) {
@@ -282,8 +289,9 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       zoneNames = []
       continue
     }
-    if (inZones && (m = /^ {2}(\S+)\s+(?:\[mem|empty)/.exec(t))) {
+    if (inZones && (m = /^ {2,3}(\S+)\s+(?:\[mem 0x[0-9a-f]+-(0x[0-9a-f]+)\]|empty)/.exec(t))) {
       zoneNames!.push(m[1])
+      if (m[1] === 'DMA' && m[2]) dmaZoneLast = num(m[2])
       continue
     }
     inZones = false
@@ -291,7 +299,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       inEarly = true
       continue
     }
-    if (inEarly && (m = /^ {2}node +(\d+): \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]$/.exec(t))) {
+    if (inEarly && (m = /^ {2,3}node +(\d+): \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]$/.exec(t))) {
       early.push({ nid: Number(m[1]), start: num(m[2]), end: num(m[3]) + 1 })
       continue
     }
@@ -340,6 +348,16 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     const byNid = new Map<number, { start: number; end: number }[]>()
     for (const r of early) byNid.set(r.nid, [...(byNid.get(r.nid) ?? []), { start: r.start, end: r.end }])
     scenario.numa = { nodes: [...byNid.entries()].map(([id, ranges]) => ({ id, ranges })) }
+  }
+  // The device tree's dma-ranges (or IORT) limit ZONE_DMA on arm64 but are never
+  // printed; the only trace in a log is where ZONE_DMA ends. When it ends below both
+  // 4 GiB and the end of memory, that end is the platform's DMA limit.
+  if (arch === 'arm64' && dmaZoneLast !== null) {
+    const memEnd = Math.max(...firmware.map.map((r) => (r.last ?? (r.end ?? r.start + (r.size ?? 0)) - 1) + 1))
+    if (dmaZoneLast + 1 < Math.min(2 ** 32, memEnd)) {
+      firmware.dmaLimit = dmaZoneLast
+      warnings.push(`the platform DMA limit (device-tree dma-ranges / IORT) is not printed by the kernel: taken from where the log's ZONE_DMA ends (${'0x' + dmaZoneLast.toString(16)})`)
+    }
   }
   if (hugeSizes.length) scenario.hugetlb = hugeSizes.map((size) => ({ size }))
   else scenario.hugetlb = []
