@@ -180,6 +180,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   const hugeSizes: number[] = []
   let zoneNames: string[] | null = null
   let dmaZoneLast: number | null = null
+  let kernelNotRam = false
   let arch: 'x86_64' | 'arm64' | null = opts.arch ?? null
   let pendingUpdates: { u: (typeof updates)[number]; idx: number }[] = []
   let inZones = false
@@ -237,6 +238,16 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
         const tt = e820Name(to)
         pendingUpdates.push({ u: { start: num(m[1]), last: num(m[2]), from: f.type as never, fromCode: f.code, to: tt.type as never, toCode: tt.code }, idx })
       }
+      continue
+    }
+    if (t === '.text .data .bss are not marked as E820_TYPE_RAM!') {
+      kernelNotRam = true
+      continue
+    }
+    if (kernelNotRam && (m = /^e820: remove \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]$/.exec(t))) {
+      // e820_add_kernel_range(): the kernel image is made RAM (remove without type, add)
+      pendingUpdates.push({ u: { start: num(m[1]), last: num(m[2]), to: 'usable' }, idx })
+      kernelNotRam = false
       continue
     }
     if ((m = /^e820: remove \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+)$/.exec(t))) {

@@ -132,8 +132,14 @@ export function runModel(scenario: Scenario): Model {
     if (cmd.userdef) userMap = e820.print('user')
     for (const u of fw.updates ?? []) {
       const size = rangeEnd(u) - u.start
-      const from = e820TypeOf({ type: u.from, code: u.fromCode })
       const to = u.to === 'removed' ? undefined : e820TypeOf({ type: u.to, code: u.toCode })
+      if (u.from === undefined) {
+        // e820_add_kernel_range(): remove whatever is there, add the new type
+        e820.remove(u.start, size, 0, false)
+        if (to !== undefined) e820.add(u.start, size, to)
+        continue
+      }
+      const from = e820TypeOf({ type: u.from, code: u.fromCode })
       if (from === undefined || (u.to !== 'removed' && to === undefined)) continue
       if (u.to === 'removed') e820.remove(u.start, size, from, true)
       else e820.update(u.start, size, from, to!)

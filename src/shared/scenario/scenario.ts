@@ -120,14 +120,14 @@ export const scenarioSchema = obj(
           obj(
             {
               ...rangeFields,
-              from: oneOf(E820_TYPES, 'Old e820 type'),
+              from: oneOf(E820_TYPES, 'Old e820 type; omit to replace whatever is there'),
               fromCode: int('e820 type number when `from: other`', { min: 0, max: 0xffffffff }),
               to: oneOf([...E820_TYPES, 'removed'] as const, 'New e820 type, or `removed`'),
               toCode: int('e820 type number when `to: other`', { min: 0, max: 0xffffffff })
             },
-            { required: ['start', 'from', 'to'], refine: rangeBounds }
+            { required: ['start', 'to'], refine: rangeBounds }
           ),
-          'x86: e820 edits the kernel made before memblock was set up (`e820: update …` / `e820: remove …` lines of a boot log, e.g. MTRR trimming). trim_bios_range() is always applied by the engine.'
+          'x86: e820 edits the kernel made before memblock was set up (`e820: update …` / `e820: remove …` lines of a boot log, e.g. MTRR trimming). Without `from`, every type is removed first (e820_add_kernel_range() re-adding the kernel image as RAM). trim_bios_range() is always applied by the engine.'
         ),
         dmaLimit: size('arm64: the highest CPU address every DMA master can reach (device-tree dma-ranges or IORT), which bounds ZONE_DMA. Omit for "no limit" (then ZONE_DMA ends at 4 GiB).')
       },
