@@ -1,0 +1,265 @@
+// The browser host: serves the built renderer (out/renderer) to an ordinary browser and
+// answers the IPC contract over HTTP, for machines without an Electron binary.
+//
+//   node out/main/browser-host.js [--port 5174]      (--port 0 picks a free port)
+//
+// Plain Node (node:http only), never Electron. It listens on 127.0.0.1 only. index.html
+// gets `<script src="./__browser-host.js">` before its first script; that shim defines
+// `window.api` with one function per operation, each a `POST /__api/<method>` carrying
+// the JSON array of arguments and answered with `{result}` or 4xx/5xx `{error}`.
+
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { dirname, extname, join, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { API_ARGUMENTS, API_METHODS } from '../shared/api.ts'
+import { callService, createServices, isApiMethod } from './services.ts'
+
+/** Request bodies above this are refused with 413 (the contract's own limit is 100 MB of source). */
+export const MAX_BODY_BYTES = 110 * 1024 * 1024
+
+const SHIM_PATH = '/__browser-host.js'
+const API_PREFIX = '/__api/'
+
+const SHIM = `// memmap-workbench browser host: window.api over HTTP (see src/main/browser-host.ts)
+(function () {
+  'use strict';
+  async function call(method, args) {
+    const res = await fetch('./__api/' + method, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(args)
+    });
+    let body = null;
+    try { body = await res.json(); } catch (e) { body = null; }
+    if (!res.ok || body === null || typeof body !== 'object') {
+      throw new Error((body && body.error) || ('api:' + method + ' failed with HTTP ' + res.status));
+    }
+    return body.result;
+  }
+  const api = {};
+  for (const m of ${JSON.stringify(API_METHODS)}) api[m] = (...args) => call(m, args);
+  Object.defineProperty(window, 'api', { value: Object.freeze(api), enumerable: true });
+})();
+`
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.ttf': 'font/ttf',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8'
+}
+
+export interface HostOptions {
+  port: number
+  /** the built renderer; default: ../renderer next to this file (out/renderer) */
+  root?: string
+}
+
+function parseArgs(argv: string[]): HostOptions {
+  let port = Number(process.env.PORT ?? 5174)
+  let root: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    const value = (): string => {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i]
+      if (v === undefined) throw new Error(`${a} needs a value`)
+      return v
+    }
+    if (a === '--port' || a.startsWith('--port=')) port = Number(value())
+    else if (a === '--root' || a.startsWith('--root=')) root = resolve(value())
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write('usage: node out/main/browser-host.js [--port N] [--root DIR]\n')
+      process.exit(0)
+    } else throw new Error(`unknown argument ${a}`)
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad port ${port}`)
+  return { port, root }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', ...extra })
+  res.end(body)
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value))
+}
+
+/** Reads the body up to MAX_BODY_BYTES; null when it was too large (413 already sent). */
+function readBody(req: IncomingMessage, res: ServerResponse): Promise<string | null> {
+  return new Promise((resolveBody, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0)
+    if (declared > MAX_BODY_BYTES) {
+      sendJson(res, 413, { error: `request body is larger than ${MAX_BODY_BYTES} bytes` })
+      req.resume()
+      resolveBody(null)
+      return
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    let done = false
+    req.on('data', (c: Buffer) => {
+      if (done) return
+      size += c.length
+      if (size > MAX_BODY_BYTES) {
+        done = true
+        chunks.length = 0
+        res.setHeader('connection', 'close')
+        sendJson(res, 413, { error: `request body is larger than ${MAX_BODY_BYTES} bytes` })
+        req.resume()
+        resolveBody(null)
+        return
+      }
+      chunks.push(c)
+    })
+    req.on('end', () => {
+      if (!done) resolveBody(Buffer.concat(chunks).toString('utf8'))
+    })
+    req.on('error', (e) => {
+      if (!done) reject(e)
+    })
+  })
+}
+
+export function startBrowserHost(opts: HostOptions): Promise<{ url: string; close: () => Promise<void> }> {
+  const root = opts.root ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', 'renderer')
+  const indexFile = join(root, 'index.html')
+  if (!existsSync(indexFile)) {
+    throw new Error(`${indexFile} does not exist: run \`npx electron-vite build\` (or \`npm run build\`) first`)
+  }
+  const services = createServices()
+
+  const indexHtml = (): string => {
+    const html = readFileSync(indexFile, 'utf8')
+    const tag = `<script src=".${SHIM_PATH}"></script>`
+    const at = html.indexOf('<script')
+    return at >= 0 ? html.slice(0, at) + tag + '\n    ' + html.slice(at) : html.replace('</head>', `${tag}\n</head>`)
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'use POST' })
+    if (!isApiMethod(method)) return sendJson(res, 404, { error: `unknown API method ${JSON.stringify(method)}` })
+    // A JSON content type is not a CORS "simple" request: other origins' pages cannot post here without a preflight we never answer.
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return sendJson(res, 415, { error: 'send application/json' })
+    const body = await readBody(req, res)
+    if (body === null) return
+    let args: unknown
+    try {
+      args = JSON.parse(body)
+    } catch {
+      return sendJson(res, 400, { error: `${method}: the request body is not JSON` })
+    }
+    if (!Array.isArray(args)) return sendJson(res, 400, { error: `${method}: the request body must be a JSON array of arguments` })
+    const bad = API_ARGUMENTS[method](args)
+    if (bad) return sendJson(res, 400, { error: bad })
+    let result: unknown
+    try {
+      result = await callService(services, method, args)
+    } catch (e) {
+      return sendJson(res, 500, { error: e instanceof Error ? e.message : String(e) })
+    }
+    sendJson(res, 200, { result })
+  }
+
+  function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed')
+    if (pathname === '/' || pathname === '/index.html') {
+      return send(res, 200, TYPES['.html'], req.method === 'HEAD' ? '' : indexHtml())
+    }
+    if (pathname === SHIM_PATH) return send(res, 200, TYPES['.js'], SHIM)
+    let rel: string
+    try {
+      rel = decodeURIComponent(pathname)
+    } catch {
+      return send(res, 400, 'text/plain; charset=utf-8', 'bad path')
+    }
+    if (rel.includes('\0')) return send(res, 400, 'text/plain; charset=utf-8', 'bad path')
+    const file = resolve(root, '.' + rel)
+    if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'text/plain; charset=utf-8', 'forbidden')
+    let st
+    try {
+      st = statSync(file)
+    } catch {
+      return send(res, 404, 'text/plain; charset=utf-8', 'not found')
+    }
+    if (!st.isFile()) return send(res, 404, 'text/plain; charset=utf-8', 'not found')
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-length': st.size,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache'
+    })
+    if (req.method === 'HEAD') return void res.end()
+    createReadStream(file).pipe(res)
+  }
+
+  let allowedHosts = new Set<string>()
+  const server = createServer((req, res) => {
+    // Only our own names: a DNS-rebound foreign name pointing at 127.0.0.1 gets nothing.
+    if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) return send(res, 421, 'text/plain; charset=utf-8', 'unknown host')
+    let pathname: string
+    try {
+      pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+    } catch {
+      return send(res, 400, 'text/plain; charset=utf-8', 'bad request')
+    }
+    if (pathname.startsWith(API_PREFIX)) {
+      handleApi(req, res, pathname.slice(API_PREFIX.length)).catch((e: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { error: e instanceof Error ? e.message : String(e) })
+        else res.destroy()
+      })
+      return
+    }
+    serveStatic(req, res, pathname)
+  })
+
+  return new Promise((resolveStart, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`])
+      resolveStart({
+        url: `http://127.0.0.1:${port}/`,
+        close: () => new Promise<void>((r) => server.close(() => r()))
+      })
+    })
+  })
+}
+
+async function main(): Promise<void> {
+  let opts: HostOptions
+  try {
+    opts = parseArgs(process.argv.slice(2))
+  } catch (e) {
+    process.stderr.write(`memmap-workbench: ${(e as Error).message}\n`)
+    process.exit(2)
+  }
+  try {
+    const host = await startBrowserHost(opts)
+    process.stdout.write(`memmap-workbench: ${host.url}\n`)
+    const stop = (): void => {
+      void host.close().then(() => process.exit(0))
+      setTimeout(() => process.exit(0), 1000).unref()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  } catch (e) {
+    process.stderr.write(`memmap-workbench: ${(e as Error).message}\n`)
+    process.exit(1)
+  }
+}
+
+// Run only as the entry point (`node out/main/browser-host.js`), not when imported.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main()

@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { run } from './main.ts'
+
+const root = join(import.meta.dirname, '../../..')
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = ''
+  let err = ''
+  const code = await run(args, { out: (s) => void (out += s + '\n'), err: (s) => void (err += s + '\n') })
+  return { code, out, err }
+}
+
+describe('memmap-workbench CLI', () => {
+  it('bootlog --diff exits 0 on an exact recorded boot', async () => {
+    const r = await cli('bootlog', '--diff', join(root, 'tests/fixtures/qemu-boots/x86_64-s7-000.log'))
+    expect(r.code).toBe(0)
+    expect(r.err).toMatch(/exact/)
+  })
+  it('bootlog --diff exits 1 on a mismatch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmw-'))
+    const f = join(dir, 'edited.log')
+    const { readFileSync } = await import('node:fs')
+    writeFileSync(f, readFileSync(join(root, 'tests/fixtures/qemu-boots/x86_64-s7-000.log'), 'utf8').replace('zone DMA32: 9728 pages', 'zone DMA32: 9729 pages'))
+    const r = await cli('bootlog', '--diff', f)
+    expect(r.code).toBe(1)
+    expect(r.out).toMatch(/^- On node 1, zone DMA32: 9729 pages/m)
+  })
+  it('--json prints lines, presentPages, pageSizeKiB, warnings', async () => {
+    const r = await cli('bootlog', '--json', join(root, 'resources/examples/x86-laptop.yaml'))
+    const j = JSON.parse(r.out)
+    expect(j.presentPages).toBe(4095760)
+    expect(j.pageSizeKiB).toBe(4)
+    expect(j.lines[0]).toBe('Zone ranges:')
+    expect(Array.isArray(j.warnings)).toBe(true)
+  })
+  it('exits 2 with file:line:column on bad input', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmw-'))
+    const f = join(dir, 'bad.yaml')
+    writeFileSync(f, 'kernel: "6.1"\narch: x86_64\nfirmware:\n  kind: e820\n  map: 12\n')
+    const r = await cli('analyze', f)
+    expect(r.code).toBe(2)
+    expect(r.err).toMatch(/bad\.yaml:5:\d+: error: firmware\.map: expected a list/)
+    expect((await cli('bootlog', join(dir, 'missing.yaml'))).code).toBe(2)
+    expect((await cli('frobnicate')).code).toBe(2)
+  })
+  it('analyze prints the model', async () => {
+    const r = await cli('analyze', '--json', join(root, 'resources/examples/arm64-uefi-server.yaml'))
+    const j = JSON.parse(r.out)
+    expect(j.totals.nomapPages).toBeGreaterThan(0)
+    expect(j.sections.sectionSizeBits).toBe(27)
+  })
+})

@@ -1,0 +1,75 @@
+// The command line's mem=/memmap= edits, checked against the `user:` maps real kernels
+// printed for the same firmware table and command line.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { logMessages } from './dmesg.ts'
+import { applyE820Cmdline, E820, E820Table, e820EndPfn, e820ParseType, trimBiosRange } from './e820.ts'
+import { parseCmdline } from './model.ts'
+
+const dirs = ['qemu-boots', 'kernel-boots'].map((d) => join(import.meta.dirname, '../../../tests/fixtures', d))
+
+function fixtures(): { id: string; bios: E820Table; cmdline: string; user: string[]; lastPfn: number | null }[] {
+  const out = []
+  for (const dir of dirs) {
+    let files: string[] = []
+    try {
+      files = readdirSync(dir).filter((f) => f.startsWith('x86_64') && f.endsWith('.log'))
+    } catch {
+      continue
+    }
+    for (const f of files) {
+      const msgs = logMessages(readFileSync(join(dir, f), 'utf8')).map((m) => m.text)
+      const bios = new E820Table()
+      for (const t of msgs) {
+        const m = /^BIOS-e820: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+)$/.exec(t)
+        if (m) bios.add(parseInt(m[1], 16), parseInt(m[2], 16) - parseInt(m[1], 16) + 1, e820ParseType(m[3])!)
+      }
+      const cmdline = msgs.find((t) => t.startsWith('Command line: '))?.slice(14) ?? ''
+      const user = msgs.filter((t) => t.startsWith('user: '))
+      const lp = msgs.find((t) => t.startsWith('last_pfn = '))
+      out.push({ id: f, bios, cmdline, user, lastPfn: lp ? parseInt(lp.split(' ')[2], 16) : null })
+    }
+  }
+  return out
+}
+
+describe('x86 command-line edits (parse_memopt, parse_memmap_one)', () => {
+  const all = fixtures()
+  it('has fixtures with user-defined maps', () => expect(all.filter((f) => f.user.length).length).toBeGreaterThan(5))
+  for (const f of all) {
+    it(`${f.id}: reproduces the user map and last_pfn`, () => {
+      const t = f.bios.clone()
+      t.sanitize()
+      const r = applyE820Cmdline(t, parseCmdline(f.cmdline))
+      expect(r.userdef ? t.print('user') : []).toEqual(f.user)
+      trimBiosRange(t, 4096)
+      if (f.lastPfn !== null) expect(e820EndPfn(t, 2 ** 34, 2 ** 34, false)).toBe(f.lastPfn)
+    })
+  }
+})
+
+describe('e820 table operations', () => {
+  it('sanitize: the larger type wins an overlap, equal neighbours merge', () => {
+    const t = new E820Table()
+    t.add(0, 0x10000, E820.RAM)
+    t.add(0x8000, 0x1000, E820.RESERVED)
+    t.add(0x10000, 0x1000, E820.RAM)
+    t.sanitize()
+    expect(t.print('x')).toEqual([
+      'x: [mem 0x0000000000000000-0x0000000000007fff] usable',
+      'x: [mem 0x0000000000008000-0x0000000000008fff] reserved',
+      'x: [mem 0x0000000000009000-0x0000000000010fff] usable'
+    ])
+  })
+  it('trim_bios_range(): page 0 reserved, 640K–1M removed', () => {
+    const t = new E820Table([{ addr: 0, end: 0x200000, type: E820.RAM }])
+    trimBiosRange(t, 4096)
+    expect(t.print('x')).toEqual([
+      'x: [mem 0x0000000000000000-0x0000000000000fff] reserved',
+      'x: [mem 0x0000000000001000-0x000000000009ffff] usable',
+      'x: [mem 0x0000000000100000-0x00000000001fffff] usable'
+    ])
+    expect(t.log).toEqual(['e820: update [mem 0x00000000-0x00000fff] usable ==> reserved', 'e820: remove [mem 0x000a0000-0x000fffff] usable'])
+  })
+})

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { MEMBLOCK_NOMAP, MemblockType, memPfnRanges } from './memblock.ts'
+
+describe('memblock (mm/memblock.c)', () => {
+  it('merges adjacent regions with equal nid and flags only', () => {
+    const m = new MemblockType('memory')
+    m.add(0x1000, 0x1000)
+    m.add(0x2000, 0x1000)
+    m.add(0x5000, 0x1000)
+    expect(m.regions.map((r) => [r.base, r.end])).toEqual([
+      [0x1000, 0x3000],
+      [0x5000, 0x6000]
+    ])
+    m.setNode(0x2000, 0x1000, 1)
+    expect(m.regions.length).toBe(3)
+  })
+  it('keeps overlapped parts of existing regions (memblock_add_range)', () => {
+    const m = new MemblockType('memory')
+    m.add(0x4000, 0x2000, 3)
+    m.add(0x3000, 0x5000, 5)
+    expect(m.regions.map((r) => [r.base, r.end, r.nid])).toEqual([
+      [0x3000, 0x4000, 5],
+      [0x4000, 0x6000, 3],
+      [0x6000, 0x8000, 5]
+    ])
+  })
+  it('a NOMAP island splits a range and survives in for_each_mem_pfn_range', () => {
+    const m = new MemblockType('memory')
+    m.add(0, 0x100000)
+    m.setFlag(0x40000, 0x10000, MEMBLOCK_NOMAP, true)
+    const r = memPfnRanges(m, 12)
+    expect(r.map((x) => [x.start, x.end, x.flags])).toEqual([
+      [0, 0x40, 0],
+      [0x40, 0x50, MEMBLOCK_NOMAP],
+      [0x50, 0x100, 0]
+    ])
+  })
+  it('skips sub-page regions and rounds partial pages inward', () => {
+    const m = new MemblockType('memory')
+    m.add(0x100, 0x800)
+    m.add(0x40429400, 0x1000000)
+    expect(memPfnRanges(m, 12).map((r) => [r.start, r.end])).toEqual([[0x4042a, 0x41429]])
+  })
+  it('remove() cuts real holes', () => {
+    const m = new MemblockType('memory')
+    m.add(0, 0x10000)
+    m.remove(0x4000, 0x2000)
+    expect(m.regions.map((r) => [r.base, r.end])).toEqual([
+      [0, 0x4000],
+      [0x6000, 0x10000]
+    ])
+  })
+})

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { selectProfile } from './profiles.ts'
+import { cmpVersion, parseKernelVersion } from './version.ts'
+
+const hole = (v: string): string => selectProfile(v)!.profile.holeMessage
+
+describe('kernel versions', () => {
+  it('orders rcs before their release and stable after it', () => {
+    const v = (s: string) => parseKernelVersion(s)!
+    expect(cmpVersion(v('5.12-rc2'), '5.12')).toBeLessThan(0)
+    expect(cmpVersion(v('5.12.0-rc2-00012-ge14497b88f99'), '5.12-rc3')).toBeLessThan(0)
+    expect(cmpVersion(v('5.11.7'), '5.11')).toBeGreaterThan(0)
+    expect(cmpVersion(v('5.11.900'), '5.12-rc1')).toBeLessThan(0)
+  })
+})
+
+describe('version profiles (kernel-holes-spec §3.7 with the stable backport points)', () => {
+  it('selects the hole message each release prints', () => {
+    expect(hole('4.15')).toBe('reserved-but-unavailable')
+    expect(hole('4.19.102')).toBe('reserved-but-unavailable')
+    expect(hole('4.19.103')).toBe('zeroed-struct-page')
+    expect(hole('5.4.18')).toBe('zeroed-struct-page')
+    expect(hole('5.10.23')).toBe('zeroed-struct-page')
+    expect(hole('5.10.24')).toBe('per-zone')
+    expect(hole('5.10.53')).toBe('per-hole')
+    expect(hole('5.11.0-rc4')).toBe('zeroed-struct-page')
+    expect(hole('5.11.6')).toBe('zeroed-struct-page')
+    expect(hole('5.11.7')).toBe('per-zone')
+    expect(hole('5.12.0-rc2')).toBe('zeroed-struct-page')
+    expect(hole('5.12.9')).toBe('per-zone')
+    expect(hole('5.13')).toBe('per-zone')
+    expect(hole('5.14-rc5')).toBe('per-hole')
+    expect(hole('6.19')).toBe('per-hole')
+  })
+  it('models the zeroing tail, arm64 pfn_valid and HVO history', () => {
+    expect(selectProfile('5.4.18')!.profile.zeroedTail).toBe('max_pfn')
+    expect(selectProfile('5.4.19')!.profile.zeroedTail).toBe('section')
+    expect(selectProfile('5.5')!.profile.zeroedTail).toBe('max_pfn')
+    expect(selectProfile('5.6')!.profile.zeroedTail).toBe('section')
+    expect(selectProfile('5.15.35')!.profile.arm64PfnValid).toBe('section-memory')
+    expect(selectProfile('5.15.36')!.profile.arm64PfnValid).toBe('generic')
+    expect(selectProfile('6.1.15')!.profile.arm64Hvo).toBe(true)
+    expect(selectProfile('6.1.16')!.profile.arm64Hvo).toBe(false)
+    expect(selectProfile('6.2')!.profile.arm64Hvo).toBe(true)
+    expect(selectProfile('6.3')!.profile.arm64Hvo).toBe(false)
+  })
+  it('maps unknown versions to the nearest profile with a warning', () => {
+    const old = selectProfile('3.10')!
+    expect(old.profile.id).toBe('4.15')
+    expect(old.warnings[0]).toMatch(/older than the oldest/)
+    const future = selectProfile('9.3')!
+    expect(future.warnings[0]).toMatch(/newer than the newest/)
+    expect(selectProfile('banana')).toBeNull()
+  })
+})

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { fls64, hexPad, memparse, parseSize } from './units.ts'
+
+describe('sizes', () => {
+  it('parses the forms people write', () => {
+    expect(parseSize('4K')).toBe(4096)
+    expect(parseSize('2M')).toBe(2 * 1024 * 1024)
+    expect(parseSize('16G')).toBe(16 * 2 ** 30)
+    expect(parseSize('64 TiB')).toBe(64 * 2 ** 40)
+    expect(parseSize('0x1000')).toBe(4096)
+    expect(parseSize(4096)).toBe(4096)
+    expect(parseSize('1_048_576')).toBe(1048576)
+  })
+  it('rejects what is not a size', () => {
+    for (const bad of ['', 'abc', '-1', '1.5', '4Q', '0x']) expect(parseSize(bad)).toBeNull()
+    expect(parseSize(2 ** 60)).toBeNull()
+  })
+  it('memparse() reads C integers with suffixes and returns the rest', () => {
+    expect(memparse('636K@0x0')).toEqual({ value: 636 * 1024, rest: '@0x0' })
+    expect(memparse('0x126a297d@0x100000')).toEqual({ value: 0x126a297d, rest: '@0x100000' })
+    expect(memparse('1626M')).toEqual({ value: 1626 * 2 ** 20, rest: '' })
+  })
+  it('formats like printk %#018Lx', () => {
+    expect(hexPad(0x1000, 18)).toBe('0x0000000000001000')
+    expect(hexPad(0xa0000, 10)).toBe('0x000a0000')
+  })
+  it('fls64', () => {
+    expect(fls64(0)).toBe(0)
+    expect(fls64(0x3fffffff)).toBe(30)
+    expect(fls64(2 ** 32)).toBe(33)
+    expect(fls64(2 ** 52 - 1)).toBe(52)
+  })
+})

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { parseScenario } from './parse.ts'
+import { scenarioJsonSchema } from './scenario.ts'
+
+const ok = `kernel: "6.1"
+arch: x86_64
+firmware:
+  kind: e820
+  map:
+    - { start: 0, size: 640K, type: usable }
+    - { start: 1M, end: 2G, type: usable }
+`
+
+describe('scenario parsing', () => {
+  it('accepts YAML and JSON, with sizes in any form', () => {
+    const y = parseScenario(ok)
+    expect(y.ok && y.scenario.firmware.map[1].end).toBe(2 ** 31)
+    const j = parseScenario(JSON.stringify({ kernel: '6.1', arch: 'arm64', firmware: { kind: 'dt', map: [{ start: '0x40000000', size: '1G', type: 'memory' }] } }))
+    expect(j.ok).toBe(true)
+  })
+  it('reports every error with its line and column', () => {
+    const r = parseScenario(ok.replace('size: 640K', 'size: 640Q').replace('arch: x86_64', 'arch: sparc').replace('kind: e820', 'kind: e820\n  colour: blue'))
+    expect(r.ok).toBe(false)
+    const errs = r.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)
+    expect(errs).toContainEqual(expect.stringMatching(/^2:7 arch: .*sparc.* is not one of/))
+    expect(errs).toContainEqual(expect.stringMatching(/^5:11 firmware\.colour: unknown field "colour"/))
+    expect(errs).toContainEqual(expect.stringMatching(/^7:23 firmware\.map\[0\]\.size: "640Q" is not a size/))
+  })
+  it('locates malformed YAML and never throws', () => {
+    const r = parseScenario('kernel: "6.1\narch: [x86')
+    expect(r.ok).toBe(false)
+    expect(r.diagnostics[0].line).toBeGreaterThanOrEqual(1)
+    expect(parseScenario('').ok).toBe(false)
+    expect(parseScenario('- just\n- a list').ok).toBe(false)
+  })
+  it('rejects impossible ranges with the reason', () => {
+    const r = parseScenario(ok.replace('end: 2G', 'end: 512K'))
+    expect(!r.ok && r.diagnostics[0].message).toMatch(/empty or reversed/)
+    const both = parseScenario(ok.replace('size: 640K', 'size: 640K, end: 1M'))
+    expect(!both.ok && both.diagnostics[0].message).toMatch(/only one of size, end or last/)
+  })
+  it('refuses a huge paste quickly with a message', () => {
+    const r = parseScenario('x'.repeat(40 * 1024 * 1024))
+    expect(!r.ok && r.diagnostics[0].message).toMatch(/refused/)
+  })
+  it('emits a JSON Schema with documentation for the editor', () => {
+    const s = scenarioJsonSchema() as { properties: Record<string, { description?: string }>; required: string[] }
+    expect(s.required).toEqual(['kernel', 'arch', 'firmware'])
+    expect(s.properties.kernel.description).toMatch(/version profile/)
+    expect(JSON.stringify(s)).toContain('is_usable_memory')
+  })
+})
