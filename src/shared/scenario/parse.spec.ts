@@ -24,7 +24,7 @@ describe('scenario parsing', () => {
     const errs = r.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)
     expect(errs).toContainEqual(expect.stringMatching(/^2:7 arch: .*sparc.* is not one of/))
     expect(errs).toContainEqual(expect.stringMatching(/^5:11 firmware\.colour: unknown field "colour"/))
-    expect(errs).toContainEqual(expect.stringMatching(/^7:23 firmware\.map\[0\]\.size: "640Q" is not a size/))
+    expect(errs).toContainEqual(expect.stringMatching(/^7:25 firmware\.map\[0\]\.size: "640Q" is not a size/))
   })
   it('locates malformed YAML and never throws', () => {
     const r = parseScenario('kernel: "6.1\narch: [x86')
