@@ -41,6 +41,7 @@ export function bootlogLines(m: Model): BootLine[] {
     push('zone-ranges', b.lowest === b.highest ? `${name}empty` : `${name}[mem ${h18(b.lowest * ps)}-${h18(b.highest * ps - 1)}]`)
   }
   push('movable', 'Movable zone start for each node')
+  for (const [nid, pfn] of [...m.movableStarts].sort((a, b) => a[0] - b[0])) push('movable', `  Node ${nid}: ${h18(pfn * ps)}`)
   push('early-node-ranges', 'Early memory node ranges')
   for (const r of m.ranges) push('early-node-ranges', `  node ${String(r.nid).padStart(3)}: [mem ${h18(r.start * ps)}-${h18(r.end * ps - 1)}]`)
 

@@ -181,6 +181,21 @@ export class E820Table {
    * point), merge neighbours of the same type, drop empty entries.
    */
   sanitize(): void {
+    // fast path: disjoint once sorted (firmware tables usually are)
+    const byAddr = this.entries.filter((e) => e.end > e.addr).sort((a, b) => a.addr - b.addr)
+    let disjoint = true
+    for (let i = 1; i < byAddr.length && disjoint; i++) if (byAddr[i].addr < byAddr[i - 1].end) disjoint = false
+    if (disjoint) {
+      const merged: E820Entry[] = []
+      for (const e of byAddr) {
+        if (e.end <= e.addr) continue
+        const last = merged[merged.length - 1]
+        if (last && last.end === e.addr && last.type === e.type) last.end = e.end
+        else merged.push({ ...e })
+      }
+      this.entries = merged
+      return
+    }
     const pts: { addr: number; open: boolean; e: E820Entry }[] = []
     for (const e of this.entries) {
       if (e.end <= e.addr) continue

@@ -7,13 +7,13 @@ import { ARCH_PRESETS, type ArchPreset, type ZoneName } from './arch.ts'
 import { applyE820Cmdline, E820, E820_BY_NAME, E820Table, e820EndPfn, e820MemblockSetup, e820TypeOf, trimBiosRange } from './e820.ts'
 import { dtMemblock, efiReserveRegions, memLimitRemoveMap } from './efi.ts'
 import { memmapInitHoles, perZoneHoles, reservedButUnavailable, zeroedHoles, type HoleCount } from './holes.ts'
-import { memPfnRanges, type MemblockType, type MemPfnRange } from './memblock.ts'
+import { MEMBLOCK_HOTPLUG, memPfnRanges, type MemblockType, type MemPfnRange } from './memblock.ts'
 import { numaInit, type NumaBlock, type NumaResult } from './numa.ts'
 import { selectProfile, type VersionProfile } from './profiles.ts'
 import { presentSections, validPfns, type Interval } from './sections.ts'
 import { memparse } from './units.ts'
 import type { KernelVersion } from './version.ts'
-import { maxZonePfns, nodeSpans, zoneBoundaries, zoneList, type NodeSpan, type ZoneBoundary } from './zones.ts'
+import { maxZonePfns, nodeSpans, parseCoreArg, zoneBoundaries, zoneList, zoneMovablePfns, type NodeSpan, type ZoneBoundary } from './zones.ts'
 
 export class ModelError extends Error {
   constructor(
@@ -70,6 +70,8 @@ export interface Model {
   sections: Interval[]
   valid: Interval[]
   holes: Holes
+  /** ZONE_MOVABLE start pfn per node (find_zone_movable_pfns_for_nodes()) */
+  movableStarts: Map<number, number>
   hugePageSizes: number[]
   warnings: string[]
 }
@@ -201,8 +203,29 @@ export function runModel(scenario: Scenario): Model {
     dmaLimit: fw.dmaLimit ?? null
   })
   const bounds = zoneBoundaries(zones, maxZone, Math.floor(memory.startOfDram() / pageSize))
+  // find_zone_movable_pfns_for_nodes(): kernelcore= / movablecore= / movable_node
+  const core = (key: string) => {
+    const a = args.filter((x) => x.key === key && x.value !== null).pop()
+    if (!a) return null
+    if (key === 'kernelcore' && a.value === 'mirror') {
+      warnings.push('kernelcore=mirror (ZONE_MOVABLE from non-mirrored memory) is not modelled; ignored')
+      return null
+    }
+    const v = parseCoreArg(a.value!, pageSize)
+    if (!v) warnings.push(`${key}=${a.value}: not a size or percentage; the kernel ignores it`)
+    return v
+  }
+  const movableReq = { kernelcore: core('kernelcore'), movablecore: core('movablecore'), movableNode: args.some((a) => a.key === 'movable_node') }
+  const movable = zoneMovablePfns(
+    movableReq,
+    ranges,
+    memory.regions.filter((r) => r.flags & MEMBLOCK_HOTPLUG).map((r) => ({ nid: r.nid, startPfn: Math.floor(r.base / pageSize) })),
+    bounds,
+    // MAX_ORDER_NR_PAGES: 1024 with 4K pages; arm64 16K/64K default orders 11/13
+    pageSize === 4096 ? 1024 : pageSize === 16384 ? 2048 : 8192
+  )
   // for_each_node(): online nodes and memoryless possible nodes, ascending
-  const nodes = nodeSpans([...numa.nodes, ...numa.memorylessNodes].sort((a, b) => a - b), ranges, bounds).map((n) =>
+  const nodes = nodeSpans([...numa.nodes, ...numa.memorylessNodes].sort((a, b) => a - b), ranges, bounds, movable).map((n) =>
     numa.memorylessNodes.includes(n.nid) ? { ...n, ranges: [], start: 0, end: 0, spanned: 0, present: 0, zones: n.zones.map((z) => ({ ...z, start: 0, spanned: 0, present: 0 })) } : n
   )
   const sections = presentSections(ranges, pagesPerSection)
@@ -235,6 +258,7 @@ export function runModel(scenario: Scenario): Model {
     sections,
     valid,
     holes: { perHole: [], perZone: null, total: null },
+    movableStarts: movable.starts,
     hugePageSizes,
     warnings
   }

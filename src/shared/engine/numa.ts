@@ -6,7 +6,7 @@
 //          numa_register_nodes(); dummy_numa_init()
 
 import type { Arch } from '../scenario/scenario.ts'
-import { MEMBLOCK_HOTPLUG, MemblockType, NO_NODE, memPfnRanges } from './memblock.ts'
+import { MEMBLOCK_HOTPLUG, MemblockType, NO_NODE, memPfnRanges, type MemPfnRange } from './memblock.ts'
 import type { X86NumaCoverage } from './profiles.ts'
 import { hexPad } from './units.ts'
 
@@ -31,10 +31,10 @@ export interface NumaResult {
 /** NODE_MIN_SIZE: x86 ignores nodes smaller than 4 MiB. */
 const NODE_MIN_SIZE = 4 * 1024 * 1024
 
-function absentPfns(memory: MemblockType, nid: number | null, s: number, e: number, pageShift: number): number {
+function absentPfns(ranges: MemPfnRange[], nid: number | null, s: number, e: number): number {
   // __absent_pages_in_range(): pfns in [s,e) not covered by memory ranges of nid
   let present = 0
-  for (const r of memPfnRanges(memory, pageShift)) {
+  for (const r of ranges) {
     if (nid !== null && r.nid !== nid) continue
     const a = Math.max(r.start, s)
     const b = Math.min(r.end, e)
@@ -121,13 +121,14 @@ export function numaInit(arch: Arch, memory: MemblockType, blocks: NumaBlock[] |
     if (opts.coverage === 'meminfo') {
       // numa_meminfo_cover_memory(): allow less than 1 MiB of e820 RAM outside every node
       let numaram = 0
+      const ranges = memPfnRanges(memory, opts.pageShift)
       for (const b of mi) {
         const s = Math.floor(b.start / ps)
         const e = Math.floor(b.end / ps)
-        numaram += e - s - absentPfns(memory, b.nid, s, e, opts.pageShift)
+        numaram += e - s - absentPfns(ranges, b.nid, s, e)
         if (numaram < 0) numaram = 0
       }
-      const e820ram = opts.maxPfn - absentPfns(memory, null, 0, opts.maxPfn, opts.pageShift)
+      const e820ram = opts.maxPfn - absentPfns(ranges, null, 0, opts.maxPfn)
       if (e820ram - numaram >= slack) {
         return fake(`NUMA: nodes only cover ${Math.floor((numaram * ps) / 2 ** 20)}MB of your ${Math.floor((e820ram * ps) / 2 ** 20)}MB e820 RAM. Not used.`)
       }

@@ -48,17 +48,24 @@ export function memparse(s: string): { value: number; rest: string } | null {
 
 /** `%#0Nx` zero-padded hex with 0x prefix, as printk prints `%#018Lx` (width includes "0x"). */
 export function hexPad(v: number | bigint, width: number): string {
-  const h = v.toString(16)
-  return '0x' + h.padStart(width - 2, '0')
+  return '0x' + hexOf(v).padStart(width - 2, '0')
+}
+
+/** toString(16) without V8's slow double-to-radix path for values above 2^31. */
+function hexOf(v: number | bigint): string {
+  if (typeof v === 'bigint' || v < 0x80000000) return v.toString(16)
+  const hi = Math.floor(v / 0x100000000)
+  const lo = v - hi * 0x100000000
+  return hi ? hi.toString(16) + lo.toString(16).padStart(8, '0') : lo.toString(16)
 }
 
 /** `0x%012llx`-style: 0x followed by exactly `digits` zero-padded digits (or more). */
 export function hexDigits(v: number | bigint, digits: number): string {
-  return '0x' + v.toString(16).padStart(digits, '0')
+  return '0x' + hexOf(v).padStart(digits, '0')
 }
 
 export function hex(v: number | bigint): string {
-  return '0x' + v.toString(16)
+  return '0x' + hexOf(v)
 }
 
 /** Human size with binary units, e.g. 128 MiB, 2.5 GiB. */

@@ -140,25 +140,53 @@ export interface NodeSpan {
   present: number
 }
 
-/** calculate_node_totalpages() / zone_spanned_pages_in_node() / zone_absent_pages_in_node() */
-export function nodeSpans(nids: number[], ranges: MemPfnRange[], bounds: ZoneBoundary[]): NodeSpan[] {
+/**
+ * calculate_node_totalpages() / zone_spanned_pages_in_node() / zone_absent_pages_in_node(),
+ * with adjust_zone_range_for_zone_movable() when ZONE_MOVABLE starts on a node.
+ */
+export function nodeSpans(
+  nids: number[],
+  ranges: MemPfnRange[],
+  bounds: ZoneBoundary[],
+  movable: { starts: Map<number, number>; movableZone: ZoneName | null } = { starts: new Map(), movableZone: null }
+): NodeSpan[] {
   const out: NodeSpan[] = []
+  const byNid = new Map<number, MemPfnRange[]>()
+  for (const r of ranges) {
+    const l = byNid.get(r.nid)
+    if (l) l.push(r)
+    else byNid.set(r.nid, [r])
+  }
+  const movableHigh = movable.movableZone ? bounds.find((b) => b.name === movable.movableZone)!.highest : 0
   for (const nid of nids) {
-    const rs = ranges.filter((r) => r.nid === nid)
-    const start = rs.length ? Math.min(...rs.map((r) => r.start)) : 0
-    const end = rs.length ? Math.max(...rs.map((r) => r.end)) : 0
+    const rs = byNid.get(nid) ?? []
+    let start = rs.length ? Infinity : 0
+    let end = 0
+    for (const r of rs) {
+      if (r.start < start) start = r.start
+      if (r.end > end) end = r.end
+    }
+    const zmp = movable.starts.get(nid) ?? 0
     const zones: NodeZone[] = []
     bounds.forEach((b, index) => {
       let zs = Math.min(Math.max(start, b.lowest), b.highest)
       let ze = Math.min(Math.max(end, b.lowest), b.highest)
+      if (zmp) {
+        if (b.name === 'Movable') {
+          zs = zmp
+          ze = Math.min(end, movableHigh)
+        } else if (zs < zmp && ze > zmp) ze = zmp
+        else if (zs >= zmp) zs = ze
+      }
       let spanned = 0
       let present = 0
-      if (!(ze < start || zs > end) && b.name !== 'Movable' && rs.length) {
-        zs = Math.max(zs, start)
-        ze = Math.min(ze, end)
-        spanned = ze - zs
+      if (rs.length && !(ze < start || zs > end)) {
+        // absent pages are counted over the (clamped) zone range
         let inRanges = 0
         for (const r of rs) inRanges += Math.max(0, Math.min(Math.max(r.end, zs), ze) - Math.min(Math.max(r.start, zs), ze))
+        zs = Math.max(zs, start)
+        ze = Math.min(ze, end)
+        spanned = Math.max(0, ze - zs)
         present = spanned ? inRanges : 0
       }
       zones.push({ name: b.name, index, start: spanned ? zs : 0, spanned, present })
@@ -184,4 +212,103 @@ export function calcMemmapSize(spanned: number, present: number, structPageSize:
   let pages = spanned
   if (spanned > present + Math.floor(present / 16)) pages = present
   return Math.ceil((pages * structPageSize) / pageSize)
+}
+
+export interface MovableRequest {
+  /** kernelcore= / movablecore= in pages, or a percentage */
+  kernelcore: { pages: number } | { percent: number } | null
+  movablecore: { pages: number } | { percent: number } | null
+  /** movable_node: hot-pluggable memblock regions become ZONE_MOVABLE */
+  movableNode: boolean
+}
+
+/** `kernelcore=` / `movablecore=` values (cmdline_parse_core()): nn[KMGTPE] or nn%. */
+export function parseCoreArg(v: string, pageSize: number): { pages: number } | { percent: number } | null {
+  const pct = /^(\d+)%$/.exec(v)
+  if (pct) return Number(pct[1]) <= 100 ? { percent: Number(pct[1]) } : null
+  const m = /^(0x[0-9a-fA-F]+|\d+)([KkMmGgTtPpEe]?)$/.exec(v)
+  if (!m) return null
+  const mult: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40, p: 2 ** 50, e: 2 ** 60 }
+  return { pages: Math.floor((Number(m[1]) * mult[m[2].toLowerCase()]) / pageSize) }
+}
+
+/**
+ * find_zone_movable_pfns_for_nodes(): where ZONE_MOVABLE starts on each node. Kernel core
+ * memory is spread evenly across nodes with memory, ZONE_MOVABLE takes the rest of each
+ * node above it; starts are rounded up to MAX_ORDER_NR_PAGES and dropped when at or past
+ * the node end. Returns an empty map when no ZONE_MOVABLE is requested.
+ */
+export function zoneMovablePfns(
+  req: MovableRequest,
+  ranges: MemPfnRange[],
+  hotplugRegions: { nid: number; startPfn: number }[],
+  bounds: ZoneBoundary[],
+  maxOrderPages: number
+): { starts: Map<number, number>; movableZone: ZoneName | null } {
+  const starts = new Map<number, number>()
+  // find_usable_zone_for_movable(): the highest zone below Movable with pages
+  let movableZone: ZoneName | null = null
+  for (const b of bounds) if (b.name !== 'Movable' && b.name !== 'Device' && b.highest > b.lowest) movableZone = b.name
+  const nodeIds = [...new Set(ranges.map((r) => r.nid))].sort((a, b) => a - b)
+  const nodeEnd = new Map<number, number>()
+  for (const r of ranges) nodeEnd.set(r.nid, Math.max(nodeEnd.get(r.nid) ?? 0, r.end))
+  const finish = (): void => {
+    for (const [nid, pfn] of [...starts]) {
+      const up = Math.ceil(pfn / maxOrderPages) * maxOrderPages
+      if (up >= (nodeEnd.get(nid) ?? 0) || up === 0) starts.delete(nid)
+      else starts.set(nid, up)
+    }
+  }
+  if (req.movableNode) {
+    for (const r of hotplugRegions) starts.set(r.nid, starts.has(r.nid) ? Math.min(starts.get(r.nid)!, r.startPfn) : r.startPfn)
+    finish()
+    return { starts, movableZone }
+  }
+  const totalpages = ranges.reduce((a, r) => a + r.end - r.start, 0)
+  const pagesOf = (x: { pages: number } | { percent: number } | null): number =>
+    x === null ? 0 : 'pages' in x ? x.pages : Math.floor((totalpages * 100 * x.percent) / 10000)
+  let requiredKernelcore = pagesOf(req.kernelcore)
+  let requiredMovablecore = pagesOf(req.movablecore)
+  if (requiredMovablecore) {
+    requiredMovablecore = Math.min(totalpages, Math.ceil(requiredMovablecore / maxOrderPages) * maxOrderPages)
+    requiredKernelcore = Math.max(requiredKernelcore, totalpages - requiredMovablecore)
+  }
+  if (!requiredKernelcore || requiredKernelcore >= totalpages || movableZone === null) return { starts: new Map(), movableZone }
+  const usableStartPfn = bounds.find((b) => b.name === movableZone)!.lowest
+  let usableNodes = nodeIds.length
+  const zmp = new Map<number, number>(nodeIds.map((n) => [n, 0]))
+  for (;;) {
+    let kernelcoreNode = Math.floor(requiredKernelcore / usableNodes)
+    for (const nid of nodeIds) {
+      if (requiredKernelcore < kernelcoreNode) kernelcoreNode = Math.floor(requiredKernelcore / usableNodes)
+      let remaining = kernelcoreNode
+      for (const r of ranges) {
+        if (r.nid !== nid) continue
+        let start = Math.max(r.start, zmp.get(nid)!)
+        const end = r.end
+        if (start >= end) continue
+        if (start < usableStartPfn) {
+          const kernelPages = Math.min(end, usableStartPfn) - start
+          remaining -= Math.min(kernelPages, remaining)
+          requiredKernelcore -= Math.min(kernelPages, requiredKernelcore)
+          if (end <= usableStartPfn) {
+            zmp.set(nid, end)
+            continue
+          }
+          start = usableStartPfn
+        }
+        let size = end - start
+        if (size > remaining) size = remaining
+        zmp.set(nid, start + size)
+        requiredKernelcore -= Math.min(requiredKernelcore, size)
+        remaining -= size
+        if (!remaining) break
+      }
+    }
+    usableNodes--
+    if (!(usableNodes && requiredKernelcore > usableNodes)) break
+  }
+  for (const [nid, pfn] of zmp) if (pfn) starts.set(nid, pfn)
+  finish()
+  return { starts, movableZone }
 }

@@ -17,8 +17,3 @@ export function size(bytes: number): string {
 export function hex(n: number, width = 0): string {
   return '0x' + n.toString(16).padStart(width, '0')
 }
-
-/** Thousands grouped with thin spaces, for reading (not for test ids). */
-export function grouped(n: number): string {
-  return n.toLocaleString('en-US').replace(/,/g, '\u2009')
-}

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// `npm test`: every suite, then one closing line `N passed, N failed` summing them all,
+// so a run that executed nothing is visible. Suites: typecheck (engine, node, web),
+// unit + oracle fixtures (vitest), build (electron-vite), e2e (Playwright, browser host).
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = join(import.meta.dirname, '..')
+const bin = (n) => join(root, 'node_modules/.bin', n)
+let passed = 0
+let failed = 0
+const summary = []
+
+function step(name, cmd, args, opts = {}) {
+  const t0 = Date.now()
+  process.stdout.write(`\n=== ${name}: ${[cmd, ...args].join(' ')}\n`)
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...opts.env } })
+  const ok = r.status === 0
+  summary.push(`${ok ? 'ok  ' : 'FAIL'} ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+  return ok
+}
+
+function countOne(ok) {
+  if (ok) passed++
+  else failed++
+}
+
+// 1. typecheck: the engine without DOM or Node types, the Node side, the renderer
+countOne(step('typecheck engine', bin('tsc'), ['-p', 'tsconfig.engine.json', '--noEmit']))
+countOne(step('typecheck node', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']))
+if (existsSync(join(root, 'src/renderer'))) countOne(step('typecheck web', bin('svelte-check'), ['--tsconfig', './tsconfig.web.json', '--threshold', 'error']))
+
+// 2. unit tests and the real-kernel oracle fixtures
+mkdirSync(join(root, 'test-results'), { recursive: true })
+const vitestJson = join(root, 'test-results/vitest.json')
+rmSync(vitestJson, { force: true })
+const unitOk = step('unit + oracle (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`])
+if (existsSync(vitestJson)) {
+  const j = JSON.parse(readFileSync(vitestJson, 'utf8'))
+  passed += j.numPassedTests
+  failed += j.numFailedTests
+  if (!unitOk && j.numFailedTests === 0) failed++
+} else failed++
+
+// 3. the app builds
+const buildOk = step('build (electron-vite)', bin('electron-vite'), ['build'])
+countOne(buildOk)
+
+// 4. e2e in Debian Chromium through the browser host (Electron project skips without a binary)
+if (buildOk && existsSync(join(root, 'playwright.config.ts'))) {
+  step('ensure chromium', 'bash', ['scripts/ensure-chromium.sh'])
+  const e2eJson = join(root, 'test-results/e2e.json')
+  rmSync(e2eJson, { force: true })
+  const e2eOk = step('e2e (playwright)', bin('playwright'), ['test'], { env: { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eJson } })
+  if (existsSync(e2eJson)) {
+    const s = JSON.parse(readFileSync(e2eJson, 'utf8')).stats ?? {}
+    passed += (s.expected ?? 0) + (s.flaky ?? 0)
+    failed += s.unexpected ?? 0
+    if (!e2eOk && !(s.unexpected > 0)) failed++
+  } else failed++
+}
+
+console.log('\n' + summary.join('\n'))
+console.log(`${passed} passed, ${failed} failed`)
+process.exit(failed ? 1 : 0)
