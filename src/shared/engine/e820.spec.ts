@@ -73,3 +73,29 @@ describe('e820 table operations', () => {
     expect(t.log).toEqual(['e820: update [mem 0x00000000-0x00000fff] usable ==> reserved', 'e820: remove [mem 0x000a0000-0x000fffff] usable'])
   })
 })
+
+describe('x86 EFI stub setup_e820()', () => {
+  it('maps UEFI types to e820 and merges neighbours of one type', async () => {
+    const { efiToE820 } = await import('./e820.ts')
+    const t = new E820Table(
+      efiToE820(
+        [
+          { start: 0, end: 0x87000, type: 'conventional', attrs: ['WB'] },
+          { start: 0x87000, end: 0x88000, type: 'boot-data', attrs: ['WB'] },
+          { start: 0x88000, end: 0xa0000, type: 'runtime-data', attrs: ['WB', 'RUN'] },
+          { start: 0x100000, end: 0x200000, type: 'conventional', attrs: ['WB', 'SP'] },
+          { start: 0x200000, end: 0x300000, type: 'acpi-reclaim', attrs: ['WB'] },
+          { start: 0x300000, end: 0x400000, type: 'persistent', attrs: ['WB', 'NV'] }
+        ],
+        true
+      )
+    )
+    expect(t.print('x')).toEqual([
+      'x: [mem 0x0000000000000000-0x0000000000087fff] usable',
+      'x: [mem 0x0000000000088000-0x000000000009ffff] reserved',
+      'x: [mem 0x0000000000100000-0x00000000001fffff] soft reserved',
+      'x: [mem 0x0000000000200000-0x00000000002fffff] ACPI data',
+      'x: [mem 0x0000000000300000-0x00000000003fffff] persistent (type 7)'
+    ])
+  })
+})

@@ -379,3 +379,50 @@ export function e820MemblockSetup(
   memory.trim(pageSize)
   return { memory, reserved }
 }
+
+/**
+ * The x86 EFI stub's setup_e820() (drivers/firmware/efi/libstub/x86-stub.c): the UEFI
+ * memory map becomes the e820 table the kernel then reads like a BIOS one.
+ */
+export function efiToE820(map: readonly { start: number; end: number; type: string; attrs: readonly string[] }[], softReserve: boolean): E820Entry[] {
+  const out: E820Entry[] = []
+  for (const d of [...map].sort((a, b) => a.start - b.start)) {
+    let type: number
+    switch (d.type) {
+      case 'reserved':
+      case 'runtime-code':
+      case 'runtime-data':
+      case 'mmio':
+      case 'mmio-port':
+      case 'pal-code':
+        type = E820.RESERVED
+        break
+      case 'unusable':
+        type = E820.UNUSABLE
+        break
+      case 'acpi-reclaim':
+        type = E820.ACPI
+        break
+      case 'loader-code':
+      case 'loader-data':
+      case 'boot-code':
+      case 'boot-data':
+      case 'conventional':
+      case 'unaccepted':
+        type = softReserve && d.attrs.includes('SP') ? E820.SOFT_RESERVED : E820.RAM
+        break
+      case 'acpi-nvs':
+        type = E820.NVS
+        break
+      case 'persistent':
+        type = E820.PMEM
+        break
+      default:
+        continue
+    }
+    const prev = out[out.length - 1]
+    if (prev && prev.type === type && prev.end === d.start) prev.end = d.end
+    else out.push({ addr: d.start, end: d.end, type })
+  }
+  return out
+}

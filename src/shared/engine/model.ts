@@ -4,7 +4,7 @@
 
 import { rangeEnd, type Scenario } from '../scenario/scenario.ts'
 import { ARCH_PRESETS, type ArchPreset, type ZoneName } from './arch.ts'
-import { applyE820Cmdline, E820, E820_BY_NAME, E820Table, e820EndPfn, e820MemblockSetup, e820TypeOf, trimBiosRange } from './e820.ts'
+import { applyE820Cmdline, E820, E820Table, e820EndPfn, e820MemblockSetup, e820TypeOf, efiToE820, trimBiosRange } from './e820.ts'
 import { dtMemblock, efiReserveRegions, memLimitRemoveMap } from './efi.ts'
 import { memmapInitHoles, perZoneHoles, reservedButUnavailable, zeroedHoles, type HoleCount } from './holes.ts'
 import { MEMBLOCK_HOTPLUG, memPfnRanges, type MemblockType, type MemPfnRange } from './memblock.ts'
@@ -116,9 +116,15 @@ export function runModel(scenario: Scenario): Model {
   let maxLowPfn: number
 
   if (scenario.arch === 'x86_64') {
-    if (fw.kind !== 'e820') throw new ModelError(`x86_64 firmware maps are e820 tables (kind: e820), not ${fw.kind}`, ['firmware', 'kind'])
+    if (fw.kind === 'dt') throw new ModelError('x86_64 firmware maps are e820 tables (kind: e820) or UEFI memory maps (kind: uefi), not device trees', ['firmware', 'kind'])
     e820 = new E820Table()
-    fw.map.forEach((r, i) => {
+    if (fw.kind === 'uefi') {
+      const softReserve = profile.x86SoftReservedReserve && !args.some((a) => a.key === 'efi' && a.value?.split(',').includes('nosoftreserve'))
+      e820.entries = efiToE820(
+        fw.map.map((r) => ({ start: r.start, end: rangeEnd(r), type: r.type, attrs: r.attrs ?? [] })),
+        softReserve
+      )
+    } else fw.map.forEach((r, i) => {
       const t = e820TypeOf(r)
       if (t === undefined)
         throw new ModelError(
@@ -156,7 +162,9 @@ export function runModel(scenario: Scenario): Model {
     ;({ memory, reserved } = e820MemblockSetup(e820, pageSize, { reserveSoftReserved: profile.x86SoftReservedReserve, reserveGaps: profile.x86ReserveE820Gaps }))
     x86LowReservations(reserved, e820)
   } else {
-    const opts = { pageSize, softReserve: profile.x86SoftReservedReserve, dtNoMapMarksNomap: profile.dtNoMapNomap }
+    // CONFIG_EFI_SOFT_RESERVE (5.5+) unless efi=nosoftreserve
+    const softReserve = profile.x86SoftReservedReserve && !args.some((a) => a.key === 'efi' && a.value?.split(',').includes('nosoftreserve'))
+    const opts = { pageSize, softReserve, dtNoMapMarksNomap: profile.dtNoMapNomap }
     if (fw.kind === 'uefi') ({ memory, reserved } = efiReserveRegions(fw.map, opts))
     else if (fw.kind === 'dt') ({ memory, reserved } = dtMemblock(fw.map, opts))
     else throw new ModelError(`arm64 firmware maps are kind uefi or dt, not ${fw.kind}`, ['firmware', 'kind'])
