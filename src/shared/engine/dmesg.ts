@@ -25,6 +25,8 @@ export interface ParsedLog {
   warnings: string[]
   /** input lines that were used, for reports */
   used: { what: string; line: number }[]
+  /** arm64: the last byte of ZONE_DMA as the log printed it (see platformDmaLimit()) */
+  dmaZoneLast: number | null
 }
 
 export class LogError extends Error {
@@ -283,8 +285,9 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       used.push({ what: 'SRAT', line })
       continue
     }
-    if ((m = /^SRAT: PXM \d+ -> (?:x2)?APIC 0x[0-9a-f]+ -> Node (\d+)/.exec(t))) {
-      // acpi_numa_processor_affinity_init(): a node with CPUs is a possible node
+    if ((m = /^SRAT: PXM \d+ -> (?:x2)?APIC 0x[0-9a-f]+ -> Node (\d+)/.exec(t)) || (m = /^NUMA: Initmem setup node (\d+) \[<memory-less node>\]$/.exec(t))) {
+      // acpi_numa_processor_affinity_init() / arm64 setup_node_data(): a node with CPUs
+      // (SRAT or a device-tree numa-node-id) is a possible node
       const nid = Number(m[1])
       if (!srat.has(nid)) srat.set(nid, [])
       continue
@@ -353,22 +356,13 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     ...(cmdline !== null && arch === 'x86_64' && user ? { cmdline: stripAppliedCmdline(cmdline, arch, true) } : {})
   }
   // NUMA: SRAT lines, or node ids of the early block when that is the memory source
-  if (srat.size) {
+  if ([...srat.values()].some((r) => r.length)) {
     scenario.numa = { nodes: [...srat.entries()].map(([id, rs]) => ({ id, ranges: rs.map((r) => ({ start: r.start, end: r.end, ...(r.hotplug ? { hotplug: true } : {}) })) })) }
   } else if ((firmware.kind === 'dt' || (firmware.kind === 'e820' && !bios.length && !user)) && new Set(early.map((r) => r.nid)).size > 1) {
     const byNid = new Map<number, { start: number; end: number }[]>()
     for (const r of early) byNid.set(r.nid, [...(byNid.get(r.nid) ?? []), { start: r.start, end: r.end }])
+    for (const nid of srat.keys()) if (!byNid.has(nid)) byNid.set(nid, [])
     scenario.numa = { nodes: [...byNid.entries()].map(([id, ranges]) => ({ id, ranges })) }
-  }
-  // The device tree's dma-ranges (or IORT) limit ZONE_DMA on arm64 but are never
-  // printed; the only trace in a log is where ZONE_DMA ends. When it ends below both
-  // 4 GiB and the end of memory, that end is the platform's DMA limit.
-  if (arch === 'arm64' && dmaZoneLast !== null) {
-    const memEnd = Math.max(...firmware.map.map((r) => (r.last ?? (r.end ?? r.start + (r.size ?? 0)) - 1) + 1))
-    if (dmaZoneLast + 1 < Math.min(2 ** 32, memEnd)) {
-      firmware.dmaLimit = dmaZoneLast
-      warnings.push(`the platform DMA limit (device-tree dma-ranges / IORT) is not printed by the kernel: taken from where the log's ZONE_DMA ends (${'0x' + dmaZoneLast.toString(16)})`)
-    }
   }
   if (hugeSizes.length) scenario.hugetlb = hugeSizes.map((size) => ({ size }))
   else scenario.hugetlb = []
@@ -376,7 +370,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     const names: string[] = zoneNames
     scenario.config = { zoneDma: names.includes('DMA'), zoneDma32: names.includes('DMA32'), zoneDevice: names.includes('Device') }
   }
-  return { scenario, expected: expectedLines(msgs), warnings, used }
+  return { scenario, expected: expectedLines(msgs), warnings, used, dmaZoneLast: arch === 'arm64' ? dmaZoneLast : null }
 }
 
 /** Contiguous same-node ranges in the early block can only be split by a flag (NOMAP). */

@@ -145,3 +145,18 @@ export function memLimitRemoveMap(memory: MemblockType, limit: number): void {
   const [, endIdx] = memory.isolate(0, max)
   memory.regions = memory.regions.filter((r, i) => i < endIdx || (r.flags & MEMBLOCK_NOMAP) !== 0)
 }
+
+/**
+ * Where the arm64 EFI stub put the kernel image: inside its Loader Code allocation, at
+ * the first 64 KiB (EFI_KIMG_ALIGN) boundary; the allocation holds the image plus 64 KiB
+ * of alignment slack.
+ */
+export function efiKernelImage(map: readonly FirmwareRange[]): { start: number; size: number } | null {
+  let best: FirmwareRange | null = null
+  for (const r of map) if (r.type === 'loader-code' && (!best || rangeEnd(r) - r.start > rangeEnd(best) - best.start)) best = r
+  if (!best) return null
+  const align = 0x10000
+  const start = Math.ceil(best.start / align) * align
+  const size = rangeEnd(best) - best.start - align
+  return size > 0 ? { start, size } : null
+}

@@ -42,9 +42,24 @@ export function loadInput(source: string, fileName: string, opts: InputOptions =
   return { ok: true, scenario: parsed.scenario, log: null, source, diagnostics: parsed.diagnostics }
 }
 
+/**
+ * The device tree's dma-ranges (or the IORT) limit arm64's ZONE_DMA but are never
+ * printed; the only trace in a log is where ZONE_DMA ends. When the log's ZONE_DMA ends
+ * below what the memory map alone gives, that end is the platform's DMA limit.
+ */
+function platformDmaLimit(l: Extract<Loaded, { ok: true }>, model: Model): Model {
+  const last = l.log?.dmaZoneLast
+  if (last === null || last === undefined || l.scenario.firmware.dmaLimit !== undefined) return model
+  const dma = model.bounds.find((b) => b.name === 'DMA')
+  if (!dma || dma.highest * model.pageSize - 1 <= last) return model
+  l.scenario.firmware.dmaLimit = last
+  l.log!.warnings.push(`the platform DMA limit (device-tree dma-ranges / IORT) is not printed by the kernel: taken from where the log's ZONE_DMA ends (0x${last.toString(16)})`)
+  return runModel(l.scenario)
+}
+
 function modelOrError(l: Extract<Loaded, { ok: true }>): { ok: true; model: Model } | { ok: false; diagnostics: Diagnostic[] } {
   try {
-    return { ok: true, model: runModel(l.scenario) }
+    return { ok: true, model: platformDmaLimit(l, runModel(l.scenario)) }
   } catch (e) {
     if (e instanceof ModelError) {
       const pos = l.log ? null : locatePath(l.source, e.path)

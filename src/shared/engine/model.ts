@@ -5,7 +5,7 @@
 import { rangeEnd, type Scenario } from '../scenario/scenario.ts'
 import { ARCH_PRESETS, type ArchPreset, type ZoneName } from './arch.ts'
 import { applyE820Cmdline, E820, E820Table, e820EndPfn, e820MemblockSetup, e820TypeOf, efiToE820, trimBiosRange } from './e820.ts'
-import { dtMemblock, efiReserveRegions, memLimitRemoveMap } from './efi.ts'
+import { dtMemblock, efiKernelImage, efiReserveRegions, memLimitRemoveMap } from './efi.ts'
 import { memmapInitHoles, perZoneHoles, reservedButUnavailable, zeroedHoles, type HoleCount } from './holes.ts'
 import { MEMBLOCK_HOTPLUG, memPfnRanges, type MemblockType, type MemPfnRange } from './memblock.ts'
 import { numaInit, type NumaBlock, type NumaResult } from './numa.ts'
@@ -172,8 +172,13 @@ export function runModel(scenario: Scenario): Model {
     const mem = args.filter((a) => a.key === 'mem' && a.value).pop()
     if (mem) {
       const m = memparse(mem.value!)
-      if (m && m.value) memLimitRemoveMap(memory, m.value)
-      else warnings.push(`mem=${mem.value}: not a size; the kernel ignores it`)
+      if (m && m.value) {
+        memLimitRemoveMap(memory, m.value)
+        // "add back the kernel region that must be accessible via the linear mapping"
+        const image = scenario.kernelImage ?? (fw.kind === 'uefi' ? efiKernelImage(fw.map) : null)
+        if (image) memory.add(image.start, image.size)
+        else warnings.push('mem= on arm64 adds the kernel image back; its location is unknown (give kernelImage)')
+      } else warnings.push(`mem=${mem.value}: not a size; the kernel ignores it`)
     }
     // bootmem_init(): max_pfn = max_low_pfn = PFN_DOWN(memblock_end_of_DRAM())
     maxPfn = Math.floor(memory.endOfDram() / pageSize)

@@ -171,6 +171,7 @@ export function numaInit(arch: Arch, memory: MemblockType, blocks: NumaBlock[] |
       return fake(`memory [mem ${hexPad(r.base, 18)}-${hexPad(r.end - 1, 18)}] is outside every NUMA node: the kernel ignores the NUMA description and fakes one node`)
     }
   }
+  for (const nid of opts.cpuNodes) parsed.add(nid)
   for (const nid of [...parsed].sort((a, b) => a - b)) {
     if (memory.regions.some((r) => r.nid === nid)) res.nodes.push(nid)
     else res.memorylessNodes.push(nid)

@@ -139,6 +139,13 @@ export const scenarioSchema = obj(
       },
       { required: ['nodes'], doc: 'NUMA description. Omit for a single node: the kernel then fakes node 0 over all memory.' }
     ),
+    kernelImage: obj(
+      { start: size('Physical address of _text.'), size: size('_end - _text in bytes.') },
+      {
+        required: ['start', 'size'],
+        doc: 'arm64: where the kernel image lies. arm64_memblock_init() adds it back after `mem=` cut memory. Omitted on UEFI boots: taken from the largest Loader Code descriptor (the EFI stub places the image 64 KiB-aligned inside it).'
+      }
+    ),
     cmdline: str('Kernel command line. The engine applies `mem=`, `memmap=` (x86: exactmap, nn@ss, nn$ss, nn#ss, nn!ss, nn%ss-t+u), `efi=`, `movable_node`, `hugepages=`/`hugepagesz=`.'),
     hugetlb: list(hugetlbPool, 'HugeTLB page sizes the kernel registers (default: the architecture\'s default huge page size).'),
     config: obj(
