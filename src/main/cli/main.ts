@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { MAX_SOURCE_BYTES } from '../../shared/api.ts'
 import { analyzeSource, bootlogSource, type InputOptions } from '../../shared/engine/index.ts'
 import type { Diagnostic } from '../../shared/engine/report.ts'
-import { scenarioJsonSchema } from '../../shared/scenario/scenario.ts'
+import { ARCHES, scenarioJsonSchema, type Arch } from '../../shared/scenario/scenario.ts'
 
 const USAGE = `usage: memmap-workbench <command> [options]
 
@@ -17,7 +17,8 @@ commands:
 
 options:
   --kernel VERSION                 kernel version for a log that has no "Linux version" line
-  --arch x86_64|arm64              architecture for a log that does not show it
+  --arch ARCH                      architecture for a log that does not show it
+                                   (x86_64, arm64, riscv64, powerpc64, powerpc, arm, x86)
 
 exit codes: 0 ok, 1 mismatch, 2 bad input`
 
@@ -60,9 +61,9 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
         return 2
       }
       if (a === '--kernel') opts.kernel = v
-      else if (v === 'x86_64' || v === 'arm64') opts.arch = v
+      else if ((ARCHES as readonly string[]).includes(v)) opts.arch = v as Arch
       else {
-        io.err(`--arch must be x86_64 or arm64, not ${v}`)
+        io.err(`--arch must be one of ${ARCHES.join(', ')}, not ${v}`)
         return 2
       }
     } else if (a.startsWith('-')) {

@@ -1,6 +1,6 @@
-// Architecture presets as data: zones, section size, physical address bits, default
-// huge page sizes and configuration defaults. Version-dependent values (arm64 section
-// size, arm64 ZONE_DMA) come from the version profile.
+// Architecture presets as data: zones and their limits, section size, physical address
+// bits, default huge page sizes and configuration defaults. Version-dependent values
+// (arm64 section size, arm64 ZONE_DMA) come from the version profile.
 
 import type { Arch } from '../scenario/scenario.ts'
 import type { VersionProfile } from './profiles.ts'
@@ -8,11 +8,23 @@ import { GiB, KiB, MiB } from './units.ts'
 
 export type ZoneName = 'DMA' | 'DMA32' | 'Normal' | 'HighMem' | 'Movable' | 'Device'
 
+/**
+ * How an architecture's zone_sizes_init()/paging_init() fills max_zone_pfn[]:
+ *  x86    arch/x86/mm/init.c: DMA < 16 MiB, DMA32 < 4 GiB, Normal = max_low_pfn, HighMem = max_pfn
+ *  arm64  arch/arm64/mm/init.c (version dependent, see zones.ts)
+ *  limits a fixed ZONE_DMA/ZONE_DMA32 limit in bytes, clamped to lowmem
+ */
+export type ZoneRule = { kind: 'x86' } | { kind: 'arm64' } | { kind: 'limits'; dma?: number; dma32?: number }
+
 export interface ArchPreset {
   arch: Arch
-  /** zone_names[] order; Movable and Device are listed by config */
   pageSizes: number[]
   defaultPageSize: number
+  /** how firmware memory becomes memblock: e820 tables, or UEFI/device tree */
+  firmware: 'e820' | 'efi-dt'
+  /** x86 numa_init() (meminfo, coverage check) or the generic memblk path (arch_numa.c, of_numa) */
+  numa: 'x86' | 'memblk'
+  zoneRule: ZoneRule
   /** SECTION_SIZE_BITS for a page size and profile */
   sectionSizeBits(pageSize: number, p: VersionProfile): number
   /** MAX_PHYSMEM_BITS */
@@ -25,11 +37,28 @@ export interface ArchPreset {
     hugetlbVmemmap: boolean
     structPageSize: number
     maxNumNodes: number
+    highmem: boolean
+    /** first byte above lowmem (32-bit), null for 64-bit */
+    lowmemLimit: number | null
+    memoryModel: 'sparsemem' | 'flatmem'
   }
+  /** memblock_find_dma_reserve() only exists on x86 (its value depends on reservations) */
+  dmaReserveUnknown: boolean
   /** huge page sizes registered when the scenario does not list any */
   defaultHugePageSizes(pageSize: number): number[]
   /** HVO (ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP) selectable in this version */
   hvoAvailable(p: VersionProfile): boolean
+}
+
+const generic = {
+  zoneDevice: false,
+  numa: false,
+  hugetlbVmemmap: false,
+  structPageSize: 64,
+  maxNumNodes: 1,
+  highmem: false,
+  lowmemLimit: null,
+  memoryModel: 'sparsemem' as const
 }
 
 export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
@@ -37,10 +66,14 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     arch: 'x86_64',
     pageSizes: [4 * KiB],
     defaultPageSize: 4 * KiB,
+    firmware: 'e820',
+    numa: 'x86',
+    zoneRule: { kind: 'x86' },
     // arch/x86/include/asm/sparsemem.h
     sectionSizeBits: () => 27,
     maxPhysmemBits: ({ paging }) => (paging === '5-level' ? 52 : 46),
-    defaults: { zoneDma: true, zoneDma32: true, zoneDevice: true, numa: true, hugetlbVmemmap: true, structPageSize: 64, maxNumNodes: 1024 },
+    defaults: { ...generic, zoneDma: true, zoneDma32: true, zoneDevice: true, numa: true, hugetlbVmemmap: true, maxNumNodes: 1024 },
+    dmaReserveUnknown: true,
     defaultHugePageSizes: () => [2 * MiB, 1 * GiB],
     // x86_64 selects ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP since HVO was merged (5.14)
     hvoAvailable: () => true
@@ -49,13 +82,96 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     arch: 'arm64',
     pageSizes: [4 * KiB, 16 * KiB, 64 * KiB],
     defaultPageSize: 4 * KiB,
+    firmware: 'efi-dt',
+    numa: 'memblk',
+    zoneRule: { kind: 'arm64' },
     // arch/arm64/include/asm/sparsemem.h: 30 until 5.11; 27 (4K/16K) / 29 (64K) from 5.12
     sectionSizeBits: (ps, p) => (ps === 64 * KiB ? p.arm64SectionBits64K : p.arm64SectionBits4K16K),
     maxPhysmemBits: () => 48,
-    defaults: { zoneDma: true, zoneDma32: true, zoneDevice: false, numa: true, hugetlbVmemmap: true, structPageSize: 64, maxNumNodes: 64 },
+    defaults: { ...generic, zoneDma: true, zoneDma32: true, numa: true, hugetlbVmemmap: true, maxNumNodes: 64 },
+    dmaReserveUnknown: false,
     // arch/arm64/mm/hugetlbpage.c: CONT_PTE, PMD, CONT_PMD, PUD sizes
     defaultHugePageSizes: (ps) =>
       ps === 4 * KiB ? [64 * KiB, 2 * MiB, 32 * MiB, 1 * GiB] : ps === 16 * KiB ? [2 * MiB, 32 * MiB, 1 * GiB] : [2 * MiB, 512 * MiB, 16 * GiB],
     hvoAvailable: (p) => p.arm64Hvo
+  },
+  riscv64: {
+    arch: 'riscv64',
+    pageSizes: [4 * KiB],
+    defaultPageSize: 4 * KiB,
+    firmware: 'efi-dt',
+    numa: 'memblk',
+    // arch/riscv/mm/init.c zone_sizes_init(): dma32_phys_limit = min(4 GiB, end of DRAM)
+    zoneRule: { kind: 'limits', dma32: 4 * GiB },
+    sectionSizeBits: () => 27,
+    maxPhysmemBits: () => 56,
+    defaults: { ...generic, zoneDma: false, zoneDma32: true },
+    dmaReserveUnknown: false,
+    defaultHugePageSizes: () => [2 * MiB, 1 * GiB],
+    // riscv selects ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP from 6.3
+    hvoAvailable: (p) => p.riscvHvo
+  },
+  powerpc64: {
+    arch: 'powerpc64',
+    pageSizes: [4 * KiB, 64 * KiB],
+    defaultPageSize: 64 * KiB,
+    firmware: 'efi-dt',
+    numa: 'memblk',
+    // arch/powerpc/mm/mem.c paging_init(): zone_dma_bits 31 on 64-bit
+    zoneRule: { kind: 'limits', dma: 2 ** 31 },
+    // arch/powerpc/include/asm/sparsemem.h
+    sectionSizeBits: () => 24,
+    maxPhysmemBits: () => 51,
+    defaults: { ...generic, zoneDma: false, zoneDma32: false, numa: true, maxNumNodes: 256 },
+    dmaReserveUnknown: false,
+    defaultHugePageSizes: () => [16 * MiB, 16 * GiB],
+    // powerpc never selects HVO for HugeTLB (only for DAX, 6.6+)
+    hvoAvailable: () => false
+  },
+  powerpc: {
+    arch: 'powerpc',
+    pageSizes: [4 * KiB, 16 * KiB, 64 * KiB],
+    defaultPageSize: 4 * KiB,
+    firmware: 'efi-dt',
+    numa: 'memblk',
+    // arch/powerpc/mm/mem.c paging_init(): zone_dma_bits 30 on 32-bit
+    zoneRule: { kind: 'limits', dma: 2 ** 30 },
+    sectionSizeBits: () => 24,
+    maxPhysmemBits: () => 36,
+    // CONFIG_LOWMEM_SIZE defaults to 0x30000000
+    defaults: { ...generic, zoneDma: false, zoneDma32: false, highmem: true, lowmemLimit: 0x30000000, memoryModel: 'flatmem' },
+    dmaReserveUnknown: false,
+    defaultHugePageSizes: () => [],
+    hvoAvailable: () => false
+  },
+  arm: {
+    arch: 'arm',
+    pageSizes: [4 * KiB],
+    defaultPageSize: 4 * KiB,
+    firmware: 'efi-dt',
+    numa: 'memblk',
+    zoneRule: { kind: 'limits' },
+    sectionSizeBits: () => 28,
+    maxPhysmemBits: () => 32,
+    // the default 3G/1G split with a 240 MiB vmalloc area leaves 760 MiB of lowmem
+    defaults: { ...generic, zoneDma: false, zoneDma32: false, highmem: true, lowmemLimit: 0x2f800000, memoryModel: 'flatmem' },
+    dmaReserveUnknown: false,
+    defaultHugePageSizes: () => [],
+    hvoAvailable: () => false
+  },
+  x86: {
+    arch: 'x86',
+    pageSizes: [4 * KiB],
+    defaultPageSize: 4 * KiB,
+    firmware: 'e820',
+    numa: 'x86',
+    zoneRule: { kind: 'x86' },
+    sectionSizeBits: () => 29,
+    maxPhysmemBits: () => 36,
+    // MAXMEM with the default 3G/1G split and 128 MiB vmalloc reserve
+    defaults: { ...generic, zoneDma: true, zoneDma32: false, highmem: true, lowmemLimit: 0x377fe000, memoryModel: 'flatmem' },
+    dmaReserveUnknown: true,
+    defaultHugePageSizes: () => [4 * MiB],
+    hvoAvailable: () => false
   }
 }

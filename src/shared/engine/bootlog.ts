@@ -72,7 +72,7 @@ export function bootlogLines(m: Model): BootLine[] {
         } else push('memmap-exceeds', `  ${z.name} zone: ${memmap} pages exceeds freesize ${freesize}`)
         // dma_reserve is only ever set on x86 (memblock_find_dma_reserve()); it depends on
         // the kernel's early reservations, so its value is unknown here
-        const dmaReserve = m.scenario.arch === 'x86_64' ? null : 0
+        const dmaReserve = m.preset.dmaReserveUnknown ? null : 0
         if (z.index === 0 && freesize > (dmaReserve ?? 0)) push('dma-reserved', `  ${z.name} zone: ${dmaReserve ?? '?'} pages reserved`)
       }
       if (z.spanned === 0) continue

@@ -6,7 +6,7 @@
 // Kconfig facts that appear nowhere else (which zones the kernel was built with) are
 // read from the names in the `Zone ranges` header, never from its numbers.
 
-import type { FirmwareRange, Scenario } from '../scenario/scenario.ts'
+import type { Arch, FirmwareRange, Scenario } from '../scenario/scenario.ts'
 import type { LineKind } from './bootlog.ts'
 import { e820Name, e820ParseType } from './e820.ts'
 import { EFI_SCENARIO_TYPES, EFI_TYPE_NAMES } from './efi.ts'
@@ -163,7 +163,7 @@ export function kernelFromVersionLine(t: string): string | null {
 export interface ParseLogOptions {
   /** kernel version to use when the log has no `Linux version` line */
   kernel?: string
-  arch?: 'x86_64' | 'arm64'
+  arch?: Arch
 }
 
 export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog {
@@ -183,11 +183,15 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   let zoneNames: string[] | null = null
   let dmaZoneLast: number | null = null
   let kernelNotRam = false
-  let arch: 'x86_64' | 'arm64' | null = opts.arch ?? null
+  let arch: Arch | null = opts.arch ?? null
+  // architecture evidence beyond the version line; platform facts for presets
+  const seen = { riscv: false, powerpc: false, powermac: false, arm32: false, lowmem32: false }
+  let x86MaxLowPfn: number | null = null
   let pendingUpdates: { u: (typeof updates)[number]; idx: number }[] = []
   let inZones = false
   let inEarly = false
 
+  let m0: RegExpExecArray | null
   for (const [idx, { text: t, line }] of msgs.entries()) {
     if (kernel === null) {
       const k = kernelFromVersionLine(t)
@@ -201,6 +205,12 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
         continue
       }
     }
+    if (/^SBI specification v|^riscv: /.test(t)) seen.riscv = true
+    if (/machine description|^hash-mmu:|^radix-mmu:|^PowerMac|^pSeries|^PowerNV|^CHRP/.test(t)) seen.powerpc = true
+    if (/^PowerMac|Using PowerMac machine description/.test(t)) seen.powermac = true
+    if (/^CPU: ARMv[4-7]/.test(t)) seen.arm32 = true
+    if (/^\d+MB LOWMEM available\.$/.test(t)) seen.lowmem32 = true
+    if ((m0 = /^max_low_pfn = ([0-9a-f]+), highstart_pfn = [0-9a-f]+$/.exec(t))) x86MaxLowPfn = parseInt(m0[1], 16)
     // arm64 prints the 64-bit MPIDR of the boot CPU and its CPU feature list
     if (!arch && (/^Booting Linux on physical CPU 0x[0-9a-f]{10}\b/.test(t) || /^(?:CPU features|psci|GICv3|arch_timer): /.test(t))) {
       arch = 'arm64'
@@ -325,25 +335,35 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   if (opts.kernel) kernel = opts.kernel
   if (!kernel) throw new LogError('the log has no "Linux version" line; give the kernel version (--kernel VERSION)')
   if (!parseKernelVersion(kernel)) throw new LogError(`cannot read a kernel version from "${kernel}"`)
+  const highmemZone = zoneNames !== null && (zoneNames as string[]).includes('HighMem')
+  if (!opts.arch) {
+    if (seen.riscv) arch = 'riscv64'
+    else if (seen.powerpc) arch = highmemZone ? 'powerpc' : 'powerpc64'
+    else if (seen.arm32) arch = 'arm'
+    else if (arch === 'x86_64' && (seen.lowmem32 || highmemZone)) arch = 'x86'
+  }
   if (!arch) {
     if (efi.length) arch = 'arm64'
     else throw new LogError('cannot tell the architecture from the log (no BIOS-e820 or efi memory map lines); give --arch')
   }
 
   let firmware: Scenario['firmware']
-  if (arch === 'x86_64') {
+  let fromEarly = false
+  if (arch === 'x86_64' || arch === 'x86') {
     const map = user ?? bios
     if (map.length) {
       firmware = { kind: 'e820', map, ...(updates.length ? { updates } : {}) }
       if (user) warnings.push('the e820 map comes from the log\'s user-defined map (the command line\'s mem=/memmap= are already applied)')
     } else if (early.length) {
       firmware = { kind: 'e820', map: early.map((r) => ({ start: r.start, end: r.end, type: 'usable' as const })) }
+      fromEarly = true
       warnings.push('the log has no e820 map: memory comes from its "Early memory node ranges" block')
     } else throw new LogError('the log has neither a BIOS-e820 map nor an "Early memory node ranges" block: nothing describes memory (was it cut?)')
-  } else if (efi.length) {
+  } else if (efi.length && arch === 'arm64') {
     firmware = { kind: 'uefi', map: efi }
   } else if (early.length) {
     firmware = { kind: 'dt', map: earlyAsDt(early, warnings) }
+    fromEarly = true
     warnings.push('the log has no firmware memory map (device-tree boot): memory comes from its "Early memory node ranges" block')
   } else throw new LogError('the log has neither a UEFI memory map (efi=debug) nor an "Early memory node ranges" block: nothing describes memory (was it cut?)')
 
@@ -352,13 +372,13 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     kernel,
     arch,
     firmware,
-    ...(cmdline !== null && !(arch === 'x86_64' && user) ? { cmdline: stripAppliedCmdline(cmdline, arch) } : {}),
-    ...(cmdline !== null && arch === 'x86_64' && user ? { cmdline: stripAppliedCmdline(cmdline, arch, true) } : {})
+    // the early block and a user: map already reflect mem=/memmap=
+    ...(cmdline !== null ? { cmdline: user || fromEarly ? stripAppliedCmdline(cmdline) : cmdline } : {})
   }
   // NUMA: SRAT lines, or node ids of the early block when that is the memory source
   if ([...srat.values()].some((r) => r.length)) {
     scenario.numa = { nodes: [...srat.entries()].map(([id, rs]) => ({ id, ranges: rs.map((r) => ({ start: r.start, end: r.end, ...(r.hotplug ? { hotplug: true } : {}) })) })) }
-  } else if ((firmware.kind === 'dt' || (firmware.kind === 'e820' && !bios.length && !user)) && new Set(early.map((r) => r.nid)).size > 1) {
+  } else if ((firmware.kind === 'dt' || (firmware.kind === 'e820' && !bios.length && !user)) && (new Set(early.map((r) => r.nid)).size > 1 || srat.size > 0)) {
     const byNid = new Map<number, { start: number; end: number }[]>()
     for (const r of early) byNid.set(r.nid, [...(byNid.get(r.nid) ?? []), { start: r.start, end: r.end }])
     for (const nid of srat.keys()) if (!byNid.has(nid)) byNid.set(nid, [])
@@ -368,7 +388,14 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   else scenario.hugetlb = []
   if (zoneNames) {
     const names: string[] = zoneNames
-    scenario.config = { zoneDma: names.includes('DMA'), zoneDma32: names.includes('DMA32'), zoneDevice: names.includes('Device') }
+    scenario.config = { zoneDma: names.includes('DMA'), zoneDma32: names.includes('DMA32'), zoneDevice: names.includes('Device'), highmem: names.includes('HighMem') }
+  }
+  // 32-bit x86 prints where lowmem ends (MAXMEM, a build-time split) before the zones
+  if (arch === 'x86' && x86MaxLowPfn !== null) scenario.config = { ...scenario.config, lowmemLimit: x86MaxLowPfn * 4096 }
+  // PowerMac kernels (pmac32/g5 defconfigs) use 4K pages and FLATMEM
+  if (arch === 'powerpc64' && seen.powermac) {
+    scenario.pageSize = 4096
+    scenario.config = { ...scenario.config, memoryModel: 'flatmem' }
   }
   return { scenario, expected: expectedLines(msgs), warnings, used, dmaZoneLast: arch === 'arm64' ? dmaZoneLast : null }
 }
@@ -389,9 +416,8 @@ function earlyAsDt(early: { nid: number; start: number; end: number }[], warning
   return out
 }
 
-/** Drop command-line edits already reflected in the imported map. */
-function stripAppliedCmdline(cmdline: string, arch: 'x86_64' | 'arm64', userMap = false): string {
-  if (arch !== 'x86_64' || !userMap) return cmdline
+/** Drop the x86 command-line edits already reflected in an imported `user:` map. */
+function stripAppliedCmdline(cmdline: string): string {
   return cmdline
     .split(/\s+/)
     .filter((a) => !/^(mem|memmap)=/.test(a))

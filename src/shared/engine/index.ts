@@ -3,7 +3,7 @@
 
 import type { AnalyzeResponse, BootlogResponse } from '../api.ts'
 import { locatePath, parseScenario } from '../scenario/parse.ts'
-import type { Scenario } from '../scenario/scenario.ts'
+import type { Arch, Scenario } from '../scenario/scenario.ts'
 import { bootlogLines, type LineKind } from './bootlog.ts'
 import { diffLines } from './diff.ts'
 import { LogError, looksLikeLog, parseLog, type ParsedLog } from './dmesg.ts'
@@ -20,7 +20,7 @@ export { parseLog, looksLikeLog } from './dmesg.ts'
 export interface InputOptions {
   /** kernel version for logs without a `Linux version` line */
   kernel?: string
-  arch?: 'x86_64' | 'arm64'
+  arch?: Arch
 }
 
 type Loaded = { ok: true; scenario: Scenario; log: ParsedLog | null; diagnostics: Diagnostic[]; source: string } | { ok: false; diagnostics: Diagnostic[] }

@@ -24,15 +24,7 @@ export class ModelError extends Error {
   }
 }
 
-export interface Config {
-  zoneDma: boolean
-  zoneDma32: boolean
-  zoneDevice: boolean
-  numa: boolean
-  hugetlbVmemmap: boolean
-  structPageSize: number
-  maxNumNodes: number
-}
+export type Config = ArchPreset['defaults']
 
 export interface Holes {
   /** 5.14+ memmap_init() attribution: one entry per hole (always computed, for analysis) */
@@ -106,6 +98,8 @@ export function runModel(scenario: Scenario): Model {
   const sectionSizeBits = preset.sectionSizeBits(pageSize, profile)
   const pagesPerSection = 2 ** (sectionSizeBits - pageShift)
   const args = parseCmdline(scenario.cmdline ?? '')
+  const lowmemPfn = (maxPfn: number): number =>
+    config.highmem && config.lowmemLimit !== null ? Math.min(maxPfn, Math.floor(config.lowmemLimit / pageSize)) : maxPfn
   const fw = scenario.firmware
 
   let e820: E820Table | null = null
@@ -115,7 +109,7 @@ export function runModel(scenario: Scenario): Model {
   let maxPfn: number
   let maxLowPfn: number
 
-  if (scenario.arch === 'x86_64') {
+  if (preset.firmware === 'e820') {
     if (fw.kind === 'dt') throw new ModelError('x86_64 firmware maps are e820 tables (kind: e820) or UEFI memory maps (kind: uefi), not device trees', ['firmware', 'kind'])
     e820 = new E820Table()
     if (fw.kind === 'uefi') {
@@ -157,8 +151,8 @@ export function runModel(scenario: Scenario): Model {
     const maxArchPfn = 2 ** (preset.maxPhysmemBits({ paging: scenario.paging, pageSize }) - pageShift)
     maxPfn = e820EndPfn(e820, maxArchPfn, maxArchPfn, profile.x86EndPfnAcpi, pageShift)
     // setup_arch(): max_low_pfn is the end of RAM below 4 GiB, and init_mem_mapping()
-    // later sets max_low_pfn = max_pfn on x86_64
-    maxLowPfn = maxPfn
+    // later sets max_low_pfn = max_pfn on x86_64; 32-bit x86 caps it at MAXMEM
+    maxLowPfn = lowmemPfn(maxPfn)
     ;({ memory, reserved } = e820MemblockSetup(e820, pageSize, { reserveSoftReserved: profile.x86SoftReservedReserve, reserveGaps: profile.x86ReserveE820Gaps }))
     x86LowReservations(reserved, e820)
   } else {
@@ -180,9 +174,10 @@ export function runModel(scenario: Scenario): Model {
         else warnings.push('mem= on arm64 adds the kernel image back; its location is unknown (give kernelImage)')
       } else warnings.push(`mem=${mem.value}: not a size; the kernel ignores it`)
     }
-    // bootmem_init(): max_pfn = max_low_pfn = PFN_DOWN(memblock_end_of_DRAM())
+    // bootmem_init(): max_pfn = max_low_pfn = PFN_DOWN(memblock_end_of_DRAM()); 32-bit
+    // arches cap lowmem (arm_lowmem_limit, CONFIG_LOWMEM_SIZE)
     maxPfn = Math.floor(memory.endOfDram() / pageSize)
-    maxLowPfn = maxPfn
+    maxLowPfn = lowmemPfn(maxPfn)
   }
   if (memory.regions.length === 0) throw new ModelError('no usable RAM is left in the firmware map (after the command line and the kernel\'s own trimming)', ['firmware', 'map'])
 
@@ -190,7 +185,7 @@ export function runModel(scenario: Scenario): Model {
   const blocks: NumaBlock[] | null = scenario.numa
     ? scenario.numa.nodes.flatMap((n) => n.ranges.map((r) => ({ nid: n.id, start: r.start, end: rangeEnd(r), hotplug: r.hotplug ?? false })))
     : null
-  const numa = numaInit(scenario.arch, memory, blocks, {
+  const numa = numaInit(preset.numa, memory, blocks, {
     pageShift,
     maxPfn,
     numaEnabled: config.numa,
@@ -205,7 +200,7 @@ export function runModel(scenario: Scenario): Model {
   const ranges = memPfnRanges(memory, pageShift)
   const zones = zoneList(scenario.arch, config, profile)
   const maxZone = maxZonePfns({
-    arch: scenario.arch,
+    rule: preset.zoneRule,
     profile,
     zones,
     pageShift,
@@ -243,7 +238,11 @@ export function runModel(scenario: Scenario): Model {
   )
   const sections = presentSections(ranges, pagesPerSection)
   const rule = scenario.arch === 'arm64' ? profile.arm64PfnValid : 'generic'
-  const valid = validPfns(rule, sections, pagesPerSection, memory, pageSize)
+  // FLATMEM: pfn_valid() is true from ARCH_PFN_OFFSET up to max_mapnr
+  const valid =
+    config.memoryModel === 'flatmem'
+      ? [{ start: preset.firmware === 'e820' || !ranges.length ? 0 : ranges[0].start, end: maxPfn }]
+      : validPfns(rule, sections, pagesPerSection, memory, pageSize)
   const hugePageSizes = scenario.hugetlb?.map((h) => h.size) ?? preset.defaultHugePageSizes(pageSize)
 
   const model: Model = {

@@ -5,7 +5,6 @@
 //   arm64: drivers/base/arch_numa.c numa_init() -> numa_add_memblk(),
 //          numa_register_nodes(); dummy_numa_init()
 
-import type { Arch } from '../scenario/scenario.ts'
 import { MEMBLOCK_HOTPLUG, MemblockType, NO_NODE, memPfnRanges, type MemPfnRange } from './memblock.ts'
 import type { X86NumaCoverage } from './profiles.ts'
 import { hexPad } from './units.ts'
@@ -55,18 +54,18 @@ export interface NumaOptions {
   clipToDram: boolean
 }
 
-export function numaInit(arch: Arch, memory: MemblockType, blocks: NumaBlock[] | null, opts: NumaOptions): NumaResult {
+export function numaInit(style: 'x86' | 'memblk', memory: MemblockType, blocks: NumaBlock[] | null, opts: NumaOptions): NumaResult {
   const res: NumaResult = { nodes: [], memorylessNodes: [], faked: false, log: [], warnings: [] }
   const ps = 2 ** opts.pageShift
   const fake = (why: string | null): NumaResult => {
     // dummy_numa_init(): one node over everything; x86's numa_init() clears SRAT's
     // hotplug marks before trying the next init method
-    if (arch === 'x86_64') memory.setFlag(0, 2 ** 62, MEMBLOCK_HOTPLUG, false)
+    if (style === 'x86') memory.setFlag(0, 2 ** 62, MEMBLOCK_HOTPLUG, false)
     memory.setNode(0, 2 ** 62, 0)
     res.memorylessNodes = []
     res.faked = true
     if (why) res.warnings.push(why)
-    if (arch === 'x86_64') {
+    if (style === 'x86') {
       res.log.push(blocks && blocks.length ? 'No NUMA configuration found' : 'No NUMA configuration found')
       res.log.push(`Faking a node at [mem ${hexPad(0, 18)}-${hexPad(opts.maxPfn * ps - 1, 18)}]`)
     } else {
@@ -78,7 +77,7 @@ export function numaInit(arch: Arch, memory: MemblockType, blocks: NumaBlock[] |
   }
   if (!opts.numaEnabled || !blocks || blocks.length === 0) return fake(null)
 
-  if (arch === 'x86_64') {
+  if (style === 'x86') {
     // numa_init(): every region starts without a node; SRAT hotplug ranges get the flag
     memory.setNode(0, 2 ** 62, NO_NODE)
     let mi = blocks.filter((b) => b.end > b.start).map((b) => ({ ...b }))

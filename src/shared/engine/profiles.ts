@@ -76,6 +76,8 @@ export interface VersionProfile {
   hvoReservedPages: number
   /** arm64 selected ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP (5.19–6.2) */
   arm64Hvo: boolean
+  /** riscv selects it from 6.3 */
+  riscvHvo: boolean
   /** x86 e820__memblock_setup() memblock_reserve()s SOFT_RESERVED entries; arm64 skips EFI_MEMORY_SP */
   x86SoftReservedReserve: boolean
   /** x86 e820_end_pfn() counts ACPI data as well as RAM (TDX kexec change) */
@@ -102,6 +104,7 @@ const base: Omit<VersionProfile, 'id' | 'since' | 'title'> = {
   hugetlbVmemmapLine: 'none',
   hvoReservedPages: 2,
   arm64Hvo: false,
+  riscvHvo: false,
   x86SoftReservedReserve: false,
   x86EndPfnAcpi: false,
   dtNoMapNomap: false,
@@ -152,7 +155,7 @@ const DELTAS: Delta[] = [
   { id: '6.1.64', since: '6.1.64', title: '6.1 stable: NODE_MIN_SIZE check removed', x86NodeMinSize: false },
   { id: '6.2', since: '6.2-rc1', title: 'arm64 HVO', arm64Hvo: true, x86NodeMinSize: true },
   { id: '6.2.3', since: '6.2.3', title: '6.2 stable: arm64 HVO disabled', arm64Hvo: false },
-  { id: '6.3', since: '6.3-rc1', title: 'arm64 HVO removed', arm64Hvo: false },
+  { id: '6.3', since: '6.3-rc1', title: 'arm64 HVO removed; riscv HVO', arm64Hvo: false, riscvHvo: true },
   { id: '6.6', since: '6.6-rc1', title: 'NODE_MIN_SIZE check removed; mm_init.c', x86NodeMinSize: false },
   { id: '6.8', since: '6.8-rc1', title: 'MAX_PAGE_ORDER; memblock_validate_numa_coverage()', x86NumaCoverage: 'memblock' },
   { id: '6.10', since: '6.10-rc1', title: 'calc_memmap_size()/dma_reserve removed' },

@@ -3,7 +3,7 @@
 // (mm/mm_init.c free_area_init(), calculate_node_totalpages(); mm/page_alloc.c ≤6.1).
 
 import type { Arch } from '../scenario/scenario.ts'
-import type { ZoneName } from './arch.ts'
+import type { ZoneName, ZoneRule } from './arch.ts'
 import type { MemPfnRange } from './memblock.ts'
 import type { VersionProfile } from './profiles.ts'
 import { fls64 } from './units.ts'
@@ -12,6 +12,7 @@ export interface ZoneConfig {
   zoneDma: boolean
   zoneDma32: boolean
   zoneDevice: boolean
+  highmem: boolean
 }
 
 /** The zones a configuration has, in zone index order (enum zone_type). */
@@ -20,13 +21,15 @@ export function zoneList(arch: Arch, c: ZoneConfig, profile: VersionProfile): Zo
   // arm64 had no ZONE_DMA before 5.5 (zone_sizes_init() set only ZONE_DMA32)
   if (c.zoneDma && !(arch === 'arm64' && profile.arm64ZoneDma === 'dma32-only')) z.push('DMA')
   if (c.zoneDma32) z.push('DMA32')
-  z.push('Normal', 'Movable')
+  z.push('Normal')
+  if (c.highmem) z.push('HighMem')
+  z.push('Movable')
   if (c.zoneDevice) z.push('Device')
   return z
 }
 
 export interface ZoneLimitInput {
-  arch: Arch
+  rule: ZoneRule
   profile: VersionProfile
   zones: ZoneName[]
   pageShift: number
@@ -46,11 +49,20 @@ export function maxZonePfns(i: ZoneLimitInput): Map<ZoneName, number> {
   const m = new Map<ZoneName, number>()
   const ps = 2 ** i.pageShift
   const pfnDown = (a: number): number => Math.floor(a / ps)
-  if (i.arch === 'x86_64') {
+  if (i.rule.kind === 'x86') {
     // arch/x86/mm/init.c zone_sizes_init()
     if (i.zones.includes('DMA')) m.set('DMA', Math.min(16 * 2 ** 20 / ps, i.maxLowPfn))
     if (i.zones.includes('DMA32')) m.set('DMA32', Math.min(2 ** 32 / ps, i.maxLowPfn))
     m.set('Normal', i.maxLowPfn)
+    if (i.zones.includes('HighMem')) m.set('HighMem', i.maxPfn)
+    return m
+  }
+  if (i.rule.kind === 'limits') {
+    // riscv/powerpc/arm paging_init(): fixed DMA limits clamped to lowmem / end of DRAM
+    if (i.zones.includes('DMA') && i.rule.dma) m.set('DMA', Math.min(pfnDown(i.rule.dma), i.maxLowPfn))
+    if (i.zones.includes('DMA32') && i.rule.dma32) m.set('DMA32', Math.min(pfnDown(i.rule.dma32), i.maxLowPfn, pfnDown(i.endOfDram)))
+    m.set('Normal', i.maxLowPfn)
+    if (i.zones.includes('HighMem')) m.set('HighMem', i.maxPfn)
     return m
   }
   // arm64: arch/arm64/mm/init.c zone_sizes_init()

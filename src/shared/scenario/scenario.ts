@@ -3,7 +3,7 @@
 
 import { bool, int, list, obj, oneOf, size, str, type Infer } from './schema-dsl.ts'
 
-export const ARCHES = ['x86_64', 'arm64'] as const
+export const ARCHES = ['x86_64', 'arm64', 'riscv64', 'powerpc64', 'powerpc', 'arm', 'x86'] as const
 export type Arch = (typeof ARCHES)[number]
 
 export const E820_TYPES = ['usable', 'reserved', 'acpi-data', 'acpi-nvs', 'unusable', 'pmem', 'pram', 'soft-reserved', 'reserved-kern', 'other'] as const
@@ -108,7 +108,12 @@ export const scenarioSchema = obj(
     }),
     arch: oneOf(ARCHES, 'Architecture preset: zone limits, section size, pfn_valid and how the firmware map becomes memblock.', {
       x86_64: 'x86-64: e820 firmware map, ZONE_DMA below 16 MiB, ZONE_DMA32 below 4 GiB, 128 MiB sections.',
-      arm64: 'arm64: UEFI memory map or device-tree /memory; NOMAP for non-usable UEFI memory; 1 GiB sections before 5.12, 128 MiB after (4K pages).'
+      arm64: 'arm64: UEFI memory map or device-tree /memory; NOMAP for non-usable UEFI memory; 1 GiB sections before 5.12, 128 MiB after (4K pages).',
+      riscv64: 'riscv64: device-tree /memory; ZONE_DMA32 below 4 GiB; 128 MiB sections.',
+      powerpc64: 'powerpc64 (book3s): device-tree memory; 64K pages by default; 16 MiB sections; ZONE_DMA (31 bits) when configured.',
+      powerpc: '32-bit powerpc: device-tree memory; lowmem up to CONFIG_LOWMEM_SIZE (768 MiB), the rest HighMem; FLATMEM.',
+      arm: '32-bit arm: device-tree memory; lowmem limit from the vmalloc split, the rest HighMem; FLATMEM.',
+      x86: '32-bit x86: e820; ZONE_DMA below 16 MiB, lowmem up to MAXMEM (about 880 MiB with the default 3G/1G split), the rest HighMem.'
     }),
     pageSize: size('Base page size: 4K (x86_64, arm64 default), 16K or 64K (arm64).'),
     paging: oneOf(['4-level', '5-level'] as const, 'x86_64 paging mode: MAX_PHYSMEM_BITS 46 with 4-level, 52 with 5-level (LA57).'),
@@ -156,7 +161,10 @@ export const scenarioSchema = obj(
         numa: bool('CONFIG_NUMA'),
         hugetlbVmemmap: bool('CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP (HVO) is built in (arch permitting).'),
         structPageSize: int('sizeof(struct page) in bytes (64 by default; debug options enlarge it).', { min: 8, max: 256 }),
-        maxNumNodes: int('MAX_NUMNODES (1 << NODES_SHIFT): 1024 on x86_64 distributions, 16 or 64 on arm64.', { min: 1, max: 1024 })
+        maxNumNodes: int('MAX_NUMNODES (1 << NODES_SHIFT): 1024 on x86_64 distributions, 16 or 64 on arm64.', { min: 1, max: 1024 }),
+        highmem: bool('CONFIG_HIGHMEM (32-bit architectures): memory above the lowmem limit becomes ZONE_HIGHMEM.'),
+        lowmemLimit: size('32-bit architectures: the first byte above lowmem (x86 MAXMEM, powerpc CONFIG_LOWMEM_SIZE, arm arm_lowmem_limit).'),
+        memoryModel: oneOf(['sparsemem', 'flatmem'] as const, 'CONFIG_SPARSEMEM or CONFIG_FLATMEM: which pfns have a struct page.')
       },
       { doc: 'Kernel configuration that changes what the memory model prints. Defaults come from the architecture preset.' }
     )

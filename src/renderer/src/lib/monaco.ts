@@ -35,7 +35,11 @@ const monacoForYaml = {
   }
 }
 
-const MODEL_URI = monaco.Uri.parse('file:///scenario.yaml')
+// The model lives where the repository keeps its examples, so that the examples'
+// modeline `# yaml-language-server: $schema=../schema/scenario.schema.json` resolves to
+// the schema registered below (inline: no schema request ever leaves the page).
+const MODEL_URI = monaco.Uri.parse('file:///resources/examples/scenario.yaml')
+const SCHEMA_URI = 'file:///resources/schema/scenario.schema.json'
 
 configureMonacoYaml(monacoForYaml as never, {
   enableSchemaRequest: false,
@@ -43,7 +47,7 @@ configureMonacoYaml(monacoForYaml as never, {
   completion: true,
   validate: true,
   format: { enable: false },
-  schemas: [{ fileMatch: ['**/scenario.yaml'], uri: 'inmemory://schema/scenario.json', schema: scenarioJsonSchema() as never }]
+  schemas: [{ fileMatch: ['**/scenario.yaml'], uri: SCHEMA_URI, schema: scenarioJsonSchema() as never }]
 })
 
 const ENGINE_OWNER = 'memmap-engine'
