@@ -28,7 +28,9 @@ export interface ArchPreset {
   /** SECTION_SIZE_BITS for a page size and profile */
   sectionSizeBits(pageSize: number, p: VersionProfile): number
   /** MAX_PHYSMEM_BITS */
-  maxPhysmemBits(opts: { paging?: '4-level' | '5-level'; pageSize: number }): number
+  maxPhysmemBits(opts: { paging?: '4-level' | '5-level' | '2-level' | 'pae'; pageSize: number }): number
+  /** bits of resource_size_t / phys_addr_t: e820 entries ending beyond it are skipped */
+  physAddrBits(opts: { paging?: string }): number
   defaults: {
     zoneDma: boolean
     zoneDma32: boolean
@@ -42,6 +44,12 @@ export interface ArchPreset {
     lowmemLimit: number | null
     memoryModel: 'sparsemem' | 'flatmem'
   }
+  /**
+   * Memoryless NUMA nodes: x86 leaves them offline and sets them up late
+   * (init_memory_less_node()); powerpc and arm64 bring every node online first, so
+   * free_area_init() prints them in node order.
+   */
+  memorylessOnline: boolean
   /** memblock_find_dma_reserve() only exists on x86 (its value depends on reservations) */
   dmaReserveUnknown: boolean
   /** huge page sizes registered when the scenario does not list any */
@@ -72,8 +80,10 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     // arch/x86/include/asm/sparsemem.h
     sectionSizeBits: () => 27,
     maxPhysmemBits: ({ paging }) => (paging === '5-level' ? 52 : 46),
+    physAddrBits: () => 64,
     defaults: { ...generic, zoneDma: true, zoneDma32: true, zoneDevice: true, numa: true, hugetlbVmemmap: true, maxNumNodes: 1024 },
     dmaReserveUnknown: true,
+    memorylessOnline: false,
     defaultHugePageSizes: () => [2 * MiB, 1 * GiB],
     // x86_64 selects ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP since HVO was merged (5.14)
     hvoAvailable: () => true
@@ -88,8 +98,10 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     // arch/arm64/include/asm/sparsemem.h: 30 until 5.11; 27 (4K/16K) / 29 (64K) from 5.12
     sectionSizeBits: (ps, p) => (ps === 64 * KiB ? p.arm64SectionBits64K : p.arm64SectionBits4K16K),
     maxPhysmemBits: () => 48,
+    physAddrBits: () => 64,
     defaults: { ...generic, zoneDma: true, zoneDma32: true, numa: true, hugetlbVmemmap: true, maxNumNodes: 64 },
     dmaReserveUnknown: false,
+    memorylessOnline: true,
     // arch/arm64/mm/hugetlbpage.c: CONT_PTE, PMD, CONT_PMD, PUD sizes
     defaultHugePageSizes: (ps) =>
       ps === 4 * KiB ? [64 * KiB, 2 * MiB, 32 * MiB, 1 * GiB] : ps === 16 * KiB ? [2 * MiB, 32 * MiB, 1 * GiB] : [2 * MiB, 512 * MiB, 16 * GiB],
@@ -105,8 +117,11 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     zoneRule: { kind: 'limits', dma32: 4 * GiB },
     sectionSizeBits: () => 27,
     maxPhysmemBits: () => 56,
-    defaults: { ...generic, zoneDma: false, zoneDma32: true },
+    physAddrBits: () => 64,
+    // FLATMEM with ARCH_PFN_OFFSET at the start of DRAM (seen in 5.x boots)
+    defaults: { ...generic, zoneDma: false, zoneDma32: true, memoryModel: 'flatmem' },
     dmaReserveUnknown: false,
+    memorylessOnline: true,
     defaultHugePageSizes: () => [2 * MiB, 1 * GiB],
     // riscv selects ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP from 6.3
     hvoAvailable: (p) => p.riscvHvo
@@ -122,8 +137,10 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     // arch/powerpc/include/asm/sparsemem.h
     sectionSizeBits: () => 24,
     maxPhysmemBits: () => 51,
+    physAddrBits: () => 64,
     defaults: { ...generic, zoneDma: false, zoneDma32: false, numa: true, maxNumNodes: 256 },
     dmaReserveUnknown: false,
+    memorylessOnline: true,
     defaultHugePageSizes: () => [16 * MiB, 16 * GiB],
     // powerpc never selects HVO for HugeTLB (only for DAX, 6.6+)
     hvoAvailable: () => false
@@ -138,9 +155,11 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     zoneRule: { kind: 'limits', dma: 2 ** 30 },
     sectionSizeBits: () => 24,
     maxPhysmemBits: () => 36,
-    // CONFIG_LOWMEM_SIZE defaults to 0x30000000
-    defaults: { ...generic, zoneDma: false, zoneDma32: false, highmem: true, lowmemLimit: 0x30000000, memoryModel: 'flatmem' },
+    physAddrBits: () => 64,
+    // CONFIG_LOWMEM_SIZE defaults to 0x30000000; a 32-bit struct page is 32 bytes
+    defaults: { ...generic, zoneDma: false, zoneDma32: false, highmem: true, lowmemLimit: 0x30000000, memoryModel: 'flatmem', structPageSize: 32 },
     dmaReserveUnknown: false,
+    memorylessOnline: true,
     defaultHugePageSizes: () => [],
     hvoAvailable: () => false
   },
@@ -153,9 +172,11 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     zoneRule: { kind: 'limits' },
     sectionSizeBits: () => 28,
     maxPhysmemBits: () => 32,
+    physAddrBits: () => 64,
     // the default 3G/1G split with a 240 MiB vmalloc area leaves 760 MiB of lowmem
-    defaults: { ...generic, zoneDma: false, zoneDma32: false, highmem: true, lowmemLimit: 0x2f800000, memoryModel: 'flatmem' },
+    defaults: { ...generic, zoneDma: false, zoneDma32: false, highmem: true, lowmemLimit: 0x2f800000, memoryModel: 'flatmem', structPageSize: 32 },
     dmaReserveUnknown: false,
+    memorylessOnline: true,
     defaultHugePageSizes: () => [],
     hvoAvailable: () => false
   },
@@ -166,11 +187,14 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     firmware: 'e820',
     numa: 'x86',
     zoneRule: { kind: 'x86' },
-    sectionSizeBits: () => 29,
-    maxPhysmemBits: () => 36,
+    // arch/x86/include/asm/sparsemem.h: 29 with PAE, 26 without
+    sectionSizeBits: () => 26,
+    maxPhysmemBits: ({ paging }) => (paging === 'pae' ? 36 : 32),
+    physAddrBits: ({ paging }) => (paging === 'pae' ? 64 : 32),
     // MAXMEM with the default 3G/1G split and 128 MiB vmalloc reserve
-    defaults: { ...generic, zoneDma: true, zoneDma32: false, highmem: true, lowmemLimit: 0x377fe000, memoryModel: 'flatmem' },
+    defaults: { ...generic, zoneDma: true, zoneDma32: false, highmem: true, lowmemLimit: 0x377fe000, memoryModel: 'sparsemem', structPageSize: 32 },
     dmaReserveUnknown: true,
+    memorylessOnline: false,
     defaultHugePageSizes: () => [4 * MiB],
     hvoAvailable: () => false
   }

@@ -55,8 +55,8 @@ export function bootlogLines(m: Model): BootLine[] {
   let perZone = 0
   const memoryless = (nid: number): boolean => m.numa.memorylessNodes.includes(nid)
   for (const node of m.nodes) {
-    // before 5.18 a memoryless node is set up later (x86 init_memory_less_node())
-    if (memoryless(node.nid) && !m.profile.initmemMemoryless) continue
+    // before 5.18 an offline memoryless node is set up later (x86 init_memory_less_node())
+    if (memoryless(node.nid) && !m.profile.initmemMemoryless && !m.preset.memorylessOnline) continue
     if (node.start === node.end && m.profile.initmemMemoryless) push('initmem', `Initmem setup node ${node.nid} as memoryless`)
     else push('initmem', `Initmem setup node ${node.nid} [mem ${h18(node.start * ps)}-${h18(node.end ? node.end * ps - 1 : 0)}]`)
     if (!m.profile.memmapDebugLines && m.profile.holeMessage !== 'per-zone') continue
@@ -64,7 +64,8 @@ export function bootlogLines(m: Model): BootLine[] {
     // free_area_init_core()
     for (const z of node.zones) {
       let freesize = z.present
-      if (m.profile.memmapDebugLines) {
+      if (m.profile.memmapDebugLines && z.name !== 'HighMem') {
+        // free_area_init_core(): no memmap estimate for highmem zones (is_highmem_idx())
         const memmap = calcMemmapSize(z.spanned, z.present, m.config.structPageSize, ps)
         if (freesize >= memmap) {
           freesize -= memmap
@@ -88,7 +89,7 @@ export function bootlogLines(m: Model): BootLine[] {
     for (const h of m.holes.perHole) if (h.count) push('holes', `On node ${h.nid}, zone ${m.zones[h.zoneIndex]}: ${h.count} pages in unavailable ranges`)
   }
 
-  if (!m.profile.initmemMemoryless) {
+  if (!m.profile.initmemMemoryless && !m.preset.memorylessOnline) {
     for (const node of m.nodes) if (memoryless(node.nid)) push('initmem', `Initmem setup node ${node.nid} [mem ${h18(0)}-${h18(0)}]`)
   }
 

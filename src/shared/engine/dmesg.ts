@@ -185,8 +185,10 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   let kernelNotRam = false
   let arch: Arch | null = opts.arch ?? null
   // architecture evidence beyond the version line; platform facts for presets
-  const seen = { riscv: false, powerpc: false, powermac: false, arm32: false, lowmem32: false }
-  let x86MaxLowPfn: number | null = null
+  const seen = { riscv: false, powerpc: false, ppc64: false, powermac: false, arm32: false, lowmem32: false }
+  let lowmemMb: number | null = null
+  let maxArchPfn: number | null = null
+  let highmemLine = false
   let pendingUpdates: { u: (typeof updates)[number]; idx: number }[] = []
   let inZones = false
   let inEarly = false
@@ -206,11 +208,18 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       }
     }
     if (/^SBI specification v|^riscv: /.test(t)) seen.riscv = true
-    if (/machine description|^hash-mmu:|^radix-mmu:|^PowerMac|^pSeries|^PowerNV|^CHRP/.test(t)) seen.powerpc = true
+    if (/machine description|^hash-mmu:|^radix-mmu:|^PowerMac|^pSeries|^PowerNV|^CHRP|^phys_mem_size +=|\(powerpc(?:64)?-[\w.-]*gcc/.test(t)) seen.powerpc = true
     if (/^PowerMac|Using PowerMac machine description/.test(t)) seen.powermac = true
-    if (/^CPU: ARMv[4-7]/.test(t)) seen.arm32 = true
+    if (/^hash-mmu:|^radix-mmu:|ppc64|^pSeries|^PowerNV/.test(t)) seen.ppc64 = seen.powerpc = true
+    if ((m0 = /NODE_DATA\((\d+)\) (?:allocated|on node)/.exec(t))) {
+      // powerpc/x86 setup_node_data(): a node that gets NODE_DATA is online
+      const nid = Number(m0[1])
+      if (!srat.has(nid)) srat.set(nid, [])
+    }
+    if (/^CPU: (?:ARMv[4-7]|.*\(ARMv[4-7])/.test(t)) seen.arm32 = true
     if (/^\d+MB LOWMEM available\.$/.test(t)) seen.lowmem32 = true
-    if ((m0 = /^max_low_pfn = ([0-9a-f]+), highstart_pfn = [0-9a-f]+$/.exec(t))) x86MaxLowPfn = parseInt(m0[1], 16)
+    if ((m0 = /^(\d+)MB LOWMEM available\.$/.exec(t))) lowmemMb = Number(m0[1])
+    if (/^\d+MB HIGHMEM available\.$/.test(t)) highmemLine = true
     // arm64 prints the 64-bit MPIDR of the boot CPU and its CPU feature list
     if (!arch && (/^Booting Linux on physical CPU 0x[0-9a-f]{10}\b/.test(t) || /^(?:CPU features|psci|GICv3|arch_timer): /.test(t))) {
       arch = 'arm64'
@@ -270,7 +279,10 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       }
       continue
     }
-    if (/^(?:e820: )?last_pfn = 0x[0-9a-f]+ max_arch_pfn/.test(t)) {
+    if ((m = /^(?:e820: )?last_pfn = 0x[0-9a-f]+ max_arch_pfn = (0x[0-9a-f]+)/.exec(t))) {
+      // MAX_ARCH_PFN is fixed by the paging mode: 2^34 (4-level) / 2^40 (5-level) on
+      // x86_64, 2^20 (2-level) / 2^24 (PAE) on 32-bit x86
+      maxArchPfn = parseInt(m[1], 16)
       lastPfnIdx = idx
       updates.push(...pendingUpdates.map((p) => p.u))
       pendingUpdates = []
@@ -338,7 +350,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   const highmemZone = zoneNames !== null && (zoneNames as string[]).includes('HighMem')
   if (!opts.arch) {
     if (seen.riscv) arch = 'riscv64'
-    else if (seen.powerpc) arch = highmemZone ? 'powerpc' : 'powerpc64'
+    else if (seen.powerpc) arch = seen.ppc64 && !highmemZone ? 'powerpc64' : 'powerpc'
     else if (seen.arm32) arch = 'arm'
     else if (arch === 'x86_64' && (seen.lowmem32 || highmemZone)) arch = 'x86'
   }
@@ -378,7 +390,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   // NUMA: SRAT lines, or node ids of the early block when that is the memory source
   if ([...srat.values()].some((r) => r.length)) {
     scenario.numa = { nodes: [...srat.entries()].map(([id, rs]) => ({ id, ranges: rs.map((r) => ({ start: r.start, end: r.end, ...(r.hotplug ? { hotplug: true } : {}) })) })) }
-  } else if ((firmware.kind === 'dt' || (firmware.kind === 'e820' && !bios.length && !user)) && (new Set(early.map((r) => r.nid)).size > 1 || srat.size > 0)) {
+  } else if ((firmware.kind === 'dt' || (firmware.kind === 'e820' && !bios.length && !user)) && (early.some((r) => r.nid !== 0) || srat.size > 0)) {
     const byNid = new Map<number, { start: number; end: number }[]>()
     for (const r of early) byNid.set(r.nid, [...(byNid.get(r.nid) ?? []), { start: r.start, end: r.end }])
     for (const nid of srat.keys()) if (!byNid.has(nid)) byNid.set(nid, [])
@@ -390,8 +402,19 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     const names: string[] = zoneNames
     scenario.config = { zoneDma: names.includes('DMA'), zoneDma32: names.includes('DMA32'), zoneDevice: names.includes('Device'), highmem: names.includes('HighMem') }
   }
-  // 32-bit x86 prints where lowmem ends (MAXMEM, a build-time split) before the zones
-  if (arch === 'x86' && x86MaxLowPfn !== null) scenario.config = { ...scenario.config, lowmemLimit: x86MaxLowPfn * 4096 }
+  if (maxArchPfn !== null) {
+    if (arch === 'x86_64' && maxArchPfn === 2 ** 40) scenario.paging = '5-level'
+    if (arch === 'x86') scenario.paging = maxArchPfn === 2 ** 24 ? 'pae' : '2-level'
+  }
+  // 32-bit x86 initmem_init() prints lowmem in MiB before the zones. Lowmem ends at
+  // MAXMEM = a PMD boundary minus two pages (VMALLOC_END = PKMAP_BASE - 2 pages), so
+  // the MiB figure pins the exact pfn: the one value k * PTRS_PER_PMD - 2 in that MiB.
+  if (arch === 'x86' && lowmemMb !== null && highmemLine) {
+    const pmdPages = scenario.paging === 'pae' ? 512 : 1024
+    const lo = lowmemMb * 256
+    const pfn = Math.ceil((lo + 2) / pmdPages) * pmdPages - 2
+    if (pfn < lo + 256) scenario.config = { ...scenario.config, lowmemLimit: pfn * 4096 }
+  }
   // PowerMac kernels (pmac32/g5 defconfigs) use 4K pages and FLATMEM
   if (arch === 'powerpc64' && seen.powermac) {
     scenario.pageSize = 4096

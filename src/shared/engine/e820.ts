@@ -357,13 +357,15 @@ export function e820EndPfn(table: E820Table, limitPfn: number, maxArchPfn: numbe
 export function e820MemblockSetup(
   table: E820Table,
   pageSize: number,
-  opts: { reserveSoftReserved: boolean; reserveGaps: boolean }
+  opts: { reserveSoftReserved: boolean; reserveGaps: boolean; physAddrBits: number }
 ): { memory: MemblockType; reserved: MemblockType } {
   const memory = new MemblockType('memory')
   const reserved = new MemblockType('reserved')
   let prevEnd = 0
   for (const e of table.entries) {
-    if (e.end > 2 ** 53) continue // end does not fit resource_size_t in this model
+    // "if (end != (resource_size_t)end) continue": 32-bit phys_addr_t drops entries
+    // ending at or above 4 GiB
+    if (e.end >= 2 ** Math.min(opts.physAddrBits, 53)) continue
     if (opts.reserveGaps && e.addr > prevEnd) reserved.add(prevEnd, e.addr - prevEnd, NO_NODE)
     prevEnd = Math.max(prevEnd, e.end)
     if (e.type === E820.SOFT_RESERVED && opts.reserveSoftReserved) {

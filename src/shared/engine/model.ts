@@ -153,7 +153,7 @@ export function runModel(scenario: Scenario): Model {
     // setup_arch(): max_low_pfn is the end of RAM below 4 GiB, and init_mem_mapping()
     // later sets max_low_pfn = max_pfn on x86_64; 32-bit x86 caps it at MAXMEM
     maxLowPfn = lowmemPfn(maxPfn)
-    ;({ memory, reserved } = e820MemblockSetup(e820, pageSize, { reserveSoftReserved: profile.x86SoftReservedReserve, reserveGaps: profile.x86ReserveE820Gaps }))
+    ;({ memory, reserved } = e820MemblockSetup(e820, pageSize, { reserveSoftReserved: profile.x86SoftReservedReserve, reserveGaps: profile.x86ReserveE820Gaps, physAddrBits: preset.physAddrBits({ paging: scenario.paging }) }))
     x86LowReservations(reserved, e820)
   } else {
     // CONFIG_EFI_SOFT_RESERVE (5.5+) unless efi=nosoftreserve

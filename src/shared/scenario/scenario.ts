@@ -116,7 +116,7 @@ export const scenarioSchema = obj(
       x86: '32-bit x86: e820; ZONE_DMA below 16 MiB, lowmem up to MAXMEM (about 880 MiB with the default 3G/1G split), the rest HighMem.'
     }),
     pageSize: size('Base page size: 4K (x86_64, arm64 default), 16K or 64K (arm64).'),
-    paging: oneOf(['4-level', '5-level'] as const, 'x86_64 paging mode: MAX_PHYSMEM_BITS 46 with 4-level, 52 with 5-level (LA57).'),
+    paging: oneOf(['4-level', '5-level', '2-level', 'pae'] as const, 'x86 paging mode: x86_64 4-level (MAX_PHYSMEM_BITS 46) or 5-level (52, LA57); 32-bit x86 2-level (32) or PAE (36).'),
     firmware: obj(
       {
         kind: oneOf(['e820', 'uefi', 'dt'] as const, 'How the firmware describes memory: `e820` (x86 BIOS or EFI stub), `uefi` (arm64 EFI memory map), `dt` (arm64 device-tree /memory nodes).'),
