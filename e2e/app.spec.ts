@@ -1,0 +1,58 @@
+import { expect, test } from './fixtures.ts'
+import type { Page } from '@playwright/test'
+
+async function editorReady(page: Page): Promise<void> {
+  await expect(page.locator('body[data-editor-ready="1"]')).toBeAttached({ timeout: 20_000 })
+}
+
+async function firstExample(page: Page): Promise<string> {
+  const picker = page.getByTestId('example-picker')
+  await expect(picker.locator('option').first()).toBeAttached()
+  const first = await picker.locator('option').first().getAttribute('value')
+  expect(first, 'resources/examples has at least one scenario').toBeTruthy()
+  await picker.selectOption(first!)
+  return first!
+}
+
+test('loads, picks the first example and predicts the boot log', async ({ appPage: page }) => {
+  await editorReady(page)
+  await firstExample(page)
+  await expect(page.getByTestId('bootlog')).toContainText('Zone ranges:')
+  await expect(page.getByTestId('total-kib')).toHaveText(/^\d+$/)
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+  await page.screenshot({ path: test.info().outputPath('app.png') })
+})
+
+test('a bad scenario shows a located diagnostic and keeps the last boot log', async ({ appPage: page }) => {
+  await editorReady(page)
+  await firstExample(page)
+  const bootlog = page.getByTestId('bootlog')
+  await expect(bootlog).toContainText('Zone ranges:')
+  const before = await bootlog.textContent()
+
+  await page.evaluate(() => {
+    // runs in the page; the e2e tsconfig has no DOM types
+    const editor = (globalThis as { __editor?: { getModel(): { setValue(text: string): void } } }).__editor
+    if (!editor) throw new Error('window.__editor is not exposed (expected with ?test)')
+    editor.getModel().setValue('kernel: [')
+  })
+
+  const diagnostics = page.getByTestId('diagnostics')
+  await expect(diagnostics.locator('li.error').first()).toContainText(/\d+:\d+/)
+  await expect(page.getByTestId('status')).toContainText('showing the last good result')
+  await expect(bootlog).toHaveText(before ?? '')
+  await expect(bootlog).toContainText('Zone ranges:')
+  // the engine's diagnostic is also a Monaco marker (squiggle)
+  await expect(page.locator('.monaco-editor .squiggly-error').first()).toBeAttached()
+  await page.screenshot({ path: test.info().outputPath('invalid.png') })
+})
+
+test('the physical map shows memblock regions', async ({ appPage: page }) => {
+  await editorReady(page)
+  await firstExample(page)
+  const regions = page.getByTestId('map').getByTestId('region')
+  await expect(regions.first()).toBeAttached()
+  expect(await regions.count()).toBeGreaterThanOrEqual(1)
+  const box = await regions.first().boundingBox()
+  expect(box?.width ?? 0).toBeGreaterThan(0)
+})

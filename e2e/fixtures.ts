@@ -1,0 +1,53 @@
+// One spec, two targets: the `browser` project runs the built renderer in Debian
+// Chromium against the Node browser host; the `electron` project launches the app when
+// an Electron binary exists and is skipped (not failed) when it does not.
+import { test as base, expect, _electron, type Page } from '@playwright/test'
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+
+export type Target = 'electron' | 'browser'
+
+/** The Electron executable, found without `require('electron')` (that would start a download). */
+export function findElectronBinary(): string | null {
+  const override = process.env.ELECTRON_EXEC_PATH
+  if (override) return existsSync(override) ? override : null
+  try {
+    const dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'))
+    const pathTxt = join(dir, 'path.txt')
+    if (!existsSync(pathTxt)) return null
+    const exe = join(dir, 'dist', readFileSync(pathTxt, 'utf8').trim())
+    return existsSync(exe) ? exe : null
+  } catch {
+    return null
+  }
+}
+
+export const test = base.extend<{ target: Target; appPage: Page }>({
+  target: ['browser', { option: true }],
+  appPage: async ({ target, page }, use, testInfo) => {
+    if (target === 'browser') {
+      // `?test` makes the renderer expose window.__editor.
+      await page.goto('/?test')
+      await use(page)
+      return
+    }
+    const exe = findElectronBinary()
+    testInfo.skip(!exe, 'no Electron binary (node_modules/electron/dist missing); the browser project covers the renderer')
+    const args = ['.']
+    if (process.platform === 'linux') args.push('--no-sandbox')
+    // Always pass executablePath: without it Playwright requires electron/index.js, which downloads.
+    const app = await _electron.launch({
+      executablePath: exe!,
+      args,
+      env: { ...process.env, ELECTRON_RENDERER_URL: '', MEMMAP_WORKBENCH_TEST: '1' } as Record<string, string>
+    })
+    try {
+      await use(await app.firstWindow())
+    } finally {
+      await app.close()
+    }
+  }
+})
+
+export { expect }
