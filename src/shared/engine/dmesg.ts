@@ -374,7 +374,9 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   } else if (efi.length && arch === 'arm64') {
     firmware = { kind: 'uefi', map: efi }
   } else if (early.length) {
-    firmware = { kind: 'dt', map: earlyAsDt(early, warnings) }
+    // arm64: as a UEFI map, so split ranges stay NOMAP in every version (a DT no-map
+    // region was removed, not marked, before 5.11)
+    firmware = arch === 'arm64' ? { kind: 'uefi', map: earlyAsUefi(early, warnings) } : { kind: 'dt', map: earlyAsDt(early, warnings) }
     fromEarly = true
     warnings.push('the log has no firmware memory map (device-tree boot): memory comes from its "Early memory node ranges" block')
   } else throw new LogError('the log has neither a UEFI memory map (efi=debug) nor an "Early memory node ranges" block: nothing describes memory (was it cut?)')
@@ -390,7 +392,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   // NUMA: SRAT lines, or node ids of the early block when that is the memory source
   if ([...srat.values()].some((r) => r.length)) {
     scenario.numa = { nodes: [...srat.entries()].map(([id, rs]) => ({ id, ranges: rs.map((r) => ({ start: r.start, end: r.end, ...(r.hotplug ? { hotplug: true } : {}) })) })) }
-  } else if ((firmware.kind === 'dt' || (firmware.kind === 'e820' && !bios.length && !user)) && (early.some((r) => r.nid !== 0) || srat.size > 0)) {
+  } else if (fromEarly && (early.some((r) => r.nid !== 0) || srat.size > 0)) {
     const byNid = new Map<number, { start: number; end: number }[]>()
     for (const r of early) byNid.set(r.nid, [...(byNid.get(r.nid) ?? []), { start: r.start, end: r.end }])
     for (const nid of srat.keys()) if (!byNid.has(nid)) byNid.set(nid, [])
@@ -437,6 +439,12 @@ function earlyAsDt(early: { nid: number; start: number; end: number }[], warning
     prev = { nid: r.nid, end: r.end, nomap: split && !prev!.nomap }
   }
   return out
+}
+
+function earlyAsUefi(early: { nid: number; start: number; end: number }[], warnings: string[]): FirmwareRange[] {
+  return earlyAsDt(early, warnings).map((r) =>
+    r.type === 'no-map' ? { start: r.start, end: r.end, type: 'reserved', attrs: ['WB'] } : { start: r.start, end: r.end, type: 'conventional', attrs: ['WB'] }
+  )
 }
 
 /** Drop the x86 command-line edits already reflected in an imported `user:` map. */
