@@ -123,55 +123,34 @@ export class E820Table {
    * newType on the overlap (split as needed). Prints `e820: update …`.
    */
   update(start: number, size: number, oldType: number, newType: number): void {
-    let end = start + size
-    if (end > U64_END) end = U64_END
+    const end = Math.min(start + size, U64_END)
     this.log.push(`e820: update [mem ${hexPad(start, 10)}-${hexPad(end - 1, 10)}] ${e820PrintType(oldType)} ==> ${e820PrintType(newType)}`)
-    if (oldType === newType) return
-    const added: E820Entry[] = []
-    for (const e of this.entries) {
-      if (e.type !== oldType) continue
-      if (e.addr >= start && e.end <= end) {
-        e.type = newType
-        continue
-      }
-      if (e.addr < start && e.end > end) {
-        added.push({ addr: start, end, type: newType })
-        added.push({ addr: end, end: e.end, type: e.type })
-        e.end = start
-        continue
-      }
-      const fs = Math.max(start, e.addr)
-      const fe = Math.min(end, e.end)
-      if (fs >= fe) continue
-      added.push({ addr: fs, end: fe, type: newType })
-      if (fs === e.addr) e.addr = fe
-      else e.end = fs
-    }
-    this.entries.push(...added)
+    if (oldType !== newType) this.carve(start, end, (e) => e.type === oldType, newType)
   }
 
   /** e820__range_remove(): cut [start, start+size) out of entries (of oldType when checkType). */
   remove(start: number, size: number, oldType: number, checkType: boolean): void {
-    let end = start + size
-    if (end > U64_END) end = U64_END
+    const end = Math.min(start + size, U64_END)
     this.log.push(`e820: remove [mem ${hexPad(start, 10)}-${hexPad(end - 1, 10)}]${checkType ? ' ' + e820PrintType(oldType) : ''}`)
+    this.carve(start, end, (e) => !checkType || e.type === oldType, null)
+  }
+
+  /**
+   * The part of every matching entry inside [start, end) gets newType (null: is cut
+   * out); entries straddling an edge are split, as __e820__range_update() and
+   * e820__range_remove() do. Pieces are appended; sanitize() orders them.
+   */
+  private carve(start: number, end: number, match: (e: E820Entry) => boolean, newType: number | null): void {
     const added: E820Entry[] = []
     for (const e of this.entries) {
-      if (checkType && e.type !== oldType) continue
-      if (e.addr >= start && e.end <= end) {
-        e.end = e.addr // emptied; dropped by sanitize
-        continue
-      }
-      if (e.addr < start && e.end > end) {
-        added.push({ addr: end, end: e.end, type: e.type })
-        e.end = start
-        continue
-      }
+      if (!match(e)) continue
       const fs = Math.max(start, e.addr)
       const fe = Math.min(end, e.end)
       if (fs >= fe) continue
-      if (fs === e.addr) e.addr = fe
-      else e.end = fs
+      if (newType !== null) added.push({ addr: fs, end: fe, type: newType })
+      if (e.end > fe) added.push({ addr: fe, end: e.end, type: e.type })
+      // what is left of e is the part before the range (possibly empty: sanitize drops it)
+      e.end = fs
     }
     this.entries.push(...added)
   }

@@ -3,7 +3,7 @@
 // (drivers/of/fdt.c early_init_dt_add_memory_arch(), drivers/of/of_reserved_mem.c).
 
 import type { FirmwareRange } from '../scenario/scenario.ts'
-import { rangeEnd } from '../scenario/scenario.ts'
+import { EFI_TYPES, rangeEnd } from '../scenario/scenario.ts'
 import { MEMBLOCK_NOMAP, MemblockType, NO_NODE } from './memblock.ts'
 
 /** efi_md_typeattr_format() type names, indexed by EFI memory type number */
@@ -26,24 +26,8 @@ export const EFI_TYPE_NAMES = [
   'Unaccepted'
 ] as const
 
-export const EFI_SCENARIO_TYPES = [
-  'reserved',
-  'loader-code',
-  'loader-data',
-  'boot-code',
-  'boot-data',
-  'runtime-code',
-  'runtime-data',
-  'conventional',
-  'unusable',
-  'acpi-reclaim',
-  'acpi-nvs',
-  'mmio',
-  'mmio-port',
-  'pal-code',
-  'persistent',
-  'unaccepted'
-] as const
+/** Scenario names of the EFI memory types, in EFI type-number order */
+export const EFI_SCENARIO_TYPES = EFI_TYPES
 
 /** is_memory(): the descriptor can be mapped cacheable (WB, WT or WC). */
 export function efiIsMemory(attrs: readonly string[]): boolean {
