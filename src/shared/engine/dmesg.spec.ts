@@ -32,6 +32,11 @@ describe('boot log capture forms', () => {
     const wrapped = serial.replace(/(BIOS-e820: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\]) /g, '$1\n')
     expect(exact(wrapped)).toBe(true)
   })
+  it('a log holding several boots is read up to the second one, with a note', () => {
+    const r = bootlogSource(serial + serial.replace(/Zone ranges/g, 'Zone rangez'), 'two.log')
+    expect(r.ok && r.report.diff!.equal).toBe(true)
+    expect(r.ok && r.report.warnings.join('\n')).toMatch(/holds 2 boots/)
+  })
   it('a truncated log is an error with a reason, not a crash', () => {
     const cut = serial.slice(0, serial.indexOf('BIOS-provided'))
     const r = bootlogSource(cut, 'cut.log')

@@ -166,9 +166,27 @@ export interface ParseLogOptions {
   arch?: Arch
 }
 
+/** A log that holds several boots is read up to the start of the second one. */
+function firstBoot(msgs: LogLine[]): { msgs: LogLine[]; boots: number } {
+  let boots = 0
+  let cut = msgs.length
+  for (let i = 0; i < msgs.length; i++) {
+    if (msgs[i].text.startsWith('Linux version ') && ++boots === 2) {
+      cut = i
+      break
+    }
+  }
+  if (boots < 2) return { msgs, boots: Math.max(boots, 1) }
+  let more = 1
+  for (let i = cut; i < msgs.length; i++) if (msgs[i].text.startsWith('Linux version ')) more++
+  return { msgs: msgs.slice(0, cut), boots: more }
+}
+
 export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog {
-  const msgs = logMessages(source)
+  const all = firstBoot(logMessages(source))
+  const msgs = all.msgs
   const warnings: string[] = []
+  if (all.boots > 1) warnings.push(`the log holds ${all.boots} boots; only the first (up to line ${msgs.length ? msgs[msgs.length - 1].line : 1}) is read`)
   const used: ParsedLog['used'] = []
   let kernel: string | null = null
   let cmdline: string | null = null
