@@ -225,7 +225,7 @@ function nodeSizeTag(sizes: readonly number[]): string {
 export interface X86Ram {
   /** End of RAM below the PCI hole (QEMU's below_4g_mem_size). */
   lowTop: number;
-  /** End of what SeaBIOS reports usable below the hole: it keeps the top for ACPI tables. */
+  /** Where exactmap ranges below the hole stop: clear of SeaBIOS's tables at the top. */
   lowUsableEnd: number;
   /** RAM above 4 GiB: [4 GiB, highEnd); highEnd = 4 GiB when there is none. */
   highEnd: number;
@@ -235,21 +235,32 @@ export interface X86Ram {
  * QEMU 7.2's split of -m around the PCI hole (hw/i386/pc_piix.c, pc_q35.c):
  * pc keeps up to 3.5 GiB low, but once -m reaches 3.5 GiB it cuts at 3 GiB;
  * q35 cuts at 2 GiB once -m reaches 2.75 GiB (MMCONFIG lives at 2.75–3 GiB).
- * SeaBIOS then reserves the last 128 KiB (pc) / 132 KiB (q35) of low RAM for
- * its ACPI tables; exactmap ranges must stay clear of them or the kernel's
- * first allocations would overwrite the tables it is about to parse.
+ *
+ * SeaBIOS keeps the top of low RAM for its "high" tables (the ACPI tables
+ * among them) and reports as reserved the part it used: 128 KiB for a small
+ * pc, 132 KiB for q35 or for 4 sockets with 4 NUMA nodes. It never takes more
+ * than its 256 KiB zone (BUILD_MAX_HIGHTABLE), so exactmap ranges stop 256 KiB
+ * below the top: usable RAM over those tables would let the kernel's first
+ * allocations overwrite the ACPI tables it is about to parse.
  */
 export function x86Ram(machine: 'pc' | 'q35', memMiB: number): X86Ram {
   const bytes = memMiB * MiB;
   const cutAt = machine === 'pc' ? 0xe0000000 : 0xb0000000;
   const hole = machine === 'pc' ? 0xc0000000 : 0x80000000;
   const lowTop = bytes >= cutAt ? hole : bytes;
-  const biosTail = machine === 'pc' ? 0x20000 : 0x21000;
-  return { lowTop, lowUsableEnd: lowTop - biosTail, highEnd: FOUR_GIB + (bytes - lowTop) };
+  const biosHighTables = 256 * KiB;
+  return { lowTop, lowUsableEnd: lowTop - biosHighTables, highEnd: FOUR_GIB + (bytes - lowTop) };
 }
 
+/** Guest RAM as QEMU maps it (the BIOS areas below 1 MiB included). */
 function x86RamRanges(ram: X86Ram): MemRange[] {
-  const low = [{ start: 0, end: 640 * KiB }, { start: MiB, end: ram.lowUsableEnd }];
+  const low = { start: 0, end: ram.lowTop };
+  return ram.highEnd > FOUR_GIB ? [low, { start: FOUR_GIB, end: ram.highEnd }] : [low];
+}
+
+/** Roughly what SeaBIOS reports usable: where memmap=$/# ranges are placed without exactmap. */
+function x86UsableRanges(ram: X86Ram): MemRange[] {
+  const low = [{ start: 0, end: 639 * KiB }, { start: MiB, end: ram.lowUsableEnd }];
   return ram.highEnd > FOUR_GIB ? [...low, { start: FOUR_GIB, end: ram.highEnd }] : low;
 }
 
@@ -652,7 +663,7 @@ function tryX86(r: Rng, seed: number, index: number): Variant | undefined {
   } else {
     tags.add('qemu-e820');
   }
-  const usable = exactmap ?? x86RamRanges(ram);
+  const usable = exactmap ?? x86UsableRanges(ram);
   const reserved = genSpecials(r, usable, exactmap ? 0.3 : 0.4, 3, tags, 'reserved');
   const acpiData = genSpecials(r, usable, exactmap ? 0.2 : 0.3, 2, tags, 'acpi');
   const mem = r.chance(exactmap ? 0.2 : 0.35) ? genX86MemLimit(r, usable, tags) : undefined;
@@ -801,7 +812,10 @@ export function qemuCommand(variant: Variant, kernel: string): string[] {
     return [
       'qemu-system-x86_64',
       '-smp',
-      String(l.smp),
+      // One socket per cpu: with the default topology (one socket, N cores
+      // sharing a cache) cpus on different nodes make the scheduler print a
+      // WARNING with a stack trace ("llc-sibling … is not on the same node").
+      l.smp > 1 ? `${l.smp},sockets=${l.smp}` : String(l.smp),
       '-nographic',
       '-no-reboot',
       '-kernel',

@@ -332,9 +332,10 @@ export function printSummary(result: BatchResult): void {
     const ok = result.recorded.filter((r) => r.variant.arch === arch);
     const bad = result.failed.filter((r) => r.variant.arch === arch);
     if (ok.length + bad.length === 0) continue;
-    const mean = ok.length ? ok.reduce((s, r) => s + r.seconds, 0) / ok.length : 0;
-    const max = ok.length ? Math.max(...ok.map((r) => r.seconds)) : 0;
-    console.log(`${arch}: ${ok.length} recorded, ${bad.length} failed; boot time mean ${mean.toFixed(1)}s, max ${max.toFixed(1)}s`);
+    const times = ok.length
+      ? `; boot time mean ${(ok.reduce((s, r) => s + r.seconds, 0) / ok.length).toFixed(1)}s, max ${Math.max(...ok.map((r) => r.seconds)).toFixed(1)}s`
+      : '';
+    console.log(`${arch}: ${ok.length} recorded, ${bad.length} failed${times}`);
   }
   const warned = result.recorded.filter((r) => r.warnings.length);
   for (const r of warned) console.log(`warning ${r.variant.id}: ${r.warnings.join('; ')}`);
