@@ -781,9 +781,9 @@ export function variantId(arch: Arch, seed: number, index: number): string {
   return `${arch}-s${seed}-${String(index).padStart(3, '0')}`;
 }
 
-export function generateBatch(seed: number, countX86: number, countArm64: number): Variant[] {
-  const x86 = Array.from({ length: countX86 }, (_, i) => generateX86(seed, i));
-  const arm = Array.from({ length: countArm64 }, (_, i) => generateArm64(seed, i));
+export function generateBatch(seed: number, countX86: number, countArm64: number, movableRate = 0): Variant[] {
+  const x86 = Array.from({ length: countX86 }, (_, i) => withZoneMovable(generateX86(seed, i), movableRate));
+  const arm = Array.from({ length: countArm64 }, (_, i) => withZoneMovable(generateArm64(seed, i), movableRate));
   return [...x86, ...arm];
 }
 
@@ -915,4 +915,25 @@ function summarize(l: Layout): string {
   if (l.memorylessNodes.length) parts.push(`memoryless node(s) ${l.memorylessNodes.join(',')}`);
   if (l.cpu && l.arch === 'x86_64') parts.push(`-cpu ${l.cpu}`);
   return parts.join(', ');
+}
+
+/**
+ * ZONE_MOVABLE requests (kernelcore= / movablecore=, as sizes or percentages) added to a
+ * share of the variants. The choice comes from a stream of its own, so a batch recorded
+ * with rate 0 is reproduced exactly whatever the rate of later batches.
+ */
+export function withZoneMovable(v: Variant, rate: number): Variant {
+  if (rate <= 0) return v;
+  const r = new Rng(fnv1a(`${v.seed}:${v.arch}:${v.index}:movable`));
+  if (!r.chance(rate)) return v;
+  const key = r.chance(0.5) ? 'movablecore' : 'kernelcore';
+  const value = r.chance(0.4) ? `${r.int(5, 90)}%` : `${Math.max(16, Math.floor((v.layout.memMiB * r.int(5, 90)) / 100))}M`;
+  const arg = `${key}=${value}`;
+  const layout: Layout = {
+    ...v.layout,
+    append: `${v.layout.append} ${arg}`,
+    features: [...v.layout.features, 'zone-movable'].sort(),
+    expect: [...v.layout.expect, 'Movable zone start for each node'],
+  };
+  return { ...v, layout };
 }

@@ -16,7 +16,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { printSummary, recordBatch, REPO_ROOT } from './record.ts';
+import { printSummary, rateOption, recordBatch, REPO_ROOT } from './record.ts';
 import type { RecordedBoot } from './record.ts';
 
 const CLI = join(REPO_ROOT, 'bin', 'memmap-workbench.mjs');
@@ -30,6 +30,7 @@ interface OracleOptions {
   jobs: number;
   timeoutSeconds: number;
   keepDir: string;
+  movableRate: number;
 }
 
 type Verdict = 'pass' | 'mismatch' | 'bad-input' | 'error';
@@ -50,11 +51,12 @@ function parseCli(argv: string[]): OracleOptions {
       jobs: { type: 'string' },
       timeout: { type: 'string' },
       keep: { type: 'string' },
+      'movable-rate': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
   if (values.help) {
-    console.log('usage: oracle.ts [--seed N] [--count-x86 8] [--count-arm64 4] [--jobs 2] [--timeout 90] [--keep DIR]');
+    console.log('usage: oracle.ts [--seed N] [--count-x86 8] [--count-arm64 4] [--jobs 2] [--timeout 90] [--keep DIR] [--movable-rate 0.25]');
     process.exit(0);
   }
   const int = (value: string | undefined, name: string, fallback: number): number => {
@@ -72,6 +74,8 @@ function parseCli(argv: string[]): OracleOptions {
     jobs: Math.max(1, int(values.jobs, 'jobs', 2)),
     timeoutSeconds: Math.max(1, int(values.timeout, 'timeout', 90)),
     keepDir: resolve(values.keep ?? join(REPO_ROOT, '.oracle-cache', 'mismatches')),
+    // fresh batches also explore ZONE_MOVABLE requests
+    movableRate: rateOption(values['movable-rate'], 0.25),
   };
 }
 
@@ -122,6 +126,7 @@ async function main(): Promise<number> {
       jobs: options.jobs,
       timeoutSeconds: options.timeoutSeconds,
       verbose: true,
+      movableRate: options.movableRate,
     });
     printSummary(batch);
     if (batch.recorded.length === 0) {

@@ -46,6 +46,8 @@ export interface RecordOptions {
   only?: string[];
   /** Print one line per boot. */
   verbose: boolean;
+  /** Share of variants that also get kernelcore= / movablecore= (0: the recorded fixtures). */
+  movableRate?: number;
 }
 
 export interface RecordedBoot {
@@ -305,7 +307,7 @@ const isFailure = (r: RecordedBoot | FailedBoot): r is FailedBoot => 'reason' in
 export async function recordBatch(options: RecordOptions): Promise<BatchResult> {
   const kernels = loadKernels();
   mkdirSync(options.outDir, { recursive: true });
-  let variants = generateBatch(options.seed, options.countX86, options.countArm64);
+  let variants = generateBatch(options.seed, options.countX86, options.countArm64, options.movableRate ?? 0);
   if (options.only) {
     const wanted = new Set(options.only);
     variants = variants.filter((v) => wanted.has(v.id));
@@ -356,6 +358,13 @@ function intOption(value: string | undefined, name: string, fallback: number): n
   return n;
 }
 
+export function rateOption(value: string | undefined, fallback = 0): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new Error(`--movable-rate wants a number from 0 to 1, got ${value}`);
+  return n;
+}
+
 function parseCli(argv: string[]): RecordOptions {
   const { values } = parseArgs({
     args: argv,
@@ -367,12 +376,13 @@ function parseCli(argv: string[]): RecordOptions {
       jobs: { type: 'string' },
       timeout: { type: 'string' },
       only: { type: 'string' },
+      'movable-rate': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
   if (values.help || values.seed === undefined || values.out === undefined) {
     console.log(
-      'usage: record.ts --seed N --count-x86 N --count-arm64 N --out DIR [--jobs 2] [--timeout 90] [--only id,id]',
+      'usage: record.ts --seed N --count-x86 N --count-arm64 N --out DIR [--jobs 2] [--timeout 90] [--only id,id] [--movable-rate 0..1]',
     );
     process.exit(values.help ? 0 : 2);
   }
@@ -385,6 +395,7 @@ function parseCli(argv: string[]): RecordOptions {
     timeoutSeconds: Math.max(1, intOption(values.timeout, 'timeout', 90)),
     only: values.only?.split(',').map((s) => s.trim()).filter(Boolean),
     verbose: true,
+    movableRate: rateOption(values['movable-rate']),
   };
 }
 
