@@ -50,4 +50,17 @@ describe('memblock (mm/memblock.c)', () => {
       [0x6000, 0x10000]
     ])
   })
+  it('setNodes() equals one memblock_set_node() per block', () => {
+    const a = new MemblockType('memory')
+    for (let i = 0; i < 50; i++) a.add(i * 0x5000, 0x3000 + (i % 3) * 0x1000)
+    const b = a.clone()
+    const blocks = [
+      { start: 0x1800, end: 0x40000, nid: 1 },
+      { start: 0x40000, end: 0x9a000, nid: 2 },
+      { start: 0xb0000, end: 0x200000, nid: 3 }
+    ]
+    a.setNodes(blocks)
+    for (const x of blocks) b.setNode(x.start, x.end - x.start, x.nid)
+    expect(a.regions).toEqual(b.regions)
+  })
 })

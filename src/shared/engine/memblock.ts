@@ -165,6 +165,45 @@ export class MemblockType {
   }
 
   /**
+   * memblock_set_node() for many blocks at once, in one sweep (NUMA init assigns every
+   * SRAT block in turn; with disjoint blocks the order does not matter). Overlapping
+   * blocks fall back to one call per block, so the later block wins as in the kernel.
+   */
+  setNodes(blocks: readonly { start: number; end: number; nid: number }[]): void {
+    const sorted = blocks.filter((b) => b.end > b.start).sort((a, b) => a.start - b.start)
+    for (let i = 1; i < sorted.length; i++) {
+      if (sorted[i].start < sorted[i - 1].end) {
+        for (const b of blocks) this.setNode(b.start, b.end - b.start, b.nid)
+        return
+      }
+    }
+    const out: Region[] = []
+    let j = 0
+    for (const r of this.regions) {
+      let cur = r.base
+      while (j < sorted.length && sorted[j].end <= cur) j++
+      let k = j
+      while (cur < r.end) {
+        const b = sorted[k]
+        if (!b || b.start >= r.end) {
+          out.push({ ...r, base: cur })
+          break
+        }
+        if (b.start > cur) {
+          out.push({ ...r, base: cur, end: b.start })
+          cur = b.start
+        }
+        const end = Math.min(b.end, r.end)
+        out.push({ ...r, base: cur, end, nid: b.nid })
+        cur = end
+        if (b.end <= r.end) k++
+      }
+    }
+    this.regions = out
+    this.mergeAll()
+  }
+
+  /**
    * memblock_trim_memory(align): round each region's base up and end down to align;
    * regions that vanish are removed. x86 calls it once, after all e820 RAM was added.
    */

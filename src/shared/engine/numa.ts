@@ -33,7 +33,16 @@ const NODE_MIN_SIZE = 4 * 1024 * 1024
 function absentPfns(ranges: MemPfnRange[], nid: number | null, s: number, e: number): number {
   // __absent_pages_in_range(): pfns in [s,e) not covered by memory ranges of nid
   let present = 0
-  for (const r of ranges) {
+  // ranges are sorted: start at the first one ending after s
+  let lo = 0
+  let hi = ranges.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (ranges[mid].end <= s) lo = mid + 1
+    else hi = mid
+  }
+  for (let i = lo; i < ranges.length && ranges[i].start < e; i++) {
+    const r = ranges[i]
     if (nid !== null && r.nid !== nid) continue
     const a = Math.max(r.start, s)
     const b = Math.min(r.end, e)
@@ -115,12 +124,12 @@ export function numaInit(style: 'x86' | 'memblk', memory: MemblockType, blocks: 
       }
     }
     // numa_register_memblks()
-    for (const b of mi) memory.setNode(b.start, b.end - b.start, b.nid)
+    memory.setNodes(mi)
     const slack = 2 ** (20 - opts.pageShift)
     if (opts.coverage === 'meminfo') {
       // numa_meminfo_cover_memory(): allow less than 1 MiB of e820 RAM outside every node
-      let numaram = 0
       const ranges = memPfnRanges(memory, opts.pageShift)
+      let numaram = 0
       for (const b of mi) {
         const s = Math.floor(b.start / ps)
         const e = Math.floor(b.end / ps)
@@ -157,11 +166,8 @@ export function numaInit(style: 'x86' | 'memblk', memory: MemblockType, blocks: 
 
   // arm64: numa_add_memblk() sets the node directly on memblock.memory
   const parsed = new Set<number>()
-  for (const b of blocks) {
-    if (b.end <= b.start) continue
-    memory.setNode(b.start, b.end - b.start, b.nid)
-    parsed.add(b.nid)
-  }
+  memory.setNodes(blocks)
+  for (const b of blocks) if (b.end > b.start) parsed.add(b.nid)
   // numa_register_nodes(): every region needs a valid node
   for (const r of memory.regions) {
     if (r.nid === NO_NODE || r.nid >= opts.maxNumNodes) {
