@@ -1,0 +1,87 @@
+// arm64 UEFI and device-tree memory (drivers/firmware/efi/efi-init.c, drivers/of/fdt.c).
+import { describe, expect, it } from 'vitest'
+import type { FirmwareRange } from '../scenario/scenario.ts'
+import { dtMemblock, efiIsMemory, efiIsUsable, efiKernelImage, efiReserveRegions, memLimitRemoveMap } from './efi.ts'
+import { MEMBLOCK_NOMAP, flagNames } from './memblock.ts'
+
+const K = 1024
+const opts = (pageSize: number) => ({ pageSize, softReserve: true, dtNoMapMarksNomap: true })
+const regions = (m: { regions: { base: number; end: number; flags: number }[] }) => m.regions.map((r) => [r.base.toString(16), r.end.toString(16), flagNames(r.flags).join('|')])
+
+describe('reserve_regions()', () => {
+  it('is_memory: WB, WT or WC; is_usable_memory: usable types with WB, not soft-reserved', () => {
+    expect(efiIsMemory(['WC'])).toBe(true)
+    expect(efiIsMemory(['UC'])).toBe(false)
+    expect(efiIsUsable('conventional', ['WB'], true)).toBe(true)
+    expect(efiIsUsable('conventional', ['WB', 'SP'], true)).toBe(false)
+    expect(efiIsUsable('runtime-code', ['WB', 'RUN'], true)).toBe(false)
+    expect(efiIsUsable('acpi-reclaim', ['WB'], true)).toBe(true)
+  })
+  it('runtime regions stay memory as NOMAP islands; MMIO (UC) is not memory; WC flash is NOMAP memory', () => {
+    const map: FirmwareRange[] = [
+      { start: 0x4000000, size: 64 * K * K, type: 'mmio', attrs: ['RUN', 'WC'] },
+      { start: 0x9010000, size: 4 * K, type: 'mmio', attrs: ['RUN', 'UC'] },
+      { start: 0x40000000, end: 0x5c440000, type: 'conventional', attrs: ['WB'] },
+      { start: 0x5c440000, end: 0x5c4c0000, type: 'runtime-code', attrs: ['RUN', 'WB'] },
+      { start: 0x5c4c0000, end: 0x60000000, type: 'boot-data', attrs: ['WB'] }
+    ]
+    const { memory, reserved } = efiReserveRegions(map, opts(4 * K))
+    expect(regions(memory)).toEqual([
+      ['4000000', '8000000', 'NOMAP'],
+      ['40000000', '5c440000', ''],
+      ['5c440000', '5c4c0000', 'NOMAP'],
+      ['5c4c0000', '60000000', '']
+    ])
+    expect(reserved.regions).toEqual([])
+  })
+  it('64K pages: descriptors are rounded outward, so a NOMAP descriptor sharing a page makes the page NOMAP', () => {
+    const map: FirmwareRange[] = [
+      { start: 0x40000000, end: 0x40012000, type: 'conventional', attrs: ['WB'] },
+      { start: 0x40012000, end: 0x40013000, type: 'runtime-data', attrs: ['RUN', 'WB'] },
+      { start: 0x40013000, end: 0x40100000, type: 'conventional', attrs: ['WB'] }
+    ]
+    const { memory } = efiReserveRegions(map, opts(64 * K))
+    expect(regions(memory)).toEqual([
+      ['40000000', '40010000', ''],
+      ['40010000', '40020000', 'NOMAP'],
+      ['40020000', '40100000', '']
+    ])
+  })
+  it('finds the kernel image 64 KiB-aligned inside the largest Loader Code allocation', () => {
+    expect(efiKernelImage([{ start: 0xb04a2000, last: 0xb24c1fff, type: 'loader-code', attrs: ['WB'] }])).toEqual({ start: 0xb04b0000, size: 0x2010000 })
+  })
+})
+
+describe('device tree', () => {
+  it('memory nodes are page-aligned inward; no-map is NOMAP from 5.11 and a hole before', () => {
+    const map: FirmwareRange[] = [
+      { start: 0x80000800, end: 0x90000000, type: 'memory' },
+      { start: 0x88000000, size: 0x100000, type: 'no-map' }
+    ]
+    expect(regions(dtMemblock(map, opts(4 * K)).memory)).toEqual([
+      ['80001000', '88000000', ''],
+      ['88000000', '88100000', 'NOMAP'],
+      ['88100000', '90000000', '']
+    ])
+    expect(regions(dtMemblock(map, { ...opts(4 * K), dtNoMapMarksNomap: false }).memory)).toEqual([
+      ['80001000', '88000000', ''],
+      ['88100000', '90000000', '']
+    ])
+  })
+  it('mem= keeps the first N bytes of memory in region order and every NOMAP region', () => {
+    const { memory } = efiReserveRegions(
+      [
+        { start: 0x40000000, end: 0x80000000, type: 'conventional', attrs: ['WB'] },
+        { start: 0xbff00000, end: 0xbff10000, type: 'runtime-code', attrs: ['RUN', 'WB'] },
+        { start: 0xbff10000, end: 0xc0000000, type: 'conventional', attrs: ['WB'] }
+      ],
+      opts(4 * K)
+    )
+    memLimitRemoveMap(memory, 512 * K * K)
+    expect(regions(memory)).toEqual([
+      ['40000000', '60000000', ''],
+      ['bff00000', 'bff10000', 'NOMAP']
+    ])
+    expect(memory.regions[1].flags & MEMBLOCK_NOMAP).toBeTruthy()
+  })
+})
