@@ -541,18 +541,24 @@ function genX86MemLimit(r: Rng, usable: readonly MemRange[], tags: Set<string>):
 // ---------------------------------------------------------------------------
 // x86_64: NUMA
 
-function genX86Numa(r: Rng, memMiB: number, tags: Set<string>): { nodes: NumaNode[]; smp: number } {
-  if (!r.chance(0.4)) return { nodes: [], smp: 1 };
+/** 1–4 NUMA node sizes in MiB: a 128 MiB granule half of the time, else an odd one. */
+function genNodeSizes(r: Rng, memMiB: number, oddGranules: number[], tags: Set<string>): number[] {
   const count = r.weighted([
     [1, 1],
     [2, 4],
     [3, 3],
     [4, 2],
   ] as const);
-  const granule = r.chance(0.5) ? 128 : r.pick([1, 2, 4, 32]);
+  const granule = r.chance(0.5) ? 128 : r.pick(oddGranules);
   const sizes = splitSizes(r, memMiB, count, granule, 64);
   tags.add(`numa-${count}`);
   tags.add(nodeSizeTag(sizes));
+  return sizes;
+}
+
+function genX86Numa(r: Rng, memMiB: number, tags: Set<string>): { nodes: NumaNode[]; smp: number } {
+  if (!r.chance(0.4)) return { nodes: [], smp: 1 };
+  const sizes = genNodeSizes(r, memMiB, [1, 2, 4, 32], tags);
   // Like the shared examples, most boots use -smp 1 (QEMU puts the cpu on
   // node 0); others give each node a cpu, and sometimes add a node with a
   // cpu but no memory at all.
@@ -697,16 +703,7 @@ const ARM_MEM_MIB = [512, 768, 1024, 1536, 2048, 2560, 3072, 4096, 5120, 6144];
 
 function genArmNuma(r: Rng, memMiB: number, firmware: Firmware, tags: Set<string>): NumaNode[] {
   if (!r.chance(0.5)) return [];
-  const count = r.weighted([
-    [1, 1],
-    [2, 4],
-    [3, 3],
-    [4, 2],
-  ] as const);
-  const granule = r.chance(0.5) ? 128 : r.pick([1, 2, 16, 64]);
-  const sizes = splitSizes(r, memMiB, count, granule, 64);
-  tags.add(`numa-${count}`);
-  tags.add(nodeSizeTag(sizes));
+  const sizes = genNodeSizes(r, memMiB, [1, 2, 16, 64], tags);
   const nodes: NumaNode[] = sizes.map((sizeMiB, nodeId) => ({ nodeId, sizeMiB, cpus: [nodeId] }));
   // A cpu-only node: with DT the kernel keeps it as a memoryless node.
   if (r.chance(firmware === 'dt' ? 0.2 : 0.1)) {
