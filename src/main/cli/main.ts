@@ -3,7 +3,7 @@
 
 import { readFile } from 'node:fs/promises'
 import { MAX_SOURCE_BYTES } from '../../shared/api.ts'
-import { analyzeSource, bootlogSource, type InputOptions } from '../../shared/engine/index.ts'
+import { analyzeSource, bootlogSource, checkSource, type InputOptions } from '../../shared/engine/index.ts'
 import type { Diagnostic } from '../../shared/engine/report.ts'
 import { ARCHES, scenarioJsonSchema, type Arch } from '../../shared/scenario/scenario.ts'
 
@@ -13,6 +13,8 @@ commands:
   bootlog FILE [--json] [--diff]   the kernel's boot-log lines for a scenario or a dmesg/serial log
                                    --diff: compare with the lines in the log (exit 1 on any mismatch)
   analyze FILE [--json]            the full model: memblock, nodes, zones, sections, holes, totals
+  check FILE [--json]              the memmap checks; each failure with its condition, values and
+                                   kernel reference (exit 1 when any check fails)
   schema                           print the scenario JSON Schema
 
 options:
@@ -82,7 +84,7 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
     io.out(JSON.stringify(scenarioJsonSchema(), null, 2))
     return 0
   }
-  if (cmd !== 'bootlog' && cmd !== 'analyze') {
+  if (cmd !== 'bootlog' && cmd !== 'analyze' && cmd !== 'check') {
     io.err(`unknown command ${cmd}\n${USAGE}`)
     return 2
   }
@@ -93,6 +95,25 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
   const source = await readInput(file, io)
   if (source === null) return 2
   const json = flags.has('--json')
+
+  if (cmd === 'check') {
+    const r = checkSource(source, file, opts)
+    for (const d of r.diagnostics) if (d.severity !== 'error' || !r.ok) io.err(formatDiag(file, d))
+    if (!r.ok) return 2
+    if (json) io.out(JSON.stringify(r.report, null, 2))
+    else {
+      for (const c of r.report.checks) {
+        io.out(`${c.pass ? 'pass' : 'FAIL'} ${c.id}: ${c.title}`)
+        if (c.pass) continue
+        io.out(`       condition: ${c.condition}`)
+        io.out(`       values:    ${Object.entries(c.values).map(([k, v]) => `${k}=${v}`).join(', ')}`)
+        io.out(`       kernel:    ${c.ref} (${c.versions})`)
+        if (c.consequence) io.out(`       effect:    ${c.consequence}`)
+      }
+      io.out(`${r.report.passed} passed, ${r.report.failed} failed`)
+    }
+    return r.report.failed ? 1 : 0
+  }
 
   if (cmd === 'analyze') {
     const r = analyzeSource(source, file, opts)

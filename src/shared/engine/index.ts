@@ -9,7 +9,8 @@ import { diffLines } from './diff.ts'
 import { LogError, looksLikeLog, parseLog, type ParsedLog } from './dmesg.ts'
 import { flagNames, MEMBLOCK_NOMAP } from './memblock.ts'
 import { ModelError, runModel, type Model } from './model.ts'
-import type { AnalysisReport, BootlogReport, Diagnostic } from './report.ts'
+import type { AnalysisReport, BootlogReport, CheckReport, Diagnostic } from './report.ts'
+import { memmapReport } from './memmap/index.ts'
 import { totalLength } from './sections.ts'
 
 export { runModel } from './model.ts'
@@ -178,8 +179,23 @@ export function buildAnalysis(model: Model): AnalysisReport {
       memoryTotalKiB: (present * ps) / 1024
     },
     bootlog: bootlogLines(model).map((l) => l.text),
+    memmap: memmapReport(model),
     warnings: model.warnings
   }
+}
+
+export function buildChecks(model: Model): CheckReport {
+  const checks = memmapReport(model).checks
+  const failed = checks.filter((c) => !c.pass).length
+  return { kernel: model.scenario.kernel, profile: model.profile.id, arch: model.scenario.arch, checks, passed: checks.length - failed, failed }
+}
+
+export function checkSource(source: string, fileName: string, opts: InputOptions = {}): { ok: true; report: CheckReport; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] } {
+  const l = loadInput(source, fileName, opts)
+  if (!l.ok) return l
+  const m = modelOrError(l)
+  if (!m.ok) return m
+  return { ok: true, report: buildChecks(m.model), diagnostics: l.diagnostics }
 }
 
 export function analyzeSource(source: string, fileName: string, opts: InputOptions = {}): AnalyzeResponse {

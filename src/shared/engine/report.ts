@@ -87,6 +87,9 @@ export interface Totals {
   memoryTotalKiB: number
 }
 
+export type { MemmapReport } from './memmap/index.ts'
+import type { MemmapReport } from './memmap/index.ts'
+
 export interface AnalysisReport {
   name: string
   kernel: string
@@ -101,7 +104,18 @@ export interface AnalysisReport {
   sections: SectionSummary
   totals: Totals
   bootlog: string[]
+  /** struct page arrays: placement, alignment, policies, costs and checks */
+  memmap: MemmapReport
   warnings: string[]
+}
+
+export interface CheckReport {
+  kernel: string
+  profile: string
+  arch: string
+  checks: import('./memmap/types.ts').Check[]
+  passed: number
+  failed: number
 }
 
 export interface DiffLine {
