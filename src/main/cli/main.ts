@@ -14,7 +14,8 @@ commands:
                                    --diff: compare with the lines in the log (exit 1 on any mismatch)
   analyze FILE [--json]            the full model: memblock, nodes, zones, sections, holes, totals
   check FILE [--json]              the memmap checks; each failure with its condition, values and
-                                   kernel reference (exit 1 when any check fails)
+                                   kernel reference (exit 1 when an error or warning check fails;
+                                   unmet 'info' conditions are printed, not failed)
   schema                           print the scenario JSON Schema
 
 options:
@@ -103,14 +104,14 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
     if (json) io.out(JSON.stringify(r.report, null, 2))
     else {
       for (const c of r.report.checks) {
-        io.out(`${c.pass ? 'pass' : 'FAIL'} ${c.id}: ${c.title}`)
+        io.out(`${c.pass ? 'pass' : c.severity === 'info' ? 'info' : 'FAIL'} ${c.id}: ${c.title}`)
         if (c.pass) continue
         io.out(`       condition: ${c.condition}`)
         io.out(`       values:    ${Object.entries(c.values).map(([k, v]) => `${k}=${v}`).join(', ')}`)
         io.out(`       kernel:    ${c.ref} (${c.versions})`)
         if (c.consequence) io.out(`       effect:    ${c.consequence}`)
       }
-      io.out(`${r.report.passed} passed, ${r.report.failed} failed`)
+      io.out(`${r.report.passed} checks passed, ${r.report.failed} failed, ${r.report.notes} notes`)
     }
     return r.report.failed ? 1 : 0
   }

@@ -10,6 +10,7 @@ import { memmapInitHoles, perZoneHoles, reservedButUnavailable, zeroedHoles, typ
 import { MEMBLOCK_HOTPLUG, memPfnRanges, type MemblockType, type MemPfnRange } from './memblock.ts'
 import { numaInit, type NumaBlock, type NumaResult } from './numa.ts'
 import { selectProfile, type VersionProfile } from './profiles.ts'
+import { structPageSize } from './memmap/structpage.ts'
 import { presentSections, validPfns, type Interval } from './sections.ts'
 import { memparse } from './units.ts'
 import type { KernelVersion } from './version.ts'
@@ -88,6 +89,8 @@ export function runModel(scenario: Scenario): Model {
   const { profile, version } = choice
   const preset = ARCH_PRESETS[scenario.arch]
   const config: Config = { ...preset.defaults, ...(scenario.config ?? {}) }
+  // sizeof(struct page) from the memmap section's configuration, when given
+  if (scenario.memmap?.structPage) config.structPageSize = structPageSize({ ...scenario.memmap.structPage, bits: preset.defaults.structPageSize === 32 ? 32 : 64 }).size
   const pageSize = scenario.pageSize ?? preset.defaultPageSize
   if (!preset.pageSizes.includes(pageSize)) {
     throw new ModelError(`${scenario.arch} does not support ${pageSize / 1024}K pages (supported: ${preset.pageSizes.map((p) => p / 1024 + 'K').join(', ')})`, ['pageSize'])

@@ -115,7 +115,10 @@ export interface CheckReport {
   arch: string
   checks: import('./memmap/types.ts').Check[]
   passed: number
+  /** failing checks of severity error or warning */
   failed: number
+  /** unmet conditions of severity info (facts about the layout, not failures) */
+  notes: number
 }
 
 export interface DiffLine {

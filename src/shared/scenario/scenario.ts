@@ -153,6 +153,57 @@ export const scenarioSchema = obj(
     ),
     cmdline: str('Kernel command line. The engine applies `mem=`, `memmap=` (x86: exactmap, nn@ss, nn$ss, nn#ss, nn!ss, nn%ss-t+u), `efi=`, `movable_node`, `hugepages=`/`hugepagesz=`.'),
     hugetlb: list(hugetlbPool, 'HugeTLB page sizes the kernel registers (default: the architecture\'s default huge page size).'),
+    memmap: obj(
+      {
+        structPage: obj(
+          {
+            size: int('sizeof(struct page) in bytes, given directly (wins over the options).', { min: 8, max: 256 }),
+            memcg: bool('CONFIG_MEMCG / SLAB_OBJ_EXT: the memcg_data word (default true).'),
+            wantPageVirtual: bool('WANT_PAGE_VIRTUAL: `void *virtual` (+1 word).'),
+            lastCpupidNotInPageFlags: bool('LAST_CPUPID_NOT_IN_PAGE_FLAGS: `int _last_cpupid` (+4 bytes, padded).'),
+            kmsan: bool('CONFIG_KMSAN: kmsan_shadow and kmsan_origin (+16 bytes), and shadow + origin pages for every page at boot.'),
+            alignedStructPage: bool('CONFIG_HAVE_ALIGNED_STRUCT_PAGE: struct page aligned to 2 words.'),
+            extraBytes: int('Out-of-tree fields, in bytes.', { min: 0, max: 128 })
+          },
+          { doc: 'sizeof(struct page): the size, or the configuration that sets it (include/linux/mm_types.h).' }
+        ),
+        kaslr: bool('x86_64 CONFIG_RANDOMIZE_MEMORY: the vmemmap base moves in 1 GiB steps (default true).'),
+        debugVm: bool('CONFIG_DEBUG_VM: VM_WARN_ON_ONCE checks (the 7.1 memmap alignment warning) are built in.'),
+        pmem: list(
+          obj(
+            {
+              name: str('Namespace name, e.g. namespace0.0'),
+              start: size('Physical start of the PMEM namespace.'),
+              size: size('Namespace size in bytes.'),
+              mode: oneOf(['pmem', 'ram'] as const, 'pfn device mode: `pmem` (ndctl --map=dev: memmap in the device) or `ram` (--map=mem: memmap in RAM).'),
+              align: size('nd_pfn align (default 2M).'),
+              maxStructPageSize: int('MAX_STRUCT_PAGE_SIZE override: 64, 128 (the 6.1 change) or 80 (the option discussed).', { min: 8, max: 256 }),
+              nvdimmKmsan: bool('CONFIG_NVDIMM_KMSAN: reserve room for the real (larger) struct page.')
+            },
+            { required: ['start', 'size', 'mode'] }
+          ),
+          'NVDIMM namespaces configured as pfn devices (drivers/nvdimm/pfn_devs.c).'
+        ),
+        memdesc: obj(
+          {
+            allocations: list(
+              obj(
+                {
+                  type: oneOf(['folio', 'anon', 'file', 'slab', 'ptdesc', 'free', 'reserved'] as const, 'What the pages hold (free: buddy pages).'),
+                  order: int('Allocation order (2^order pages).', { min: 0, max: 30 }),
+                  count: int('How many allocations of this kind.', { min: 0 })
+                },
+                { required: ['type', 'order', 'count'] }
+              ),
+              'The population of allocations to project onto memdescs.'
+            ),
+            stages: list(int('A projected sizeof(struct page).', { min: 8, max: 256 }), 'Projected struct page sizes (default 32 and 8).')
+          },
+          { required: ['allocations'], doc: 'memdesc projection: shrinking struct page with separately allocated folios, slabs and ptdescs.' }
+        )
+      },
+      { doc: 'The memmap model: struct page size, vmemmap placement options, PMEM pfn devices, memdesc projection.' }
+    ),
     config: obj(
       {
         zoneDma: bool('CONFIG_ZONE_DMA'),

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { memdescObsolescence, memdescProjection } from './memdesc.ts'
+
+const fig = (r: ReturnType<typeof memdescProjection>, id: string) => r.figures.find((f) => f.id === id)!.value
+
+describe('memdesc projection (spec §6)', () => {
+  it('an order-2 slab costs 4×8 + 64 = 96 B at 8 B per page vs 4×64 = 256 B today', () => {
+    const r = memdescProjection({ allocations: [{ type: 'slab', order: 2, count: 1 }] })
+    expect(r.today.totalBytes).toBe(256)
+    expect(r.stages.find((s) => s.structPageSize === 8)!.totalBytes).toBe(96)
+    expect(fig(r, 'memdesc.8.saving-bytes')).toBe(160)
+    expect(r.stages.find((s) => s.structPageSize === 32)!.totalBytes).toBe(4 * 32 + 64)
+  })
+  it('64 B per 4 KiB page is 1.5625 % of RAM; 8 B is 0.2 % (free pages need no descriptor)', () => {
+    const r = memdescProjection({ allocations: [{ type: 'buddy', order: 10, count: 1024 }] })
+    expect(fig(r, 'memdesc.64.percent-of-ram')).toBe(1.5625)
+    expect(fig(r, 'memdesc.32.percent-of-ram')).toBe(0.7813)
+    expect(fig(r, 'memdesc.8.percent-of-ram')).toBe(0.1953)
+    expect(r.stages[0].savingBytes).toBe(r.pages * 32)
+  })
+  it('a 2 MiB THP folio: 512 × 64 today, 512 × 8 + 80 projected', () => {
+    const r = memdescProjection({ allocations: [{ type: 'anon', order: 9, count: 1 }] })
+    expect(r.today.totalBytes).toBe(32768)
+    expect(r.stages[1].totalBytes).toBe(4096 + 80)
+  })
+  it('fails the net-saving check when order-0 folios dominate (8 + 80 > 64)', () => {
+    const r = memdescProjection({ allocations: [{ type: 'file', order: 0, count: 1000 }] })
+    const c8 = r.checks.find((c) => c.id === 'memdesc.net-saving.8')!
+    expect(c8.pass).toBe(false)
+    expect(c8.values.saving).toBe(1000 * (64 - 88))
+    // the 32-byte stage costs even more per order-0 folio: 32 + 80 = 112
+    expect(r.checks.find((c) => c.id === 'memdesc.net-saving.32')!.pass).toBe(false)
+  })
+  it('rounds descriptors to 16 bytes and flags sizes that are not multiples of 16', () => {
+    const r = memdescProjection({ allocations: [{ type: 'ptdesc', order: 0, count: 10 }], descriptorBytes: { ptdesc: 72 } })
+    expect(r.stages[1].descriptorBytes).toBe(10 * 80)
+    expect(r.checks.find((c) => c.id === 'memdesc.descriptor-alignment')!.pass).toBe(false)
+  })
+})
+
+describe("today's checks under memdescs", () => {
+  it('the v7.1 memmap alignment check and the HVO pow2 requirement become obsolete', () => {
+    const o = memdescObsolescence(32)
+    expect(o.find((x) => x.check === 'folio.memmap-alignment')).toMatchObject({ status: 'obsolete', spec: 12 })
+    const pow2 = o.find((x) => x.check === 'struct-page.pow2')!
+    expect(pow2.status).toBe('obsolete')
+    // 32 B: a 2 MiB page has 16 KiB of memmap → 3 pages freed; 1 GiB → 2047
+    expect(pow2.reason).toContain('→ 3 pages freed')
+    expect(pow2.reason).toContain('→ 2047')
+    // 8 B: a 2 MiB page has one page of memmap: nothing to free
+    expect(memdescObsolescence(8).find((x) => x.check === 'struct-page.pow2')!.reason).toContain('→ 0 pages freed')
+    expect(o.find((x) => x.check === 'struct-page.mm-zero-struct-page')!.status).toBe('changes')
+    expect(o.find((x) => x.check === 'memmap-on-memory.pmd-aligned')!.reason).toContain('1 MiB')
+  })
+  it('is returned with the projection for every stage', () => {
+    const r = memdescProjection({ allocations: [] })
+    expect(new Set(r.obsolete.map((x) => x.structPageSize))).toEqual(new Set([32, 8]))
+    for (const f of r.figures) expect(f.ref && f.versions).toBeTruthy()
+  })
+})
