@@ -51,4 +51,33 @@ describe('memmap-workbench CLI', () => {
     expect(j.totals.nomapPages).toBeGreaterThan(0)
     expect(j.sections.sectionSizeBits).toBe(27)
   })
+  it('check exits 0 on the examples and 1 with each failure explained', async () => {
+    expect((await cli('check', join(root, 'resources/examples/x86-laptop.yaml'))).code).toBe(0)
+    const dir = mkdtempSync(join(tmpdir(), 'mmw-'))
+    const f = join(dir, 'kmsan.yaml')
+    // KMSAN makes struct page 80 bytes: HVO frees nothing, and a 6.1.0 kernel with
+    // MAX_STRUCT_PAGE_SIZE 128 reserves twice the PMEM for its page map
+    writeFileSync(
+      f,
+      [
+        'kernel: "6.1"',
+        'arch: x86_64',
+        'firmware: { kind: e820, map: [ { start: 0, last: 0x9efff, type: usable }, { start: 1M, end: 64G, type: usable } ] }',
+        'memmap:',
+        '  structPage: { kmsan: true }',
+        '  pmem: [ { start: 1T, size: 1T, mode: pmem, align: 2M } ]'
+      ].join('\n')
+    )
+    const r = await cli('check', f)
+    expect(r.code).toBe(1)
+    expect(r.out).toMatch(/^FAIL hvo\.eligibility\.2M/m)
+    expect(r.out).toMatch(/condition: is_power_of_2\(S\)/)
+    expect(r.out).toMatch(/values: +n=512, S=80/)
+    expect(r.out).toMatch(/kernel: +.*hugetlb_vmemmap/)
+    const j = JSON.parse((await cli('check', '--json', f)).out)
+    expect(j.failed).toBeGreaterThan(0)
+    const a = JSON.parse((await cli('analyze', '--json', f)).out)
+    expect(a.memmap.structPageSize).toBe(80)
+    expect(a.memmap.pmem[0].lostBytes).toBe(32 * 2 ** 30 + 2 * 2 ** 20)
+  })
 })
