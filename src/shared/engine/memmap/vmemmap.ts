@@ -550,12 +550,13 @@ interface Group {
   mapCount: number
   /** present sections before this group */
   before: number
-  /** last allocation unit touched before the group (−1n: none) */
-  unitBefore: bigint
-  newUnits: bigint
+  /** last allocation unit touched before the group, decimal ("-1": none) */
+  unitBefore: string
+  newUnits: number
 }
 
 export interface MemmapPlan {
+  /** the input with addresses as hex strings (JSON-plain) */
   input: MemmapPlanInput
   /** PAGES_PER_SECTION · S */
   sectionMemmapBytes: number
@@ -605,7 +606,7 @@ export function buildMemmapPlan(input: MemmapPlanInput): MemmapPlan {
   let touched = 0n
   for (const r of tagged) {
     const g = groups[groups.length - 1]
-    if (!g || g.nid !== r.nid) groups.push({ nid: r.nid, firstRun: runs.length, lastRun: runs.length, mapCount: 0, before, unitBefore: maxUnit, newUnits: 0n })
+    if (!g || g.nid !== r.nid) groups.push({ nid: r.nid, firstRun: runs.length, lastRun: runs.length, mapCount: 0, before, unitBefore: maxUnit.toString(), newUnits: 0 })
     const group = groups[groups.length - 1]
     group.lastRun = runs.length
     group.mapCount += r.end - r.start
@@ -615,7 +616,7 @@ export function buildMemmapPlan(input: MemmapPlanInput): MemmapPlan {
     const lo = firstUnit(r.start) > maxUnit ? firstUnit(r.start) : maxUnit + 1n
     const hi = lastUnit(r.end - 1)
     if (hi >= lo) {
-      group.newUnits += hi - lo + 1n
+      group.newUnits += Number(hi - lo + 1n)
       touched += hi - lo + 1n
       maxUnit = hi
     }
@@ -624,10 +625,9 @@ export function buildMemmapPlan(input: MemmapPlanInput): MemmapPlan {
   const buffers = groups.map((g) => {
     const bufferBytes = g.mapCount * mapSize
     const lead = leadBytes(input, g.nid, BigInt(vm ? unit : mapSize))
-    const wanted = Number(g.newUnits) * unit
     const fits = Math.max(0, Math.floor((bufferBytes - lead) / unit))
-    const fromBuffer = Math.min(Number(g.newUnits), fits)
-    return { nid: g.nid, mapCount: g.mapCount, bufferBytes, alignment: mapSize, consumedBytes: fromBuffer * unit, freedBytes: bufferBytes - fromBuffer * unit, fallbackUnits: Number(g.newUnits) - fromBuffer, wanted }
+    const fromBuffer = Math.min(g.newUnits, fits)
+    return { nid: g.nid, mapCount: g.mapCount, bufferBytes, alignment: mapSize, consumedBytes: fromBuffer * unit, freedBytes: bufferBytes - fromBuffer * unit, fallbackUnits: g.newUnits - fromBuffer }
   })
   const mappedBytes = Number(touched) * unit
   const ref = vm ? 'vmemmap_populate_hugepages()/vmemmap_populate_basepages() mm/sparse-vmemmap.c; sparse_buffer_alloc() mm/sparse.c' : '__populate_section_memmap(), sparse_buffer_alloc() mm/sparse.c'
@@ -665,15 +665,20 @@ export function buildMemmapPlan(input: MemmapPlanInput): MemmapPlan {
       consequence: vm.mapping.subPmdTracking ? 'consecutive sections share PMDs; unused bytes are 0xFD and a PMD is freed only when all of it is 0xFD' : 'consecutive sections share PMDs; hot-remove cannot free a shared PMD'
     })
   }
+  const plain: MemmapPlanInput = {
+    ...input,
+    vmemmap: vm ? { mapping: vm.mapping, pfnToPage0: hex(B) } : null,
+    bufferBase: input.bufferBase ? Object.fromEntries(Object.entries(input.bufferBase).map(([k, a]) => [k, hex(toBig(a))])) : undefined
+  }
   return {
-    input,
+    input: plain,
     sectionMemmapBytes: M,
     sectionMapSize: mapSize,
     unitBytes: unit,
     presentSections: before,
     runs,
     groups,
-    summary: { unitsTouched: Number(touched), mappedBytes, buffers: buffers.map(({ wanted: _w, ...b }) => b) },
+    summary: { unitsTouched: Number(touched), mappedBytes, buffers },
     figures,
     checks
   }
@@ -734,7 +739,7 @@ export function memmapRows(plan: MemmapPlan, start: number, count: number): Memm
   let sec = runs[ri].start + (idx - runs[ri].before)
   // state before `sec`: last unit touched globally, and new units of the group before `sec`
   const g0 = groups[runs[ri].group]
-  let maxUnit = g0.unitBefore
+  let maxUnit = BigInt(g0.unitBefore)
   let newInGroup = 0n
   for (let k = g0.firstRun; k <= ri; k++) {
     const endSec = k === ri ? sec : runs[k].end
