@@ -1,6 +1,7 @@
-// Architecture presets as data: zones and their limits, section size, physical address
-// bits, default huge page sizes and configuration defaults. Version-dependent values
-// (arm64 section size, arm64 ZONE_DMA) come from the version profile.
+// Architecture presets as data: zones and their limits, default huge page sizes and
+// configuration defaults. SECTION_SIZE_BITS and MAX_PHYSMEM_BITS (per arch, page size,
+// paging mode and version) live in memmap/sparse.ts archMemoryModel(); arm64's
+// version-dependent ZONE_DMA comes from the version profile.
 
 import type { Arch } from '../scenario/scenario.ts'
 import type { VersionProfile } from './profiles.ts'
@@ -25,10 +26,6 @@ export interface ArchPreset {
   /** x86 numa_init() (meminfo, coverage check) or the generic memblk path (arch_numa.c, of_numa) */
   numa: 'x86' | 'memblk'
   zoneRule: ZoneRule
-  /** SECTION_SIZE_BITS for a page size and profile */
-  sectionSizeBits(pageSize: number, p: VersionProfile): number
-  /** MAX_PHYSMEM_BITS */
-  maxPhysmemBits(opts: { paging?: '4-level' | '5-level' | '2-level' | 'pae'; pageSize: number }): number
   /** bits of resource_size_t / phys_addr_t: e820 entries ending beyond it are skipped */
   physAddrBits(opts: { paging?: string }): number
   defaults: {
@@ -77,9 +74,6 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     firmware: 'e820',
     numa: 'x86',
     zoneRule: { kind: 'x86' },
-    // arch/x86/include/asm/sparsemem.h
-    sectionSizeBits: () => 27,
-    maxPhysmemBits: ({ paging }) => (paging === '5-level' ? 52 : 46),
     physAddrBits: () => 64,
     defaults: { ...generic, zoneDma: true, zoneDma32: true, zoneDevice: true, numa: true, hugetlbVmemmap: true, maxNumNodes: 1024 },
     dmaReserveUnknown: true,
@@ -95,9 +89,6 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     firmware: 'efi-dt',
     numa: 'memblk',
     zoneRule: { kind: 'arm64' },
-    // arch/arm64/include/asm/sparsemem.h: 30 until 5.11; 27 (4K/16K) / 29 (64K) from 5.12
-    sectionSizeBits: (ps, p) => (ps === 64 * KiB ? p.arm64SectionBits64K : p.arm64SectionBits4K16K),
-    maxPhysmemBits: () => 48,
     physAddrBits: () => 64,
     defaults: { ...generic, zoneDma: true, zoneDma32: true, numa: true, hugetlbVmemmap: true, maxNumNodes: 64 },
     dmaReserveUnknown: false,
@@ -115,8 +106,6 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     numa: 'memblk',
     // arch/riscv/mm/init.c zone_sizes_init(): dma32_phys_limit = min(4 GiB, end of DRAM)
     zoneRule: { kind: 'limits', dma32: 4 * GiB },
-    sectionSizeBits: () => 27,
-    maxPhysmemBits: () => 56,
     physAddrBits: () => 64,
     // FLATMEM with ARCH_PFN_OFFSET at the start of DRAM (seen in 5.x boots)
     defaults: { ...generic, zoneDma: false, zoneDma32: true, memoryModel: 'flatmem' },
@@ -134,9 +123,6 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     numa: 'memblk',
     // arch/powerpc/mm/mem.c paging_init(): zone_dma_bits 31 on 64-bit
     zoneRule: { kind: 'limits', dma: 2 ** 31 },
-    // arch/powerpc/include/asm/sparsemem.h
-    sectionSizeBits: () => 24,
-    maxPhysmemBits: () => 51,
     physAddrBits: () => 64,
     defaults: { ...generic, zoneDma: false, zoneDma32: false, numa: true, maxNumNodes: 256 },
     dmaReserveUnknown: false,
@@ -153,8 +139,6 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     numa: 'memblk',
     // arch/powerpc/mm/mem.c paging_init(): zone_dma_bits 30 on 32-bit
     zoneRule: { kind: 'limits', dma: 2 ** 30 },
-    sectionSizeBits: () => 24,
-    maxPhysmemBits: () => 36,
     physAddrBits: () => 64,
     // CONFIG_LOWMEM_SIZE defaults to 0x30000000; a 32-bit struct page is 32 bytes
     defaults: { ...generic, zoneDma: false, zoneDma32: false, highmem: true, lowmemLimit: 0x30000000, memoryModel: 'flatmem', structPageSize: 32 },
@@ -170,8 +154,6 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     firmware: 'efi-dt',
     numa: 'memblk',
     zoneRule: { kind: 'limits' },
-    sectionSizeBits: () => 28,
-    maxPhysmemBits: () => 32,
     physAddrBits: () => 64,
     // the default 3G/1G split with a 240 MiB vmalloc area leaves 760 MiB of lowmem
     defaults: { ...generic, zoneDma: false, zoneDma32: false, highmem: true, lowmemLimit: 0x2f800000, memoryModel: 'flatmem', structPageSize: 32 },
@@ -187,9 +169,6 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     firmware: 'e820',
     numa: 'x86',
     zoneRule: { kind: 'x86' },
-    // arch/x86/include/asm/sparsemem.h: 29 with PAE, 26 without
-    sectionSizeBits: () => 26,
-    maxPhysmemBits: ({ paging }) => (paging === 'pae' ? 36 : 32),
     physAddrBits: ({ paging }) => (paging === 'pae' ? 64 : 32),
     // MAXMEM with the default 3G/1G split and 128 MiB vmalloc reserve
     defaults: { ...generic, zoneDma: true, zoneDma32: false, highmem: true, lowmemLimit: 0x377fe000, memoryModel: 'sparsemem', structPageSize: 32 },

@@ -10,6 +10,7 @@ import { memmapInitHoles, perZoneHoles, reservedButUnavailable, zeroedHoles, typ
 import { MEMBLOCK_HOTPLUG, memPfnRanges, type MemblockType, type MemPfnRange } from './memblock.ts'
 import { numaInit, type NumaBlock, type NumaResult } from './numa.ts'
 import { selectProfile, type VersionProfile } from './profiles.ts'
+import { archMemoryModel } from './memmap/sparse.ts'
 import { structPageSize } from './memmap/structpage.ts'
 import { presentSections, validPfns, type Interval } from './sections.ts'
 import { memparse } from './units.ts'
@@ -98,7 +99,9 @@ export function runModel(scenario: Scenario): Model {
   const pageShift = Math.log2(pageSize)
   // pageblock_order = min(HUGETLB_PAGE_ORDER, MAX_ORDER-1): 2 MiB on 4K, 32 MiB on 16K, 512 MiB on 64K
   const pageblockPages = pageSize === 4096 ? 512 : pageSize === 16384 ? 2048 : 8192
-  const sectionSizeBits = preset.sectionSizeBits(pageSize, profile)
+  // SECTION_SIZE_BITS / MAX_PHYSMEM_BITS per arch, page size, paging mode and version
+  const memModel = archMemoryModel(scenario.arch, pageSize, version, { paging: scenario.paging })
+  const sectionSizeBits = memModel.sectionSizeBits
   const pagesPerSection = 2 ** (sectionSizeBits - pageShift)
   const args = parseCmdline(scenario.cmdline ?? '')
   const lowmemPfn = (maxPfn: number): number =>
@@ -151,7 +154,7 @@ export function runModel(scenario: Scenario): Model {
     }
     if (fw.updates?.length) e820.sanitize()
     trimBiosRange(e820, pageSize)
-    const maxArchPfn = 2 ** (preset.maxPhysmemBits({ paging: scenario.paging, pageSize }) - pageShift)
+    const maxArchPfn = 2 ** (memModel.maxPhysmemBits - pageShift)
     maxPfn = e820EndPfn(e820, maxArchPfn, maxArchPfn, profile.x86EndPfnAcpi, pageShift)
     // setup_arch(): max_low_pfn is the end of RAM below 4 GiB, and init_mem_mapping()
     // later sets max_low_pfn = max_pfn on x86_64; 32-bit x86 caps it at MAXMEM

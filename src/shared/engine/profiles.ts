@@ -61,10 +61,6 @@ export interface VersionProfile {
   zeroedTail: 'max_pfn' | 'section'
   /** x86 4.19.0 e820__memblock_setup(): memblock_reserve() every non-RAM entry and gap. */
   x86ReserveE820Gaps: boolean
-  /** arm64 SECTION_SIZE_BITS with 4K/16K pages (30 until 5.11, 27 from 5.12) */
-  arm64SectionBits4K16K: number
-  /** arm64 SECTION_SIZE_BITS with 64K pages (30 until 5.11, 29 from 5.12) */
-  arm64SectionBits64K: number
   arm64PfnValid: Arm64PfnValid
   arm64ZoneDma: Arm64ZoneDma
   /** `  %s zone: %lu pages used for memmap` / `pages reserved`: KERN_DEBUG ≤5.13, pr_debug after */
@@ -95,8 +91,6 @@ const base: Omit<VersionProfile, 'id' | 'since' | 'title'> = {
   holeMessage: 'reserved-but-unavailable',
   zeroedTail: 'max_pfn',
   x86ReserveE820Gaps: false,
-  arm64SectionBits4K16K: 30,
-  arm64SectionBits64K: 30,
   arm64PfnValid: 'map-memory',
   arm64ZoneDma: 'dma32-only',
   memmapDebugLines: true,
@@ -140,7 +134,7 @@ const DELTAS: Delta[] = [
   { id: '5.10.202', since: '5.10.202', title: '5.10 stable: NODE_MIN_SIZE check removed', x86NodeMinSize: false },
   { id: '5.11', since: '5.11-rc1', title: 'arm64 zone_dma_bits from DT/IORT; DT no-map becomes NOMAP; whole-map zeroing', holeMessage: 'zeroed-struct-page', arm64ZoneDma: 'min-bits', dtNoMapNomap: true, x86NodeMinSize: true },
   { id: '5.11.7', since: '5.11.7', title: '5.11 stable: per-zone "pages in unavailable ranges"', holeMessage: 'per-zone' },
-  { id: '5.12', since: '5.12-rc1', title: 'arm64 SECTION_SIZE_BITS 27 (4K/16K), 29 (64K)', holeMessage: 'zeroed-struct-page', arm64SectionBits4K16K: 27, arm64SectionBits64K: 29 },
+  { id: '5.12', since: '5.12-rc1', title: 'arm64 SECTION_SIZE_BITS 27 (4K/16K), 29 (64K) (in memmap/sparse.ts)', holeMessage: 'zeroed-struct-page' },
   // 0740a50b9baa landed during the 5.12 rcs (5.12-rc2 boots still print "Zeroed"; rc3 inferred)
   { id: '5.12-rc3', since: '5.12-rc3', title: 'per-zone "pages in unavailable ranges"', holeMessage: 'per-zone' },
   { id: '5.14', since: '5.14-rc1', title: 'per-hole memmap_init(); arm64 pfn_valid() = memblock_is_memory(); memmap lines pr_debug; HVO "can free"', holeMessage: 'per-hole', arm64PfnValid: 'section-memory', memmapDebugLines: false, hugetlbVmemmapLine: 'can-free', hvoReservedPages: 2 },

@@ -8,12 +8,45 @@ import { kmsanBootMetadata, type KmsanResult } from './kmsan.ts'
 import { memdescObsolescence, memdescProjection, type MemdescResult, type Obsolescence } from './memdesc.ts'
 import { pfnDevLayout, type PfnDevResult } from './pfndev.ts'
 import { policyTable, type PolicyTable } from './policies.ts'
-import { structPageChecks, structPageShapeFigures, structPageSize } from './structpage.ts'
-import { memmapTotals, type MemmapTotals } from './totals.ts'
+import { structPageChecks, structPageSize } from './structpage.ts'
+import { maxAlignedFolio, maxFolioOrder, maxPageOrder, memmapAlignmentCheck, pageblockOrder, type MaxAlignedFolio, type MaxFolioOrder } from './folio.ts'
+import {
+  archMemoryModel,
+  encodingChecks,
+  memSectionSizeCheck,
+  memSectionUsageSize,
+  rootTableCost,
+  sectionConstantChecks,
+  sectionFlags,
+  sectionGeometry,
+  usageCost,
+  type NodeSectionRuns,
+  type RootTableCost,
+  type SectionGeometry,
+  type UsageCost
+} from './sparse.ts'
+import { memmapTotals, sectionOwners, type MemmapTotals } from './totals.ts'
 import type { Check, Figure } from './types.ts'
+import { buildMemmapPlan, memmapRows, vmemmapBase, vmemmapMapping, type MemmapPlan, type MemmapRow, type VmemmapBase } from './vmemmap.ts'
+
+export interface MemmapPlacement {
+  geometry: SectionGeometry
+  rootTable: RootTableCost
+  usage: UsageCost
+  base: VmemmapBase | null
+  plan: MemmapPlan
+  maxPageOrder: number
+  pageblockOrder: number
+  maxFolioOrder: MaxFolioOrder
+  /** the largest folio whose struct pages are naturally aligned, for the actual memmap alignment */
+  alignedFolio: MaxAlignedFolio
+  /** the first present sections' rows (memmapRows() gives any window) */
+  rows: MemmapRow[]
+}
 
 export interface MemmapReport {
   structPageSize: number
+  placement: MemmapPlacement
   figures: Figure[]
   checks: Check[]
   totals: MemmapTotals
@@ -41,6 +74,7 @@ export function memmapReport(m: Model): MemmapReport {
   })
   const totals = memmapTotals(m)
   const policies = policyTable(m)
+  const placement = memmapPlacement(m)
   const pools = m.hugePageSizes.map((hugePageSize) => ({
     hugePageSize,
     pages: m.scenario.hugetlb?.find((h) => h.size === hugePageSize)?.pages ?? 0,
@@ -84,11 +118,18 @@ export function memmapReport(m: Model): MemmapReport {
         stages: mm.memdesc.stages
       })
     : null
-  return {
+  const report: MemmapReport = {
     structPageSize: S,
+    placement,
     figures: [
       ...size.figures,
-      ...structPageShapeFigures(S, m.pageSize),
+      ...placement.geometry.figures,
+      ...placement.rootTable.figures,
+      ...placement.usage.figures,
+      ...(placement.base?.figures ?? []),
+      ...placement.plan.figures,
+      ...placement.maxFolioOrder.figures,
+      ...placement.alignedFolio.figures,
       ...totals.figures,
       ...hvo.figures,
       ...(kmsan?.figures ?? []),
@@ -97,6 +138,7 @@ export function memmapReport(m: Model): MemmapReport {
     ],
     checks: [
       ...structChecks,
+      ...placementChecks(m, placement),
       ...policies.checks,
       ...hvo.checks,
       ...(kmsan?.checks ?? []),
@@ -111,4 +153,88 @@ export function memmapReport(m: Model): MemmapReport {
     memdesc,
     obsolescence: memdescObsolescence(S, m.pageSize)
   }
+  report.figures = uniqueById(report.figures)
+  report.checks = uniqueById(report.checks)
+  return report
+}
+
+/** Modules may report the same fact (e.g. struct page shape); keep the first of each id. */
+function uniqueById<T extends { id: string }>(list: T[]): T[] {
+  const seen = new Set<string>()
+  return list.filter((x) => (seen.has(x.id) ? false : (seen.add(x.id), true)))
+}
+
+/** Section geometry, root table, usage maps, vmemmap base and mapping, orders and alignment. */
+export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
+  const S = m.config.structPageSize
+  const arch = m.scenario.arch
+  const model = archMemoryModel(arch, m.pageSize, m.version, { paging: m.scenario.paging })
+  const geometry = sectionGeometry(model)
+  const owners = sectionOwners(m)
+  const nodes: NodeSectionRuns[] = [...new Set(owners.map((o) => o.nid))].map((nid) => ({ nid, runs: owners.filter((o) => o.nid === nid).map((o) => ({ start: o.start, end: o.end })) }))
+  const rootTable = rootTableCost(geometry, nodes)
+  const vmemmapModel = m.config.memoryModel === 'sparsemem' && model.is64bit
+  const mpo = maxPageOrder(arch, m.pageSize, m.version)
+  const pbo = pageblockOrder({ arch, pageSize: m.pageSize, version: m.version, maxPageOrder: mpo.order })
+  const usage = usageCost(memSectionUsageSize(geometry, { version: m.version, sparsememVmemmap: vmemmapModel, pageblockOrder: pbo.order }), nodes)
+  const base = vmemmapModel
+    ? vmemmapBase(model, m.version, {
+        structPageSize: S,
+        paging: m.scenario.paging === '5-level' ? '5-level' : '4-level',
+        ...(arch === 'x86_64' && (m.scenario.memmap?.kaslr ?? true) ? { kaslr: { maxPfn: m.maxPfn } } : {}),
+        ...(arch === 'arm64' ? { arm64: { dramBase: BigInt(m.memory.startOfDram()), maxPfn: m.maxPfn } } : {})
+      })
+    : null
+  const plan = buildMemmapPlan({
+    geo: geometry,
+    structPageSize: S,
+    version: m.version,
+    vmemmap: base ? { mapping: vmemmapMapping(arch, m.pageSize, m.version), pfnToPage0: base.pfnToPage0 } : null,
+    nodes
+  })
+  const mfo = maxFolioOrder({
+    arch,
+    pageSize: m.pageSize,
+    version: m.version,
+    maxPageOrder: mpo.order,
+    pfnSectionShift: geometry.pfnSectionShift,
+    memoryModel: vmemmapModel ? 'sparsemem-vmemmap' : m.config.memoryModel === 'flatmem' ? 'flatmem' : 'sparsemem',
+    is64bit: model.is64bit
+  })
+  // the memmap's actual alignment: the KASLR worst case on x86_64, pfn_to_page(0) elsewhere,
+  // PAGE_SIZE for a memmap that is not virtually mapped
+  const kaslr = arch === 'x86_64' && (m.scenario.memmap?.kaslr ?? true)
+  const alignedFolio = maxAlignedFolio({
+    alignment: !base ? { kind: 'kvmalloc' } : kaslr ? { kind: 'x86-kaslr' } : { kind: 'address', address: base.pfnToPage0 },
+    structPageSize: S,
+    pageSize: m.pageSize,
+    hugePageSizes: m.hugePageSizes,
+    maxFolioOrder: mfo.order
+  })
+  return {
+    geometry,
+    rootTable,
+    usage,
+    base,
+    plan,
+    maxPageOrder: mpo.order,
+    pageblockOrder: pbo.order,
+    maxFolioOrder: mfo,
+    alignedFolio,
+    rows: memmapRows(plan, 0, rowCount)
+  }
+}
+
+function placementChecks(m: Model, p: MemmapPlacement): Check[] {
+  const S = m.config.structPageSize
+  const hvoConfigured = m.scenario.config?.hugetlbVmemmap ?? (m.config.hugetlbVmemmap && m.preset.hvoAvailable(m.profile))
+  return [
+    ...sectionConstantChecks(p.geometry, { maxPageOrder: p.maxPageOrder, pageblockOrder: p.pageblockOrder }),
+    memSectionSizeCheck(p.geometry.memSectionSize),
+    ...encodingChecks(p.geometry, S, sectionFlags(m.version)),
+    ...(p.base?.checks ?? []),
+    ...p.plan.checks,
+    ...(p.base ? [memmapAlignmentCheck({ version: m.version, hvoConfigured, structPageSize: S, pfnToPage0: p.base.pfnToPage0, maxFolioOrder: p.maxFolioOrder.order })] : []),
+    ...p.alignedFolio.checks
+  ]
 }
