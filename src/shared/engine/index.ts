@@ -118,7 +118,7 @@ export function buildBootlog(model: Model, log: ParsedLog | null): BootlogReport
   return report
 }
 
-export function buildAnalysis(model: Model): AnalysisReport {
+export function buildAnalysis(model: Model, opts: { memmap?: boolean } = {}): AnalysisReport {
   const ps = model.pageSize
   const present = model.nodes.reduce((a, n) => a + n.present, 0)
   const nomapPages = model.ranges.filter((r) => r.flags & MEMBLOCK_NOMAP).reduce((a, r) => a + r.end - r.start, 0)
@@ -179,7 +179,7 @@ export function buildAnalysis(model: Model): AnalysisReport {
       memoryTotalKiB: (present * ps) / 1024
     },
     bootlog: bootlogLines(model).map((l) => l.text),
-    memmap: memmapReport(model),
+    memmap: opts.memmap === false ? null : memmapReport(model),
     warnings: model.warnings
   }
 }

@@ -104,8 +104,8 @@ export interface AnalysisReport {
   sections: SectionSummary
   totals: Totals
   bootlog: string[]
-  /** struct page arrays: placement, alignment, policies, costs and checks */
-  memmap: MemmapReport
+  /** struct page arrays: placement, alignment, policies, costs and checks (null when not asked for) */
+  memmap: MemmapReport | null
   warnings: string[]
 }
 

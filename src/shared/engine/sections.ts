@@ -35,6 +35,32 @@ export function intersect(a: Interval[], b: Interval[]): Interval[] {
   return out
 }
 
+/** Index of the first interval of a sorted, disjoint list that ends after `at`. */
+function firstEndingAfter(list: Interval[], at: number): number {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (list[mid].end <= at) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** |[s, e) ∩ list| for a sorted, disjoint list, in O(log n + k). */
+export function overlapLength(list: Interval[], s: number, e: number): number {
+  let n = 0
+  for (let i = firstEndingAfter(list, s); i < list.length && list[i].start < e; i++) n += Math.min(e, list[i].end) - Math.max(s, list[i].start)
+  return n
+}
+
+/** [s, e) ∩ list as intervals, for a sorted, disjoint list. */
+export function overlapping(list: Interval[], s: number, e: number): Interval[] {
+  const out: Interval[] = []
+  for (let i = firstEndingAfter(list, s); i < list.length && list[i].start < e; i++) out.push({ start: Math.max(s, list[i].start), end: Math.min(e, list[i].end) })
+  return out
+}
+
 export function totalLength(list: Interval[]): number {
   let t = 0
   for (const i of list) t += i.end - i.start

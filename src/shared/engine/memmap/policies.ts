@@ -5,7 +5,7 @@
 
 import type { Model } from '../model.ts'
 import { MEMBLOCK_NOMAP } from '../memblock.ts'
-import { countValidByPageblock, intersect, normalize, totalLength, validPfns, type Interval } from '../sections.ts'
+import { countValidByPageblock, normalize, overlapLength, overlapping, validPfns, type Interval } from '../sections.ts'
 import type { Check } from './types.ts'
 
 export type PolicyId = 'arm64-4.19' | 'arm64-5.4-5.13' | 'pageblock-reserve' | 'generic-5.14'
@@ -99,7 +99,14 @@ export interface Cell {
 
 export interface PolicyTable {
   policies: Policy[]
+  /** holes and NOMAP ranges in the layout */
+  rowCount: number
+  /** the requested window of rows, with one cell per policy */
   rows: { row: RangeRow; cells: Record<PolicyId, Cell> }[]
+  /** over every row, per policy */
+  summary: Record<PolicyId, { validPages: number; reservedRanges: number; rangesAtRisk: number }>
+  /** over every row (the same under every policy) */
+  totals: { partialPageblocks: number; partialMaxOrderBlocks: number; memmapBytes: number }
   /** per (node, zone): can set_zone_contiguous() mark the zone contiguous, per policy */
   contiguity: { nid: number; zone: string; contiguous: Record<PolicyId, boolean>; why: Record<PolicyId, string> }[]
   checks: Check[]
@@ -134,12 +141,9 @@ function usable(m: Model): Interval[] {
 function partialBlocks(s: number, e: number, mem: Interval[], size: number): number {
   const first = Math.floor(s / size)
   const last = Math.floor((e - 1) / size)
-  let n = 0
   // only the edge blocks can hold both; inner blocks lie wholly inside the range
-  for (const b of first === last ? [first] : [first, last]) {
-    const block = [{ start: b * size, end: (b + 1) * size }]
-    if (totalLength(intersect(block, mem)) > 0) n++
-  }
+  let n = overlapLength(mem, first * size, (first + 1) * size) > 0 ? 1 : 0
+  if (last !== first && overlapLength(mem, last * size, (last + 1) * size) > 0) n++
   return n
 }
 
@@ -147,9 +151,7 @@ function partialBlocks(s: number, e: number, mem: Interval[], size: number): num
 function subtract(span: Interval, list: Interval[]): Interval[] {
   const out: Interval[] = []
   let cur = span.start
-  for (const i of list) {
-    if (i.end <= cur) continue
-    if (i.start >= span.end) break
+  for (const i of overlapping(list, span.start, span.end)) {
     if (i.start > cur) out.push({ start: cur, end: i.start })
     cur = Math.max(cur, i.end)
   }
@@ -178,70 +180,114 @@ function validFor(m: Model, p: Policy): Interval[] {
   return validPfns(p.pfnValid, sections, m.pagesPerSection, m.memory, m.pageSize)
 }
 
-export function policyTable(m: Model): PolicyTable {
+/** Rows [start, start + count) get full cells; every row counts in the summary. */
+export function policyTable(m: Model, window: { start: number; count: number } = { start: 0, count: 64 }): PolicyTable {
   const rows = policyRows(m)
   const mem = usable(m)
   const S = m.config.structPageSize
   const maxOrderPages = m.pageSize === 4096 ? 1024 : m.pageSize === 16384 ? 2048 : 8192
   const sectionPfns = m.sections.map((s) => ({ start: s.start * m.pagesPerSection, end: s.end * m.pagesPerSection }))
   const valid = new Map(POLICIES.map((p) => [p.id, validFor(m, p)]))
-  const out: PolicyTable = { policies: POLICIES, rows: [], contiguity: [], checks: [] }
+  const out: PolicyTable = {
+    policies: POLICIES,
+    rowCount: 0,
+    rows: [],
+    summary: {} as PolicyTable['summary'],
+    totals: { partialPageblocks: 0, partialMaxOrderBlocks: 0, memmapBytes: 0 },
+    contiguity: [],
+    checks: []
+  }
 
-  for (const row of rows) {
+  // the few distinct descriptions, built once (a large machine has thousands of rows)
+  const texts = new Map<string, string>()
+  const text = (key: string, make: () => string): string => texts.get(key) ?? (texts.set(key, make()), texts.get(key)!)
+  const validOf = POLICIES.map((p) => valid.get(p.id)!)
+
+  /** pfn_valid() pages of the row, struct pages the initialiser touched, PageReserved, walker risk */
+  const evaluate = (row: RangeRow, pi: number): { v: number; counted: number; reserved: boolean; risk: boolean } => {
+    const p = POLICIES[pi]
+    const v = overlapLength(validOf[pi], row.start, row.end)
+    const counted = row.kind === 'nomap' ? v : countValidByPageblock(row.start, row.end, validOf[pi], m.pageblockPages)
+    const reserved = row.kind === 'nomap' ? p.nomapInit === 'zone-reserved' : p.holeInit !== 'none' && counted > 0
+    return { v, counted, reserved, risk: !p.holesInZone && v > 0 && !reserved }
+  }
+
+  const cellOf = (row: RangeRow, pi: number, shared: Pick<Cell, 'partialPageblocks' | 'partialMaxOrderBlocks' | 'memmapBytes'>): Cell => {
+    const p = POLICIES[pi]
+    const { v, counted, reserved, risk } = evaluate(row, pi)
     const len = row.end - row.start
-    const inSections = totalLength(intersect([{ start: row.start, end: row.end }], sectionPfns))
-    const cells = {} as Record<PolicyId, Cell>
-    for (const p of POLICIES) {
-      const v = totalLength(intersect([{ start: row.start, end: row.end }], valid.get(p.id)!))
-      const pfnValid = v === 0 ? 'none' : v === len ? 'all' : 'partial'
-      const isNomap = row.kind === 'nomap'
-      let structPage: string
-      let reserved: boolean
-      if (isNomap) {
-        structPage = p.nomapInit === 'skipped' ? 'not initialised (pfn_valid() false: memmap_init_zone() skips it)' : `zone ${row.zone}, node ${row.nid}`
-        reserved = p.nomapInit === 'zone-reserved'
-      } else {
-        const counted = countValidByPageblock(row.start, row.end, valid.get(p.id)!, m.pageblockPages)
-        structPage =
-          p.holeInit === 'none'
-            ? 'not initialised'
-            : counted === 0
-              ? 'no struct page touched (pfn_valid() false)'
-              : p.holeInit === 'reserved-own-zone'
-                ? `zone ${row.zone}, node ${row.nid}`
-                : `zone ${row.linkedZone}, node ${row.nid}${row.linkedZone !== row.zone ? ` (the pfns lie in ${row.zone})` : ''}`
-        reserved = p.holeInit !== 'none' && counted > 0
-      }
-      const walkers = p.holesInZone
-        ? 'safe at a cost: move_freepages_block()/compaction test pfn_valid_within() per pfn'
-        : v === 0
-          ? 'safe: no pfn is valid, walkers skip the range'
-          : reserved
-          ? row.linkedZone !== row.zone
+    const structPage =
+      row.kind === 'nomap'
+        ? p.nomapInit === 'skipped'
+          ? 'not initialised (pfn_valid() false: memmap_init_zone() skips it)'
+          : text(`${row.zone}/${row.nid}`, () => `zone ${row.zone}, node ${row.nid}`)
+        : p.holeInit === 'none'
+          ? 'not initialised'
+          : counted === 0
+            ? 'no struct page touched (pfn_valid() false)'
+            : p.holeInit === 'reserved-own-zone'
+              ? text(`${row.zone}/${row.nid}`, () => `zone ${row.zone}, node ${row.nid}`)
+              : text(`${row.linkedZone}/${row.nid}/${row.zone}`, () => `zone ${row.linkedZone}, node ${row.nid}${row.linkedZone !== row.zone ? ` (the pfns lie in ${row.zone})` : ''}`)
+    const walkers = p.holesInZone
+      ? 'safe at a cost: move_freepages_block()/compaction test pfn_valid_within() per pfn'
+      : v === 0
+        ? 'safe: no pfn is valid, walkers skip the range'
+        : risk
+          ? 'RISK: walkers see uninitialised struct pages (VM_BUG_ON_PAGE(page_zone(page) != zone))'
+          : row.linkedZone !== row.zone
             ? '__pageblock_pfn_to_page() fails for blocks linked to another zone: zone not contiguous, walkers skip them'
             : 'safe: PageReserved pages are never PageBuddy; zone checks pass'
-          : 'RISK: walkers see uninitialised struct pages (VM_BUG_ON_PAGE(page_zone(page) != zone))'
-      cells[p.id] = {
-        validPages: v,
-        pfnValid,
-        structPage,
-        pageReserved: reserved,
-        // neither holes nor NOMAP ranges are in the linear map under any policy
-        // (pfn_is_map_memory() / memblock_is_map_memory() are false for both)
-        linearMap: false,
-        partialPageblocks: partialBlocks(row.start, row.end, mem, m.pageblockPages),
-        partialMaxOrderBlocks: partialBlocks(row.start, row.end, mem, maxOrderPages),
-        walkers,
-        // with SPARSEMEM_VMEMMAP every present section has a full memmap, whatever the policy
-        memmapBytes: inSections * S
-      }
+    return {
+      validPages: v,
+      pfnValid: v === 0 ? 'none' : v === len ? 'all' : 'partial',
+      structPage,
+      pageReserved: reserved,
+      // neither holes nor NOMAP ranges are in the linear map under any policy
+      // (pfn_is_map_memory() / memblock_is_map_memory() are false for both)
+      linearMap: false,
+      walkers,
+      ...shared
     }
-    out.rows.push({ row, cells })
   }
+
+  // every row feeds the per-policy summary; cells are built for the requested window only
+  const summary = Object.fromEntries(POLICIES.map((p) => [p.id, { validPages: 0, reservedRanges: 0, rangesAtRisk: 0 }])) as PolicyTable['summary']
+  out.summary = summary
+  let partialPageblocks = 0
+  let partialMaxOrderBlocks = 0
+  let memmapBytes = 0
+  rows.forEach((row, i) => {
+    const shared = {
+      partialPageblocks: partialBlocks(row.start, row.end, mem, m.pageblockPages),
+      partialMaxOrderBlocks: partialBlocks(row.start, row.end, mem, maxOrderPages),
+      // with SPARSEMEM_VMEMMAP every present section has a full memmap, whatever the policy
+      memmapBytes: overlapLength(sectionPfns, row.start, row.end) * S
+    }
+    partialPageblocks += shared.partialPageblocks
+    partialMaxOrderBlocks += shared.partialMaxOrderBlocks
+    memmapBytes += shared.memmapBytes
+    for (let pi = 0; pi < POLICIES.length; pi++) {
+      const p = POLICIES[pi]
+      // evaluate() inlined: this loop runs for every row of a large machine
+      const v = overlapLength(validOf[pi], row.start, row.end)
+      const reserved = row.kind === 'nomap' ? p.nomapInit === 'zone-reserved' : p.holeInit !== 'none' && countValidByPageblock(row.start, row.end, validOf[pi], m.pageblockPages) > 0
+      const sum = summary[p.id]
+      sum.validPages += v
+      if (reserved) sum.reservedRanges++
+      if (!p.holesInZone && v > 0 && !reserved) sum.rangesAtRisk++
+    }
+    if (i >= window.start && i < window.start + window.count) {
+      out.rows.push({ row, cells: Object.fromEntries(POLICIES.map((p, pi) => [p.id, cellOf(row, pi, shared)])) as Record<PolicyId, Cell> })
+    }
+  })
+  out.rowCount = rows.length
+  out.totals = { partialPageblocks, partialMaxOrderBlocks, memmapBytes }
 
   // set_zone_contiguous(): every pageblock of the zone span (clamped to the span) must
   // pass __pageblock_pfn_to_page(): first and last pfn valid, both pages in this zone
   const pb = m.pageblockPages
+  const holesByNode = new Map<number, RangeRow[]>()
+  for (const r of rows) if (r.kind === 'hole') holesByNode.set(r.nid, [...(holesByNode.get(r.nid) ?? []), r])
   for (const node of m.nodes) {
     for (const z of node.zones) {
       if (!z.spanned) continue
@@ -254,7 +300,9 @@ export function policyTable(m: Model): PolicyTable {
         const bad = invalid.find((i) => hitsBlockEdge(i, span, pb))
         const foreign =
           p.holeInit === 'reserved-next-zone'
-            ? rows.find((r) => r.kind === 'hole' && r.nid === node.nid && r.linkedZone !== z.name && intersect([{ start: r.start, end: r.end }], intersect([span], v)).some((i) => hitsBlockEdge(i, span, pb)))
+            ? (holesByNode.get(node.nid) ?? []).find(
+                (r) => r.linkedZone !== z.name && r.start < span.end && r.end > span.start && overlapping(v, Math.max(r.start, span.start), Math.min(r.end, span.end)).some((i) => hitsBlockEdge(i, span, pb))
+              )
             : undefined
         if (bad) {
           contiguous[p.id] = false
@@ -273,14 +321,14 @@ export function policyTable(m: Model): PolicyTable {
 
   // a check: under the running version's policy, no walker may meet an uninitialised page
   const running: PolicyId = m.scenario.arch !== 'arm64' || m.profile.arm64PfnValid === 'generic' || m.profile.holeMessage === 'per-hole' ? 'generic-5.14' : m.profile.arm64PfnValid === 'map-memory' ? 'arm64-4.19' : 'arm64-5.4-5.13'
-  const risky = out.rows.filter((r) => r.cells[running].walkers.startsWith('RISK'))
+  const risky = out.summary[running].rangesAtRisk
   out.checks.push({
     id: 'nomap.walkers',
     title: 'pfn walkers never meet an uninitialised struct page',
-    pass: risky.length === 0,
+    pass: risky === 0,
     severity: 'warning',
     condition: 'every hole or NOMAP pfn a walker can reach has an initialised struct page (or HOLES_IN_ZONE guards it)',
-    values: { policy: running, rangesAtRisk: risky.length },
+    values: { policy: running, rangesAtRisk: risky },
     ref: POLICIES.find((p) => p.id === running)!.ref,
     versions: POLICIES.find((p) => p.id === running)!.versions,
     consequence: 'VM_BUG_ON_PAGE(page_zone(page) != zone) in move_freepages_block() / compaction'

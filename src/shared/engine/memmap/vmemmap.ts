@@ -592,32 +592,35 @@ export function buildMemmapPlan(input: MemmapPlanInput): MemmapPlan {
   const mapSize = sectionMapSize(geo, s, pmd)
   const unit = vm ? (vm.mapping.fullSection === 'pmd' ? vm.mapping.pmdSize : geo.pageSize) : mapSize
   const B = vm ? toBig(vm.pfnToPage0) : 0n
+  // unit indexes relative to ⌊B / unit⌋: B is a 64-bit virtual address, but B mod unit plus
+  // a section's memmap offset (< 2^47) stays exact in a double, so the loop needs no bigint
   const U = BigInt(unit)
-  const MB = BigInt(M)
-  const firstUnit = (sec: number): bigint => (vm ? (B + BigInt(sec) * MB) / U : BigInt(sec))
-  const lastUnit = (sec: number): bigint => (vm ? (B + BigInt(sec + 1) * MB - 1n) / U : BigInt(sec))
+  const r0 = vm ? Number(B % U) : 0
+  const firstUnit = (sec: number): number => (vm ? Math.floor((r0 + sec * M) / unit) : sec)
+  const lastUnit = (sec: number): number => (vm ? Math.floor((r0 + (sec + 1) * M - 1) / unit) : sec)
 
   // runs in address order, each tagged with its node; groups = consecutive runs of one node (sparse_init())
   const tagged = input.nodes.flatMap((n) => normalizeRuns(n.runs).map((r) => ({ ...r, nid: n.nid }))).sort((a, b) => a.start - b.start)
   const runs: Run[] = []
   const groups: Group[] = []
   let before = 0
-  let maxUnit = -1n
-  let touched = 0n
+  let maxUnit = -1
+  let touched = 0
+  const unitBase = vm ? B / U : 0n
   for (const r of tagged) {
     const g = groups[groups.length - 1]
-    if (!g || g.nid !== r.nid) groups.push({ nid: r.nid, firstRun: runs.length, lastRun: runs.length, mapCount: 0, before, unitBefore: maxUnit.toString(), newUnits: 0 })
+    if (!g || g.nid !== r.nid) groups.push({ nid: r.nid, firstRun: runs.length, lastRun: runs.length, mapCount: 0, before, unitBefore: maxUnit < 0 ? '-1' : (unitBase + BigInt(maxUnit)).toString(), newUnits: 0 })
     const group = groups[groups.length - 1]
     group.lastRun = runs.length
     group.mapCount += r.end - r.start
     runs.push({ ...r, before, group: groups.length - 1 })
     before += r.end - r.start
     // distinct units of this run not yet touched (units grow with the section number)
-    const lo = firstUnit(r.start) > maxUnit ? firstUnit(r.start) : maxUnit + 1n
+    const lo = Math.max(firstUnit(r.start), maxUnit + 1)
     const hi = lastUnit(r.end - 1)
     if (hi >= lo) {
-      group.newUnits += Number(hi - lo + 1n)
-      touched += hi - lo + 1n
+      group.newUnits += hi - lo + 1
+      touched += hi - lo + 1
       maxUnit = hi
     }
   }
