@@ -113,3 +113,26 @@ describe('configured pools', () => {
     for (const f of r.figures) expect(f.ref && f.versions).toBeTruthy()
   })
 })
+
+describe('the kernel\'s own HugeTLB lines in the recorded boots', () => {
+  it('hvoHugePage() prints exactly what Debian 6.1 printed, for every registered size', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { parseKernelVersion } = await import('../version.ts')
+    const dir = join(import.meta.dirname, '../../../../tests/fixtures/kernel-boots')
+    let compared = 0
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.log'))) {
+      const log = readFileSync(join(dir, f), 'utf8')
+      const arch = f.startsWith('arm64') ? 'arm64' : 'x86_64'
+      const lines = [...log.matchAll(/HugeTLB: (\d+ KiB vmemmap can be freed for a (\S+ \S+) page)/g)]
+      for (const [, line, label] of lines) {
+        const [n, unit] = label.split(' ')
+        const bytes = Math.round(Number(n) * { KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30 }[unit as 'KiB'])
+        const r = hvoHugePage(bytes, { version: parseKernelVersion('6.1.192')!, arch, structPageSize: 64 })
+        expect(r.line, f).toBe(`HugeTLB: ${line}`)
+        compared++
+      }
+    }
+    expect(compared).toBeGreaterThan(150)
+  })
+})

@@ -27,7 +27,7 @@ import {
 } from './sparse.ts'
 import { memmapTotals, sectionOwners, type MemmapTotals } from './totals.ts'
 import type { Check, Figure } from './types.ts'
-import { buildMemmapPlan, memmapRows, vmemmapBase, vmemmapMapping, type MemmapPlan, type MemmapRow, type VmemmapBase } from './vmemmap.ts'
+import { buildMemmapPlan, flatmemMap, memmapRows, vmemmapBase, vmemmapMapping, type FlatmemMap, type MemmapPlan, type MemmapRow, type VmemmapBase } from './vmemmap.ts'
 
 export interface MemmapPlacement {
   geometry: SectionGeometry
@@ -42,6 +42,8 @@ export interface MemmapPlacement {
   alignedFolio: MaxAlignedFolio
   /** the first present sections' rows (memmapRows() gives any window) */
   rows: MemmapRow[]
+  /** FLATMEM: one node_mem_map per node (alloc_node_mem_map()) */
+  flatmem: ({ nid: number } & FlatmemMap)[] | null
 }
 
 export interface MemmapReport {
@@ -130,6 +132,7 @@ export function memmapReport(m: Model): MemmapReport {
       ...placement.plan.figures,
       ...placement.maxFolioOrder.figures,
       ...placement.alignedFolio.figures,
+      ...(placement.flatmem ?? []).flatMap((f) => f.figures.map((x) => ({ ...x, id: `${x.id}.node${f.nid}` }))),
       ...totals.figures,
       ...hvo.figures,
       ...(kmsan?.figures ?? []),
@@ -221,7 +224,11 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
     pageblockOrder: pbo.order,
     maxFolioOrder: mfo,
     alignedFolio,
-    rows: memmapRows(plan, 0, rowCount)
+    rows: memmapRows(plan, 0, rowCount),
+    flatmem:
+      m.config.memoryModel === 'flatmem'
+        ? m.nodes.filter((n) => n.end > n.start).map((n) => ({ nid: n.nid, ...flatmemMap({ nodeStartPfn: n.start, nodeEndPfn: n.end, maxPageOrder: mpo.order, structPageSize: S }) }))
+        : null
   }
 }
 
@@ -235,6 +242,7 @@ function placementChecks(m: Model, p: MemmapPlacement): Check[] {
     ...(p.base?.checks ?? []),
     ...p.plan.checks,
     ...(p.base ? [memmapAlignmentCheck({ version: m.version, hvoConfigured, structPageSize: S, pfnToPage0: p.base.pfnToPage0, maxFolioOrder: p.maxFolioOrder.order })] : []),
-    ...p.alignedFolio.checks
+    ...p.alignedFolio.checks,
+    ...(p.flatmem ?? []).map((f) => ({ ...f.check, id: `${f.check.id}.node${f.nid}` }))
   ]
 }
