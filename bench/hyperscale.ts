@@ -2,17 +2,7 @@
 // `nodes` NUMA nodes, `ranges` firmware entries: usable runs separated by holes and
 // reserved regions of varied sizes and alignments (deterministic PRNG).
 import type { Scenario } from '../src/shared/scenario/scenario.ts'
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from '../tests/prng.ts'
 
 export function hyperscale(tib: number, nodes: number, ranges: number, seed = 1): Scenario {
   const rnd = mulberry32(seed)

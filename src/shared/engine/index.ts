@@ -192,26 +192,25 @@ export function buildChecks(model: Model): CheckReport {
   return { kernel: model.scenario.kernel, profile: model.profile.id, arch: model.scenario.arch, checks, passed: checks.length - failed - notes, failed, notes }
 }
 
-export function checkSource(source: string, fileName: string, opts: InputOptions = {}): { ok: true; report: CheckReport; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] } {
+type Response<R> = { ok: true; report: R; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] }
+
+/** Load the input, run the model, build one report; every failure becomes diagnostics. */
+function respond<R>(source: string, fileName: string, opts: InputOptions, build: (model: Model, log: ParsedLog | null) => R): Response<R> {
   const l = loadInput(source, fileName, opts)
   if (!l.ok) return l
   const m = modelOrError(l)
   if (!m.ok) return m
-  return { ok: true, report: buildChecks(m.model), diagnostics: l.diagnostics }
+  return { ok: true, report: build(m.model, l.log), diagnostics: l.diagnostics }
+}
+
+export function checkSource(source: string, fileName: string, opts: InputOptions = {}): Response<CheckReport> {
+  return respond(source, fileName, opts, (model) => buildChecks(model))
 }
 
 export function analyzeSource(source: string, fileName: string, opts: InputOptions = {}): AnalyzeResponse {
-  const l = loadInput(source, fileName, opts)
-  if (!l.ok) return l
-  const m = modelOrError(l)
-  if (!m.ok) return m
-  return { ok: true, report: buildAnalysis(m.model), diagnostics: l.diagnostics }
+  return respond(source, fileName, opts, (model) => buildAnalysis(model))
 }
 
 export function bootlogSource(source: string, fileName: string, opts: InputOptions = {}): BootlogResponse {
-  const l = loadInput(source, fileName, opts)
-  if (!l.ok) return l
-  const m = modelOrError(l)
-  if (!m.ok) return m
-  return { ok: true, report: buildBootlog(m.model, l.log), diagnostics: l.diagnostics }
+  return respond(source, fileName, opts, buildBootlog)
 }

@@ -7,6 +7,7 @@
 
 import { MEMBLOCK_HOTPLUG, MemblockType, NO_NODE, memPfnRanges, type MemPfnRange } from './memblock.ts'
 import type { X86NumaCoverage } from './profiles.ts'
+import { firstEndingAfter } from './sections.ts'
 import { hexPad } from './units.ts'
 
 export interface NumaBlock {
@@ -34,14 +35,7 @@ function absentPfns(ranges: MemPfnRange[], nid: number | null, s: number, e: num
   // __absent_pages_in_range(): pfns in [s,e) not covered by memory ranges of nid
   let present = 0
   // ranges are sorted: start at the first one ending after s
-  let lo = 0
-  let hi = ranges.length
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (ranges[mid].end <= s) lo = mid + 1
-    else hi = mid
-  }
-  for (let i = lo; i < ranges.length && ranges[i].start < e; i++) {
+  for (let i = firstEndingAfter(ranges, s); i < ranges.length && ranges[i].start < e; i++) {
     const r = ranges[i]
     if (nid !== null && r.nid !== nid) continue
     const a = Math.max(r.start, s)
@@ -75,7 +69,7 @@ export function numaInit(style: 'x86' | 'memblk', memory: MemblockType, blocks: 
     res.faked = true
     if (why) res.warnings.push(why)
     if (style === 'x86') {
-      res.log.push(blocks && blocks.length ? 'No NUMA configuration found' : 'No NUMA configuration found')
+      res.log.push('No NUMA configuration found')
       res.log.push(`Faking a node at [mem ${hexPad(0, 18)}-${hexPad(opts.maxPfn * ps - 1, 18)}]`)
     } else {
       if (!blocks || !blocks.length) res.log.push('NUMA: No NUMA configuration found')

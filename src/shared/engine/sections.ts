@@ -35,8 +35,8 @@ export function intersect(a: Interval[], b: Interval[]): Interval[] {
   return out
 }
 
-/** Index of the first interval of a sorted, disjoint list that ends after `at`. */
-function firstEndingAfter(list: Interval[], at: number): number {
+/** Index of the first element of a sorted, disjoint list that ends after `at` (binary search). */
+export function firstEndingAfter(list: readonly { end: number }[], at: number): number {
   let lo = 0
   let hi = list.length
   while (lo < hi) {

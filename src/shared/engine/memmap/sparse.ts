@@ -3,6 +3,7 @@
 // the section_mem_map flag bits and the checks of §9 items 1–3, 6 and 21.
 // Everything works on runs of section numbers (half-open), never per page or per section.
 
+import { normalize } from '../sections.ts'
 import { atLeast, type KernelVersion } from '../version.ts'
 import { hex, type Check, type Figure } from './types.ts'
 
@@ -339,15 +340,9 @@ export function sectionGeometry(model: ArchMemoryModel, opts: GeometryOptions = 
 // Runs: normalisation, per-node merging (never per section)
 
 /** sort, drop empty runs, merge overlapping/adjacent runs */
+/** Sorted, merged runs (sections.ts normalize()). */
 export function normalizeRuns(runs: SectionRun[]): SectionRun[] {
-  const s = runs.filter((r) => r.end > r.start).sort((a, b) => a.start - b.start)
-  const out: SectionRun[] = []
-  for (const r of s) {
-    const last = out[out.length - 1]
-    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end)
-    else out.push({ start: r.start, end: r.end })
-  }
-  return out
+  return normalize(runs)
 }
 
 export const runsLength = (runs: SectionRun[]): number => runs.reduce((t, r) => t + r.end - r.start, 0)

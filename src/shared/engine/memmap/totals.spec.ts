@@ -4,17 +4,8 @@ import { describe, expect, it } from 'vitest'
 import type { Scenario } from '../../scenario/scenario.ts'
 import { runModel } from '../model.ts'
 import { memmapTotals, sectionOwners } from './totals.ts'
+import { mulberry32 as rng } from '../../../../tests/prng.ts'
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** A random x86 or arm64 layout: 1–6 RAM ranges with holes, 1–4 nodes. */
 function randomScenario(seed: number): Scenario {
