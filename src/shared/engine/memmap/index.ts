@@ -27,7 +27,7 @@ import {
 } from './sparse.ts'
 import { memmapTotals, sectionOwners, type MemmapTotals } from './totals.ts'
 import type { Check, Figure } from './types.ts'
-import { buildMemmapPlan, flatmemMap, memmapRows, vmemmapBase, vmemmapMapping, type FlatmemMap, type MemmapPlan, type MemmapRow, type VmemmapBase } from './vmemmap.ts'
+import { buildMemmapPlan, flatmemMap, memmapRows, sectionMapSize, vmemmapBase, vmemmapMapping, type FlatmemMap, type MemmapPlan, type MemmapRow, type VmemmapBase } from './vmemmap.ts'
 
 export interface MemmapPlacement {
   geometry: SectionGeometry
@@ -130,6 +130,15 @@ export function memmapReport(m: Model): MemmapReport {
       ...placement.usage.figures,
       ...(placement.base?.figures ?? []),
       ...placement.plan.figures,
+      ...Object.entries(placement.plan.input.bufferBase ?? {}).map(([nid, addr]) => ({
+        id: `vmemmap.boot-buffer-base.node${nid}`,
+        label: `node ${nid} boot buffer (estimate)`,
+        value: String(addr),
+        unit: 'address' as const,
+        formula: 'top of the node\'s highest usable range − map_count × section_map_size(), aligned down (memblock allocates top-down; earlier reservations such as NODE_DATA push it lower)',
+        ref: 'sparse_buffer_init() mm/sparse.c; memblock_alloc_exact_nid_raw() mm/memblock.c',
+        versions: '4.19–7.0'
+      })),
       ...placement.maxFolioOrder.figures,
       ...placement.alignedFolio.figures,
       ...(placement.flatmem ?? []).flatMap((f) => f.figures.map((x) => ({ ...x, id: `${x.id}.node${f.nid}` }))),
@@ -188,12 +197,14 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
         ...(arch === 'arm64' ? { arm64: { dramBase: BigInt(m.memory.startOfDram()), maxPfn: m.maxPfn } } : {})
       })
     : null
+  const mapping = base ? vmemmapMapping(arch, m.pageSize, m.version) : null
   const plan = buildMemmapPlan({
     geo: geometry,
     structPageSize: S,
     version: m.version,
-    vmemmap: base ? { mapping: vmemmapMapping(arch, m.pageSize, m.version), pfnToPage0: base.pfnToPage0 } : null,
-    nodes
+    vmemmap: base && mapping ? { mapping, pfnToPage0: base.pfnToPage0 } : null,
+    nodes,
+    bufferBase: bootBufferBases(m, nodes, sectionMapSize(geometry, S, mapping ? mapping.pmdSize : null))
   })
   const mfo = maxFolioOrder({
     arch,
@@ -245,4 +256,22 @@ function placementChecks(m: Model, p: MemmapPlacement): Check[] {
     ...p.alignedFolio.checks,
     ...(p.flatmem ?? []).map((f) => ({ ...f.check, id: `${f.check.id}.node${f.nid}` }))
   ]
+}
+
+/**
+ * Where sparse_buffer_init() puts each node's boot buffer: memblock allocates top-down,
+ * so the buffer ends at the top of the node's highest usable range, aligned down to
+ * section_map_size(). An estimate: reservations made earlier (NODE_DATA, the kernel,
+ * crashkernel) push it lower on a real boot.
+ */
+function bootBufferBases(m: Model, nodes: NodeSectionRuns[], mapSize: number): Record<number, bigint> {
+  const out: Record<number, bigint> = {}
+  for (const n of nodes) {
+    const count = n.runs.reduce((a, r) => a + r.end - r.start, 0)
+    const size = count * mapSize
+    const top = m.memory.regions.filter((r) => r.nid === n.nid && !(r.flags & MEMBLOCK_NOMAP)).reduce((a, r) => Math.max(a, r.end), 0)
+    const base = Math.floor((top - size) / mapSize) * mapSize
+    if (top && base >= 0) out[n.nid] = BigInt(base)
+  }
+  return out
 }
