@@ -180,6 +180,19 @@ function formatAnalysis(r: import('../../shared/engine/report.ts').AnalysisRepor
   lines.push('', 'holes (memmap_init attribution):')
   for (const h of r.holes) lines.push(`  pfn ${hx(h.start)}-${hx(h.end)} ${h.kind}: node ${h.nid} zone ${h.zone}, ${h.validPages} pages with a struct page`)
   lines.push('', `present ${r.totals.presentPages} pages (${r.totals.memoryTotalKiB}K), NOMAP ${r.totals.nomapPages}, hole pages with struct page ${r.totals.holePagesWithStructPage}`)
+  const mm = r.memmap
+  if (mm) {
+    const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`
+    lines.push('', `memmap: sizeof(struct page) ${mm.structPageSize}, ${mib(mm.totals.memmapBytes)} over ${mm.totals.presentSections} sections (${mm.totals.percentOfRam.toFixed(3)} % of RAM)`)
+    for (const n of mm.totals.nodes) lines.push(`  node ${n.nid}: ${n.sections} sections, ${mib(n.memmapBytes)}`)
+    const p = mm.placement
+    lines.push(`  backing: ${p.plan.summary.unitsTouched} × ${p.plan.unitBytes} bytes; pfn_to_page(0) ${p.base?.pfnToPage0 ?? '(no vmemmap)'}`)
+    lines.push(`  struct pages naturally aligned for folios up to ${mib(p.alignedFolio.maxBytes)} (MAX_FOLIO_ORDER ${p.maxFolioOrder.order})`)
+    for (const h of mm.hvo.pages) lines.push(`  ${h.line ?? `HVO ${h.hugePageSize} bytes: ${h.freedBytes} bytes freed per page`}`)
+    for (const ns of mm.pmem) lines.push(`  ${ns.name}: ${ns.ok ? `page map takes ${mib(ns.lostBytes)}, ${mib(ns.usableBytes)} usable` : `fails: ${ns.error}`}`)
+    const failed = mm.checks.filter((c) => !c.pass && c.severity !== 'info')
+    lines.push(`  checks: ${mm.checks.length - failed.length} pass, ${failed.length} fail${failed.length ? ': ' + failed.map((c) => c.id).join(', ') : ''}`)
+  }
   for (const w of r.warnings) lines.push(`note: ${w}`)
   return lines.join('\n')
 }
