@@ -1,0 +1,97 @@
+// Compare two analyses: two scenarios, or one scenario under two kernel versions or
+// configurations. Every total, every figure and every check, with its delta.
+
+import type { AnalysisReport } from './report.ts'
+
+export interface NumberDelta {
+  id: string
+  label: string
+  a: number | null
+  b: number | null
+  /** b − a when both are numbers */
+  delta: number | null
+}
+
+export interface ValueChange {
+  id: string
+  label: string
+  a: string | null
+  b: string | null
+}
+
+export interface CheckChange {
+  id: string
+  title: string
+  a: boolean | null
+  b: boolean | null
+}
+
+export interface Comparison {
+  a: { name: string; kernel: string; profile: string; arch: string }
+  b: { name: string; kernel: string; profile: string; arch: string }
+  totals: NumberDelta[]
+  /** numeric figures of the memmap model, matched by id */
+  figures: NumberDelta[]
+  /** non-numeric figures (addresses, flags) that differ */
+  changed: ValueChange[]
+  checks: CheckChange[]
+  /** boot-log lines only one side prints */
+  bootlog: { onlyA: string[]; onlyB: string[] }
+}
+
+function n(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null
+}
+
+export function compareReports(a: AnalysisReport, b: AnalysisReport): Comparison {
+  const side = (r: AnalysisReport) => ({ name: r.name, kernel: r.kernel, profile: r.profile, arch: r.arch })
+  const totals: NumberDelta[] = []
+  const addTotal = (id: string, label: string, x: number | null, y: number | null): void => {
+    totals.push({ id, label, a: x, b: y, delta: x !== null && y !== null ? y - x : null })
+  }
+  addTotal('present-pages', 'present pages', a.totals.presentPages, b.totals.presentPages)
+  addTotal('memory-total-kib', 'Memory: total (KiB)', a.totals.memoryTotalKiB, b.totals.memoryTotalKiB)
+  addTotal('spanned-pages', 'spanned pages', a.totals.spannedPages, b.totals.spannedPages)
+  addTotal('nomap-pages', 'NOMAP pages', a.totals.nomapPages, b.totals.nomapPages)
+  addTotal('hole-pages', 'hole pages with a struct page', a.totals.holePagesWithStructPage, b.totals.holePagesWithStructPage)
+  addTotal('present-sections', 'present sections', a.sections.presentSections, b.sections.presentSections)
+  addTotal('nodes', 'online nodes', a.nodes.length, b.nodes.length)
+  addTotal('memblock-regions', 'memblock.memory regions', a.memblock.memory.length, b.memblock.memory.length)
+  addTotal('memmap-bytes', 'memmap (struct page arrays)', a.memmap?.totals.memmapBytes ?? null, b.memmap?.totals.memmapBytes ?? null)
+  addTotal('struct-page', 'sizeof(struct page)', a.memmap?.structPageSize ?? null, b.memmap?.structPageSize ?? null)
+
+  const fa = new Map((a.memmap?.figures ?? []).map((f) => [f.id, f]))
+  const fb = new Map((b.memmap?.figures ?? []).map((f) => [f.id, f]))
+  const figures: NumberDelta[] = []
+  const changed: ValueChange[] = []
+  for (const id of [...new Set([...fa.keys(), ...fb.keys()])]) {
+    const x = fa.get(id)
+    const y = fb.get(id)
+    const label = (x ?? y)!.label
+    const nx = n(x?.value)
+    const ny = n(y?.value)
+    if (nx !== null || ny !== null) figures.push({ id, label, a: nx, b: ny, delta: nx !== null && ny !== null ? ny - nx : null })
+    else if (String(x?.value ?? '') !== String(y?.value ?? '')) changed.push({ id, label, a: x ? String(x.value) : null, b: y ? String(y.value) : null })
+  }
+
+  const ca = new Map((a.memmap?.checks ?? []).map((c) => [c.id, c]))
+  const cb = new Map((b.memmap?.checks ?? []).map((c) => [c.id, c]))
+  const checks: CheckChange[] = [...new Set([...ca.keys(), ...cb.keys()])].map((id) => ({
+    id,
+    title: (ca.get(id) ?? cb.get(id))!.title,
+    a: ca.get(id)?.pass ?? null,
+    b: cb.get(id)?.pass ?? null
+  }))
+
+  const la = new Set(a.bootlog)
+  const lb = new Set(b.bootlog)
+  return {
+    a: side(a),
+    b: side(b),
+    totals,
+    figures,
+    changed,
+    checks,
+    bootlog: { onlyA: a.bootlog.filter((l) => !lb.has(l)), onlyB: b.bootlog.filter((l) => !la.has(l)) }
+  }
+}
