@@ -1,5 +1,5 @@
-// electron-vite build (see /work/shared/docs/toolchain.md): main with two entries
-// (the Electron main and the plain-Node browser host), a CommonJS preload for the
+// electron-vite build (see /work/shared/docs/toolchain.md): main with three entries
+// (the Electron main, the plain-Node browser host and the engine worker), a CommonJS preload for the
 // sandbox, and the Svelte + Monaco renderer.
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
@@ -13,7 +13,9 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve('src/main/index.ts'),
-          'browser-host': resolve('src/main/browser-host.ts')
+          'browser-host': resolve('src/main/browser-host.ts'),
+          // the engine on a worker thread (src/main/engine-client.ts loads it by this name)
+          'engine-worker': resolve('src/main/engine-worker.ts')
         }
       }
     }

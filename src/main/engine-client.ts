@@ -1,0 +1,63 @@
+// Runs engine calls on a worker thread (src/main/engine-worker.ts). One worker, started
+// on first use, calls queued in order; a crashed worker is replaced and its pending
+// calls fail with the reason instead of hanging.
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { WorkerMethod } from './engine-worker.ts'
+
+/** Inputs above this size go to the worker; small ones are faster in-thread. */
+export const WORKER_THRESHOLD_BYTES = 256 * 1024
+
+function spawnWorker(): Worker {
+  const here = dirname(fileURLToPath(import.meta.url))
+  // built: out/main/engine-worker.js beside this chunk
+  const built = join(here, 'engine-worker.js')
+  if (existsSync(built)) return new Worker(built)
+  // from sources (tests, the CLI): load the .ts through tsx's loader inside the worker
+  const url = pathToFileURL(join(here, 'engine-worker.ts')).href
+  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}) })`, { eval: true })
+}
+
+export class EngineWorker {
+  private worker: Worker | null = null
+  private next = 1
+  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+
+  private start(): Worker {
+    if (this.worker) return this.worker
+    const w = spawnWorker()
+    w.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: string }) => {
+      const p = this.pending.get(m.id)
+      if (!p) return
+      this.pending.delete(m.id)
+      if (m.ok) p.resolve(m.result)
+      else p.reject(new Error(m.error))
+    })
+    const fail = (why: string): void => {
+      for (const p of this.pending.values()) p.reject(new Error(`the engine worker stopped: ${why}`))
+      this.pending.clear()
+      this.worker = null
+    }
+    w.on('error', (e) => fail(e.message))
+    w.on('exit', (code) => code !== 0 && fail(`exit code ${code}`))
+    this.worker = w
+    return w
+  }
+
+  call<T>(method: WorkerMethod, source: string, fileName: string): Promise<T> {
+    const w = this.start()
+    const id = this.next++
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+      w.postMessage({ id, method, args: [source, fileName] })
+    })
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker
+    this.worker = null
+    if (w) await w.terminate()
+  }
+}
