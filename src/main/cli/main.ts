@@ -6,6 +6,7 @@ import { MAX_SOURCE_BYTES } from '../../shared/api.ts'
 import { analyzeSource, bootlogSource, checkSource, type InputOptions } from '../../shared/engine/index.ts'
 import type { Diagnostic } from '../../shared/engine/report.ts'
 import { ARCHES, scenarioJsonSchema, type Arch } from '../../shared/scenario/scenario.ts'
+import { exportCommand } from './export.ts'
 
 const USAGE = `usage: memmap-workbench <command> [options]
 
@@ -16,6 +17,8 @@ commands:
   check FILE [--json]              the memmap checks; each failure with its condition, values and
                                    kernel reference (exit 1 when an error or warning check fails;
                                    unmet 'info' conditions are printed, not failed)
+  export FILE [--view V] [--format F] -o OUT   views as svg|png|pdf, the analysis as json|csv|md
+                                   (memmap-workbench export --help lists the options)
   schema                           print the scenario JSON Schema
 
 options:
@@ -52,6 +55,8 @@ async function readInput(file: string, io: Out): Promise<string | null> {
 }
 
 export async function run(argv: string[], io: Out = std): Promise<number> {
+  // export parses its own options (--view, --format, -o, …)
+  if (argv[0] === 'export') return exportCommand(argv.slice(1), io)
   const flags = new Set<string>(argv.filter((a) => a === '--json' || a === '--diff' || a === '--help' || a === '-h'))
   const opts: InputOptions = {}
   const positional: string[] = []

@@ -112,9 +112,11 @@ export interface PolicyTable {
   checks: Check[]
 }
 
+/** The zone whose boundaries hold the pfn; pfns below or above every zone have none. */
+const NO_ZONE = '(none)'
 function zoneOf(m: Model, pfn: number): string {
   for (const b of m.bounds) if (b.name !== 'Movable' && pfn >= b.lowest && pfn < b.highest) return b.name
-  return m.bounds.find((b) => b.name === 'Normal')?.name ?? 'Normal'
+  return NO_ZONE
 }
 
 /** Rows: every hole the kernel initialises (memmap_init attribution) and every NOMAP range. */
@@ -227,14 +229,14 @@ export function policyTable(m: Model, window: { start: number; count: number } =
             ? 'no struct page touched (pfn_valid() false)'
             : p.holeInit === 'reserved-own-zone'
               ? text(`${row.zone}/${row.nid}`, () => `zone ${row.zone}, node ${row.nid}`)
-              : text(`${row.linkedZone}/${row.nid}/${row.zone}`, () => `zone ${row.linkedZone}, node ${row.nid}${row.linkedZone !== row.zone ? ` (the pfns lie in ${row.zone})` : ''}`)
+              : text(`${row.linkedZone}/${row.nid}/${row.zone}`, () => `zone ${row.linkedZone}, node ${row.nid}${row.linkedZone !== row.zone ? (row.zone === NO_ZONE ? ' (the pfns lie outside every zone)' : ` (the pfns lie in ${row.zone})`) : ''}`)
     const walkers = p.holesInZone
       ? 'safe at a cost: move_freepages_block()/compaction test pfn_valid_within() per pfn'
       : v === 0
         ? 'safe: no pfn is valid, walkers skip the range'
         : risk
           ? 'RISK: walkers see uninitialised struct pages (VM_BUG_ON_PAGE(page_zone(page) != zone))'
-          : row.linkedZone !== row.zone
+          : row.zone !== NO_ZONE && row.linkedZone !== row.zone
             ? '__pageblock_pfn_to_page() fails for blocks linked to another zone: zone not contiguous, walkers skip them'
             : 'safe: PageReserved pages are never PageBuddy; zone checks pass'
     return {

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { hyperscale } from '../../../bench/hyperscale.ts'
+import { analyzeSource, buildAnalysis } from '../engine/index.ts'
+import { runModel } from '../engine/model.ts'
+import type { AnalysisReport } from '../engine/report.ts'
+import { mapModel, renderMap } from './map.ts'
+import { checkWellFormed } from './xml.ts'
+
+const root = join(import.meta.dirname, '../../..')
+function example(name: string): AnalysisReport {
+  const r = analyzeSource(readFileSync(join(root, 'resources/examples', name), 'utf8'), name)
+  if (!r.ok) throw new Error(JSON.stringify(r.diagnostics))
+  return r.report
+}
+const GiB = 2 ** 30
+
+describe('map view model', () => {
+  const laptop = example('x86-laptop.yaml')
+  const arm = example('arm64-uefi-server.yaml')
+
+  it('x86 laptop: 6 memblock memory regions, one node, 4 zones with an empty Device', () => {
+    const m = mapModel(laptop)
+    expect(m.counts.memoryRegions).toBe(6)
+    const mem = m.lanes.find((l) => l.id === 'memory')!
+    // regions closer than a pixel merge into one mark; every region is accounted for
+    expect(mem.bars.reduce((a, b) => a + b.count, 0)).toBe(6)
+    expect(mem.bars.every((b) => b.style === 'memory')).toBe(true)
+    expect(m.zones.map((z) => [z.name, z.empty])).toEqual([
+      ['DMA', false],
+      ['DMA32', false],
+      ['Normal', false],
+      ['Device', true]
+    ])
+    expect(m.lanes.find((l) => l.id === 'zones')!.sublabel).toBe('Device: empty')
+    expect(m.lanes.find((l) => l.id === 'nodes')!.bars.map((b) => b.label)).toEqual(['node 0'])
+    // in log scale the low regions are wide enough to be drawn one by one
+    const log = mapModel(laptop, { scale: 'log' })
+    expect(log.lanes.find((l) => l.id === 'memory')!.bars.length).toBeGreaterThanOrEqual(4)
+    expect(log.ticks.every((t) => Number.isInteger(Math.log2(t.addr)) || t.x === log.plot.x)).toBe(true)
+  })
+
+  it('x86 laptop: the section grid marks exactly the sections that hold hole pages', () => {
+    const m = mapModel(laptop)
+    const cells = m.sectionCells
+    expect(cells.reduce((a, c) => a + c.present, 0)).toBe(126)
+    // sections of 128 MiB are wider than 4 px here: one cell per present section
+    expect(cells.length).toBe(126)
+    const holeCells = cells.filter((c) => c.holePages > 0)
+    // pfn 0-1 and 0x9f-0x100 (section 0), 0x9d00-0xa20d (1), 0xb8b7e-0xbcbff and 0xbe000- (23), the tail 0x42e300- (133)
+    expect(holeCells.map((c) => c.first)).toEqual([0, 1, 23, 133])
+    expect(holeCells.map((c) => c.holePages)).toEqual([98, 781, 16513 + 8192, 7424])
+    expect(holeCells.reduce((a, c) => a + c.holePages, 0)).toBe(laptop.totals.holePagesWithStructPage)
+    expect(holeCells.every((c) => c.state === 'holes')).toBe(true)
+    // the holes lane: parts inside present sections carry the pages, the rest is outlined
+    const holes = m.lanes.find((l) => l.id === 'holes')!
+    expect(holes.bars.reduce((a, b) => a + (b.pages ?? 0), 0)).toBe(33008)
+    expect(holes.bars.some((b) => b.style === 'hole-no-struct-page')).toBe(true)
+  })
+
+  it('zoom clips every lane to the address range', () => {
+    const m = mapModel(laptop, { zoom: { start: 0, end: 4 * GiB } })
+    expect(m.zoomed).toBe(true)
+    expect(m.domain).toEqual({ start: 0, end: 4 * GiB })
+    expect(m.sectionCells.every((c) => c.end <= 32)).toBe(true)
+    for (const l of m.lanes) for (const b of l.bars) expect(b.end).toBeLessThanOrEqual(4 * GiB)
+    expect(m.lanes.find((l) => l.id === 'zones')!.bars.map((b) => b.zone)).toEqual(['DMA', 'DMA32'])
+    expect(m.subtitle).toMatch(/zoom 0x0–0x100000000/)
+  })
+
+  it('arm64 UEFI server: the NOMAP regions are flagged and drawn hatched', () => {
+    const m = mapModel(arm)
+    expect(m.counts.nomapRegions).toBe(4)
+    expect(m.lanes.find((l) => l.id === 'memory')!.sublabel).toBe('8 regions, 4 NOMAP')
+    expect(m.zones.find((z) => z.name === 'DMA32')!.empty).toBe(true)
+    // zoomed on the UEFI runtime regions, each NOMAP range is its own bar
+    const z = mapModel(arm, { zoom: { start: 0x5c000000, end: 0x60000000 } })
+    const nomap = z.lanes.find((l) => l.id === 'memory')!.bars.filter((b) => b.style === 'nomap')
+    expect(nomap.map((b) => [b.start, b.end])).toEqual([
+      [0x5c440000, 0x5c730000],
+      [0x5fc00000, 0x5ffe0000]
+    ])
+    const svg = renderMap(arm)
+    expect(svg).toContain('id="mmw-map-nomap"')
+    expect(svg).toMatch(/data-kind="region"[^>]*data-style="nomap"/)
+    expect(svg).toMatch(/<g data-kind="region" data-start="0x4000000" data-end="0x8000000"[^>]*><title>memblock\.memory \[0x4000000–0x7ffffff\] 64 MiB, node 0, flags NOMAP/)
+    expect(checkWellFormed(svg)).toBeNull()
+  })
+
+  it('a hyperscale machine (500k+ sections) draws at most a few hundred cells and marks', () => {
+    const r = buildAnalysis(runModel(hyperscale(128, 16, 4096)))
+    expect(r.sections.presentSections).toBeGreaterThan(500_000)
+    const m = mapModel(r)
+    expect(m.sectionCells.length).toBeLessThanOrEqual(300)
+    expect(m.sectionCells.reduce((a, c) => a + c.present, 0)).toBe(r.sections.presentSections)
+    for (const l of m.lanes) expect(l.bars.length, l.id).toBeLessThanOrEqual(400)
+    const svg = renderMap(r)
+    expect((svg.match(/<rect/g) ?? []).length).toBeLessThan(1500)
+    expect(svg.length).toBeLessThan(1_000_000)
+    expect(checkWellFormed(svg)).toBeNull()
+  })
+})

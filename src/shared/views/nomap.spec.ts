@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { analyzeSource } from '../engine/index.ts'
+import type { AnalysisReport } from '../engine/report.ts'
+import { nomapModel, renderNomap, walkerRisk } from './nomap.ts'
+import { checkWellFormed } from './xml.ts'
+
+const root = join(import.meta.dirname, '../../..')
+function example(name: string): AnalysisReport {
+  const r = analyzeSource(readFileSync(join(root, 'resources/examples', name), 'utf8'), name)
+  if (!r.ok) throw new Error(JSON.stringify(r.diagnostics))
+  return r.report
+}
+
+describe('NOMAP & holes view model', () => {
+  const arm = example('arm64-uefi-server.yaml')
+
+  it('policies as columns, holes and NOMAP ranges as rows', () => {
+    const m = nomapModel(arm)
+    expect(m.columns.map((c) => c.id)).toEqual(['arm64-4.19', 'arm64-5.4-5.13', 'pageblock-reserve', 'generic-5.14'])
+    // kernel 6.6: the generic policy is the one that runs
+    expect(m.columns.filter((c) => c.running).map((c) => c.id)).toEqual(['generic-5.14'])
+    expect(m.rows.map((r) => r.kind)).toEqual(['hole', 'nomap', 'hole', 'nomap', 'nomap', 'nomap'])
+    expect(m.window).toMatchObject({ start: 0, count: 6, total: 6 })
+  })
+
+  it('the UEFI runtime range 0x5c440000–0x5c72ffff under each policy', () => {
+    const m = nomapModel(arm)
+    const row = m.rows.find((r) => r.kind === 'nomap' && r.start === 0x5c440)!
+    expect(row.label[0]).toBe('pfn 0x5c440–0x5c72f')
+    const cell = Object.fromEntries(row.cells.map((c) => [c.policy, c]))
+    expect(cell['arm64-4.19']).toMatchObject({ pfnValid: 'none', pageReserved: false, risk: 'costly' })
+    expect(cell['arm64-4.19'].structPage).toMatch(/not initialised/)
+    expect(cell['arm64-5.4-5.13']).toMatchObject({ pfnValid: 'none', structPage: 'zone DMA, node 0', pageReserved: false })
+    expect(cell['generic-5.14']).toMatchObject({ pfnValid: 'all', structPage: 'zone DMA, node 0', pageReserved: true, linearMap: false, risk: 'safe', partialPageblocks: 2, partialMaxOrderBlocks: 1 })
+    // every cell shows the seven facts, labelled
+    expect(cell['generic-5.14'].lines.map((l) => l.key)).toEqual(['pfn_valid()', 'struct page', 'PageReserved', 'linear map', 'partial blocks', 'walkers', 'memmap'])
+  })
+
+  it('summary per policy and zone contiguity', () => {
+    const m = nomapModel(arm)
+    expect(m.summary.find((s) => s.label === 'pfn_valid() pages')!.values).toEqual(['0', '0', '18,160', '34,544'])
+    expect(m.summary.find((s) => s.label === 'ranges at risk')!.values).toEqual(['0', '0', '0', '0'])
+    const normal = m.contiguity.find((z) => z.zone === 'Normal')!
+    expect(normal.cells.map((c) => c.contiguous)).toEqual([false, false, true, true])
+    expect(normal.cells[0].why).toMatch(/pfn 0x13c000/)
+  })
+
+  it('a window of rows', () => {
+    const m = nomapModel(arm, { window: { start: 2, count: 2 } })
+    expect(m.rows.map((r) => r.index)).toEqual([2, 3])
+    expect(m.subtitle).toMatch(/rows 2–3 shown/)
+  })
+
+  it('walker texts map to a risk level', () => {
+    expect(walkerRisk('RISK: walkers see uninitialised struct pages')).toBe('risk')
+    expect(walkerRisk('safe at a cost: move_freepages_block()')).toBe('costly')
+    expect(walkerRisk('safe: no pfn is valid')).toBe('safe')
+    expect(walkerRisk('__pageblock_pfn_to_page() fails for blocks linked to another zone')).toBe('not-contiguous')
+  })
+
+  it('renders cells with hover details', () => {
+    const svg = renderNomap(arm)
+    expect(checkWellFormed(svg)).toBeNull()
+    expect(svg).toMatch(/<g data-kind="policy-cell" data-policy="generic-5.14" data-start="0x5c440" data-pfn-valid="all" data-reserved="true" data-risk="safe"><title>NOMAP pfn 0x5c440–0x5c72f under/)
+    const laptop = example('x86-laptop.yaml')
+    expect(nomapModel(laptop).rows.every((r) => r.kind === 'hole')).toBe(true)
+    expect(checkWellFormed(renderNomap(laptop, { theme: 'dark' }))).toBeNull()
+  })
+})
