@@ -7,8 +7,9 @@ async function editorReady(page: Page): Promise<void> {
 
 async function firstExample(page: Page): Promise<string> {
   const picker = page.getByTestId('example-picker')
-  await expect(picker.locator('option').first()).toBeAttached()
-  const first = await picker.locator('option').first().getAttribute('value')
+  const options = picker.locator('option:not([value=""])')
+  await expect(options.first()).toBeAttached()
+  const first = await options.first().getAttribute('value')
   expect(first, 'resources/examples has at least one scenario').toBeTruthy()
   await picker.selectOption(first!)
   return first!

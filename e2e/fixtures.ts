@@ -1,9 +1,15 @@
 // One spec, two targets: the `browser` project runs the built renderer in Debian
 // Chromium against the Node browser host; the `electron` project launches the app when
 // an Electron binary exists and is skipped (not failed) when it does not.
+//
+// `workbench` is a page served by a browser host of its own, started for the test with
+// a fresh temp workspace (--workspace) and data dir (--data-dir): file workflows write
+// there and nowhere else, and every test starts with no recent files or preferences.
 import { test as base, expect, _electron, type Page } from '@playwright/test'
-import { existsSync, readFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 
 export type Target = 'electron' | 'browser'
@@ -23,7 +29,14 @@ export function findElectronBinary(): string | null {
   }
 }
 
-export const test = base.extend<{ target: Target; appPage: Page }>({
+export interface WorkspaceHost {
+  url: string
+  /** canonical path of the temp workspace */
+  workspace: string
+  dataDir: string
+}
+
+export const test = base.extend<{ target: Target; appPage: Page; workspaceHost: WorkspaceHost; workbench: Page }>({
   target: ['browser', { option: true }],
   appPage: async ({ target, page }, use, testInfo) => {
     if (target === 'browser') {
@@ -47,6 +60,39 @@ export const test = base.extend<{ target: Target; appPage: Page }>({
     } finally {
       await app.close()
     }
+  },
+  workspaceHost: async ({ target }, use, testInfo) => {
+    testInfo.skip(target !== 'browser', 'Electron opens and saves through the OS dialogs; the browser host covers the file workflow')
+    const root = mkdtempSync(join(tmpdir(), 'mw-e2e-'))
+    const workspace = join(root, 'workspace')
+    const dataDir = join(root, 'data')
+    mkdirSync(workspace)
+    const child = spawn(process.execPath, ['out/main/browser-host.js', '--port', '0', '--workspace', workspace, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      const timer = setTimeout(() => reject(new Error(`the browser host did not start: ${out}`)), 15_000)
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)
+        if (m) {
+          clearTimeout(timer)
+          resolve(m[1])
+        }
+      })
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+      child.on('exit', (code) => reject(new Error(`the browser host exited (${code}): ${out}`)))
+    })
+    try {
+      await use({ url, workspace: realpathSync(workspace), dataDir })
+    } finally {
+      child.kill('SIGTERM')
+      rmSync(root, { recursive: true, force: true })
+    }
+  },
+  workbench: async ({ page, workspaceHost }, use) => {
+    await page.goto(workspaceHost.url + '?test')
+    await expect(page.locator('body[data-editor-ready="1"]')).toBeAttached({ timeout: 20_000 })
+    await use(page)
   }
 })
 

@@ -1,19 +1,29 @@
 // The browser host: serves the built renderer (out/renderer) to an ordinary browser and
 // answers the IPC contract over HTTP, for machines without an Electron binary.
 //
-//   node out/main/browser-host.js [--port 5174]      (--port 0 picks a free port)
+//   node out/main/browser-host.js [--port 5174] [--workspace DIR] [--data-dir DIR]
+//                                                     (--port 0 picks a free port)
 //
 // Plain Node (node:http only), never Electron. It listens on 127.0.0.1 only. index.html
 // gets `<script src="./__browser-host.js">` before its first script; that shim defines
 // `window.api` with one function per operation, each a `POST /__api/<method>` carrying
 // the JSON array of arguments and answered with `{result}` or 4xx/5xx `{error}`.
+//
+// Files: a browser has no OS file dialog that yields a path, so Open and Save As show the
+// app's own path dialog, and every path the page names is confined to one workspace
+// directory: the user's home, or --workspace DIR (src/main/files.ts, Workspace). Recent
+// files and preferences are kept in --data-dir, default $XDG_CONFIG_HOME/memmap-workbench
+// (~/.config/memmap-workbench).
 
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { homedir } from 'node:os'
 import { dirname, extname, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { API_ARGUMENTS, API_METHODS } from '../shared/api.ts'
+import { Workspace } from './files.ts'
+import { defaultDataDir } from './recent.ts'
 import { callService, createServices, isApiMethod } from './services.ts'
 
 /** Request bodies above this are refused with 413 (the contract's own limit is 100 MB of source). */
@@ -65,11 +75,25 @@ export interface HostOptions {
   port: number
   /** the built renderer; default: ../renderer next to this file (out/renderer) */
   root?: string
+  /** the directory every file path is confined to; default: the user's home */
+  workspace?: string
+  /** recent files and preferences; default: $XDG_CONFIG_HOME/memmap-workbench; null: in memory */
+  dataDir?: string | null
 }
 
-function parseArgs(argv: string[]): HostOptions {
+export const USAGE = `usage: node out/main/browser-host.js [--port N] [--root DIR] [--workspace DIR] [--data-dir DIR]
+  --port N          listen on 127.0.0.1:N (default 5174; 0 picks a free port)
+  --root DIR        the built renderer (default: out/renderer)
+  --workspace DIR   Open and Save are confined to DIR (default: your home directory)
+  --data-dir DIR    where recent files and preferences are kept
+                    (default: $XDG_CONFIG_HOME/memmap-workbench or ~/.config/memmap-workbench)
+`
+
+export function parseArgs(argv: string[]): HostOptions {
   let port = Number(process.env.PORT ?? 5174)
   let root: string | undefined
+  let workspace: string | undefined
+  let dataDir: string | undefined
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const value = (): string => {
@@ -79,13 +103,15 @@ function parseArgs(argv: string[]): HostOptions {
     }
     if (a === '--port' || a.startsWith('--port=')) port = Number(value())
     else if (a === '--root' || a.startsWith('--root=')) root = resolve(value())
+    else if (a === '--workspace' || a.startsWith('--workspace=')) workspace = resolve(value())
+    else if (a === '--data-dir' || a.startsWith('--data-dir=')) dataDir = resolve(value())
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: node out/main/browser-host.js [--port N] [--root DIR]\n')
+      process.stdout.write(USAGE)
       process.exit(0)
     } else throw new Error(`unknown argument ${a}`)
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad port ${port}`)
-  return { port, root }
+  return { port, root, workspace, dataDir }
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void {
@@ -133,13 +159,20 @@ function readBody(req: IncomingMessage, res: ServerResponse): Promise<string | n
   })
 }
 
-export function startBrowserHost(opts: HostOptions): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startBrowserHost(opts: HostOptions): Promise<{ url: string; workspace: string; dataDir: string | null; close: () => Promise<void> }> {
   const root = opts.root ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', 'renderer')
   const indexFile = join(root, 'index.html')
   if (!existsSync(indexFile)) {
     throw new Error(`${indexFile} does not exist: run \`npx electron-vite build\` (or \`npm run build\`) first`)
   }
-  const services = createServices()
+  let workspace: Workspace
+  try {
+    workspace = await Workspace.open(opts.workspace ?? homedir())
+  } catch (e) {
+    throw new Error(`workspace ${opts.workspace ?? homedir()}: ${(e as Error).message}`)
+  }
+  const dataDir = opts.dataDir === undefined ? defaultDataDir() : opts.dataDir
+  const services = createServices({ host: 'browser', workspace, dataDir })
 
   const indexHtml = (): string => {
     const html = readFileSync(indexFile, 'utf8')
@@ -232,6 +265,8 @@ export function startBrowserHost(opts: HostOptions): Promise<{ url: string; clos
       allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`])
       resolveStart({
         url: `http://127.0.0.1:${port}/`,
+        workspace: workspace.root,
+        dataDir,
         close: () => new Promise<void>((r) => server.close(() => r()))
       })
     })
@@ -249,6 +284,7 @@ async function main(): Promise<void> {
   try {
     const host = await startBrowserHost(opts)
     process.stdout.write(`memmap-workbench: ${host.url}\n`)
+    process.stdout.write(`memmap-workbench: workspace ${host.workspace}; recent files and preferences in ${host.dataDir ?? '(memory)'}\n`)
     const stop = (): void => {
       void host.close().then(() => process.exit(0))
       setTimeout(() => process.exit(0), 1000).unref()

@@ -32,6 +32,8 @@ export class EngineWorker {
       const p = this.pending.get(m.id)
       if (!p) return
       this.pending.delete(m.id)
+      // an idle worker does not keep the process alive
+      if (this.pending.size === 0) w.unref()
       if (m.ok) p.resolve(m.result)
       else p.reject(new Error(m.error))
     })
@@ -49,6 +51,7 @@ export class EngineWorker {
   call<T>(method: WorkerMethod, source: string, fileName: string): Promise<T> {
     const w = this.start()
     const id = this.next++
+    w.ref()
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
       w.postMessage({ id, method, args: [source, fileName] })

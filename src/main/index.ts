@@ -4,12 +4,16 @@
 //
 // The built renderer is served from a privileged `app://workbench/` scheme rather than
 // file://, so that module scripts, Monaco's workers and CSP 'self' behave as on http.
+//
+// Files: Open and Save As use the OS dialogs (the one thing that differs from the
+// browser host); services only read or write a path that a dialog returned or that is on
+// the recent-files list kept in app.getPath('userData').
 
-import { app, BrowserWindow, ipcMain, net, protocol, session, type WebContents } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, net, protocol, session, type WebContents } from 'electron'
 import { dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { API_METHODS } from '../shared/api.ts'
-import { callService, createServices, defaultExamplesDirs } from './services.ts'
+import { API_METHODS, type Preferences } from '../shared/api.ts'
+import { callService, createServices, defaultExamplesDirs, type NativeDialogs } from './services.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const rendererRoot = resolve(here, '..', 'renderer')
@@ -46,8 +50,46 @@ function trustedSender(frameUrl: string | undefined): boolean {
   }
 }
 
+const SCENARIO_FILTERS = [
+  { name: 'Scenarios', extensions: ['yaml', 'yml', 'json'] },
+  { name: 'Boot logs', extensions: ['log', 'txt', 'dmesg'] },
+  { name: 'All files', extensions: ['*'] }
+]
+
+const dialogs: NativeDialogs = {
+  async chooseOpenPath() {
+    const win = BrowserWindow.getFocusedWindow()
+    const options: Electron.OpenDialogOptions = { title: 'Open Scenario or Boot Log', properties: ['openFile'], filters: SCENARIO_FILTERS }
+    const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+    return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0]
+  },
+  async chooseSavePath(suggestedName) {
+    const win = BrowserWindow.getFocusedWindow()
+    const options: Electron.SaveDialogOptions = {
+      title: 'Save Scenario As',
+      defaultPath: join(app.getPath('documents'), suggestedName),
+      filters: [SCENARIO_FILTERS[0]],
+      properties: ['showOverwriteConfirmation', 'createDirectory']
+    }
+    const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
+    return r.canceled || !r.filePath ? null : r.filePath
+  }
+}
+
+function followTheme(prefs: Preferences): void {
+  nativeTheme.themeSource = prefs.theme
+}
+
 function registerIpc(): void {
-  const services = createServices({ examplesDirs: defaultExamplesDirs(app.getAppPath()) })
+  const services = createServices({
+    examplesDirs: defaultExamplesDirs(app.getAppPath()),
+    host: 'electron',
+    dialogs,
+    dataDir: app.getPath('userData'),
+    version: app.getVersion(),
+    onPreferences: followTheme
+  })
+  void services.getPreferences().then(followTheme, () => undefined)
   for (const method of API_METHODS) {
     ipcMain.handle(`api:${method}`, (event, ...args: unknown[]) => {
       if (!trustedSender(event.senderFrame?.url)) throw new Error(`api:${method}: refused for ${event.senderFrame?.url ?? 'an unknown frame'}`)
@@ -82,6 +124,20 @@ function createWindow(): BrowserWindow {
     }
   })
   win.once('ready-to-show', () => win.show())
+  // The renderer asks before unsaved changes are lost (beforeunload); Electron shows no
+  // prompt of its own for that, so ask here and unload only on "Discard".
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'warning',
+      buttons: ['Discard Changes', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved changes',
+      message: 'The scenario has unsaved changes.',
+      detail: 'Close the window and discard them?'
+    })
+    if (choice === 0) event.preventDefault()
+  })
   // e2e runs set this so the renderer exposes its test hooks (`?test`), as in the browser.
   const query = process.env.MEMMAP_WORKBENCH_TEST === '1' ? '?test' : ''
   if (devUrl) void win.loadURL(devUrl + query)
@@ -91,8 +147,22 @@ function createWindow(): BrowserWindow {
 
 app.on('web-contents-created', (_event, contents) => harden(contents))
 
+/**
+ * The menus live in the renderer (File, Edit, View, Help: one command registry for
+ * menus, palette and shortcuts). macOS needs an application menu for its standard
+ * shortcuts (copy/paste, quit), so it gets a minimal one; elsewhere there is none.
+ */
+function applicationMenu(): void {
+  if (process.platform !== 'darwin') {
+    Menu.setApplicationMenu(null)
+    return
+  }
+  Menu.setApplicationMenu(Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }]))
+}
+
 app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  applicationMenu()
   serveRenderer()
   registerIpc()
   createWindow()

@@ -2,17 +2,66 @@
 // module serves Electron's ipcMain (src/main/index.ts) and the plain-Node browser host
 // (src/main/browser-host.ts), so both answer with exactly the same code.
 
-import { existsSync, statSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { readdir, readFile, realpath } from 'node:fs/promises'
+import { basename, dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseDocument } from 'yaml'
-import { API_ARGUMENTS, API_METHODS, type Api, type ApiMethod, type ExampleInfo } from '../shared/api.ts'
+import {
+  API_ARGUMENTS,
+  API_METHODS,
+  MAX_LOG_BYTES,
+  MAX_SOURCE_BYTES,
+  SCENARIO_FILE,
+  type Api,
+  type ApiMethod,
+  type DirListing,
+  type ExampleInfo,
+  type HostInfo,
+  type OpenedFile,
+  type Preferences,
+  type SavedFile
+} from '../shared/api.ts'
 import { analyzeSource, bootlogSource } from '../shared/engine/index.ts'
+import { atomicWriteFile, readTextFile, type Workspace } from './files.ts'
+import { EngineWorker, WORKER_THRESHOLD_BYTES } from './engine-client.ts'
+import { importLog } from './import-log.ts'
+import { PreferenceStore, RecentFiles } from './recent.ts'
+
+/** The OS file dialogs (Electron's `dialog`, wired in src/main/index.ts). */
+export interface NativeDialogs {
+  chooseOpenPath(): Promise<string | null>
+  chooseSavePath(suggestedName: string): Promise<string | null>
+}
 
 export interface ServiceOptions {
   /** Directories tried in order for resources/examples; the first that exists wins. */
   examplesDirs?: string[]
+  /** which host serves the contract (reported by hostInfo) */
+  host?: HostInfo['host']
+  /**
+   * Browser host: every path is confined to this directory. Electron passes none: there
+   * a path must come from its OS dialogs or the recent-files list.
+   */
+  workspace?: Workspace
+  /** Electron: the OS dialogs. */
+  dialogs?: NativeDialogs
+  /** Where recent files and preferences are kept; none: in memory only. */
+  dataDir?: string | null
+  version?: string
+  /** Called after preferences change (Electron follows the theme with nativeTheme). */
+  onPreferences?: (prefs: Preferences) => void
+}
+
+/** The app's version from package.json next to the app root, or 0.0.0. */
+export function appVersion(): string {
+  try {
+    const here = dirname(fileURLToPath(import.meta.url))
+    const pkg = JSON.parse(readFileSync(resolve(here, '..', '..', 'package.json'), 'utf8')) as { version?: unknown }
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0'
+  } catch {
+    return '0.0.0'
+  }
 }
 
 /**
@@ -53,6 +102,38 @@ function argsError(method: ApiMethod, args: unknown[]): string | null {
 export function createServices(opts: ServiceOptions = {}): Api {
   const candidates = opts.examplesDirs ?? defaultExamplesDirs()
   const examplesDir = (): string | null => candidates.find(isDir) ?? null
+  const dataDir = opts.dataDir ?? null
+  const recent = new RecentFiles(dataDir)
+  const prefs = new PreferenceStore(dataDir)
+  const workspace = opts.workspace ?? null
+  let worker: EngineWorker | null = null
+  const engine = (): EngineWorker => (worker ??= new EngineWorker())
+  const dialogs = opts.dialogs ?? null
+  /** Electron: paths the user picked in an OS dialog during this session. */
+  const granted = new Set<string>()
+
+  function noFiles(): Error {
+    return new Error('this host has no file access (neither a workspace nor OS dialogs)')
+  }
+
+  /** An existing file the page may read: inside the workspace, or granted by a dialog or the recent list. */
+  async function readablePath(p: string): Promise<string> {
+    if (workspace) return workspace.existing(p)
+    if (!dialogs) throw noFiles()
+    const abs = resolve(p)
+    if (!granted.has(abs) && !(await recent.has(abs))) throw new Error(`${p} was not chosen in an Open dialog: use File › Open`)
+    return realpath(abs).catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'ENOENT' ? new Error(`${p}: no such file`) : e
+    })
+  }
+
+  async function writablePath(p: string): Promise<string> {
+    if (workspace) return workspace.writable(p)
+    if (!dialogs) throw noFiles()
+    const abs = resolve(p)
+    if (!granted.has(abs) && !(await recent.has(abs))) throw new Error(`${p} was not chosen in a Save dialog: use File › Save As`)
+    return abs
+  }
 
   return {
     async listExamples(): Promise<ExampleInfo[]> {
@@ -88,13 +169,110 @@ export function createServices(opts: ServiceOptions = {}): Api {
     async analyze(source: string, fileName: string) {
       const bad = argsError('analyze', [source, fileName])
       if (bad) throw new Error(bad)
+      // large inputs run on the engine's worker thread: the event loop stays responsive
+      if (source.length > WORKER_THRESHOLD_BYTES) return engine().call<ReturnType<typeof analyzeSource>>('analyze', source, fileName)
       return analyzeSource(source, fileName)
     },
 
     async bootlog(source: string, fileName: string) {
       const bad = argsError('bootlog', [source, fileName])
       if (bad) throw new Error(bad)
+      if (source.length > WORKER_THRESHOLD_BYTES) return engine().call<ReturnType<typeof bootlogSource>>('bootlog', source, fileName)
       return bootlogSource(source, fileName)
+    },
+
+    async importLog(text: string, fileName: string) {
+      const bad = argsError('importLog', [text, fileName])
+      if (bad) throw new Error(bad)
+      return importLog(text, fileName)
+    },
+
+    async hostInfo(): Promise<HostInfo> {
+      return {
+        host: opts.host ?? 'browser',
+        dialogs: dialogs ? 'native' : 'in-app',
+        workspace: workspace?.root ?? null,
+        dataDir,
+        platform: process.platform,
+        separator: sep,
+        version: opts.version ?? appVersion()
+      }
+    },
+
+    async chooseOpenPath(): Promise<string | null> {
+      if (!dialogs) throw new Error('this host has no OS file dialog: the app asks for a path itself')
+      const p = await dialogs.chooseOpenPath()
+      if (p === null) return null
+      const abs = resolve(p)
+      granted.add(abs)
+      return abs
+    },
+
+    async chooseSavePath(suggestedName: string): Promise<string | null> {
+      const bad = argsError('chooseSavePath', [suggestedName])
+      if (bad) throw new Error(bad)
+      if (!dialogs) throw new Error('this host has no OS file dialog: the app asks for a path itself')
+      const p = await dialogs.chooseSavePath(suggestedName)
+      if (p === null) return null
+      const abs = resolve(SCENARIO_FILE.test(p) ? p : `${p}.yaml`)
+      granted.add(abs)
+      return abs
+    },
+
+    async listDirectory(path: string): Promise<DirListing> {
+      const bad = argsError('listDirectory', [path])
+      if (bad) throw new Error(bad)
+      if (!workspace) throw new Error('directory listings are only for the in-app path dialog (browser host)')
+      return workspace.list(path)
+    },
+
+    async openFile(path: string): Promise<OpenedFile> {
+      const bad = argsError('openFile', [path])
+      if (bad) throw new Error(bad)
+      let file: string
+      try {
+        file = await readablePath(path)
+      } catch (e) {
+        // a recent entry whose file is gone leaves the list
+        if (/no such file/.test((e as Error).message)) await recent.remove(resolve(path))
+        throw e
+      }
+      const name = basename(file)
+      const { text, mtimeMs } = await readTextFile(file, SCENARIO_FILE.test(name) ? MAX_SOURCE_BYTES : MAX_LOG_BYTES)
+      granted.add(file)
+      await recent.add(file)
+      return { path: file, name, text, mtimeMs }
+    },
+
+    async saveFile(path: string, text: string): Promise<SavedFile> {
+      const bad = argsError('saveFile', [path, text])
+      if (bad) throw new Error(bad)
+      const file = await writablePath(path)
+      const written = await atomicWriteFile(file, text)
+      const st = statSync(written.path)
+      granted.add(file)
+      await recent.add(file)
+      return { path: file, name: basename(file), mtimeMs: st.mtimeMs, bytes: written.bytes }
+    },
+
+    async recentFiles() {
+      return recent.list()
+    },
+
+    async clearRecentFiles() {
+      return recent.clear()
+    },
+
+    async getPreferences() {
+      return prefs.get()
+    },
+
+    async setPreferences(patch: Partial<Preferences>) {
+      const bad = argsError('setPreferences', [patch])
+      if (bad) throw new Error(bad)
+      const next = await prefs.set(patch)
+      opts.onPreferences?.(next)
+      return next
     }
   }
 }

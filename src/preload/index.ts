@@ -8,7 +8,18 @@ const api: Api = {
   listExamples: () => ipcRenderer.invoke('api:listExamples'),
   readExample: (name) => ipcRenderer.invoke('api:readExample', name),
   analyze: (source, fileName) => ipcRenderer.invoke('api:analyze', source, fileName),
-  bootlog: (source, fileName) => ipcRenderer.invoke('api:bootlog', source, fileName)
+  bootlog: (source, fileName) => ipcRenderer.invoke('api:bootlog', source, fileName),
+  importLog: (text, fileName) => ipcRenderer.invoke('api:importLog', text, fileName),
+  hostInfo: () => ipcRenderer.invoke('api:hostInfo'),
+  chooseOpenPath: () => ipcRenderer.invoke('api:chooseOpenPath'),
+  chooseSavePath: (suggestedName) => ipcRenderer.invoke('api:chooseSavePath', suggestedName),
+  listDirectory: (path) => ipcRenderer.invoke('api:listDirectory', path),
+  openFile: (path) => ipcRenderer.invoke('api:openFile', path),
+  saveFile: (path, text) => ipcRenderer.invoke('api:saveFile', path, text),
+  recentFiles: () => ipcRenderer.invoke('api:recentFiles'),
+  clearRecentFiles: () => ipcRenderer.invoke('api:clearRecentFiles'),
+  getPreferences: () => ipcRenderer.invoke('api:getPreferences'),
+  setPreferences: (patch) => ipcRenderer.invoke('api:setPreferences', patch)
 }
 
 contextBridge.exposeInMainWorld('api', api)

@@ -4,6 +4,12 @@
 // Date, BigInt or undefined-only fields) so the same contract is served by Electron's
 // ipcMain (src/main/index.ts), by the Node browser host (src/main/browser-host.ts) and
 // is exposed to the renderer by the preload one function per operation.
+//
+// Files: the renderer never gets a generic file system. It names a path it obtained from
+// the host's own file dialog (Electron: the OS dialog; browser host: a path typed in the
+// app, confined to the host's workspace directory), from the recent-files list the main
+// side keeps, or from a directory listing of that workspace; the main side checks every
+// path again before it reads or writes.
 import type { AnalysisReport, BootlogReport, Diagnostic } from './engine/report.ts'
 
 export interface ExampleInfo {
@@ -21,6 +27,75 @@ export type BootlogResponse =
   | { ok: true; report: BootlogReport; diagnostics: Diagnostic[] }
   | { ok: false; diagnostics: Diagnostic[] }
 
+/** A boot log turned into a scenario (YAML text for the editor), or why it could not be. */
+export type ImportLogResponse =
+  | { ok: true; yaml: string; /** suggested file name, e.g. `boot.yaml` */ name: string; warnings: string[] }
+  | { ok: false; diagnostics: Diagnostic[] }
+
+export interface HostInfo {
+  host: 'electron' | 'browser'
+  /** how Open and Save As obtain a path: the OS dialog, or the app's own path dialog */
+  dialogs: 'native' | 'in-app'
+  /** browser host: the directory every file path is confined to; Electron: null */
+  workspace: string | null
+  /** where recent files and preferences are kept (null: in memory only) */
+  dataDir: string | null
+  /** `process.platform` of the main side: `linux`, `darwin`, `win32` */
+  platform: string
+  /** the path separator of the main side */
+  separator: string
+  version: string
+}
+
+export interface OpenedFile {
+  /** absolute, canonical path */
+  path: string
+  /** base name */
+  name: string
+  text: string
+  mtimeMs: number
+}
+
+export interface SavedFile {
+  path: string
+  name: string
+  mtimeMs: number
+  bytes: number
+}
+
+export interface RecentFile {
+  path: string
+  name: string
+  /** the directory, for display */
+  dir: string
+  /** false when the file is gone since it was last opened */
+  exists: boolean
+}
+
+export interface DirEntry {
+  name: string
+  kind: 'file' | 'dir'
+  size: number
+  mtimeMs: number
+}
+
+export interface DirListing {
+  /** absolute, canonical */
+  path: string
+  /** null at the workspace root */
+  parent: string | null
+  entries: DirEntry[]
+}
+
+export type ThemePreference = 'system' | 'light' | 'dark'
+
+export interface Preferences {
+  theme: ThemePreference
+  wordWrap: boolean
+}
+
+export const DEFAULT_PREFERENCES: Preferences = { theme: 'system', wordWrap: false }
+
 export interface Api {
   /** Example scenarios shipped in resources/examples. */
   listExamples(): Promise<ExampleInfo[]>
@@ -30,31 +105,139 @@ export interface Api {
   analyze(source: string, fileName: string): Promise<AnalyzeResponse>
   /** Predict the kernel's boot-log lines for a scenario or a dmesg/serial log. */
   bootlog(source: string, fileName: string): Promise<BootlogResponse>
+  /** Turn a dmesg/serial log into a scenario (YAML) whose boot log is the log's own lines. */
+  importLog(text: string, fileName: string): Promise<ImportLogResponse>
+  /** Which host answers, and how it does files. */
+  hostInfo(): Promise<HostInfo>
+  /** The OS "Open" dialog (Electron); null when cancelled. The browser host has none (it throws). */
+  chooseOpenPath(): Promise<string | null>
+  /** The OS "Save As" dialog (Electron), starting at `suggestedName`; null when cancelled. */
+  chooseSavePath(suggestedName: string): Promise<string | null>
+  /** One directory of the browser host's workspace, for its in-app path dialog. */
+  listDirectory(path: string): Promise<DirListing>
+  /** Read a scenario or a boot log; the path joins the recent-files list. */
+  openFile(path: string): Promise<OpenedFile>
+  /** Write a scenario atomically (temp file in the same directory, fsync, rename). */
+  saveFile(path: string, text: string): Promise<SavedFile>
+  /** The recent-files list, newest first (at most MAX_RECENT_FILES). */
+  recentFiles(): Promise<RecentFile[]>
+  /** Empty the recent-files list; returns the (empty) list. */
+  clearRecentFiles(): Promise<RecentFile[]>
+  getPreferences(): Promise<Preferences>
+  /** Change some preferences; returns all of them. */
+  setPreferences(patch: Partial<Preferences>): Promise<Preferences>
 }
 
 export type ApiMethod = keyof Api
 
 /** Runtime list of the contract's operations (preload, IPC registration, browser host). */
-export const API_METHODS = ['listExamples', 'readExample', 'analyze', 'bootlog'] as const satisfies readonly ApiMethod[]
-
-/** Argument validators, run in the main process before a call reaches a service. */
-export const API_ARGUMENTS: { [M in ApiMethod]: (args: unknown[]) => string | null } = {
-  listExamples: (a) => (a.length === 0 ? null : 'listExamples takes no arguments'),
-  readExample: (a) =>
-    a.length === 1 && typeof a[0] === 'string' && /^[\w.-]+\.(ya?ml|json)$/.test(a[0])
-      ? null
-      : 'readExample takes one example file name',
-  analyze: (a) => sourceAndName('analyze', a),
-  bootlog: (a) => sourceAndName('bootlog', a)
-}
+export const API_METHODS = [
+  'listExamples',
+  'readExample',
+  'analyze',
+  'bootlog',
+  'importLog',
+  'hostInfo',
+  'chooseOpenPath',
+  'chooseSavePath',
+  'listDirectory',
+  'openFile',
+  'saveFile',
+  'recentFiles',
+  'clearRecentFiles',
+  'getPreferences',
+  'setPreferences'
+] as const satisfies readonly ApiMethod[]
 
 /** 100 MB: a paste larger than this is refused with a message, not parsed. */
 export const MAX_SOURCE_BYTES = 100 * 1024 * 1024
 
-function sourceAndName(op: string, a: unknown[]): string | null {
+/**
+ * 32 MiB: the largest boot log Import reads. Everything the importer uses is printed in
+ * the kernel's first second; a larger "log" is almost certainly the wrong file.
+ */
+export const MAX_LOG_BYTES = 32 * 1024 * 1024
+
+/** A path as the renderer may name it: an absolute or workspace-relative string. */
+export const MAX_PATH_CHARS = 4096
+
+export const MAX_RECENT_FILES = 10
+
+/** File names a scenario may be saved under. */
+export const SCENARIO_FILE = /\.(ya?ml|json)$/i
+
+const THEMES: readonly ThemePreference[] = ['system', 'light', 'dark']
+
+/** Argument validators, run in the main process before a call reaches a service. */
+export const API_ARGUMENTS: { [M in ApiMethod]: (args: unknown[]) => string | null } = {
+  listExamples: (a) => none('listExamples', a),
+  readExample: (a) =>
+    a.length === 1 && typeof a[0] === 'string' && /^[\w.-]+\.(ya?ml|json)$/.test(a[0])
+      ? null
+      : 'readExample takes one example file name',
+  analyze: (a) => sourceAndName('analyze', a, MAX_SOURCE_BYTES),
+  bootlog: (a) => sourceAndName('bootlog', a, MAX_SOURCE_BYTES),
+  importLog: (a) => sourceAndName('importLog', a, MAX_LOG_BYTES),
+  hostInfo: (a) => none('hostInfo', a),
+  chooseOpenPath: (a) => none('chooseOpenPath', a),
+  chooseSavePath: (a) =>
+    a.length === 1 && typeof a[0] === 'string' && fileNameError(a[0]) === null
+      ? null
+      : `chooseSavePath takes (suggestedName: string): ${typeof a[0] === 'string' ? fileNameError(a[0]) : 'a file name'}`,
+  listDirectory: (a) => (a.length === 1 ? pathError('listDirectory', a[0]) : 'listDirectory takes (path: string)'),
+  openFile: (a) => (a.length === 1 ? pathError('openFile', a[0]) : 'openFile takes (path: string)'),
+  saveFile: (a) => {
+    if (a.length !== 2 || typeof a[1] !== 'string') return 'saveFile takes (path: string, text: string)'
+    const bad = pathError('saveFile', a[0])
+    if (bad) return bad
+    if (!SCENARIO_FILE.test(a[0] as string)) return 'saveFile: a scenario is saved as .yaml, .yml or .json'
+    if (a[1].length > MAX_SOURCE_BYTES) return `saveFile: text is larger than ${MAX_SOURCE_BYTES} bytes`
+    return null
+  },
+  recentFiles: (a) => none('recentFiles', a),
+  clearRecentFiles: (a) => none('clearRecentFiles', a),
+  getPreferences: (a) => none('getPreferences', a),
+  setPreferences: (a) => (a.length === 1 ? preferencesError(a[0]) : 'setPreferences takes (patch: Partial<Preferences>)')
+}
+
+function none(op: string, a: unknown[]): string | null {
+  return a.length === 0 ? null : `${op} takes no arguments`
+}
+
+function sourceAndName(op: string, a: unknown[], max: number): string | null {
   if (a.length !== 2 || typeof a[0] !== 'string' || typeof a[1] !== 'string') {
     return `${op} takes (source: string, fileName: string)`
   }
-  if (a[0].length > MAX_SOURCE_BYTES) return `${op}: input is larger than ${MAX_SOURCE_BYTES} bytes`
+  if (a[0].length > max) return `${op}: input is larger than ${max} bytes`
+  if (a[1].length > 255) return `${op}: the file name is longer than 255 characters`
+  return null
+}
+
+function pathError(op: string, p: unknown): string | null {
+  if (typeof p !== 'string' || p.length === 0) return `${op} takes a path (a non-empty string)`
+  if (p.length > MAX_PATH_CHARS) return `${op}: the path is longer than ${MAX_PATH_CHARS} characters`
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f]/.test(p)) return `${op}: the path contains a control character`
+  return null
+}
+
+/** A bare file name (no directory part): what a Save As dialog may start from. */
+export function fileNameError(name: string): string | null {
+  if (name.length === 0 || name.length > 255) return 'a file name of 1–255 characters'
+  if (/[/\\]/.test(name) || name === '.' || name === '..') return 'a file name without a directory'
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f]/.test(name)) return 'a file name without control characters'
+  return null
+}
+
+export function preferencesError(p: unknown): string | null {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return 'setPreferences takes an object'
+  for (const [k, v] of Object.entries(p)) {
+    if (k === 'theme') {
+      if (!THEMES.includes(v as ThemePreference)) return `setPreferences: theme is one of ${THEMES.join(', ')}`
+    } else if (k === 'wordWrap') {
+      if (typeof v !== 'boolean') return 'setPreferences: wordWrap is true or false'
+    } else return `setPreferences: unknown preference ${JSON.stringify(k)}`
+  }
   return null
 }

@@ -24,7 +24,7 @@ export interface InputOptions {
   arch?: Arch
 }
 
-type Loaded = { ok: true; scenario: Scenario; log: ParsedLog | null; diagnostics: Diagnostic[]; source: string } | { ok: false; diagnostics: Diagnostic[] }
+export type Loaded = { ok: true; scenario: Scenario; log: ParsedLog | null; diagnostics: Diagnostic[]; source: string } | { ok: false; diagnostics: Diagnostic[] }
 
 /** A scenario file (YAML/JSON) or a boot log, detected by content. */
 export function loadInput(source: string, fileName: string, opts: InputOptions = {}): Loaded {
@@ -48,7 +48,7 @@ export function loadInput(source: string, fileName: string, opts: InputOptions =
  * printed; the only trace in a log is where ZONE_DMA ends. When the log's ZONE_DMA ends
  * below what the memory map alone gives, that end is the platform's DMA limit.
  */
-function platformDmaLimit(l: Extract<Loaded, { ok: true }>, model: Model): Model {
+export function platformDmaLimit(l: Extract<Loaded, { ok: true }>, model: Model): Model {
   const last = l.log?.dmaZoneLast
   if (last === null || last === undefined || l.scenario.firmware.dmaLimit !== undefined) return model
   const dma = model.bounds.find((b) => b.name === 'DMA')

@@ -51,27 +51,53 @@ configureMonacoYaml(monacoForYaml as never, {
 })
 
 const ENGINE_OWNER = 'memmap-engine'
-const dark = window.matchMedia('(prefers-color-scheme: dark)')
-const theme = (): string => (dark.matches ? 'vs-dark' : 'vs')
-dark.addEventListener('change', () => monaco.editor.setTheme(theme()))
+
+/** The app's theme (light/dark, resolved from the preference and the OS) → Monaco's. */
+export function setEditorTheme(theme: 'light' | 'dark'): void {
+  monaco.editor.setTheme(theme === 'dark' ? 'vs-dark' : 'vs')
+}
 
 function severity(s: Diagnostic['severity']): monaco.MarkerSeverity {
   return s === 'error' ? monaco.MarkerSeverity.Error : s === 'warning' ? monaco.MarkerSeverity.Warning : monaco.MarkerSeverity.Info
 }
 
+export interface EditorEvents {
+  onChange(text: string): void
+  onCursor(line: number, column: number, selected: number): void
+  /** after every edit, undo or redo: what Undo/Redo can do now */
+  onHistory(canUndo: boolean, canRedo: boolean): void
+}
+
+export interface EditorOptions {
+  theme: 'light' | 'dark'
+  wordWrap: boolean
+}
+
 export interface ScenarioEditor {
-  setValue(text: string): void
+  /** A new document: replaces the text and starts a fresh undo history. */
+  load(text: string): void
+  /** Replace the whole text as one undoable edit (Revert can be undone). */
+  replaceAll(text: string): void
+  /** Run a Monaco action or command (`undo`, `actions.find`, …) in the editor. */
+  run(id: string): void
+  /** Insert text at the selection (Paste from the menu). */
+  insert(text: string): void
   setDiagnostics(diagnostics: Diagnostic[]): void
+  setWordWrap(on: boolean): void
   reveal(line: number, column: number): void
+  focus(): void
+  hasFocus(): boolean
   dispose(): void
 }
 
-export function createScenarioEditor(host: HTMLElement, text: string, onChange: (text: string) => void): ScenarioEditor {
+export function createScenarioEditor(host: HTMLElement, text: string, options: EditorOptions, events: EditorEvents): ScenarioEditor {
   monaco.editor.getModel(MODEL_URI)?.dispose()
   const model = monaco.editor.createModel(text, 'yaml', MODEL_URI)
+  setEditorTheme(options.theme)
   const editor = monaco.editor.create(host, {
     model,
-    theme: theme(),
+    theme: options.theme === 'dark' ? 'vs-dark' : 'vs',
+    wordWrap: options.wordWrap ? 'on' : 'off',
     automaticLayout: true,
     minimap: { enabled: false },
     fontSize: 13,
@@ -82,15 +108,50 @@ export function createScenarioEditor(host: HTMLElement, text: string, onChange: 
     renderLineHighlight: 'line',
     'semanticHighlighting.enabled': false
   })
-  const sub = model.onDidChangeContent(() => onChange(model.getValue()))
+  const history = (): void => events.onHistory(model.canUndo(), model.canRedo())
+  const subs = [
+    model.onDidChangeContent(() => {
+      events.onChange(model.getValue())
+      history()
+    }),
+    editor.onDidChangeCursorSelection((e) => {
+      const sel = e.selection
+      events.onCursor(sel.positionLineNumber, sel.positionColumn, model.getValueLengthInRange(sel))
+    })
+  ]
   if (import.meta.env.DEV || new URLSearchParams(location.search).has('test')) window.__editor = editor
 
   return {
-    setValue(next) {
-      if (model.getValue() !== next) {
-        model.setValue(next)
-        editor.setScrollPosition({ scrollTop: 0 })
-      }
+    load(next) {
+      model.setValue(next) // a new document: fresh undo history, even for the same text
+      editor.setScrollPosition({ scrollTop: 0 })
+      editor.setPosition({ lineNumber: 1, column: 1 })
+      history()
+    },
+    replaceAll(next) {
+      if (model.getValue() === next) return
+      model.pushStackElement()
+      model.pushEditOperations([], [{ range: model.getFullModelRange(), text: next }], () => null)
+      model.pushStackElement()
+    },
+    run(id) {
+      editor.focus()
+      const action = editor.getAction(id)
+      if (action) void action.run()
+      else editor.trigger('workbench', id, null)
+    },
+    insert(text) {
+      editor.focus()
+      editor.trigger('workbench', 'type', { text })
+    },
+    setWordWrap(on) {
+      editor.updateOptions({ wordWrap: on ? 'on' : 'off' })
+    },
+    focus() {
+      editor.focus()
+    },
+    hasFocus() {
+      return editor.hasTextFocus()
     },
     setDiagnostics(diagnostics) {
       const lines = model.getLineCount()
@@ -119,7 +180,7 @@ export function createScenarioEditor(host: HTMLElement, text: string, onChange: 
       editor.focus()
     },
     dispose() {
-      sub.dispose()
+      for (const s of subs) s.dispose()
       editor.dispose()
       model.dispose()
       if (window.__editor === editor) window.__editor = undefined

@@ -1,0 +1,273 @@
+// The editing workflow in the browser host: examples, edit, dirty marker and title,
+// Save As into a temp workspace and reopen, revert, unsaved-changes prompt, import of a
+// recorded dmesg (dialog, drop, oversized paste), menus, command palette, theme.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
+
+const LOG = join(import.meta.dirname, '..', 'tests', 'fixtures', 'qemu-boots', 'x86_64-s7-000.log')
+
+/** The editor's text (the page's test hook; the e2e tsconfig has no DOM types). */
+function editorText(page: Page): Promise<string> {
+  return page.evaluate(() => (globalThis as unknown as { __editor: { getValue(): string } }).__editor.getValue())
+}
+
+async function typeAtEnd(page: Page, text: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click()
+  await page.keyboard.press('ControlOrMeta+End')
+  await page.keyboard.type(text)
+}
+
+const TITLE = ' — memmap-workbench'
+
+async function menu(page: Page, top: string, command: string): Promise<void> {
+  await page.getByTestId(`menu-${top}`).click()
+  await page.locator(`[data-command="${command}"]`).click()
+}
+
+async function newFromExample(page: Page, name: string): Promise<void> {
+  await menu(page, 'file', 'file.new')
+  const pick = page.getByTestId('quick-pick')
+  await expect(pick).toBeVisible()
+  await pick.locator(`[data-id="${name}"]`).click()
+  await expect(pick).toBeHidden()
+  await expect(page).toHaveTitle(name + TITLE)
+}
+
+test('open an example, edit, dirty marker and title, Save As, reopen, revert', async ({ workbench: page, workspaceHost }) => {
+  await newFromExample(page, 'x86-laptop.yaml')
+  await expect(page).toHaveTitle('x86-laptop.yaml' + TITLE)
+  await expect(page.getByTestId('dirty')).toHaveCount(0)
+  await expect(page.getByTestId('bootlog')).toContainText('Zone ranges:')
+  const original = await editorText(page)
+
+  // edit: the dirty marker appears in the window and the document title
+  await typeAtEnd(page, '\n# edited in e2e')
+  await expect(page.getByTestId('dirty')).toBeVisible()
+  await expect(page).toHaveTitle('• x86-laptop.yaml' + TITLE)
+
+  // Save (Ctrl+S) has no file yet: it asks where, confined to the workspace
+  mkdirSync(join(workspaceHost.workspace, 'saved'))
+  await page.keyboard.press('ControlOrMeta+s')
+  const dialog = page.getByTestId('path-dialog')
+  await expect(dialog).toBeVisible()
+  await expect(dialog).toContainText(workspaceHost.workspace)
+  // a path outside the workspace is refused with a message, and nothing is written
+  await page.getByTestId('path-input').fill('/tmp/../etc/outside.yaml')
+  await page.getByTestId('path-accept').click()
+  await expect(page.getByTestId('path-error')).toContainText('outside the workspace')
+  const target = join(workspaceHost.workspace, 'saved', 'laptop.yaml')
+  await page.getByTestId('path-input').fill(target)
+  await page.getByTestId('path-accept').click()
+  await expect(dialog).toBeHidden()
+  await expect(page).toHaveTitle('laptop.yaml' + TITLE)
+  await expect(page.getByTestId('dirty')).toHaveCount(0)
+  const onDisk = readFileSync(target, 'utf8')
+  expect(onDisk).toContain('# edited in e2e')
+  expect(onDisk).toBe(await editorText(page))
+
+  // another example, then File › Open… brings the saved file back (round trip)
+  await newFromExample(page, 'arm64-dt-board.yaml')
+  await expect(page).toHaveTitle('arm64-dt-board.yaml' + TITLE)
+  await menu(page, 'file', 'file.open')
+  await expect(dialog).toBeVisible()
+  await page.getByTestId('path-input').fill(join(workspaceHost.workspace, 'saved') + '/')
+  await expect(page.getByTestId('path-listing')).toContainText('laptop.yaml')
+  await page.getByTestId('path-listing').getByText('laptop.yaml').dblclick()
+  await expect(dialog).toBeHidden()
+  await expect(page).toHaveTitle('laptop.yaml' + TITLE)
+  expect(await editorText(page)).toBe(onDisk)
+  expect(onDisk).not.toBe(original)
+
+  // the recent-files menu lists it
+  await page.getByTestId('menu-file').click()
+  await page.getByTestId('menu-recent').hover()
+  await expect(page.getByTestId('recent-item').first()).toContainText('laptop.yaml')
+  await page.keyboard.press('Escape')
+
+  // edit, then Revert File returns to the file on disk
+  await typeAtEnd(page, '\nname2: oops')
+  await expect(page.getByTestId('dirty')).toBeVisible()
+  await menu(page, 'file', 'file.revert')
+  await expect(page.getByTestId('dirty')).toHaveCount(0)
+  expect(await editorText(page)).toBe(onDisk)
+  await expect(page).toHaveTitle('laptop.yaml' + TITLE)
+})
+
+test('unsaved changes are not lost without a prompt', async ({ workbench: page }) => {
+  await newFromExample(page, 'x86-laptop.yaml')
+  await typeAtEnd(page, '\n# keep me')
+  const edited = await editorText(page)
+  const picker = page.getByTestId('example-picker')
+
+  await picker.selectOption('arm64-dt-board.yaml')
+  const confirm = page.getByTestId('confirm-dialog')
+  await expect(confirm).toBeVisible()
+  await expect(confirm).toContainText('Save the changes to x86-laptop.yaml')
+  await page.getByTestId('confirm-cancel').click()
+  await expect(confirm).toBeHidden()
+  expect(await editorText(page)).toBe(edited)
+  await expect(page).toHaveTitle('• x86-laptop.yaml' + TITLE)
+  await expect(picker).toHaveValue('x86-laptop.yaml')
+
+  await picker.selectOption('arm64-dt-board.yaml')
+  await page.getByTestId('confirm-discard').click()
+  await expect(page).toHaveTitle('arm64-dt-board.yaml' + TITLE)
+  expect(await editorText(page)).not.toContain('# keep me')
+})
+
+test('undo and redo from the Edit menu; menus show shortcuts', async ({ workbench: page }) => {
+  await newFromExample(page, 'x86-laptop.yaml')
+  const before = await editorText(page)
+  await page.locator('.monaco-editor .view-lines').first().click()
+  await page.keyboard.press('ControlOrMeta+End')
+  await page.keyboard.type('#undoMe') // one word: one undo step
+  await expect(page.getByTestId('dirty')).toBeVisible()
+  await page.getByTestId('menu-edit').click()
+  await expect(page.locator('[data-command="edit.undo"]')).toContainText(/Ctrl\+Z|⌘Z/)
+  await page.locator('[data-command="edit.undo"]').click()
+  await expect.poll(() => editorText(page)).toBe(before)
+  await expect(page.getByTestId('dirty')).toHaveCount(0)
+  await menu(page, 'edit', 'edit.redo')
+  await expect.poll(() => editorText(page)).toContain('#undoMe')
+  await page.getByTestId('menu-file').click()
+  await expect(page.locator('[data-command="file.save"]')).toContainText(/Ctrl\+S|⌘S/)
+  await expect(page.locator('[data-command="file.saveAs"]')).toContainText(/Ctrl\+Shift\+S|⇧⌘S/)
+  await page.keyboard.press('Escape')
+})
+
+test('import a recorded dmesg: its boot log is the log’s own lines', async ({ workbench: page }) => {
+  const log = readFileSync(LOG, 'utf8')
+  await page.keyboard.press('ControlOrMeta+i')
+  const dialog = page.getByTestId('import-dialog')
+  await expect(dialog).toBeVisible()
+  await page.getByTestId('import-text').fill(log)
+  await page.getByTestId('import-accept').click()
+  await expect(dialog).toBeHidden()
+
+  // a new, unsaved scenario
+  await expect(page).toHaveTitle('• boot-6.1.176-x86_64.yaml' + TITLE)
+  await expect(page.getByTestId('view-tab-bootlog')).toHaveAttribute('aria-selected', 'true')
+  expect(await editorText(page)).toContain('kind: e820')
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+
+  // the host's reading of the log itself: the predicted lines equal the log's own
+  const fromLog = await page.evaluate(async (text) => {
+    const api = (globalThis as unknown as { api: { bootlog(s: string, f: string): Promise<{ ok: boolean; report: { lines: string[]; diff?: { equal: boolean } } }> } }).api
+    return (await api.bootlog(text, 'x86_64-s7-000.log')).report
+  }, log)
+  expect(fromLog.diff?.equal).toBe(true)
+  await expect(page.getByTestId('bootlog')).toHaveText(fromLog.lines.join('\n'))
+  await page.screenshot({ path: test.info().outputPath('imported.png') })
+})
+
+test('a 100 MB paste into Import gets a clear error at once', async ({ workbench: page }) => {
+  await menu(page, 'file', 'file.import')
+  await expect(page.getByTestId('import-dialog')).toBeVisible()
+  const ms = await page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): { dispatchEvent(e: unknown): boolean } } }).document
+    const g = globalThis as unknown as { DataTransfer: new () => { setData(t: string, d: string): void }; ClipboardEvent: new (t: string, i: unknown) => unknown }
+    const big = 'x'.repeat(100 * 1000 * 1000)
+    const dt = new g.DataTransfer()
+    dt.setData('text/plain', big)
+    const t0 = performance.now()
+    doc.querySelector('[data-testid=import-text]').dispatchEvent(new g.ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
+    return performance.now() - t0
+  })
+  expect(ms).toBeLessThan(5000)
+  await expect(page.getByTestId('import-error')).toContainText('too large to import')
+  await expect(page.getByTestId('import-error')).toContainText('MB')
+  await expect(page.getByTestId('import-text')).toHaveValue('')
+})
+
+test('dropping a dmesg on the window opens it as a new unsaved scenario', async ({ workbench: page }) => {
+  const log = readFileSync(LOG, 'utf8')
+  await page.evaluate((text) => {
+    const g = globalThis as unknown as {
+      DataTransfer: new () => { items: { add(f: unknown): void } }
+      File: new (parts: string[], name: string) => unknown
+      DragEvent: new (t: string, i: unknown) => unknown
+      dispatchEvent(e: unknown): boolean
+    }
+    const dt = new g.DataTransfer()
+    dt.items.add(new g.File([text], 'dropped-boot.log'))
+    g.dispatchEvent(new g.DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }))
+    g.dispatchEvent(new g.DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+  }, log)
+  await expect(page).toHaveTitle('• dropped-boot.yaml' + TITLE)
+  await expect(page.getByTestId('bootlog')).toContainText('Early memory node ranges')
+})
+
+test('the command palette opens with Ctrl+Shift+P, filters fuzzily and runs a command', async ({ workbench: page }) => {
+  await page.locator('.monaco-editor .view-lines').first().click()
+  await page.keyboard.press('ControlOrMeta+Shift+P')
+  const palette = page.getByTestId('palette')
+  await expect(palette).toBeVisible()
+  // every command is listed, with its shortcut
+  await expect(palette.locator('[data-id="file.save"]')).toContainText(/Ctrl\+S|⌘S/)
+  await expect(palette.locator('[data-id="theme.dark"]')).toBeAttached()
+  await page.keyboard.type('vwbtlg')
+  await expect(palette.locator('[role=option]').first()).toHaveAttribute('data-id', 'view.bootlog')
+  await page.keyboard.press('Enter')
+  await expect(palette).toBeHidden()
+  await expect(page.getByTestId('view-tab-bootlog')).toHaveAttribute('aria-selected', 'true')
+  await expect(page.locator('#view-bootlog')).toBeVisible()
+})
+
+test('theme: follow OS, light, dark — the page and Monaco switch, and the choice persists', async ({ workbench: page }) => {
+  const theme = (): Promise<string | undefined> =>
+    page.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: { theme?: string } } } }).document.documentElement.dataset.theme)
+  const editor = page.locator('.monaco-editor').first()
+
+  await menu(page, 'view', 'theme.light')
+  await expect.poll(theme).toBe('light')
+  await expect(editor).toHaveClass(/\bvs\b/)
+  await page.keyboard.press('ControlOrMeta+Shift+P')
+  await expect(page.getByTestId('palette')).toBeVisible()
+  await page.waitForTimeout(250) // the fade-in
+  await page.screenshot({ path: test.info().outputPath('light-palette.png') })
+  await page.keyboard.press('Escape')
+
+  await menu(page, 'view', 'theme.dark')
+  await expect.poll(theme).toBe('dark')
+  await expect(editor).toHaveClass(/\bvs-dark\b/)
+  await page.getByTestId('menu-view').click()
+  await expect(page.locator('[data-command="theme.dark"]')).toHaveAttribute('aria-checked', 'true')
+  await page.keyboard.press('Escape')
+  await page.keyboard.press('ControlOrMeta+Shift+P')
+  await page.keyboard.type('theme')
+  await page.waitForTimeout(250)
+  await page.screenshot({ path: test.info().outputPath('dark-palette.png') })
+  await page.keyboard.press('Escape')
+
+  // kept by the host: a reload starts dark
+  await page.reload()
+  await expect(page.locator('body[data-editor-ready="1"]')).toBeAttached({ timeout: 20_000 })
+  await expect.poll(theme).toBe('dark')
+  await expect(editor).toHaveClass(/\bvs-dark\b/)
+
+  // Follow OS: the emulated OS scheme decides
+  await page.emulateMedia({ colorScheme: 'light' })
+  await menu(page, 'view', 'theme.system')
+  await expect.poll(theme).toBe('light')
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await expect.poll(theme).toBe('dark')
+  await expect(editor).toHaveClass(/\bvs-dark\b/)
+})
+
+test('a scenario saved in the workspace opens from Open Recent after a reload', async ({ workbench: page, workspaceHost }) => {
+  const file = join(workspaceHost.workspace, 'mine.yaml')
+  writeFileSync(file, readFileSync(join(import.meta.dirname, '..', 'resources', 'examples', 'x86-laptop.yaml'), 'utf8'))
+  await menu(page, 'file', 'file.open')
+  await page.getByTestId('path-input').fill(file)
+  await page.keyboard.press('Enter')
+  await expect(page).toHaveTitle('mine.yaml' + TITLE)
+  await newFromExample(page, 'arm64-dt-board.yaml')
+  await page.reload()
+  await expect(page.locator('body[data-editor-ready="1"]')).toBeAttached({ timeout: 20_000 })
+  await page.getByTestId('menu-file').click()
+  await page.getByTestId('menu-recent').hover()
+  await page.getByTestId('recent-item').filter({ hasText: 'mine.yaml' }).click()
+  await expect(page).toHaveTitle('mine.yaml' + TITLE)
+})

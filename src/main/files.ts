@@ -1,0 +1,219 @@
+// Files for the workbench's main side: atomic writes, bounded reads, and the browser
+// host's workspace confinement. No Electron import (the browser host uses all of it).
+
+import { constants, promises as fsp } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { homedir } from 'node:os'
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import type { DirListing } from '../shared/api.ts'
+
+/** The file-system calls atomicWriteFile makes; tests replace some to simulate failures. */
+export interface AtomicFs {
+  open: typeof fsp.open
+  rename: typeof fsp.rename
+  unlink: typeof fsp.unlink
+  stat: typeof fsp.stat
+  realpath: typeof fsp.realpath
+}
+
+const realFs: AtomicFs = { open: fsp.open, rename: fsp.rename, unlink: fsp.unlink, stat: fsp.stat, realpath: fsp.realpath }
+
+/** The file a write to `target` really changes: a symlink's target, so the link stays a link. */
+async function writeTarget(target: string, fs: AtomicFs): Promise<{ path: string; mode: number | null }> {
+  try {
+    const real = await fs.realpath(target)
+    const st = await fs.stat(real)
+    if (!st.isFile()) throw new Error(`${target} is not a regular file`)
+    return { path: real, mode: st.mode & 0o7777 }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { path: target, mode: null }
+    throw e
+  }
+}
+
+/**
+ * Replace `target` with `data` so that a reader (or a crash) sees either the old file
+ * or the complete new one, never a mix: write a temp file in the same directory (same
+ * file system, so rename is atomic), fsync it, rename it over the target, then fsync the
+ * directory so the rename itself is durable. On any failure the temp file is removed and
+ * the old file is left as it was. An existing file's permission bits are kept.
+ */
+export async function atomicWriteFile(target: string, data: string | Uint8Array, fs: AtomicFs = realFs): Promise<{ path: string; bytes: number }> {
+  const { path, mode } = await writeTarget(resolve(target), fs)
+  const dir = dirname(path)
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
+  let handle: Awaited<ReturnType<typeof fsp.open>> | null = null
+  let renamed = false
+  try {
+    // wx: never follow or reuse an existing name (a planted symlink cannot redirect the write)
+    handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode ?? 0o666)
+    if (mode !== null) await handle.chmod(mode)
+    let off = 0
+    while (off < bytes.length) {
+      const { bytesWritten } = await handle.write(bytes, off, bytes.length - off)
+      if (bytesWritten <= 0) throw new Error(`short write to ${tmp}`)
+      off += bytesWritten
+    }
+    await handle.sync()
+    await handle.close()
+    handle = null
+    await fs.rename(tmp, path)
+    renamed = true
+  } finally {
+    if (handle) await handle.close().catch(() => undefined)
+    if (!renamed) await fs.unlink(tmp).catch(() => undefined)
+  }
+  await syncDirectory(dir)
+  return { path, bytes: bytes.length }
+}
+
+/** fsync a directory so a rename in it survives a crash. Not possible on Windows: skipped. */
+async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return
+  let h: Awaited<ReturnType<typeof fsp.open>> | null = null
+  try {
+    h = await fsp.open(dir, constants.O_RDONLY)
+    await h.sync()
+  } catch {
+    // some file systems refuse fsync on a directory; the data itself is already synced
+  } finally {
+    await h?.close().catch(() => undefined)
+  }
+}
+
+export class FileTooLargeError extends Error {}
+
+/** Read a UTF-8 text file of at most `max` bytes (checked before reading). */
+export async function readTextFile(path: string, max: number): Promise<{ text: string; mtimeMs: number }> {
+  const st = await fsp.stat(path)
+  if (st.isDirectory()) throw new Error(`${path} is a directory`)
+  if (!st.isFile()) throw new Error(`${path} is not a regular file`)
+  if (st.size > max) throw new FileTooLargeError(`${basename(path)} is ${formatBytes(st.size)}; files up to ${formatBytes(max)} can be opened`)
+  const buf = await fsp.readFile(path)
+  if (buf.length > max) throw new FileTooLargeError(`${basename(path)} grew beyond ${formatBytes(max)} while it was read`)
+  // A NUL in the first 8 KiB: a binary file, not a scenario or a log.
+  if (buf.subarray(0, 8192).includes(0)) throw new Error(`${basename(path)} is a binary file, not a scenario or a boot log`)
+  return { text: buf.toString('utf8').replace(/^\uFEFF/, ''), mtimeMs: st.mtimeMs }
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`
+  const units = ['KiB', 'MiB', 'GiB']
+  let v = n / 1024
+  let u = 0
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024
+    u++
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`
+}
+
+export class OutsideWorkspaceError extends Error {}
+
+/** `~` and `~/x` name the user's home directory, as in a shell. */
+function expandHome(p: string): string {
+  if (p === '~') return homedir()
+  if (p.startsWith('~/') || p.startsWith('~' + sep)) return join(homedir(), p.slice(2))
+  return p
+}
+
+/**
+ * The browser host's files: every path the page names is resolved against one root
+ * directory (the user's home, or `--workspace DIR`) and refused when it lands outside
+ * it — also through `..`, symlinks or a symlinked parent — or when a component below the
+ * root is hidden (a dot file or directory: ~/.ssh, ~/.bashrc).
+ */
+export class Workspace {
+  private constructor(readonly root: string) {}
+
+  static async open(dir: string): Promise<Workspace> {
+    const root = await fsp.realpath(resolve(expandHome(dir)))
+    const st = await fsp.stat(root)
+    if (!st.isDirectory()) throw new Error(`workspace ${dir} is not a directory`)
+    return new Workspace(root)
+  }
+
+  /** An absolute path, or one relative to the root; `~` is the home directory. */
+  private lexical(input: string): string {
+    if (input.includes('\0')) throw new OutsideWorkspaceError('the path contains a NUL character')
+    const p = expandHome(input.trim())
+    return isAbsolute(p) ? resolve(p) : resolve(this.root, p)
+  }
+
+  private check(real: string, input: string): string {
+    const rel = relative(this.root, real)
+    if (rel === '') return real
+    if (rel.startsWith('..') || isAbsolute(rel)) {
+      throw new OutsideWorkspaceError(`${input} is outside the workspace ${this.root}`)
+    }
+    if (rel.split(sep).some((c) => c.startsWith('.'))) {
+      throw new OutsideWorkspaceError(`${input}: hidden files and directories are not opened by the workbench`)
+    }
+    return real
+  }
+
+  /** An existing file or directory inside the workspace, as its canonical path. */
+  async existing(input: string): Promise<string> {
+    const lex = this.lexical(input)
+    this.check(lex, input) // fail early, before touching the file system
+    let real: string
+    try {
+      real = await fsp.realpath(lex)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${input}: no such file or directory`)
+      throw e
+    }
+    return this.check(real, input)
+  }
+
+  /**
+   * A file to write inside the workspace: its directory must exist (and be inside);
+   * the file itself may not exist yet. An existing symlink must point inside too.
+   */
+  async writable(input: string): Promise<string> {
+    const lex = this.lexical(input)
+    this.check(lex, input)
+    const name = basename(lex)
+    if (!name || name === '.' || name === '..') throw new Error(`${input}: not a file name`)
+    let dir: string
+    try {
+      dir = await fsp.realpath(dirname(lex))
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${dirname(input)}: no such directory`)
+      throw e
+    }
+    const target = this.check(join(dir, name), input)
+    try {
+      return this.check(await fsp.realpath(target), input)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return target
+      throw e
+    }
+  }
+
+  /** One directory's visible entries (no dot files), directories first. */
+  async list(input: string): Promise<DirListing> {
+    const dir = await this.existing(input)
+    const st = await fsp.stat(dir)
+    if (!st.isDirectory()) throw new Error(`${input} is not a directory`)
+    const dirents = await fsp.readdir(dir, { withFileTypes: true })
+    const entries: DirListing['entries'] = []
+    for (const d of dirents) {
+      if (d.name.startsWith('.')) continue
+      try {
+        // stat follows symlinks; a link leading out of the workspace is not listed
+        const full = join(dir, d.name)
+        if (d.isSymbolicLink()) this.check(await fsp.realpath(full), full)
+        const s = await fsp.stat(full)
+        if (s.isDirectory()) entries.push({ name: d.name, kind: 'dir', size: 0, mtimeMs: s.mtimeMs })
+        else if (s.isFile()) entries.push({ name: d.name, kind: 'file', size: s.size, mtimeMs: s.mtimeMs })
+      } catch {
+        // unreadable, dangling or leading outside: not listed
+      }
+      if (entries.length >= 2000) break
+    }
+    entries.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1))
+    return { path: dir, parent: dir === this.root ? null : dirname(dir), entries }
+  }
+}

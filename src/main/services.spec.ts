@@ -1,0 +1,123 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { API_METHODS } from '../shared/api.ts'
+import { Workspace } from './files.ts'
+import { callService, createServices } from './services.ts'
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mw-services-'))
+  mkdirSync(join(dir, 'ws'))
+  mkdirSync(join(dir, 'data'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('services: files in the browser host (workspace)', () => {
+  it('open, save (atomic), recent list, preferences', async () => {
+    const ws = await Workspace.open(join(dir, 'ws'))
+    const s = createServices({ host: 'browser', workspace: ws, dataDir: join(dir, 'data') })
+    const info = await s.hostInfo()
+    expect(info).toMatchObject({ host: 'browser', dialogs: 'in-app', workspace: ws.root, dataDir: join(dir, 'data') })
+    const saved = await s.saveFile('a.yaml', 'kernel: "6.1"\n')
+    expect(saved).toMatchObject({ path: join(ws.root, 'a.yaml'), name: 'a.yaml', bytes: 14 })
+    const opened = await s.openFile(join(ws.root, 'a.yaml'))
+    expect(opened.text).toBe('kernel: "6.1"\n')
+    expect((await s.recentFiles()).map((r) => r.name)).toEqual(['a.yaml'])
+    expect(await s.clearRecentFiles()).toEqual([])
+    expect((await s.listDirectory('.')).entries.map((e) => e.name)).toEqual(['a.yaml'])
+    expect(await s.setPreferences({ theme: 'light' })).toEqual({ theme: 'light', wordWrap: false })
+    await expect(s.chooseOpenPath()).rejects.toThrow(/no OS file dialog/)
+  })
+
+  it('refuses paths outside the workspace and non-scenario save names', async () => {
+    writeFileSync(join(dir, 'outside.yaml'), 'secret')
+    const s = createServices({ workspace: await Workspace.open(join(dir, 'ws')), dataDir: null })
+    await expect(callService(s, 'openFile', [join(dir, 'outside.yaml')])).rejects.toThrow(/outside the workspace/)
+    await expect(callService(s, 'saveFile', ['../outside.yaml', 'x'])).rejects.toThrow(/outside the workspace/)
+    await expect(callService(s, 'saveFile', ['notes.sh', 'x'])).rejects.toThrow(/\.yaml, \.yml or \.json/)
+    await expect(callService(s, 'openFile', [''])).rejects.toThrow(/non-empty/)
+    await expect(callService(s, 'openFile', ['a\u0000b'])).rejects.toThrow(/control character/)
+    await expect(callService(s, 'setPreferences', [{ theme: 'neon' }])).rejects.toThrow(/theme is one of/)
+    await expect(callService(s, 'setPreferences', [{ fontSize: 3 }])).rejects.toThrow(/unknown preference/)
+    await expect(callService(s, 'chooseSavePath', ['../x.yaml'])).rejects.toThrow(/without a directory/)
+    expect(readFileSync(join(dir, 'outside.yaml'), 'utf8')).toBe('secret')
+  })
+
+  it('a recent entry whose file is gone leaves the list when opened', async () => {
+    const ws = await Workspace.open(join(dir, 'ws'))
+    const s = createServices({ workspace: ws, dataDir: null })
+    await s.saveFile('gone.yaml', 'x')
+    rmSync(join(ws.root, 'gone.yaml'))
+    expect((await s.recentFiles())[0].exists).toBe(false)
+    await expect(s.openFile(join(ws.root, 'gone.yaml'))).rejects.toThrow(/no such file/)
+    expect(await s.recentFiles()).toEqual([])
+  })
+
+  it('importLog turns a log into YAML; a too-large log is refused by the validator', async () => {
+    const s = createServices({})
+    const text = readFileSync(join(import.meta.dirname, '..', '..', 'tests', 'fixtures', 'qemu-boots', 'x86_64-s7-000.log'), 'utf8')
+    const r = await callService(s, 'importLog', [text, 'x86_64-s7-000.log'])
+    expect(r).toMatchObject({ ok: true, name: 'x86_64-s7-000.yaml' })
+    await expect(callService(s, 'importLog', ['x'.repeat(33 * 1024 * 1024), 'big.log'])).rejects.toThrow(/larger than/)
+  })
+})
+
+describe('services: files in Electron (OS dialogs)', () => {
+  it('reads and writes only paths a dialog returned or the recent list holds', async () => {
+    const file = join(dir, 'picked.yaml')
+    writeFileSync(file, 'picked')
+    writeFileSync(join(dir, 'other.yaml'), 'other')
+    let next: string | null = file
+    const s = createServices({
+      host: 'electron',
+      dataDir: join(dir, 'data'),
+      dialogs: { chooseOpenPath: async () => next, chooseSavePath: async () => join(dir, 'saved') }
+    })
+    expect((await s.hostInfo()).dialogs).toBe('native')
+    await expect(s.openFile(join(dir, 'other.yaml'))).rejects.toThrow(/not chosen in an Open dialog/)
+    await expect(s.saveFile(join(dir, 'other.yaml'), 'x')).rejects.toThrow(/not chosen in a Save dialog/)
+    expect(await s.chooseOpenPath()).toBe(file)
+    expect((await s.openFile(file)).text).toBe('picked')
+    // the dialog's name gets .yaml
+    const savePath = await s.chooseSavePath('x.yaml')
+    expect(savePath).toBe(join(dir, 'saved.yaml'))
+    await s.saveFile(savePath!, 'new')
+    expect(readFileSync(join(dir, 'saved.yaml'), 'utf8')).toBe('new')
+    expect(readFileSync(join(dir, 'other.yaml'), 'utf8')).toBe('other')
+    next = null
+    expect(await s.chooseOpenPath()).toBeNull()
+    // a new session may reopen what the recent list holds
+    const later = createServices({ host: 'electron', dataDir: join(dir, 'data'), dialogs: { chooseOpenPath: async () => null, chooseSavePath: async () => null } })
+    expect((await later.openFile(file)).text).toBe('picked')
+    await expect(later.listDirectory(dir)).rejects.toThrow(/in-app path dialog/)
+  })
+
+  it('without a workspace or dialogs there is no file access', async () => {
+    const s = createServices({})
+    await expect(s.openFile('/etc/passwd')).rejects.toThrow(/no file access/)
+  })
+})
+
+describe('the contract', () => {
+  it('every operation has a service', () => {
+    const s = createServices({})
+    for (const m of API_METHODS) expect(typeof s[m], m).toBe('function')
+  })
+})
+
+describe('large inputs run on the engine worker thread', () => {
+  it('a 1 MB boot log gets the same answer as in-thread', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { bootlogSource } = await import('../shared/engine/index.ts')
+    const { createServices } = await import('./services.ts')
+    const log = readFileSync(join(import.meta.dirname, '../../tests/fixtures/qemu-boots/x86_64-s7-000.log'), 'utf8')
+    // pad with unrelated lines after the boot: well above WORKER_THRESHOLD_BYTES
+    const big = log + '\n' + 'random: crng init done\n'.repeat(45000)
+    const r = await createServices().bootlog(big, 'big.log')
+    expect(r).toEqual(JSON.parse(JSON.stringify(bootlogSource(big, 'big.log'))))
+    expect(r.ok && r.report.diff?.equal).toBe(true)
+  })
+})

@@ -1,0 +1,577 @@
+// The workbench's state and actions: the open document (path, text, what Revert returns
+// to, dirty), the host's files (open, save, save as, recent, import), preferences
+// (theme, word wrap), dialogs and notifications. Every user action is a command in the
+// registry (commands.ts); App.svelte only lays the pieces out.
+
+import {
+  DEFAULT_PREFERENCES,
+  MAX_LOG_BYTES,
+  SCENARIO_FILE,
+  type Api,
+  type ExampleInfo,
+  type HostInfo,
+  type Preferences,
+  type RecentFile,
+  type ThemePreference
+} from '../../../shared/api.ts'
+import type { Diagnostic } from '../../../shared/engine/report.ts'
+import { COMMANDS, CommandRegistry, type CommandHandlers } from './commands.ts'
+
+/** What App's Editor component offers the workbench. */
+export interface EditorHandle {
+  load(text: string): void
+  replaceAll(text: string): void
+  run(id: string): void
+  insert(text: string): void
+  focus(): void
+}
+
+export type ViewId = 'map' | 'bootlog'
+
+/** The view tabs; more (sections, NOMAP & holes, costs, compare) join this list. */
+export const VIEWS: { id: ViewId; title: string; command: string }[] = [
+  { id: 'map', title: 'Physical map', command: 'view.map' },
+  { id: 'bootlog', title: 'Boot log', command: 'view.bootlog' }
+]
+
+export interface ConfirmButton {
+  id: string
+  label: string
+  kind?: 'primary' | 'danger'
+}
+
+export interface PickItem {
+  id: string
+  label: string
+  detail?: string
+  keys?: string
+  disabled?: boolean
+}
+
+export type Dialog =
+  | { kind: 'confirm'; title: string; message: string; detail?: string; buttons: ConfirmButton[]; resolve: (id: string) => void }
+  | { kind: 'path'; mode: 'open' | 'save'; dir: string; name: string; accept: (path: string) => Promise<string | null>; resolve: () => void }
+  | { kind: 'import' }
+  | { kind: 'palette' }
+  | { kind: 'pick'; title: string; placeholder: string; items: PickItem[]; resolve: (id: string | null) => void }
+  | { kind: 'about' }
+  | { kind: 'shortcuts' }
+  | { kind: 'problem'; title: string; message: string; diagnostics: Diagnostic[] }
+
+export interface Toast {
+  id: number
+  kind: 'info' | 'success' | 'error'
+  message: string
+  detail?: string
+}
+
+const mac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.userAgent)
+
+function message(e: unknown): string {
+  // Electron prefixes "Error invoking remote method 'api:x': Error: "
+  return (e instanceof Error ? e.message : String(e)).replace(/^Error invoking remote method '[^']+': (?:Error: )?/, '')
+}
+
+export function formatSize(n: number): string {
+  if (n < 1024) return `${n} bytes`
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
+  return `${(n / (1024 * 1024)).toFixed(1)} MB`
+}
+
+export class Workbench {
+  // ---- host -------------------------------------------------------------------
+  info = $state<HostInfo | null>(null)
+  examples = $state<ExampleInfo[]>([])
+  recent = $state<RecentFile[]>([])
+  prefs = $state<Preferences>({ ...DEFAULT_PREFERENCES })
+  osDark = $state(false)
+  theme: 'light' | 'dark' = $derived(this.prefs.theme === 'system' ? (this.osDark ? 'dark' : 'light') : this.prefs.theme)
+  ready = $state(false)
+  failure = $state('')
+
+  // ---- the document -------------------------------------------------------------
+  /** on disk (null: never saved, e.g. an example or an import) */
+  path = $state<string | null>(null)
+  name = $state('untitled.yaml')
+  /** the editor's text */
+  text = $state('')
+  /** what Revert returns to: the file as last read or saved, the example, the import */
+  baseline = $state('')
+  /** an import starts unsaved: it exists nowhere until it is saved */
+  unsaved = $state(false)
+  /** the example this document started from, while it has no file */
+  example = $state('')
+  dirty = $derived(this.unsaved || this.text !== this.baseline)
+  title = $derived(`${this.unsaved || this.text !== this.baseline ? '• ' : ''}${this.name} — memmap-workbench`)
+
+  // ---- editor and UI --------------------------------------------------------------
+  canUndo = $state(false)
+  canRedo = $state(false)
+  cursor = $state({ line: 1, column: 1, selected: 0 })
+  view = $state<ViewId>('map')
+  dialog = $state<Dialog | null>(null)
+  toasts = $state<Toast[]>([])
+  dragging = $state(false)
+  menuOpen = $state(false)
+
+  editor: EditorHandle | null = null
+  readonly commands: CommandRegistry
+  private toastId = 0
+  /** the directory the in-app path dialog last showed */
+  private lastDir: string | null = null
+
+  constructor(private api: Api) {
+    // a browser reserves some shortcuts (Ctrl+N): those commands use their browserKeys
+    const electron = typeof navigator !== 'undefined' && /\bElectron\//.test(navigator.userAgent)
+    this.commands = new CommandRegistry(mac, !electron)
+    this.commands.registerAll(COMMANDS, this.handlers())
+  }
+
+  get mac(): boolean {
+    return mac
+  }
+
+  get modal(): boolean {
+    return this.dialog !== null
+  }
+
+  private handlers(): CommandHandlers {
+    const ed = (id: string) => ({ run: () => this.editor?.run(id), enabled: () => this.editor !== null })
+    return {
+      'file.new': { run: () => void this.newFromExample() },
+      'file.open': { run: () => this.open() },
+      'file.openRecent': { run: () => this.pickRecent(), enabled: () => this.recent.length > 0 },
+      'file.import': { run: () => this.showImport() },
+      'file.save': { run: () => void this.save() },
+      'file.saveAs': { run: () => void this.saveAs() },
+      'file.revert': { run: () => this.revert(), enabled: () => this.text !== this.baseline },
+      'file.clearRecent': { run: () => this.clearRecent(), enabled: () => this.recent.length > 0 },
+      'edit.undo': { run: () => this.editor?.run('undo'), enabled: () => this.canUndo },
+      'edit.redo': { run: () => this.editor?.run('redo'), enabled: () => this.canRedo },
+      'edit.cut': ed('editor.action.clipboardCutAction'),
+      'edit.copy': ed('editor.action.clipboardCopyAction'),
+      'edit.paste': { run: () => this.paste(), enabled: () => this.editor !== null },
+      'edit.selectAll': ed('editor.action.selectAll'),
+      'edit.find': ed('actions.find'),
+      'edit.replace': ed('editor.action.startFindReplaceAction'),
+      'edit.gotoLine': ed('editor.action.gotoLine'),
+      'edit.toggleComment': ed('editor.action.commentLine'),
+      'edit.format': { run: () => this.trimWhitespace(), enabled: () => /[ \t]+$/m.test(this.text) },
+      'view.palette': { run: () => this.openDialog({ kind: 'palette' }) },
+      'view.map': { run: () => void (this.view = 'map'), checked: () => this.view === 'map' },
+      'view.bootlog': { run: () => void (this.view = 'bootlog'), checked: () => this.view === 'bootlog' },
+      'view.focusEditor': { run: () => this.editor?.focus() },
+      'view.wordWrap': { run: () => this.setPrefs({ wordWrap: !this.prefs.wordWrap }), checked: () => this.prefs.wordWrap },
+      'theme.system': { run: () => this.setTheme('system'), checked: () => this.prefs.theme === 'system' },
+      'theme.light': { run: () => this.setTheme('light'), checked: () => this.prefs.theme === 'light' },
+      'theme.dark': { run: () => this.setTheme('dark'), checked: () => this.prefs.theme === 'dark' },
+      'theme.toggle': { run: () => this.setTheme(this.theme === 'dark' ? 'light' : 'dark') },
+      'help.shortcuts': { run: () => this.openDialog({ kind: 'shortcuts' }) },
+      'help.about': { run: () => this.openDialog({ kind: 'about' }) }
+    }
+  }
+
+  // ---- start-up -------------------------------------------------------------------
+
+  async init(starter: string): Promise<void> {
+    const api = this.api
+    try {
+      const [info, prefs] = await Promise.all([api.hostInfo(), api.getPreferences()])
+      this.info = info
+      this.prefs = prefs
+    } catch (e) {
+      this.failure = `Could not reach the host: ${message(e)}`
+    }
+    void this.refreshRecent()
+    try {
+      this.examples = await api.listExamples()
+    } catch (e) {
+      this.failure = `Could not list examples: ${message(e)}`
+    }
+    if (this.examples.length > 0) await this.loadExample(this.examples[0].name)
+    else this.setDocument({ text: starter, name: 'untitled.yaml', path: null, unsaved: false })
+    this.ready = true
+  }
+
+  async refreshRecent(): Promise<void> {
+    try {
+      this.recent = await this.api.recentFiles()
+    } catch {
+      // the list is a convenience: leave it as it was
+    }
+  }
+
+  // ---- the document -----------------------------------------------------------------
+
+  setDocument(d: { text: string; name: string; path: string | null; unsaved: boolean; example?: string }): void {
+    this.text = d.text
+    this.baseline = d.text
+    this.name = d.name
+    this.path = d.path
+    this.unsaved = d.unsaved
+    this.example = d.example ?? ''
+    this.editor?.load(d.text)
+  }
+
+  /** Called by the editor on every change. */
+  edited(text: string): void {
+    this.text = text
+  }
+
+  /**
+   * Before the document is replaced: nothing to lose, or the user chose Save (and it
+   * saved) or Don't Save. False when cancelled.
+   */
+  async guard(verb: string): Promise<boolean> {
+    if (!this.dirty) return true
+    const choice = await this.confirm({
+      title: 'Unsaved changes',
+      message: `Save the changes to ${this.name} before ${verb}?`,
+      detail: this.unsaved ? 'This scenario has never been saved.' : "Your changes are lost if you don't save them.",
+      buttons: [
+        { id: 'save', label: this.path ? 'Save' : 'Save As…', kind: 'primary' },
+        { id: 'discard', label: "Don't Save", kind: 'danger' },
+        { id: 'cancel', label: 'Cancel' }
+      ]
+    })
+    if (choice === 'save') return this.save()
+    return choice === 'discard'
+  }
+
+  async loadExample(name: string): Promise<boolean> {
+    try {
+      const text = await this.api.readExample(name)
+      this.setDocument({ text, name, path: null, unsaved: false, example: name })
+      this.failure = ''
+      return true
+    } catch (e) {
+      this.notify('error', `Could not read example ${name}`, message(e))
+      return false
+    }
+  }
+
+  /** New from example: a picker, or the example named. False when nothing changed. */
+  async newFromExample(name?: string): Promise<boolean> {
+    let pick: string | null | undefined = name
+    if (!pick) {
+      pick = await this.pick({
+        title: 'New from Example',
+        placeholder: 'Choose an example scenario',
+        items: this.examples.map((e) => ({ id: e.name, label: e.title, detail: e.name }))
+      })
+    }
+    if (!pick) return false
+    if (!(await this.guard('opening an example'))) return false
+    return this.loadExample(pick)
+  }
+
+  async open(): Promise<void> {
+    if (!(await this.guard('opening another file'))) return
+    if (this.info?.dialogs === 'native') {
+      let path: string | null
+      try {
+        path = await this.api.chooseOpenPath()
+      } catch (e) {
+        this.notify('error', 'Could not show the Open dialog', message(e))
+        return
+      }
+      if (path) {
+        const err = await this.openPath(path)
+        if (err) this.notify('error', 'Could not open the file', err)
+      }
+      return
+    }
+    await this.pathDialog('open', this.startDir(), '', (p) => this.openPath(p))
+  }
+
+  /** Open a file by path (already guarded). An error message, or null when it opened. */
+  async openPath(path: string): Promise<string | null> {
+    let file
+    try {
+      file = await this.api.openFile(path)
+    } catch (e) {
+      void this.refreshRecent()
+      return message(e)
+    }
+    this.rememberDir(file.path)
+    void this.refreshRecent()
+    if (SCENARIO_FILE.test(file.name)) {
+      this.setDocument({ text: file.text, name: file.name, path: file.path, unsaved: false })
+      this.notify('info', `Opened ${file.name}`)
+      return null
+    }
+    // anything else is read as a boot log and imported as a new scenario
+    const r = await this.importText(file.text, file.name, false)
+    return r
+  }
+
+  async openRecent(path: string): Promise<void> {
+    if (!(await this.guard('opening another file'))) return
+    const err = await this.openPath(path)
+    if (err) this.notify('error', 'Could not open the recent file', err)
+  }
+
+  async pickRecent(): Promise<void> {
+    await this.refreshRecent()
+    const id = await this.pick({
+      title: 'Open Recent',
+      placeholder: 'Choose a recently opened file',
+      items: this.recent.map((r) => ({ id: r.path, label: r.name, detail: r.exists ? r.dir : `${r.dir} (missing)` }))
+    })
+    if (id) await this.openRecent(id)
+  }
+
+  async clearRecent(): Promise<void> {
+    try {
+      this.recent = await this.api.clearRecentFiles()
+    } catch (e) {
+      this.notify('error', 'Could not clear the recent files', message(e))
+    }
+  }
+
+  /** Save to the document's file, or Save As when it has none. True when it saved. */
+  async save(): Promise<boolean> {
+    if (!this.path) return this.saveAs()
+    return (await this.saveTo(this.path)) === null
+  }
+
+  async saveAs(): Promise<boolean> {
+    const suggested = SCENARIO_FILE.test(this.name) ? this.name : `${this.name.replace(/\.[^.]*$/, '')}.yaml`
+    if (this.info?.dialogs === 'native') {
+      let path: string | null
+      try {
+        path = await this.api.chooseSavePath(suggested)
+      } catch (e) {
+        this.notify('error', 'Could not show the Save dialog', message(e))
+        return false
+      }
+      if (!path) return false
+      const err = await this.saveTo(path)
+      if (err) this.notify('error', 'Could not save', err)
+      return err === null
+    }
+    let saved = false
+    await this.pathDialog('save', this.startDir(), suggested, async (p) => {
+      const err = await this.saveTo(p)
+      saved = err === null
+      return err
+    })
+    return saved
+  }
+
+  /** Write the current text to `path`; an error message or null. */
+  async saveTo(path: string): Promise<string | null> {
+    const text = this.text
+    try {
+      const saved = await this.api.saveFile(path, text)
+      this.path = saved.path
+      this.name = saved.name
+      this.baseline = text
+      this.unsaved = false
+      this.example = ''
+      this.rememberDir(saved.path)
+      void this.refreshRecent()
+      this.notify('success', `Saved ${saved.name}`, formatSize(saved.bytes))
+      return null
+    } catch (e) {
+      const m = message(e)
+      if (!this.dialog) this.notify('error', `Could not save ${path}`, m)
+      return m
+    }
+  }
+
+  /** Back to the file on disk (re-read), or to the example/import. Undoable in the editor. */
+  async revert(): Promise<void> {
+    if (this.path) {
+      try {
+        const file = await this.api.openFile(this.path)
+        this.baseline = file.text
+        this.text = file.text
+        this.editor?.replaceAll(file.text)
+        this.notify('info', `Reverted ${file.name} to the file on disk`)
+      } catch (e) {
+        this.notify('error', `Could not revert ${this.name}`, message(e))
+      }
+      return
+    }
+    this.text = this.baseline
+    this.editor?.replaceAll(this.baseline)
+    this.notify('info', `Reverted ${this.name}`)
+  }
+
+  // ---- import -------------------------------------------------------------------------
+
+  showImport(): void {
+    this.openDialog({ kind: 'import' })
+  }
+
+  /**
+   * A boot log → a new unsaved scenario. With `guard`, asks about unsaved changes
+   * first. An error message (the log could not be read), or null.
+   */
+  async importText(text: string, fileName: string, guard = true): Promise<string | null> {
+    const what = fileName || 'the pasted log'
+    if (text.length > MAX_LOG_BYTES) return `${what} is ${formatSize(text.length)}; boot logs up to ${formatSize(MAX_LOG_BYTES)} can be imported`
+    let r
+    try {
+      r = await this.api.importLog(text, fileName)
+    } catch (e) {
+      return message(e)
+    }
+    if (!r.ok) {
+      const first = r.diagnostics[0]
+      return first ? `${first.line ? `line ${first.line}: ` : ''}${first.message}` : 'the log could not be read'
+    }
+    if (guard && !(await this.guard('importing a boot log'))) return null
+    this.setDocument({ text: r.yaml, name: r.name, path: null, unsaved: true })
+    this.view = 'bootlog'
+    this.notify('success', `Imported ${what} as a new scenario`, r.warnings.length ? r.warnings.join('\n') : 'Save it to keep it.')
+    return null
+  }
+
+  /** A file dropped on the window: a scenario opens, anything else is imported as a log. */
+  async dropFile(file: File): Promise<void> {
+    const scenario = SCENARIO_FILE.test(file.name)
+    const limit = scenario ? 100 * 1024 * 1024 : MAX_LOG_BYTES
+    if (file.size > limit) {
+      this.notify('error', `${file.name} is too large`, `It is ${formatSize(file.size)}; ${scenario ? 'scenarios' : 'boot logs'} up to ${formatSize(limit)} can be opened.`)
+      return
+    }
+    let text: string
+    try {
+      text = await file.text()
+    } catch (e) {
+      this.notify('error', `Could not read ${file.name}`, message(e))
+      return
+    }
+    if (scenario) {
+      if (!(await this.guard('opening the dropped file'))) return
+      // the browser does not reveal where the file lives: Save asks for a place
+      this.setDocument({ text, name: file.name, path: null, unsaved: false })
+      this.notify('info', `Opened ${file.name}`, 'Dropped files have no location here: Save asks where to put it.')
+      return
+    }
+    if (!(await this.guard('importing the dropped log'))) return
+    const err = await this.importText(text, file.name, false)
+    if (err) this.openDialog({ kind: 'problem', title: `Could not import ${file.name}`, message: err, diagnostics: [] })
+  }
+
+  // ---- edit -------------------------------------------------------------------------
+
+  async paste(): Promise<void> {
+    try {
+      const text = await navigator.clipboard.readText()
+      this.editor?.insert(text)
+    } catch {
+      this.notify('info', `Paste with ${this.mac ? '⌘V' : 'Ctrl+V'}`, 'The clipboard can only be read from the keyboard here.')
+    }
+  }
+
+  trimWhitespace(): void {
+    const next = this.text.replace(/[ \t]+$/gm, '')
+    if (next !== this.text) this.editor?.replaceAll(next)
+  }
+
+  // ---- preferences ----------------------------------------------------------------------
+
+  async setPrefs(patch: Partial<Preferences>): Promise<void> {
+    this.prefs = { ...this.prefs, ...patch }
+    try {
+      this.prefs = await this.api.setPreferences(patch)
+    } catch (e) {
+      this.notify('error', 'Could not save the preference', message(e))
+    }
+  }
+
+  setTheme(theme: ThemePreference): Promise<void> {
+    return this.setPrefs({ theme })
+  }
+
+  // ---- dialogs and notifications ----------------------------------------------------------
+
+  openDialog(d: Dialog): void {
+    this.menuOpen = false
+    this.dialog = d
+  }
+
+  closeDialog(): void {
+    const d = this.dialog
+    this.dialog = null
+    if (d?.kind === 'confirm') d.resolve('cancel')
+    else if (d?.kind === 'pick') d.resolve(null)
+    else if (d?.kind === 'path') d.resolve()
+    queueMicrotask(() => {
+      if (!this.dialog) this.editor?.focus()
+    })
+  }
+
+  confirm(d: { title: string; message: string; detail?: string; buttons: ConfirmButton[] }): Promise<string> {
+    return new Promise((resolve) => {
+      this.openDialog({
+        kind: 'confirm',
+        ...d,
+        resolve: (id) => {
+          this.dialog = null
+          resolve(id)
+        }
+      })
+    })
+  }
+
+  pick(d: { title: string; placeholder: string; items: PickItem[] }): Promise<string | null> {
+    return new Promise((resolve) => {
+      this.openDialog({
+        kind: 'pick',
+        ...d,
+        resolve: (id) => {
+          this.dialog = null
+          resolve(id)
+        }
+      })
+    })
+  }
+
+  private pathDialog(mode: 'open' | 'save', dir: string, name: string, accept: (path: string) => Promise<string | null>): Promise<void> {
+    return new Promise((resolve) => {
+      this.openDialog({
+        kind: 'path',
+        mode,
+        dir,
+        name,
+        accept: async (p) => {
+          const err = await accept(p)
+          if (err === null) {
+            this.dialog = null
+            resolve()
+          }
+          return err
+        },
+        resolve: () => {
+          this.dialog = null
+          resolve()
+        }
+      })
+    })
+  }
+
+  private startDir(): string {
+    const sep = this.info?.separator ?? '/'
+    if (this.path) return this.path.slice(0, this.path.lastIndexOf(sep)) || sep
+    return this.lastDir ?? this.info?.workspace ?? sep
+  }
+
+  private rememberDir(path: string): void {
+    const sep = this.info?.separator ?? '/'
+    this.lastDir = path.slice(0, path.lastIndexOf(sep)) || sep
+  }
+
+  notify(kind: Toast['kind'], msg: string, detail?: string): void {
+    const id = ++this.toastId
+    this.toasts = [...this.toasts.slice(-3), { id, kind, message: msg, detail }]
+    setTimeout(() => this.dismiss(id), kind === 'error' ? 9000 : 3500)
+  }
+
+  dismiss(id: number): void {
+    this.toasts = this.toasts.filter((t) => t.id !== id)
+  }
+}
