@@ -12,6 +12,10 @@ async function firstExample(page: Page): Promise<string> {
   const first = await options.first().getAttribute('value')
   expect(first, 'resources/examples has at least one scenario').toBeTruthy()
   await picker.selectOption(first!)
+  // the example arrives asynchronously: wait until it is the open document and analysed,
+  // or a later edit could be overwritten by it
+  await expect(page.locator('.doc-tab')).toContainText(first!)
+  await expect(page.getByTestId('status')).toHaveText('up to date')
   return first!
 }
 

@@ -26,11 +26,14 @@ export interface EditorHandle {
   focus(): void
 }
 
-export type ViewId = 'map' | 'bootlog'
+export type ViewId = 'map' | 'sections' | 'nomap' | 'costs' | 'bootlog'
 
-/** The view tabs; more (sections, NOMAP & holes, costs, compare) join this list. */
+/** The view tabs (compare joins this list later). */
 export const VIEWS: { id: ViewId; title: string; command: string }[] = [
   { id: 'map', title: 'Physical map', command: 'view.map' },
+  { id: 'sections', title: 'Sections & memmap', command: 'view.sections' },
+  { id: 'nomap', title: 'NOMAP & holes', command: 'view.nomap' },
+  { id: 'costs', title: 'Costs', command: 'view.costs' },
   { id: 'bootlog', title: 'Boot log', command: 'view.bootlog' }
 ]
 
@@ -160,6 +163,9 @@ export class Workbench {
       'view.palette': { run: () => this.openDialog({ kind: 'palette' }) },
       'view.map': { run: () => void (this.view = 'map'), checked: () => this.view === 'map' },
       'view.bootlog': { run: () => void (this.view = 'bootlog'), checked: () => this.view === 'bootlog' },
+      'view.sections': { run: () => void (this.view = 'sections'), checked: () => this.view === 'sections' },
+      'view.nomap': { run: () => void (this.view = 'nomap'), checked: () => this.view === 'nomap' },
+      'view.costs': { run: () => void (this.view = 'costs'), checked: () => this.view === 'costs' },
       'view.focusEditor': { run: () => this.editor?.focus() },
       'view.wordWrap': { run: () => this.setPrefs({ wordWrap: !this.prefs.wordWrap }), checked: () => this.prefs.wordWrap },
       'theme.system': { run: () => this.setTheme('system'), checked: () => this.prefs.theme === 'system' },
