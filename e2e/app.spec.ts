@@ -61,3 +61,20 @@ test('the physical map shows memblock regions', async ({ appPage: page }) => {
   const box = await regions.first().boundingBox()
   expect(box?.width ?? 0).toBeGreaterThan(0)
 })
+
+test('a pasted dmesg is compared line by line with the prediction', async ({ appPage: page }) => {
+  const { readFileSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  await editorReady(page)
+  await page.getByTestId('view-tab-bootlog').click()
+  await page.getByTestId('bootlog-compare-toggle').click()
+  const log = readFileSync(join(import.meta.dirname, '../tests/fixtures/kernel-boots/arm64-s101-003.log'), 'utf8')
+  await page.getByTestId('bootlog-compare-input').fill(log)
+  await page.getByTestId('bootlog-compare-run').click()
+  await expect(page.getByTestId('bootlog-compare-summary')).toContainText('exact')
+  await expect(page.getByTestId('bootlog-diff')).toContainText('Early memory node ranges')
+  // an edited kernel line shows up as a mismatch
+  await page.getByTestId('bootlog-compare-input').fill(log.replace('Early memory node ranges', 'Early memory node rangez'))
+  await page.getByTestId('bootlog-compare-run').click()
+  await expect(page.getByTestId('bootlog-compare-summary')).toContainText('differing lines')
+})
