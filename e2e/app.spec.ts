@@ -78,3 +78,18 @@ test('a pasted dmesg is compared line by line with the prediction', async ({ app
   await page.getByTestId('bootlog-compare-run').click()
   await expect(page.getByTestId('bootlog-compare-summary')).toContainText('differing lines')
 })
+
+test('compare: the same layout under another kernel shows the hole lines that differ', async ({ appPage: page }) => {
+  await editorReady(page)
+  await page.getByTestId('example-picker').selectOption('x86-laptop.yaml')
+  await expect(page.locator('.doc-tab')).toContainText('x86-laptop.yaml')
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+  await page.getByTestId('view-tab-compare').click()
+  await page.getByTestId('compare-kernel').fill('5.4.59')
+  await page.getByTestId('compare-run').click()
+  await expect(page.getByTestId('compare-totals')).toContainText('present pages')
+  await expect(page.getByTestId('compare-bootlog')).toContainText('Zeroed struct page in unavailable ranges')
+  await page.getByTestId('compare-mode').selectOption('kmsan')
+  await page.getByTestId('compare-run').click()
+  await expect(page.getByTestId('compare-checks')).toContainText('struct-page.pow2')
+})

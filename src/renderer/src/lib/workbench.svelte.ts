@@ -26,15 +26,16 @@ export interface EditorHandle {
   focus(): void
 }
 
-export type ViewId = 'map' | 'sections' | 'nomap' | 'costs' | 'bootlog'
+export type ViewId = 'map' | 'sections' | 'nomap' | 'costs' | 'bootlog' | 'compare'
 
-/** The view tabs (compare joins this list later). */
+/** The view tabs. */
 export const VIEWS: { id: ViewId; title: string; command: string }[] = [
   { id: 'map', title: 'Physical map', command: 'view.map' },
   { id: 'sections', title: 'Sections & memmap', command: 'view.sections' },
   { id: 'nomap', title: 'NOMAP & holes', command: 'view.nomap' },
   { id: 'costs', title: 'Costs', command: 'view.costs' },
-  { id: 'bootlog', title: 'Boot log', command: 'view.bootlog' }
+  { id: 'bootlog', title: 'Boot log', command: 'view.bootlog' },
+  { id: 'compare', title: 'Compare', command: 'view.compare' }
 ]
 
 export interface ConfirmButton {
@@ -166,6 +167,7 @@ export class Workbench {
       'view.sections': { run: () => void (this.view = 'sections'), checked: () => this.view === 'sections' },
       'view.nomap': { run: () => void (this.view = 'nomap'), checked: () => this.view === 'nomap' },
       'view.costs': { run: () => void (this.view = 'costs'), checked: () => this.view === 'costs' },
+      'view.compare': { run: () => void (this.view = 'compare'), checked: () => this.view === 'compare' },
       'view.focusEditor': { run: () => this.editor?.focus() },
       'view.wordWrap': { run: () => this.setPrefs({ wordWrap: !this.prefs.wordWrap }), checked: () => this.prefs.wordWrap },
       'theme.system': { run: () => this.setTheme('system'), checked: () => this.prefs.theme === 'system' },
