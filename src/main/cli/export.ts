@@ -19,9 +19,8 @@
 // Exit codes: 0 ok, 1 an output could not be written, 2 bad input or arguments (messages
 // as `file:line:column: error: …`).
 
-import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises'
-import { basename, dirname, extname, join } from 'node:path'
+import { mkdir, readFile, stat } from 'node:fs/promises'
+import { basename, extname, join } from 'node:path'
 import { MAX_SOURCE_BYTES } from '../../shared/api.ts'
 import { analyzeSource } from '../../shared/engine/index.ts'
 import type { AnalysisReport, Diagnostic } from '../../shared/engine/report.ts'
@@ -30,6 +29,7 @@ import { ARCHES, type Arch } from '../../shared/scenario/scenario.ts'
 import { isViewId, renderView, sectionsModel, VIEW_IDS, VIEW_TITLES, type ViewId, type ViewOptions } from '../../shared/views/index.ts'
 import { checkStatus } from '../../shared/views/sections.ts'
 import { svgsToPdf, svgToPng } from '../render.ts'
+import { atomicWriteFile } from '../files.ts'
 
 export const EXPORT_FORMATS = ['svg', 'png', 'pdf', 'json', 'csv', 'md'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
@@ -188,22 +188,9 @@ export async function exportCommand(argv: string[], io: ExportIo = std): Promise
 // ---------------------------------------------------------------------------------------
 // Writing
 
-/** Write to a temporary file beside `path`, flush it, then rename it over `path`. */
+/** Atomic writes: the same helper Save uses (temp file beside the target, fsync, rename). */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
-  const fh = await open(tmp, 'wx', 0o644)
-  try {
-    try {
-      await fh.writeFile(data)
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
-    await rename(tmp, path)
-  } catch (e) {
-    await unlink(tmp).catch(() => {})
-    throw e
-  }
+  await atomicWriteFile(path, data)
 }
 
 async function isDirectory(p: string): Promise<boolean> {

@@ -55,7 +55,6 @@ export interface ArchMemoryModel {
 }
 
 const KiB = 1024
-const MiB = 1024 * KiB
 
 export function fig(id: string, label: string, value: Figure['value'], unit: Figure['unit'], formula: string, ref: string, versions: string): Figure {
   return { id, label, value, unit, formula, ref, versions }
