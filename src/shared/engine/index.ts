@@ -10,6 +10,7 @@ import { LogError, looksLikeLog, parseLog, type ParsedLog } from './dmesg.ts'
 import { flagNames, MEMBLOCK_NOMAP } from './memblock.ts'
 import { ModelError, runModel, type Model } from './model.ts'
 import type { AnalysisReport, BootlogReport, CheckReport, Diagnostic } from './report.ts'
+import { checkPath } from './memmap/check-paths.ts'
 import { memmapReport } from './memmap/index.ts'
 import { totalLength } from './sections.ts'
 
@@ -28,8 +29,7 @@ export type Loaded = { ok: true; scenario: Scenario; log: ParsedLog | null; diag
 
 /** A scenario file (YAML/JSON) or a boot log, detected by content. */
 export function loadInput(source: string, fileName: string, opts: InputOptions = {}): Loaded {
-  const isLog = /\.(log|txt|dmesg)$/i.test(fileName) || (!/\.(ya?ml|json)$/i.test(fileName) && looksLikeLog(source))
-  if (isLog) {
+  if (looksLikeInputLog(fileName, source)) {
     try {
       const log = parseLog(source, opts)
       return { ok: true, scenario: log.scenario, log, source, diagnostics: log.warnings.map((message) => ({ severity: 'warning', message })) }
@@ -125,6 +125,7 @@ export function buildAnalysis(model: Model, opts: { memmap?: boolean } = {}): An
   const holePages = model.holes.perHole.reduce((a, h) => a + h.count, 0)
   const presentSections = totalLength(model.sections)
   return {
+    scenario: model.scenario,
     name: model.scenario.name ?? '',
     kernel: model.scenario.kernel,
     profile: model.profile.id,
@@ -208,7 +209,20 @@ export function checkSource(source: string, fileName: string, opts: InputOptions
 }
 
 export function analyzeSource(source: string, fileName: string, opts: InputOptions = {}): AnalyzeResponse {
-  return respond(source, fileName, opts, (model) => buildAnalysis(model))
+  const r = respond(source, fileName, opts, (model) => buildAnalysis(model))
+  if (!r.ok || looksLikeInputLog(fileName, source)) return r
+  // failing checks become warnings at the scenario line that causes them (editor markers)
+  for (const c of r.report.memmap?.checks ?? []) {
+    if (c.pass || c.severity === 'info') continue
+    const path = checkPath(c, r.report.scenario)
+    const at = locatePath(source, path) ?? { line: 1, column: 1 }
+    r.diagnostics.push({ severity: 'warning', message: `check ${c.id} fails: ${c.title} (${c.condition}; ${c.ref})`, ...at, path: path.join('.') })
+  }
+  return r
+}
+
+function looksLikeInputLog(fileName: string, source: string): boolean {
+  return /\.(log|txt|dmesg)$/i.test(fileName) || (!/\.(ya?ml|json)$/i.test(fileName) && looksLikeLog(source))
 }
 
 export function bootlogSource(source: string, fileName: string, opts: InputOptions = {}): BootlogResponse {

@@ -91,6 +91,8 @@ export type { MemmapReport } from './memmap/index.ts'
 import type { MemmapReport } from './memmap/index.ts'
 
 export interface AnalysisReport {
+  /** the validated scenario the analysis ran on (for logs: the one read from the log) */
+  scenario: import('../scenario/scenario.ts').Scenario
   name: string
   kernel: string
   profile: string
