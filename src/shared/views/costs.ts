@@ -5,7 +5,7 @@
 
 import type { AnalysisReport } from '../engine/report.ts'
 import type { ViewOptions } from './index.ts'
-import { badge, bytes, dataAttrs, exactBytes, plusBytes, el, header, heading, int, line, MARGIN, panel, rect, svgDocument, text, textWidth, theme, tip, truncate, wrap, type Theme } from './svg.ts'
+import { badge, bytes, dataAttrs, exactBytes, plusBytes, el, header, heading, int, line, MARGIN, panel, rect, svgDocument, text, textWidth, theme, tip, messageDocument, type ViewModelBase, truncate, wrap, type Theme } from './svg.ts'
 
 export interface CostBar {
   label: string
@@ -61,12 +61,7 @@ export interface PmemRow {
   pageStructSize: number
 }
 
-export interface CostsModel {
-  title: string
-  subtitle: string
-  desc: string
-  width: number
-  height: number
+export interface CostsModel extends ViewModelBase {
   available: boolean
   structPageSize: number
   presentSections: number
@@ -221,13 +216,10 @@ export function renderCosts(report: AnalysisReport, opts: ViewOptions = {}): str
   const t = theme(opts.theme)
   const m = costsModel(report, opts)
   const hd = header(t, m.width, m.title, m.subtitle)
+  if (!m.available) return messageDocument('costs', t, m, hd.svg, hd.bottom + 40, 'This report has no memmap analysis.', opts.source)
   const out: string[] = [hd.svg]
   const W = m.width - 2 * MARGIN
   const ps = report.pageSizeBytes
-  if (!m.available) {
-    out.push(text(MARGIN, hd.bottom + 40, 'This report has no memmap analysis.', { size: 13, fill: t.muted }))
-    return svgDocument({ view: 'costs', width: m.width, height: hd.bottom + 80, title: m.title, desc: m.desc, theme: t, body: out.join(''), source: opts.source })
-  }
 
   // 1. memmap by struct page size
   const L = m.layout

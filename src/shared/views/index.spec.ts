@@ -101,3 +101,20 @@ describe('helpers', () => {
     for (const l of lines) expect(textWidth(l, 11)).toBeLessThanOrEqual(80)
   })
 })
+
+describe('views of a report without a memmap analysis (e.g. one read from a boot log)', () => {
+  const bare: AnalysisReport = { ...laptop.report, memmap: null }
+  const messages: Partial<Record<ViewId, string>> = {
+    sections: 'This report has no memmap analysis (analyze with the memmap model to see section placement).',
+    nomap: 'This report has no memmap analysis.',
+    costs: 'This report has no memmap analysis.'
+  }
+  for (const [view, message] of Object.entries(messages) as [ViewId, string][])
+    it(`${view} says so in a well-formed document`, () => {
+      const svg = renderView(view, bare, { theme: 'dark', source: { fileName: 'x86-laptop.yaml', text: laptop.text } })
+      expect(checkWellFormed(svg)).toBeNull()
+      expect(svg).toContain(`>${esc(message)}</text>`)
+      expect(svg).toContain('data-theme="dark"')
+      expect(extractEmbeddedSource(svg)?.text).toBe(laptop.text)
+    })
+})

@@ -25,7 +25,8 @@ import {
   theme,
   tip,
   truncate,
-  type Theme
+  type Theme,
+  type ViewModelBase
 } from './svg.ts'
 
 export type BarStyle = 'memory' | 'nomap' | 'reserved' | 'node' | 'zone' | 'hole' | 'hole-no-struct-page'
@@ -81,12 +82,7 @@ export interface AxisTick {
   hex: string
 }
 
-export interface MapModel {
-  title: string
-  subtitle: string
-  desc: string
-  width: number
-  height: number
+export interface MapModel extends ViewModelBase {
   plot: { x: number; w: number }
   scale: 'linear' | 'log'
   /** bytes, half-open */

@@ -6,7 +6,7 @@
 import type { AnalysisReport } from '../engine/report.ts'
 import type { Cell, PolicyId } from '../engine/memmap/policies.ts'
 import type { ViewOptions } from './index.ts'
-import { badge, bytes, dataAttrs, el, esc, header, heading, hex, int, MARGIN, rect, SANS, svgDocument, text, theme, tip, truncate, wrap, type Theme } from './svg.ts'
+import { badge, bytes, dataAttrs, el, esc, header, heading, hex, int, MARGIN, rect, SANS, svgDocument, text, theme, tip, messageDocument, type ViewModelBase, truncate, wrap, type Theme } from './svg.ts'
 
 export type WalkerRisk = 'safe' | 'costly' | 'not-contiguous' | 'risk'
 
@@ -58,12 +58,7 @@ export interface NomapRow {
   h: number
 }
 
-export interface NomapModel {
-  title: string
-  subtitle: string
-  desc: string
-  width: number
-  height: number
+export interface NomapModel extends ViewModelBase {
   available: boolean
   columns: NomapColumn[]
   rows: NomapRow[]
@@ -223,12 +218,9 @@ export function renderNomap(report: AnalysisReport, opts: ViewOptions = {}): str
   const t = theme(opts.theme)
   const m = nomapModel(report, opts)
   const hd = header(t, m.width, m.title, m.subtitle)
+  if (!m.available || !m.rows.length) return messageDocument('nomap', t, m, hd.svg, hd.bottom + 40, m.available ? 'This layout has no holes and no NOMAP ranges.' : 'This report has no memmap analysis.', opts.source)
   const out: string[] = [hd.svg]
   const W = m.width - 2 * MARGIN
-  if (!m.available || !m.rows.length) {
-    out.push(text(MARGIN, hd.bottom + 40, m.available ? 'This layout has no holes and no NOMAP ranges.' : 'This report has no memmap analysis.', { size: 13, fill: t.muted }))
-    return svgDocument({ view: 'nomap', width: m.width, height: hd.bottom + 80, title: m.title, desc: m.desc, theme: t, body: out.join(''), source: opts.source })
-  }
 
   // column headers
   const hy = m.layout.headerY

@@ -28,7 +28,9 @@ import {
   tip,
   truncate,
   wrap,
-  type Theme
+  type Theme,
+  type ViewModelBase,
+  messageDocument
 } from './svg.ts'
 
 export interface SectionsColumn {
@@ -85,12 +87,7 @@ export interface CheckBadge {
   consequence: string
 }
 
-export interface SectionsModel {
-  title: string
-  subtitle: string
-  desc: string
-  width: number
-  height: number
+export interface SectionsModel extends ViewModelBase {
   available: boolean
   window: { start: number; count: number; total: number }
   unitName: string
@@ -378,12 +375,9 @@ export function renderSections(report: AnalysisReport, opts: ViewOptions = {}): 
   const t = theme(opts.theme)
   const m = sectionsModel(report, opts)
   const hd = header(t, m.width, m.title, m.subtitle)
+  if (!m.available) return messageDocument('sections', t, m, hd.svg, m.layout.factsY + 30, 'This report has no memmap analysis (analyze with the memmap model to see section placement).', opts.source, Math.max(m.height, 200))
   const out: string[] = [hd.svg]
   const W = m.width - 2 * MARGIN
-  if (!m.available) {
-    out.push(text(MARGIN, m.layout.factsY + 30, 'This report has no memmap analysis (analyze with the memmap model to see section placement).', { size: 13, fill: t.muted }))
-    return svgDocument({ view: 'sections', width: m.width, height: Math.max(m.height, 200), title: m.title, desc: m.desc, theme: t, body: out.join(''), source: opts.source })
-  }
 
   // facts strip
   const fy = m.layout.factsY

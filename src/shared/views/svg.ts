@@ -385,6 +385,21 @@ export interface DocumentSpec {
   defs?: string
 }
 
+/** The fields every view model starts with (title block, size, whether the report has the data). */
+export interface ViewModelBase {
+  title: string
+  subtitle: string
+  desc: string
+  width: number
+  height: number
+}
+
+/** A view whose report has nothing to draw: its header and one muted sentence below it. */
+export function messageDocument(view: string, t: Theme, m: ViewModelBase, headerSvg: string, y: number, message: string, source?: EmbeddedSource, minHeight = 0): string {
+  const body = headerSvg + text(MARGIN, y, message, { size: 13, fill: t.muted })
+  return svgDocument({ view, width: m.width, height: Math.max(y + 40, minHeight), title: m.title, desc: m.desc, theme: t, body, source })
+}
+
 /** A standalone, accessible SVG document with its background and optional embedded scenario. */
 export function svgDocument(d: DocumentSpec): string {
   const id = `mmw-${d.view}`
