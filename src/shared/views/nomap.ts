@@ -4,7 +4,7 @@
 // walkers risk and the memmap spent; then the per-policy summary and zone contiguity.
 
 import type { AnalysisReport } from '../engine/report.ts'
-import type { Cell, PolicyId } from '../engine/memmap/policies.ts'
+import type { Cell, PolicyId, RangeRow } from '../engine/memmap/policies.ts'
 import type { ViewOptions } from './index.ts'
 import { badge, bytes, dataAttrs, el, esc, header, heading, hex, int, MARGIN, rect, SANS, svgDocument, text, theme, tip, messageDocument, type ViewModelBase, truncate, wrap, type Theme } from './svg.ts'
 
@@ -43,15 +43,9 @@ export interface NomapCell {
   title: string
 }
 
-export interface NomapRow {
+/** One hole or NOMAP range (the engine's row) as drawn. */
+export interface NomapRow extends RangeRow {
   index: number
-  kind: 'hole' | 'nomap'
-  /** pfns, half-open */
-  start: number
-  end: number
-  nid: number
-  zone: string
-  linkedZone: string
   label: string[]
   cells: NomapCell[]
   y: number
