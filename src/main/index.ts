@@ -12,7 +12,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, net, protocol, session, type WebContents } from 'electron'
 import { dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { API_METHODS, type Preferences } from '../shared/api.ts'
+import { API_METHODS, type ExportFormat, type Preferences } from '../shared/api.ts'
 import { callService, createServices, defaultExamplesDirs, type NativeDialogs } from './services.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -73,7 +73,27 @@ const dialogs: NativeDialogs = {
     }
     const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
     return r.canceled || !r.filePath ? null : r.filePath
+  },
+  async chooseExportPath(suggestedName, format) {
+    const win = BrowserWindow.getFocusedWindow()
+    const options: Electron.SaveDialogOptions = {
+      title: `Export ${EXPORT_FILTER_NAMES[format]}`,
+      defaultPath: join(app.getPath('documents'), suggestedName),
+      filters: [{ name: EXPORT_FILTER_NAMES[format], extensions: [format] }],
+      properties: ['showOverwriteConfirmation', 'createDirectory']
+    }
+    const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
+    return r.canceled || !r.filePath ? null : r.filePath
   }
+}
+
+const EXPORT_FILTER_NAMES: Record<ExportFormat, string> = {
+  svg: 'SVG image',
+  png: 'PNG image',
+  pdf: 'PDF report',
+  json: 'JSON report',
+  csv: 'CSV tables',
+  md: 'Markdown report'
 }
 
 function followTheme(prefs: Preferences): void {

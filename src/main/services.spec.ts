@@ -2,8 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { API_METHODS } from '../shared/api.ts'
+import { API_METHODS, EXPORT_VIEWS } from '../shared/api.ts'
+import { extractEmbeddedSource, VIEW_IDS } from '../shared/views/index.ts'
 import { Workspace } from './files.ts'
+import { extractPngSource } from './render.ts'
 import { callService, createServices } from './services.ts'
 
 let dir: string
@@ -73,7 +75,7 @@ describe('services: files in Electron (OS dialogs)', () => {
     const s = createServices({
       host: 'electron',
       dataDir: join(dir, 'data'),
-      dialogs: { chooseOpenPath: async () => next, chooseSavePath: async () => join(dir, 'saved') }
+      dialogs: { chooseOpenPath: async () => next, chooseSavePath: async () => join(dir, 'saved'), chooseExportPath: async () => join(dir, 'picture') }
     })
     expect((await s.hostInfo()).dialogs).toBe('native')
     await expect(s.openFile(join(dir, 'other.yaml'))).rejects.toThrow(/not chosen in an Open dialog/)
@@ -89,9 +91,17 @@ describe('services: files in Electron (OS dialogs)', () => {
     next = null
     expect(await s.chooseOpenPath()).toBeNull()
     // a new session may reopen what the recent list holds
-    const later = createServices({ host: 'electron', dataDir: join(dir, 'data'), dialogs: { chooseOpenPath: async () => null, chooseSavePath: async () => null } })
+    const later = createServices({ host: 'electron', dataDir: join(dir, 'data'), dialogs: { chooseOpenPath: async () => null, chooseSavePath: async () => null, chooseExportPath: async () => null } })
     expect((await later.openFile(file)).text).toBe('picked')
     await expect(later.listDirectory(dir)).rejects.toThrow(/in-app path dialog/)
+    // exports: only where the Export dialog said, with the format's extension added
+    const laptop = readFileSync(join(import.meta.dirname, '../../resources/examples/x86-laptop.yaml'), 'utf8')
+    const req = { format: 'svg', view: 'map', theme: 'light', scale: 'linear' } as const
+    await expect(s.exportReport(join(dir, 'elsewhere.svg'), laptop, 'x86-laptop.yaml', req)).rejects.toThrow(/not chosen in a Save dialog/)
+    const exportPath = await s.chooseExportPath('x86-laptop-map.svg', 'svg')
+    expect(exportPath).toBe(join(dir, 'picture.svg'))
+    await s.exportReport(exportPath!, laptop, 'x86-laptop.yaml', req)
+    expect(extractEmbeddedSource(readFileSync(exportPath!, 'utf8'))?.text).toBe(laptop)
   })
 
   it('without a workspace or dialogs there is no file access', async () => {
@@ -119,5 +129,56 @@ describe('large inputs run on the engine worker thread', () => {
     const r = await createServices().bootlog(big, 'big.log')
     expect(r).toEqual(JSON.parse(JSON.stringify(bootlogSource(big, 'big.log'))))
     expect(r.ok && r.report.diff?.equal).toBe(true)
+  })
+})
+
+describe('services: File › Export (exportReport)', () => {
+  const laptop = readFileSync(join(import.meta.dirname, '../../resources/examples/x86-laptop.yaml'), 'utf8')
+  const req = (format: string, view = 'map') => ({ format, view, theme: 'dark', scale: 'log' }) as Parameters<ReturnType<typeof createServices>['exportReport']>[3]
+
+  it('writes every format through the atomic writer, with the scenario embedded in images and PDFs', async () => {
+    const ws = await Workspace.open(join(dir, 'ws'))
+    const s = createServices({ host: 'browser', workspace: ws, dataDir: null })
+    const png = await s.exportReport('out/../laptop-costs.png', laptop, 'x86-laptop.yaml', req('png', 'costs'))
+    expect(png.name).toBe('laptop-costs.png')
+    const pngBytes = readFileSync(png.path)
+    expect(pngBytes.subarray(1, 4).toString('latin1')).toBe('PNG')
+    expect(png.bytes).toBe(pngBytes.length)
+    expect(extractPngSource(pngBytes)).toEqual({ text: laptop, fileName: 'x86-laptop.yaml' })
+
+    const svg = readFileSync((await s.exportReport('map.svg', laptop, 'x86-laptop.yaml', req('svg'))).path, 'utf8')
+    expect(svg).toContain('data-view="map"')
+    expect(svg).toContain('data-theme="dark"')
+    expect(extractEmbeddedSource(svg)?.fileName).toBe('x86-laptop.yaml')
+
+    const pdf = readFileSync((await s.exportReport('all.pdf', laptop, 'x86-laptop.yaml', req('pdf'))).path)
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-')
+    // one page per view
+    expect(pdf.toString('latin1').match(/\/Type \/Page\b/g)?.length).toBe(4)
+
+    const json = JSON.parse(readFileSync((await s.exportReport('r.json', laptop, 'x86-laptop.yaml', req('json'))).path, 'utf8'))
+    expect(json.totals.memoryTotalKiB).toBeGreaterThan(0)
+    const csv = readFileSync((await s.exportReport('r.csv', laptop, 'x86-laptop.yaml', req('csv'))).path, 'utf8')
+    expect(csv.split('\r\n')[0]).toBe('table,name,start,end,nid,zone,value,unit,detail')
+    const md = readFileSync((await s.exportReport('r.md', laptop, 'x86-laptop.yaml', req('md'))).path, 'utf8')
+    expect(md).toMatch(/^# /)
+    // exports do not join the recent scenarios
+    expect(await s.recentFiles()).toEqual([])
+  })
+
+  it('refuses a bad scenario with its line and column, a wrong extension and paths outside the workspace', async () => {
+    const s = createServices({ host: 'browser', workspace: await Workspace.open(join(dir, 'ws')), dataDir: null })
+    await expect(s.exportReport('x.svg', 'kernel: "6.1"\narch: [oops\n', 'bad.yaml', req('svg'))).rejects.toThrow(/^bad\.yaml:\d+:\d+: error: /)
+    await expect(callService(s, 'exportReport', ['x.png', laptop, 'x86-laptop.yaml', req('svg')])).rejects.toThrow(/a svg export is saved as \.svg/)
+    await expect(callService(s, 'exportReport', ['x.svg', laptop, 'x86-laptop.yaml', { ...req('svg'), view: 'all' }])).rejects.toThrow(/view is one of/)
+    await expect(callService(s, 'exportReport', ['x.svg', laptop, 'x86-laptop.yaml', { ...req('svg'), extra: 1 }])).rejects.toThrow(/unknown request field/)
+    await expect(s.exportReport('../outside.svg', laptop, 'x86-laptop.yaml', req('svg'))).rejects.toThrow()
+    await expect(s.chooseExportPath('a.svg', 'svg')).rejects.toThrow(/no OS file dialog/)
+  })
+})
+
+describe('the contract names the views the renderers draw', () => {
+  it('EXPORT_VIEWS equals VIEW_IDS', () => {
+    expect([...EXPORT_VIEWS]).toEqual([...VIEW_IDS])
   })
 })

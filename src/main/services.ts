@@ -13,25 +13,32 @@ import {
   MAX_LOG_BYTES,
   MAX_SOURCE_BYTES,
   SCENARIO_FILE,
+  exportExtension,
   type Api,
   type ApiMethod,
   type DirListing,
   type ExampleInfo,
+  type ExportFormat,
+  type ExportRequest,
   type HostInfo,
   type OpenedFile,
   type Preferences,
   type SavedFile
 } from '../shared/api.ts'
 import { analyzeSource, bootlogSource } from '../shared/engine/index.ts'
+import { formatDiagnostic } from '../shared/engine/report.ts'
 import { atomicWriteFile, readTextFile, type Workspace } from './files.ts'
 import { EngineWorker, WORKER_THRESHOLD_BYTES } from './engine-client.ts'
 import { importLog } from './import-log.ts'
+import { renderExport } from './reports.ts'
+import { VIEW_IDS } from '../shared/views/index.ts'
 import { PreferenceStore, RecentFiles } from './recent.ts'
 
 /** The OS file dialogs (Electron's `dialog`, wired in src/main/index.ts). */
 export interface NativeDialogs {
   chooseOpenPath(): Promise<string | null>
   chooseSavePath(suggestedName: string): Promise<string | null>
+  chooseExportPath(suggestedName: string, format: ExportFormat): Promise<string | null>
 }
 
 export interface ServiceOptions {
@@ -217,6 +224,34 @@ export function createServices(opts: ServiceOptions = {}): Api {
       const abs = resolve(SCENARIO_FILE.test(p) ? p : `${p}.yaml`)
       granted.add(abs)
       return abs
+    },
+
+    async chooseExportPath(suggestedName: string, format: ExportFormat): Promise<string | null> {
+      const bad = argsError('chooseExportPath', [suggestedName, format])
+      if (bad) throw new Error(bad)
+      if (!dialogs) throw new Error('this host has no OS file dialog: the app asks for a path itself')
+      const p = await dialogs.chooseExportPath(suggestedName, format)
+      if (p === null) return null
+      const abs = resolve(exportExtension(format).test(p) ? p : `${p}.${format}`)
+      granted.add(abs)
+      return abs
+    },
+
+    async exportReport(path: string, source: string, fileName: string, request: ExportRequest): Promise<SavedFile> {
+      const bad = argsError('exportReport', [path, source, fileName, request])
+      if (bad) throw new Error(bad)
+      const file = await writablePath(path)
+      const r = await this.analyze(source, fileName)
+      if (!r.ok) {
+        const first = r.diagnostics.find((d) => d.severity === 'error') ?? r.diagnostics[0]
+        throw new Error(first ? formatDiagnostic(fileName, first) : `${fileName}: the scenario could not be analysed`)
+      }
+      const { format } = request
+      const views = format === 'pdf' ? [...VIEW_IDS] : [request.view]
+      const data = await renderExport(r.report, { views, format, opts: { theme: request.theme, scale: request.scale, source: { text: source, fileName } } })
+      const written = await atomicWriteFile(file, data)
+      granted.add(file)
+      return { path: file, name: basename(file), mtimeMs: statSync(written.path).mtimeMs, bytes: written.bytes }
     },
 
     async listDirectory(path: string): Promise<DirListing> {

@@ -87,6 +87,24 @@ export interface DirListing {
   entries: DirEntry[]
 }
 
+/** What File › Export (and the CLI's `export`) write. */
+export const EXPORT_FORMATS = ['svg', 'png', 'pdf', 'json', 'csv', 'md'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+/** The drawn views (src/shared/views VIEW_IDS; a test keeps the two lists equal). */
+export const EXPORT_VIEWS = ['map', 'sections', 'nomap', 'costs'] as const
+export type ExportView = (typeof EXPORT_VIEWS)[number]
+
+/** One export from the app: a view as SVG/PNG, every view as PDF, or the report as JSON/CSV/Markdown. */
+export interface ExportRequest {
+  format: ExportFormat
+  /** svg/png: the view drawn; pdf: ignored (every view, one page each); json/csv/md: ignored */
+  view: ExportView
+  theme: 'light' | 'dark'
+  /** the map's address axis */
+  scale: 'linear' | 'log'
+}
+
 export type ThemePreference = 'system' | 'light' | 'dark'
 
 export interface Preferences {
@@ -113,6 +131,14 @@ export interface Api {
   chooseOpenPath(): Promise<string | null>
   /** The OS "Save As" dialog (Electron), starting at `suggestedName`; null when cancelled. */
   chooseSavePath(suggestedName: string): Promise<string | null>
+  /** The OS "Export" dialog (Electron) for one format, starting at `suggestedName`; null when cancelled. */
+  chooseExportPath(suggestedName: string, format: ExportFormat): Promise<string | null>
+  /**
+   * Analyse `source` and write one export to `path` atomically: a view as SVG/PNG (the
+   * scenario embedded), every view as a PDF (the scenario attached), or the report as
+   * JSON/CSV/Markdown. Engine errors reject with their `file:line:column` messages.
+   */
+  exportReport(path: string, source: string, fileName: string, request: ExportRequest): Promise<SavedFile>
   /** One directory of the browser host's workspace, for its in-app path dialog. */
   listDirectory(path: string): Promise<DirListing>
   /** Read a scenario or a boot log; the path joins the recent-files list. */
@@ -140,6 +166,8 @@ export const API_METHODS = [
   'hostInfo',
   'chooseOpenPath',
   'chooseSavePath',
+  'chooseExportPath',
+  'exportReport',
   'listDirectory',
   'openFile',
   'saveFile',
@@ -184,6 +212,19 @@ export const API_ARGUMENTS: { [M in ApiMethod]: (args: unknown[]) => string | nu
     a.length === 1 && typeof a[0] === 'string' && fileNameError(a[0]) === null
       ? null
       : `chooseSavePath takes (suggestedName: string): ${typeof a[0] === 'string' ? fileNameError(a[0]) : 'a file name'}`,
+  chooseExportPath: (a) => {
+    if (a.length !== 2 || typeof a[0] !== 'string' || !isExportFormat(a[1])) return `chooseExportPath takes (suggestedName: string, format: ${EXPORT_FORMATS.join('|')})`
+    const bad = fileNameError(a[0])
+    return bad ? `chooseExportPath: ${bad}` : null
+  },
+  exportReport: (a) => {
+    if (a.length !== 4 || typeof a[1] !== 'string' || typeof a[2] !== 'string') return 'exportReport takes (path: string, source: string, fileName: string, request: ExportRequest)'
+    const bad = pathError('exportReport', a[0]) ?? sourceAndName('exportReport', [a[1], a[2]], MAX_SOURCE_BYTES) ?? exportRequestError(a[3])
+    if (bad) return bad
+    const format = (a[3] as ExportRequest).format
+    if (!exportExtension(format).test(a[0] as string)) return `exportReport: a ${format} export is saved as .${format}`
+    return null
+  },
   listDirectory: (a) => (a.length === 1 ? pathError('listDirectory', a[0]) : 'listDirectory takes (path: string)'),
   openFile: (a) => (a.length === 1 ? pathError('openFile', a[0]) : 'openFile takes (path: string)'),
   saveFile: (a) => {
@@ -218,6 +259,26 @@ function pathError(op: string, p: unknown): string | null {
   if (p.length > MAX_PATH_CHARS) return `${op}: the path is longer than ${MAX_PATH_CHARS} characters`
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f]/.test(p)) return `${op}: the path contains a control character`
+  return null
+}
+
+function isExportFormat(f: unknown): f is ExportFormat {
+  return typeof f === 'string' && (EXPORT_FORMATS as readonly string[]).includes(f)
+}
+
+/** The file name ending an export of `format` must have. */
+export function exportExtension(format: ExportFormat): RegExp {
+  return new RegExp(`\\.${format}$`, 'i')
+}
+
+export function exportRequestError(r: unknown): string | null {
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return 'exportReport: the request is an object'
+  const o = r as Record<string, unknown>
+  for (const k of Object.keys(o)) if (!['format', 'view', 'theme', 'scale'].includes(k)) return `exportReport: unknown request field ${JSON.stringify(k)}`
+  if (!isExportFormat(o.format)) return `exportReport: format is one of ${EXPORT_FORMATS.join(', ')}`
+  if (!(EXPORT_VIEWS as readonly unknown[]).includes(o.view)) return `exportReport: view is one of ${EXPORT_VIEWS.join(', ')}`
+  if (o.theme !== 'light' && o.theme !== 'dark') return 'exportReport: theme is light or dark'
+  if (o.scale !== 'linear' && o.scale !== 'log') return 'exportReport: scale is linear or log'
   return null
 }
 

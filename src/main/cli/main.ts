@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { MAX_SOURCE_BYTES } from '../../shared/api.ts'
 import { analyzeSource, bootlogSource, checkSource, type InputOptions } from '../../shared/engine/index.ts'
-import type { Diagnostic } from '../../shared/engine/report.ts'
+import { formatDiagnostic } from '../../shared/engine/report.ts'
 import { ARCHES, scenarioJsonSchema, type Arch } from '../../shared/scenario/scenario.ts'
 import { exportCommand } from './export.ts'
 
@@ -35,10 +35,7 @@ interface Out {
 
 const std: Out = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') }
 
-function formatDiag(file: string, d: Diagnostic): string {
-  const where = d.line ? `${file}:${d.line}:${d.column ?? 1}: ` : `${file}: `
-  return `${where}${d.severity}: ${d.message}`
-}
+const formatDiag = formatDiagnostic
 
 async function readInput(file: string, io: Out): Promise<string | null> {
   try {

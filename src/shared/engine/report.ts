@@ -14,6 +14,12 @@ export interface Diagnostic {
   path?: string
 }
 
+/** `file:line:column: severity: message`, the form compilers use (and editors link). */
+export function formatDiagnostic(file: string, d: Diagnostic): string {
+  const where = d.line ? `${file}:${d.line}:${d.column ?? 1}: ` : `${file}: `
+  return `${where}${d.severity}: ${d.message}`
+}
+
 export interface RegionReport {
   /** bytes, half-open */
   start: number
