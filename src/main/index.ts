@@ -53,6 +53,7 @@ function trustedSender(frameUrl: string | undefined): boolean {
 const SCENARIO_FILTERS = [
   { name: 'Scenarios', extensions: ['yaml', 'yml', 'json'] },
   { name: 'Boot logs', extensions: ['log', 'txt', 'dmesg'] },
+  { name: 'Exported views (scenario inside)', extensions: ['svg', 'png'] },
   { name: 'All files', extensions: ['*'] }
 ]
 

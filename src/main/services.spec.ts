@@ -164,6 +164,17 @@ describe('services: File › Export (exportReport)', () => {
     expect(md).toMatch(/^# /)
     // exports do not join the recent scenarios
     expect(await s.recentFiles()).toEqual([])
+
+    // an exported SVG or PNG opens as the scenario it carries
+    for (const f of [png.path, join(ws.root, 'map.svg')]) {
+      const opened = await s.openFile(f)
+      expect(opened).toMatchObject({ path: f, name: 'x86-laptop.yaml', text: laptop, exportName: f.split('/').pop() })
+    }
+    // an image without one says so
+    writeFileSync(join(ws.root, 'plain.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>')
+    await expect(s.openFile('plain.svg')).rejects.toThrow(/plain\.svg carries no scenario/)
+    writeFileSync(join(ws.root, 'broken.png'), Buffer.from('89504e470d0a1a0a0000', 'hex'))
+    await expect(s.openFile('broken.png')).rejects.toThrow(/broken\.png carries no scenario/)
   })
 
   it('refuses a bad scenario with its line and column, a wrong extension and paths outside the workspace', async () => {

@@ -13,7 +13,9 @@ import {
   MAX_LOG_BYTES,
   MAX_SOURCE_BYTES,
   SCENARIO_FILE,
+  EXPORT_FILE,
   exportExtension,
+  fileNameError,
   type Api,
   type ApiMethod,
   type DirListing,
@@ -31,7 +33,8 @@ import { atomicWriteFile, readTextFile, type Workspace } from './files.ts'
 import { EngineWorker, WORKER_THRESHOLD_BYTES } from './engine-client.ts'
 import { importLog } from './import-log.ts'
 import { renderExport } from './reports.ts'
-import { VIEW_IDS } from '../shared/views/index.ts'
+import { extractPngSource } from './render.ts'
+import { extractEmbeddedSource, VIEW_IDS } from '../shared/views/index.ts'
 import { PreferenceStore, RecentFiles } from './recent.ts'
 
 /** The OS file dialogs (Electron's `dialog`, wired in src/main/index.ts). */
@@ -273,6 +276,12 @@ export function createServices(opts: ServiceOptions = {}): Api {
         throw e
       }
       const name = basename(file)
+      if (EXPORT_FILE.test(name)) {
+        const embedded = await readEmbeddedScenario(file)
+        granted.add(file)
+        await recent.add(file)
+        return { path: file, name: embedded.fileName, text: embedded.text, mtimeMs: embedded.mtimeMs, exportName: name }
+      }
       const { text, mtimeMs } = await readTextFile(file, SCENARIO_FILE.test(name) ? MAX_SOURCE_BYTES : MAX_LOG_BYTES)
       granted.add(file)
       await recent.add(file)
@@ -310,6 +319,20 @@ export function createServices(opts: ServiceOptions = {}): Api {
       return next
     }
   }
+}
+
+/** The scenario an SVG (<metadata>) or PNG (iTXt) export carries; an Error when it has none. */
+async function readEmbeddedScenario(file: string): Promise<{ text: string; fileName: string; mtimeMs: number }> {
+  const st = statSync(file)
+  if (!st.isFile()) throw new Error(`${file} is not a regular file`)
+  // an export is the drawing plus the scenario: well below the scenario limit plus 64 MiB
+  if (st.size > MAX_SOURCE_BYTES + 64 * 1024 * 1024) throw new Error(`${basename(file)} is too large to be a memmap-workbench export`)
+  const buf = await readFile(file)
+  const name = basename(file)
+  const source = /\.png$/i.test(name) ? extractPngSource(buf) : extractEmbeddedSource(buf.toString('utf8'))
+  if (!source) throw new Error(`${name} carries no scenario: only images exported by memmap-workbench (File › Export, or the CLI's export) can be opened`)
+  const fileName = SCENARIO_FILE.test(source.fileName) && fileNameError(source.fileName) === null ? source.fileName : 'scenario.yaml'
+  return { text: source.text, fileName, mtimeMs: st.mtimeMs }
 }
 
 export function isApiMethod(m: unknown): m is ApiMethod {

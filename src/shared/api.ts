@@ -54,7 +54,15 @@ export interface OpenedFile {
   name: string
   text: string
   mtimeMs: number
+  /**
+   * Set when the file is an SVG or PNG export: `text` and `name` are the scenario embedded
+   * in it (the export itself is not a scenario and is never written back).
+   */
+  exportName?: string
 }
+
+/** Exports that carry their scenario and open as it. */
+export const EXPORT_FILE = /\.(svg|png)$/i
 
 export interface SavedFile {
   path: string

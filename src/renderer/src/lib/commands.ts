@@ -39,6 +39,12 @@ export const COMMANDS = [
   { id: 'file.save', category: 'File', title: 'Save', keys: 'Mod+S' },
   { id: 'file.saveAs', category: 'File', title: 'Save As…', keys: 'Mod+Shift+S' },
   { id: 'file.revert', category: 'File', title: 'Revert File' },
+  { id: 'file.exportSvg', category: 'File', title: 'Export View as SVG…', menuTitle: 'View as SVG…' },
+  { id: 'file.exportPng', category: 'File', title: 'Export View as PNG…', menuTitle: 'View as PNG…', keys: 'Mod+E' },
+  { id: 'file.exportPdf', category: 'File', title: 'Export All Views as PDF…', menuTitle: 'All Views as PDF…' },
+  { id: 'file.exportJson', category: 'File', title: 'Export Report as JSON…', menuTitle: 'Report as JSON…' },
+  { id: 'file.exportCsv', category: 'File', title: 'Export Report as CSV…', menuTitle: 'Report as CSV…' },
+  { id: 'file.exportMd', category: 'File', title: 'Export Report as Markdown…', menuTitle: 'Report as Markdown…' },
   { id: 'file.clearRecent', category: 'File', title: 'Clear Recently Opened' },
   { id: 'edit.undo', category: 'Edit', title: 'Undo', keys: 'Mod+Z', nativeKey: true },
   { id: 'edit.redo', category: 'Edit', title: 'Redo', keys: 'Mod+Shift+Z', nativeKey: true },
@@ -97,7 +103,15 @@ export const MENUS: Menu[] = [
       { separator: true },
       { command: 'file.save' },
       { command: 'file.saveAs' },
-      { command: 'file.revert' }
+      { command: 'file.revert' },
+      { separator: true },
+      { header: 'Export' },
+      { command: 'file.exportSvg' },
+      { command: 'file.exportPng' },
+      { command: 'file.exportPdf' },
+      { command: 'file.exportJson' },
+      { command: 'file.exportCsv' },
+      { command: 'file.exportMd' }
     ]
   },
   {

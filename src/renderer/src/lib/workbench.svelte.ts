@@ -5,10 +5,14 @@
 
 import {
   DEFAULT_PREFERENCES,
+  EXPORT_VIEWS,
   MAX_LOG_BYTES,
   SCENARIO_FILE,
   type Api,
   type ExampleInfo,
+  type ExportFormat,
+  type ExportRequest,
+  type ExportView,
   type HostInfo,
   type Preferences,
   type RecentFile,
@@ -54,7 +58,7 @@ export interface PickItem {
 
 export type Dialog =
   | { kind: 'confirm'; title: string; message: string; detail?: string; buttons: ConfirmButton[]; resolve: (id: string) => void }
-  | { kind: 'path'; mode: 'open' | 'save'; dir: string; name: string; accept: (path: string) => Promise<string | null>; resolve: () => void }
+  | { kind: 'path'; mode: 'open' | 'save'; dir: string; name: string; title?: string; action?: string; accept: (path: string) => Promise<string | null>; resolve: () => void }
   | { kind: 'import' }
   | { kind: 'palette' }
   | { kind: 'pick'; title: string; placeholder: string; items: PickItem[]; resolve: (id: string | null) => void }
@@ -113,6 +117,8 @@ export class Workbench {
   canRedo = $state(false)
   cursor = $state({ line: 1, column: 1, selected: 0 })
   view = $state<ViewId>('map')
+  /** the physical map's address axis (the map view's control; File › Export uses it too) */
+  mapScale = $state<'linear' | 'log'>('linear')
   dialog = $state<Dialog | null>(null)
   toasts = $state<Toast[]>([])
   dragging = $state(false)
@@ -149,6 +155,12 @@ export class Workbench {
       'file.save': { run: () => void this.save() },
       'file.saveAs': { run: () => void this.saveAs() },
       'file.revert': { run: () => this.revert(), enabled: () => this.text !== this.baseline },
+      'file.exportSvg': { run: () => void this.exportAs('svg'), enabled: () => this.drawnView !== null },
+      'file.exportPng': { run: () => void this.exportAs('png'), enabled: () => this.drawnView !== null },
+      'file.exportPdf': { run: () => void this.exportAs('pdf') },
+      'file.exportJson': { run: () => void this.exportAs('json') },
+      'file.exportCsv': { run: () => void this.exportAs('csv') },
+      'file.exportMd': { run: () => void this.exportAs('md') },
       'file.clearRecent': { run: () => this.clearRecent(), enabled: () => this.recent.length > 0 },
       'edit.undo': { run: () => this.editor?.run('undo'), enabled: () => this.canUndo },
       'edit.redo': { run: () => this.editor?.run('redo'), enabled: () => this.canRedo },
@@ -303,6 +315,12 @@ export class Workbench {
     }
     this.rememberDir(file.path)
     void this.refreshRecent()
+    if (file.exportName) {
+      // the scenario inside an exported image: a new document until it is saved as one
+      this.setDocument({ text: file.text, name: file.name, path: null, unsaved: true })
+      this.notify('info', `Opened the scenario embedded in ${file.exportName}`, `Save it to keep it as ${file.name}`)
+      return null
+    }
     if (SCENARIO_FILE.test(file.name)) {
       this.setDocument({ text: file.text, name: file.name, path: file.path, unsaved: false })
       this.notify('info', `Opened ${file.name}`)
@@ -386,6 +404,55 @@ export class Workbench {
       if (!this.dialog) this.notify('error', `Could not save ${path}`, m)
       return m
     }
+  }
+
+  /** The view shown when it is one the renderers draw (SVG/PNG export), else null. */
+  get drawnView(): ExportView | null {
+    return (EXPORT_VIEWS as readonly string[]).includes(this.view) ? (this.view as ExportView) : null
+  }
+
+  /**
+   * File › Export: the main side analyses the editor's text and writes the file (PNG and
+   * PDF are rendered there). SVG/PNG export the view shown; PDF every view.
+   */
+  async exportAs(format: ExportFormat): Promise<boolean> {
+    const view = this.drawnView ?? 'map'
+    const base = this.name.replace(/\.[^.]*$/, '') || 'scenario'
+    const suggested = format === 'svg' || format === 'png' ? `${base}-${view}.${format}` : `${base}.${format}`
+    const request: ExportRequest = { format, view, theme: this.theme, scale: this.mapScale }
+    const source = this.text
+    const write = async (path: string): Promise<string | null> => {
+      try {
+        const saved = await this.api.exportReport(path, source, this.name, request)
+        this.rememberDir(saved.path)
+        this.notify('success', `Exported ${saved.name}`, formatSize(saved.bytes))
+        return null
+      } catch (e) {
+        return message(e)
+      }
+    }
+    if (this.info?.dialogs === 'native') {
+      let path: string | null
+      try {
+        path = await this.api.chooseExportPath(suggested, format)
+      } catch (e) {
+        this.notify('error', 'Could not show the Export dialog', message(e))
+        return false
+      }
+      if (!path) return false
+      const err = await write(path)
+      if (err) this.notify('error', 'Could not export', err)
+      return err === null
+    }
+    let done = false
+    const what = format === 'pdf' ? 'All Views as PDF' : format === 'svg' || format === 'png' ? `${VIEWS.find((v) => v.id === view)?.title ?? view} as ${format.toUpperCase()}` : `Report as ${FORMAT_NAMES[format]}`
+    await this.pathDialog('save', this.startDir(), suggested, async (p) => {
+      const ext = `.${format}`
+      const err = await write(p.toLowerCase().endsWith(ext) ? p : p + ext)
+      done = err === null
+      return err
+    }, { title: `Export ${what}`, action: 'Export' })
+    return done
   }
 
   /** Back to the file on disk (re-read), or to the example/import. Undoable in the editor. */
@@ -539,13 +606,14 @@ export class Workbench {
     })
   }
 
-  private pathDialog(mode: 'open' | 'save', dir: string, name: string, accept: (path: string) => Promise<string | null>): Promise<void> {
+  private pathDialog(mode: 'open' | 'save', dir: string, name: string, accept: (path: string) => Promise<string | null>, labels: { title?: string; action?: string } = {}): Promise<void> {
     return new Promise((resolve) => {
       this.openDialog({
         kind: 'path',
         mode,
         dir,
         name,
+        ...labels,
         accept: async (p) => {
           const err = await accept(p)
           if (err === null) {
@@ -583,3 +651,5 @@ export class Workbench {
     this.toasts = this.toasts.filter((t) => t.id !== id)
   }
 }
+
+const FORMAT_NAMES: Record<'json' | 'csv' | 'md', string> = { json: 'JSON', csv: 'CSV', md: 'Markdown' }

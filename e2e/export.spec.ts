@@ -1,0 +1,96 @@
+// File › Export in the browser host: the view's Export PNG…/SVG… buttons and the File menu
+// ask for a path in the workspace, the main side renders and writes the file, and the
+// files are what they claim to be: a PNG/SVG of the view shown with the editor's scenario
+// embedded (so it reopens), a PDF with one page per view, a CSV with its header.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import { extractEmbeddedSource } from '../src/shared/views/index.ts'
+import { extractPngSource } from '../src/main/render.ts'
+import { expect, test } from './fixtures.ts'
+
+function editorText(page: Page): Promise<string> {
+  return page.evaluate(() => (globalThis as unknown as { __editor: { getValue(): string } }).__editor.getValue())
+}
+
+async function exportTo(page: Page, title: RegExp, path: string): Promise<void> {
+  const dialog = page.getByTestId('path-dialog')
+  await expect(dialog).toBeVisible()
+  await expect(dialog).toContainText(title)
+  await page.getByTestId('path-input').fill(path)
+  await page.getByTestId('path-accept').click()
+  await expect(dialog).toBeHidden()
+}
+
+test('export the view shown as PNG and SVG, every view as PDF, the report as CSV; the PNG reopens as its scenario', async ({ workbench: page, workspaceHost }) => {
+  const ws = workspaceHost.workspace
+  await page.getByTestId('menu-file').click()
+  await page.locator('[data-command="file.new"]').click()
+  await page.getByTestId('quick-pick').locator('[data-id="x86-4node-server.yaml"]').click()
+  await expect(page.getByTestId('svg-view-map').locator('svg[data-view="map"]')).toBeVisible()
+  const source = await editorText(page)
+
+  // the map on a log axis, exported as PNG from the view's button
+  await page.getByTestId('map-scale').selectOption('log')
+  await page.getByTestId('export-png-map').click()
+  await exportTo(page, /Export Physical map as PNG/, join(ws, 'server-map.png'))
+  await expect(page.getByText('Exported server-map.png')).toBeVisible()
+  const png = readFileSync(join(ws, 'server-map.png'))
+  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a')
+  expect(png.readUInt32BE(16)).toBe(2400) // 1200 px drawn at 2 px per px
+  expect(extractPngSource(png)).toEqual({ text: source, fileName: 'x86-4node-server.yaml' })
+  // the same drawing as SVG from the File menu keeps the map's log axis
+  await page.getByTestId('menu-file').click()
+  await page.locator('[data-command="file.exportSvg"]').click()
+  await exportTo(page, /Export Physical map as SVG/, join(ws, 'server-map.svg'))
+  expect(readFileSync(join(ws, 'server-map.svg'), 'utf8')).toContain(' · log scale')
+
+  // the Sections view as SVG: the name gets its extension when typed without one
+  await page.getByTestId('view-tab-sections').click()
+  await page.getByTestId('export-svg-sections').click()
+  await exportTo(page, /Export Sections & memmap as SVG/, join(ws, 'sections'))
+  const svg = readFileSync(join(ws, 'sections.svg'), 'utf8')
+  expect(svg).toContain('data-view="sections"')
+  expect(extractEmbeddedSource(svg)?.text).toBe(source)
+
+  // every view as a PDF, from the File menu
+  await page.getByTestId('menu-file').click()
+  await page.locator('[data-command="file.exportPdf"]').click()
+  await exportTo(page, /Export All Views as PDF/, join(ws, 'server.pdf'))
+  const pdf = readFileSync(join(ws, 'server.pdf'))
+  expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-')
+  expect(pdf.toString('latin1').match(/\/Type \/Page\b/g)?.length).toBe(4)
+
+  // the report as CSV from the command palette
+  await page.keyboard.press('ControlOrMeta+Shift+P')
+  await page.keyboard.type('export csv')
+  await page.keyboard.press('Enter')
+  await exportTo(page, /Export Report as CSV/, join(ws, 'server.csv'))
+  const csv = readFileSync(join(ws, 'server.csv'), 'utf8')
+  expect(csv.split('\r\n')[0]).toBe('table,name,start,end,nid,zone,value,unit,detail')
+  expect(csv).toMatch(/^node,/m)
+
+  // the exported PNG reopens as the scenario it carries: a new, unsaved document
+  await page.getByTestId('menu-file').click()
+  await page.locator('[data-command="file.new"]').click()
+  await page.getByTestId('quick-pick').locator('[data-id="x86-laptop.yaml"]').click()
+  expect(await editorText(page)).not.toBe(source)
+  await page.getByTestId('menu-file').click()
+  await page.locator('[data-command="file.open"]').click()
+  await exportTo(page, /Open/, join(ws, 'server-map.png'))
+  await expect(page.getByText('Opened the scenario embedded in server-map.png')).toBeVisible()
+  expect(await editorText(page)).toBe(source)
+  await expect(page).toHaveTitle(/x86-4node-server\.yaml/)
+  await expect(page.getByTestId('dirty')).toBeVisible()
+})
+
+test('an export outside the workspace is refused in the dialog and writes nothing', async ({ workbench: page }) => {
+  await page.getByTestId('export-png-map').click()
+  const dialog = page.getByTestId('path-dialog')
+  await expect(dialog).toBeVisible()
+  await page.getByTestId('path-input').fill('/tmp/../etc/outside.png')
+  await page.getByTestId('path-accept').click()
+  await expect(page.getByTestId('path-error')).toContainText('outside the workspace')
+  await expect(dialog).toBeVisible()
+  expect(existsSync('/etc/outside.png')).toBe(false)
+})
