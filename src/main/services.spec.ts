@@ -96,7 +96,7 @@ describe('services: files in Electron (OS dialogs)', () => {
     await expect(later.listDirectory(dir)).rejects.toThrow(/in-app path dialog/)
     // exports: only where the Export dialog said, with the format's extension added
     const laptop = readFileSync(join(import.meta.dirname, '../../resources/examples/x86-laptop.yaml'), 'utf8')
-    const req = { format: 'svg', view: 'map', theme: 'light', scale: 'linear' } as const
+    const req = { format: 'svg', view: 'map', theme: 'light', scale: 'linear', zoom: null } as const
     await expect(s.exportReport(join(dir, 'elsewhere.svg'), laptop, 'x86-laptop.yaml', req)).rejects.toThrow(/not chosen in a Save dialog/)
     const exportPath = await s.chooseExportPath('x86-laptop-map.svg', 'svg')
     expect(exportPath).toBe(join(dir, 'picture.svg'))
@@ -134,7 +134,7 @@ describe('large inputs run on the engine worker thread', () => {
 
 describe('services: File › Export (exportReport)', () => {
   const laptop = readFileSync(join(import.meta.dirname, '../../resources/examples/x86-laptop.yaml'), 'utf8')
-  const req = (format: string, view = 'map') => ({ format, view, theme: 'dark', scale: 'log' }) as Parameters<ReturnType<typeof createServices>['exportReport']>[3]
+  const req = (format: string, view = 'map') => ({ format, view, theme: 'dark', scale: 'log', zoom: null }) as Parameters<ReturnType<typeof createServices>['exportReport']>[3]
 
   it('writes every format through the atomic writer, with the scenario embedded in images and PDFs', async () => {
     const ws = await Workspace.open(join(dir, 'ws'))
@@ -146,6 +146,9 @@ describe('services: File › Export (exportReport)', () => {
     expect(png.bytes).toBe(pngBytes.length)
     expect(extractPngSource(pngBytes)).toEqual({ text: laptop, fileName: 'x86-laptop.yaml' })
 
+    const zoomed = readFileSync((await s.exportReport('zoomed.svg', laptop, 'x86-laptop.yaml', { ...req('svg'), zoom: { start: 0, end: 0x100000 } })).path, 'utf8')
+    expect(zoomed).toContain('zoom 0x0–0x100000')
+    await expect(callService(s, 'exportReport', ['z.svg', laptop, 'x86-laptop.yaml', { ...req('svg'), zoom: { start: 5, end: 5 } }])).rejects.toThrow(/zoom is null or/)
     const svg = readFileSync((await s.exportReport('map.svg', laptop, 'x86-laptop.yaml', req('svg'))).path, 'utf8')
     expect(svg).toContain('data-view="map"')
     expect(svg).toContain('data-theme="dark"')

@@ -251,7 +251,7 @@ export function createServices(opts: ServiceOptions = {}): Api {
       }
       const { format } = request
       const views = format === 'pdf' ? [...VIEW_IDS] : [request.view]
-      const data = await renderExport(r.report, { views, format, opts: { theme: request.theme, scale: request.scale, source: { text: source, fileName } } })
+      const data = await renderExport(r.report, { views, format, opts: { theme: request.theme, scale: request.scale, zoom: request.zoom ?? undefined, source: { text: source, fileName } } })
       const written = await atomicWriteFile(file, data)
       granted.add(file)
       return { path: file, name: basename(file), mtimeMs: statSync(written.path).mtimeMs, bytes: written.bytes }

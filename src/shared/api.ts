@@ -111,6 +111,8 @@ export interface ExportRequest {
   theme: 'light' | 'dark'
   /** the map's address axis */
   scale: 'linear' | 'log'
+  /** the map's address range (bytes, end exclusive); null: the whole machine */
+  zoom: { start: number; end: number } | null
 }
 
 export type ThemePreference = 'system' | 'light' | 'dark'
@@ -282,11 +284,16 @@ export function exportExtension(format: ExportFormat): RegExp {
 export function exportRequestError(r: unknown): string | null {
   if (typeof r !== 'object' || r === null || Array.isArray(r)) return 'exportReport: the request is an object'
   const o = r as Record<string, unknown>
-  for (const k of Object.keys(o)) if (!['format', 'view', 'theme', 'scale'].includes(k)) return `exportReport: unknown request field ${JSON.stringify(k)}`
+  for (const k of Object.keys(o)) if (!['format', 'view', 'theme', 'scale', 'zoom'].includes(k)) return `exportReport: unknown request field ${JSON.stringify(k)}`
   if (!isExportFormat(o.format)) return `exportReport: format is one of ${EXPORT_FORMATS.join(', ')}`
   if (!(EXPORT_VIEWS as readonly unknown[]).includes(o.view)) return `exportReport: view is one of ${EXPORT_VIEWS.join(', ')}`
   if (o.theme !== 'light' && o.theme !== 'dark') return 'exportReport: theme is light or dark'
   if (o.scale !== 'linear' && o.scale !== 'log') return 'exportReport: scale is linear or log'
+  if (o.zoom !== null) {
+    const z = o.zoom as Record<string, unknown> | undefined
+    const ok = typeof z === 'object' && z !== null && Object.keys(z).length === 2 && Number.isSafeInteger(z.start) && Number.isSafeInteger(z.end) && (z.start as number) >= 0 && (z.end as number) > (z.start as number)
+    if (!ok) return 'exportReport: zoom is null or { start, end } with 0 <= start < end (safe integers)'
+  }
   return null
 }
 

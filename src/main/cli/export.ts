@@ -24,7 +24,7 @@ import { basename, extname, join } from 'node:path'
 import { EXPORT_FORMATS, MAX_SOURCE_BYTES, type ExportFormat } from '../../shared/api.ts'
 import { analyzeSource } from '../../shared/engine/index.ts'
 import { formatDiagnostic } from '../../shared/engine/report.ts'
-import { parseSize } from '../../shared/engine/units.ts'
+import { parseRange } from '../../shared/engine/units.ts'
 import { ARCHES, type Arch } from '../../shared/scenario/scenario.ts'
 import { isViewId, VIEW_IDS, type ViewId } from '../../shared/views/index.ts'
 import { atomicWriteFile } from '../files.ts'
@@ -139,11 +139,9 @@ export function parseExportArgs(argv: string[]): { ok: true; args: ExportArgs } 
         break
       }
       case '--zoom': {
-        const m = /^\s*([^-\s]+)\s*-\s*([^-\s]+)\s*$/.exec(v)
-        const s0 = m ? parseSize(m[1]) : null
-        const s1 = m ? parseSize(m[2]) : null
-        if (s0 === null || s1 === null || s1 <= s0) return bad(`--zoom must be START-END with START < END (sizes like 4G or 0x1000), not ${v}`)
-        a.zoom = { start: s0, end: s1 }
+        const r = parseRange(v)
+        if ('error' in r) return bad(`--zoom must be START-END with START < END (sizes like 4G or 0x1000), or START+SIZE, not ${v}`)
+        a.zoom = r
         break
       }
       case '--window': {

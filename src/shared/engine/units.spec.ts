@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fls64, hexPad, memparse, parseSize } from './units.ts'
+import { fls64, GiB, hexPad, memparse, parseRange, parseSize } from './units.ts'
 
 describe('sizes', () => {
   it('parses the forms people write', () => {
@@ -29,5 +29,20 @@ describe('sizes', () => {
     expect(fls64(0x3fffffff)).toBe(30)
     expect(fls64(2 ** 32)).toBe(33)
     expect(fls64(2 ** 52 - 1)).toBe(52)
+  })
+})
+
+describe('parseRange: address ranges as typed for the map zoom and `export --zoom`', () => {
+  it('reads START-END and START+SIZE', () => {
+    expect(parseRange('0-4G')).toEqual({ start: 0, end: 4 * GiB })
+    expect(parseRange(' 0x100000000 - 0x140000000 ')).toEqual({ start: 0x100000000, end: 0x140000000 })
+    expect(parseRange('4G+1G')).toEqual({ start: 4 * GiB, end: 5 * GiB })
+  })
+  it('says what is wrong instead of guessing', () => {
+    expect(parseRange('4G')).toEqual({ error: expect.stringMatching(/START-END or START\+SIZE/) })
+    expect(parseRange('4G-1G')).toEqual({ error: expect.stringMatching(/above its start/) })
+    expect(parseRange('1G-1G')).toEqual({ error: expect.stringMatching(/above its start/) })
+    expect(parseRange('0x1zz-4G')).toHaveProperty('error')
+    expect(parseRange('7P+2P')).toEqual({ error: expect.stringMatching(/2\^53/) })
   })
 })

@@ -32,6 +32,21 @@ export function parseSize(text: string | number): number | null {
 }
 
 /**
+ * An address range as people type it: `START-END` (end exclusive) or `START+SIZE`, each
+ * part as parseSize() reads it: `0-4G`, `0x100000000-0x140000000`, `4G+1G`.
+ */
+export function parseRange(text: string): { start: number; end: number } | { error: string } {
+  const m = /^\s*([^-+\s]+)\s*([-+])\s*([^-+\s]+)\s*$/.exec(text)
+  const a = m ? parseSize(m[1]) : null
+  const b = m ? parseSize(m[3]) : null
+  if (!m || a === null || b === null) return { error: 'a range is START-END or START+SIZE, with sizes like 4G or 0x1000' }
+  const end = m[2] === '+' ? a + b : b
+  if (end <= a) return { error: 'the end of a range lies above its start' }
+  if (end > MAX_EXACT) return { error: 'the range ends above 2^53' }
+  return { start: a, end }
+}
+
+/**
  * The kernel's memparse() as used by `mem=` and `memmap=`: a C integer (0x prefix for
  * hex, leading 0 for octal) followed by an optional K/M/G/T/P/E suffix. Returns the
  * value and the rest of the string.

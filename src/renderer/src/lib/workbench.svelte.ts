@@ -119,6 +119,8 @@ export class Workbench {
   view = $state<ViewId>('map')
   /** the physical map's address axis (the map view's control; File › Export uses it too) */
   mapScale = $state<'linear' | 'log'>('linear')
+  /** the physical map's address range (bytes, end exclusive); null: the whole machine */
+  mapZoom = $state<{ start: number; end: number } | null>(null)
   dialog = $state<Dialog | null>(null)
   toasts = $state<Toast[]>([])
   dragging = $state(false)
@@ -230,6 +232,8 @@ export class Workbench {
     this.path = d.path
     this.unsaved = d.unsaved
     this.example = d.example ?? ''
+    // a zoom into the previous layout means nothing in this one
+    this.mapZoom = null
     this.editor?.load(d.text)
   }
 
@@ -419,7 +423,7 @@ export class Workbench {
     const view = this.drawnView ?? 'map'
     const base = this.name.replace(/\.[^.]*$/, '') || 'scenario'
     const suggested = format === 'svg' || format === 'png' ? `${base}-${view}.${format}` : `${base}.${format}`
-    const request: ExportRequest = { format, view, theme: this.theme, scale: this.mapScale }
+    const request: ExportRequest = { format, view, theme: this.theme, scale: this.mapScale, zoom: this.mapZoom ? { ...this.mapZoom } : null }
     const source = this.text
     const write = async (path: string): Promise<string | null> => {
       try {
