@@ -271,3 +271,35 @@ test('a scenario saved in the workspace opens from Open Recent after a reload', 
   await page.getByTestId('recent-item').filter({ hasText: 'mine.yaml' }).click()
   await expect(page).toHaveTitle('mine.yaml' + TITLE)
 })
+
+test('Save formats the document first (Edit › Format on Save), and saves as typed when that is off', async ({ workbench: page, workspaceHost }) => {
+  await newFromExample(page, 'x86-laptop.yaml')
+  const append = (text: string): Promise<void> =>
+    page.evaluate((t) => {
+      const ed = (globalThis as unknown as { __editor: { getModel(): { getLineCount(): number; getLineMaxColumn(l: number): number }; executeEdits(src: string, edits: unknown[]): void } }).__editor
+      const m = ed.getModel()
+      const line = m.getLineCount()
+      const col = m.getLineMaxColumn(line)
+      ed.executeEdits('e2e', [{ range: { startLineNumber: line, startColumn: col, endLineNumber: line, endColumn: col }, text: t }])
+    }, text)
+  await append('extra:    [a,b]\n')
+  const target = join(workspaceHost.workspace, 'formatted.yaml')
+  await page.keyboard.press('ControlOrMeta+s')
+  await page.getByTestId('path-input').fill(target)
+  await page.getByTestId('path-accept').click()
+  await expect(page.getByTestId('path-dialog')).toBeHidden()
+  await expect(page).toHaveTitle('formatted.yaml' + TITLE)
+  const saved = readFileSync(target, 'utf8')
+  expect(saved).toContain('\nextra: [a, b]\n')
+  expect(saved).not.toContain('extra:    [a,b]')
+  // the formatting is in the editor too, and the document is clean
+  expect(await editorText(page)).toBe(saved)
+  await expect(page.getByTestId('dirty')).toHaveCount(0)
+
+  // off: Save writes exactly what is typed
+  await menu(page, 'edit', 'edit.formatOnSave')
+  await append('more:    1\n')
+  await page.keyboard.press('ControlOrMeta+s')
+  await expect(page.getByTestId('dirty')).toHaveCount(0)
+  expect(readFileSync(target, 'utf8')).toContain('\nmore:    1\n')
+})

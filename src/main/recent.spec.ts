@@ -56,15 +56,18 @@ describe('RecentFiles', () => {
 describe('PreferenceStore', () => {
   it('defaults, validates, persists', async () => {
     const p = new PreferenceStore(dir)
-    expect(await p.get()).toEqual({ theme: 'system', wordWrap: false })
-    expect(await p.set({ theme: 'dark' })).toEqual({ theme: 'dark', wordWrap: false })
+    expect(await p.get()).toEqual({ theme: 'system', wordWrap: false, formatOnSave: true })
+    expect(await p.set({ theme: 'dark' })).toEqual({ theme: 'dark', wordWrap: false, formatOnSave: true })
     await expect(p.set({ theme: 'blue' as never })).rejects.toThrow(/theme is one of/)
-    expect(await new PreferenceStore(dir).get()).toEqual({ theme: 'dark', wordWrap: false })
+    await expect(p.set({ formatOnSave: 1 as never })).rejects.toThrow(/formatOnSave is true or false/)
+    expect(await p.set({ formatOnSave: false })).toEqual({ theme: 'dark', wordWrap: false, formatOnSave: false })
+    expect(await p.set({ formatOnSave: true })).toEqual({ theme: 'dark', wordWrap: false, formatOnSave: true })
+    expect(await new PreferenceStore(dir).get()).toEqual({ theme: 'dark', wordWrap: false, formatOnSave: true })
   })
   it('keeps valid stored values and drops invalid ones', async () => {
     mkdirSync(dir, { recursive: true })
-    writeFileSync(join(dir, 'preferences.json'), JSON.stringify({ theme: 'neon', wordWrap: true, extra: 1 }))
-    expect(await new PreferenceStore(dir).get()).toEqual({ theme: 'system', wordWrap: true })
+    writeFileSync(join(dir, 'preferences.json'), JSON.stringify({ theme: 'neon', wordWrap: true, formatOnSave: 'yes', extra: 1 }))
+    expect(await new PreferenceStore(dir).get()).toEqual({ theme: 'system', wordWrap: true, formatOnSave: true })
   })
 })
 

@@ -29,7 +29,7 @@ describe('services: files in the browser host (workspace)', () => {
     expect((await s.recentFiles()).map((r) => r.name)).toEqual(['a.yaml'])
     expect(await s.clearRecentFiles()).toEqual([])
     expect((await s.listDirectory('.')).entries.map((e) => e.name)).toEqual(['a.yaml'])
-    expect(await s.setPreferences({ theme: 'light' })).toEqual({ theme: 'light', wordWrap: false })
+    expect(await s.setPreferences({ theme: 'light' })).toEqual({ theme: 'light', wordWrap: false, formatOnSave: true })
     await expect(s.chooseOpenPath()).rejects.toThrow(/no OS file dialog/)
   })
 

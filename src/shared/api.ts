@@ -120,9 +120,11 @@ export type ThemePreference = 'system' | 'light' | 'dark'
 export interface Preferences {
   theme: ThemePreference
   wordWrap: boolean
+  /** format the document (YAML: monaco-yaml's formatter, print width 120; JSON: Monaco's) before Save writes it */
+  formatOnSave: boolean
 }
 
-export const DEFAULT_PREFERENCES: Preferences = { theme: 'system', wordWrap: false }
+export const DEFAULT_PREFERENCES: Preferences = { theme: 'system', wordWrap: false, formatOnSave: true }
 
 export interface Api {
   /** Example scenarios shipped in resources/examples. */
@@ -311,8 +313,8 @@ export function preferencesError(p: unknown): string | null {
   for (const [k, v] of Object.entries(p)) {
     if (k === 'theme') {
       if (!THEMES.includes(v as ThemePreference)) return `setPreferences: theme is one of ${THEMES.join(', ')}`
-    } else if (k === 'wordWrap') {
-      if (typeof v !== 'boolean') return 'setPreferences: wordWrap is true or false'
+    } else if (k === 'wordWrap' || k === 'formatOnSave') {
+      if (typeof v !== 'boolean') return `setPreferences: ${k} is true or false`
     } else return `setPreferences: unknown preference ${JSON.stringify(k)}`
   }
   return null

@@ -56,6 +56,8 @@ export const COMMANDS = [
   { id: 'edit.replace', category: 'Edit', title: 'Replace', keys: 'Mod+H', nativeKey: true },
   { id: 'edit.gotoLine', category: 'Edit', title: 'Go to Line…', keys: 'Mod+G', nativeKey: true },
   { id: 'edit.toggleComment', category: 'Edit', title: 'Toggle Line Comment', keys: 'Mod+/', nativeKey: true },
+  { id: 'edit.formatDocument', category: 'Edit', title: 'Format Document', keys: 'Shift+Alt+F', nativeKey: true },
+  { id: 'edit.formatOnSave', category: 'Edit', title: 'Format on Save' },
   { id: 'edit.format', category: 'Edit', title: 'Trim Trailing Whitespace' },
   { id: 'view.palette', category: 'View', title: 'Command Palette…', keys: 'Mod+Shift+P' },
   { id: 'view.map', category: 'View', title: 'Physical Map', keys: 'Alt+1' },
@@ -131,6 +133,9 @@ export const MENUS: Menu[] = [
       { command: 'edit.replace' },
       { command: 'edit.gotoLine' },
       { command: 'edit.toggleComment' },
+      { separator: true },
+      { command: 'edit.formatDocument' },
+      { command: 'edit.formatOnSave' },
       { command: 'edit.format' }
     ]
   },

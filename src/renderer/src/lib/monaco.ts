@@ -46,7 +46,9 @@ configureMonacoYaml(monacoForYaml as never, {
   hover: true,
   completion: true,
   validate: true,
-  format: { enable: false },
+  // Edit › Format Document and format on save; 120 columns keep the one-line
+  // `{ start: …, end: …, type: … }` ranges of the examples as they are
+  format: { enable: true, printWidth: 120, bracketSpacing: true },
   schemas: [{ fileMatch: ['**/scenario.yaml'], uri: SCHEMA_URI, schema: scenarioJsonSchema() as never }]
 })
 
@@ -84,6 +86,8 @@ export interface ScenarioEditor {
   insert(text: string): void
   setDiagnostics(diagnostics: Diagnostic[]): void
   setWordWrap(on: boolean): void
+  /** Format the document (one undoable edit); resolves when the edit is applied. */
+  format(): Promise<void>
   reveal(line: number, column: number): void
   focus(): void
   hasFocus(): boolean
@@ -143,6 +147,9 @@ export function createScenarioEditor(host: HTMLElement, text: string, options: E
     insert(text) {
       editor.focus()
       editor.trigger('workbench', 'type', { text })
+    },
+    async format() {
+      await editor.getAction('editor.action.formatDocument')?.run()
     },
     setWordWrap(on) {
       editor.updateOptions({ wordWrap: on ? 'on' : 'off' })

@@ -26,6 +26,7 @@ export interface EditorHandle {
   load(text: string): void
   replaceAll(text: string): void
   run(id: string): void
+  format(): Promise<void>
   insert(text: string): void
   focus(): void
 }
@@ -174,6 +175,8 @@ export class Workbench {
       'edit.replace': ed('editor.action.startFindReplaceAction'),
       'edit.gotoLine': ed('editor.action.gotoLine'),
       'edit.toggleComment': ed('editor.action.commentLine'),
+      'edit.formatDocument': ed('editor.action.formatDocument'),
+      'edit.formatOnSave': { run: () => this.setPrefs({ formatOnSave: !this.prefs.formatOnSave }), checked: () => this.prefs.formatOnSave },
       'edit.format': { run: () => this.trimWhitespace(), enabled: () => /[ \t]+$/m.test(this.text) },
       'view.palette': { run: () => this.openDialog({ kind: 'palette' }) },
       'view.map': { run: () => void (this.view = 'map'), checked: () => this.view === 'map' },
@@ -389,8 +392,16 @@ export class Workbench {
     return saved
   }
 
-  /** Write the current text to `path`; an error message or null. */
+  /** Write the current text to `path` (formatted first when the preference says so); an error message or null. */
   async saveTo(path: string): Promise<string | null> {
+    if (this.prefs.formatOnSave && this.editor) {
+      try {
+        await this.editor.format()
+      } catch (e) {
+        // a formatter failure never blocks a save: the text is saved as typed
+        this.notify('info', 'Saved without formatting', message(e))
+      }
+    }
     const text = this.text
     try {
       const saved = await this.api.saveFile(path, text)
