@@ -394,7 +394,9 @@ export class Workbench {
 
   /** Write the current text to `path` (formatted first when the preference says so); an error message or null. */
   async saveTo(path: string): Promise<string | null> {
-    if (this.prefs.formatOnSave && this.editor) {
+    // the formatter runs in Monaco's worker over the whole text: above 1 MiB a save
+    // would wait on it, so large (generated) scenarios are saved as they are
+    if (this.prefs.formatOnSave && this.editor && this.text.length <= FORMAT_ON_SAVE_MAX_CHARS) {
       try {
         await this.editor.format()
       } catch (e) {
@@ -668,3 +670,6 @@ export class Workbench {
 }
 
 const FORMAT_NAMES: Record<'json' | 'csv' | 'md', string> = { json: 'JSON', csv: 'CSV', md: 'Markdown' }
+
+/** Format on save skips documents longer than this (characters). */
+export const FORMAT_ON_SAVE_MAX_CHARS = 1024 * 1024
