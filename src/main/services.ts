@@ -137,6 +137,23 @@ export function createServices(opts: ServiceOptions = {}): Api {
     })
   }
 
+  /** The OS dialogs, or the error of a host that has none. */
+  function osDialogs(): NativeDialogs {
+    if (!dialogs) throw new Error('this host has no OS file dialog: the app asks for a path itself')
+    return dialogs
+  }
+
+  /**
+   * A path an OS dialog returned, made absolute and granted for reading and writing;
+   * `ending`: a name that does not match it gets `.ext` (a Save dialog without the type).
+   */
+  function grantChosen(p: string | null, ending?: { pattern: RegExp; ext: string }): string | null {
+    if (p === null) return null
+    const abs = resolve(!ending || ending.pattern.test(p) ? p : `${p}.${ending.ext}`)
+    granted.add(abs)
+    return abs
+  }
+
   async function writablePath(p: string): Promise<string> {
     if (workspace) return workspace.writable(p)
     if (!dialogs) throw noFiles()
@@ -210,34 +227,19 @@ export function createServices(opts: ServiceOptions = {}): Api {
     },
 
     async chooseOpenPath(): Promise<string | null> {
-      if (!dialogs) throw new Error('this host has no OS file dialog: the app asks for a path itself')
-      const p = await dialogs.chooseOpenPath()
-      if (p === null) return null
-      const abs = resolve(p)
-      granted.add(abs)
-      return abs
+      return grantChosen(await osDialogs().chooseOpenPath())
     },
 
     async chooseSavePath(suggestedName: string): Promise<string | null> {
       const bad = argsError('chooseSavePath', [suggestedName])
       if (bad) throw new Error(bad)
-      if (!dialogs) throw new Error('this host has no OS file dialog: the app asks for a path itself')
-      const p = await dialogs.chooseSavePath(suggestedName)
-      if (p === null) return null
-      const abs = resolve(SCENARIO_FILE.test(p) ? p : `${p}.yaml`)
-      granted.add(abs)
-      return abs
+      return grantChosen(await osDialogs().chooseSavePath(suggestedName), { pattern: SCENARIO_FILE, ext: 'yaml' })
     },
 
     async chooseExportPath(suggestedName: string, format: ExportFormat): Promise<string | null> {
       const bad = argsError('chooseExportPath', [suggestedName, format])
       if (bad) throw new Error(bad)
-      if (!dialogs) throw new Error('this host has no OS file dialog: the app asks for a path itself')
-      const p = await dialogs.chooseExportPath(suggestedName, format)
-      if (p === null) return null
-      const abs = resolve(exportExtension(format).test(p) ? p : `${p}.${format}`)
-      granted.add(abs)
-      return abs
+      return grantChosen(await osDialogs().chooseExportPath(suggestedName, format), { pattern: exportExtension(format), ext: format })
     },
 
     async exportReport(path: string, source: string, fileName: string, request: ExportRequest): Promise<SavedFile> {
