@@ -274,7 +274,7 @@ function pathError(op: string, p: unknown): string | null {
   return null
 }
 
-function isExportFormat(f: unknown): f is ExportFormat {
+export function isExportFormat(f: unknown): f is ExportFormat {
   return typeof f === 'string' && (EXPORT_FORMATS as readonly string[]).includes(f)
 }
 

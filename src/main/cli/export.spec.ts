@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { analyzeSource } from '../../shared/engine/index.ts'
 import { extractEmbeddedSource, renderView, VIEW_IDS, VIEW_TITLES } from '../../shared/views/index.ts'
 import { crc32, extractPngSource, pngChunks, pngSize, svgsToPdf, svgToPng } from '../render.ts'
-import { exportCommand, parseExportArgs, writeFileAtomic } from './export.ts'
+import { atomicWriteFile } from '../files.ts'
+import { exportCommand, parseExportArgs } from './export.ts'
 
 const root = join(import.meta.dirname, '../../..')
 const laptopFile = join(root, 'resources/examples/x86-laptop.yaml')
@@ -160,10 +161,10 @@ describe('memmap-workbench export', () => {
     expect(r.err).toMatch(/costs\.svg: error: no such directory/)
     // a rename that fails (the target is a non-empty directory) removes its temporary file
     const target = join(dir, 'occupied')
-    await writeFileAtomic(join(dir, 'keep'), 'x')
+    await atomicWriteFile(join(dir, 'keep'), 'x')
     const { mkdirSync } = await import('node:fs')
     mkdirSync(join(target, 'inner'), { recursive: true })
-    await expect(writeFileAtomic(target, 'data')).rejects.toThrow()
+    await expect(atomicWriteFile(target, 'data')).rejects.toThrow()
     expect(readdirSync(dir).sort()).toEqual(['keep', 'occupied'])
   })
 

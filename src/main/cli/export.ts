@@ -21,7 +21,7 @@
 
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
-import { EXPORT_FORMATS, MAX_SOURCE_BYTES, type ExportFormat } from '../../shared/api.ts'
+import { EXPORT_FORMATS, isExportFormat, MAX_SOURCE_BYTES, type ExportFormat } from '../../shared/api.ts'
 import { analyzeSource } from '../../shared/engine/index.ts'
 import { formatDiagnostic } from '../../shared/engine/report.ts'
 import { parseRange } from '../../shared/engine/units.ts'
@@ -75,8 +75,6 @@ node, node-zone, hole, section of the window, check and total; addresses in hex,
 exit codes: 0 ok, 1 an output could not be written, 2 bad input`
 
 const std: ExportIo = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n'), stdout: (d) => process.stdout.write(d) }
-
-const formatDiag = formatDiagnostic
 
 // ---------------------------------------------------------------------------------------
 // Arguments
@@ -158,10 +156,10 @@ export function parseExportArgs(argv: string[]): { ok: true; args: ExportArgs } 
   if (positional.length > 1) return bad(`export takes one FILE, not ${positional.join(' ')}`)
   if (!out) return bad('export needs -o OUT')
   const fmt = format ?? extname(out).slice(1).toLowerCase()
-  if (!(EXPORT_FORMATS as readonly string[]).includes(fmt)) return bad(format ? `--format must be one of ${EXPORT_FORMATS.join(', ')}, not ${format}` : `cannot tell the format from ${out}: give --format ${EXPORT_FORMATS.join('|')}`)
+  if (!isExportFormat(fmt)) return bad(format ? `--format must be one of ${EXPORT_FORMATS.join(', ')}, not ${format}` : `cannot tell the format from ${out}: give --format ${EXPORT_FORMATS.join('|')}`)
   const vw = view ?? 'all'
   if (vw !== 'all' && !isViewId(vw)) return bad(`--view must be one of ${VIEW_IDS.join(', ')}, all, not ${vw}`)
-  return { ok: true, args: { ...a, file: positional[0], view: vw as ViewId | 'all', format: fmt as ExportFormat, out } }
+  return { ok: true, args: { ...a, file: positional[0], view: vw as ViewId | 'all', format: fmt, out } }
 }
 
 /** `memmap-workbench export …` (argv after the word `export`). */
@@ -179,12 +177,7 @@ export async function exportCommand(argv: string[], io: ExportIo = std): Promise
 }
 
 // ---------------------------------------------------------------------------------------
-// Writing
-
-/** Atomic writes: the same helper Save uses (temp file beside the target, fsync, rename). */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await atomicWriteFile(path, data)
-}
+// Writing (atomically, through the helper Save uses: files.ts atomicWriteFile)
 
 async function isDirectory(p: string): Promise<boolean> {
   try {
@@ -212,7 +205,7 @@ export async function runExport(args: ExportArgs, io: ExportIo = std): Promise<n
     return 2
   }
   const r = analyzeSource(source, file, { kernel: args.kernel, arch: args.arch })
-  for (const d of r.diagnostics) if (d.severity !== 'error' || !r.ok) io.err(formatDiag(file, d))
+  for (const d of r.diagnostics) if (d.severity !== 'error' || !r.ok) io.err(formatDiagnostic(file, d))
   if (!r.ok) return 2
   const report = r.report
 
@@ -263,7 +256,7 @@ export async function runExport(args: ExportArgs, io: ExportIo = std): Promise<n
   }
   for (const o of outputs) {
     try {
-      await writeFileAtomic(o.path, o.data)
+      await atomicWriteFile(o.path, o.data)
     } catch (e) {
       io.err(`${o.path}: error: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`)
       return 1

@@ -35,8 +35,6 @@ interface Out {
 
 const std: Out = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') }
 
-const formatDiag = formatDiagnostic
-
 async function readInput(file: string, io: Out): Promise<string | null> {
   try {
     const buf = await readFile(file)
@@ -101,7 +99,7 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
 
   if (cmd === 'check') {
     const r = checkSource(source, file, opts)
-    for (const d of r.diagnostics) if (d.severity !== 'error' || !r.ok) io.err(formatDiag(file, d))
+    for (const d of r.diagnostics) if (d.severity !== 'error' || !r.ok) io.err(formatDiagnostic(file, d))
     if (!r.ok) return 2
     if (json) io.out(JSON.stringify(r.report, null, 2))
     else {
@@ -120,7 +118,7 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
 
   if (cmd === 'analyze') {
     const r = analyzeSource(source, file, opts)
-    for (const d of r.diagnostics) if (d.severity !== 'error' || !r.ok) io.err(formatDiag(file, d))
+    for (const d of r.diagnostics) if (d.severity !== 'error' || !r.ok) io.err(formatDiagnostic(file, d))
     if (!r.ok) return 2
     if (json) io.out(JSON.stringify(r.report, null, 2))
     else io.out(formatAnalysis(r.report))
@@ -129,7 +127,7 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
 
   const r = bootlogSource(source, file, opts)
   if (!r.ok) {
-    for (const d of r.diagnostics) io.err(formatDiag(file, d))
+    for (const d of r.diagnostics) io.err(formatDiagnostic(file, d))
     return 2
   }
   const rep = r.report
