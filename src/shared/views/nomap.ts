@@ -27,18 +27,10 @@ export interface NomapLine {
   lines: string[]
 }
 
-export interface NomapCell {
+/** One policy's cell (the engine's Cell) as drawn. */
+export interface NomapCell extends Cell {
   policy: PolicyId
-  pfnValid: Cell['pfnValid']
-  validPages: number
-  structPage: string
-  pageReserved: boolean
-  linearMap: boolean
-  partialPageblocks: number
-  partialMaxOrderBlocks: number
-  walkers: string
   risk: WalkerRisk
-  memmapBytes: number
   lines: NomapLine[]
   title: string
 }
