@@ -6,6 +6,7 @@
 import {
   DEFAULT_PREFERENCES,
   EXPORT_VIEWS,
+  exportExtension,
   MAX_LOG_BYTES,
   SCENARIO_FILE,
   type Api,
@@ -464,8 +465,7 @@ export class Workbench {
     let done = false
     const what = format === 'pdf' ? 'All Views as PDF' : format === 'svg' || format === 'png' ? `${VIEWS.find((v) => v.id === view)?.title ?? view} as ${format.toUpperCase()}` : `Report as ${FORMAT_NAMES[format]}`
     await this.pathDialog('save', this.startDir(), suggested, async (p) => {
-      const ext = `.${format}`
-      const err = await write(p.toLowerCase().endsWith(ext) ? p : p + ext)
+      const err = await write(exportExtension(format).test(p) ? p : `${p}.${format}`)
       done = err === null
       return err
     }, { title: `Export ${what}`, action: 'Export' })
