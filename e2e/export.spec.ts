@@ -2,7 +2,8 @@
 // ask for a path in the workspace, the main side renders and writes the file, and the
 // files are what they claim to be: a PNG/SVG of the view shown with the editor's scenario
 // embedded (so it reopens), a PDF with one page per view, a CSV with its header.
-import { existsSync, readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { extractEmbeddedSource } from '../src/shared/views/index.ts'
@@ -11,6 +12,12 @@ import { expect, test } from './fixtures.ts'
 
 function editorText(page: Page): Promise<string> {
   return page.evaluate(() => (globalThis as unknown as { __editor: { getValue(): string } }).__editor.getValue())
+}
+
+async function typeAtEnd(page: Page, text: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click()
+  await page.keyboard.press('ControlOrMeta+End')
+  await page.keyboard.type(text)
 }
 
 async function exportTo(page: Page, title: RegExp, path: string): Promise<void> {
@@ -126,4 +133,74 @@ test('an export outside the workspace is refused in the dialog and writes nothin
   await expect(page.getByTestId('path-error')).toContainText('outside the workspace')
   await expect(dialog).toBeVisible()
   expect(existsSync('/etc/outside.png')).toBe(false)
+})
+
+/** Drop a file on the window as the OS would: a DataTransfer holding one File. */
+async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> {
+  await page.evaluate(
+    ({ name, b64 }) => {
+      const g = globalThis as unknown as {
+        atob(s: string): string
+        DataTransfer: new () => { items: { add(f: unknown): void } }
+        File: new (parts: Uint8Array[], name: string) => unknown
+        DragEvent: new (t: string, i: unknown) => unknown
+        dispatchEvent(e: unknown): boolean
+      }
+      const raw = g.atob(b64)
+      const data = new Uint8Array(raw.length)
+      for (let i = 0; i < raw.length; i++) data[i] = raw.charCodeAt(i)
+      const dt = new g.DataTransfer()
+      dt.items.add(new g.File([data], name))
+      g.dispatchEvent(new g.DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }))
+      g.dispatchEvent(new g.DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+    },
+    { name, b64: bytes.toString('base64') }
+  )
+}
+
+test('an exported PNG or SVG dropped on the window opens the scenario inside it; an image without one says so', async ({ workbench: page }, testInfo) => {
+  // exported by the CLI, as a user would share one
+  const example = join(import.meta.dirname, '..', 'resources', 'examples', 'arm64-uefi-server.yaml')
+  const source = readFileSync(example, 'utf8')
+  const out = testInfo.outputPath('exports')
+  mkdirSync(out, { recursive: true })
+  for (const [view, format] of [['costs', 'png'], ['nomap', 'svg']]) {
+    const r = spawnSync(process.execPath, ['bin/memmap-workbench.mjs', 'export', example, '--view', view, '--format', format, '-o', join(out, `uefi-${view}.${format}`)], { encoding: 'utf8' })
+    expect(r.status, r.stderr).toBe(0)
+  }
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+  await expect.poll(() => editorText(page)).not.toBe(source)
+
+  await dropFile(page, 'uefi-costs.png', readFileSync(join(out, 'uefi-costs.png')))
+  await expect(page.getByText('Opened the scenario embedded in uefi-costs.png')).toBeVisible()
+  await expect.poll(() => editorText(page)).toBe(source)
+  await expect(page).toHaveTitle(/^• arm64-uefi-server\.yaml/)
+  await expect(page.getByTestId('dirty')).toBeVisible()
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+  await expect(page.locator('.meta')).toContainText('arm64')
+
+  // the opened scenario is unsaved: a second drop (the SVG) asks before replacing it
+  await page.getByTestId('example-picker').selectOption('x86-laptop.yaml')
+  await page.getByTestId('confirm-discard').click()
+  await expect(page).toHaveTitle(/^x86-laptop\.yaml/)
+  await typeAtEnd(page, '\n# mine')
+  await dropFile(page, 'uefi-nomap.svg', readFileSync(join(out, 'uefi-nomap.svg')))
+  const confirm = page.getByTestId('confirm-dialog')
+  await expect(confirm).toContainText('Save the changes to x86-laptop.yaml')
+  await page.getByTestId('confirm-discard').click()
+  await expect(page.getByText('Opened the scenario embedded in uefi-nomap.svg')).toBeVisible()
+  await expect.poll(() => editorText(page)).toBe(source)
+
+  // a PNG that was not exported by us, and a damaged one, are explained, not opened
+  for (const [name, bytes] of [
+    ['photo.png', readFileSync(join(import.meta.dirname, '..', 'docs', 'screenshots', 'costs.png'))],
+    ['cut.png', readFileSync(join(out, 'uefi-costs.png')).subarray(0, 64)]
+  ] as const) {
+    await dropFile(page, name, bytes)
+    const problem = page.getByTestId('problem-dialog')
+    await expect(problem).toContainText(`${name} carries no scenario`)
+    await page.keyboard.press('Escape')
+    await expect(problem).toBeHidden()
+  }
+  await expect.poll(() => editorText(page)).toBe(source)
 })

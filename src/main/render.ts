@@ -10,21 +10,11 @@ import { deflateSync, inflateSync } from 'node:zlib'
 import { Resvg } from '@resvg/resvg-js'
 import PDFDocument from 'pdfkit'
 import SVGtoPDF from 'svg-to-pdfkit'
-import { extractEmbeddedSource } from '../shared/views/svg.ts'
-
-export interface ScenarioSource {
-  text: string
-  fileName: string
-}
+import { PNG_FILE_NAME_KEYWORD, PNG_SCENARIO_KEYWORD, pngChunks, pngScenarioChunks, type PngTextChunk } from '../shared/views/png.ts'
+import { extractEmbeddedSource, type EmbeddedSource } from '../shared/views/svg.ts'
 
 // ---------------------------------------------------------------------------------------
-// PNG
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-/** iTXt keyword of the scenario text (UTF-8, zlib-compressed) */
-export const PNG_SCENARIO_KEYWORD = 'memmap-workbench-scenario'
-/** iTXt keyword of the scenario's file name */
-export const PNG_FILE_NAME_KEYWORD = 'memmap-workbench-file-name'
+// PNG (reading the chunks is shared with the renderer: src/shared/views/png.ts)
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256)
@@ -57,27 +47,6 @@ function itxt(keyword: string, value: string, compress: boolean): Buffer {
   return chunk('iTXt', Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0, compress ? 1 : 0, 0, 0, 0]), compress ? deflateSync(text) : text]))
 }
 
-interface PngChunk {
-  type: string
-  data: Buffer
-  offset: number
-}
-
-export function pngChunks(png: Buffer): PngChunk[] {
-  if (png.length < 8 || !png.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error('not a PNG file')
-  const out: PngChunk[] = []
-  let i = 8
-  while (i + 12 <= png.length) {
-    const len = png.readUInt32BE(i)
-    const type = png.toString('latin1', i + 4, i + 8)
-    if (i + 12 + len > png.length) throw new Error(`truncated PNG chunk ${type}`)
-    out.push({ type, data: png.subarray(i + 8, i + 8 + len), offset: i })
-    i += 12 + len
-    if (type === 'IEND') break
-  }
-  return out
-}
-
 /** Insert text chunks before IEND. */
 export function addPngText(png: Buffer, entries: { keyword: string; text: string; compress?: boolean }[]): Buffer {
   const chunks = pngChunks(png)
@@ -86,56 +55,31 @@ export function addPngText(png: Buffer, entries: { keyword: string; text: string
   return Buffer.concat([png.subarray(0, iend.offset), ...entries.map((e) => itxt(e.keyword, e.text, e.compress ?? false)), png.subarray(iend.offset)])
 }
 
-/** Text chunks (tEXt, zTXt, iTXt) by keyword. */
-export function readPngText(png: Buffer): Map<string, string> {
-  const out = new Map<string, string>()
-  for (const c of pngChunks(png)) {
-    if (c.type !== 'tEXt' && c.type !== 'iTXt' && c.type !== 'zTXt') continue
-    const nul = c.data.indexOf(0)
-    if (nul < 0) continue
-    const keyword = c.data.toString('latin1', 0, nul)
-    try {
-      if (c.type === 'tEXt') out.set(keyword, c.data.toString('latin1', nul + 1))
-      else if (c.type === 'zTXt') out.set(keyword, inflateSync(c.data.subarray(nul + 2)).toString('latin1'))
-      else {
-        const compressed = c.data[nul + 1] === 1
-        const lang = c.data.indexOf(0, nul + 3)
-        const trans = c.data.indexOf(0, lang + 1)
-        const body = c.data.subarray(trans + 1)
-        out.set(keyword, (compressed ? inflateSync(body) : body).toString('utf8'))
-      }
-    } catch {
-      // a damaged chunk is skipped
-    }
-  }
-  return out
-}
-
-/** The scenario svgToPng() embedded, or null. */
-export function extractPngSource(png: Buffer): ScenarioSource | null {
-  let text: Map<string, string>
+/** The scenario svgToPng() embedded, or null (also when its chunk is damaged). */
+export function extractPngSource(png: Uint8Array): EmbeddedSource | null {
+  const found = pngScenarioChunks(png)
+  if (!found) return null
+  const decode = (c: PngTextChunk): string => Buffer.from(c.compressed ? inflateSync(c.body) : c.body).toString(c.encoding)
   try {
-    text = readPngText(png)
+    return { text: decode(found.scenario), fileName: found.fileName ? decode(found.fileName) : 'scenario.yaml' }
   } catch {
     return null
   }
-  const body = text.get(PNG_SCENARIO_KEYWORD)
-  if (body === undefined) return null
-  return { text: body, fileName: text.get(PNG_FILE_NAME_KEYWORD) ?? 'scenario.yaml' }
 }
 
 /** Width and height from IHDR. */
-export function pngSize(png: Buffer): { width: number; height: number } {
+export function pngSize(png: Uint8Array): { width: number; height: number } {
   const ihdr = pngChunks(png)[0]
   if (!ihdr || ihdr.type !== 'IHDR') throw new Error('PNG without IHDR')
-  return { width: ihdr.data.readUInt32BE(0), height: ihdr.data.readUInt32BE(4) }
+  const view = new DataView(ihdr.data.buffer, ihdr.data.byteOffset, ihdr.data.byteLength)
+  return { width: view.getUint32(0), height: view.getUint32(4) }
 }
 
 /**
  * Rasterise an SVG (scale 2 by default, for sharp text). The scenario is embedded from
  * `opts.source`, or else from the SVG's own <metadata>.
  */
-export function svgToPng(svg: string, opts: { scale?: number; source?: ScenarioSource } = {}): Buffer {
+export function svgToPng(svg: string, opts: { scale?: number; source?: EmbeddedSource } = {}): Buffer {
   const scale = opts.scale ?? 2
   if (!(scale > 0 && scale <= 16)) throw new RangeError(`scale must be in (0, 16], not ${scale}`)
   const r = new Resvg(svg, {
@@ -207,7 +151,7 @@ function svgSize(svg: string): { width: number; height: number } {
  * the scenario attached as an embedded file (from `opts.source` or the first page's
  * <metadata>) so the report can be reopened.
  */
-export function svgsToPdf(pages: { title: string; svg: string }[], opts: { title?: string; subject?: string; source?: ScenarioSource } = {}): Promise<Buffer> {
+export function svgsToPdf(pages: { title: string; svg: string }[], opts: { title?: string; subject?: string; source?: EmbeddedSource } = {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     try {
       // pdfkit reads every info value (undefined ones included): pass only those that exist

@@ -15,7 +15,8 @@ import {
   SCENARIO_FILE,
   EXPORT_FILE,
   exportExtension,
-  fileNameError,
+  embeddedFileName,
+  MAX_EXPORT_BYTES,
   type Api,
   type ApiMethod,
   type DirListing,
@@ -327,14 +328,12 @@ export function createServices(opts: ServiceOptions = {}): Api {
 async function readEmbeddedScenario(file: string): Promise<{ text: string; fileName: string; mtimeMs: number }> {
   const st = statSync(file)
   if (!st.isFile()) throw new Error(`${file} is not a regular file`)
-  // an export is the drawing plus the scenario: well below the scenario limit plus 64 MiB
-  if (st.size > MAX_SOURCE_BYTES + 64 * 1024 * 1024) throw new Error(`${basename(file)} is too large to be a memmap-workbench export`)
+  if (st.size > MAX_EXPORT_BYTES) throw new Error(`${basename(file)} is too large to be a memmap-workbench export`)
   const buf = await readFile(file)
   const name = basename(file)
   const source = /\.png$/i.test(name) ? extractPngSource(buf) : extractEmbeddedSource(buf.toString('utf8'))
   if (!source) throw new Error(`${name} carries no scenario: only images exported by memmap-workbench (File › Export, or the CLI's export) can be opened`)
-  const fileName = SCENARIO_FILE.test(source.fileName) && fileNameError(source.fileName) === null ? source.fileName : 'scenario.yaml'
-  return { text: source.text, fileName, mtimeMs: st.mtimeMs }
+  return { text: source.text, fileName: embeddedFileName(source.fileName), mtimeMs: st.mtimeMs }
 }
 
 export function isApiMethod(m: unknown): m is ApiMethod {

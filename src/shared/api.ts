@@ -206,6 +206,17 @@ export const MAX_RECENT_FILES = 10
 /** File names a scenario may be saved under. */
 export const SCENARIO_FILE = /\.(ya?ml|json)$/i
 
+/** An exported SVG or PNG is the drawing plus its scenario: at most the scenario limit plus 64 MiB. */
+export const MAX_EXPORT_BYTES = MAX_SOURCE_BYTES + 64 * 1024 * 1024
+
+/**
+ * The name a scenario taken out of an export is opened under: the one the export
+ * recorded when it is a plain scenario file name, else `scenario.yaml`.
+ */
+export function embeddedFileName(recorded: string): string {
+  return SCENARIO_FILE.test(recorded) && fileNameError(recorded) === null ? recorded : 'scenario.yaml'
+}
+
 const THEMES: readonly ThemePreference[] = ['system', 'light', 'dark']
 
 /** Argument validators, run in the main process before a call reaches a service. */

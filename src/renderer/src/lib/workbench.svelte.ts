@@ -5,9 +5,13 @@
 
 import {
   DEFAULT_PREFERENCES,
+  embeddedFileName,
+  EXPORT_FILE,
   EXPORT_VIEWS,
   exportExtension,
+  MAX_EXPORT_BYTES,
   MAX_LOG_BYTES,
+  MAX_SOURCE_BYTES,
   SCENARIO_FILE,
   type Api,
   type ExampleInfo,
@@ -21,6 +25,7 @@ import {
 } from '../../../shared/api.ts'
 import type { Diagnostic } from '../../../shared/engine/report.ts'
 import { COMMANDS, CommandRegistry, type CommandHandlers } from './commands.ts'
+import { embeddedScenario } from './embedded.ts'
 
 /** What App's Editor component offers the workbench. */
 export interface EditorHandle {
@@ -524,11 +529,13 @@ export class Workbench {
   /** A file dropped on the window: a scenario opens, anything else is imported as a log. */
   async dropFile(file: File): Promise<void> {
     const scenario = SCENARIO_FILE.test(file.name)
-    const limit = scenario ? 100 * 1024 * 1024 : MAX_LOG_BYTES
+    const image = EXPORT_FILE.test(file.name)
+    const limit = image ? MAX_EXPORT_BYTES : scenario ? MAX_SOURCE_BYTES : MAX_LOG_BYTES
     if (file.size > limit) {
-      this.notify('error', `${file.name} is too large`, `It is ${formatSize(file.size)}; ${scenario ? 'scenarios' : 'boot logs'} up to ${formatSize(limit)} can be opened.`)
+      this.notify('error', `${file.name} is too large`, `It is ${formatSize(file.size)}; ${image ? 'exported images' : scenario ? 'scenarios' : 'boot logs'} up to ${formatSize(limit)} can be opened.`)
       return
     }
+    if (image) return this.dropExport(file)
     let text: string
     try {
       text = await file.text()
@@ -546,6 +553,25 @@ export class Workbench {
     if (!(await this.guard('importing the dropped log'))) return
     const err = await this.importText(text, file.name, false)
     if (err) this.openDialog({ kind: 'problem', title: `Could not import ${file.name}`, message: err, diagnostics: [] })
+  }
+
+  /** An exported SVG/PNG dropped on the window: its embedded scenario becomes a new document. */
+  private async dropExport(file: File): Promise<void> {
+    let source: { text: string; fileName: string } | null
+    try {
+      source = await embeddedScenario(file, file.name)
+    } catch (e) {
+      this.openDialog({ kind: 'problem', title: `Could not read the scenario in ${file.name}`, message: message(e), diagnostics: [] })
+      return
+    }
+    if (!source) {
+      this.openDialog({ kind: 'problem', title: `${file.name} carries no scenario`, message: 'Only images exported by memmap-workbench (File › Export, or the CLI\'s export) can be opened.', diagnostics: [] })
+      return
+    }
+    if (!(await this.guard('opening the dropped image'))) return
+    const name = embeddedFileName(source.fileName)
+    this.setDocument({ text: source.text, name, path: null, unsaved: true })
+    this.notify('info', `Opened the scenario embedded in ${file.name}`, `Save it to keep it as ${name}`)
   }
 
   // ---- edit -------------------------------------------------------------------------
