@@ -7,14 +7,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { WorkerMethod } from './engine-worker.ts'
 
-/** Inputs above this size go to the worker; small ones are faster in-thread. */
-export const WORKER_THRESHOLD_BYTES = 256 * 1024
-
 function spawnWorker(): Worker {
   const here = dirname(fileURLToPath(import.meta.url))
-  // built: out/main/engine-worker.js beside this chunk
-  const built = join(here, 'engine-worker.js')
-  if (existsSync(built)) return new Worker(built)
+  // built: out/main/engine-worker.js, beside this module or, when the bundler put this
+  // module in a shared chunk (out/main/chunks/), one level up
+  const built = [join(here, 'engine-worker.js'), join(here, '..', 'engine-worker.js')].find((f) => existsSync(f))
+  if (built) return new Worker(built)
   // from sources (tests, the CLI): load the .ts through tsx's loader inside the worker
   const url = pathToFileURL(join(here, 'engine-worker.ts')).href
   return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}) })`, { eval: true })

@@ -124,7 +124,7 @@ describe('large inputs run on the engine worker thread', () => {
     const { bootlogSource } = await import('../shared/engine/index.ts')
     const { createServices } = await import('./services.ts')
     const log = readFileSync(join(import.meta.dirname, '../../tests/fixtures/qemu-boots/x86_64-s7-000.log'), 'utf8')
-    // pad with unrelated lines after the boot: well above WORKER_THRESHOLD_BYTES
+    // pad with unrelated lines after the boot: well above LARGE_SOURCE_CHARS
     const big = log + '\n' + 'random: crng init done\n'.repeat(45000)
     const r = await createServices().bootlog(big, 'big.log')
     expect(r).toEqual(JSON.parse(JSON.stringify(bootlogSource(big, 'big.log'))))

@@ -10,6 +10,7 @@ import { parseDocument } from 'yaml'
 import {
   API_ARGUMENTS,
   API_METHODS,
+  LARGE_SOURCE_CHARS,
   MAX_LOG_BYTES,
   MAX_SOURCE_BYTES,
   SCENARIO_FILE,
@@ -31,7 +32,7 @@ import {
 import { analyzeSource, bootlogSource } from '../shared/engine/index.ts'
 import { formatDiagnostic } from '../shared/engine/report.ts'
 import { atomicWriteFile, readTextFile, type Workspace } from './files.ts'
-import { EngineWorker, WORKER_THRESHOLD_BYTES } from './engine-client.ts'
+import { EngineWorker } from './engine-client.ts'
 import { importLog } from './import-log.ts'
 import { renderExport } from './reports.ts'
 import { extractPngSource } from './render.ts'
@@ -198,14 +199,14 @@ export function createServices(opts: ServiceOptions = {}): Api {
       const bad = argsError('analyze', [source, fileName])
       if (bad) throw new Error(bad)
       // large inputs run on the engine's worker thread: the event loop stays responsive
-      if (source.length > WORKER_THRESHOLD_BYTES) return engine().call<ReturnType<typeof analyzeSource>>('analyze', source, fileName)
+      if (source.length > LARGE_SOURCE_CHARS) return engine().call<ReturnType<typeof analyzeSource>>('analyze', source, fileName)
       return analyzeSource(source, fileName)
     },
 
     async bootlog(source: string, fileName: string) {
       const bad = argsError('bootlog', [source, fileName])
       if (bad) throw new Error(bad)
-      if (source.length > WORKER_THRESHOLD_BYTES) return engine().call<ReturnType<typeof bootlogSource>>('bootlog', source, fileName)
+      if (source.length > LARGE_SOURCE_CHARS) return engine().call<ReturnType<typeof bootlogSource>>('bootlog', source, fileName)
       return bootlogSource(source, fileName)
     },
 

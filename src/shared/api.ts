@@ -193,6 +193,12 @@ export const API_METHODS = [
 export const MAX_SOURCE_BYTES = 100 * 1024 * 1024
 
 /**
+ * A large input: the main process analyses it on the engine's worker thread (so its event
+ * loop stays free) and the renderer shows its busy state from the start of the call.
+ */
+export const LARGE_SOURCE_CHARS = 256 * 1024
+
+/**
  * 32 MiB: the largest boot log Import reads. Everything the importer uses is printed in
  * the kernel's first second; a larger "log" is almost certainly the wrong file.
  */
