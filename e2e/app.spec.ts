@@ -55,11 +55,15 @@ test('a bad scenario shows a located diagnostic and keeps the last boot log', as
 test('the physical map shows memblock regions', async ({ appPage: page }) => {
   await editorReady(page)
   await firstExample(page)
-  const regions = page.getByTestId('map').getByTestId('region')
+  const regions = page.getByTestId('svg-view-map').locator('svg g[data-kind="region"]')
   await expect(regions.first()).toBeAttached()
   expect(await regions.count()).toBeGreaterThanOrEqual(1)
   const box = await regions.first().boundingBox()
   expect(box?.width ?? 0).toBeGreaterThan(0)
+  // and as a table, one row per region with its range
+  const rows = page.getByTestId('region-table').locator('tbody tr:not(.spacer)')
+  await expect(rows).toHaveCount(await regions.count())
+  await expect(rows.first().locator('td').first()).toHaveText(/^0x0+$/)
 })
 
 test('a pasted dmesg is compared line by line with the prediction', async ({ appPage: page }) => {
