@@ -28,10 +28,12 @@ describe('views: standalone, accessible, well-formed SVG', () => {
           expect(svg.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true)
           expect(svg).toMatch(/<svg [^>]*viewBox="0 0 \d+ \d+"[^>]*role="img" aria-labelledby="mmw-\w+-title mmw-\w+-desc"/)
           expect(svg).toMatch(new RegExp(`<title id="mmw-${view}-title">[^<]+</title><desc id="mmw-${view}-desc">[^<]+</desc>`))
-          // exported SVG inherits no CSS: every text names its font, no <style> is relied on
+          // exported SVG relies on no CSS: the root names the sans face every text inherits
+          // (presentation attributes), monospace text names its own; no <style>
+          expect(svg).toMatch(/<svg [^>]*font-family="&apos;DejaVu Sans&apos;, [^"]*sans-serif"/)
           const texts = svg.match(/<text\b[^>]*>/g) ?? []
           expect(texts.length).toBeGreaterThan(10)
-          for (const t of texts) expect(t).toMatch(/font-family="/)
+          for (const t of texts) if (/font-family="/.test(t)) expect(t).toMatch(/font-family="&apos;DejaVu Sans Mono&apos;, [^"]*monospace"/)
           expect(svg).not.toMatch(/<style|class="/)
           // every hoverable group carries its details as a <title> first child
           for (const m of svg.matchAll(/<g ([^>]*data-kind="([\w-]+)"[^>]*)>(.{0,7})/g)) expect(m[3], `${view} ${m[2]}`).toBe('<title>')

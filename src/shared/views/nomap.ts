@@ -6,7 +6,7 @@
 import type { AnalysisReport } from '../engine/report.ts'
 import type { Cell, PolicyId, RangeRow } from '../engine/memmap/policies.ts'
 import type { ViewOptions } from './index.ts'
-import { badge, bytes, dataAttrs, el, esc, header, heading, hex, int, MARGIN, rect, SANS, svgDocument, text, theme, tip, messageDocument, type ViewModelBase, truncate, wrap, type Theme } from './svg.ts'
+import { badge, bytes, dataAttrs, el, esc, header, heading, hex, int, MARGIN, rect, svgDocument, text, theme, tip, messageDocument, type ViewModelBase, truncate, wrap, type Theme } from './svg.ts'
 
 export type WalkerRisk = 'safe' | 'costly' | 'not-contiguous' | 'risk'
 
@@ -193,7 +193,7 @@ function kvText(t: Theme, x: number, y: number, l: NomapLine): string {
       const yy = y + i * LINE_H
       if (i === 0 && ln.startsWith(l.key)) {
         const rest = ln.slice(l.key.length)
-        return `<text x="${x}" y="${yy}" font-family="${esc(SANS)}" font-size="${VAL_SIZE}" fill="${t.text}"><tspan font-weight="bold" fill="${t.muted}">${esc(l.key)}</tspan>${esc(rest)}</text>`
+        return `<text x="${x}" y="${yy}" font-size="${VAL_SIZE}" fill="${t.text}"><tspan font-weight="bold" fill="${t.muted}">${esc(l.key)}</tspan>${esc(rest)}</text>`
       }
       return text(x, yy, ln, { size: VAL_SIZE, fill: t.text })
     })

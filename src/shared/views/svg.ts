@@ -256,14 +256,18 @@ export interface TextOpts {
   title?: string
 }
 
-/** A <text> with its own font-family (standalone SVG inherits no CSS). */
+/**
+ * A <text>. The sans face comes from the root <svg>'s font-family attribute (inherited
+ * within the drawing, wherever it is shown); only monospace text names its own. One
+ * font-family per text made the app restyle and re-lay out every label on each edit.
+ */
 export function text(x: number, y: number, s: string, o: TextOpts = {}): string {
   return el(
     'text',
     {
       x,
       y,
-      'font-family': o.mono ? MONO : SANS,
+      'font-family': o.mono ? MONO : undefined,
       'font-size': o.size ?? 12,
       'font-weight': o.weight === 'bold' ? 'bold' : undefined,
       'font-style': o.italic ? 'italic' : undefined,
