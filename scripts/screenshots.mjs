@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium } from 'playwright-core'
+import { chromium } from '@playwright/test'
 
 const root = join(import.meta.dirname, '..')
 const out = join(root, 'docs/screenshots')
