@@ -64,6 +64,16 @@ describe('browser host: files are confined to the workspace', () => {
 })
 
 describe('browser host arguments', () => {
+  it('a large scenario is answered from the engine worker as the same JSON as in-thread', async () => {
+    const { stringify } = await import('yaml')
+    const { analyzeSource } = await import('../shared/engine/index.ts')
+    const { hyperscale } = await import('../../bench/hyperscale.ts')
+    const big = stringify(hyperscale(8, 4, 600))
+    const r = await call('analyze', big, 'big.yaml')
+    expect(r.status).toBe(200)
+    expect(r.body.result).toEqual(JSON.parse(JSON.stringify(analyzeSource(big, 'big.yaml'))))
+  })
+
   it('reads --workspace and --data-dir', () => {
     expect(parseArgs(['--port', '0', '--workspace', '/w', '--data-dir=/d'])).toMatchObject({ port: 0, workspace: '/w', dataDir: '/d' })
     expect(() => parseArgs(['--nope'])).toThrow(/unknown argument/)

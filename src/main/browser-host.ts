@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url'
 import { API_ARGUMENTS, API_METHODS } from '../shared/api.ts'
 import { Workspace } from './files.ts'
 import { defaultDataDir } from './recent.ts'
-import { callService, createServices, isApiMethod } from './services.ts'
+import { callService, createServices, isApiMethod, JsonText } from './services.ts'
 
 /** Request bodies above this are refused with 413 (the contract's own limit is 100 MB of source). */
 export const MAX_BODY_BYTES = 110 * 1024 * 1024
@@ -119,6 +119,15 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body)
 }
 
+/** `{"result":<json>}` around bytes that are already JSON, without decoding or re-encoding them. */
+function sendJsonBytes(res: ServerResponse, json: Uint8Array): void {
+  const head = Buffer.from('{"result":')
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': head.length + json.length + 1, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' })
+  res.write(head)
+  res.write(json)
+  res.end('}')
+}
+
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(value))
 }
@@ -203,6 +212,8 @@ export async function startBrowserHost(opts: HostOptions): Promise<{ url: string
     } catch (e) {
       return sendJson(res, 500, { error: e instanceof Error ? e.message : String(e) })
     }
+    // a large analysis arrives as UTF-8 JSON from the worker: written as it is
+    if (result instanceof JsonText) return sendJsonBytes(res, result.bytes)
     sendJson(res, 200, { result })
   }
 

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { WorkerMethod } from './engine-worker.ts'
+import type { WorkerArgs, WorkerMethod } from './engine-worker.ts'
 
 function spawnWorker(): Worker {
   const here = dirname(fileURLToPath(import.meta.url))
@@ -21,18 +21,18 @@ function spawnWorker(): Worker {
 export class EngineWorker {
   private worker: Worker | null = null
   private next = 1
-  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+  private pending = new Map<number, { resolve: (json: Uint8Array) => void; reject: (e: Error) => void }>()
 
   private start(): Worker {
     if (this.worker) return this.worker
     const w = spawnWorker()
-    w.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: string }) => {
+    w.on('message', (m: { id: number; ok: boolean; bytes?: Uint8Array; error?: string }) => {
       const p = this.pending.get(m.id)
       if (!p) return
       this.pending.delete(m.id)
       // an idle worker does not keep the process alive
       if (this.pending.size === 0) w.unref()
-      if (m.ok) p.resolve(m.result)
+      if (m.ok) p.resolve(m.bytes as Uint8Array)
       else p.reject(new Error(m.error))
     })
     const fail = (why: string): void => {
@@ -46,14 +46,20 @@ export class EngineWorker {
     return w
   }
 
-  call<T>(method: WorkerMethod, source: string, fileName: string): Promise<T> {
+  /** The engine's answer as bytes: UTF-8 JSON, or an export's file content (made on the worker thread). */
+  callBytes<M extends WorkerMethod>(method: M, ...args: WorkerArgs<M>): Promise<Uint8Array> {
     const w = this.start()
     const id = this.next++
     w.ref()
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
-      w.postMessage({ id, method, args: [source, fileName] })
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      w.postMessage({ id, method, args })
     })
+  }
+
+  /** A JSON answer as an object (parsed on the calling thread). */
+  async call<T>(method: Exclude<WorkerMethod, 'export'>, source: string, fileName: string): Promise<T> {
+    return JSON.parse(new TextDecoder().decode(await this.callBytes(method, source, fileName))) as T
   }
 
   async close(): Promise<void> {

@@ -12,8 +12,8 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, net, protocol, session, type WebContents } from 'electron'
 import { dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { API_METHODS, type ExportFormat, type Preferences } from '../shared/api.ts'
-import { callService, createServices, defaultExamplesDirs, type NativeDialogs } from './services.ts'
+import { API_METHODS, WIRE_JSON, type ExportFormat, type Preferences } from '../shared/api.ts'
+import { callService, createServices, defaultExamplesDirs, JsonText, type NativeDialogs } from './services.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const rendererRoot = resolve(here, '..', 'renderer')
@@ -112,9 +112,11 @@ function registerIpc(): void {
   })
   void services.getPreferences().then(followTheme, () => undefined)
   for (const method of API_METHODS) {
-    ipcMain.handle(`api:${method}`, (event, ...args: unknown[]) => {
+    ipcMain.handle(`api:${method}`, async (event, ...args: unknown[]) => {
       if (!trustedSender(event.senderFrame?.url)) throw new Error(`api:${method}: refused for ${event.senderFrame?.url ?? 'an unknown frame'}`)
-      return callService(services, method, args)
+      const result = await callService(services, method, args)
+      // a large analysis stays UTF-8 JSON; the preload decodes and parses it (fromWire)
+      return result instanceof JsonText ? { [WIRE_JSON]: result.bytes } : result
     })
   }
 }

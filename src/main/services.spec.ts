@@ -6,7 +6,7 @@ import { API_METHODS, EXPORT_VIEWS } from '../shared/api.ts'
 import { extractEmbeddedSource, VIEW_IDS } from '../shared/views/index.ts'
 import { Workspace } from './files.ts'
 import { extractPngSource } from './render.ts'
-import { callService, createServices } from './services.ts'
+import { callService, createServices, JsonText } from './services.ts'
 
 let dir: string
 beforeEach(() => {
@@ -60,8 +60,11 @@ describe('services: files in the browser host (workspace)', () => {
   it('importLog turns a log into YAML; a too-large log is refused by the validator', async () => {
     const s = createServices({})
     const text = readFileSync(join(import.meta.dirname, '..', '..', 'tests', 'fixtures', 'qemu-boots', 'x86_64-s7-000.log'), 'utf8')
+    // hosts get the engine's answer as UTF-8 JSON made on the worker
     const r = await callService(s, 'importLog', [text, 'x86_64-s7-000.log'])
-    expect(r).toMatchObject({ ok: true, name: 'x86_64-s7-000.yaml' })
+    expect(r).toBeInstanceOf(JsonText)
+    expect(JSON.parse(new TextDecoder().decode((r as JsonText).bytes))).toMatchObject({ ok: true, name: 'x86_64-s7-000.yaml' })
+    expect(await s.importLog(text, 'x86_64-s7-000.log')).toMatchObject({ ok: true, name: 'x86_64-s7-000.yaml' })
     await expect(callService(s, 'importLog', ['x'.repeat(33 * 1024 * 1024), 'big.log'])).rejects.toThrow(/larger than/)
   })
 })
@@ -129,6 +132,30 @@ describe('large inputs run on the engine worker thread', () => {
     const r = await createServices().bootlog(big, 'big.log')
     expect(r).toEqual(JSON.parse(JSON.stringify(bootlogSource(big, 'big.log'))))
     expect(r.ok && r.report.diff?.equal).toBe(true)
+  })
+
+  it('through a host (callService) an engine answer stays UTF-8 JSON from the worker to the wire, and is the same answer', async () => {
+    const { stringify } = await import('yaml')
+    const { analyzeSource } = await import('../shared/engine/index.ts')
+    const { callService, createServices, JsonText } = await import('./services.ts')
+    const { hyperscale } = await import('../../bench/hyperscale.ts')
+    const { LARGE_SOURCE_CHARS } = await import('../shared/api.ts')
+    const services = createServices()
+    const big = stringify(hyperscale(8, 4, 600))
+    expect(big.length).toBeGreaterThan(LARGE_SOURCE_CHARS)
+    const wire = await callService(services, 'analyze', [big, 'big.yaml'])
+    expect(wire).toBeInstanceOf(JsonText)
+    const expected = JSON.parse(JSON.stringify(analyzeSource(big, 'big.yaml')))
+    expect(JSON.parse(new TextDecoder().decode((wire as InstanceType<typeof JsonText>).bytes))).toEqual(expected)
+    // a small one too (every engine call runs on the worker), and the object API agrees
+    const small = readFileSync(join(import.meta.dirname, '../../resources/examples/x86-laptop.yaml'), 'utf8')
+    const smallWire = await callService(services, 'analyze', [small, 'x86-laptop.yaml'])
+    expect(smallWire).toBeInstanceOf(JsonText)
+    const same = JSON.parse(JSON.stringify(analyzeSource(small, 'x86-laptop.yaml')))
+    expect(JSON.parse(new TextDecoder().decode((smallWire as InstanceType<typeof JsonText>).bytes))).toEqual(same)
+    expect(await services.analyze(small, 'x86-laptop.yaml')).toEqual(same)
+    // methods outside the engine answer plain values
+    expect(await callService(services, 'getPreferences', [])).toMatchObject({ theme: expect.any(String) })
   })
 })
 

@@ -10,7 +10,6 @@ import { parseDocument } from 'yaml'
 import {
   API_ARGUMENTS,
   API_METHODS,
-  LARGE_SOURCE_CHARS,
   MAX_LOG_BYTES,
   MAX_SOURCE_BYTES,
   SCENARIO_FILE,
@@ -18,25 +17,24 @@ import {
   exportExtension,
   embeddedFileName,
   MAX_EXPORT_BYTES,
+  type AnalyzeResponse,
   type Api,
   type ApiMethod,
+  type BootlogResponse,
   type DirListing,
   type ExampleInfo,
   type ExportFormat,
   type ExportRequest,
   type HostInfo,
+  type ImportLogResponse,
   type OpenedFile,
   type Preferences,
   type SavedFile
 } from '../shared/api.ts'
-import { analyzeSource, bootlogSource } from '../shared/engine/index.ts'
-import { formatDiagnostic } from '../shared/engine/report.ts'
 import { atomicWriteFile, readTextFile, type Workspace } from './files.ts'
 import { EngineWorker } from './engine-client.ts'
-import { importLog } from './import-log.ts'
-import { renderExport } from './reports.ts'
 import { extractPngSource } from './render.ts'
-import { extractEmbeddedSource, VIEW_IDS } from '../shared/views/index.ts'
+import { extractEmbeddedSource } from '../shared/views/index.ts'
 import { PreferenceStore, RecentFiles } from './recent.ts'
 
 /** The OS file dialogs (Electron's `dialog`, wired in src/main/index.ts). */
@@ -111,7 +109,30 @@ function argsError(method: ApiMethod, args: unknown[]): string | null {
   return API_ARGUMENTS[method](args)
 }
 
-export function createServices(opts: ServiceOptions = {}): Api {
+/**
+ * A response already serialized as UTF-8 JSON: the hosts send the bytes as they are (HTTP
+ * body, or an IPC envelope the preload decodes) instead of rebuilding, re-serializing and
+ * encoding a report of megabytes on the main thread.
+ */
+export class JsonText {
+  constructor(readonly bytes: Uint8Array) {}
+
+  static of(value: unknown): JsonText {
+    return new JsonText(new TextEncoder().encode(JSON.stringify(value)))
+  }
+}
+
+/** The engine calls a host answers with JSON made on the worker thread. */
+export type EngineJsonMethod = 'analyze' | 'bootlog' | 'importLog'
+const ENGINE_JSON_METHODS: readonly string[] = ['analyze', 'bootlog', 'importLog'] satisfies EngineJsonMethod[]
+
+/** The services a host exposes: the contract, plus the engine calls answered as UTF-8 JSON. */
+export interface Services extends Api {
+  /** analyze, bootlog or importLog as UTF-8 JSON, modelled and serialized on the engine's worker thread */
+  engineJson(method: EngineJsonMethod, source: string, fileName: string): Promise<JsonText>
+}
+
+export function createServices(opts: ServiceOptions = {}): Services {
   const candidates = opts.examplesDirs ?? defaultExamplesDirs()
   const examplesDir = (): string | null => candidates.find(isDir) ?? null
   const dataDir = opts.dataDir ?? null
@@ -195,25 +216,28 @@ export function createServices(opts: ServiceOptions = {}): Api {
       return readFile(file, 'utf8')
     },
 
+    async engineJson(method: EngineJsonMethod, source: string, fileName: string) {
+      const bad = argsError(method, [source, fileName])
+      if (bad) throw new Error(bad)
+      return new JsonText(await engine().callBytes(method, source, fileName))
+    },
+
     async analyze(source: string, fileName: string) {
       const bad = argsError('analyze', [source, fileName])
       if (bad) throw new Error(bad)
-      // large inputs run on the engine's worker thread: the event loop stays responsive
-      if (source.length > LARGE_SOURCE_CHARS) return engine().call<ReturnType<typeof analyzeSource>>('analyze', source, fileName)
-      return analyzeSource(source, fileName)
+      return engine().call<AnalyzeResponse>('analyze', source, fileName)
     },
 
     async bootlog(source: string, fileName: string) {
       const bad = argsError('bootlog', [source, fileName])
       if (bad) throw new Error(bad)
-      if (source.length > LARGE_SOURCE_CHARS) return engine().call<ReturnType<typeof bootlogSource>>('bootlog', source, fileName)
-      return bootlogSource(source, fileName)
+      return engine().call<BootlogResponse>('bootlog', source, fileName)
     },
 
     async importLog(text: string, fileName: string) {
       const bad = argsError('importLog', [text, fileName])
       if (bad) throw new Error(bad)
-      return importLog(text, fileName)
+      return engine().call<ImportLogResponse>('importLog', text, fileName)
     },
 
     async hostInfo(): Promise<HostInfo> {
@@ -248,14 +272,8 @@ export function createServices(opts: ServiceOptions = {}): Api {
       const bad = argsError('exportReport', [path, source, fileName, request])
       if (bad) throw new Error(bad)
       const file = await writablePath(path)
-      const r = await this.analyze(source, fileName)
-      if (!r.ok) {
-        const first = r.diagnostics.find((d) => d.severity === 'error') ?? r.diagnostics[0]
-        throw new Error(first ? formatDiagnostic(fileName, first) : `${fileName}: the scenario could not be analysed`)
-      }
-      const { format } = request
-      const views = format === 'pdf' ? [...VIEW_IDS] : [request.view]
-      const data = await renderExport(r.report, { views, format, opts: { theme: request.theme, scale: request.scale, zoom: request.zoom ?? undefined, source: { text: source, fileName } } })
+      // analysed and rendered on the worker (resvg and pdfkit would hold this thread)
+      const data = await engine().callBytes('export', source, fileName, request)
       const written = await atomicWriteFile(file, data)
       granted.add(file)
       return { path: file, name: basename(file), mtimeMs: statSync(written.path).mtimeMs, bytes: written.bytes }
@@ -343,13 +361,16 @@ export function isApiMethod(m: unknown): m is ApiMethod {
 
 /**
  * One validated call into the services: the method must be part of the contract and the
- * arguments must pass API_ARGUMENTS, otherwise this throws an Error saying why.
+ * arguments must pass API_ARGUMENTS, otherwise this throws an Error saying why. The
+ * answer is the service's value, or a JsonText the host sends without re-serializing.
  */
-export async function callService(services: Api, method: string, args: unknown): Promise<unknown> {
+export async function callService(services: Services, method: string, args: unknown): Promise<unknown> {
   if (!isApiMethod(method)) throw new Error(`unknown API method ${JSON.stringify(method)}`)
   if (!Array.isArray(args)) throw new Error(`${method}: arguments must be an array`)
   const bad = API_ARGUMENTS[method](args)
   if (bad) throw new Error(bad)
+  // an engine answer stays UTF-8 JSON from the worker to the wire
+  if (ENGINE_JSON_METHODS.includes(method)) return services.engineJson(method as EngineJsonMethod, args[0] as string, args[1] as string)
   const fn = services[method] as (...a: unknown[]) => Promise<unknown>
   return fn.apply(services, args)
 }

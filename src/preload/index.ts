@@ -2,13 +2,15 @@
 // operations of the IPC contract as `window.api`, one function each; the renderer gets
 // no generic `invoke` and no access to ipcRenderer itself.
 import { contextBridge, ipcRenderer } from 'electron'
-import type { Api } from '../shared/api.ts'
+import type { AnalyzeResponse, Api, BootlogResponse } from '../shared/api.ts'
+import { fromWire } from './wire.ts'
 
 const api: Api = {
   listExamples: () => ipcRenderer.invoke('api:listExamples'),
   readExample: (name) => ipcRenderer.invoke('api:readExample', name),
-  analyze: (source, fileName) => ipcRenderer.invoke('api:analyze', source, fileName),
-  bootlog: (source, fileName) => ipcRenderer.invoke('api:bootlog', source, fileName),
+  // a large analysis comes as JSON text (see WIRE_JSON), parsed here in the renderer's process
+  analyze: (source, fileName) => ipcRenderer.invoke('api:analyze', source, fileName).then(fromWire<AnalyzeResponse>),
+  bootlog: (source, fileName) => ipcRenderer.invoke('api:bootlog', source, fileName).then(fromWire<BootlogResponse>),
   importLog: (text, fileName) => ipcRenderer.invoke('api:importLog', text, fileName),
   hostInfo: () => ipcRenderer.invoke('api:hostInfo'),
   chooseOpenPath: () => ipcRenderer.invoke('api:chooseOpenPath'),

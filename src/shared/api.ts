@@ -193,10 +193,11 @@ export const API_METHODS = [
 export const MAX_SOURCE_BYTES = 100 * 1024 * 1024
 
 /**
- * A large input: the main process analyses it on the engine's worker thread (so its event
- * loop stays free) and the renderer shows its busy state from the start of the call.
+ * A large input: the renderer shows its busy state from the start of the call (parsing
+ * and modelling take about 1.3 ms per KiB of YAML, more with many sections), not only once
+ * it has taken 150 ms. (The main process runs every engine call on its worker thread.)
  */
-export const LARGE_SOURCE_CHARS = 256 * 1024
+export const LARGE_SOURCE_CHARS = 32 * 1024
 
 /**
  * 32 MiB: the largest boot log Import reads. Everything the importer uses is printed in
@@ -211,6 +212,14 @@ export const MAX_RECENT_FILES = 10
 
 /** File names a scenario may be saved under. */
 export const SCENARIO_FILE = /\.(ya?ml|json)$/i
+
+/**
+ * How an answer the main process already holds as UTF-8 JSON (a large analysis, serialized
+ * on the engine's worker thread) crosses Electron's IPC: `{ [WIRE_JSON]: bytes }`, decoded
+ * and parsed in the preload (src/preload/wire.ts), so the main thread never clones the
+ * report's object graph.
+ */
+export const WIRE_JSON = '__mmwJson'
 
 /** An exported SVG or PNG is the drawing plus its scenario: at most the scenario limit plus 64 MiB. */
 export const MAX_EXPORT_BYTES = MAX_SOURCE_BYTES + 64 * 1024 * 1024
