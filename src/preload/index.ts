@@ -2,16 +2,16 @@
 // operations of the IPC contract as `window.api`, one function each; the renderer gets
 // no generic `invoke` and no access to ipcRenderer itself.
 import { contextBridge, ipcRenderer } from 'electron'
-import type { AnalyzeResponse, Api, BootlogResponse } from '../shared/api.ts'
+import type { AnalyzeResponse, Api, BootlogResponse, ImportLogResponse } from '../shared/api.ts'
 import { fromWire } from './wire.ts'
 
 const api: Api = {
   listExamples: () => ipcRenderer.invoke('api:listExamples'),
   readExample: (name) => ipcRenderer.invoke('api:readExample', name),
-  // a large analysis comes as JSON text (see WIRE_JSON), parsed here in the renderer's process
+  // the engine's answers come as UTF-8 JSON bytes (see WIRE_JSON), parsed here in the renderer's process
   analyze: (source, fileName) => ipcRenderer.invoke('api:analyze', source, fileName).then(fromWire<AnalyzeResponse>),
   bootlog: (source, fileName) => ipcRenderer.invoke('api:bootlog', source, fileName).then(fromWire<BootlogResponse>),
-  importLog: (text, fileName) => ipcRenderer.invoke('api:importLog', text, fileName),
+  importLog: (text, fileName) => ipcRenderer.invoke('api:importLog', text, fileName).then(fromWire<ImportLogResponse>),
   hostInfo: () => ipcRenderer.invoke('api:hostInfo'),
   chooseOpenPath: () => ipcRenderer.invoke('api:chooseOpenPath'),
   chooseSavePath: (suggestedName) => ipcRenderer.invoke('api:chooseSavePath', suggestedName),
