@@ -120,3 +120,45 @@ test('sections: a click on a check card shows its condition, values and kernel r
   await expect(detail).toHaveAttribute('data-status', 'note')
   await expect(detail).toContainText('060a2c92d1b6')
 })
+
+test('edit a range in Monaco: the totals, the map and the checks follow the engine', async ({ appPage: page }) => {
+  await editorReady(page)
+  const picker = page.getByTestId('example-picker')
+  await picker.selectOption('x86-laptop.yaml')
+  await expect(page.locator('.doc-tab')).toContainText('x86-laptop.yaml')
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+  const map = page.getByTestId('svg-view-map').locator('svg[data-view="map"]')
+  await expect(map.locator('g[data-kind="region"][data-end="0x42e300000"]')).toBeAttached()
+
+  // select the last usable range's end and type a lower one, key by key: 8 GiB less RAM
+  await page.evaluate(() => {
+    type Ed = { getModel(): { findMatches(s: string, a: boolean, b: boolean, c: boolean, d: null, e: boolean): { range: object }[] }; setSelection(r: object): void; focus(): void }
+    const ed = (globalThis as unknown as { __editor: Ed }).__editor
+    const [m] = ed.getModel().findMatches('0x042e2fffff', false, false, true, null, false)
+    ed.setSelection(m.range)
+    ed.focus()
+  })
+  await page.keyboard.type('0x022e2fffff', { delay: 20 })
+  const text = await page.evaluate(() => (globalThis as unknown as { __editor: { getValue(): string } }).__editor.getValue())
+  expect(text).toContain('last: 0x022e2fffff')
+  const { analyzeSource } = await import('../src/shared/engine/index.ts')
+  const r = analyzeSource(text, 'x86-laptop.yaml')
+  if (!r.ok) throw new Error('the edited scenario does not analyse')
+  const expected = r.report
+  expect(expected.sections.presentSections).toBe(62)
+
+  // totals and the map: the region now ends 8 GiB lower, nothing still draws the old end
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+  await expect(page.getByTestId('total-kib')).toHaveText(String(expected.totals.memoryTotalKiB))
+  await expect(page.getByTestId('present-sections')).toHaveText('62')
+  await expect(map.locator('g[data-kind="region"][data-end="0x22e300000"]')).toBeAttached()
+  await expect(map.locator('[data-end="0x42e300000"]')).toHaveCount(0)
+  await expect(page.getByTestId('region-table')).toContainText('0x22e2fffff')
+
+  // the checks: the memmap's PMD check now counts 62 sections, on its card and in its detail
+  await page.getByTestId('view-tab-sections').click()
+  const card = page.locator('[data-testid="svg-view-sections"] g[data-kind="check"][data-id="vmemmap.sub-pmd"]')
+  await expect(card).toContainText('sections = 62')
+  await card.click()
+  await expect(page.getByTestId('check-detail')).toContainText(/pmds\s*62\s*sections\s*62/)
+})
