@@ -303,3 +303,50 @@ test('Save formats the document first (Edit › Format on Save), and saves as ty
   await expect(page.getByTestId('dirty')).toHaveCount(0)
   expect(readFileSync(target, 'utf8')).toContain('\nmore:    1\n')
 })
+
+test('a scenario kept as JSON opens in JSON mode: same analysis, schema markers, formatting', async ({ workbench: page, workspaceHost }) => {
+  const { parse } = await import('yaml')
+  const laptop = readFileSync(join(import.meta.dirname, '..', 'resources', 'examples', 'x86-laptop.yaml'), 'utf8')
+  const file = join(workspaceHost.workspace, 'laptop.json')
+  writeFileSync(file, JSON.stringify(parse(laptop), null, 2) + '\n')
+
+  // the YAML example's totals, for comparison
+  await newFromExample(page, 'x86-laptop.yaml')
+  await expect(page.getByTestId('language')).toHaveText('YAML')
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+  const totalKiB = await page.getByTestId('total-kib').textContent()
+
+  await menu(page, 'file', 'file.open')
+  await page.getByTestId('path-input').fill(file)
+  await page.getByTestId('path-accept').click()
+  await expect(page).toHaveTitle('laptop.json' + TITLE)
+  await expect(page.getByTestId('language')).toHaveText('JSON')
+  expect(await page.evaluate(() => (globalThis as unknown as { __editor: { getModel(): { getLanguageId(): string } } }).__editor.getModel().getLanguageId())).toBe('json')
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+  await expect(page.getByTestId('total-kib')).toHaveText(totalKiB!)
+
+  // a value the schema does not allow: a marker from the JSON language service and the engine's located error
+  await page.evaluate(() => {
+    type Ed = { getModel(): { findMatches(s: string, a: boolean, b: boolean, c: boolean, d: null, e: boolean): { range: object }[] }; executeEdits(src: string, e: object[]): void }
+    const ed = (globalThis as unknown as { __editor: Ed }).__editor
+    const [m] = ed.getModel().findMatches('"x86_64"', false, false, true, null, false)
+    ed.executeEdits('e2e', [{ range: m.range, text: '"sparc64"' }])
+  })
+  await expect(page.locator('.monaco-editor .squiggly-error').first()).toBeAttached()
+  // hovering the squiggle shows the JSON language service's schema message
+  const box = (await page.locator('.monaco-editor .squiggly-error').first().boundingBox())!
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  await expect(page.locator('.monaco-hover').first()).toContainText('Value is not accepted')
+  await expect(page.getByTestId('diagnostics').locator('li.error').first()).toContainText(/\d+:\d+/)
+  await expect(page.getByTestId('status')).toContainText('showing the last good result')
+
+  // Format Document uses the JSON formatter: a squashed document comes back indented
+  await page.evaluate(() => {
+    const ed = (globalThis as unknown as { __editor: { getValue(): string; getModel(): { setValue(t: string): void } } }).__editor
+    ed.getModel().setValue(JSON.stringify(JSON.parse(ed.getValue().replace('"sparc64"', '"x86_64"'))))
+  })
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+  await menu(page, 'edit', 'edit.formatDocument')
+  await expect.poll(() => editorText(page)).toContain('\n  "kernel": "6.1",\n')
+  expect(JSON.parse(await editorText(page))).toEqual(parse(laptop))
+})

@@ -1,17 +1,21 @@
 // Monaco 0.57 (tree-shaken entry points) with YAML highlighting and monaco-yaml's
-// schema validation, hover and completion for scenario files. Loaded lazily by
+// schema validation, hover and completion for scenario files, and Monaco's JSON language
+// service with the same schema for scenarios kept as JSON. Loaded lazily by
 // Editor.svelte: it is most of the renderer's weight.
 import * as monaco from 'monaco-editor/editor'
 import 'monaco-editor/features/register.all'
 import 'monaco-editor/languages/definitions/yaml/register'
+import { jsonDefaults } from 'monaco-editor/languages/features/json/register'
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker'
+import JsonWorker from 'monaco-editor/language/json/json.worker?worker'
 import YamlWorker from 'monaco-yaml/yaml.worker?worker'
 import { configureMonacoYaml } from 'monaco-yaml'
 import type { Diagnostic } from '../../../shared/engine/report.ts'
+import type { ScenarioLanguage } from './language.ts'
 import { scenarioJsonSchema } from '../../../shared/scenario/scenario.ts'
 
 self.MonacoEnvironment = {
-  getWorker: (_workerId: string, label: string) => (label === 'yaml' ? new YamlWorker() : new EditorWorker())
+  getWorker: (_workerId: string, label: string) => (label === 'yaml' ? new YamlWorker() : label === 'json' ? new JsonWorker() : new EditorWorker())
 }
 
 // monaco-yaml 5.5.1 calls createWebWorker({ moduleId, label, createData }), the form
@@ -52,6 +56,15 @@ configureMonacoYaml(monacoForYaml as never, {
   schemas: [{ fileMatch: ['**/scenario.yaml'], uri: SCHEMA_URI, schema: scenarioJsonSchema() as never }]
 })
 
+// a scenario in JSON: the model switches language (ScenarioEditor.setLanguage), keeping its URI
+jsonDefaults.setDiagnosticsOptions({
+  validate: true,
+  allowComments: false,
+  enableSchemaRequest: false,
+  schemaValidation: 'error',
+  schemas: [{ fileMatch: ['**/scenario.yaml'], uri: SCHEMA_URI, schema: scenarioJsonSchema() as never }]
+})
+
 const ENGINE_OWNER = 'memmap-engine'
 
 /** The app's theme (light/dark, resolved from the preference and the OS) → Monaco's. */
@@ -78,6 +91,8 @@ export interface EditorOptions {
 export interface ScenarioEditor {
   /** A new document: replaces the text and starts a fresh undo history. */
   load(text: string): void
+  /** YAML or JSON highlighting, validation, hover and completion (the text stays as it is). */
+  setLanguage(language: ScenarioLanguage): void
   /** Replace the whole text as one undoable edit (Revert can be undone). */
   replaceAll(text: string): void
   /** Run a Monaco action or command (`undo`, `actions.find`, …) in the editor. */
@@ -150,6 +165,9 @@ export function createScenarioEditor(host: HTMLElement, text: string, options: E
     },
     async format() {
       await editor.getAction('editor.action.formatDocument')?.run()
+    },
+    setLanguage(language) {
+      if (model.getLanguageId() !== language) monaco.editor.setModelLanguage(model, language)
     },
     setWordWrap(on) {
       editor.updateOptions({ wordWrap: on ? 'on' : 'off' })

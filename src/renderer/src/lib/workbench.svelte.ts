@@ -26,6 +26,7 @@ import {
 import type { Diagnostic } from '../../../shared/engine/report.ts'
 import { COMMANDS, CommandRegistry, type CommandHandlers } from './commands.ts'
 import { embeddedScenario } from './embedded.ts'
+import { languageFor, type ScenarioLanguage } from './language.ts'
 
 /** What App's Editor component offers the workbench. */
 export interface EditorHandle {
@@ -108,6 +109,8 @@ export class Workbench {
   /** on disk (null: never saved, e.g. an example or an import) */
   path = $state<string | null>(null)
   name = $state('untitled.yaml')
+  /** YAML, or JSON for a document named .json (the editor's language service follows) */
+  readonly language: ScenarioLanguage = $derived(languageFor(this.name))
   /** the editor's text */
   text = $state('')
   /** what Revert returns to: the file as last read or saved, the example, the import */
