@@ -157,6 +157,9 @@ test('edit a range in Monaco: the totals, the map and the checks follow the engi
 
   // the checks: the memmap's PMD check now counts 62 sections, on its card and in its detail
   await page.getByTestId('view-tab-sections').click()
+  // one view at a time: the map and its table are gone from sight
+  await expect(page.locator('#view-map')).toBeHidden()
+  await expect(page.getByTestId('map-scale')).toBeHidden()
   const card = page.locator('[data-testid="svg-view-sections"] g[data-kind="check"][data-id="vmemmap.sub-pmd"]')
   await expect(card).toContainText('sections = 62')
   await card.click()
