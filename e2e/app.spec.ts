@@ -81,6 +81,10 @@ test('a pasted dmesg is compared line by line with the prediction', async ({ app
   await page.getByTestId('bootlog-compare-input').fill(log.replace('Early memory node ranges', 'Early memory node rangez'))
   await page.getByTestId('bootlog-compare-run').click()
   await expect(page.getByTestId('bootlog-compare-summary')).toContainText('differing lines')
+  // a log opened from disk is compared at once
+  await page.getByTestId('bootlog-compare-file').setInputFiles(join(import.meta.dirname, '../tests/fixtures/qemu-boots/x86_64-s7-000.log'))
+  await expect(page.getByTestId('bootlog-compare-summary')).toContainText(/^exact: all \d+ kernel lines predicted \(Linux 6\.1/)
+  await expect(page.getByTestId('bootlog-compare-input')).toHaveValue(/Early memory node ranges/)
 })
 
 test('compare: the same layout under another kernel shows the hole lines that differ', async ({ appPage: page }) => {
