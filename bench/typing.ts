@@ -10,11 +10,12 @@
 //
 // Needs a build (it builds when out/ is missing) and Chromium (CHROMIUM_PATH or
 // /usr/bin/chromium); without Chromium it says so and exits 0.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Page } from '@playwright/test'
+import { startHostProcess } from '../scripts/host-process.ts'
 
 const root = join(import.meta.dirname, '..')
 const VIEWS = ['map', 'sections', 'nomap', 'costs'] as const
@@ -28,19 +29,7 @@ function median(xs: number[]): number {
 
 async function startHost(): Promise<{ url: string; stop: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'mw-bench-'))
-  const child = spawn(process.execPath, [join(root, 'out/main/browser-host.js'), '--port', '0', '--workspace', dir, '--data-dir', join(dir, 'data')], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`the browser host did not start: ${out}`)), 15_000)
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString()
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1])
-      }
-    })
-  })
+  const { url, child } = await startHostProcess({ workspace: dir, dataDir: join(dir, 'data') })
   return {
     url,
     stop: () => {

@@ -6,11 +6,11 @@
 // a fresh temp workspace (--workspace) and data dir (--data-dir): file workflows write
 // there and nowhere else, and every test starts with no recent files or preferences.
 import { test as base, expect, _electron, type Page } from '@playwright/test'
-import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { startHostProcess } from '../scripts/host-process.ts'
 
 export type Target = 'electron' | 'browser'
 
@@ -67,21 +67,7 @@ export const test = base.extend<{ target: Target; appPage: Page; workspaceHost: 
     const workspace = join(root, 'workspace')
     const dataDir = join(root, 'data')
     mkdirSync(workspace)
-    const child = spawn(process.execPath, ['out/main/browser-host.js', '--port', '0', '--workspace', workspace, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = ''
-      const timer = setTimeout(() => reject(new Error(`the browser host did not start: ${out}`)), 15_000)
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString()
-        const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)
-        if (m) {
-          clearTimeout(timer)
-          resolve(m[1])
-        }
-      })
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()))
-      child.on('exit', (code) => reject(new Error(`the browser host exited (${code}): ${out}`)))
-    })
+    const { url, child } = await startHostProcess({ workspace, dataDir })
     try {
       await use({ url, workspace: realpathSync(workspace), dataDir })
     } finally {
