@@ -181,7 +181,7 @@ export async function startBrowserHost(opts: HostOptions): Promise<{ url: string
     throw new Error(`workspace ${opts.workspace ?? homedir()}: ${(e as Error).message}`)
   }
   const dataDir = opts.dataDir === undefined ? defaultDataDir() : opts.dataDir
-  const services = createServices({ host: 'browser', workspace, dataDir })
+  const services = createServices({ host: 'browser', workspace, dataDir, warmEngine: true })
 
   const indexHtml = (): string => {
     const html = readFileSync(indexFile, 'utf8')

@@ -108,7 +108,8 @@ function registerIpc(): void {
     dialogs,
     dataDir: app.getPath('userData'),
     version: app.getVersion(),
-    onPreferences: followTheme
+    onPreferences: followTheme,
+    warmEngine: true
   })
   void services.getPreferences().then(followTheme, () => undefined)
   for (const method of API_METHODS) {

@@ -6,7 +6,7 @@ import { API_METHODS, EXPORT_VIEWS } from '../shared/api.ts'
 import { extractEmbeddedSource, VIEW_IDS } from '../shared/views/index.ts'
 import { Workspace } from './files.ts'
 import { extractPngSource } from './render.ts'
-import { callService, createServices, JsonText } from './services.ts'
+import { callService, createServices, JsonText, WARM_UP_SCENARIO } from './services.ts'
 
 let dir: string
 beforeEach(() => {
@@ -121,6 +121,12 @@ describe('the contract', () => {
 })
 
 describe('large inputs run on the engine worker thread', () => {
+  it('the warm-up the hosts run at start is a valid scenario (so it compiles the whole engine)', async () => {
+    const { analyzeSource } = await import('../shared/engine/index.ts')
+    const r = analyzeSource(WARM_UP_SCENARIO, 'warm-up.yaml')
+    expect(r.ok && r.report.memmap !== null).toBe(true)
+  })
+
   it('a 1 MB boot log gets the same answer as in-thread', async () => {
     const { readFileSync } = await import('node:fs')
     const { join } = await import('node:path')
