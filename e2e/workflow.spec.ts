@@ -350,3 +350,37 @@ test('a scenario kept as JSON opens in JSON mode: same analysis, schema markers,
   await expect.poll(() => editorText(page)).toContain('\n  "kernel": "6.1",\n')
   expect(JSON.parse(await editorText(page))).toEqual(parse(laptop))
 })
+
+test('schema help in the YAML editor: hover explains a field, completion offers the fields', async ({ workbench: page }) => {
+  await newFromExample(page, 'x86-laptop.yaml')
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+
+  // hover over the `kernel` key: its documentation, with the kernel concept behind it
+  const at = await page.evaluate(() => {
+    type Ed = {
+      getModel(): { getLinesContent(): string[] }
+      revealLine(n: number): void
+      getScrolledVisiblePosition(p: object): { top: number; left: number; height: number } | null
+      getDomNode(): { getBoundingClientRect(): { left: number; top: number } }
+    }
+    const ed = (globalThis as unknown as { __editor: Ed }).__editor
+    const line = ed.getModel().getLinesContent().findIndex((l) => l.startsWith('kernel:')) + 1
+    ed.revealLine(line)
+    const p = ed.getScrolledVisiblePosition({ lineNumber: line, column: 3 })!
+    const box = ed.getDomNode().getBoundingClientRect()
+    return { x: box.left + p.left, y: box.top + p.top + p.height / 2 }
+  })
+  await page.mouse.move(at.x, at.y)
+  await expect(page.locator('.monaco-hover').first()).toContainText('Selects the version profile')
+
+  // completion on a new top-level line offers the fields the scenario does not have yet
+  await page.mouse.move(0, 0)
+  await page.locator('.monaco-editor .view-lines').first().click()
+  await page.keyboard.press('ControlOrMeta+End')
+  await page.keyboard.type('\npag')
+  await page.keyboard.press('Control+Space')
+  const suggest = page.locator('.monaco-editor .suggest-widget')
+  await expect(suggest).toBeVisible()
+  await expect(suggest).toContainText('pageSize')
+  await expect(suggest).toContainText('paging')
+})

@@ -49,4 +49,22 @@ describe('scenario parsing', () => {
     expect(s.properties.kernel.description).toMatch(/version profile/)
     expect(JSON.stringify(s)).toContain('is_usable_memory')
   })
+  it('every field, at every depth, has hover documentation', () => {
+    type Node = { properties?: Record<string, Node>; items?: Node; oneOf?: Node[]; anyOf?: Node[]; allOf?: Node[]; description?: string; markdownDescription?: string }
+    const undocumented: string[] = []
+    let fields = 0
+    const walk = (n: Node | undefined, path: string): void => {
+      if (!n || typeof n !== 'object') return
+      for (const [k, v] of Object.entries(n.properties ?? {})) {
+        fields++
+        if (!v.description?.trim() || !v.markdownDescription?.trim()) undocumented.push(`${path}.${k}`)
+        walk(v, `${path}.${k}`)
+      }
+      walk(n.items, `${path}[]`)
+      for (const alt of [...(n.oneOf ?? []), ...(n.anyOf ?? []), ...(n.allOf ?? [])]) walk(alt, path)
+    }
+    walk(scenarioJsonSchema() as Node, '')
+    expect(fields).toBeGreaterThan(40)
+    expect(undocumented).toEqual([])
+  })
 })
