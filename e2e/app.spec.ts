@@ -169,3 +169,41 @@ test('edit a range in Monaco: the totals, the map and the checks follow the engi
   await card.click()
   await expect(page.getByTestId('check-detail')).toContainText(/pmds\s*62\s*sections\s*62/)
 })
+
+test('every drawn view: hover details in the strip under it, and zoom', async ({ appPage: page }) => {
+  await editorReady(page)
+  await page.getByTestId('example-picker').selectOption('arm64-uefi-server.yaml')
+  await expect(page.locator('.doc-tab')).toContainText('arm64-uefi-server.yaml')
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+  for (const view of ['map', 'sections', 'nomap', 'costs'] as const) {
+    await page.getByTestId(`view-tab-${view}`).click()
+    const svg = page.getByTestId(`svg-view-${view}`).locator(`svg[data-view="${view}"]`)
+    await expect(svg).toBeVisible()
+    // a hoverable group in sight: a point the pointer would hit inside it, and its <title>
+    const target = await svg.evaluate((root) => {
+      type El = { closest(s: string): El | null; querySelector(s: string): { textContent: string | null } | null; getBoundingClientRect(): { left: number; top: number; width: number; height: number } }
+      const doc = (globalThis as unknown as { document: { elementFromPoint(x: number, y: number): El | null } }).document
+      for (const shape of (root as unknown as { querySelectorAll(s: string): El[] }).querySelectorAll('g[data-kind] > rect, g[data-kind] > path, g[data-kind] > circle')) {
+        const r = shape.getBoundingClientRect()
+        if (r.width < 3 || r.height < 3) continue
+        const x = r.left + r.width / 2
+        const y = r.top + r.height / 2
+        const hit = doc.elementFromPoint(x, y)?.closest('g[data-kind]')
+        const title = hit?.querySelector(':scope > title')?.textContent
+        if (hit && title) return { x, y, title: title.split('\n')[0] }
+      }
+      return null
+    })
+    expect(target, view).not.toBeNull()
+    await page.mouse.move(target!.x, target!.y)
+    await expect(page.getByTestId(`hover-${view}`), view).toContainText(target!.title)
+    // zoom 200 %: the drawing is twice its 1200 px and scrolls inside the view
+    const fit = (await svg.boundingBox())!.width
+    await page.getByTestId(`zoom-${view}`).selectOption('2')
+    await expect.poll(async () => (await svg.boundingBox())!.width, { message: view }).toBe(2400)
+    expect(fit).toBeLessThan(2400)
+    await page.getByTestId(`zoom-${view}`).selectOption('fit')
+    await expect.poll(async () => (await svg.boundingBox())!.width).toBe(fit)
+    await page.mouse.move(0, 0)
+  }
+})
