@@ -332,11 +332,16 @@ test('a scenario kept as JSON opens in JSON mode: same analysis, schema markers,
     const [m] = ed.getModel().findMatches('"x86_64"', false, false, true, null, false)
     ed.executeEdits('e2e', [{ range: m.range, text: '"sparc64"' }])
   })
-  await expect(page.locator('.monaco-editor .squiggly-error').first()).toBeAttached()
-  // hovering the squiggle shows the JSON language service's schema message
-  const box = (await page.locator('.monaco-editor .squiggly-error').first().boundingBox())!
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
-  await expect(page.locator('.monaco-hover').first()).toContainText('Value is not accepted')
+  // hovering the squiggle shows the JSON language service's schema message (its worker
+  // may answer after the engine's marker is drawn: hover again until it is there)
+  const squiggle = page.locator('.monaco-editor .squiggly-error').first()
+  await expect(squiggle).toBeAttached()
+  await expect(async () => {
+    await page.mouse.move(0, 0)
+    const box = (await squiggle.boundingBox())!
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    await expect(page.locator('.monaco-hover', { hasText: 'Value is not accepted' })).toBeVisible({ timeout: 2_000 })
+  }).toPass({ timeout: 20_000 })
   await expect(page.getByTestId('diagnostics').locator('li.error').first()).toContainText(/\d+:\d+/)
   await expect(page.getByTestId('status')).toContainText('showing the last good result')
 
