@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures.ts'
+import { editorText } from './helpers.ts'
 import type { Page } from '@playwright/test'
 
 async function editorReady(page: Page): Promise<void> {
@@ -143,7 +144,7 @@ test('edit a range in Monaco: the totals, the map and the checks follow the engi
     ed.focus()
   })
   await page.keyboard.type('0x022e2fffff', { delay: 20 })
-  const text = await page.evaluate(() => (globalThis as unknown as { __editor: { getValue(): string } }).__editor.getValue())
+  const text = await editorText(page)
   expect(text).toContain('last: 0x022e2fffff')
   const { analyzeSource } = await import('../src/shared/engine/index.ts')
   const r = analyzeSource(text, 'x86-laptop.yaml')

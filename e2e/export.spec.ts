@@ -9,16 +9,7 @@ import type { Page } from '@playwright/test'
 import { extractEmbeddedSource } from '../src/shared/views/index.ts'
 import { extractPngSource } from '../src/main/render.ts'
 import { expect, test } from './fixtures.ts'
-
-function editorText(page: Page): Promise<string> {
-  return page.evaluate(() => (globalThis as unknown as { __editor: { getValue(): string } }).__editor.getValue())
-}
-
-async function typeAtEnd(page: Page, text: string): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').first().click()
-  await page.keyboard.press('ControlOrMeta+End')
-  await page.keyboard.type(text)
-}
+import { dropFile, editorText, menu, typeAtEnd } from './helpers.ts'
 
 async function exportTo(page: Page, title: RegExp, path: string): Promise<void> {
   const dialog = page.getByTestId('path-dialog')
@@ -31,8 +22,7 @@ async function exportTo(page: Page, title: RegExp, path: string): Promise<void> 
 
 test('export the view shown as PNG and SVG, every view as PDF, the report as CSV; the PNG reopens as its scenario', async ({ workbench: page, workspaceHost }) => {
   const ws = workspaceHost.workspace
-  await page.getByTestId('menu-file').click()
-  await page.locator('[data-command="file.new"]').click()
+  await menu(page, 'file', 'file.new')
   await page.getByTestId('quick-pick').locator('[data-id="x86-4node-server.yaml"]').click()
   await expect(page).toHaveTitle(/^x86-4node-server\.yaml/)
   await expect(page.getByTestId('status')).toHaveText('up to date')
@@ -49,8 +39,7 @@ test('export the view shown as PNG and SVG, every view as PDF, the report as CSV
   expect(png.readUInt32BE(16)).toBe(2400) // 1200 px drawn at 2 px per px
   expect(extractPngSource(png)).toEqual({ text: source, fileName: 'x86-4node-server.yaml' })
   // the same drawing as SVG from the File menu keeps the map's log axis
-  await page.getByTestId('menu-file').click()
-  await page.locator('[data-command="file.exportSvg"]').click()
+  await menu(page, 'file', 'file.exportSvg')
   await exportTo(page, /Export Physical map as SVG/, join(ws, 'server-map.svg'))
   expect(readFileSync(join(ws, 'server-map.svg'), 'utf8')).toContain(' · log scale')
 
@@ -63,8 +52,7 @@ test('export the view shown as PNG and SVG, every view as PDF, the report as CSV
   expect(extractEmbeddedSource(svg)?.text).toBe(source)
 
   // every view as a PDF, from the File menu
-  await page.getByTestId('menu-file').click()
-  await page.locator('[data-command="file.exportPdf"]').click()
+  await menu(page, 'file', 'file.exportPdf')
   await exportTo(page, /Export All Views as PDF/, join(ws, 'server.pdf'))
   const pdf = readFileSync(join(ws, 'server.pdf'))
   expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-')
@@ -80,13 +68,11 @@ test('export the view shown as PNG and SVG, every view as PDF, the report as CSV
   expect(csv).toMatch(/^node,/m)
 
   // the exported PNG reopens as the scenario it carries: a new, unsaved document
-  await page.getByTestId('menu-file').click()
-  await page.locator('[data-command="file.new"]').click()
+  await menu(page, 'file', 'file.new')
   await page.getByTestId('quick-pick').locator('[data-id="x86-laptop.yaml"]').click()
   await expect(page).toHaveTitle(/^x86-laptop\.yaml/)
   await expect.poll(() => editorText(page)).not.toBe(source)
-  await page.getByTestId('menu-file').click()
-  await page.locator('[data-command="file.open"]').click()
+  await menu(page, 'file', 'file.open')
   await exportTo(page, /Open/, join(ws, 'server-map.png'))
   await expect(page.getByText('Opened the scenario embedded in server-map.png')).toBeVisible()
   await expect.poll(() => editorText(page)).toBe(source)
@@ -134,29 +120,6 @@ test('an export outside the workspace is refused in the dialog and writes nothin
   await expect(dialog).toBeVisible()
   expect(existsSync('/etc/outside.png')).toBe(false)
 })
-
-/** Drop a file on the window as the OS would: a DataTransfer holding one File. */
-async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> {
-  await page.evaluate(
-    ({ name, b64 }) => {
-      const g = globalThis as unknown as {
-        atob(s: string): string
-        DataTransfer: new () => { items: { add(f: unknown): void } }
-        File: new (parts: Uint8Array[], name: string) => unknown
-        DragEvent: new (t: string, i: unknown) => unknown
-        dispatchEvent(e: unknown): boolean
-      }
-      const raw = g.atob(b64)
-      const data = new Uint8Array(raw.length)
-      for (let i = 0; i < raw.length; i++) data[i] = raw.charCodeAt(i)
-      const dt = new g.DataTransfer()
-      dt.items.add(new g.File([data], name))
-      g.dispatchEvent(new g.DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }))
-      g.dispatchEvent(new g.DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
-    },
-    { name, b64: bytes.toString('base64') }
-  )
-}
 
 test('an exported PNG or SVG dropped on the window opens the scenario inside it; an image without one says so', async ({ workbench: page }, testInfo) => {
   // exported by the CLI, as a user would share one

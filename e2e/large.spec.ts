@@ -9,6 +9,7 @@ import { hyperscale } from '../bench/hyperscale.ts'
 import { LARGE_SOURCE_CHARS } from '../src/shared/api.ts'
 import { analyzeSource } from '../src/shared/engine/index.ts'
 import { expect, test } from './fixtures.ts'
+import { editorText } from './helpers.ts'
 
 const large = stringify(hyperscale(64, 16, 8192))
 // what the engine answers for it, computed here by the same code the app runs
@@ -48,7 +49,7 @@ test('a hyperscale scenario: busy at once, editable meanwhile, then drawn withou
   expect(expected.sections.presentSections).toBeGreaterThan(200_000)
   await expect(page.getByTestId('present-sections')).toHaveText(String(expected.sections.presentSections))
   await expect(page.getByTestId('nodes')).toHaveText('16')
-  expect(await page.evaluate(() => (globalThis as unknown as { __editor: { getValue(): string } }).__editor.getValue().startsWith('# typed while busy\n'))).toBe(true)
+  expect((await editorText(page)).startsWith('# typed while busy\n')).toBe(true)
 
   // the map and its region table: thousands of regions, a few dozen rows in the DOM
   const map = page.getByTestId('svg-view-map').locator('svg[data-view="map"]')

@@ -5,26 +5,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
+import { dropFile, editorText, menu, typeAtEnd } from './helpers.ts'
 
 const LOG = join(import.meta.dirname, '..', 'tests', 'fixtures', 'qemu-boots', 'x86_64-s7-000.log')
 
-/** The editor's text (the page's test hook; the e2e tsconfig has no DOM types). */
-function editorText(page: Page): Promise<string> {
-  return page.evaluate(() => (globalThis as unknown as { __editor: { getValue(): string } }).__editor.getValue())
-}
-
-async function typeAtEnd(page: Page, text: string): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').first().click()
-  await page.keyboard.press('ControlOrMeta+End')
-  await page.keyboard.type(text)
-}
-
 const TITLE = ' — memmap-workbench'
-
-async function menu(page: Page, top: string, command: string): Promise<void> {
-  await page.getByTestId(`menu-${top}`).click()
-  await page.locator(`[data-command="${command}"]`).click()
-}
 
 async function newFromExample(page: Page, name: string): Promise<void> {
   await menu(page, 'file', 'file.new')
@@ -183,18 +168,7 @@ test('a 100 MB paste into Import gets a clear error at once', async ({ workbench
 
 test('dropping a dmesg on the window opens it as a new unsaved scenario', async ({ workbench: page }) => {
   const log = readFileSync(LOG, 'utf8')
-  await page.evaluate((text) => {
-    const g = globalThis as unknown as {
-      DataTransfer: new () => { items: { add(f: unknown): void } }
-      File: new (parts: string[], name: string) => unknown
-      DragEvent: new (t: string, i: unknown) => unknown
-      dispatchEvent(e: unknown): boolean
-    }
-    const dt = new g.DataTransfer()
-    dt.items.add(new g.File([text], 'dropped-boot.log'))
-    g.dispatchEvent(new g.DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }))
-    g.dispatchEvent(new g.DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
-  }, log)
+  await dropFile(page, 'dropped-boot.log', log)
   await expect(page).toHaveTitle('• dropped-boot.yaml' + TITLE)
   await expect(page.getByTestId('bootlog')).toContainText('Early memory node ranges')
 })
