@@ -119,17 +119,15 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body)
 }
 
-/** `{"result":<json>}` around bytes that are already JSON, without decoding or re-encoding them. */
-function sendJsonBytes(res: ServerResponse, json: Uint8Array): void {
-  const head = Buffer.from('{"result":')
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': head.length + json.length + 1, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' })
-  res.write(head)
-  res.write(json)
-  res.end('}')
-}
+const JSON_TYPE = 'application/json; charset=utf-8'
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value))
+  send(res, status, JSON_TYPE, JSON.stringify(value))
+}
+
+/** `{"result":<json>}` around bytes that are already JSON: one copy, no decoding or re-encoding. */
+function sendJsonBytes(res: ServerResponse, json: Uint8Array): void {
+  send(res, 200, JSON_TYPE, Buffer.concat([Buffer.from('{"result":'), json, Buffer.from('}')]))
 }
 
 /** Reads the body up to MAX_BODY_BYTES; null when it was too large (413 already sent). */
@@ -212,7 +210,7 @@ export async function startBrowserHost(opts: HostOptions): Promise<{ url: string
     } catch (e) {
       return sendJson(res, 500, { error: e instanceof Error ? e.message : String(e) })
     }
-    // a large analysis arrives as UTF-8 JSON from the worker: written as it is
+    // an engine answer arrives as UTF-8 JSON from the worker: written as it is
     if (result instanceof JsonText) return sendJsonBytes(res, result.bytes)
     sendJson(res, 200, { result })
   }

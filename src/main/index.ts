@@ -116,7 +116,7 @@ function registerIpc(): void {
     ipcMain.handle(`api:${method}`, async (event, ...args: unknown[]) => {
       if (!trustedSender(event.senderFrame?.url)) throw new Error(`api:${method}: refused for ${event.senderFrame?.url ?? 'an unknown frame'}`)
       const result = await callService(services, method, args)
-      // a large analysis stays UTF-8 JSON; the preload decodes and parses it (fromWire)
+      // an engine answer stays UTF-8 JSON; the preload decodes and parses it (fromWire)
       return result instanceof JsonText ? { [WIRE_JSON]: result.bytes } : result
     })
   }

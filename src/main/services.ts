@@ -124,10 +124,6 @@ function argsError(method: ApiMethod, args: unknown[]): string | null {
  */
 export class JsonText {
   constructor(readonly bytes: Uint8Array) {}
-
-  static of(value: unknown): JsonText {
-    return new JsonText(new TextEncoder().encode(JSON.stringify(value)))
-  }
 }
 
 /** The engine calls a host answers with JSON made on the worker thread. */

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { WIRE_JSON } from '../shared/api.ts'
-import { JsonText } from '../main/services.ts'
 import { fromWire } from './wire.ts'
 
-describe('wire: a large answer crosses IPC as UTF-8 JSON bytes', () => {
+describe('wire: an engine answer crosses IPC as UTF-8 JSON bytes', () => {
   it('what the main side sends for a JsonText comes out as the value it encoded', () => {
     const value = { ok: true, report: { name: 'µ-server ✓', sections: [1, 2, 3] } }
-    expect(fromWire({ [WIRE_JSON]: JsonText.of(value).bytes })).toEqual(value)
+    // the worker's encoding (engine-worker.ts): TextEncoder over JSON.stringify
+    const bytes = new TextEncoder().encode(JSON.stringify(value))
+    expect(fromWire({ [WIRE_JSON]: bytes })).toEqual(value)
     // Electron delivers a Buffer-like Uint8Array view: any offset works
-    const bytes = JsonText.of(value).bytes
     const shifted = new Uint8Array(bytes.length + 3)
     shifted.set(bytes, 3)
     expect(fromWire({ [WIRE_JSON]: shifted.subarray(3) })).toEqual(value)

@@ -214,7 +214,7 @@ export const MAX_RECENT_FILES = 10
 export const SCENARIO_FILE = /\.(ya?ml|json)$/i
 
 /**
- * How an answer the main process already holds as UTF-8 JSON (a large analysis, serialized
+ * How an answer the main process already holds as UTF-8 JSON (an engine answer, serialized
  * on the engine's worker thread) crosses Electron's IPC: `{ [WIRE_JSON]: bytes }`, decoded
  * and parsed in the preload (src/preload/wire.ts), so the main thread never clones the
  * report's object graph.
