@@ -803,8 +803,9 @@ function numaArgs(nodes: readonly NumaNode[]): string[] {
  * passed to -kernel (record.ts runs QEMU in the kernel's directory and passes
  * the bare file name, so the recorded cmd is exactly what ran).
  */
-export function qemuCommand(variant: Variant, kernel: string): string[] {
+export function qemuCommand(variant: Variant, kernel: string, initrd?: string): string[] {
   const l = variant.layout;
+  const initrdArgs = initrd ? ['-initrd', initrd] : [];
   if (l.arch === 'x86_64') {
     return [
       'qemu-system-x86_64',
@@ -817,6 +818,7 @@ export function qemuCommand(variant: Variant, kernel: string): string[] {
       '-no-reboot',
       '-kernel',
       kernel,
+      ...initrdArgs,
       '-m',
       `${l.memMiB}M`,
       ...(l.machine === 'q35' ? ['-M', 'q35'] : []),
@@ -832,6 +834,7 @@ export function qemuCommand(variant: Variant, kernel: string): string[] {
     '-no-reboot',
     '-kernel',
     kernel,
+    ...initrdArgs,
     '-M',
     'virt',
     '-cpu',
@@ -933,4 +936,53 @@ export function withZoneMovable(v: Variant, rate: number): Variant {
     expect: [...v.layout.expect, 'Movable zone start for each node'],
   };
   return { ...v, layout };
+}
+
+/**
+ * Physical KASLR on a share of the x86 variants (`nokaslr` dropped): the decompressor then
+ * picks the kernel's place from QEMU's e820 map, blind to memmap=exactmap, so the image
+ * can land in a hole the exactmap makes (the kernel then warns `.text .data .bss are not
+ * marked as E820_TYPE_RAM!` and adds the image back as RAM). A stream of its own, as
+ * withZoneMovable().
+ */
+export function withKaslr(v: Variant, rate: number): Variant {
+  if (rate <= 0 || v.arch !== 'x86_64') return v;
+  const r = new Rng(fnv1a(`${v.seed}:${v.arch}:${v.index}:kaslr`));
+  if (!r.chance(rate)) return v;
+  const layout: Layout = {
+    ...v.layout,
+    append: v.layout.append
+      .split(' ')
+      .filter((a) => a !== 'nokaslr')
+      .join(' '),
+    features: [...v.layout.features, 'kaslr'].sort(),
+  };
+  return { ...v, layout };
+}
+
+/**
+ * Boots that go on to the oracle's initramfs (initramfs.ts), which prints the kernel's
+ * computed state (zoneinfo, vmstat, memory blocks, iomem, memblock, HVO) and powers off.
+ */
+export function withStateDump(v: Variant): Variant {
+  const layout: Layout = {
+    ...v.layout,
+    append: `${v.layout.append} rdinit=/init`,
+    features: [...v.layout.features, 'state'].sort(),
+    expect: [...v.layout.expect, 'MW-STATE DONE'],
+  };
+  return { ...v, layout };
+}
+
+export interface BatchOptions {
+  movableRate?: number;
+  kaslrRate?: number;
+  state?: boolean;
+}
+
+/** A batch of variants: the base layouts, then ZONE_MOVABLE, KASLR and the state dump, each from its own stream. */
+export function generateVariants(seed: number, countX86: number, countArm64: number, o: BatchOptions = {}): Variant[] {
+  return generateBatch(seed, countX86, countArm64, o.movableRate ?? 0)
+    .map((v) => withKaslr(v, o.kaslrRate ?? 0))
+    .map((v) => (o.state ? withStateDump(v) : v));
 }

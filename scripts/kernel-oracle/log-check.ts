@@ -14,13 +14,17 @@
 const HEX16 = '0x[0-9a-f]{16}';
 const RANGE16 = `\\[mem ${HEX16}-${HEX16}\\]`;
 const E820_TYPES = '(usable|reserved|ACPI data|ACPI NVS|unusable|persistent \\(type \\d+\\)|soft reserved|type \\d+)';
+/** 7.x e820_print_type(): each name starts with its own space, after the range's trailing one. */
+const E820_TYPES_7 = ' (System RAM|device reserved|soft reserved|ACPI data|ACPI NVS|unusable|persistent RAM \\(type \\d+\\)|type \\d+)';
+/** An e820__print_table() line in either wording, or a 7.x `[gap …]` line. */
+const E820_LINE = `(${RANGE16} ${E820_TYPES}|${RANGE16} ${E820_TYPES_7}|\\[gap ${HEX16}-${HEX16}\\])`;
 /** Fixed-width attribute columns of an `efi=debug` memory map line. */
 const EFI_ATTRS = '\\|(RUN|   )\\|(  \\|){9}(   |UCE|RP |XP |WP |MR )?\\|?((WB|  )\\|(WT|  )\\|(WC|  )\\|(UC|  ))\\]';
 
 /** [pattern a message is recognised by, format it must then match exactly]. */
 const FORMATS: readonly (readonly [RegExp, RegExp])[] = [
-  [/^BIOS-e820: /, new RegExp(`^BIOS-e820: ${RANGE16} ${E820_TYPES}$`)],
-  [/^user: /, new RegExp(`^user: ${RANGE16} ${E820_TYPES}$`)],
+  [/^BIOS-e820: /, new RegExp(`^BIOS-e820: ${E820_LINE}$`)],
+  [/^user: /, new RegExp(`^user: ${E820_LINE}$`)],
   [/^ +node +\d/, new RegExp(`^  node +\\d+: ${RANGE16}$`)],
   [/^ +(DMA|DMA32|Normal|Device|Movable)\b/, new RegExp(`^  (DMA|DMA32|Normal|Device|Movable) +(${RANGE16}|empty)$`)],
   [/Initmem setup/, new RegExp(`^(NUMA: )?Initmem setup node \\d+ (${RANGE16}|as memoryless|\\[<memory-less node>\\])$`)],

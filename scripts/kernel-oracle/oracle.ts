@@ -16,7 +16,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { printSummary, rateOption, recordBatch, REPO_ROOT } from './record.ts';
+import { printSummary, rateOption, recordBatch, REPO_ROOT, versionsOption } from './record.ts';
 import type { RecordedBoot } from './record.ts';
 
 const CLI = join(REPO_ROOT, 'bin', 'memmap-workbench.mjs');
@@ -31,6 +31,8 @@ interface OracleOptions {
   timeoutSeconds: number;
   keepDir: string;
   movableRate: number;
+  kaslrRate: number;
+  versions: string[];
 }
 
 type Verdict = 'pass' | 'mismatch' | 'bad-input' | 'error';
@@ -52,6 +54,8 @@ function parseCli(argv: string[]): OracleOptions {
       timeout: { type: 'string' },
       keep: { type: 'string' },
       'movable-rate': { type: 'string' },
+      'kaslr-rate': { type: 'string' },
+      versions: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -76,6 +80,8 @@ function parseCli(argv: string[]): OracleOptions {
     keepDir: resolve(values.keep ?? join(REPO_ROOT, '.oracle-cache', 'mismatches')),
     // fresh batches also explore ZONE_MOVABLE requests
     movableRate: rateOption(values['movable-rate'], 0.25),
+    kaslrRate: rateOption(values['kaslr-rate'], 0.3),
+    versions: versionsOption(values.versions),
   };
 }
 
@@ -127,6 +133,8 @@ async function main(): Promise<number> {
       timeoutSeconds: options.timeoutSeconds,
       verbose: true,
       movableRate: options.movableRate,
+      kaslrRate: options.kaslrRate,
+      versions: options.versions,
     });
     printSummary(batch);
     if (batch.recorded.length === 0) {

@@ -1,42 +1,51 @@
 /**
- * Boot generated variants under QEMU and keep their serial logs as fixtures.
+ * Boot generated variants under QEMU on every kernel line of versions.ts and keep their
+ * serial logs, with the state the kernel computed, as fixtures.
  *
- *   node --import tsx scripts/kernel-oracle/record.ts --seed 101 \
- *     --count-x86 100 --count-arm64 60 --out tests/fixtures/kernel-boots [--jobs 2]
+ *   node --import tsx scripts/kernel-oracle/record.ts --seed 401 \
+ *     --count-x86 36 --count-arm64 26 --out tests/fixtures/kernel-versions \
+ *     [--versions 6.1,6.12,7.2,7.3] [--kaslr-rate 0.3] [--movable-rate 0.2] [--jobs 2]
  *
- * For each variant that reaches the kernel's `Memory:` and `HugeTLB: … vmemmap
- * can be freed` lines it writes <id>.log (the raw console bytes) and <id>.json
- * ({id, cmd, seconds, seed, kernelPackage, layout}). Boots that do not get
- * there are listed with a reason and not written.
+ * The same generated layout boots on each version. Each boot runs the oracle's initramfs
+ * (initramfs.ts), which prints /proc/zoneinfo, /proc/vmstat, the memory blocks, iomem,
+ * memblock and an HVO measurement after the boot log, then powers off. For each boot
+ * that gets there intact it writes <out>/<version>/<id>.log (the raw console bytes) and
+ * <id>.json ({id, kernel, cmd, seconds, seed, kernelPackage, release, busybox, layout,
+ * state}). Boots that do not are listed with a reason and not written.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { describeLayout, generateBatch, qemuCommand, rangeText } from './layouts.ts';
+import { buildInitramfs } from './initramfs.ts';
+import { describeLayout, generateVariants, qemuCommand, rangeText } from './layouts.ts';
 import type { Arch, MemRange, Variant } from './layouts.ts';
 import { consoleProblems } from './log-check.ts';
+import { readManifest, setup } from './setup.ts';
+import type { KernelFiles, Manifest } from './setup.ts';
+import { bootPart, parseState, StateError } from './state.ts';
+import type { KernelState } from './state.ts';
+import { ORACLE_KERNELS } from './versions.ts';
+import type { DebArch } from './versions.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(HERE, '..', '..');
-const MANIFEST = join(REPO_ROOT, '.oracle-cache', 'kernels.json');
+/** The initramfs, written beside each vmlinuz so the recorded command names it bare. */
+export const INITRAMFS = 'mw-initramfs.cpio.gz';
 /** A runaway console (e.g. a boot loop) is not a fixture. */
 const MAX_LOG_BYTES = 8 * 1024 * 1024;
 /** Boots whose console lost bytes are run again, up to this many times in all. */
 const MAX_ATTEMPTS = 3;
 
-export interface Kernel {
-  package: string;
-  version: string;
-  vmlinuz: string;
-  config: string;
-}
-
-export type Kernels = Record<'amd64' | 'arm64', Kernel>;
+export type Kernel = KernelFiles;
 
 export interface RecordOptions {
   seed: number;
+  /** kernel lines (versions.ts ids) to boot every layout on */
+  versions: string[];
+  /** share of x86 variants booted without `nokaslr` */
+  kaslrRate?: number;
   countX86: number;
   countArm64: number;
   outDir: string;
@@ -52,6 +61,7 @@ export interface RecordOptions {
 
 export interface RecordedBoot {
   variant: Variant;
+  version: string;
   logPath: string;
   jsonPath: string;
   seconds: number;
@@ -60,6 +70,7 @@ export interface RecordedBoot {
 
 export interface FailedBoot {
   variant: Variant;
+  version: string;
   reason: string;
   seconds: number;
 }
@@ -72,33 +83,42 @@ export interface BatchResult {
 // ---------------------------------------------------------------------------
 // Kernels
 
-function readManifest(): Kernels | undefined {
-  if (!existsSync(MANIFEST)) return undefined;
-  const kernels = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Kernels;
-  const complete = (['amd64', 'arm64'] as const).every((a) => kernels[a] && existsSync(kernels[a].vmlinuz));
-  return complete ? kernels : undefined;
+function complete(m: Manifest, versions: readonly string[]): boolean {
+  const arches: DebArch[] = ['amd64', 'arm64'];
+  return (
+    arches.every((a) => m.busybox[a] && existsSync(m.busybox[a]!.path)) &&
+    versions.every((v) => arches.every((a) => m.kernels[v]?.[a] && existsSync(m.kernels[v]![a]!.vmlinuz)))
+  );
 }
 
 /**
- * The unpacked kernels. Runs setup.sh when they are missing and we are root
- * (it needs apt); otherwise says how to get them.
+ * The unpacked kernels of these versions and busybox. Runs setup.ts when they are missing
+ * and we are root (it needs apt); otherwise says how to get them.
  */
-export function loadKernels(): Kernels {
+export function loadKernels(versions: readonly string[]): Manifest {
   const found = readManifest();
-  if (found) return found;
-  const setup = join(HERE, 'setup.sh');
+  if (complete(found, versions)) return found;
   if (process.getuid?.() !== 0) {
-    throw new Error(`kernels missing (${MANIFEST}); run as root: ${setup}`);
+    throw new Error(`kernels missing (.oracle-cache/kernels.json); run as root: node --import tsx scripts/kernel-oracle/setup.ts`);
   }
-  console.error(`kernel-oracle: kernels missing, running ${setup}`);
-  const run = spawnSync('bash', [setup], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (run.status !== 0) throw new Error(`${setup} failed (exit ${run.status})`);
-  const kernels = readManifest();
-  if (!kernels) throw new Error(`${setup} ran but ${MANIFEST} is still incomplete`);
-  return kernels;
+  console.error(`kernel-oracle: kernels missing, running setup.ts`);
+  const m = setup(versions);
+  if (!complete(m, versions)) throw new Error('setup.ts ran but the manifest is still incomplete');
+  return m;
 }
 
-const kernelFor = (kernels: Kernels, arch: Arch): Kernel => (arch === 'x86_64' ? kernels.amd64 : kernels.arm64);
+const debArch = (arch: Arch): DebArch => (arch === 'x86_64' ? 'amd64' : 'arm64');
+
+/** Write the initramfs beside every kernel (same bytes for the same busybox). */
+function placeInitramfs(m: Manifest, versions: readonly string[]): void {
+  for (const arch of ['amd64', 'arm64'] as const) {
+    const bytes = buildInitramfs(readFileSync(m.busybox[arch]!.path));
+    for (const v of versions) {
+      const at = join(dirname(m.kernels[v]![arch]!.vmlinuz), INITRAMFS);
+      if (!existsSync(at) || !readFileSync(at).equals(bytes)) writeFileSync(at, bytes);
+    }
+  }
+}
 
 // ---------------------------------------------------------------------------
 // Booting
@@ -188,7 +208,8 @@ function runQemu(cmd: string[], cwd: string, timeoutSeconds: number, logPath: st
 
 /** BIOS-e820 usable ranges as half-open ranges. */
 function biosUsable(log: string): MemRange[] {
-  const re = /BIOS-e820: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] usable/g;
+  // `usable` up to 6.x, ` System RAM` (two spaces) in 7.x
+  const re = /BIOS-e820: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] {1,2}(?:usable|System RAM)/g;
   return [...log.matchAll(re)].map((m) => ({ start: Number(m[1]), end: Number(m[2]) + 1 }));
 }
 
@@ -215,7 +236,7 @@ function layoutProblems(variant: Variant, log: string): string[] {
 /** Lines the variant should have produced; missing ones are worth a look, not a rejection. */
 function warningsFor(variant: Variant, log: string): string[] {
   const warnings = variant.layout.expect.filter((s) => !log.includes(s)).map((s) => `expected \`${s}\``);
-  if (!log.includes('Kernel panic')) warnings.push('no `Kernel panic` at the end (QEMU stopped early?)');
+  if (!log.includes('MW-STATE DONE')) warnings.push('no `MW-STATE DONE` at the end (QEMU stopped early?)');
   return warnings;
 }
 
@@ -232,25 +253,38 @@ function failureReason(run: BootRun, problems: string[]): string | undefined {
 
 export interface FixtureJson {
   id: string;
+  /** kernel line (versions.ts) */
+  kernel: string;
   cmd: string[];
   seconds: number;
   seed: number;
   kernelPackage: string;
+  /** uname -r */
+  release: string;
+  busybox: string;
   layout: ReturnType<typeof describeLayout>;
+  /** what the kernel computed, read from the initramfs's dump */
+  state: KernelState;
 }
 
 /** Move the finished log into place and write its json next to it. */
-function writeFixture(outDir: string, variant: Variant, cmd: string[], run: BootRun, kernel: Kernel, partPath: string): { logPath: string; jsonPath: string } {
-  const logPath = join(outDir, `${variant.id}.log`);
-  const jsonPath = join(outDir, `${variant.id}.json`);
+function writeFixture(dir: string, variant: Variant, version: string, cmd: string[], run: BootRun, m: Manifest, state: KernelState, partPath: string): { logPath: string; jsonPath: string } {
+  const kernel = m.kernels[version]![debArch(variant.arch)]!;
+  const bb = m.busybox[debArch(variant.arch)]!;
+  const logPath = join(dir, `${variant.id}.log`);
+  const jsonPath = join(dir, `${variant.id}.json`);
   const json: FixtureJson = {
     id: variant.id,
+    kernel: version,
     cmd,
     seconds: Math.round(run.seconds * 10) / 10,
     seed: variant.seed,
     // apt's pin syntax: `apt-get download <this>` fetches the exact kernel.
     kernelPackage: `${kernel.package}=${kernel.version}`,
+    release: kernel.release,
+    busybox: `${bb.package}=${bb.version}`,
     layout: describeLayout(variant.layout),
+    state,
   };
   renameSync(partPath, logPath);
   // One-space indent, like the shared examples.
@@ -259,14 +293,16 @@ function writeFixture(outDir: string, variant: Variant, cmd: string[], run: Boot
 }
 
 /**
- * Boot a variant; a boot whose console lost bytes is run again (that is the
- * host's fault, not the layout's). Other problems fail at once.
+ * Boot a variant on one kernel; a boot whose console lost bytes is run again (that is
+ * the host's fault, not the layout's). Other problems fail at once.
  */
-async function bootOne(variant: Variant, kernels: Kernels, options: RecordOptions): Promise<RecordedBoot | FailedBoot> {
-  const kernel = kernelFor(kernels, variant.arch);
-  const cmd = qemuCommand(variant, basename(kernel.vmlinuz));
+async function bootOne(variant: Variant, version: string, m: Manifest, options: RecordOptions): Promise<RecordedBoot | FailedBoot> {
+  const kernel = m.kernels[version]![debArch(variant.arch)]!;
+  const cmd = qemuCommand(variant, basename(kernel.vmlinuz), INITRAMFS);
+  const dir = join(options.outDir, version);
+  mkdirSync(dir, { recursive: true });
   // Dot-prefixed while in progress, so a half-written boot never looks like a fixture.
-  const partPath = join(options.outDir, `.${variant.id}.log.part`);
+  const partPath = join(dir, `.${variant.id}.log.part`);
   let reason = '';
   let seconds = 0;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -274,18 +310,28 @@ async function bootOne(variant: Variant, kernels: Kernels, options: RecordOption
     seconds = run.seconds;
     // latin1 maps bytes 1:1, so firmware escape bytes never break the checks.
     const log = run.output.toString('latin1');
-    const damage = consoleProblems(log, variant.layout.append);
-    const failure = failureReason(run, [...damage.slice(0, 3), ...layoutProblems(variant, log)]);
-    if (!failure) {
-      const paths = writeFixture(options.outDir, variant, cmd, run, kernel, partPath);
-      return { variant, ...paths, seconds, warnings: warningsFor(variant, log) };
+    // arm64 UEFI (ArmVirtQemu) hands the kernel the command line with `initrd=initrd`
+    // appended when QEMU loads an initrd; the EFI stub reads the initramfs through it
+    const echoed = variant.layout.firmware === 'uefi' ? `${variant.layout.append} initrd=initrd` : variant.layout.append;
+    const damage = consoleProblems(bootPart(log), echoed);
+    let state: KernelState | undefined;
+    try {
+      state = parseState(log);
+    } catch (e) {
+      if (!(e instanceof StateError)) throw e;
+      damage.push(`state: ${e.message}`);
     }
-    reason = attempt > 1 ? `${failure} [attempt ${attempt}]` : failure;
+    const failure = failureReason(run, [...damage.slice(0, 3), ...layoutProblems(variant, log)]);
+    if (!failure && state) {
+      const paths = writeFixture(dir, variant, version, cmd, run, m, state, partPath);
+      return { variant, version, ...paths, seconds, warnings: warningsFor(variant, log) };
+    }
+    reason = attempt > 1 ? `${failure} [attempt ${attempt}]` : `${failure}`;
     if (damage.length === 0 || run.timedOut) break;
-    if (options.verbose) console.log(`    ${variant.id}: console lost bytes, booting again (${failure})`);
+    if (options.verbose) console.log(`    ${variant.id}@${version}: console lost bytes, booting again (${failure})`);
   }
   rmSync(partPath, { force: true });
-  return { variant, reason, seconds };
+  return { variant, version, reason, seconds };
 }
 
 /** Run tasks with at most `jobs` in flight, preserving result order. */
@@ -305,21 +351,28 @@ async function pool<T, R>(items: readonly T[], jobs: number, task: (item: T) => 
 const isFailure = (r: RecordedBoot | FailedBoot): r is FailedBoot => 'reason' in r;
 
 export async function recordBatch(options: RecordOptions): Promise<BatchResult> {
-  const kernels = loadKernels();
+  const m = loadKernels(options.versions);
+  placeInitramfs(m, options.versions);
   mkdirSync(options.outDir, { recursive: true });
-  let variants = generateBatch(options.seed, options.countX86, options.countArm64, options.movableRate ?? 0);
+  let variants = generateVariants(options.seed, options.countX86, options.countArm64, {
+    movableRate: options.movableRate ?? 0,
+    kaslrRate: options.kaslrRate ?? 0,
+    state: true,
+  });
   if (options.only) {
     const wanted = new Set(options.only);
     variants = variants.filter((v) => wanted.has(v.id));
   }
+  // every layout on every version, the versions of one layout one after another
+  const boots = variants.flatMap((variant) => options.versions.map((version) => ({ variant, version })));
   installInterruptHandler();
   let done = 0;
-  const results = await pool(variants, options.jobs, async (variant) => {
-    const result = await bootOne(variant, kernels, options);
+  const results = await pool(boots, options.jobs, async ({ variant, version }) => {
+    const result = await bootOne(variant, version, m, options);
     done++;
     if (options.verbose) {
       const status = isFailure(result) ? `FAILED: ${result.reason}` : `ok${result.warnings.length ? ` (warning: ${result.warnings.join('; ')})` : ''}`;
-      console.log(`[${done}/${variants.length}] ${variant.id} ${result.seconds.toFixed(1)}s ${status}`);
+      console.log(`[${done}/${boots.length}] ${version} ${variant.id} ${result.seconds.toFixed(1)}s ${status}`);
     }
     return result;
   });
@@ -330,19 +383,20 @@ export async function recordBatch(options: RecordOptions): Promise<BatchResult> 
 }
 
 export function printSummary(result: BatchResult): void {
-  for (const arch of ['x86_64', 'arm64'] as const) {
-    const ok = result.recorded.filter((r) => r.variant.arch === arch);
-    const bad = result.failed.filter((r) => r.variant.arch === arch);
+  const versions = [...new Set([...result.recorded, ...result.failed].map((r) => r.version))];
+  for (const version of versions) for (const arch of ['x86_64', 'arm64'] as const) {
+    const ok = result.recorded.filter((r) => r.variant.arch === arch && r.version === version);
+    const bad = result.failed.filter((r) => r.variant.arch === arch && r.version === version);
     if (ok.length + bad.length === 0) continue;
     const times = ok.length
       ? `; boot time mean ${(ok.reduce((s, r) => s + r.seconds, 0) / ok.length).toFixed(1)}s, max ${Math.max(...ok.map((r) => r.seconds)).toFixed(1)}s`
       : '';
-    console.log(`${arch}: ${ok.length} recorded, ${bad.length} failed${times}`);
+    console.log(`${version} ${arch}: ${ok.length} recorded, ${bad.length} failed${times}`);
   }
   const warned = result.recorded.filter((r) => r.warnings.length);
-  for (const r of warned) console.log(`warning ${r.variant.id}: ${r.warnings.join('; ')}`);
+  for (const r of warned) console.log(`warning ${r.version} ${r.variant.id}: ${r.warnings.join('; ')}`);
   for (const f of result.failed) {
-    console.log(`FAILED ${f.variant.id}: ${f.reason}`);
+    console.log(`FAILED ${f.version} ${f.variant.id}: ${f.reason}`);
     console.log(`  layout: ${describeLayout(f.variant.layout).summary}`);
     console.log(`  append: ${f.variant.layout.append}`);
   }
@@ -361,8 +415,18 @@ function intOption(value: string | undefined, name: string, fallback: number): n
 export function rateOption(value: string | undefined, fallback = 0): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!(n >= 0 && n <= 1)) throw new Error(`--movable-rate wants a number from 0 to 1, got ${value}`);
+  if (!(n >= 0 && n <= 1)) throw new Error(`a rate is a number from 0 to 1, got ${value}`);
   return n;
+}
+
+/** --versions 6.1,7.3 (default: every kernel line of versions.ts). */
+export function versionsOption(value: string | undefined): string[] {
+  const all = ORACLE_KERNELS.map((k) => k.id);
+  if (value === undefined) return all;
+  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = ids.filter((id) => !all.includes(id));
+  if (unknown.length || !ids.length) throw new Error(`--versions: unknown ${unknown.join(', ') || '(none given)'}; known: ${all.join(', ')}`);
+  return ids;
 }
 
 function parseCli(argv: string[]): RecordOptions {
@@ -377,22 +441,26 @@ function parseCli(argv: string[]): RecordOptions {
       timeout: { type: 'string' },
       only: { type: 'string' },
       'movable-rate': { type: 'string' },
+      'kaslr-rate': { type: 'string' },
+      versions: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
   if (values.help || values.seed === undefined || values.out === undefined) {
     console.log(
-      'usage: record.ts --seed N --count-x86 N --count-arm64 N --out DIR [--jobs 2] [--timeout 90] [--only id,id] [--movable-rate 0..1]',
+      `usage: record.ts --seed N --count-x86 N --count-arm64 N --out DIR [--versions ${ORACLE_KERNELS.map((k) => k.id).join(',')}] [--jobs 2] [--timeout 120] [--only id,id] [--movable-rate 0..1] [--kaslr-rate 0..1]`,
     );
     process.exit(values.help ? 0 : 2);
   }
   return {
     seed: intOption(values.seed, 'seed', 0),
+    versions: versionsOption(values.versions),
+    kaslrRate: rateOption(values['kaslr-rate']),
     countX86: intOption(values['count-x86'], 'count-x86', 0),
     countArm64: intOption(values['count-arm64'], 'count-arm64', 0),
     outDir: resolve(values.out),
     jobs: Math.max(1, intOption(values.jobs, 'jobs', 2)),
-    timeoutSeconds: Math.max(1, intOption(values.timeout, 'timeout', 90)),
+    timeoutSeconds: Math.max(1, intOption(values.timeout, 'timeout', 120)),
     only: values.only?.split(',').map((s) => s.trim()).filter(Boolean),
     verbose: true,
     movableRate: rateOption(values['movable-rate']),
