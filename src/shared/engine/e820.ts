@@ -1,6 +1,7 @@
 // x86 e820: the firmware table, the command line's edits to it, and how it becomes
 // memblock.memory (arch/x86/kernel/e820.c, arch/x86/kernel/setup.c).
 
+import type { E820Wording } from './profiles.ts'
 import { MemblockType, NO_NODE } from './memblock.ts'
 import { hexPad, memparse } from './units.ts'
 
@@ -43,8 +44,24 @@ export function e820Name(type: number): { type: string; code?: number } {
   return { type: 'other', code: type }
 }
 
-/** e820_print_type(): the words after `[mem …]` */
-export function e820PrintType(type: number): string {
+/**
+ * e820_print_type(): the words after `[mem …]`. In 7.0+ (`system-ram` wording, commits
+ * fa06d58805c8 and 4a7a13e04c05) RAM is "System RAM", reserved is "device reserved" and
+ * persistent memory "persistent RAM (type N)".
+ */
+export function e820PrintType(type: number, wording: E820Wording = 'classic'): string {
+  if (wording === 'system-ram') {
+    switch (type) {
+      case E820.RAM:
+      case E820.RESERVED_KERN:
+        return 'System RAM'
+      case E820.RESERVED:
+        return 'device reserved'
+      case E820.PMEM:
+      case E820.PRAM:
+        return `persistent RAM (type ${type})`
+    }
+  }
   switch (type) {
     case E820.RAM:
     case E820.RESERVED_KERN:
@@ -67,13 +84,15 @@ export function e820PrintType(type: number): string {
   }
 }
 
-/** Inverse of e820PrintType() for log parsing. */
+/** Inverse of e820PrintType() for log parsing, in either wording. */
 export function e820ParseType(words: string): number | null {
   const w = words.trim()
   switch (w) {
     case 'usable':
+    case 'System RAM':
       return E820.RAM
     case 'reserved':
+    case 'device reserved':
       return E820.RESERVED
     case 'soft reserved':
       return E820.SOFT_RESERVED
@@ -84,7 +103,7 @@ export function e820ParseType(words: string): number | null {
     case 'unusable':
       return E820.UNUSABLE
   }
-  const m = /^(?:persistent \(type (\d+)\)|type (\d+))$/.exec(w)
+  const m = /^(?:persistent (?:RAM )?\(type (\d+)\)|type (\d+))$/.exec(w)
   if (m) return Number(m[1] ?? m[2])
   return null
 }
@@ -104,12 +123,16 @@ export class E820Table {
   /** lines the kernel prints while editing (e820: update/remove) */
   log: string[] = []
 
-  constructor(entries: E820Entry[] = []) {
+  constructor(
+    entries: E820Entry[] = [],
+    /** how this kernel prints types (version profile) */
+    readonly wording: E820Wording = 'classic'
+  ) {
     this.entries = entries.map((e) => ({ ...e }))
   }
 
   clone(): E820Table {
-    return new E820Table(this.entries)
+    return new E820Table(this.entries, this.wording)
   }
 
   /** e820__range_add(): append without merging */
@@ -124,14 +147,16 @@ export class E820Table {
    */
   update(start: number, size: number, oldType: number, newType: number): void {
     const end = Math.min(start + size, U64_END)
-    this.log.push(`e820: update [mem ${hexPad(start, 10)}-${hexPad(end - 1, 10)}] ${e820PrintType(oldType)} ==> ${e820PrintType(newType)}`)
+    this.log.push(`e820: update [mem ${hexPad(start, 10)}-${hexPad(end - 1, 10)}] ${e820PrintType(oldType, this.wording)} ==> ${e820PrintType(newType, this.wording)}`)
     if (oldType !== newType) this.carve(start, end, (e) => e.type === oldType, newType)
   }
 
   /** e820__range_remove(): cut [start, start+size) out of entries (of oldType when checkType). */
   remove(start: number, size: number, oldType: number, checkType: boolean): void {
     const end = Math.min(start + size, U64_END)
-    this.log.push(`e820: remove [mem ${hexPad(start, 10)}-${hexPad(end - 1, 10)}]${checkType ? ' ' + e820PrintType(oldType) : ''}`)
+    // classic: "… ] " with the type or nothing; 7.x: "…]" then " type"
+    const type = checkType ? ' ' + e820PrintType(oldType, this.wording) : this.wording === 'classic' ? ' ' : ''
+    this.log.push(`e820: remove [mem ${hexPad(start, 10)}-${hexPad(end - 1, 10)}]${type}`)
     this.carve(start, end, (e) => !checkType || e.type === oldType, null)
   }
 
@@ -211,9 +236,22 @@ export class E820Table {
     this.entries = merged
   }
 
-  /** e820__print_table(): `who: [mem 0x…-0x…] type` */
+  /**
+   * e820__print_table(): `who: [mem 0x…-0x…] type`; 7.x prints two spaces before the
+   * type and a `who: [gap 0x…-0x…]` line before every entry that does not start where
+   * the previous one ended (from address 0; 4d8e5a682be4)
+   */
   print(who: string): string[] {
-    return this.entries.map((e) => `${who}: [mem ${hexPad(e.addr, 18)}-${hexPad(e.end - 1, 18)}] ${e820PrintType(e.type)}`)
+    const out: string[] = []
+    let prevEnd = 0
+    for (const e of this.entries) {
+      if (this.wording === 'system-ram') {
+        if (e.addr > prevEnd) out.push(`${who}: [gap ${hexPad(prevEnd, 18)}-${hexPad(e.addr - 1, 18)}]`)
+        out.push(`${who}: [mem ${hexPad(e.addr, 18)}-${hexPad(e.end - 1, 18)}]  ${e820PrintType(e.type, this.wording)}`)
+      } else out.push(`${who}: [mem ${hexPad(e.addr, 18)}-${hexPad(e.end - 1, 18)}] ${e820PrintType(e.type)}`)
+      prevEnd = e.end
+    }
+    return out
   }
 }
 

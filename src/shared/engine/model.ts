@@ -117,7 +117,7 @@ export function runModel(scenario: Scenario): Model {
 
   if (preset.firmware === 'e820') {
     if (fw.kind === 'dt') throw new ModelError('x86_64 firmware maps are e820 tables (kind: e820) or UEFI memory maps (kind: uefi), not device trees', ['firmware', 'kind'])
-    e820 = new E820Table()
+    e820 = new E820Table([], profile.e820Wording)
     if (fw.kind === 'uefi') {
       const softReserve = profile.x86SoftReservedReserve && !args.some((a) => a.key === 'efi' && a.value?.split(',').includes('nosoftreserve'))
       e820.entries = efiToE820(

@@ -47,6 +47,34 @@ export type HugetlbVmemmapLine = 'none' | 'can-free' | 'can-optimize' | 'kib-fre
  */
 export type X86NumaCoverage = 'meminfo' | 'memblock' | 'memblock-gt'
 
+/**
+ * x86 e820__print_table()/e820_print_type() wording:
+ *  classic      `BIOS-e820: [mem …] usable` / `reserved` / `persistent (type N)`
+ *  system-ram   7.0+: `BIOS-e820: [mem …]  System RAM` / ` device reserved` /
+ *               ` persistent RAM (type N)` (each name carries its own leading space), and
+ *               `BIOS-e820: [gap …]` before every hole
+ */
+export type E820Wording = 'classic' | 'system-ram'
+
+/**
+ * How node_dev_init() links boot memory blocks to nodes (drivers/base/node.c):
+ *  pfn-scan          register_mem_block_under_node_early(): a block joins node N when a
+ *                    pfn of its present sections has get_nid_for_pfn() == N, for blocks in
+ *                    N's span; with DEFERRED_STRUCT_PAGE_INIT that is early_pfn_to_nid(),
+ *                    which gives first_online_node for a hole
+ *  memblock-regions  register_memory_blocks_under_nodes(): every block a memblock.memory
+ *                    region of node N touches
+ */
+export type MemoryBlockNodes = 'pfn-scan' | 'memblock-regions'
+
+/**
+ * x86_64 probe_memory_block_size() at 64 GiB of boot memory or more (arch/x86/mm/init_64.c):
+ *  large-2g        2 GiB
+ *  aligned         the largest size from 2 GiB down that divides the end of boot memory
+ *  bare-metal-2g   2 GiB on bare metal, `aligned` under a hypervisor (X86_FEATURE_HYPERVISOR)
+ */
+export type X86MemoryBlock = 'large-2g' | 'aligned' | 'bare-metal-2g'
+
 export interface VersionProfile {
   /** short id, e.g. `6.1` or `5.10.y` */
   id: string
@@ -85,6 +113,17 @@ export interface VersionProfile {
   x86NumaCoverage: X86NumaCoverage
   /** numa_cleanup_meminfo() clips blocks to [start, end) of DRAM (6.12+) instead of [0, max_pfn) */
   numaClipToDram: boolean
+  e820Wording: E820Wording
+  memoryBlockNodes: MemoryBlockNodes
+  x86MemoryBlock: X86MemoryBlock
+  /** /proc/vmstat nr_memmap_boot_pages / nr_memmap_pages exist (15995a352474, 6.11) */
+  memmapCounters: boolean
+  /**
+   * Debian's arm64 config builds ZONE_DEVICE (trixie's 6.12 onwards; bookworm's 6.1 does
+   * not): the default for arm64 scenarios that do not say, seen in the oracle's boots
+   * (`Device   empty` in `Zone ranges`)
+   */
+  arm64ZoneDevice: boolean
 }
 
 const base: Omit<VersionProfile, 'id' | 'since' | 'title'> = {
@@ -104,7 +143,12 @@ const base: Omit<VersionProfile, 'id' | 'since' | 'title'> = {
   dtNoMapNomap: false,
   x86NodeMinSize: true,
   x86NumaCoverage: 'meminfo',
-  numaClipToDram: false
+  numaClipToDram: false,
+  e820Wording: 'classic',
+  memoryBlockNodes: 'pfn-scan',
+  x86MemoryBlock: 'large-2g',
+  memmapCounters: false,
+  arm64ZoneDevice: false
 }
 
 type Delta = Partial<Omit<VersionProfile, 'id' | 'since' | 'title'>> & { id: string; since: string; title: string }
@@ -119,7 +163,9 @@ type Delta = Partial<Omit<VersionProfile, 'id' | 'since' | 'title'>> & { id: str
 const DELTAS: Delta[] = [
   { id: '4.15', since: '4.15-rc1', title: 'zero_resv_unavail(): "Reserved but unavailable"' },
   // 124049decbb1 (inferred 4.18; stable from ~4.17.4), removed in 4.19.y before 4.19.13 (4.19.9 inferred)
-  { id: '4.18', since: '4.18-rc1', title: 'x86 e820__memblock_setup() reserves every non-RAM entry and gap', x86ReserveE820Gaps: true },
+  // Pavel Tatashin, "x86/mm/memory_hotplug: determine block size based on the end of boot
+  // memory" (v6 posted 2018-04-03, via -mm; 4.18 inferred from the merge window)
+  { id: '4.18', since: '4.18-rc1', title: 'x86 e820__memblock_setup() reserves every non-RAM entry and gap; memory blocks sized to the end of memory', x86ReserveE820Gaps: true, x86MemoryBlock: 'aligned' },
   { id: '4.19.9', since: '4.19.9', title: '4.19 stable: e820 gap reservation reverted', x86ReserveE820Gaps: false },
   { id: '4.19.103', since: '4.19.103', title: '4.19 stable: "Zeroed struct page", section-rounded tail', holeMessage: 'zeroed-struct-page', zeroedTail: 'section' },
   { id: '4.20', since: '4.20-rc1', title: '907ec5fca3dc: "Zeroed struct page in unavailable ranges"', holeMessage: 'zeroed-struct-page', zeroedTail: 'max_pfn', x86ReserveE820Gaps: false },
@@ -127,6 +173,9 @@ const DELTAS: Delta[] = [
   { id: '5.4.19', since: '5.4.19', title: '5.4 stable: zeroing tail rounded up to a section', zeroedTail: 'section' },
   { id: '5.5', since: '5.5-rc1', title: 'arm64 ZONE_DMA (30 bits); SOFT_RESERVED reserved', arm64ZoneDma: 'bits30', zeroedTail: 'max_pfn', x86SoftReservedReserve: true },
   { id: '5.6', since: '5.6-rc1', title: 'e822969cab48: zeroing tail rounded up to a section', zeroedTail: 'section' },
+  // fe124c95df9e "x86/mm: use max memory block size on bare metal" (v3 posted 2020-07-14,
+  // via -mm; in v5.9)
+  { id: '5.9', since: '5.9-rc1', title: 'x86 memory blocks of 2 GiB on bare metal at 64 GiB or more', x86MemoryBlock: 'bare-metal-2g' },
   { id: '5.10', since: '5.10-rc1', title: 'whole-map zeroing (init_unavailable_mem)' },
   { id: '5.10.22', since: '5.10.22', title: '5.10 stable: arm64 zone_dma_bits from DT/IORT', arm64ZoneDma: 'min-bits' },
   { id: '5.10.24', since: '5.10.24', title: '5.10 stable: per-zone "pages in unavailable ranges" (0740a50b9baa)', holeMessage: 'per-zone' },
@@ -153,12 +202,22 @@ const DELTAS: Delta[] = [
   { id: '6.6', since: '6.6-rc1', title: 'NODE_MIN_SIZE check removed; mm_init.c', x86NodeMinSize: false },
   { id: '6.8', since: '6.8-rc1', title: 'MAX_PAGE_ORDER; memblock_validate_numa_coverage()', x86NumaCoverage: 'memblock' },
   { id: '6.10', since: '6.10-rc1', title: 'calc_memmap_size()/dma_reserve removed' },
-  { id: '6.11', since: '6.11-rc1', title: 'Memory: line printed after deferred init' },
-  { id: '6.12', since: '6.12-rc1', title: 'arm64 zone_dma_limit; numa_memblks.c clips to DRAM', arm64ZoneDma: 'limit-6.12', numaClipToDram: true },
+  // 15995a352474 "mm: report per-page metadata information" (in v6.11); 06fa48d85b09
+  // "x86/mm: Make e820__end_ram_pfn() cover E820_TYPE_ACPI ranges" (tip x86/cc, TDX kexec
+  // series, in v6.11; seen in the oracle's 6.12 and 7.x boots, not in 6.1's)
+  { id: '6.11', since: '6.11-rc1', title: 'Memory: line printed after deferred init; nr_memmap_boot_pages in /proc/vmstat; e820 end of RAM counts ACPI data', memmapCounters: true, x86EndPfnAcpi: true },
+  { id: '6.12', since: '6.12-rc1', title: 'arm64 zone_dma_limit; numa_memblks.c clips to DRAM; Debian arm64 builds ZONE_DEVICE', arm64ZoneDma: 'limit-6.12', numaClipToDram: true, arm64ZoneDevice: true },
   { id: '6.12.5', since: '6.12.5', title: '6.12 stable: arm64 DMA clamp moved; coverage threshold ">"', arm64ZoneDma: 'limit-6.13', x86NumaCoverage: 'memblock-gt' },
   { id: '6.13', since: '6.13-rc1', title: 'arm64 zone DMA clamp in zone_sizes_init()', arm64ZoneDma: 'limit-6.13', x86NumaCoverage: 'memblock-gt' },
   { id: '6.16', since: '6.16-rc1', title: 'for_each_valid_pfn()' },
-  { id: '7.0', since: '7.0-rc1', title: 'current' }
+  // Donet Tom, "drivers/base/node: optimize memory block registration to reduce boot
+  // time" and "… remove register_mem_block_under_node_early()" (absent in 6.12.y, present
+  // in 7.0; 6.17 inferred from the merge window)
+  { id: '6.17', since: '6.17-rc1', title: 'memory blocks join nodes by memblock region (register_memory_blocks_under_nodes())', memoryBlockNodes: 'memblock-regions' },
+  // Ingo Molnar's e820 series, tip x86/boot 2025-12-14: c87f94477740 (the separator
+  // space moves into e820_print_type()), fa06d58805c8 ("System RAM"), 4a7a13e04c05
+  // ("device reserved", "persistent RAM"), 4d8e5a682be4 (gap lines) (in v7.0)
+  { id: '7.0', since: '7.0-rc1', title: 'e820 tables print "System RAM"/"device reserved" and [gap …] lines', e820Wording: 'system-ram' }
 ]
 
 export const PROFILES: VersionProfile[] = (() => {
@@ -173,7 +232,7 @@ export const PROFILES: VersionProfile[] = (() => {
 
 export const OLDEST = PROFILES[0].since
 /** Newest release the profiles were checked against; later versions get a warning. */
-export const NEWEST_KNOWN = '7.1'
+export const NEWEST_KNOWN = '7.3'
 
 export interface ProfileChoice {
   version: KernelVersion
