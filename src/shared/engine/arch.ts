@@ -40,6 +40,12 @@ export interface ArchPreset {
     /** first byte above lowmem (32-bit), null for 64-bit */
     lowmemLimit: number | null
     memoryModel: 'sparsemem' | 'flatmem'
+    /** X86_FEATURE_HYPERVISOR; null: not known (bare metal and guests differ only at ≥ 64 GiB) */
+    hypervisor: boolean | null
+    /** block_size_bytes set by the platform (UV, CFMWS advice, LMB size); null: derived */
+    memoryBlockSize: number | null
+    /** CONFIG_DEFERRED_STRUCT_PAGE_INIT (distribution kernels) */
+    deferredStructPageInit: boolean
   }
   /**
    * Memoryless NUMA nodes: x86 leaves them offline and sets them up late
@@ -63,7 +69,10 @@ const generic = {
   maxNumNodes: 1,
   highmem: false,
   lowmemLimit: null,
-  memoryModel: 'sparsemem' as const
+  memoryModel: 'sparsemem' as const,
+  hypervisor: null,
+  memoryBlockSize: null,
+  deferredStructPageInit: true
 }
 
 export const ARCH_PRESETS: Record<Arch, ArchPreset> = {

@@ -3,6 +3,7 @@
 // on where the kernel put its own allocations); diffs treat it as "any number".
 
 import { hugetlbVmemmapLine } from './hugetlb.ts'
+import { memoryBlockSize } from './memory-block.ts'
 import type { Model } from './model.ts'
 import { hexPad } from './units.ts'
 import { calcMemmapSize } from './zones.ts'
@@ -18,6 +19,7 @@ export type LineKind =
   | 'memmap-exceeds'
   | 'holes'
   | 'memory'
+  | 'memory-block-size'
   | 'hugetlb-vmemmap'
 
 export interface BootLine {
@@ -96,6 +98,12 @@ export function bootlogLines(m: Model): BootLine[] {
   // mem_init_print_info(): only physpages (Σ node present pages) is known
   const present = m.nodes.reduce((a, n) => a + n.present, 0)
   push('memory', `Memory: ?K/${(present * ps) / 1024}K available`)
+
+  // x86_64 probe_memory_block_size(), when memory_dev_init() first asks (memory hotplug)
+  if (m.scenario.arch === 'x86_64') {
+    const bz = memoryBlockSize(m).bytes
+    push('memory-block-size', `x86/mm: Memory block size: ${bz === null ? '?' : bz / 2 ** 20}MB`)
+  }
 
   // report_hugepages()
   // 5.14–5.18 free vmemmap only when enabled at boot (hugetlb_free_vmemmap=on)

@@ -12,7 +12,9 @@ import { ModelError, runModel, type Model } from './model.ts'
 import type { AnalysisReport, BootlogReport, CheckReport, Diagnostic } from './report.ts'
 import { checkPath } from './memmap/check-paths.ts'
 import { memmapReport } from './memmap/index.ts'
+import { memoryBlocks } from './memory-block.ts'
 import { totalLength } from './sections.ts'
+import { memmapBootPages } from './vmstat.ts'
 
 export { runModel } from './model.ts'
 export { bootlogLines } from './bootlog.ts'
@@ -72,12 +74,13 @@ function modelOrError(l: Extract<Loaded, { ok: true }>): { ok: true; model: Mode
 }
 
 /** KERN_DEBUG and late lines a log may lack without the layout being wrong. */
-const OPTIONAL_KINDS: ReadonlySet<LineKind> = new Set(['totalpages', 'memmap', 'dma-reserved', 'memmap-exceeds', 'memory', 'hugetlb-vmemmap'])
+const OPTIONAL_KINDS: ReadonlySet<LineKind> = new Set(['totalpages', 'memmap', 'dma-reserved', 'memmap-exceeds', 'memory', 'memory-block-size', 'hugetlb-vmemmap'])
 const KIND_WHY: Partial<Record<LineKind, string>> = {
   totalpages: 'KERN_DEBUG, not on this console',
   memmap: 'KERN_DEBUG, not on this console',
   'dma-reserved': 'KERN_DEBUG, not on this console',
   memory: 'the log ends before it',
+  'memory-block-size': 'absent from the log (no memory hotplug, or the log ends before it)',
   'hugetlb-vmemmap': 'the log ends before it'
 }
 
@@ -180,6 +183,8 @@ export function buildAnalysis(model: Model, opts: { memmap?: boolean } = {}): An
       memoryTotalKiB: (present * ps) / 1024
     },
     bootlog: bootlogLines(model).map((l) => l.text),
+    memoryBlocks: memoryBlocks(model),
+    vmstat: memmapBootPages(model),
     memmap: opts.memmap === false ? null : memmapReport(model),
     warnings: model.warnings
   }

@@ -112,6 +112,10 @@ export interface AnalysisReport {
   sections: SectionSummary
   totals: Totals
   bootlog: string[]
+  /** /sys/devices/system/memory at the end of boot (drivers/base/memory.c) */
+  memoryBlocks: import('./memory-block.ts').MemoryBlocks
+  /** /proc/vmstat counters the layout fixes (nr_memmap_boot_pages) */
+  vmstat: import('./vmstat.ts').MemmapBootPages
   /** struct page arrays: placement, alignment, policies, costs and checks (null when not asked for) */
   memmap: MemmapReport | null
   warnings: string[]

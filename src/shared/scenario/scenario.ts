@@ -215,7 +215,10 @@ export const scenarioSchema = obj(
         maxNumNodes: int('MAX_NUMNODES (1 << NODES_SHIFT): 1024 on x86_64 distributions, 16 or 64 on arm64.', { min: 1, max: 1024 }),
         highmem: bool('CONFIG_HIGHMEM (32-bit architectures): memory above the lowmem limit becomes ZONE_HIGHMEM.'),
         lowmemLimit: size('32-bit architectures: the first byte above lowmem (x86 MAXMEM, powerpc CONFIG_LOWMEM_SIZE, arm arm_lowmem_limit).'),
-        memoryModel: oneOf(['sparsemem', 'flatmem'] as const, 'CONFIG_SPARSEMEM or CONFIG_FLATMEM: which pfns have a struct page.')
+        memoryModel: oneOf(['sparsemem', 'flatmem'] as const, 'CONFIG_SPARSEMEM or CONFIG_FLATMEM: which pfns have a struct page.'),
+        hypervisor: bool('x86: the CPU reports a hypervisor (X86_FEATURE_HYPERVISOR; QEMU sets it for every CPU model). With 64 GiB or more, probe_memory_block_size() then picks the largest block size that divides the end of memory instead of 2 GiB.'),
+        memoryBlockSize: size('Memory block size (sysfs block_size_bytes) when the platform sets it: x86 UV, ACPI CFMWS advice (6.14+), powerpc LMB size. A log\'s `x86/mm: Memory block size: NMB` line sets it.'),
+        deferredStructPageInit: bool('CONFIG_DEFERRED_STRUCT_PAGE_INIT (on in distribution kernels): before 6.17, a hole in a memory block then counts for the first online node when blocks are linked to nodes.')
       },
       { doc: 'Kernel configuration that changes what the memory model prints. Defaults come from the architecture preset.' }
     )

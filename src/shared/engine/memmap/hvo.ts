@@ -116,6 +116,8 @@ export interface HvoContext {
    * vm.hugetlb_optimize_vmemmap after). Default true. The 6.0+ line does not depend on it.
    */
   enabled?: boolean
+  /** CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP_DEFAULT_ON (Kconfig default n; not set in Debian's configs) */
+  defaultOn?: boolean
 }
 
 export interface HvoHugePage {
@@ -261,6 +263,11 @@ export interface HvoPool {
 
 export interface HvoPoolsResult {
   pages: HvoHugePage[]
+  /**
+   * vm.hugetlb_optimize_vmemmap at boot: null when the sysctl does not exist (HVO not
+   * built, or no huge page size it can optimize), else 0 or 1
+   */
+  sysctlDefault: 0 | 1 | null
   freedBytes: number
   sharedTailPages: number
   netFreedBytes: number
@@ -304,6 +311,22 @@ export function hvoPools(pools: HvoPool[], ctx: HvoContext): HvoPoolsResult {
   }
   const sharedTailPages = [...zonesPerOrder.values()].reduce((a, b) => a + b, 0)
   const net = freed - sharedTailPages * ps
+  // hugetlb_vmemmap_init() registers the sysctl (78f39084b41d, in v5.19) only when some
+  // hstate is hugetlb_vmemmap_optimizable(); its value starts as
+  // IS_ENABLED(CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP_DEFAULT_ON)
+  const sysctlExists = atLeast(ctx.version, '5.19-rc1') && (ctx.configured ?? true) && hvoArchAvailability(ctx.arch, ctx.version).available && results.some((r) => r.vmemmapPages > 1 && isPowerOf2(ctx.structPageSize))
+  const sysctlDefault = sysctlExists ? (ctx.defaultOn ? 1 : 0) : null
+  figures.push({
+    id: 'hvo.sysctl-default',
+    label: 'vm.hugetlb_optimize_vmemmap at boot',
+    value: sysctlDefault === null ? 'absent' : sysctlDefault,
+    unit: 'count',
+    formula: sysctlExists
+      ? `IS_ENABLED(CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP_DEFAULT_ON) = ${sysctlDefault} (hugetlb_free_vmemmap= overrides it); pages allocated after it is set to 1 are optimized`
+      : 'no sysctl: HVO is not built here, or no huge page size is optimizable',
+    ref: 'vmemmap_optimize_enabled, hugetlb_vmemmap_init() mm/hugetlb_vmemmap.c',
+    versions: '≥ 5.19'
+  })
   figures.push(
     {
       id: 'hvo.pool.shared-tail-pages',
@@ -324,7 +347,7 @@ export function hvoPools(pools: HvoPool[], ctx: HvoContext): HvoPoolsResult {
       versions: v71 ? '≥ 7.1' : '5.14–7.0'
     }
   )
-  return { pages: results, freedBytes: freed, sharedTailPages, netFreedBytes: net, figures, checks }
+  return { pages: results, sysctlDefault, freedBytes: freed, sharedTailPages, netFreedBytes: net, figures, checks }
 }
 
 function hvoArchFigure(ctx: HvoContext): Figure {
