@@ -57,3 +57,130 @@ describe('boot log capture forms', () => {
     expect(kernelFromVersionLine('Linux version 6.8.0-rc2+ (me@host)')).toBe('6.8.0-rc2+')
   })
 })
+
+// ---------------------------------------------------------------------------------------
+// Logs as people paste them (every form gives the clean log's prediction and verdict)
+
+const armDt = readFileSync(join(import.meta.dirname, '../../../tests/fixtures/kernel-boots/arm64-s101-000.log'), 'utf8')
+
+function report(source: string, opts = {}): NonNullable<Extract<ReturnType<typeof bootlogSource>, { ok: true }>['report']> {
+  const r = bootlogSource(source, 'pasted.log', opts)
+  if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('; '))
+  return r.report
+}
+
+const lines = (s: string): string[] => s.replace(/\r/g, '').split('\n')
+
+describe('logs as people paste them', () => {
+  const clean = report(serial)
+  it('white space folded everywhere (mail, chat): same prediction, exact, and said so', () => {
+    const folded = lines(serial)
+      .map((l) => l.replace(/[ \t]+/g, ' ').trim())
+      .join('\n')
+    const r = report(folded)
+    expect(r.lines).toEqual(clean.lines)
+    expect(r.diff!.equal).toBe(true)
+    expect(r.warnings.join('\n')).toMatch(/white space in the log was folded/)
+  })
+  it('the clean log is compared byte for byte (no re-spacing, no note)', () => {
+    expect(clean.warnings.join('\n')).not.toMatch(/folded/)
+  })
+  it('no timestamps and every line indented by one space (quoted mail)', () => {
+    const quoted = lines(serial)
+      .map((l) => ' ' + l.replace(stamp, ''))
+      .join('\n')
+    const r = report(quoted)
+    expect(r.lines).toEqual(clean.lines)
+    expect(r.diff!.equal).toBe(true)
+  })
+  it('"> " quoting on every line', () => {
+    expect(report(lines(serial).map((l) => '> ' + l).join('\n')).diff!.equal).toBe(true)
+  })
+  it('a message wrapped by a mail client without timestamps is joined back (an open bracket, a known stem)', () => {
+    const wrapped = lines(serial)
+      .map((l) => l.replace(stamp, ''))
+      .map((l) => l.replace(/^(Initmem setup node \d+ \[mem) /, '$1\n').replace(/^(HugeTLB: \d+ KiB vmemmap can be freed for a [\d.]+ \S+) page$/, '$1\npage'))
+      .join('\n')
+    expect(wrapped).toMatch(/\[mem\n0x/)
+    expect(report(wrapped).diff!.equal).toBe(true)
+  })
+})
+
+describe('architecture and page size from what the log shows', () => {
+  const unnamed = armDt.replace(/6\.1\.0-56-arm64/, '6.1.0-56-custom')
+  it('an arm64 device-tree log whose version line does not name the arch: arm64, and the deciding line is named', () => {
+    const r = report(unnamed)
+    expect(r.arch).toBe('arm64')
+    expect(r.diff!.equal).toBe(true)
+    expect(r.warnings.join('\n')).toMatch(/architecture arm64, from line \d+: (?:Booting Linux on physical CPU 0x0000000000 \[0x[0-9a-f]{8}\]|CPU features: detected)/)
+  })
+  it('arm64 page size from the hash tables (PAGE_SIZE << order): 64K', () => {
+    const k64 = unnamed.replace(/Dentry cache hash table entries: (\d+) \(order: (\d+), (\d+) bytes/, (_m, n, o, b) => `Dentry cache hash table entries: ${n} (order: ${Number(o) - 4}, ${b} bytes`)
+    const r = bootlogSource(k64, 'k64.log')
+    expect(r.ok && r.report.pageSizeKiB).toBe(64)
+  })
+  it('arm64 page size from the registered huge page sizes: 512 MiB and 16 GiB mean 64K pages', () => {
+    const k64 = unnamed
+      .replace(/^.*Dentry cache hash table.*$/m, '')
+      .replace(/^.*Inode-cache hash table.*$/m, '')
+      .replace(/HugeTLB: registered 1\.00 GiB page size/, 'HugeTLB: registered 16.0 GiB page size')
+      .replace(/HugeTLB: registered 32\.0 MiB page size/, 'HugeTLB: registered 512 MiB page size')
+      .replace(/^.*HugeTLB: registered 64\.0 KiB page size.*$/m, '')
+    const r = bootlogSource(k64, 'k64.log')
+    expect(r.ok && r.report.pageSizeKiB).toBe(64)
+  })
+  it('an arm64 log that shows no page size says 4K is assumed (never silently)', () => {
+    const bare = unnamed.replace(/^.*(?:Dentry cache|Inode-cache|HugeTLB: registered).*$/gm, '')
+    const r = report(bare)
+    expect(r.pageSizeKiB).toBe(4)
+    expect(r.warnings.join('\n')).toMatch(/does not show arm64's page size.*4K pages assumed/)
+  })
+  it('--page-size wins', () => {
+    const bare = unnamed.replace(/^.*(?:Dentry cache|Inode-cache|HugeTLB: registered).*$/gm, '')
+    expect(report(bare, { pageSize: 16384 }).pageSizeKiB).toBe(16)
+  })
+  it('the zone header wins over the profile: a 6.1 arm64 log that prints a Device zone gets one', () => {
+    const dev = armDt.replace(/^(.*)  Normal   (.*)$/m, '$1  Normal   $2\n$1  Device   empty')
+    const r = report(dev)
+    expect(r.lines).toContain('  Device   empty')
+    expect(r.diff!.equal).toBe(true)
+  })
+})
+
+describe('impossible numbers are errors with their line and column', () => {
+  const bad = (from: RegExp, to: string): { message: string; line?: number; column?: number } => {
+    const r = bootlogSource(serial.replace(from, to), 'bad.log')
+    if (r.ok) throw new Error('accepted')
+    return r.diagnostics[0]
+  }
+  it('a node id no kernel has', () => {
+    const d = bad(/  node   0: \[mem/, '  node 99999: [mem')
+    expect(d.message).toMatch(/node 99999 is impossible/)
+    expect(d.column).toBeGreaterThan(1)
+  })
+  it('a negative node id', () => expect(bad(/ACPI: SRAT: Node 0 PXM/, 'ACPI: SRAT: Node -1 PXM').message).toMatch(/node -1 is impossible/))
+  it('an address beyond 2^64', () => expect(bad(/BIOS-e820: \[mem 0x0000000000100000-/, 'BIOS-e820: [mem 0x1230000000000100000-').message).toMatch(/does not fit in 64 bits/))
+  it('a range that ends before it starts', () => expect(bad(/BIOS-e820: \[mem 0x0000000000100000-0x[0-9a-f]+\]/, 'BIOS-e820: [mem 0x0000000000100000-0x0000000000000fff]').message).toMatch(/ends before it starts/))
+  it('a huge page of 93 ZiB', () => expect(bad(/HugeTLB: registered 2\.00 MiB/, 'HugeTLB: registered 93.0 ZiB').message).toMatch(/93\.0 ZiB huge page is impossible/))
+  it('a page count of 8e34', () => {
+    const d = bad(/(On node 0, zone \w+: )\d+( pages in unavailable ranges)/, '$180000000000000000000000000000000000$2')
+    expect(d.message).toMatch(/80000000000000000000000000000000000 is not a count/)
+    expect(d.line).toBeGreaterThan(1)
+  })
+})
+
+describe('parsing stays linear', () => {
+  // hang guards (generous), not speed targets: those live in `npm run bench`
+  it('a 256 KiB line of white space', () => {
+    const t0 = performance.now()
+    const r = bootlogSource(serial.replace('Zone ranges:', 'Zone ranges:\n' + ' '.repeat(256 * 1024) + 'x'), 'ws.log')
+    expect(r.ok).toBe(true)
+    expect(performance.now() - t0).toBeLessThan(2000)
+  })
+  it('unterminated escape sequences', () => {
+    const t0 = performance.now()
+    const r = bootlogSource(serial.replace('Zone ranges:', 'Zone ranges:\n' + '\x1b]0;'.repeat(40000) + '\x1b['.repeat(40000) + '9'.repeat(100000)), 'esc.log')
+    expect(r.ok).toBe(true)
+    expect(performance.now() - t0).toBeLessThan(2000)
+  })
+})

@@ -15,7 +15,12 @@ import { parseKernelVersion } from './version.ts'
 export interface LogLine {
   /** 1-based line number in the input */
   line: number
+  /** the kernel's message: prefixes (timestamps, syslog, quoting) removed, trailing white space too */
   text: string
+  /** the message with every run of white space folded to one space, trimmed: what parsing reads */
+  flat: string
+  /** the input line as it was (for error columns) */
+  raw: string
 }
 
 export interface ParsedLog {
@@ -39,43 +44,98 @@ export class LogError extends Error {
   }
 }
 
+// Console escapes: CSI, charset selection, single-character escapes, OSC (ended by BEL or
+// ST, or by the next escape when a capture cut it), and a stray ESC. Every alternative
+// stops at the next ESC, so an unterminated sequence costs one pass, never a rescan.
 // eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;?=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[c=>78DEHM]|\x1b\]\d*;[^\x07]*\x07/g
+const ANSI = /\x1b\[[0-9;?=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[c=>78DEHM]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b/g
 
 const TIMESTAMP = /\[\s*\d+\.\d{6}\](?:\s*\[\s*[TC]\d+\])?/
+const SYSLOG = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.+-]+) +\S+ +kernel: ?/
+
+/** Fold white space: every run of spaces and tabs becomes one space; ends trimmed. Linear. */
+export function fold(s: string): string {
+  return s.replace(/[ \t]+/g, ' ').trim()
+}
 
 /**
- * Strip console escapes, syslog/journal prefixes and printk timestamps; keep the message.
- * In a timestamped log, a line without a timestamp continues the previous message (mail
- * clients wrap long lines); it is joined back with a space.
+ * Strip console escapes, syslog/journal prefixes, mail quoting and printk timestamps; keep
+ * the message. In a timestamped log, a line without a timestamp continues the previous
+ * message (mail clients wrap long lines); it is joined back with a space. A log whose
+ * every line is indented by one space (quoted mail, some `dmesg -t` pastes) loses that
+ * space. Linear in the input.
  */
 export function logMessages(source: string): LogLine[] {
-  const out: LogLine[] = []
+  const out: (LogLine & { open: number })[] = []
   const lines = source.split('\n')
   let stamped = 0
-  for (const l of lines) if (TIMESTAMP.test(l)) stamped++
-  const joinWrapped = stamped > lines.length / 3
+  let quoted = 0
+  let indented = 0
+  let nonEmpty = 0
+  const clean: string[] = new Array(lines.length)
   for (let i = 0; i < lines.length; i++) {
     // mail archives turn runs of spaces into no-break spaces
-    let s = lines[i].replace(/\r/g, '').replace(/\u00a0/g, ' ').replace(ANSI, '')
+    const c = lines[i].replace(/\r/g, '').replace(/\u00a0/g, ' ').replace(ANSI, '')
+    clean[i] = c
+    if (!c.trim()) continue
+    nonEmpty++
+    if (TIMESTAMP.test(c)) stamped++
+    if (c.startsWith('>')) quoted++
+    if (c.startsWith(' ')) indented++
+  }
+  const joinWrapped = stamped > lines.length / 3
+  const unquote = quoted > nonEmpty * 0.8
+  // every line indented: one space is the paste's, not the kernel's (whose block lines
+  // then carry three)
+  const dedent = !stamped && indented > nonEmpty * 0.8
+  for (let i = 0; i < lines.length; i++) {
+    let s = clean[i]
+    if (unquote) s = s.replace(/^(?:> ?)+/, '')
     // a serial console may start the first kernel line after firmware noise
     const ts = TIMESTAMP.exec(s)
     if (ts) {
       s = s.slice(ts.index + ts[0].length)
       if (s.startsWith(' ')) s = s.slice(1)
     } else {
+      if (dedent && s.startsWith(' ')) s = s.slice(1)
       s = s.replace(/^<\d+>/, '')
-      s = s.replace(/^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.+-]+)\s+\S+\s+kernel:\s?/, '')
+      s = s.replace(SYSLOG, '')
       s = s.replace(/^kernel: /, '')
-      if (joinWrapped && out.length && s.trim() && !/^\s/.test(s) && !s.startsWith('#')) {
-        const prev = out[out.length - 1]
-        prev.text = prev.text.endsWith('-') ? prev.text + s.trimEnd() : `${prev.text} ${s.trimEnd()}`
+      const prev = out[out.length - 1]
+      // a line without a timestamp in a timestamped log continues the previous message;
+      // without timestamps, a message left open (an unclosed bracket, a bare
+      // `Linux version`, an e820 entry without its type) takes the next line
+      const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : !!prev && prev.open < 3 && unfinished(prev.flat) && !/^\S+: /.test(s.trim())
+      if (prev && s.trim() && wrapped) {
+        prev.text = prev.text.endsWith('-') ? prev.text + s.trim() : `${prev.text} ${s.trim()}`
+        prev.flat = fold(prev.text)
+        prev.open++
         continue
       }
     }
-    out.push({ line: i + 1, text: s.trimEnd() })
+    const text = s.trimEnd()
+    out.push({ line: i + 1, text, flat: fold(text), raw: lines[i], open: 0 })
   }
-  return out
+  return out.map(({ open: _, ...l }) => l)
+}
+
+/** Beginnings of the lines the engine reads or compares, cut before their end. */
+const STEMS =
+  /^(?:(?:BIOS-e820|user): \[mem 0x[0-9a-f]+-0x[0-9a-f]+\]|HugeTLB: registered [\d.]+ \S+(?: page size,(?: pre-allocated)?)?|HugeTLB: \d+ KiB vmemmap can be freed(?: for a(?: [\d.]+(?: \S+)?)?)?|On node \d+, zone \S+: \d+(?: pages(?: in(?: unavailable)?)?)?|Initmem setup node \d+|(?:Kernel )?[Cc]ommand line:)$/
+
+/** A message a mail client cut short: more `[` or `(` opened than closed, or a known stem. */
+function unfinished(flat: string): boolean {
+  if (flat === 'Linux version' || STEMS.test(flat)) return true
+  let sq = 0
+  let par = 0
+  for (let i = 0; i < flat.length; i++) {
+    const c = flat.charCodeAt(i)
+    if (c === 91) sq++
+    else if (c === 93) sq--
+    else if (c === 40) par++
+    else if (c === 41) par--
+  }
+  return sq > 0 || par > 0
 }
 
 /** Heuristic: is this text a boot log rather than a scenario? */
@@ -86,73 +146,94 @@ export function looksLikeLog(source: string): boolean {
 
 const MEM = '\\[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\\]'
 
-/** Every line parseLog() reads starts like one of these (or names NODE_DATA / a powerpc toolchain / machine). */
+/** Every line parseLog() reads starts like one of these (or names NODE_DATA / a powerpc toolchain / machine), as folded text. */
 const RELEVANT =
-  /^(?:Linux version|(?:Kernel )?[Cc]ommand line|BIOS-e820|user|e820|efi|(?:ACPI: )?SRAT|HugeTLB|Zone ranges|Early memory|(?:e820: )?last_pfn|\.text|Booting Linux|CPU|psci|GICv3|arch_timer|SBI|riscv|hash-mmu|radix-mmu|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size|\d+MB (?:LOW|HIGH)MEM| {2,3}\S|NUMA)|machine description|NODE_DATA|\(powerpc|ppc64/
+  /^(?:Linux version|(?:Kernel )?[Cc]ommand line|BIOS-e820|user|e820|efi|(?:ACPI: )?SRAT|HugeTLB|Zone ranges|Early memory|(?:e820: )?last_pfn|\.text|Booting Linux|CPU|psci|GICv3|arch_timer|SBI|riscv|hash-mmu|radix-mmu|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size|\d+MB (?:LOW|HIGH)MEM|NUMA|Machine model|OF: fdt: Machine model|Detected|Dentry cache|Inode-cache|Hypervisor detected|pcpu-alloc|\S+ (?:\[mem |empty$)|node \d+: \[mem )|machine description|NODE_DATA|\(powerpc|ppc64|started at EL/
 
-/** Every kernel line expectedLines() collects starts like one of these. */
-const LAYOUT_LINE = /^(?:Zone ranges:|Movable zone start|Early memory node ranges|Initmem setup|On node|Reserved but|Zeroed struct|HugeTLB|Memory: | {2,})/
-const num = (h: string): number => parseInt(h, 16)
 
-/** The kernel's own lines of the kinds the engine predicts (for --diff). */
-export function expectedLines(msgs: LogLine[]): ParsedLog['expected'] {
+/** A block line of `Zone ranges`, `Movable zone start` or `Early memory node ranges`, or a ≤5.13 per-zone line, folded. */
+const ZONE_LINE = /^(\S+) (\[mem 0x[0-9a-f]+-0x[0-9a-f]+\]|empty)$/
+const MOVABLE_LINE = /^Node (\d+): (0x[0-9a-f]+)$/
+const EARLY_LINE = /^node (\d+): (\[mem 0x[0-9a-f]+-0x[0-9a-f]+\])$/
+const PER_ZONE_LINE = /^(\S+) zone: (\d+ (?:pages used for memmap|pages reserved|(?:memmap )?pages exceeds freesize \d+|pages in unavailable ranges))$/
+
+/**
+ * The kernel's own lines of the kinds the engine predicts (for --diff), in the kernel's
+ * spacing. A log whose white space was folded or re-flowed (mail, chat, bug trackers)
+ * has its lines re-spaced as the kernel prints them; a log with the kernel's own
+ * indentation is compared as it is, byte for byte.
+ */
+export function expectedLines(msgs: LogLine[], warnings?: string[]): ParsedLog['expected'] {
   const out: ParsedLog['expected'] = []
   let block: 'zones' | 'movable' | 'early' | null = null
-  for (const { text, line } of msgs) {
-    if (!LAYOUT_LINE.test(text)) {
-      block = null
-      continue
-    }
+  let folded = false
+  const respaced = (raw: string, canonical: string): string => {
     // the kernel indents block lines by exactly two spaces; some transports add one
-    const t = text.replace(/\s+$/, '').replace(/^ {3,}(?=(?:node +\d+: \[mem|Node \d+: 0x|\S+\s+(?:\[mem 0x[0-9a-f]+-0x[0-9a-f]+\]|empty)$|\S+ zone: \d+ ))/, '  ')
-    if (t === 'Zone ranges:') {
+    const kept = raw.replace(/^ {3}(?=\S)/, '  ')
+    if (kept === canonical) return kept
+    if (fold(kept) === fold(canonical)) {
+      folded = true
+      return canonical
+    }
+    return kept
+  }
+  for (const { text, flat, line, raw } of msgs) {
+    if (flat === 'Zone ranges:') {
       block = 'zones'
-      out.push({ kind: 'zone-ranges', text: t, line })
+      out.push({ kind: 'zone-ranges', text: respaced(text, flat), line })
       continue
     }
-    if (t === 'Movable zone start for each node') {
+    if (flat === 'Movable zone start for each node') {
       block = 'movable'
-      out.push({ kind: 'movable', text: t, line })
+      out.push({ kind: 'movable', text: respaced(text, flat), line })
       continue
     }
-    if (t === 'Early memory node ranges') {
+    if (flat === 'Early memory node ranges') {
       block = 'early'
-      out.push({ kind: 'early-node-ranges', text: t, line })
+      out.push({ kind: 'early-node-ranges', text: respaced(text, flat), line })
       continue
     }
-    if (block === 'zones' && /^ {2}\S+\s+(?:\[mem 0x[0-9a-f]+-0x[0-9a-f]+\]|empty)$/.test(t)) {
-      out.push({ kind: 'zone-ranges', text: t, line })
+    let m: RegExpExecArray | null
+    if (block === 'zones' && (m = ZONE_LINE.exec(flat))) {
+      out.push({ kind: 'zone-ranges', text: respaced(text, `  ${m[1].padEnd(8)} ${m[2]}`), line })
       continue
     }
-    if (block === 'movable' && /^ {2}Node \d+: 0x[0-9a-f]+$/.test(t)) {
-      out.push({ kind: 'movable', text: t, line })
+    if (block === 'movable' && (m = MOVABLE_LINE.exec(flat))) {
+      out.push({ kind: 'movable', text: respaced(text, `  Node ${m[1]}: ${m[2]}`), line })
       continue
     }
-    if (block === 'early' && /^ {2}node +\d+: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\]$/.test(t)) {
-      out.push({ kind: 'early-node-ranges', text: t, line })
+    if (block === 'early' && (m = EARLY_LINE.exec(flat))) {
+      out.push({ kind: 'early-node-ranges', text: respaced(text, `  node ${m[1].padStart(3)}: ${m[2]}`), line })
       continue
     }
     block = null
     let kind: LineKind | null = null
-    let text2 = t
-    if (/^Initmem setup node \d+ /.test(t)) kind = 'initmem'
-    else if (/^On node \d+ totalpages: \d+$/.test(t)) kind = 'totalpages'
-    else if (/^ {2}\S+ zone: \d+ pages used for memmap$/.test(t)) kind = 'memmap'
-    else if (/^ {2}\S+ zone: \d+ pages reserved$/.test(t)) kind = 'dma-reserved'
-    else if (/^ {2}\S+ zone: \d+ (?:memmap )?pages exceeds freesize \d+$/.test(t)) kind = 'memmap-exceeds'
-    else if (/^(?:Reserved but unavailable|Zeroed struct page in unavailable ranges): \d+ pages$/.test(t)) kind = 'holes'
-    else if (/^ {2}\S+ zone: \d+ pages in unavailable ranges$/.test(t)) kind = 'holes'
-    else if (/^On node \d+, zone \S+: \d+ pages in unavailable ranges$/.test(t)) kind = 'holes'
-    else if (/^HugeTLB: (?:\d+ KiB vmemmap can be freed for a .* page|can optimize \d+ vmemmap pages for hugepages-\d+kB)$/.test(t)) kind = 'hugetlb-vmemmap'
+    let canonical = flat
+    if ((m = PER_ZONE_LINE.exec(flat))) {
+      canonical = `  ${m[1]} zone: ${m[2]}`
+      kind = /used for memmap$/.test(flat) ? 'memmap' : /reserved$/.test(flat) ? 'dma-reserved' : /exceeds/.test(flat) ? 'memmap-exceeds' : 'holes'
+    } else if (/^Initmem setup node \d+ /.test(flat)) kind = 'initmem'
+    else if (/^On node \d+ totalpages: \d+$/.test(flat)) kind = 'totalpages'
+    else if (/^(?:Reserved but unavailable|Zeroed struct page in unavailable ranges): \d+ pages$/.test(flat)) kind = 'holes'
+    else if (/^On node \d+, zone \S+: \d+ pages in unavailable ranges$/.test(flat)) kind = 'holes'
+    else if (/^HugeTLB: (?:\d+ KiB vmemmap can be freed for a .* page|can optimize \d+ vmemmap pages for hugepages-\d+kB)$/.test(flat)) kind = 'hugetlb-vmemmap'
+    else if (/^x86\/mm: Memory block size: \d+MB$/.test(flat)) kind = 'memory-block-size'
     else {
-      const mm = /^Memory: \d+K\/(\d+)K available/.exec(t)
+      const mm = /^Memory: \d+K\/(\d+)K available/.exec(flat)
+      if (mm && mm[1].length >= 16) throw new LogError(`Memory: …/${mm[1]}K is more memory than 64-bit physical addresses reach`, line, columnOf(raw, mm[1]))
       if (mm) {
-        kind = 'memory'
-        text2 = `Memory: ?K/${mm[1]}K available`
+        out.push({ kind: 'memory', text: `Memory: ?K/${mm[1]}K available`, line })
+        continue
       }
     }
-    if (kind) out.push({ kind, text: text2, line })
+    if (kind) {
+      // a count no machine can have (2^52 pages is already 16 EiB of 4K pages)
+      const big = /\b\d{16,}\b/.exec(flat)
+      if (big) throw new LogError(`${big[0]} is not a count any kernel prints here (more pages than 64-bit physical memory holds)`, line, columnOf(raw, big[0]))
+      out.push({ kind, text: respaced(text, canonical), line })
+    }
   }
+  if (folded) warnings?.push('white space in the log was folded or re-flowed: its kernel lines are compared as the kernel spaces them')
   return out
 }
 
@@ -175,6 +256,40 @@ export interface ParseLogOptions {
   /** kernel version to use when the log has no `Linux version` line */
   kernel?: string
   arch?: Arch
+  /** PAGE_SIZE in bytes, for a log that does not show it (arm64 4K/16K/64K) */
+  pageSize?: number
+}
+
+/** MAX_NUMNODES is at most 1 << 10 (NODES_SHIFT ≤ 10 on every architecture). */
+const MAX_NID = 1023
+/** A huge page no architecture has: anything above 1 TiB (the largest are 16 GiB). */
+const MAX_HUGE_PAGE = 2 ** 40
+
+/** 1-based column of `token` in the input line (1 when it cannot be found). */
+function columnOf(raw: string, token: string): number {
+  const i = raw.indexOf(token)
+  return i < 0 ? 1 : i + 1
+}
+
+/** A hex address from a log line, refused when it cannot be a 64-bit value. */
+function hexValue(h: string, line: LogLine): number {
+  if (h.replace(/^0x0*/i, '').length > 16) throw new LogError(`${h} does not fit in 64 bits: no kernel prints such an address`, line.line, columnOf(line.raw, h))
+  return parseInt(h, 16)
+}
+
+/** A node id from a log line, refused when no kernel can have it. */
+function nodeId(v: string, line: LogLine): number {
+  const n = Number(v)
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_NID) throw new LogError(`node ${v} is impossible (node ids run from 0 to ${MAX_NID}, MAX_NUMNODES ≤ 1024)`, line.line, columnOf(line.raw, v))
+  return n
+}
+
+/** A [start, last] range from a log line, both 64-bit and in order. */
+function rangeOf(a: string, b: string, line: LogLine): { start: number; last: number } {
+  const start = hexValue(a, line)
+  const last = hexValue(b, line)
+  if (last < start) throw new LogError(`[mem ${a}-${b}] ends before it starts`, line.line, columnOf(line.raw, a))
+  return { start, last }
 }
 
 /** A log that holds several boots is read up to the start of the second one. */
@@ -182,14 +297,14 @@ function firstBoot(msgs: LogLine[]): { msgs: LogLine[]; boots: number } {
   let boots = 0
   let cut = msgs.length
   for (let i = 0; i < msgs.length; i++) {
-    if (msgs[i].text.startsWith('Linux version ') && ++boots === 2) {
+    if (msgs[i].flat.startsWith('Linux version ') && ++boots === 2) {
       cut = i
       break
     }
   }
   if (boots < 2) return { msgs, boots: Math.max(boots, 1) }
   let more = 1
-  for (let i = cut; i < msgs.length; i++) if (msgs[i].text.startsWith('Linux version ')) more++
+  for (let i = cut; i < msgs.length; i++) if (msgs[i].flat.startsWith('Linux version ')) more++
   return { msgs: msgs.slice(0, cut), boots: more }
 }
 
@@ -213,17 +328,28 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   let dmaZoneLast: number | null = null
   let kernelNotRam = false
   let arch: Arch | null = opts.arch ?? null
+  let versionArch = false
   // architecture evidence beyond the version line; platform facts for presets
-  const seen = { riscv: false, powerpc: false, ppc64: false, powermac: false, arm32: false, lowmem32: false }
+  const seen = { riscv: 0, powerpc: 0, ppc64: 0, powermac: 0, arm32: 0, lowmem32: 0 }
   let lowmemMb: number | null = null
   let maxArchPfn: number | null = null
   let highmemLine = false
   let pendingUpdates: { u: (typeof updates)[number]; idx: number }[] = []
   let inZones = false
   let inEarly = false
+  let pageSizeSeen: { size: number; line: number; text: string } | null = null
+  let hypervisor = false
+  let kernelNotRamLine = 0
+  // architecture evidence beyond the version line: the first line of each kind
+  const evidence: { arch: Arch; strong: boolean; line: number; text: string }[] = []
+  const evidenceFor = (a: Arch, strong: boolean, line: number, text: string): void => {
+    if (!evidence.some((e) => e.arch === a && e.strong === strong)) evidence.push({ arch: a, strong, line, text })
+  }
 
   let m0: RegExpExecArray | null
-  for (const [idx, { text: t, line }] of msgs.entries()) {
+  for (const [idx, L] of msgs.entries()) {
+    const t = L.flat
+    const line = L.line
     // most of a boot log is about other things: one test skips those lines
     if (!RELEVANT.test(t)) {
       inZones = inEarly = false
@@ -237,28 +363,34 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
         if (!arch) {
           if (/amd64|x86_64|x86-64/.test(t)) arch = 'x86_64'
           else if (/arm64|aarch64/.test(t)) arch = 'arm64'
+          if (arch) versionArch = true
         }
         continue
       }
     }
-    if (/^SBI specification v|^riscv: /.test(t)) seen.riscv = true
-    if (/machine description|^hash-mmu:|^radix-mmu:|^PowerMac|^pSeries|^PowerNV|^CHRP|^phys_mem_size +=|\(powerpc(?:64)?-[\w.-]*gcc/.test(t)) seen.powerpc = true
-    if (/^PowerMac|Using PowerMac machine description/.test(t)) seen.powermac = true
-    if (/^hash-mmu:|^radix-mmu:|ppc64|^pSeries|^PowerNV/.test(t)) seen.ppc64 = seen.powerpc = true
+    if (/^SBI specification v|^riscv: /.test(t)) seen.riscv ||= line
+    if (/machine description|^hash-mmu:|^radix-mmu:|^PowerMac|^pSeries|^PowerNV|^CHRP|^phys_mem_size =|\(powerpc(?:64)?-[\w.-]*gcc/.test(t)) seen.powerpc ||= line
+    if (/^PowerMac|Using PowerMac machine description/.test(t)) seen.powermac ||= line
+    if (/^hash-mmu:|^radix-mmu:|ppc64|^pSeries|^PowerNV/.test(t)) {
+      seen.ppc64 ||= line
+      seen.powerpc ||= line
+    }
     if ((m0 = /NODE_DATA\((\d+)\) (?:allocated|on node)/.exec(t))) {
       // powerpc/x86 setup_node_data(): a node that gets NODE_DATA is online
-      const nid = Number(m0[1])
+      const nid = nodeId(m0[1], L)
       if (!srat.has(nid)) srat.set(nid, [])
     }
-    if (/^CPU: (?:ARMv[4-7]|.*\(ARMv[4-7])/.test(t)) seen.arm32 = true
-    if (/^\d+MB LOWMEM available\.$/.test(t)) seen.lowmem32 = true
+    if (/^CPU: (?:ARMv[4-7]|.*\(ARMv[4-7])/.test(t) || /^OF: fdt: Machine model: /.test(t)) seen.arm32 ||= line
+    if (/^\d+MB LOWMEM available\.$/.test(t)) seen.lowmem32 ||= line
     if ((m0 = /^(\d+)MB LOWMEM available\.$/.exec(t))) lowmemMb = Number(m0[1])
     if (/^\d+MB HIGHMEM available\.$/.test(t)) highmemLine = true
-    // arm64 prints the 64-bit MPIDR of the boot CPU and its CPU feature list
-    if (!arch && (/^Booting Linux on physical CPU 0x[0-9a-f]{10}\b/.test(t) || /^(?:CPU features|psci|GICv3|arch_timer): /.test(t))) {
-      arch = 'arm64'
-      continue
-    }
+    // arm64 setup_arch() prints the boot CPU's 64-bit MPIDR as %010lx and its MIDR
+    // (32-bit arm: "0x%x"); only arm64 prints CPU features, VIPT/PIPT I-cache detection,
+    // "started at EL1/2" and a bare "Machine model:" (32-bit arm: "OF: fdt: Machine
+    // model:"). psci, GICv3 and the arch timer exist on both.
+    if (/^Booting Linux on physical CPU 0x[0-9a-f]{10} \[0x[0-9a-f]{8}\]$|^CPU features: detected: |^Detected (?:VIPT|PIPT|VPIPT|AIVIVT) I-cache on CPU\d+$|^CPU: All CPU\(s\) started at EL[12]$|^Machine model: /.test(t))
+      evidenceFor('arm64', true, line, t)
+    else if (/^Booting Linux on physical CPU 0x|^(?:psci|GICv3|arch_timer): /.test(t)) evidenceFor('arm64', false, line, t)
     let m: RegExpExecArray | null
     if (cmdline === null && (m = /^(?:Kernel )?[Cc]ommand line: (.*)$/.exec(t))) {
       cmdline = m[1]
@@ -267,7 +399,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     }
     if ((m = new RegExp(`^BIOS-e820: ${MEM} (.+)$`).exec(t))) {
       const type = e820ParseType(m[3])
-      if (type !== null) bios.push({ start: num(m[1]), last: num(m[2]), ...(e820Name(type) as Pick<FirmwareRange, 'type' | 'code'>) })
+      if (type !== null) bios.push({ ...rangeOf(m[1], m[2], L), ...(e820Name(type) as Pick<FirmwareRange, 'type' | 'code'>) })
       arch ??= 'x86_64'
       used.push({ what: 'BIOS-e820', line })
       continue
@@ -281,7 +413,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     }
     if (user && (m = new RegExp(`^user: ${MEM} (.+)$`).exec(t))) {
       const type = e820ParseType(m[3])
-      if (type !== null) user.push({ start: num(m[1]), last: num(m[2]), ...(e820Name(type) as Pick<FirmwareRange, 'type' | 'code'>) })
+      if (type !== null) user.push({ ...rangeOf(m[1], m[2], L), ...(e820Name(type) as Pick<FirmwareRange, 'type' | 'code'>) })
       used.push({ what: 'user:', line })
       continue
     }
@@ -291,17 +423,18 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       if (from !== null && to !== null && from !== to) {
         const f = e820Name(from)
         const tt = e820Name(to)
-        pendingUpdates.push({ u: { start: num(m[1]), last: num(m[2]), from: f.type as never, fromCode: f.code, to: tt.type as never, toCode: tt.code }, idx })
+        pendingUpdates.push({ u: { ...rangeOf(m[1], m[2], L), from: f.type as never, fromCode: f.code, to: tt.type as never, toCode: tt.code }, idx })
       }
       continue
     }
     if (t === '.text .data .bss are not marked as E820_TYPE_RAM!') {
       kernelNotRam = true
+      kernelNotRamLine = line
       continue
     }
     if (kernelNotRam && (m = /^e820: remove \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]$/.exec(t))) {
       // e820_add_kernel_range(): the kernel image is made RAM (remove without type, add)
-      pendingUpdates.push({ u: { start: num(m[1]), last: num(m[2]), to: 'usable' }, idx })
+      pendingUpdates.push({ u: { ...rangeOf(m[1], m[2], L), to: 'usable' }, idx })
       kernelNotRam = false
       continue
     }
@@ -309,7 +442,8 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       const from = e820ParseType(m[3])
       if (from !== null) {
         const f = e820Name(from)
-        pendingUpdates.push({ u: { start: num(m[1]), last: Math.min(num(m[2]), 2 ** 52 - 1), from: f.type as never, fromCode: f.code, to: 'removed' }, idx })
+        const r = rangeOf(m[1], m[2], L)
+        pendingUpdates.push({ u: { start: r.start, last: Math.min(r.last, 2 ** 52 - 1), from: f.type as never, fromCode: f.code, to: 'removed' }, idx })
       }
       continue
     }
@@ -334,24 +468,39 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       }
       continue
     }
-    if ((m = /^(?:ACPI: )?SRAT: Node (\d+) PXM \d+ \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]( hotplug)?/.exec(t))) {
-      const nid = Number(m[1])
+    if ((m = /^(?:ACPI: )?SRAT: Node (-?\d+) PXM \d+ \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]( hotplug)?/.exec(t))) {
+      const nid = nodeId(m[1], L)
       if (!srat.has(nid)) srat.set(nid, [])
-      srat.get(nid)!.push({ start: num(m[2]), end: num(m[3]) + 1, hotplug: !!m[4] })
+      const r = rangeOf(m[2], m[3], L)
+      srat.get(nid)!.push({ start: r.start, end: r.last + 1, hotplug: !!m[4] })
       used.push({ what: 'SRAT', line })
       continue
     }
     if ((m = /^SRAT: PXM \d+ -> (?:x2)?APIC 0x[0-9a-f]+ -> Node (\d+)/.exec(t)) || (m = /^NUMA: Initmem setup node (\d+) \[<memory-less node>\]$/.exec(t))) {
       // acpi_numa_processor_affinity_init() / arm64 setup_node_data(): a node with CPUs
       // (SRAT or a device-tree numa-node-id) is a possible node
-      const nid = Number(m[1])
+      const nid = nodeId(m[1], L)
       if (!srat.has(nid)) srat.set(nid, [])
       continue
     }
-    if ((m = /^HugeTLB:? registered (\d+(?:\.\d+)?) ([KMGT])i?B page size/.exec(t))) {
-      const unit = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }[m[2] as 'K']
-      hugeSizes.push(Math.round(Number(m[1]) * unit))
+    if ((m = /^HugeTLB:? registered (\d+(?:\.\d+)?) ([KMGTPEZY])i?B page size/.exec(t))) {
+      // string_get_size(): "2.00 MiB", "1.00 GiB", "64.0 KiB"
+      const size = Math.round(Number(m[1]) * 2 ** (10 * ('KMGTPEZY'.indexOf(m[2]) + 1)))
+      if (!(size > 0 && size <= MAX_HUGE_PAGE) || (size & (size - 1)) !== 0 && size < 2 ** 31)
+        throw new LogError(`a ${m[1]} ${m[2]}iB huge page is impossible (no architecture has huge pages above 1 TiB; sizes are powers of two)`, line, columnOf(L.raw, m[1]))
+      hugeSizes.push(size)
       used.push({ what: 'HugeTLB registered', line })
+      continue
+    }
+    if ((m = /^(?:Dentry cache|Inode-cache) hash table entries: \d+ \(order: (\d+), (\d+) bytes/.exec(t)) && !pageSizeSeen) {
+      // alloc_large_system_hash(): the table is PAGE_SIZE << order bytes
+      const ps = Number(m[2]) / 2 ** Number(m[1])
+      if ([4096, 16384, 65536].includes(ps)) pageSizeSeen = { size: ps, line, text: t }
+      continue
+    }
+    if (/^Hypervisor detected: /.test(t)) {
+      hypervisor = true
+      used.push({ what: 'Hypervisor detected', line })
       continue
     }
     if (t === 'Zone ranges:') {
@@ -359,9 +508,9 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       zoneNames = []
       continue
     }
-    if (inZones && (m = /^ {2,3}(\S+)\s+(?:\[mem 0x[0-9a-f]+-(0x[0-9a-f]+)\]|empty)/.exec(t))) {
+    if (inZones && (m = /^(\S+) (?:\[mem 0x[0-9a-f]+-(0x[0-9a-f]+)\]|empty)$/.exec(t))) {
       zoneNames!.push(m[1])
-      if (m[1] === 'DMA' && m[2]) dmaZoneLast = num(m[2])
+      if (m[1] === 'DMA' && m[2]) dmaZoneLast = hexValue(m[2], L)
       continue
     }
     inZones = false
@@ -369,8 +518,9 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       inEarly = true
       continue
     }
-    if (inEarly && (m = /^ {2,3}node +(\d+): \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]$/.exec(t))) {
-      early.push({ nid: Number(m[1]), start: num(m[2]), end: num(m[3]) + 1 })
+    if (inEarly && (m = /^node (-?\d+): \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]$/.exec(t))) {
+      const r = rangeOf(m[2], m[3], L)
+      early.push({ nid: nodeId(m[1], L), start: r.start, end: r.last + 1 })
       continue
     }
     inEarly = false
@@ -382,16 +532,32 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   if (!kernel) throw new LogError('the log has no "Linux version" line; give the kernel version (--kernel VERSION)')
   if (!parseKernelVersion(kernel)) throw new LogError(`cannot read a kernel version from "${kernel}"`)
   const highmemZone = zoneNames !== null && (zoneNames as string[]).includes('HighMem')
+  // which line decided the architecture, when the version line did not name it
+  let decided: { line: number; why: string } | null = null
+  const lineText = (n: number): string => msgs.find((x) => x.line === n)?.flat ?? ''
   if (!opts.arch) {
-    if (seen.riscv) arch = 'riscv64'
-    else if (seen.powerpc) arch = seen.ppc64 && !highmemZone ? 'powerpc64' : 'powerpc'
-    else if (seen.arm32) arch = 'arm'
-    else if (arch === 'x86_64' && (seen.lowmem32 || highmemZone)) arch = 'x86'
+    if (seen.riscv) [arch, decided] = ['riscv64', { line: seen.riscv, why: lineText(seen.riscv) }]
+    else if (seen.powerpc) [arch, decided] = [seen.ppc64 && !highmemZone ? 'powerpc64' : 'powerpc', { line: seen.powerpc, why: lineText(seen.powerpc) }]
+    else if (seen.arm32) [arch, decided] = ['arm', { line: seen.arm32, why: lineText(seen.arm32) }]
+    else if (arch === 'x86_64' && (seen.lowmem32 || highmemZone)) [arch, decided] = ['x86', seen.lowmem32 ? { line: seen.lowmem32, why: lineText(seen.lowmem32) } : { line: 0, why: 'a HighMem zone in `Zone ranges`' }]
+    else if (!arch) {
+      const strong = evidence.find((e) => e.strong)
+      const weak = evidence.find((e) => !e.strong)
+      if (strong) [arch, decided] = [strong.arch, { line: strong.line, why: strong.text }]
+      else if (efi.length) [arch, decided] = ['arm64', { line: used.find((u) => u.what === 'efi memory map')?.line ?? 0, why: 'a UEFI memory map (efi=debug) and no BIOS-e820 map' }]
+      else if (weak) [arch, decided] = [weak.arch, { line: weak.line, why: weak.text }]
+      else if (zoneNames && (zoneNames as string[]).includes('DMA32') && !bios.length) [arch, decided] = ['arm64', { line: 0, why: 'a DMA32 zone and no e820 map' }]
+    } else if (!versionArch) decided = { line: used.find((u) => u.what === 'BIOS-e820')?.line ?? 0, why: 'a BIOS-e820 map' }
   }
-  if (!arch) {
-    if (efi.length) arch = 'arm64'
-    else throw new LogError('cannot tell the architecture from the log (no BIOS-e820 or efi memory map lines); give --arch')
+  if (!arch) throw new LogError('cannot tell the architecture from the log (no BIOS-e820 or efi memory map, no arm64/riscv/powerpc boot lines); give --arch')
+  if (decided) {
+    warnings.push(`architecture ${arch}, ${decided.line ? `from line ${decided.line}: ${decided.why.slice(0, 100)}` : `from ${decided.why}`} (the Linux version line does not name it)`)
+    if (decided.line) used.push({ what: `architecture (${arch})`, line: decided.line })
   }
+  if (kernelNotRam)
+    warnings.push(
+      `line ${kernelNotRamLine}: ".text .data .bss are not marked as E820_TYPE_RAM!": the kernel image (placed by KASLR or the boot loader) lies outside e820 RAM and the kernel adds it as RAM, but where is only printed at KERN_DEBUG ("e820: remove [mem …]", which dmesg keeps and a console at the default loglevel does not show): the prediction leaves that range out; paste the log from dmesg, or give the range as a firmware update`
+    )
 
   let firmware: Scenario['firmware']
   let fromEarly = false
@@ -415,10 +581,30 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     warnings.push('the log has no firmware memory map (device-tree boot): memory comes from its "Early memory node ranges" block')
   } else throw new LogError('the log has neither a UEFI memory map (efi=debug) nor an "Early memory node ranges" block: nothing describes memory (was it cut?)')
 
+  // arm64 builds with 4K, 16K or 64K pages; the log shows which in its hash table sizes
+  // (PAGE_SIZE << order) or in the huge page sizes hugetlbpage_init() registers (CONT_PTE
+  // 64 KiB only with 4K pages; PMD 32 MiB with 16K; PMD 512 MiB and CONT_PMD 16 GiB with 64K)
+  let pageSize: number | undefined = opts.pageSize
+  if (pageSize === undefined && arch === 'arm64') {
+    const fromHuge = hugeSizes.includes(64 * 1024) ? 4096 : hugeSizes.some((h) => h === 2 ** 29 || h === 2 ** 34) ? 65536 : hugeSizes.includes(2 ** 25) ? 16384 : null
+    if (pageSizeSeen) {
+      pageSize = pageSizeSeen.size
+      used.push({ what: 'page size (hash table order)', line: pageSizeSeen.line })
+    } else if (fromHuge) {
+      pageSize = fromHuge
+      used.push({ what: 'page size (HugeTLB sizes)', line: used.find((u) => u.what === 'HugeTLB registered')!.line })
+    } else {
+      pageSize = 4096
+      warnings.push('the log does not show arm64\'s page size (no "Dentry cache hash table" or "HugeTLB: registered" line): 4K pages assumed; give --page-size 16K or 64K if the kernel was built with them')
+    }
+    if (pageSize !== 4096) warnings.push(`arm64 with ${pageSize / 1024}K pages (${pageSizeSeen ? `line ${pageSizeSeen.line}: ${pageSizeSeen.text}` : 'from the HugeTLB page sizes'})`)
+  }
+
   const scenario: Scenario = {
     name: 'imported boot log',
     kernel,
     arch,
+    ...(pageSize !== undefined && pageSize !== 4096 ? { pageSize } : opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
     firmware,
     // the early block and a user: map already reflect mem=/memmap=
     ...(cmdline !== null ? { cmdline: user || fromEarly ? stripAppliedCmdline(cmdline) : cmdline } : {})
@@ -438,6 +624,8 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     const names: string[] = zoneNames
     scenario.config = { zoneDma: names.includes('DMA'), zoneDma32: names.includes('DMA32'), zoneDevice: names.includes('Device'), highmem: names.includes('HighMem') }
   }
+  // probe_memory_block_size() depends on the hypervisor bit at 64 GiB or more
+  if (hypervisor) scenario.config = { ...scenario.config, hypervisor: true }
   if (maxArchPfn !== null) {
     if (arch === 'x86_64' && maxArchPfn === 2 ** 40) scenario.paging = '5-level'
     if (arch === 'x86') scenario.paging = maxArchPfn === 2 ** 24 ? 'pae' : '2-level'
@@ -456,7 +644,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     scenario.pageSize = 4096
     scenario.config = { ...scenario.config, memoryModel: 'flatmem' }
   }
-  return { scenario, expected: expectedLines(msgs), warnings, used, dmaZoneLast: arch === 'arm64' ? dmaZoneLast : null }
+  return { scenario, expected: expectedLines(msgs, warnings), warnings, used, dmaZoneLast: arch === 'arm64' ? dmaZoneLast : null }
 }
 
 /** Contiguous same-node ranges in the early block can only be split by a flag (NOMAP). */
