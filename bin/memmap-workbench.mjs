@@ -5,6 +5,12 @@
 import { register } from 'tsx/esm/api'
 import { fileURLToPath } from 'node:url'
 
+// a reader that goes away (`| head`) ends the run quietly, as other tools do
+for (const stream of [process.stdout, process.stderr]) stream.on('error', (e) => {
+    if (e.code !== 'EPIPE') throw e
+    process.exit(process.exitCode ?? 0)
+  })
+
 register()
 const main = new URL('../src/main/cli/main.ts', import.meta.url)
 const { run } = await import(fileURLToPath(main))

@@ -25,6 +25,7 @@ options:
   --kernel VERSION                 kernel version for a log that has no "Linux version" line
   --arch ARCH                      architecture for a log that does not show it
                                    (x86_64, arm64, riscv64, powerpc64, powerpc, arm, x86)
+  --page-size SIZE                 PAGE_SIZE for a log that does not show it (4K, 16K, 64K)
 
 exit codes: 0 ok, 1 mismatch, 2 bad input`
 
@@ -57,13 +58,21 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
   const positional: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
-    if (a === '--kernel' || a === '--arch') {
+    if (a === '--kernel' || a === '--arch' || a === '--page-size') {
       const v = argv[++i]
       if (!v) {
         io.err(`${a} needs a value`)
         return 2
       }
       if (a === '--kernel') opts.kernel = v
+      else if (a === '--page-size') {
+        const ps = { '4K': 4096, '16K': 16384, '64K': 65536, '4096': 4096, '16384': 16384, '65536': 65536 }[v.toUpperCase()]
+        if (!ps) {
+          io.err(`--page-size must be 4K, 16K or 64K, not ${v}`)
+          return 2
+        }
+        opts.pageSize = ps
+      }
       else if ((ARCHES as readonly string[]).includes(v)) opts.arch = v as Arch
       else {
         io.err(`--arch must be one of ${ARCHES.join(', ')}, not ${v}`)

@@ -25,6 +25,8 @@ export interface InputOptions {
   /** kernel version for logs without a `Linux version` line */
   kernel?: string
   arch?: Arch
+  /** PAGE_SIZE for logs that do not show it */
+  pageSize?: number
 }
 
 export type Loaded = { ok: true; scenario: Scenario; log: ParsedLog | null; diagnostics: Diagnostic[]; source: string } | { ok: false; diagnostics: Diagnostic[] }
