@@ -1,25 +1,26 @@
 /**
- * `npm run oracle`: boot a fresh batch of variants with a new seed and check
- * that the engine reproduces every log exactly.
+ * `npm run oracle`: boot a fresh batch of layouts with a new seed on every kernel line
+ * of versions.ts and check that the engine reproduces each boot exactly.
  *
- *   npm run oracle -- [--seed N] [--count-x86 8] [--count-arm64 4] [--jobs 2]
- *                     [--timeout 90] [--keep .oracle-cache/mismatches]
+ *   npm run oracle -- [--seed N] [--count-x86 8] [--count-arm64 4] [--versions 6.1,7.3]
+ *                     [--jobs 2] [--timeout 120] [--keep .oracle-cache/mismatches]
  *
- * Each recorded log goes through `node bin/memmap-workbench.mjs bootlog --diff
- * <log>` (exit 0 = exact, 1 = mismatch, 2 = bad input). Logs that do not pass
- * are copied, with their json, into the --keep directory so a developer can
- * inspect them and promote them to tests/fixtures/kernel-boots/. The last line
- * printed is `N passed, N failed`; the exit code is 1 when anything failed.
+ * Each recorded boot is held, in process, to what tests/oracle-versions.spec.ts holds the
+ * committed fixtures to: the dmesg capture's layout lines byte for byte, the console's
+ * (or the engine's note that the console cannot show the kernel image range), and the
+ * kernel's state (compare-state.ts). Boots that do not pass are copied, with their json,
+ * into the --keep directory so a developer can inspect them and promote them to
+ * tests/fixtures/kernel-versions/. The last line printed is `N passed, N failed`; the exit
+ * code is 1 when anything failed.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { printSummary, rateOption, recordBatch, REPO_ROOT, versionsOption } from './record.ts';
-import type { RecordedBoot } from './record.ts';
+import type { FixtureJson, RecordedBoot } from './record.ts';
+import { bootVerdict, problems } from './verdict.ts';
 
-const CLI = join(REPO_ROOT, 'bin', 'memmap-workbench.mjs');
 /** Enough of a diff to see what went wrong without flooding the terminal. */
 const MAX_DIFF_LINES = 40;
 
@@ -33,14 +34,6 @@ interface OracleOptions {
   movableRate: number;
   kaslrRate: number;
   versions: string[];
-}
-
-type Verdict = 'pass' | 'mismatch' | 'bad-input' | 'error';
-
-interface Comparison {
-  boot: RecordedBoot;
-  verdict: Verdict;
-  output: string;
 }
 
 function parseCli(argv: string[]): OracleOptions {
@@ -85,45 +78,36 @@ function parseCli(argv: string[]): OracleOptions {
   };
 }
 
-function verdictOf(status: number | null): Verdict {
-  if (status === 0) return 'pass';
-  if (status === 1) return 'mismatch';
-  if (status === 2) return 'bad-input';
-  return 'error';
+interface Comparison {
+  boot: RecordedBoot;
+  pass: boolean;
+  problems: string[];
 }
 
 function compare(boot: RecordedBoot): Comparison {
-  const run = spawnSync(process.execPath, [CLI, 'bootlog', '--diff', boot.logPath], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const output = `${run.stdout ?? ''}${run.stderr ?? ''}${run.error ? String(run.error) : ''}`;
-  return { boot, verdict: verdictOf(run.status), output };
+  const json = JSON.parse(readFileSync(boot.jsonPath, 'utf8')) as FixtureJson;
+  const list = problems(bootVerdict(readFileSync(boot.logPath, 'latin1'), json.state, boot.variant.id));
+  return { boot, pass: list.length === 0, problems: list };
 }
 
 function printComparison(c: Comparison): void {
-  const label = { pass: 'PASS', mismatch: 'MISMATCH', 'bad-input': 'BAD INPUT', error: 'ERROR' }[c.verdict];
-  console.log(`${label} ${c.boot.variant.id}`);
-  if (c.verdict === 'pass') return;
-  const lines = c.output.trimEnd().split('\n');
-  for (const line of lines.slice(0, MAX_DIFF_LINES)) console.log(`    ${line}`);
-  if (lines.length > MAX_DIFF_LINES) console.log(`    … ${lines.length - MAX_DIFF_LINES} more lines`);
+  console.log(`${c.pass ? 'PASS' : 'MISMATCH'} ${c.boot.version} ${c.boot.variant.id}`);
+  for (const line of c.problems.slice(0, MAX_DIFF_LINES)) console.log(`    ${line}`);
+  if (c.problems.length > MAX_DIFF_LINES) console.log(`    … ${c.problems.length - MAX_DIFF_LINES} more lines`);
 }
 
 /** Copy a failing log and its json where they outlive the temporary directory. */
 function keep(c: Comparison, dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  for (const file of [c.boot.logPath, c.boot.jsonPath]) copyFileSync(file, join(dir, basename(file)));
+  const to = join(dir, c.boot.version);
+  mkdirSync(to, { recursive: true });
+  for (const file of [c.boot.logPath, c.boot.jsonPath]) copyFileSync(file, join(to, basename(file)));
 }
 
 async function main(): Promise<number> {
   const options = parseCli(process.argv.slice(2));
-  // Fail before spending minutes on boots if there is nothing to compare with.
-  if (!existsSync(CLI)) throw new Error(`${relative(REPO_ROOT, CLI)} not found`);
   const workDir = mkdtempSync(join(tmpdir(), 'kernel-oracle-'));
   try {
-    console.log(`kernel-oracle: seed ${options.seed}, ${options.countX86} x86_64 + ${options.countArm64} arm64 boots in ${workDir}`);
+    console.log(`kernel-oracle: seed ${options.seed}, ${options.countX86} x86_64 + ${options.countArm64} arm64 layouts on ${options.versions.join(', ')} in ${workDir}`);
     const batch = await recordBatch({
       seed: options.seed,
       countX86: options.countX86,
@@ -141,9 +125,9 @@ async function main(): Promise<number> {
       console.log('no boot was recorded; nothing to compare');
       return 2;
     }
-    const comparisons = [...batch.recorded].sort((a, b) => a.variant.id.localeCompare(b.variant.id)).map(compare);
+    const comparisons = [...batch.recorded].sort((a, b) => a.version.localeCompare(b.version) || a.variant.id.localeCompare(b.variant.id)).map(compare);
     comparisons.forEach(printComparison);
-    const failed = comparisons.filter((c) => c.verdict !== 'pass');
+    const failed = comparisons.filter((c) => !c.pass);
     failed.forEach((c) => keep(c, options.keepDir));
     if (failed.length) console.log(`kept ${failed.length} failing log(s) + json in ${options.keepDir}`);
     console.log(`${comparisons.length - failed.length} passed, ${failed.length} failed`);

@@ -55,6 +55,8 @@ export interface ArchPreset {
   memorylessOnline: boolean
   /** memblock_find_dma_reserve() only exists on x86 (its value depends on reservations) */
   dmaReserveUnknown: boolean
+  /** defaults that follow the version (distribution configs recorded in the profiles) */
+  versionDefaults?(p: VersionProfile): Partial<ArchPreset['defaults']>
   /** huge page sizes registered when the scenario does not list any */
   defaultHugePageSizes(pageSize: number): number[]
   /** HVO (ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP) selectable in this version */
@@ -102,6 +104,8 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     defaults: { ...generic, zoneDma: true, zoneDma32: true, numa: true, hugetlbVmemmap: true, maxNumNodes: 64 },
     dmaReserveUnknown: false,
     memorylessOnline: true,
+    // Debian's arm64 configs build ZONE_DEVICE from trixie's 6.12 (bookworm's 6.1 do not)
+    versionDefaults: (p) => ({ zoneDevice: p.arm64ZoneDevice }),
     // arch/arm64/mm/hugetlbpage.c: CONT_PTE, PMD, CONT_PMD, PUD sizes
     defaultHugePageSizes: (ps) =>
       ps === 4 * KiB ? [64 * KiB, 2 * MiB, 32 * MiB, 1 * GiB] : ps === 16 * KiB ? [2 * MiB, 32 * MiB, 1 * GiB] : [2 * MiB, 512 * MiB, 16 * GiB],

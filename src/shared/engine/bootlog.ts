@@ -68,7 +68,7 @@ export function bootlogLines(m: Model): BootLine[] {
       let freesize = z.present
       if (m.profile.memmapDebugLines && z.name !== 'HighMem') {
         // free_area_init_core(): no memmap estimate for highmem zones (is_highmem_idx())
-        const memmap = calcMemmapSize(z.spanned, z.present, m.config.structPageSize, ps)
+        const memmap = calcMemmapSize(z.spanned, z.present, m.config.structPageSize, ps, m.config.memoryModel === 'sparsemem')
         if (freesize >= memmap) {
           freesize -= memmap
           if (memmap) push('memmap', `  ${z.name} zone: ${memmap} pages used for memmap`)

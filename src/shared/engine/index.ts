@@ -14,6 +14,7 @@ import { checkPath } from './memmap/check-paths.ts'
 import { memmapReport } from './memmap/index.ts'
 import { memoryBlocks } from './memory-block.ts'
 import { totalLength } from './sections.ts'
+import { calcMemmapSize } from './zones.ts'
 import { memmapBootPages } from './vmstat.ts'
 
 export { runModel } from './model.ts'
@@ -157,7 +158,7 @@ export function buildAnalysis(model: Model, opts: { memmap?: boolean } = {}): An
           spannedPages: z.spanned,
           presentPages: z.present,
           absentPages: z.spanned - z.present,
-          memmapPagesEstimate: Math.ceil(((z.spanned > z.present + Math.floor(z.present / 16) ? z.present : z.spanned) * model.config.structPageSize) / ps)
+          memmapPagesEstimate: calcMemmapSize(z.spanned, z.present, model.config.structPageSize, ps, model.config.memoryModel === 'sparsemem')
         }))
     })),
     holes: model.holes.perHole.map((h) => ({

@@ -29,6 +29,11 @@ describe('version profiles (kernel-holes-spec §3.7 with the stable backport poi
     expect(hole('5.12.0-rc2')).toBe('zeroed-struct-page')
     expect(hole('5.12.9')).toBe('per-zone')
     expect(hole('5.13')).toBe('per-zone')
+    // 122e093c1734 in the 5.12.17-rc1 and 5.13.2-rc1 reviews (2021-07-12)
+    expect(hole('5.12.16')).toBe('per-zone')
+    expect(hole('5.12.17')).toBe('per-hole')
+    expect(hole('5.13.1')).toBe('per-zone')
+    expect(hole('5.13.2')).toBe('per-hole')
     expect(hole('5.14-rc5')).toBe('per-hole')
     expect(hole('6.19')).toBe('per-hole')
   })
@@ -51,5 +56,29 @@ describe('version profiles (kernel-holes-spec §3.7 with the stable backport poi
     const future = selectProfile('9.3')!
     expect(future.warnings[0]).toMatch(/newer than the newest/)
     expect(selectProfile('banana')).toBeNull()
+  })
+})
+
+describe('facts the 6.12 and 7.x oracle boots showed', () => {
+  const p = (v: string) => selectProfile(v)!.profile
+  it('e820 wording: classic up to 6.x, "System RAM" and [gap] lines from 7.0', () => {
+    expect(p('6.19').e820Wording).toBe('classic')
+    expect(p('7.0').e820Wording).toBe('system-ram')
+    expect(p('7.3-rc7').e820Wording).toBe('system-ram')
+  })
+  it('e820 end of RAM counts ACPI data from 6.11 (06fa48d85b09), nr_memmap_boot_pages exists from 6.11 (15995a352474)', () => {
+    expect(p('6.10').x86EndPfnAcpi).toBe(false)
+    expect(p('6.11').x86EndPfnAcpi).toBe(true)
+    expect(p('6.1.176').memmapCounters).toBe(false)
+    expect(p('6.12.117').memmapCounters).toBe(true)
+  })
+  it("Debian's arm64 config builds ZONE_DEVICE from 6.12", () => {
+    expect(p('6.1.176').arm64ZoneDevice).toBe(false)
+    expect(p('6.12.117').arm64ZoneDevice).toBe(true)
+  })
+  it('x86 memory block size rule at 64 GiB or more: 2 GiB, end-aligned (4.18), bare metal 2 GiB (5.9, fe124c95df9e)', () => {
+    expect(p('4.17').x86MemoryBlock).toBe('large-2g')
+    expect(p('5.8').x86MemoryBlock).toBe('aligned')
+    expect(p('5.9').x86MemoryBlock).toBe('bare-metal-2g')
   })
 })

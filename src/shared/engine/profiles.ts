@@ -186,6 +186,11 @@ const DELTAS: Delta[] = [
   { id: '5.12', since: '5.12-rc1', title: 'arm64 SECTION_SIZE_BITS 27 (4K/16K), 29 (64K) (in memmap/sparse.ts)', holeMessage: 'zeroed-struct-page' },
   // 0740a50b9baa landed during the 5.12 rcs (5.12-rc2 boots still print "Zeroed"; rc3 inferred)
   { id: '5.12-rc3', since: '5.12-rc3', title: 'per-zone "pages in unavailable ranges"', holeMessage: 'per-zone' },
+  // 122e093c1734 "mm/page_alloc: fix memory map initialization for descending nodes"
+  // backported to 5.12.17 and 5.13.2 (their -rc1 review lists: 5.13.2 patch 031/800)
+  { id: '5.12.17', since: '5.12.17', title: '5.12 stable: per-hole memmap_init() (122e093c1734)', holeMessage: 'per-hole' },
+  { id: '5.13', since: '5.13-rc1', title: 'per-zone "pages in unavailable ranges"', holeMessage: 'per-zone' },
+  { id: '5.13.2', since: '5.13.2', title: '5.13 stable: per-hole memmap_init() (122e093c1734)', holeMessage: 'per-hole' },
   { id: '5.14', since: '5.14-rc1', title: 'per-hole memmap_init(); arm64 pfn_valid() = memblock_is_memory(); memmap lines pr_debug; HVO "can free"', holeMessage: 'per-hole', arm64PfnValid: 'section-memory', memmapDebugLines: false, hugetlbVmemmapLine: 'can-free', hvoReservedPages: 2 },
   { id: '5.15.36', since: '5.15.36', title: '5.15 stable: arm64 generic pfn_valid()', arm64PfnValid: 'generic' },
   { id: '5.16', since: '5.16-rc1', title: '3de360c3fdb3: arm64 generic pfn_valid()', arm64PfnValid: 'generic' },

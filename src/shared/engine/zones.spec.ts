@@ -75,3 +75,14 @@ describe('ZONE_MOVABLE (find_zone_movable_pfns_for_nodes)', () => {
     expect(zones({ kernel: '6.1', arch: 'x86_64', firmware: e820, numa: hp, cmdline: 'movable_node' }).filter((l) => l.includes('Node'))).toEqual(['  Node 1: 0x0000000100000000'])
   })
 })
+
+describe("which zones Debian's arm64 kernels build", () => {
+  const qemu = dt([[1 * G, 3 * G]])
+  it('6.1 (bookworm): no ZONE_DEVICE; 6.12 (trixie) on: `Device   empty` closes the zone list, as the oracle boots print it', () => {
+    expect(zones({ kernel: '6.1.176', arch: 'arm64', firmware: qemu })).not.toContain('  Device   empty')
+    expect(zones({ kernel: '6.12.117', arch: 'arm64', firmware: qemu })).toContain('  Device   empty')
+  })
+  it('a scenario that says otherwise wins', () => {
+    expect(zones({ kernel: '6.12', arch: 'arm64', firmware: qemu, config: { zoneDevice: false } })).not.toContain('  Device   empty')
+  })
+})

@@ -217,12 +217,15 @@ export function nodeSpans(
 }
 
 /**
- * calc_memmap_size() (≤6.9): the memmap estimate free_area_init_core() subtracts from a
- * zone's free size; with SPARSEMEM it uses present pages when holes exceed 1/16.
+ * calc_memmap_size() (≤6.9, mm/page_alloc.c then mm/mm_init.c): the memmap estimate
+ * free_area_init_core() subtracts from a zone's free size,
+ * PAGE_ALIGN(pages * sizeof(struct page)) >> PAGE_SHIFT, where pages are the spanned
+ * pages, or the present pages when `spanned_pages > present_pages + (present_pages >> 4)`
+ * && IS_ENABLED(CONFIG_SPARSEMEM) (holes of more than 1/16: FLATMEM maps the holes too).
  */
-export function calcMemmapSize(spanned: number, present: number, structPageSize: number, pageSize: number): number {
+export function calcMemmapSize(spanned: number, present: number, structPageSize: number, pageSize: number, sparsemem = true): number {
   let pages = spanned
-  if (spanned > present + Math.floor(present / 16)) pages = present
+  if (sparsemem && spanned > present + Math.floor(present / 16)) pages = present
   return Math.ceil((pages * structPageSize) / pageSize)
 }
 
