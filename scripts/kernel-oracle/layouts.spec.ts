@@ -27,3 +27,29 @@ it('regenerates the QEMU command of every recorded boot', () => {
     }
   }
 })
+
+it('regenerates the QEMU command of every boot on every kernel line (tests/fixtures/kernel-versions)', async () => {
+  const { generateVariants } = await import('./layouts.ts')
+  const root = join(import.meta.dirname, '../../tests/fixtures/kernel-versions')
+  let n = 0
+  for (const version of readdirSync(root)) {
+    const list = readdirSync(join(root, version))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(join(root, version, f), 'utf8')) as { id: string; seed: number; cmd: string[]; generator: { movableRate: number; kaslrRate: number } })
+    const bySeed = new Map<number, typeof list>()
+    for (const f of list) bySeed.set(f.seed, [...(bySeed.get(f.seed) ?? []), f])
+    for (const [seed, fs] of bySeed) {
+      const x86 = Math.max(...fs.filter((f) => f.id.startsWith('x86_64')).map((f) => Number(f.id.slice(-3)) + 1), 0)
+      const arm = Math.max(...fs.filter((f) => f.id.startsWith('arm64')).map((f) => Number(f.id.slice(-3)) + 1), 0)
+      const variants = new Map(generateVariants(seed, x86, arm, { ...fs[0].generator, state: true }).map((v) => [v.id, v]))
+      for (const f of fs) {
+        const v = variants.get(f.id)
+        expect(v, f.id).toBeDefined()
+        const kernel = f.cmd[f.cmd.indexOf('-kernel') + 1]
+        expect(qemuCommand(v!, kernel, f.cmd[f.cmd.indexOf('-initrd') + 1]), `${version}/${f.id}`).toEqual(f.cmd)
+        n++
+      }
+    }
+  }
+  expect(n).toBeGreaterThanOrEqual(240)
+})

@@ -258,6 +258,8 @@ export interface FixtureJson {
   cmd: string[];
   seconds: number;
   seed: number;
+  /** the batch's rates, so generateVariants() rebuilds this boot's command from the seed */
+  generator: { movableRate: number; kaslrRate: number };
   kernelPackage: string;
   /** uname -r */
   release: string;
@@ -268,7 +270,7 @@ export interface FixtureJson {
 }
 
 /** Move the finished log into place and write its json next to it. */
-function writeFixture(dir: string, variant: Variant, version: string, cmd: string[], run: BootRun, m: Manifest, state: KernelState, partPath: string): { logPath: string; jsonPath: string } {
+function writeFixture(dir: string, variant: Variant, version: string, cmd: string[], run: BootRun, m: Manifest, state: KernelState, partPath: string, options: RecordOptions): { logPath: string; jsonPath: string } {
   const kernel = m.kernels[version]![debArch(variant.arch)]!;
   const bb = m.busybox[debArch(variant.arch)]!;
   const logPath = join(dir, `${variant.id}.log`);
@@ -279,6 +281,7 @@ function writeFixture(dir: string, variant: Variant, version: string, cmd: strin
     cmd,
     seconds: Math.round(run.seconds * 10) / 10,
     seed: variant.seed,
+    generator: { movableRate: options.movableRate ?? 0, kaslrRate: options.kaslrRate ?? 0 },
     // apt's pin syntax: `apt-get download <this>` fetches the exact kernel.
     kernelPackage: `${kernel.package}=${kernel.version}`,
     release: kernel.release,
@@ -323,7 +326,7 @@ async function bootOne(variant: Variant, version: string, m: Manifest, options: 
     }
     const failure = failureReason(run, [...damage.slice(0, 3), ...layoutProblems(variant, log)]);
     if (!failure && state) {
-      const paths = writeFixture(dir, variant, version, cmd, run, m, state, partPath);
+      const paths = writeFixture(dir, variant, version, cmd, run, m, state, partPath, options);
       return { variant, version, ...paths, seconds, warnings: warningsFor(variant, log) };
     }
     reason = attempt > 1 ? `${failure} [attempt ${attempt}]` : `${failure}`;

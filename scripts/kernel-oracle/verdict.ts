@@ -7,7 +7,7 @@
  *    (unknown-inputs below), which the engine must then name in a warning;
  *  - state: the engine's analysis of the dmesg against the kernel's computed state.
  */
-import { analyzeSource, bootlogSource } from '../../src/shared/engine/index.ts';
+import { analyzeSource, bootlogSource, type InputOptions } from '../../src/shared/engine/index.ts';
 import { compareState } from './compare-state.ts';
 import type { KernelState } from './state.ts';
 import { bootPart, dmesgPart } from './state.ts';
@@ -24,7 +24,29 @@ export interface BootVerdict {
   console: LogVerdict;
   /** the input the console lacks and the engine said it lacks, when that excuses the console */
   consoleUnknown: string | null;
+  /** what no log shows, named by the engine, and then supplied from the kernel's state */
+  unknown: { what: string; facts: InputOptions['facts'] } | null;
   state: string[];
+}
+
+/**
+ * arm64 with mem= and an initrd: arm64_memblock_init() adds the kernel image and the
+ * initrd back to memory; no log says where they are. The kernel's own view does: the
+ * `System RAM` resource holding `Kernel code` is the image (_text.._end), and the
+ * initrd is the `System RAM` resource of about the size "Freeing initrd memory" printed.
+ */
+const ARM64_MEM_INITRD = /adds it back to memory after mem= cut it away/;
+function arm64Facts(log: string, state: KernelState): NonNullable<InputOptions['facts']> {
+  const ram = state.iomem.filter((e) => e.depth === 0 && e.name === 'System RAM');
+  const code = state.iomem.find((e) => e.name === 'Kernel code');
+  const image = code && ram.find((r) => r.start <= code.start && code.last <= r.last);
+  const kib = /Freeing initrd memory: (\d+)K/.exec(log);
+  // the freed size rounds inwards, the added-back range outwards to whole pages
+  const initrd = kib && ram.find((r) => r !== image && Math.abs(r.last - r.start + 1 - Number(kib[1]) * 1024) <= 2 * 65536);
+  return {
+    ...(image ? { kernelImage: { start: image.start, size: image.last - image.start + 1 } } : {}),
+    ...(initrd ? { initrd: { start: initrd.start, size: initrd.last - initrd.start + 1 } } : {})
+  };
 }
 
 /** Inputs a console may not show; each with the warning that must then name it. */
@@ -36,8 +58,8 @@ export const UNKNOWN_INPUTS: readonly { what: string; shows: RegExp; warning: Re
   }
 ];
 
-export function logVerdict(source: string, name: string): LogVerdict {
-  const r = bootlogSource(source, name);
+export function logVerdict(source: string, name: string, facts?: InputOptions['facts']): LogVerdict {
+  const r = bootlogSource(source, name, facts ? { facts } : {});
   if (!r.ok) return { exact: false, detail: r.diagnostics.map((d) => d.message), warnings: [] };
   const d = r.report.diff;
   if (!d) return { exact: false, detail: ['no diff'], warnings: r.report.warnings };
@@ -47,15 +69,20 @@ export function logVerdict(source: string, name: string): LogVerdict {
 export function bootVerdict(log: string, state: KernelState, name: string): BootVerdict {
   const dmesg = dmesgPart(log);
   const consoleLog = bootPart(log);
-  const console = logVerdict(consoleLog, `${name}.console`);
+  // what no log shows: the engine must name it; the checks then run with it supplied
+  const plain = logVerdict(dmesg ?? consoleLog, `${name}.dmesg`);
+  const unknown = plain.warnings.some((w) => ARM64_MEM_INITRD.test(w)) ? { what: 'the arm64 kernel image and initrd added back after mem=', facts: arm64Facts(log, state) } : null;
+  const facts = unknown?.facts;
+  const console = logVerdict(consoleLog, `${name}.console`, facts);
   let consoleUnknown: string | null = null;
   if (!console.exact)
     for (const u of UNKNOWN_INPUTS) if (u.shows.test(consoleLog) && console.warnings.some((w) => u.warning.test(w))) consoleUnknown = u.what;
-  const a = analyzeSource(dmesg ?? consoleLog, `${name}.log`);
+  const a = analyzeSource(dmesg ?? consoleLog, `${name}.log`, facts ? { facts } : {});
   return {
-    dmesg: dmesg === null ? null : logVerdict(dmesg, `${name}.dmesg`),
+    dmesg: dmesg === null ? null : facts ? logVerdict(dmesg, `${name}.dmesg`, facts) : plain,
     console,
     consoleUnknown,
+    unknown,
     state: a.ok ? compareState(a.report, state).mismatches : a.diagnostics.map((d) => `analyze: ${d.message}`)
   };
 }

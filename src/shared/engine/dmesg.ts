@@ -148,7 +148,7 @@ const MEM = '\\[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\\]'
 
 /** Every line parseLog() reads starts like one of these (or names NODE_DATA / a powerpc toolchain / machine), as folded text. */
 const RELEVANT =
-  /^(?:Linux version|(?:Kernel )?[Cc]ommand line|BIOS-e820|user|e820|efi|(?:ACPI: )?SRAT|HugeTLB|Zone ranges|Early memory|(?:e820: )?last_pfn|\.text|Booting Linux|CPU|psci|GICv3|arch_timer|SBI|riscv|hash-mmu|radix-mmu|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size|\d+MB (?:LOW|HIGH)MEM|NUMA|Machine model|OF: fdt: Machine model|Detected|Dentry cache|Inode-cache|Hypervisor detected|pcpu-alloc|Fallback order|\S+ (?:\[mem |empty$)|node \d+: \[mem )|machine description|NODE_DATA|\(powerpc|ppc64|started at EL/
+  /^(?:Linux version|(?:Kernel )?[Cc]ommand line|BIOS-e820|user|e820|efi|(?:ACPI: )?SRAT|HugeTLB|Zone ranges|Early memory|(?:e820: )?last_pfn|\.text|Booting Linux|CPU|psci|GICv3|arch_timer|SBI|riscv|hash-mmu|radix-mmu|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size|\d+MB (?:LOW|HIGH)MEM|NUMA|Machine model|OF: fdt: Machine model|Detected|Dentry cache|Inode-cache|Hypervisor detected|pcpu-alloc|Fallback order|Freeing initrd|Trying to unpack rootfs|Unpacking initramfs|EFI stub|\S+ (?:\[mem |empty$)|node \d+: \[mem )|machine description|NODE_DATA|\(powerpc|ppc64|started at EL/
 
 
 /** A block line of `Zone ranges`, `Movable zone start` or `Early memory node ranges`, or a ≤5.13 per-zone line, folded. */
@@ -339,6 +339,8 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   let inEarly = false
   let pageSizeSeen: { size: number; line: number; text: string } | null = null
   let hypervisor = false
+  let initrdLine = 0
+  let initrdKiB: number | null = null
   let kernelNotRamLine = 0
   // architecture evidence beyond the version line: the first line of each kind
   const evidence: { arch: Arch; strong: boolean; line: number; text: string }[] = []
@@ -500,6 +502,12 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       if ([4096, 16384, 65536].includes(ps)) pageSizeSeen = { size: ps, line, text: t }
       continue
     }
+    // an initrd: its size shows late ("Freeing initrd memory"), where it lies never does
+    if ((m = /^Freeing initrd memory: (\d+)K$/.exec(t))) initrdKiB = Number(m[1])
+    if (/^Freeing initrd memory|^Trying to unpack rootfs image as initramfs|^Unpacking initramfs|^EFI stub: Loaded initrd|^efi: .* INITRD=0x/.test(t)) {
+      initrdLine ||= line
+      continue
+    }
     if (/^Hypervisor detected: /.test(t)) {
       hypervisor = true
       used.push({ what: 'Hypervisor detected', line })
@@ -556,6 +564,10 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     warnings.push(`architecture ${arch}, ${decided.line ? `from line ${decided.line}: ${decided.why.slice(0, 100)}` : `from ${decided.why}`} (the Linux version line does not name it)`)
     if (decided.line) used.push({ what: `architecture (${arch})`, line: decided.line })
   }
+  if (arch === 'arm64' && initrdLine && cmdline !== null && /(?:^|\s)mem=\S/.test(cmdline))
+    warnings.push(
+      `line ${initrdLine}: the kernel had an initrd${initrdKiB !== null ? ` (${initrdKiB}K)` : ''}, and arm64_memblock_init() adds it back to memory after mem= cut it away; where it lies is never printed: when mem= left it outside memory, a range of that size is missing from the prediction (give initrd: {start, size})`
+    )
   if (kernelNotRam)
     warnings.push(
       `line ${kernelNotRamLine}: ".text .data .bss are not marked as E820_TYPE_RAM!": the kernel image (placed by KASLR or the boot loader) lies outside e820 RAM and the kernel adds it as RAM, but where is only printed at KERN_DEBUG ("e820: remove [mem …]", which dmesg keeps and a console at the default loglevel does not show): the prediction leaves that range out; paste the log from dmesg, or give the range as a firmware update`

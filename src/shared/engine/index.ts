@@ -28,6 +28,11 @@ export interface InputOptions {
   arch?: Arch
   /** PAGE_SIZE for logs that do not show it */
   pageSize?: number
+  /**
+   * For logs: what is known beyond the log (say, from /proc/iomem), laid over the
+   * scenario read from it, e.g. `kernelImage` and `initrd` on arm64 with mem=
+   */
+  facts?: Pick<Scenario, 'kernelImage' | 'initrd'>
 }
 
 export type Loaded = { ok: true; scenario: Scenario; log: ParsedLog | null; diagnostics: Diagnostic[]; source: string } | { ok: false; diagnostics: Diagnostic[] }
@@ -37,6 +42,7 @@ export function loadInput(source: string, fileName: string, opts: InputOptions =
   if (looksLikeInputLog(fileName, source)) {
     try {
       const log = parseLog(source, opts)
+      if (opts.facts) Object.assign(log.scenario, opts.facts)
       return { ok: true, scenario: log.scenario, log, source, diagnostics: log.warnings.map((message) => ({ severity: 'warning', message })) }
     } catch (e) {
       if (e instanceof LogError) return { ok: false, diagnostics: [{ severity: 'error', message: e.message, line: e.line, column: e.column }] }

@@ -7,7 +7,7 @@ import { ARCH_PRESETS, type ArchPreset, type ZoneName } from './arch.ts'
 import { applyE820Cmdline, E820, E820Table, e820EndPfn, e820MemblockSetup, e820TypeOf, efiToE820, trimBiosRange } from './e820.ts'
 import { dtMemblock, efiKernelImage, efiReserveRegions, memLimitRemoveMap } from './efi.ts'
 import { memmapInitHoles, perZoneHoles, reservedButUnavailable, zeroedHoles, type HoleCount } from './holes.ts'
-import { MEMBLOCK_HOTPLUG, memPfnRanges, type MemblockType, type MemPfnRange } from './memblock.ts'
+import { MEMBLOCK_HOTPLUG, MEMBLOCK_NOMAP, memPfnRanges, type MemblockType, type MemPfnRange } from './memblock.ts'
 import { numaInit, type NumaBlock, type NumaResult } from './numa.ts'
 import { selectProfile, type VersionProfile } from './profiles.ts'
 import { archMemoryModel } from './memmap/sparse.ts'
@@ -179,6 +179,15 @@ export function runModel(scenario: Scenario): Model {
         if (image) memory.add(image.start, image.size)
         else warnings.push('mem= on arm64 adds the kernel image back; its location is unknown (give kernelImage)')
       } else warnings.push(`mem=${mem.value}: not a size; the kernel ignores it`)
+    }
+    // arm64_memblock_init(): "Add back the memory we just removed if it results in the
+    // initrd to become inaccessible via the linear mapping" (a no-op when it is in memory)
+    if (scenario.initrd && scenario.arch === 'arm64') {
+      const base = Math.floor(scenario.initrd.start / pageSize) * pageSize
+      const end = Math.ceil((scenario.initrd.start + scenario.initrd.size) / pageSize) * pageSize
+      memory.add(base, end - base)
+      memory.setFlag(base, end - base, MEMBLOCK_NOMAP, false)
+      reserved.add(base, end - base)
     }
     // bootmem_init(): max_pfn = max_low_pfn = PFN_DOWN(memblock_end_of_DRAM()); 32-bit
     // arches cap lowmem (arm_lowmem_limit, CONFIG_LOWMEM_SIZE)

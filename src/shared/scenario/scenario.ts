@@ -151,6 +151,13 @@ export const scenarioSchema = obj(
         doc: 'arm64: where the kernel image lies. arm64_memblock_init() adds it back after `mem=` cut memory. Omitted on UEFI boots: taken from the largest Loader Code descriptor (the EFI stub places the image 64 KiB-aligned inside it).'
       }
     ),
+    initrd: obj(
+      { start: size('Physical address of the initrd (phys_initrd_start).'), size: size('Its size in bytes (phys_initrd_size).') },
+      {
+        required: ['start', 'size'],
+        doc: 'arm64: where the boot loader or the EFI stub put the initrd. arm64_memblock_init() adds it back to memory (page-aligned) after `mem=` cut it away. Logs never print where it is; "Freeing initrd memory: NK" gives only its size.'
+      }
+    ),
     cmdline: str('Kernel command line. The engine applies `mem=`, `memmap=` (x86: exactmap, nn@ss, nn$ss, nn#ss, nn!ss, nn%ss-t+u), `efi=`, `movable_node`, `hugepages=`/`hugepagesz=`.'),
     hugetlb: list(hugetlbPool, 'HugeTLB page sizes the kernel registers (default: the architecture\'s default huge page size).'),
     memmap: obj(
