@@ -35,8 +35,8 @@ function realCases(): Case[] {
   })
 }
 
-function check(c: Case): { exact: boolean; detail: string } {
-  const source = readFileSync(c.file, 'utf8')
+function check(c: Case, transform: (source: string) => string = (x) => x): { exact: boolean; detail: string } {
+  const source = transform(readFileSync(c.file, 'utf8'))
   const hasVersion = /Linux version \d/.test(source)
   const r = bootlogSource(source, c.file, { ...(c.kernel && !hasVersion ? { kernel: c.kernel } : {}) })
   if (!r.ok) return { exact: false, detail: r.diagnostics.map((d) => d.message).join('; ') }
@@ -47,6 +47,26 @@ function check(c: Case): { exact: boolean; detail: string } {
 
 const qemu = [...qemuCases('qemu-boots'), ...qemuCases('kernel-boots')]
 const real = realCases()
+
+/** How logs reach us: white space folded by mail or chat, timestamps stripped (dmesg -t, journal). */
+const TIMESTAMP = /\[\s*\d+\.\d{6}\](?:\s*\[\s*[TC]\d+\])? ?/
+const PASTED: Record<string, (source: string) => string> = {
+  'white space folded': (s) =>
+    s
+      .split('\n')
+      .map((l) => l.replace(/[ \t\u00a0]+/g, ' ').trim())
+      .join('\n'),
+  'timestamps removed': (s) =>
+    s
+      .split('\n')
+      .map((l) => l.replace(TIMESTAMP, ''))
+      .join('\n'),
+  'both': (s) =>
+    s
+      .split('\n')
+      .map((l) => l.replace(TIMESTAMP, '').replace(/[ \t\u00a0]+/g, ' ').trim())
+      .join('\n')
+}
 
 describe('recorded QEMU boots (Linux 6.1, x86_64 and arm64)', () => {
   it('has at least the shared boots', () => expect(qemu.length).toBeGreaterThanOrEqual(24))
@@ -67,6 +87,20 @@ describe('real machines (dmesg from kernel bug reports)', () => {
       expect(r.exact).toBe(true)
     })
   }
+  // every log the engine reproduces, it reproduces as people paste it
+  for (const { c, r } of results.filter((x) => x.r.exact)) {
+    it(`${c.id} stays exact with its white space folded and its timestamps removed`, () => {
+      for (const [form, f] of Object.entries(PASTED)) {
+        const p = check(c, f)
+        expect(p.detail, `${form}: ${p.detail}`).toBe('')
+        expect(p.exact, form).toBe(true)
+      }
+    })
+  }
+  it('exact rates per architecture do not drop (x86_64 64/64, arm64 15/15, powerpc 20/20, riscv64 2/2, arm 1/1, x86_32 1/4)', () => {
+    const floor: Record<string, number> = { x86_64: 64, arm64: 15, powerpc: 20, riscv64: 2, arm: 1, x86_32: 1 }
+    for (const [arch, n] of Object.entries(floor)) expect(results.filter((x) => x.c.arch === arch && x.r.exact).length, arch).toBeGreaterThanOrEqual(n)
+  })
   it('reports the exact rate per architecture', () => {
     const by = new Map<string, { exact: number; total: number }>()
     for (const { c, r } of results) {
