@@ -31,9 +31,10 @@ export interface BootVerdict {
 
 /**
  * arm64 with mem= and an initrd: arm64_memblock_init() adds the kernel image and the
- * initrd back to memory; no log says where they are. The kernel's own view does: the
- * `System RAM` resource holding `Kernel code` is the image (_text.._end), and the
- * initrd is the `System RAM` resource of about the size "Freeing initrd memory" printed.
+ * initrd back to memory. The engine finds the image in the UEFI map's Loader Code
+ * regions (efiKernelImage()); where the initrd is, no log says. The kernel's own view
+ * does: it is the `System RAM` resource of about the size "Freeing initrd memory"
+ * printed, other than the one holding `Kernel code`. Only the initrd is supplied.
  */
 const ARM64_MEM_INITRD = /adds it back to memory after mem= cut it away/;
 function arm64Facts(log: string, state: KernelState): NonNullable<InputOptions['facts']> {
@@ -43,10 +44,7 @@ function arm64Facts(log: string, state: KernelState): NonNullable<InputOptions['
   const kib = /Freeing initrd memory: (\d+)K/.exec(log);
   // the freed size rounds inwards, the added-back range outwards to whole pages
   const initrd = kib && ram.find((r) => r !== image && Math.abs(r.last - r.start + 1 - Number(kib[1]) * 1024) <= 2 * 65536);
-  return {
-    ...(image ? { kernelImage: { start: image.start, size: image.last - image.start + 1 } } : {}),
-    ...(initrd ? { initrd: { start: initrd.start, size: initrd.last - initrd.start + 1 } } : {})
-  };
+  return initrd ? { initrd: { start: initrd.start, size: initrd.last - initrd.start + 1 } } : {};
 }
 
 /** Inputs a console may not show; each with the warning that must then name it. */
@@ -71,7 +69,7 @@ export function bootVerdict(log: string, state: KernelState, name: string): Boot
   const consoleLog = bootPart(log);
   // what no log shows: the engine must name it; the checks then run with it supplied
   const plain = logVerdict(dmesg ?? consoleLog, `${name}.dmesg`);
-  const unknown = plain.warnings.some((w) => ARM64_MEM_INITRD.test(w)) ? { what: 'the arm64 kernel image and initrd added back after mem=', facts: arm64Facts(log, state) } : null;
+  const unknown = plain.warnings.some((w) => ARM64_MEM_INITRD.test(w)) ? { what: 'the arm64 initrd added back after mem=', facts: arm64Facts(log, state) } : null;
   const facts = unknown?.facts;
   const console = logVerdict(consoleLog, `${name}.console`, facts);
   let consoleUnknown: string | null = null;

@@ -479,7 +479,8 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       continue
     }
     // build_zonelists() names every online node ("Fallback order for Node N:"); on x86
-    // 6.12+ a cpu-only SRAT node shows nowhere else (the SRAT CPU lines are pr_debug)
+    // 6.12+ a cpu-only SRAT node shows nowhere else (830a0d12943f "x86/mm: Don't print out
+    // SRAT table information" made the SRAT CPU lines pr_debug, in v6.12)
     if ((m = /^SRAT: PXM \d+ -> (?:x2)?APIC 0x[0-9a-f]+ -> Node (\d+)/.exec(t)) || (m = /^NUMA: Initmem setup node (\d+) \[<memory-less node>\]$/.exec(t)) || (m = /^Fallback order for Node (\d+):/.exec(t))) {
       // acpi_numa_processor_affinity_init() / arm64 setup_node_data(): a node with CPUs
       // (SRAT or a device-tree numa-node-id) is a possible node

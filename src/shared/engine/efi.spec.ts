@@ -85,3 +85,21 @@ describe('device tree', () => {
     expect(memory.regions[1].flags & MEMBLOCK_NOMAP).toBeTruthy()
   })
 })
+
+describe('efiKernelImage(): where the EFI stub left the running image', () => {
+  const lc = (start: number, last: number) => ({ start, last, type: 'loader-code' as const, attrs: ['WB' as const] })
+  it('one Loader Code region (Debian 6.1): the first 64 KiB boundary inside it, less 64 KiB of slack', () => {
+    // 6.1.176 boot arm64-s401-001: Loader Code 0x11bba2000-0x11dbc1fff; /proc/iomem puts
+    // the image (System RAM around Kernel code) at 0x11bbb0000-0x11dbbffff
+    expect(efiKernelImage([lc(0x11bba2000, 0x11dbc1fff)])).toEqual({ start: 0x11bbb0000, size: 0x2010000 })
+  })
+  it("two (Debian 6.12, 7.x): the stub's own 64 KiB-aligned copy, whole; the firmware's copy stays behind", () => {
+    // 7.2.13 boot arm64-s401-001: Kernel code starts at 0x114000000, Kernel data ends at 0x116efffff
+    expect(efiKernelImage([lc(0x114000000, 0x116efffff), lc(0x117007000, 0x119f16fff)])).toEqual({ start: 0x114000000, size: 0x2f00000 })
+    // arm64-s401-013 lists the copy second
+    expect(efiKernelImage([lc(0x4520a000, 0x47719fff), lc(0x49e00000, 0x4c2fffff)])).toEqual({ start: 0x49e00000, size: 0x2500000 })
+  })
+  it('says so when the map leaves it open', () => {
+    expect(efiKernelImage([lc(0x100000000, 0x101ffffff), lc(0x200000000, 0x201ffffff)])!.note).toMatch(/2 of them 64 KiB-aligned/)
+  })
+})

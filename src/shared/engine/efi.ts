@@ -131,16 +131,33 @@ export function memLimitRemoveMap(memory: MemblockType, limit: number): void {
 }
 
 /**
- * Where the arm64 EFI stub put the kernel image: inside its Loader Code allocation, at
- * the first 64 KiB (EFI_KIMG_ALIGN) boundary; the allocation holds the image plus 64 KiB
- * of alignment slack.
+ * Where the arm64 EFI stub left the running kernel image (_text.._end), read from the
+ * Loader Code descriptors of the UEFI memory map (drivers/firmware/efi/libstub/arm64.c
+ * handle_kernel_image()):
+ *  - one Loader Code region: the image runs where the firmware loaded it, at the first
+ *    64 KiB (EFI_KIMG_ALIGN) boundary inside it; the region holds the image plus 64 KiB
+ *    of alignment slack (Debian 6.1, seen in the oracle's boots);
+ *  - two or more: the stub copied the image into a region of its own from
+ *    efi_random_alloc() / efi_allocate_pages_aligned(), aligned to 64 KiB (2 MiB without
+ *    KASLR), and jumped there; the firmware's copy stays behind at its 4 KiB-aligned
+ *    load address. The image is the whole aligned region (Debian 6.12, 7.2, 7.3).
+ * `note` says when the map leaves it open.
  */
-export function efiKernelImage(map: readonly FirmwareRange[]): { start: number; size: number } | null {
-  let best: FirmwareRange | null = null
-  for (const r of map) if (r.type === 'loader-code' && (!best || rangeEnd(r) - r.start > rangeEnd(best) - best.start)) best = r
-  if (!best) return null
+export function efiKernelImage(map: readonly FirmwareRange[]): { start: number; size: number; note?: string } | null {
+  const code = map.filter((r) => r.type === 'loader-code')
+  if (!code.length) return null
   const align = 0x10000
-  const start = Math.ceil(best.start / align) * align
-  const size = rangeEnd(best) - best.start - align
-  return size > 0 ? { start, size } : null
+  if (code.length === 1) {
+    const [r] = code
+    const start = Math.ceil(r.start / align) * align
+    const size = rangeEnd(r) - r.start - align
+    return size > 0 ? { start, size } : null
+  }
+  const aligned = code.filter((r) => r.start % align === 0 && (rangeEnd(r) - r.start) % align === 0)
+  const pick = aligned.length ? aligned.reduce((a, b) => (rangeEnd(b) - b.start > rangeEnd(a) - a.start ? b : a)) : code[0]
+  const note =
+    aligned.length === 1
+      ? undefined
+      : `${code.length} Loader Code regions and ${aligned.length} of them 64 KiB-aligned: the kernel image is taken as 0x${pick.start.toString(16)}-0x${(rangeEnd(pick) - 1).toString(16)} (give kernelImage if that is wrong)`
+  return { start: pick.start, size: rangeEnd(pick) - pick.start, ...(note ? { note } : {}) }
 }

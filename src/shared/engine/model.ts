@@ -175,13 +175,17 @@ export function runModel(scenario: Scenario): Model {
       if (m && m.value) {
         memLimitRemoveMap(memory, m.value)
         // "add back the kernel region that must be accessible via the linear mapping"
-        const image = scenario.kernelImage ?? (fw.kind === 'uefi' ? efiKernelImage(fw.map) : null)
+        const guessed = scenario.kernelImage ? null : fw.kind === 'uefi' ? efiKernelImage(fw.map) : null
+        const image = scenario.kernelImage ?? guessed
+        if (guessed?.note) warnings.push(`mem= on arm64 adds the kernel image back: ${guessed.note}`)
         if (image) memory.add(image.start, image.size)
         else warnings.push('mem= on arm64 adds the kernel image back; its location is unknown (give kernelImage)')
       } else warnings.push(`mem=${mem.value}: not a size; the kernel ignores it`)
     }
     // arm64_memblock_init(): "Add back the memory we just removed if it results in the
-    // initrd to become inaccessible via the linear mapping" (a no-op when it is in memory)
+    // initrd to become inaccessible via the linear mapping" (a no-op when it is in memory):
+    // 177e15f0c144 "arm64: add the initrd region to the linear mapping explicitly" (in
+    // v4.7); memblock_clear_nomap() since c0b978fedff6 (in v6.0), remove+add before
     if (scenario.initrd && scenario.arch === 'arm64') {
       const base = Math.floor(scenario.initrd.start / pageSize) * pageSize
       const end = Math.ceil((scenario.initrd.start + scenario.initrd.size) / pageSize) * pageSize

@@ -76,8 +76,9 @@ describe('facts the 6.12 and 7.x oracle boots showed', () => {
     expect(p('6.1.176').arm64ZoneDevice).toBe(false)
     expect(p('6.12.117').arm64ZoneDevice).toBe(true)
   })
-  it('x86 memory block size rule at 64 GiB or more: 2 GiB, end-aligned (4.18), bare metal 2 GiB (5.9, fe124c95df9e)', () => {
-    expect(p('4.17').x86MemoryBlock).toBe('large-2g')
+  it('x86 memory block size rule at 64 GiB or more: 2 GiB, end-aligned (4.17, 078eb6aa50dc), bare metal 2 GiB (5.9, fe124c95df9e)', () => {
+    expect(p('4.16').x86MemoryBlock).toBe('large-2g')
+    expect(p('4.17').x86MemoryBlock).toBe('aligned')
     expect(p('5.8').x86MemoryBlock).toBe('aligned')
     expect(p('5.9').x86MemoryBlock).toBe('bare-metal-2g')
   })

@@ -163,9 +163,10 @@ type Delta = Partial<Omit<VersionProfile, 'id' | 'since' | 'title'>> & { id: str
 const DELTAS: Delta[] = [
   { id: '4.15', since: '4.15-rc1', title: 'zero_resv_unavail(): "Reserved but unavailable"' },
   // 124049decbb1 (inferred 4.18; stable from ~4.17.4), removed in 4.19.y before 4.19.13 (4.19.9 inferred)
-  // Pavel Tatashin, "x86/mm/memory_hotplug: determine block size based on the end of boot
-  // memory" (v6 posted 2018-04-03, via -mm; 4.18 inferred from the merge window)
-  { id: '4.18', since: '4.18-rc1', title: 'x86 e820__memblock_setup() reserves every non-RAM entry and gap; memory blocks sized to the end of memory', x86ReserveE820Gaps: true, x86MemoryBlock: 'aligned' },
+  // 078eb6aa50dc "x86/mm/memory_hotplug: determine block size based on the end of boot
+  // memory" (in v4.17)
+  { id: '4.17', since: '4.17-rc1', title: 'x86 memory blocks sized to divide the end of boot memory', x86MemoryBlock: 'aligned' },
+  { id: '4.18', since: '4.18-rc1', title: 'x86 e820__memblock_setup() reserves every non-RAM entry and gap', x86ReserveE820Gaps: true },
   { id: '4.19.9', since: '4.19.9', title: '4.19 stable: e820 gap reservation reverted', x86ReserveE820Gaps: false },
   { id: '4.19.103', since: '4.19.103', title: '4.19 stable: "Zeroed struct page", section-rounded tail', holeMessage: 'zeroed-struct-page', zeroedTail: 'section' },
   { id: '4.20', since: '4.20-rc1', title: '907ec5fca3dc: "Zeroed struct page in unavailable ranges"', holeMessage: 'zeroed-struct-page', zeroedTail: 'max_pfn', x86ReserveE820Gaps: false },
@@ -215,9 +216,9 @@ const DELTAS: Delta[] = [
   { id: '6.12.5', since: '6.12.5', title: '6.12 stable: arm64 DMA clamp moved; coverage threshold ">"', arm64ZoneDma: 'limit-6.13', x86NumaCoverage: 'memblock-gt' },
   { id: '6.13', since: '6.13-rc1', title: 'arm64 zone DMA clamp in zone_sizes_init()', arm64ZoneDma: 'limit-6.13', x86NumaCoverage: 'memblock-gt' },
   { id: '6.16', since: '6.16-rc1', title: 'for_each_valid_pfn()' },
-  // Donet Tom, "drivers/base/node: optimize memory block registration to reduce boot
-  // time" and "… remove register_mem_block_under_node_early()" (absent in 6.12.y, present
-  // in 7.0; 6.17 inferred from the merge window)
+  // 4f745def815d "drivers/base/node: optimize memory block registration to reduce boot
+  // time" and 69e944b1606a "drivers/base/node: remove register_mem_block_under_node_early()"
+  // (mm-stable in July 2025: 6.17 inferred; absent in 6.12.y, present in 7.0)
   { id: '6.17', since: '6.17-rc1', title: 'memory blocks join nodes by memblock region (register_memory_blocks_under_nodes())', memoryBlockNodes: 'memblock-regions' },
   // Ingo Molnar's e820 series, tip x86/boot 2025-12-14: c87f94477740 (the separator
   // space moves into e820_print_type()), fa06d58805c8 ("System RAM"), 4a7a13e04c05
