@@ -96,7 +96,7 @@ describe('rates', () => {
         const st = vs.filter((v) => v.state.length === 0).length
         const supplied = vs.filter((v) => v.unknown).length
         rows.push(
-          `  ${version.padEnd(5)} ${arch.padEnd(7)} boots ${String(mine.length).padStart(3)}  dmesg exact ${dm}/${mine.length}  console exact ${con}/${mine.length}${unknown ? ` (${unknown} name what the console cannot show)` : ''}  state exact ${st}/${mine.length}${supplied ? `  (${supplied} with the arm64 image/initrd supplied from iomem, after the engine named them)` : ''}`
+          `  ${version.padEnd(5)} ${arch.padEnd(7)} boots ${String(mine.length).padStart(3)}  dmesg exact ${dm}/${mine.length}  console exact ${con}/${mine.length}${unknown ? ` (${unknown} name what the console cannot show)` : ''}  state exact ${st}/${mine.length}${supplied ? `  (${supplied} with the initrd supplied from /proc/iomem, after the engine named it)` : ''}`
         )
       }
     }
