@@ -7,9 +7,9 @@
 // A console that shows `.text .data .bss are not marked as E820_TYPE_RAM!` without the
 // KERN_DEBUG range (a KASLR image in a firmware hole) cannot be exact from the console
 // alone: the engine must say so, and the same boot's dmesg must be exact. On arm64 with
-// mem= and an initrd no log says where the image and the initrd are added back: the
-// engine must say so, and with them supplied from the kernel's /proc/iomem every line
-// and the state must be exact (verdict.ts).
+// mem= and an initrd no log says where the initrd is added back: the engine must say so,
+// and with it supplied from the kernel's /proc/iomem every line and the state must be
+// exact (verdict.ts).
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
