@@ -45,29 +45,24 @@ export function e820Name(type: number): { type: string; code?: number } {
 }
 
 /**
- * e820_print_type(): the words after `[mem …]`. In 7.0+ (`system-ram` wording, commits
- * fa06d58805c8 and 4a7a13e04c05) RAM is "System RAM", reserved is "device reserved" and
- * persistent memory "persistent RAM (type N)".
+ * The words e820_print_type() uses where the two wordings differ. In 7.0+ (`system-ram`
+ * wording, commits fa06d58805c8 and 4a7a13e04c05) RAM is "System RAM", reserved is
+ * "device reserved" and persistent memory "persistent RAM (type N)".
  */
+const E820_WORDS: Record<E820Wording, { ram: string; reserved: string; persistent: string }> = {
+  classic: { ram: 'usable', reserved: 'reserved', persistent: 'persistent' },
+  'system-ram': { ram: 'System RAM', reserved: 'device reserved', persistent: 'persistent RAM' }
+}
+
+/** e820_print_type(): the words after `[mem …]` */
 export function e820PrintType(type: number, wording: E820Wording = 'classic'): string {
-  if (wording === 'system-ram') {
-    switch (type) {
-      case E820.RAM:
-      case E820.RESERVED_KERN:
-        return 'System RAM'
-      case E820.RESERVED:
-        return 'device reserved'
-      case E820.PMEM:
-      case E820.PRAM:
-        return `persistent RAM (type ${type})`
-    }
-  }
+  const w = E820_WORDS[wording]
   switch (type) {
     case E820.RAM:
     case E820.RESERVED_KERN:
-      return 'usable'
+      return w.ram
     case E820.RESERVED:
-      return 'reserved'
+      return w.reserved
     case E820.SOFT_RESERVED:
       return 'soft reserved'
     case E820.ACPI:
@@ -78,7 +73,7 @@ export function e820PrintType(type: number, wording: E820Wording = 'classic'): s
       return 'unusable'
     case E820.PMEM:
     case E820.PRAM:
-      return `persistent (type ${type})`
+      return `${w.persistent} (type ${type})`
     default:
       return `type ${type}`
   }
