@@ -5,7 +5,7 @@ import { MEMBLOCK_NOMAP } from '../memblock.ts'
 import type { Model } from '../model.ts'
 import { hvoPools, type HvoPoolsResult } from './hvo.ts'
 import { kmsanBootMetadata, type KmsanResult } from './kmsan.ts'
-import { memdescObsolescence, memdescProjection, type MemdescResult, type Obsolescence } from './memdesc.ts'
+import { memdescProjection, type MemdescResult, type Obsolescence } from './memdesc.ts'
 import { pfnDevLayout, type PfnDevResult } from './pfndev.ts'
 import { policyTable, type PolicyTable } from './policies.ts'
 import { structPageChecks, structPageSize } from './structpage.ts'
@@ -163,7 +163,8 @@ export function memmapReport(m: Model): MemmapReport {
     kmsan,
     pmem,
     memdesc,
-    obsolescence: memdescObsolescence(S, m.pageSize)
+    // nothing is obsolete until a memdesc stage is chosen (memmap.memdesc); then per stage
+    obsolescence: memdesc?.obsolete ?? []
   }
   report.figures = uniqueById(report.figures)
   report.checks = uniqueById(report.checks)

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { memdescObsolescence, memdescProjection } from './memdesc.ts'
+import type { Scenario } from '../../scenario/scenario.ts'
+import { runModel } from '../model.ts'
+import { memmapReport } from './index.ts'
 
 const fig = (r: ReturnType<typeof memdescProjection>, id: string) => r.figures.find((f) => f.id === id)!.value
 
@@ -56,5 +59,17 @@ describe("today's checks under memdescs", () => {
     const r = memdescProjection({ allocations: [] })
     expect(new Set(r.obsolete.map((x) => x.structPageSize))).toEqual(new Set([32, 8]))
     for (const f of r.figures) expect(f.ref && f.versions).toBeTruthy()
+  })
+})
+
+describe('the report: nothing is obsolete until a memdesc stage is chosen', () => {
+  const base: Scenario = { kernel: '7.1', arch: 'x86_64', firmware: { kind: 'e820', map: [{ start: 0x100000, end: 2 ** 32, type: 'usable' }] }, hugetlb: [] }
+  it("today's 64-byte struct page makes nothing obsolete (the folio alignment checks stand)", () => {
+    expect(memmapReport(runModel(base)).obsolescence).toEqual([])
+  })
+  it('a chosen stage (32 bytes) makes the v7.1 alignment check obsolete, for that stage only', () => {
+    const o = memmapReport(runModel({ ...base, memmap: { memdesc: { allocations: [{ type: 'folio', order: 0, count: 1 }], stages: [32] } } })).obsolescence
+    expect(o.find((x) => x.check === 'folio.memmap-alignment')).toMatchObject({ status: 'obsolete', structPageSize: 32 })
+    expect(new Set(o.map((x) => x.structPageSize))).toEqual(new Set([32]))
   })
 })
