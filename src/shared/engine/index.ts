@@ -201,9 +201,9 @@ export function buildAnalysis(model: Model, opts: { memmap?: boolean } = {}): An
 
 export function buildChecks(model: Model): CheckReport {
   const checks = memmapReport(model).checks
-  // an unmet 'info' condition is a fact about the layout, not a failure
-  const failed = checks.filter((c) => !c.pass && c.severity !== 'info').length
-  const notes = checks.filter((c) => !c.pass && c.severity === 'info').length
+  // an unmet 'info' condition is a fact about the layout, not a failure (withStatus())
+  const failed = checks.filter((c) => c.status === 'fail').length
+  const notes = checks.filter((c) => c.status === 'note').length
   return { kernel: model.scenario.kernel, profile: model.profile.id, arch: model.scenario.arch, checks, passed: checks.length - failed - notes, failed, notes }
 }
 
@@ -227,7 +227,7 @@ export function analyzeSource(source: string, fileName: string, opts: InputOptio
   if (!r.ok || looksLikeInputLog(fileName, source)) return r
   // failing checks become warnings at the scenario line that causes them (editor markers)
   for (const c of r.report.memmap?.checks ?? []) {
-    if (c.pass || c.severity === 'info') continue
+    if (c.status !== 'fail') continue
     const path = checkPath(c, r.report.scenario)
     const at = locatePath(source, path) ?? { line: 1, column: 1 }
     r.diagnostics.push({ severity: 'warning', message: `check ${c.id} fails: ${c.title} (${c.condition}; ${c.ref})`, ...at, path: path.join('.') })

@@ -125,7 +125,7 @@ export interface CheckReport {
   kernel: string
   profile: string
   arch: string
-  checks: import('./memmap/types.ts').Check[]
+  checks: import('./memmap/types.ts').ReportedCheck[]
   passed: number
   /** failing checks of severity error or warning */
   failed: number

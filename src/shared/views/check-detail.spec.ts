@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { analyzeSource } from '../engine/index.ts'
-import type { Check } from '../engine/memmap/types.ts'
+import { withStatus, type ReportedCheck } from '../engine/memmap/types.ts'
 import { checkDetail, orderChecks } from './check-detail.ts'
 
-const alignment: Check = {
+const alignment: ReportedCheck = {
   id: 'folio.memmap-alignment',
   title: 'memmap naturally aligned to MAX_FOLIO_ORDER',
   pass: false,
@@ -15,7 +15,8 @@ const alignment: Check = {
   ref: 'VM_WARN_ON_ONCE() sparse_init() mm/sparse.c; MAX_FOLIO_VMEMMAP_ALIGN include/linux/mm.h',
   versions: '7.1+',
   spec: 7,
-  consequence: 'VM_WARN_ON_ONCE at boot'
+  consequence: 'VM_WARN_ON_ONCE at boot',
+  status: 'fail'
 }
 
 describe('check detail: what a click on a check shows', () => {
@@ -35,9 +36,10 @@ describe('check detail: what a click on a check shows', () => {
     expect(d.refs).toEqual(['VM_WARN_ON_ONCE() sparse_init() mm/sparse.c', 'MAX_FOLIO_VMEMMAP_ALIGN include/linux/mm.h'])
     expect(d.consequence).toBe('VM_WARN_ON_ONCE at boot')
     expect(d.spec).toBe('kernel-memmap-spec §9 item 7')
-    expect(checkDetail({ ...alignment, pass: true }).verdict).toBe('holds')
-    expect(checkDetail({ ...alignment, severity: 'info' }).status).toBe('note')
-    expect(checkDetail({ ...alignment, severity: 'error' }).verdict).toMatch(/refuses or misbehaves/)
+    // the status as the engine decides it (withStatus()), then what the view says
+    expect(checkDetail(withStatus({ ...alignment, pass: true })).verdict).toBe('holds')
+    expect(checkDetail(withStatus({ ...alignment, severity: 'info' })).status).toBe('note')
+    expect(checkDetail(withStatus({ ...alignment, severity: 'error' })).verdict).toMatch(/refuses or misbehaves/)
   })
 
   it('offers failures first, then notes, then passes, keeping the engine order within each', () => {

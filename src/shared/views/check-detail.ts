@@ -3,7 +3,7 @@
 // units, addresses in hex), what the kernel does when it fails, and the kernel functions
 // and versions it comes from. Framework-free, so the Svelte panel only lays it out.
 
-import type { Check } from '../engine/memmap/types.ts'
+import type { Check, ReportedCheck } from '../engine/memmap/types.ts'
 import { checkStatus } from './sections.ts'
 import { bytes, hex, int } from './svg.ts'
 
@@ -35,8 +35,8 @@ function reading(name: string, v: number): string | undefined {
   return undefined
 }
 
-export function checkDetail(c: Check): CheckDetail {
-  const status = checkStatus(c)
+export function checkDetail(c: ReportedCheck): CheckDetail {
+  const status = c.status
   const verdict =
     status === 'pass'
       ? 'holds'
@@ -66,7 +66,7 @@ export function checkDetail(c: Check): CheckDetail {
 }
 
 /** The order a list of checks is offered in: failures first, then notes, then passes; stable within each. */
-export function orderChecks(checks: readonly Check[]): Check[] {
+export function orderChecks(checks: readonly ReportedCheck[]): ReportedCheck[] {
   const rank = { fail: 0, note: 1, pass: 2 }
   return checks
     .map((c, i) => ({ c, i }))

@@ -4,7 +4,7 @@
 // before; then the folio alignment checks with their conditions.
 
 import type { AnalysisReport } from '../engine/report.ts'
-import type { Check } from '../engine/memmap/types.ts'
+import type { Check, ReportedCheck } from '../engine/memmap/types.ts'
 import { memmapRows, type MemmapRow } from '../engine/memmap/vmemmap.ts'
 import type { ViewOptions } from './index.ts'
 import {
@@ -117,8 +117,9 @@ const ROW_H = 21
 const DEFAULT_COUNT = 16
 const MAX_COUNT = 256
 
-export function checkStatus(c: Check): CheckBadge['status'] {
-  return c.pass ? 'pass' : c.severity === 'info' ? 'note' : 'fail'
+/** The engine decides a check's status once (withStatus()); views only read it. */
+export function checkStatus(c: ReportedCheck): CheckBadge['status'] {
+  return c.status
 }
 
 function valuesText(v: Check['values']): string {
@@ -127,7 +128,7 @@ function valuesText(v: Check['values']): string {
     .join(' · ')
 }
 
-export function checkBadges(checks: Check[], pick: (c: Check) => boolean): CheckBadge[] {
+export function checkBadges(checks: ReportedCheck[], pick: (c: ReportedCheck) => boolean): CheckBadge[] {
   return checks.filter(pick).map((c) => ({
     id: c.id,
     title: c.title,

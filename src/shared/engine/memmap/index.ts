@@ -26,7 +26,7 @@ import {
   type UsageCost
 } from './sparse.ts'
 import { memmapTotals, sectionOwners, type MemmapTotals } from './totals.ts'
-import type { Check, Figure } from './types.ts'
+import { withStatus, type Check, type Figure, type ReportedCheck } from './types.ts'
 import { buildMemmapPlan, flatmemMap, memmapRows, sectionMapSize, vmemmapBase, vmemmapMapping, type FlatmemMap, type MemmapPlan, type MemmapRow, type VmemmapBase } from './vmemmap.ts'
 
 export interface MemmapPlacement {
@@ -50,7 +50,7 @@ export interface MemmapReport {
   structPageSize: number
   placement: MemmapPlacement
   figures: Figure[]
-  checks: Check[]
+  checks: ReportedCheck[]
   totals: MemmapTotals
   policies: PolicyTable
   hvo: HvoPoolsResult
@@ -148,7 +148,7 @@ export function memmapReport(m: Model): MemmapReport {
       ...pmem.flatMap((p) => p.figures.map((f) => ({ ...f, id: `${p.name}.${f.id}` }))),
       ...(memdesc?.figures ?? [])
     ],
-    checks: [
+    checks: uniqueById([
       ...structChecks,
       ...placementChecks(m, placement),
       ...policies.checks,
@@ -156,7 +156,7 @@ export function memmapReport(m: Model): MemmapReport {
       ...(kmsan?.checks ?? []),
       ...pmem.flatMap((p) => p.checks.map((c) => ({ ...c, id: `${p.name}.${c.id}` }))),
       ...(memdesc?.checks ?? [])
-    ],
+    ]).map(withStatus),
     totals,
     policies,
     hvo,
@@ -167,7 +167,6 @@ export function memmapReport(m: Model): MemmapReport {
     obsolescence: memdesc?.obsolete ?? []
   }
   report.figures = uniqueById(report.figures)
-  report.checks = uniqueById(report.checks)
   return report
 }
 

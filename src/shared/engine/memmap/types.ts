@@ -40,6 +40,18 @@ export interface Check {
   consequence?: string
 }
 
+/** What a check means for this layout: it holds, it fails, or an unmet advisory ('info') condition. */
+export type CheckStatus = 'pass' | 'fail' | 'note'
+
+/** A check as the report carries it: its status decided once, here, for every view and the CLI. */
+export interface ReportedCheck extends Check {
+  status: CheckStatus
+}
+
+export function withStatus(c: Check): ReportedCheck {
+  return { ...c, status: c.pass ? 'pass' : c.severity === 'info' ? 'note' : 'fail' }
+}
+
 /** ⌈log2(n)⌉ (order_base_2) */
 export function orderBase2(n: number): number {
   return n <= 1 ? 0 : Math.ceil(Math.log2(n))
