@@ -126,15 +126,7 @@ export function costsModel(report: AnalysisReport, opts: ViewOptions = {}): Cost
     const reason = p.optimized ? `${exactBytes(p.freedBytes)} of ${exactBytes(vm)} freed per page` : !p.eligible ? (isPow2(S) ? `not optimizable: its ${exactBytes(vm)} of struct pages fit in the ${p.keptPages} kept vmemmap page${p.keptPages === 1 ? '' : 's'}` : `not optimized: sizeof(struct page) ${S} is not a power of two`) : 'eligible, but HVO is not built or not enabled'
     return { hugePageSize: p.hugePageSize, label: `${bytes(p.hugePageSize)} page`, structPages: p.structPages, vmemmapBytes: vm, freedBytes: p.freedBytes, keptBytes: vm - p.freedBytes, eligible: p.eligible, optimized: p.optimized, reason, line: p.line }
   })
-  const pools: PoolRow[] = []
-  for (const f of mm?.hvo.figures ?? []) {
-    const m = /^hvo\.pool\.(.+)\.freed-bytes$/.exec(f.id)
-    const k = /^(\d+) × (\d+)$/.exec(f.formula)
-    if (!m || !k) continue
-    const perPage = Number(k[2])
-    const row = hvoRows.find((r) => r.freedBytes === perPage && sizeTag(r.hugePageSize) === m[1]) ?? hvoRows.find((r) => sizeTag(r.hugePageSize) === m[1])
-    if (row && Number(k[1]) > 0) pools.push({ hugePageSize: row.hugePageSize, pages: Number(k[1]), freedBytes: Number(f.value) })
-  }
+  const pools: PoolRow[] = (mm?.hvo.pools ?? []).filter((p) => p.pages > 0).map((p) => ({ hugePageSize: p.hugePageSize, pages: p.pages, freedBytes: p.freedBytes }))
   const kmsan = mm?.kmsan
     ? { rows: mm.kmsan.nodes.map((n) => ({ nid: n.nid, presentPages: n.presentPages, usablePages: n.usablePages, metadataPages: n.metadataPages, lostPages: n.lostPages })), metadataPages: mm.kmsan.metadataPages, usablePages: mm.kmsan.usablePages, lostPages: mm.kmsan.lostPages }
     : null
@@ -187,17 +179,6 @@ export function costsModel(report: AnalysisReport, opts: ViewOptions = {}): Cost
   }
 }
 
-/** `2M`, `1G` (the engine's pool figure ids) */
-function sizeTag(b: number): string {
-  const units: [number, string][] = [
-    [2 ** 40, 'T'],
-    [2 ** 30, 'G'],
-    [2 ** 20, 'M'],
-    [2 ** 10, 'K']
-  ]
-  for (const [u, s] of units) if (b >= u && b % u === 0) return `${b / u}${s}`
-  return `${b}B`
-}
 
 /** A horizontal 100 % bar split into parts. */
 function stacked(t: Theme, x: number, y: number, w: number, h: number, parts: { value: number; fill: string; label: string }[], total: number): string {

@@ -263,6 +263,8 @@ export interface HvoPool {
 
 export interface HvoPoolsResult {
   pages: HvoHugePage[]
+  /** each configured pool: its page count and the vmemmap it frees (views draw these as they are) */
+  pools: { hugePageSize: number; pages: number; freedBytesPerPage: number; freedBytes: number }[]
   /**
    * vm.hugetlb_optimize_vmemmap at boot: null when the sysctl does not exist (HVO not
    * built, or no huge page size it can optimize), else 0 or 1
@@ -289,6 +291,7 @@ export function hvoPools(pools: HvoPool[], ctx: HvoContext): HvoPoolsResult {
   const checks: Check[] = [hvoArchCheck(ctx)]
   const results: HvoHugePage[] = []
   let freed = 0
+  const poolRows: HvoPoolsResult['pools'] = []
   const zonesPerOrder = new Map<number, number>()
   for (const p of pools) {
     const r = hvoHugePage(p.hugePageSize, ctx)
@@ -297,6 +300,7 @@ export function hvoPools(pools: HvoPool[], ctx: HvoContext): HvoPoolsResult {
     checks.push(...r.checks)
     const bytes = p.pages * r.freedBytes
     freed += bytes
+    poolRows.push({ hugePageSize: p.hugePageSize, pages: p.pages, freedBytesPerPage: r.freedBytes, freedBytes: bytes })
     const label = sizeLabel(p.hugePageSize)
     figures.push({
       id: `hvo.pool.${label}.freed-bytes`,
@@ -347,7 +351,7 @@ export function hvoPools(pools: HvoPool[], ctx: HvoContext): HvoPoolsResult {
       versions: v71 ? '≥ 7.1' : '5.14–7.0'
     }
   )
-  return { pages: results, sysctlDefault, freedBytes: freed, sharedTailPages, netFreedBytes: net, figures, checks }
+  return { pages: results, pools: poolRows, sysctlDefault, freedBytes: freed, sharedTailPages, netFreedBytes: net, figures, checks }
 }
 
 function hvoArchFigure(ctx: HvoContext): Figure {
