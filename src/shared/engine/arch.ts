@@ -4,7 +4,9 @@
 // version-dependent ZONE_DMA comes from the version profile.
 
 import type { Arch } from '../scenario/scenario.ts'
+import { holds } from './facts.ts'
 import type { VersionProfile } from './profiles.ts'
+import type { KernelVersion } from './version.ts'
 import { GiB, KiB, MiB } from './units.ts'
 
 export type ZoneName = 'DMA' | 'DMA32' | 'Normal' | 'HighMem' | 'Movable' | 'Device'
@@ -56,7 +58,7 @@ export interface ArchPreset {
   /** memblock_find_dma_reserve() only exists on x86 (its value depends on reservations) */
   dmaReserveUnknown: boolean
   /** defaults that follow the version (distribution configs recorded in the profiles) */
-  versionDefaults?(p: VersionProfile): Partial<ArchPreset['defaults']>
+  versionDefaults?(p: VersionProfile, v: KernelVersion): Partial<ArchPreset['defaults']>
   /** huge page sizes registered when the scenario does not list any */
   defaultHugePageSizes(pageSize: number): number[]
   /** HVO (ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP) selectable in this version */
@@ -120,8 +122,11 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     // arch/riscv/mm/init.c zone_sizes_init(): dma32_phys_limit = min(4 GiB, end of DRAM)
     zoneRule: { kind: 'limits', dma32: 4 * GiB },
     physAddrBits: () => 64,
-    // FLATMEM with ARCH_PFN_OFFSET at the start of DRAM (seen in 5.x boots)
-    defaults: { ...generic, zoneDma: false, zoneDma32: true, memoryModel: 'flatmem' },
+    // FLATMEM with ARCH_PFN_OFFSET at the start of DRAM (seen in 5.6 and 5.16 QEMU boots);
+    // SPARSEMEM_VMEMMAP as riscv kernels are built later (a NUMA log says so itself)
+    // HVO is built wherever the arch selects it (6.3+) on SPARSEMEM_VMEMMAP
+    defaults: { ...generic, zoneDma: false, zoneDma32: true, memoryModel: 'flatmem', hugetlbVmemmap: true },
+    versionDefaults: (_p, v) => (holds('riscv-sparsemem-default', v) ? { memoryModel: 'sparsemem' } : {}),
     dmaReserveUnknown: false,
     memorylessOnline: true,
     defaultHugePageSizes: () => [2 * MiB, 1 * GiB],

@@ -108,7 +108,8 @@ export function bootlogLines(m: Model): BootLine[] {
   // report_hugepages()
   // 5.14–5.18 free vmemmap only when enabled at boot (hugetlb_free_vmemmap=on)
   const enabled = m.profile.hugetlbVmemmapLine !== 'can-free' || /(^|\s)hugetlb_free_vmemmap=on(\s|$)/.test(m.scenario.cmdline ?? '')
-  const hvo = m.config.hugetlbVmemmap && m.preset.hvoAvailable(m.profile) && enabled
+  // HUGETLB_PAGE_OPTIMIZE_VMEMMAP depends on SPARSEMEM_VMEMMAP (fs/Kconfig / mm/Kconfig)
+  const hvo = m.config.hugetlbVmemmap && m.preset.hvoAvailable(m.profile) && m.config.memoryModel === 'sparsemem' && enabled
   for (const size of m.hugePageSizes) {
     const line = hugetlbVmemmapLine(size, { pageSize: ps, structPageSize: m.config.structPageSize, hvo, profile: m.profile })
     if (line) push('hugetlb-vmemmap', line)

@@ -339,6 +339,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   let inEarly = false
   let pageSizeSeen: { size: number; line: number; text: string } | null = null
   let hypervisor = false
+  let numaLine = 0
   let initrdLine = 0
   let initrdKiB: number | null = null
   let kernelNotRamLine = 0
@@ -481,6 +482,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     // build_zonelists() names every online node ("Fallback order for Node N:"); on x86
     // 6.12+ a cpu-only SRAT node shows nowhere else (830a0d12943f "x86/mm: Don't print out
     // SRAT table information" made the SRAT CPU lines pr_debug, in v6.12)
+    if (/^Fallback order for Node \d+:|^NUMA: /.test(t)) numaLine ||= line
     if ((m = /^SRAT: PXM \d+ -> (?:x2)?APIC 0x[0-9a-f]+ -> Node (\d+)/.exec(t)) || (m = /^NUMA: Initmem setup node (\d+) \[<memory-less node>\]$/.exec(t)) || (m = /^Fallback order for Node (\d+):/.exec(t))) {
       // acpi_numa_processor_affinity_init() / arm64 setup_node_data(): a node with CPUs
       // (SRAT or a device-tree numa-node-id) is a possible node
@@ -653,6 +655,12 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     const lo = lowmemMb * 256
     const pfn = Math.ceil((lo + 2) / pmdPages) * pmdPages - 2
     if (pfn < lo + 256) scenario.config = { ...scenario.config, lowmemLimit: pfn * 4096 }
+  }
+  // a NUMA kernel cannot be FLATMEM on riscv (arch/riscv/Kconfig: ARCH_FLATMEM_ENABLE
+  // def_bool !NUMA); build_zonelists() prints "Fallback order for Node" only with NUMA
+  if (arch === 'riscv64' && numaLine) {
+    scenario.config = { ...scenario.config, memoryModel: 'sparsemem' }
+    used.push({ what: 'a NUMA kernel: SPARSEMEM', line: numaLine })
   }
   // PowerMac kernels (pmac32/g5 defconfigs) use 4K pages and FLATMEM
   if (arch === 'powerpc64' && seen.powermac) {

@@ -89,7 +89,7 @@ export function runModel(scenario: Scenario): Model {
   warnings.push(...choice.warnings)
   const { profile, version } = choice
   const preset = ARCH_PRESETS[scenario.arch]
-  const config: Config = { ...preset.defaults, ...preset.versionDefaults?.(profile), ...(scenario.config ?? {}) }
+  const config: Config = { ...preset.defaults, ...preset.versionDefaults?.(profile, version), ...(scenario.config ?? {}) }
   // sizeof(struct page) from the memmap section's configuration, when given
   if (scenario.memmap?.structPage) config.structPageSize = structPageSize({ ...scenario.memmap.structPage, bits: preset.defaults.structPageSize === 32 ? 32 : 64 }).size
   const pageSize = scenario.pageSize ?? preset.defaultPageSize

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { parseKernelVersion } from '../version.ts'
 import { hvoArchAvailability, hvoHugePage, hvoPools } from './hvo.ts'
+import { bootlogLines } from '../bootlog.ts'
+import { runModel } from '../model.ts'
 
 const v = (s: string) => parseKernelVersion(s)!
 const KiB = 1024
@@ -135,4 +137,15 @@ describe('the kernel\'s own HugeTLB lines in the recorded boots', () => {
     }
     expect(compared).toBeGreaterThan(150)
   })
+})
+
+describe('riscv64 as built: SPARSEMEM_VMEMMAP with HVO', () => {
+  const riscv = (kernel: string): string[] =>
+    bootlogLines(runModel({ kernel, arch: 'riscv64', firmware: { kind: 'dt', map: [{ start: 0x80000000, end: 0x180000000, type: 'memory' }] }, hugetlb: [{ size: 2 ** 21 }] }))
+      .filter((l) => l.kind === 'hugetlb-vmemmap')
+      .map((l) => l.text)
+  it('6.8 prints 28 KiB for a 2 MiB page (riscv HVO since a3c7d6b642e4, v6.3; SPARSEMEM_VMEMMAP as built)', () => {
+    expect(riscv('6.8')).toEqual(['HugeTLB: 28 KiB vmemmap can be freed for a 2.00 MiB page'])
+  })
+  it('6.2 has no riscv HVO: 0 KiB', () => expect(riscv('6.2')).toEqual(['HugeTLB: 0 KiB vmemmap can be freed for a 2.00 MiB page']))
 })

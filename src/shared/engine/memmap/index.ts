@@ -27,6 +27,7 @@ import {
 } from './sparse.ts'
 import { memmapTotals, sectionOwners, type MemmapTotals } from './totals.ts'
 import { withStatus, type Check, type Figure, type ReportedCheck } from './types.ts'
+import { versionsOf } from '../facts.ts'
 import { buildMemmapPlan, flatmemMap, memmapRows, sectionMapSize, vmemmapBase, vmemmapMapping, type FlatmemMap, type MemmapPlan, type MemmapRow, type VmemmapBase } from './vmemmap.ts'
 
 export interface MemmapPlacement {
@@ -137,7 +138,7 @@ export function memmapReport(m: Model): MemmapReport {
         unit: 'address' as const,
         formula: 'top of the node\'s highest usable range − map_count × section_map_size(), aligned down (memblock allocates top-down; earlier reservations such as NODE_DATA push it lower)',
         ref: 'sparse_buffer_init() mm/sparse.c; memblock_alloc_exact_nid_raw() mm/memblock.c',
-        versions: '4.19–7.0'
+        versions: versionsOf('sparse-buffer')
       })),
       ...placement.maxFolioOrder.figures,
       ...placement.alignedFolio.figures,
@@ -189,12 +190,26 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
   const mpo = maxPageOrder(arch, m.pageSize, m.version)
   const pbo = pageblockOrder({ arch, pageSize: m.pageSize, version: m.version, maxPageOrder: mpo.order })
   const usage = usageCost(memSectionUsageSize(geometry, { version: m.version, sparsememVmemmap: vmemmapModel, pageblockOrder: pbo.order }), nodes)
+  const mfo = maxFolioOrder({
+    arch,
+    pageSize: m.pageSize,
+    version: m.version,
+    maxPageOrder: mpo.order,
+    pfnSectionShift: geometry.pfnSectionShift,
+    memoryModel: vmemmapModel ? 'sparsemem-vmemmap' : m.config.memoryModel === 'flatmem' ? 'flatmem' : 'sparsemem',
+    is64bit: model.is64bit
+  })
+  // MAX_FOLIO_VMEMMAP_ALIGN (include/linux/mmzone.h, 7.1): MAX_FOLIO_NR_PAGES × S when HVO is
+  // built and S is a power of two, else 0 (riscv and loongarch align their vmemmap to it)
+  const hvoBuilt = (m.scenario.config?.hugetlbVmemmap ?? (m.config.hugetlbVmemmap && m.preset.hvoAvailable(m.profile))) === true
+  const maxFolioVmemmapAlign = hvoBuilt && (S & (S - 1)) === 0 ? (1n << BigInt(mfo.order)) * BigInt(S) : 0n
   const base = vmemmapModel
     ? vmemmapBase(model, m.version, {
         structPageSize: S,
         paging: m.scenario.paging === '5-level' ? '5-level' : '4-level',
         ...(arch === 'x86_64' && (m.scenario.memmap?.kaslr ?? true) ? { kaslr: { maxPfn: m.maxPfn } } : {}),
-        ...(arch === 'arm64' ? { arm64: { dramBase: BigInt(m.memory.startOfDram()), maxPfn: m.maxPfn } } : {})
+        ...(arch === 'arm64' ? { arm64: { dramBase: BigInt(m.memory.startOfDram()), maxPfn: m.maxPfn } } : {}),
+        ...(arch === 'riscv64' ? { riscv: { physRamBase: BigInt(m.memory.startOfDram()), maxFolioVmemmapAlign } } : {})
       })
     : null
   const mapping = base ? vmemmapMapping(arch, m.pageSize, m.version) : null
@@ -205,15 +220,6 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
     vmemmap: base && mapping ? { mapping, pfnToPage0: base.pfnToPage0 } : null,
     nodes,
     bufferBase: bootBufferBases(m, nodes, sectionMapSize(geometry, S, mapping ? mapping.pmdSize : null))
-  })
-  const mfo = maxFolioOrder({
-    arch,
-    pageSize: m.pageSize,
-    version: m.version,
-    maxPageOrder: mpo.order,
-    pfnSectionShift: geometry.pfnSectionShift,
-    memoryModel: vmemmapModel ? 'sparsemem-vmemmap' : m.config.memoryModel === 'flatmem' ? 'flatmem' : 'sparsemem',
-    is64bit: model.is64bit
   })
   // the memmap's actual alignment: the KASLR worst case on x86_64, pfn_to_page(0) elsewhere,
   // PAGE_SIZE for a memmap that is not virtually mapped

@@ -33,11 +33,14 @@ describe('per-arch SECTION_SIZE_BITS / MAX_PHYSMEM_BITS (§1.2)', () => {
     expect(geo('arm64', 16, '5.12').sectionSizeBits).toBe(27)
     expect(geo('arm64', 64, '5.12').sectionSizeBits).toBe(29)
   })
-  it('arm64 MAX_PHYSMEM_BITS: CONFIG_ARM64_PA_BITS up to 6.12, PHYS_MASK_SHIFT (LPA2 at run time) from 6.13', () => {
+  it('arm64 MAX_PHYSMEM_BITS: CONFIG_ARM64_PA_BITS, then PHYS_MASK_SHIFT (48 unless LPA2 is on) from bf74bb73cd87 (v6.14; stable 6.13.3, 6.12.14)', () => {
     expect(geo('arm64', 4, '6.12', { arm64PaBits: 52 }).maxPhysmemBits).toBe(52)
-    expect(geo('arm64', 4, '6.13', { arm64PaBits: 52, arm64Lpa2: false }).maxPhysmemBits).toBe(48)
-    expect(geo('arm64', 4, '6.13', { arm64PaBits: 52 }).maxPhysmemBits).toBe(52)
-    expect(geo('arm64', 64, '6.13', { arm64PaBits: 52, arm64Lpa2: false }).maxPhysmemBits).toBe(52)
+    expect(geo('arm64', 4, '6.13', { arm64PaBits: 52, arm64Lpa2: false }).maxPhysmemBits).toBe(52)
+    expect(geo('arm64', 4, '6.13.3', { arm64PaBits: 52, arm64Lpa2: false }).maxPhysmemBits).toBe(48)
+    expect(geo('arm64', 4, '6.12.14', { arm64PaBits: 52, arm64Lpa2: false }).maxPhysmemBits).toBe(48)
+    expect(geo('arm64', 4, '6.14', { arm64PaBits: 52, arm64Lpa2: false }).maxPhysmemBits).toBe(48)
+    expect(geo('arm64', 4, '6.14', { arm64PaBits: 52 }).maxPhysmemBits).toBe(52)
+    expect(geo('arm64', 64, '6.14', { arm64PaBits: 52, arm64Lpa2: false }).maxPhysmemBits).toBe(52)
   })
   it('powerpc64: 24 bits; 51 with radix or hash-64K+VMEMMAP+EXTREME, 46 for hash-4K', () => {
     expect(geo('powerpc64', 64)).toMatchObject({ sectionSizeBits: 24, maxPhysmemBits: 51 })
@@ -138,12 +141,19 @@ describe('struct mem_section_usage (§1.5, §9 item 21)', () => {
   })
 })
 
-describe('section_mem_map flag bits and encoding (§1.6, §9 items 2, 3)', () => {
+describe('section_mem_map flag bits and encoding (include/linux/mmzone.h, sparse_encode_mem_map())', () => {
   it('counts the flag bits per version and config', () => {
     expect(sectionFlags(v('6.19'), { zoneDevice: true }).lastBit).toBe(5)
     expect(sectionFlags(v('6.19')).lastBit).toBe(4)
     expect(sectionFlags(v('6.15'), { zoneDevice: true, vmemmapPreinit: true }).lastBit).toBe(6)
     expect(sectionFlags(v('5.15'))).toMatchObject({ lastBit: 5, nidShift: 6 })
+  })
+  it('SECTION_NID_SHIFT stayed 3 while flags were added above it, until 01c8d337d195 (v5.15) made it 6', () => {
+    // 2d070eab2e82 (v4.13) IS_ONLINE, f46edbd1b151 (v5.3) IS_EARLY, 1f90a3477df3 (v5.12) TAINT_ZONE_DEVICE
+    expect(sectionFlags(v('4.12'))).toMatchObject({ lastBit: 2, nidShift: 2 })
+    expect(sectionFlags(v('4.19'))).toMatchObject({ lastBit: 3, nidShift: 3 })
+    expect(sectionFlags(v('5.4'))).toMatchObject({ lastBit: 4, nidShift: 3 })
+    expect(sectionFlags(v('5.14'))).toMatchObject({ lastBit: 5, nidShift: 3 })
   })
   it("Muchun's guaranteed alignment: min(PAGE_SHIFT, PFN_SECTION_SHIFT + __ffs(S))", () => {
     expect(encodableLowBits(geo('x86_64', 4), 64)).toBe(12)

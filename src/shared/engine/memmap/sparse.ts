@@ -1,10 +1,11 @@
-// SPARSEMEM geometry (kernel-memmap-spec §1): per-arch SECTION_SIZE_BITS / MAX_PHYSMEM_BITS,
+// SPARSEMEM geometry (include/linux/mmzone.h, mm/sparse.c): per-arch SECTION_SIZE_BITS / MAX_PHYSMEM_BITS,
 // the derived section constants, the SPARSEMEM_EXTREME root table, struct mem_section_usage,
-// the section_mem_map flag bits and the checks of §9 items 1–3, 6 and 21.
+// the section_mem_map flag bits and the checks the kernel makes of them (BUILD_BUG_ON, #error, pfn_valid()).
 // Everything works on runs of section numbers (half-open), never per page or per section.
 
 import { normalize } from '../sections.ts'
-import { atLeast, type KernelVersion } from '../version.ts'
+import { cite, holds, versionsBefore, versionsOf } from '../facts.ts'
+import type { KernelVersion } from '../version.ts'
 import { hex, type Check, type Figure } from './types.ts'
 
 /** Architectures this model knows (a superset of the scenario's `Arch`). */
@@ -35,7 +36,7 @@ export interface ArchModelOptions {
   ppcMmu?: 'radix' | 'hash' | 'both'
   /** powerpc64: SPARSEMEM_VMEMMAP && SPARSEMEM_EXTREME (default true): hash-64K gets 51 bits, else 46 */
   ppcVmemmapExtreme?: boolean
-  /** s390 CONFIG_MAX_PHYSMEM_BITS (default 46, inferred) */
+  /** s390 CONFIG_MAX_PHYSMEM_BITS (arch/s390/Kconfig, default 46) */
   s390MaxPhysmemBits?: number
   /** loongarch: CONFIG_HUGETLB_PAGE (default true): 64K pages then use SECTION_SIZE_BITS 29 */
   loongarchHugetlb?: boolean
@@ -95,7 +96,7 @@ const PAGE_SIZES: Record<MemArch, number[]> = {
 
 /**
  * SECTION_SIZE_BITS and MAX_PHYSMEM_BITS for an architecture, page size and kernel version
- * (kernel-memmap-spec §1.2). Each value is returned with its source as a Figure.
+ * (arch/<arch>/include/asm/sparsemem.h). Each value is returned with its source as a Figure.
  */
 export function archMemoryModel(arch: MemArch, pageSize: number, version: KernelVersion, opts: ArchModelOptions = {}): ArchMemoryModel {
   if (!PAGE_SIZES[arch].includes(pageSize)) throw new RangeError(`${arch} does not support ${pageSize / KiB}K pages`)
@@ -121,9 +122,9 @@ export function archMemoryModel(arch: MemArch, pageSize: number, version: Kernel
       mpb = opts.x86Mpb52 ? 52 : l5 ? 52 : 46
       mpbRef = 'MAX_PHYSMEM_BITS arch/x86/include/asm/sparsemem.h'
       mpbFormula = opts.x86Mpb52
-        ? 'MAX_PHYSMEM_BITS = 52 unconditionally (Ard Biesheuvel, "x86/mm: Decouple MAX_PHYSMEM_BITS from LA57 state", (inferred) not known to be merged)'
+        ? 'MAX_PHYSMEM_BITS = 52 unconditionally (Ard Biesheuvel, "x86/mm: Decouple MAX_PHYSMEM_BITS from LA57 state", posted 2025-05-20, in no release)'
         : `MAX_PHYSMEM_BITS = pgtable_l5_enabled() ? 52 : 46 = ${mpb} (${l5 ? '5' : '4'}-level paging)`
-      mpbVersions = opts.x86Mpb52 ? 'unreleased (inferred)' : l5 ? '≥ 4.14' : 'all'
+      mpbVersions = opts.x86Mpb52 ? 'not in a release' : l5 ? versionsOf('x86-5level-paging') : 'all'
       break
     }
     case 'x86': {
@@ -137,14 +138,14 @@ export function archMemoryModel(arch: MemArch, pageSize: number, version: Kernel
       break
     }
     case 'arm64': {
-      // arch/arm64/include/asm/sparsemem.h; commit f0b13ee23241 "arm64/sparsemem: reduce SECTION_SIZE_BITS" (5.12)
-      const reduced = atLeast(version, '5.12-rc1')
+      // arch/arm64/include/asm/sparsemem.h
+      const reduced = holds('arm64-section-size-bits-reduced', version)
       ssb = !reduced ? 30 : pageSize === 64 * KiB ? 29 : 27
-      ssbRef = 'SECTION_SIZE_BITS arch/arm64/include/asm/sparsemem.h (f0b13ee23241)'
-      ssbVersions = reduced ? '≥ 5.12' : '≤ 5.11'
+      ssbRef = `SECTION_SIZE_BITS arch/arm64/include/asm/sparsemem.h; ${cite('arm64-section-size-bits-reduced')}`
+      ssbVersions = reduced ? versionsOf('arm64-section-size-bits-reduced') : versionsBefore('arm64-section-size-bits-reduced')
       ssbFormula = reduced ? `SECTION_SIZE_BITS = ${ssb} (${k}K pages: ${pageSize === 64 * KiB ? '512 MiB ≥ MAX_PAGE_ORDER block' : '128 MiB, PMD-mappable vmemmap'})` : 'SECTION_SIZE_BITS = 30 (1 GiB) for every page size'
       const paBits = opts.arm64PaBits ?? 48
-      if (atLeast(version, '6.13-rc1')) {
+      if (holds('arm64-max-physmem-bits-phys-mask-shift', version)) {
         // MAX_PHYSMEM_BITS = PHYS_MASK_SHIFT; 4K/16K: lpa2_is_enabled() ? CONFIG_ARM64_PA_BITS : 48
         const lpa2 = opts.arm64Lpa2 ?? paBits === 52
         mpb = pageSize === 64 * KiB ? paBits : lpa2 && paBits === 52 ? 52 : 48
@@ -152,13 +153,13 @@ export function archMemoryModel(arch: MemArch, pageSize: number, version: Kernel
           pageSize === 64 * KiB
             ? `MAX_PHYSMEM_BITS = PHYS_MASK_SHIFT = CONFIG_ARM64_PA_BITS = ${mpb}`
             : `MAX_PHYSMEM_BITS = PHYS_MASK_SHIFT = lpa2_is_enabled() ? CONFIG_ARM64_PA_BITS : 48 = ${mpb}`
-        mpbVersions = '≥ 6.13'
+        mpbVersions = versionsOf('arm64-max-physmem-bits-phys-mask-shift')
       } else {
         mpb = paBits
         mpbFormula = `MAX_PHYSMEM_BITS = CONFIG_ARM64_PA_BITS = ${mpb}`
-        mpbVersions = '≤ 6.12'
+        mpbVersions = versionsBefore('arm64-max-physmem-bits-phys-mask-shift')
       }
-      mpbRef = 'MAX_PHYSMEM_BITS arch/arm64/include/asm/sparsemem.h, PHYS_MASK_SHIFT arch/arm64/include/asm/pgtable-hwdef.h'
+      mpbRef = `MAX_PHYSMEM_BITS arch/arm64/include/asm/sparsemem.h, PHYS_MASK_SHIFT arch/arm64/include/asm/pgtable-hwdef.h; ${cite('arm64-max-physmem-bits-phys-mask-shift')}`
       break
     }
     case 'riscv64': {
@@ -185,15 +186,15 @@ export function archMemoryModel(arch: MemArch, pageSize: number, version: Kernel
       break
     }
     case 's390': {
-      // arch/s390/include/asm/sparsemem.h: 28 → 27 (release (inferred) 6.13); CONFIG_MAX_PHYSMEM_BITS
-      const newer = atLeast(version, '6.13-rc1')
+      // arch/s390/include/asm/sparsemem.h: 28 → 27; CONFIG_MAX_PHYSMEM_BITS (arch/s390/Kconfig, default 46)
+      const newer = holds('s390-section-size-bits-128m', version)
       ssb = newer ? 27 : 28
-      ssbVersions = newer ? '≥ 6.13 (inferred)' : '≤ 6.12 (inferred)'
-      ssbRef = 'SECTION_SIZE_BITS arch/s390/include/asm/sparsemem.h'
+      ssbVersions = newer ? versionsOf('s390-section-size-bits-128m') : versionsBefore('s390-section-size-bits-128m')
+      ssbRef = `SECTION_SIZE_BITS arch/s390/include/asm/sparsemem.h; ${cite('s390-section-size-bits-128m')}`
       ssbFormula = `SECTION_SIZE_BITS = ${ssb}`
       mpb = opts.s390MaxPhysmemBits ?? 46
       mpbRef = 'MAX_PHYSMEM_BITS = CONFIG_MAX_PHYSMEM_BITS arch/s390/include/asm/sparsemem.h'
-      mpbFormula = `MAX_PHYSMEM_BITS = CONFIG_MAX_PHYSMEM_BITS = ${mpb}${opts.s390MaxPhysmemBits === undefined ? ' (default 46 (inferred))' : ''}`
+      mpbFormula = `MAX_PHYSMEM_BITS = CONFIG_MAX_PHYSMEM_BITS = ${mpb}${opts.s390MaxPhysmemBits === undefined ? ' (the Kconfig default: "By default 46 bits (64TB) are supported")' : ''}`
       break
     }
     case 'loongarch64': {
@@ -207,21 +208,23 @@ export function archMemoryModel(arch: MemArch, pageSize: number, version: Kernel
       break
     }
     case 'arm': {
+      // arch/arm/include/asm/sparsemem.h defaults, unless a machine's memory.h overrides
+      // them: db57f88e4ccb "ARM: 8411/1: Add default SPARSEMEM settings" ("Several
+      // platforms need MAX_PHYSMEM_BITS >= 36")
       ssb = 28
-      mpb = 32
-      ssbRef = mpbRef = 'SECTION_SIZE_BITS, MAX_PHYSMEM_BITS arch/arm/include/asm/sparsemem.h'
-      ssbFormula = 'SECTION_SIZE_BITS = 28 (inferred, as the arm preset)'
-      mpbFormula = 'MAX_PHYSMEM_BITS = 32 (inferred, as the arm preset)'
-      ssbVersions = mpbVersions = 'all (inferred)'
+      mpb = 36
+      ssbRef = mpbRef = 'SECTION_SIZE_BITS, MAX_PHYSMEM_BITS arch/arm/include/asm/sparsemem.h (db57f88e4ccb)'
+      ssbFormula = 'SECTION_SIZE_BITS = 28 (the default; machines may override it)'
+      mpbFormula = 'MAX_PHYSMEM_BITS = 36 (the default; machines may override it)'
       break
     }
     case 'powerpc': {
       ssb = 24
       mpb = 36
       ssbRef = mpbRef = 'SECTION_SIZE_BITS, MAX_PHYSMEM_BITS arch/powerpc/include/asm/sparsemem.h'
-      ssbFormula = 'SECTION_SIZE_BITS = 24 (inferred; 32-bit powerpc is normally FLATMEM)'
-      mpbFormula = 'MAX_PHYSMEM_BITS = 36 (inferred, as the powerpc preset)'
-      ssbVersions = mpbVersions = 'all (inferred)'
+      ssbFormula = 'SECTION_SIZE_BITS = 24 (arch/powerpc/include/asm/sparsemem.h; 32-bit powerpc is normally FLATMEM)'
+      mpbFormula = 'MAX_PHYSMEM_BITS = 36 (config-dependent on 32-bit; the preset\'s value, not pinned)'
+      mpbVersions = 'all (not pinned)'
       break
     }
   }
@@ -242,7 +245,7 @@ export function archMemoryModel(arch: MemArch, pageSize: number, version: Kernel
 }
 
 // ---------------------------------------------------------------------------------------------
-// Section geometry (include/linux/mmzone.h, include/linux/page-flags-layout.h) — §1.1, §1.4
+// Section geometry (include/linux/mmzone.h, include/linux/page-flags-layout.h)
 
 export const SUBSECTION_SHIFT = 21
 
@@ -327,10 +330,10 @@ export function sectionGeometry(model: ArchMemoryModel, opts: GeometryOptions = 
         'bytes',
         extreme ? `${ptr} × NR_SECTION_ROOTS = ${ptr} × ${nrSectionRoots}` : `sizeof(struct mem_section) × NR_MEM_SECTIONS = ${memSectionSize} × ${nrMemSections}`,
         extreme ? 'memblocks_present() mm/sparse.c' : 'mem_section[NR_SECTION_ROOTS][SECTIONS_PER_ROOT] mm/sparse.c',
-        extreme ? '≥ 4.15' : 'all'
+        extreme ? versionsOf('sparsemem-extreme-runtime-root') : 'all'
       ),
-      fig('sparse.subsections-per-section', 'SUBSECTIONS_PER_SECTION', subsectionsPerSection, 'count', `1 << (SECTION_SIZE_BITS − SUBSECTION_SHIFT) = 1 << (${ssb} − 21)`, `SUBSECTIONS_PER_SECTION ${mm}`, '≥ 5.3'),
-      fig('sparse.pages-per-subsection', 'PAGES_PER_SUBSECTION', 2 ** pfnSubsectionShift, 'pages', `1 << (21 − PAGE_SHIFT) = 1 << ${pfnSubsectionShift}`, `PAGES_PER_SUBSECTION ${mm}`, '≥ 5.3')
+      fig('sparse.subsections-per-section', 'SUBSECTIONS_PER_SECTION', subsectionsPerSection, 'count', `1 << (SECTION_SIZE_BITS − SUBSECTION_SHIFT) = 1 << (${ssb} − 21)`, `SUBSECTIONS_PER_SECTION ${mm}`, versionsOf('mem-section-usage')),
+      fig('sparse.pages-per-subsection', 'PAGES_PER_SUBSECTION', 2 ** pfnSubsectionShift, 'pages', `1 << (21 − PAGE_SHIFT) = 1 << ${pfnSubsectionShift}`, `PAGES_PER_SUBSECTION ${mm}`, versionsOf('mem-section-usage'))
     ]
   }
 }
@@ -352,7 +355,8 @@ export function taggedRuns(nodes: NodeSectionRuns[]): (SectionRun & { nid: numbe
 }
 
 // ---------------------------------------------------------------------------------------------
-// SPARSEMEM_EXTREME root table cost (§1.4): pointer array + one page per root holding a present section
+// SPARSEMEM_EXTREME root table cost (sparse_index_init(), sparse_index_alloc() mm/sparse.c):
+// pointer array + one page per root holding a present section
 
 export interface RootTableCost {
   rootsAllocated: number
@@ -393,16 +397,16 @@ export function rootTableCost(geo: SectionGeometry, nodes: NodeSectionRuns[]): R
     perNode: [...perNode.entries()].sort((a, b) => a[0] - b[0]).map(([nid, n]) => ({ nid, roots: n, bytes: n * block })),
     figures: geo.extreme
       ? [
-          fig('sparse.roots-allocated', 'mem_section roots allocated', roots, 'count', `distinct SECTION_NR_TO_ROOT(s) = s / ${spr} over present sections`, 'sparse_index_init() mm/sparse.c', '≥ 4.15'),
+          fig('sparse.roots-allocated', 'mem_section roots allocated', roots, 'count', `distinct SECTION_NR_TO_ROOT(s) = s / ${spr} over present sections`, 'sparse_index_init() mm/sparse.c', versionsOf('sparsemem-extreme-runtime-root')),
           fig('sparse.root-blocks', 'mem_section root blocks', roots * block, 'bytes', `${roots} × SECTIONS_PER_ROOT × sizeof(struct mem_section) = ${roots} × ${block}`, 'sparse_index_alloc() mm/sparse.c', 'all'),
-          fig('sparse.root-table-total', 'SPARSEMEM_EXTREME root table', total, 'bytes', `pointer array ${geo.rootArrayBytes} + root blocks ${roots * block}`, 'memblocks_present(), sparse_index_alloc() mm/sparse.c', '≥ 4.15')
+          fig('sparse.root-table-total', 'SPARSEMEM_EXTREME root table', total, 'bytes', `pointer array ${geo.rootArrayBytes} + root blocks ${roots * block}`, 'memblocks_present(), sparse_index_alloc() mm/sparse.c', versionsOf('sparsemem-extreme-runtime-root'))
         ]
       : [fig('sparse.root-table-total', 'static mem_section array', total, 'bytes', `${geo.memSectionSize} × NR_MEM_SECTIONS`, 'mem_section[] mm/sparse.c', 'all')]
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// struct mem_section_usage (§1.5, §9 item 21)
+// struct mem_section_usage (include/linux/mmzone.h; mem_section_usage_size(), usemap_size() mm/sparse.c)
 
 export interface UsageOptions {
   version: KernelVersion
@@ -432,17 +436,19 @@ const bitsToLongs = (bits: number, ptr: number): number => Math.ceil(bits / (8 *
 export function memSectionUsageSize(geo: SectionGeometry, o: UsageOptions): UsageSize {
   const ptr = geo.pointerSize
   const v = o.version
-  const hasUsage = atLeast(v, '5.3-rc1')
-  const rcu = (o.rcuHead ?? atLeast(v, '6.8-rc1')) && hasUsage ? 2 * ptr : 0
+  const hasUsage = holds('mem-section-usage', v)
+  // 5ec8e8ea8b77 went to the stable branches too: `rcuHead` says so for a backport
+  const rcu = (o.rcuHead ?? holds('mem-section-usage-rcu-head', v)) && hasUsage ? 2 * ptr : 0
   const isolation = o.memoryIsolation ?? true
   // include/linux/pageblock-flags.h: 4 bits up to 6.16; roundup_pow_of_two(__NR_PAGEBLOCK_BITS) from 6.17
-  const nrPbBits = atLeast(v, '6.17-rc1') && isolation ? 8 : 4
+  const isolateBit = holds('nr-pageblock-bits-isolate', v)
+  const nrPbBits = isolateBit && isolation ? 8 : 4
   const blockflagsBits = 2 ** Math.max(0, geo.pfnSectionShift - o.pageblockOrder) * nrPbBits
   const usemap = bitsToLongs(blockflagsBits, ptr) * ptr
   const subsection = hasUsage && o.sparsememVmemmap ? bitsToLongs(geo.subsectionsPerSection, ptr) * ptr : 0
   const bytes = rcu + subsection + usemap
   const ref = 'mem_section_usage_size(), usemap_size() mm/sparse.c; struct mem_section_usage include/linux/mmzone.h'
-  const versions = !hasUsage ? '≤ 5.2' : rcu ? '≥ 6.8' : '5.3–6.7'
+  const versions = !hasUsage ? versionsBefore('mem-section-usage') : rcu ? versionsOf('mem-section-usage-rcu-head') : `${versionsOf('mem-section-usage')}, without ${cite('mem-section-usage-rcu-head')}`
   const formula = hasUsage
     ? `${rcu} (rcu_head) + ${ptr}·BITS_TO_LONGS(${geo.subsectionsPerSection}) (subsection_map${o.sparsememVmemmap ? '' : ', VMEMMAP only'}) + ${ptr}·BITS_TO_LONGS(${blockflagsBits}) (pageblock_flags) = ${rcu} + ${subsection} + ${usemap}`
     : `usemap_size() = ${ptr}·BITS_TO_LONGS(${blockflagsBits})`
@@ -454,7 +460,7 @@ export function memSectionUsageSize(geo: SectionGeometry, o: UsageOptions): Usag
     nrPageblockBits: nrPbBits,
     sectionBlockflagsBits: blockflagsBits,
     figures: [
-      fig('sparse.nr-pageblock-bits', 'NR_PAGEBLOCK_BITS', nrPbBits, 'bits', atLeast(v, '6.17-rc1') ? `roundup_pow_of_two(__NR_PAGEBLOCK_BITS) (MEMORY_ISOLATION ${isolation ? 'on' : 'off'})` : '3 migratetype bits + compaction skip bit', 'NR_PAGEBLOCK_BITS include/linux/pageblock-flags.h', atLeast(v, '6.17-rc1') ? '≥ 6.17' : '≤ 6.16'),
+      fig('sparse.nr-pageblock-bits', 'NR_PAGEBLOCK_BITS', nrPbBits, 'bits', isolateBit ? `roundup_pow_of_two(__NR_PAGEBLOCK_BITS) (MEMORY_ISOLATION ${isolation ? 'on' : 'off'})` : '3 migratetype bits + compaction skip bit', `NR_PAGEBLOCK_BITS include/linux/pageblock-flags.h; ${cite('nr-pageblock-bits-isolate')}`, isolateBit ? versionsOf('nr-pageblock-bits-isolate') : versionsBefore('nr-pageblock-bits-isolate')),
       fig('sparse.section-blockflags-bits', 'SECTION_BLOCKFLAGS_BITS', blockflagsBits, 'bits', `(1 << (PFN_SECTION_SHIFT − pageblock_order)) × NR_PAGEBLOCK_BITS = (1 << (${geo.pfnSectionShift} − ${o.pageblockOrder})) × ${nrPbBits}`, 'SECTION_BLOCKFLAGS_BITS include/linux/mmzone.h', 'all'),
       fig('sparse.usage-size', hasUsage ? 'mem_section_usage_size()' : 'usemap_size()', bytes, 'bytes', formula, ref, versions)
     ],
@@ -496,7 +502,7 @@ export function usageCost(usage: UsageSize, nodes: NodeSectionRuns[]): UsageCost
 }
 
 // ---------------------------------------------------------------------------------------------
-// section_mem_map flag bits and encoding (§1.6, §9 items 2, 3)
+// section_mem_map flag bits and encoding (sparse_encode_mem_map(), sparse_init_one_section() mm/sparse.c)
 
 export interface SectionFlagOptions {
   /** CONFIG_ZONE_DEVICE (adds SECTION_TAINT_ZONE_DEVICE to the enum from 6.0) */
@@ -518,28 +524,21 @@ export function sectionFlags(version: KernelVersion, opts: SectionFlagOptions = 
   const names = ['SECTION_MARKED_PRESENT', 'SECTION_HAS_MEM_MAP']
   let nidShift: number
   let versions: string
-  if (atLeast(version, '6.0-rc1')) {
-    // enum since Muchun Song's "mm: memory_hotplug: enumerate all supported section flags" (June 2022)
+  if (holds('section-flags-enum', version)) {
     names.push('SECTION_IS_ONLINE', 'SECTION_IS_EARLY')
     if (opts.zoneDevice) names.push('SECTION_TAINT_ZONE_DEVICE')
-    if (opts.vmemmapPreinit && atLeast(version, '6.15-rc1')) names.push('SECTION_IS_VMEMMAP_PREINIT')
+    if (opts.vmemmapPreinit && holds('section-flag-vmemmap-preinit', version)) names.push('SECTION_IS_VMEMMAP_PREINIT')
     nidShift = names.length
-    versions = '≥ 6.0 (inferred; spec says ≤ ~6.7 for the #defines)'
-  } else if (atLeast(version, '5.12-rc1')) {
-    names.push('SECTION_IS_ONLINE', 'SECTION_IS_EARLY', 'SECTION_TAINT_ZONE_DEVICE')
-    nidShift = 6
-    versions = '5.12–5.19 (inferred)'
-  } else if (atLeast(version, '5.3-rc1')) {
-    names.push('SECTION_IS_ONLINE', 'SECTION_IS_EARLY')
-    nidShift = 4
-    versions = '5.3–5.11 (inferred)'
-  } else if (atLeast(version, '4.13-rc1')) {
-    names.push('SECTION_IS_ONLINE')
-    nidShift = 3
-    versions = '4.13–5.2 (inferred)'
+    versions = versionsOf('section-flags-enum')
   } else {
-    nidShift = 2
-    versions = '≤ 4.12 (inferred)'
+    // #define era: each flag is a bit below SECTION_MAP_LAST_BIT; the early node id sat
+    // at SECTION_NID_SHIFT, 2 then 3 (overlapping the newer flags) until 5.15 made it 6
+    if (holds('section-flag-is-online', version)) names.push('SECTION_IS_ONLINE')
+    if (holds('section-flag-is-early', version)) names.push('SECTION_IS_EARLY')
+    if (holds('section-flag-taint-zone-device', version)) names.push('SECTION_TAINT_ZONE_DEVICE')
+    nidShift = holds('section-nid-shift-6', version) ? 6 : holds('section-flag-is-online', version) ? 3 : 2
+    const latest = (['section-nid-shift-6', 'section-flag-taint-zone-device', 'section-flag-is-early', 'section-flag-is-online'] as const).find((f) => holds(f, version))
+    versions = latest ? `${versionsOf(latest)} (until the enum: ${versionsOf('section-flags-enum')})` : versionsBefore('section-flag-is-online')
   }
   const lastBit = names.length
   return {
@@ -548,7 +547,7 @@ export function sectionFlags(version: KernelVersion, opts: SectionFlagOptions = 
     nidShift,
     figures: [
       fig('sparse.section-map-last-bit', 'section_mem_map flag bits (SECTION_MAP_LAST_BIT)', lastBit, 'bits', names.join(' | '), 'SECTION_MAP_LAST_BIT, SECTION_MAP_MASK include/linux/mmzone.h', versions),
-      fig('sparse.section-nid-shift', 'SECTION_NID_SHIFT', nidShift, 'bits', atLeast(version, '6.0-rc1') ? 'SECTION_NID_SHIFT = SECTION_MAP_LAST_BIT' : `SECTION_NID_SHIFT = ${nidShift}`, 'sparse_encode_early_nid() mm/sparse.c', versions)
+      fig('sparse.section-nid-shift', 'SECTION_NID_SHIFT', nidShift, 'bits', holds('section-flags-enum', version) ? 'SECTION_NID_SHIFT = SECTION_MAP_LAST_BIT' : `SECTION_NID_SHIFT = ${nidShift}${nidShift === 3 && names.length > 3 ? ' (overlapping the newer flag bits until 01c8d337d195)' : ''}`, 'sparse_encode_early_nid() mm/sparse.c', versions)
     ]
   }
 }
@@ -568,7 +567,7 @@ export function encodeMemMap(memMapAddr: bigint, sectionNr: number, geo: Section
   return (memMapAddr - BigInt(sectionNr) * BigInt(geo.pagesPerSection) * BigInt(structPageSize)) & U64
 }
 
-/** §9 item 2: sizeof(struct mem_section) is a power of two (BUILD_BUG_ON in sparse_init()). */
+/** sizeof(struct mem_section) is a power of two (BUILD_BUG_ON in sparse_init()). */
 export function memSectionSizeCheck(memSectionSize: number): Check {
   return {
     id: 'sparse.mem-section-pow2',
@@ -585,7 +584,7 @@ export function memSectionSizeCheck(memSectionSize: number): Check {
 }
 
 /**
- * §9 item 3: the coded mem_map keeps the flag bits free. Without an address: the build-time rule and
+ * The coded mem_map keeps the flag bits free (sparse_encode_mem_map()). Without an address: the build-time rule and
  * Muchun's guaranteed alignment; with one (memMapAddr of section sectionNr): the BUG_ON itself.
  */
 export function encodingChecks(geo: SectionGeometry, structPageSize: number, flags: SectionFlags, at?: { memMapAddr: bigint; sectionNr: number }): Check[] {
@@ -637,7 +636,7 @@ export function encodingChecks(geo: SectionGeometry, structPageSize: number, fla
 }
 
 // ---------------------------------------------------------------------------------------------
-// §9 item 1: the mmzone.h #errors
+// the include/linux/mmzone.h #errors
 
 export interface OrderInputs {
   /** MAX_PAGE_ORDER (inclusive; subtract 1 from a pre-6.4 MAX_ORDER) */
@@ -658,8 +657,8 @@ export function sectionConstantChecks(geo: SectionGeometry, o: OrderInputs): Che
       severity: 'error',
       condition: 'SUBSECTION_SHIFT (21) ≤ SECTION_SIZE_BITS',
       values: { SUBSECTION_SHIFT, SECTION_SIZE_BITS: geo.sectionSizeBits },
-      ref: `#error "Subsection size exceeds section size" ${mm}`,
-      versions: '≥ 5.3',
+      ref: `#error "Subsection size exceeds section size" ${mm}; ${cite('mem-section-usage')}`,
+      versions: versionsOf('mem-section-usage'),
       spec: 1,
       consequence: '#error: the kernel does not build'
     },
@@ -671,7 +670,7 @@ export function sectionConstantChecks(geo: SectionGeometry, o: OrderInputs): Che
       condition: 'MAX_PAGE_ORDER + PAGE_SHIFT ≤ SECTION_SIZE_BITS',
       values: { MAX_PAGE_ORDER: o.maxPageOrder, PAGE_SHIFT: geo.pageShift, SECTION_SIZE_BITS: geo.sectionSizeBits },
       ref: `#error "Allocator MAX_PAGE_ORDER exceeds SECTION_SIZE" ${mm}`,
-      versions: 'all (written MAX_ORDER − 1 + PAGE_SHIFT before 6.4)',
+      versions: `all (written MAX_ORDER − 1 + PAGE_SHIFT in ${versionsBefore('max-order-inclusive')})`,
       spec: 1,
       consequence: '#error: the kernel does not build'
     },
@@ -682,8 +681,8 @@ export function sectionConstantChecks(geo: SectionGeometry, o: OrderInputs): Che
       severity: 'error',
       condition: 'PAGE_BLOCK_MAX_ORDER ≤ MAX_PAGE_ORDER',
       values: { PAGE_BLOCK_MAX_ORDER: pbMax, MAX_PAGE_ORDER: o.maxPageOrder },
-      ref: `PAGE_BLOCK_MAX_ORDER ${mm}, include/linux/pageblock-flags.h`,
-      versions: '≥ 6.16',
+      ref: `PAGE_BLOCK_MAX_ORDER ${mm}, include/linux/pageblock-flags.h; ${cite('page-block-max-order')}`,
+      versions: versionsOf('page-block-max-order'),
       spec: 1,
       consequence: '#error: the kernel does not build'
     },
@@ -703,7 +702,7 @@ export function sectionConstantChecks(geo: SectionGeometry, o: OrderInputs): Che
 }
 
 // ---------------------------------------------------------------------------------------------
-// §9 item 6: pfn_valid() under SPARSEMEM (include/linux/mmzone.h, §1.8)
+// pfn_valid() under SPARSEMEM (include/linux/mmzone.h)
 
 export interface PfnValidState {
   version: KernelVersion
@@ -720,26 +719,27 @@ const inRuns = (x: number, runs: { start: number; end: number }[]): boolean => r
 
 export function pfnValidCheck(geo: SectionGeometry, pfn: number, st: PfnValidState): Check {
   const v = st.version
-  const roundTrip = (((BigInt(pfn) << BigInt(geo.pageShift)) & U64) >> BigInt(geo.pageShift)) === BigInt(pfn)
+  // the generic pfn_valid() checks that PFN_PHYS() does not overflow only from 5.14
+  const roundTripChecked = holds('pfn-valid-phys-roundtrip', v)
+  const roundTrip = !roundTripChecked || (((BigInt(pfn) << BigInt(geo.pageShift)) & U64) >> BigInt(geo.pageShift)) === BigInt(pfn)
   const nr = Math.floor(pfn / geo.pagesPerSection)
   const inRange = nr < geo.nrMemSections
   const early = inRuns(nr, st.early)
   const valid = early || inRuns(nr, st.hotplugged ?? [])
-  // ≤ 5.2: valid_section() only; 5.3: + pfn_section_valid(); ~5.6: early_section() shortcut (inferred version)
-  const hasSubsection = atLeast(v, '5.3-rc1')
-  const earlyShortcut = atLeast(v, '5.6-rc1')
+  // ≤ 5.2: valid_section() only; 5.3: early_section() || pfn_section_valid() (one commit)
+  const hasSubsection = holds('pfn-valid-subsection', v)
   const subsectionBit = inRuns(pfn, st.activePfns ?? [])
-  const subsectionTerm = !hasSubsection || !st.sparsememVmemmap || (earlyShortcut && early) || subsectionBit
+  const subsectionTerm = !hasSubsection || !st.sparsememVmemmap || early || subsectionBit
   const pass = roundTrip && inRange && valid && subsectionTerm
   return {
     id: 'sparse.pfn-valid',
     title: `pfn_valid(${hex(pfn)})`,
     pass,
     severity: 'info',
-    condition: 'PHYS_PFN(PFN_PHYS(pfn)) == pfn && section_nr < NR_MEM_SECTIONS && valid_section() && (early_section() || pfn_section_valid())',
+    condition: `${roundTripChecked ? 'PHYS_PFN(PFN_PHYS(pfn)) == pfn && ' : ''}section_nr < NR_MEM_SECTIONS && valid_section()${hasSubsection ? ' && (early_section() || pfn_section_valid())' : ''}`,
     values: { pfn: hex(pfn), section: nr, physRoundTrip: roundTrip, sectionInRange: inRange, hasMemMap: valid, earlySection: early, subsectionActive: subsectionBit, subsectionTerm },
-    ref: 'pfn_valid(), pfn_section_valid() include/linux/mmzone.h',
-    versions: !hasSubsection ? '≤ 5.2' : earlyShortcut ? '≥ 5.6 (inferred start of the early_section() shortcut)' : '5.3–5.5 (inferred)',
+    ref: `pfn_valid(), pfn_section_valid() include/linux/mmzone.h; ${cite('pfn-valid-subsection')}`,
+    versions: hasSubsection ? versionsOf('pfn-valid-subsection') : versionsBefore('pfn-valid-subsection'),
     spec: 6,
     consequence: 'pfn_valid() false: no struct page may be touched for this pfn'
   }

@@ -140,17 +140,17 @@ describe('mapping mode (§9 item 8)', () => {
 })
 
 describe('arm64 vmemmap (§2.4, §9 item 14)', () => {
-  it('4K, 48-bit VA, ≥ 6.4: 2 TiB region ending at −1 GiB; DRAM at 2 GiB puts pfn 0 32 MiB below VMEMMAP_START', () => {
-    const a = arm64Vmemmap({ version: v('6.8'), pageSize: 4 * K, sectionSizeBits: 27, structPageSize: 64 })
+  it('4K, 48-bit VA, ≥ 6.9 (32697ff38287): 2 TiB region ending at −1 GiB; DRAM at 2 GiB puts pfn 0 32 MiB below VMEMMAP_START', () => {
+    const a = arm64Vmemmap({ version: v('6.9'), pageSize: 4 * K, sectionSizeBits: 27, structPageSize: 64 })
     expect(a.vmemmapSize).toBe('0x' + (2 * T).toString(16))
     expect(a.vmemmapEnd).toBe('0xffffffffc0000000')
     expect(a.vmemmapStart).toBe('0xfffffdffc0000000')
     expect(a.pfnToPage0).toBe('0xfffffdffbe000000')
     expect(a.checks.every((c) => c.pass)).toBe(true)
   })
-  it('S = 80: 2.5 TiB from 6.4; 4 TiB (sized by STRUCT_PAGE_MAX_SHIFT 7) up to 6.3', () => {
-    expect(arm64Vmemmap({ version: v('6.8'), pageSize: 4 * K, sectionSizeBits: 27, structPageSize: 80 }).vmemmapSize).toBe('0x' + (2.5 * T).toString(16))
-    expect(arm64Vmemmap({ version: v('6.3'), pageSize: 4 * K, sectionSizeBits: 27, structPageSize: 80 }).vmemmapSize).toBe('0x' + (4 * T).toString(16))
+  it('S = 80: 2.5 TiB from 6.9 (32697ff38287, arm64 pull for 6.9); 4 TiB (sized by STRUCT_PAGE_MAX_SHIFT 7) in 5.11–6.8', () => {
+    expect(arm64Vmemmap({ version: v('6.9'), pageSize: 4 * K, sectionSizeBits: 27, structPageSize: 80 }).vmemmapSize).toBe('0x' + (2.5 * T).toString(16))
+    expect(arm64Vmemmap({ version: v('6.8'), pageSize: 4 * K, sectionSizeBits: 27, structPageSize: 80 }).vmemmapSize).toBe('0x' + (4 * T).toString(16))
   })
   it('FAILS for a memstart_addr that is not ARM64_MEMSTART_ALIGN aligned', () => {
     const a = arm64Vmemmap({ version: v('6.8'), pageSize: 4 * K, sectionSizeBits: 27, structPageSize: 64, memstartAddr: 0x80200000n })

@@ -5,7 +5,8 @@
 // Virtual addresses are bigint inside and hex strings in results. Work is per section run:
 // `memmapRows()` materialises only the window of sections a view asks for.
 
-import { atLeast, type KernelVersion } from '../version.ts'
+import { cite, holds, versionsBefore, versionsOf } from '../facts.ts'
+import type { KernelVersion } from '../version.ts'
 import { toBig, type Addr } from './folio.ts'
 import { fig, log2Exact, normalizeRuns, type ArchMemoryModel, type MemArch, type NodeSectionRuns, type SectionGeometry, type SectionRun } from './sparse.ts'
 import { hex, lowbit, orderBase2, type Check, type Figure } from './types.ts'
@@ -80,29 +81,30 @@ export function vmemmapMapping(arch: MemArch, pageSize: number, version: KernelV
   switch (arch) {
     case 'x86_64':
       full = (o.pse ?? true) ? 'pmd' : 'base'
-      tracking = atLeast(version, '5.12-rc1')
-      ref = 'vmemmap_populate() arch/x86/mm/init_64.c'
-      why = `end − start < PAGES_PER_SECTION·S → base pages; else ${full === 'pmd' ? 'PSE → vmemmap_populate_hugepages()' : 'no PSE → base pages'}; sub-PMD tracking ${tracking ? 'on (5.12+)' : 'off (≤ 5.11)'}`
+      tracking = holds('x86-vmemmap-sub-pmd-tracking', version)
+      ref = `vmemmap_populate() arch/x86/mm/init_64.c; ${cite('x86-vmemmap-sub-pmd-tracking')}`
+      versions = tracking ? versionsOf('x86-vmemmap-sub-pmd-tracking') : versionsBefore('x86-vmemmap-sub-pmd-tracking')
+      why = `end − start < PAGES_PER_SECTION·S → base pages; else ${full === 'pmd' ? 'PSE → vmemmap_populate_hugepages()' : 'no PSE → base pages'}; sub-PMD tracking ${tracking ? 'on' : 'off'} (${versions})`
       break
     case 'arm64':
       if (pageSize === 4 * KiB) {
         full = 'pmd'
-        // Zhenhua Huang's fix (spec: 6.14/6.15): sub-section ranges use base pages
-        const fixed = atLeast(version, '6.15-rc1')
+        // sub-section ranges use base pages (Cc: stable # v5.4+; stable points not pinned)
+        const fixed = holds('arm64-vmemmap-subsection-basepages', version)
         sub = fixed ? 'base' : 'pmd'
         warn = fixed
-        versions = fixed ? '≥ 6.15 (inferred 6.14/6.15)' : '≤ 6.14 (inferred)'
+        versions = fixed ? versionsOf('arm64-vmemmap-subsection-basepages') : versionsBefore('arm64-vmemmap-subsection-basepages')
         why = fixed ? '4K: full sections PMD, sub-section ranges base pages' : '4K: every range PMD-mapped (a sub-section hot-add maps a whole PMD)'
       } else {
         why = `${pageSize / KiB}K: always base pages (a ${pmd.bytes / MiB} MiB PMD is larger than a section's memmap)`
       }
-      ref = 'vmemmap_populate() arch/arm64/mm/mmu.c'
+      ref = `vmemmap_populate() arch/arm64/mm/mmu.c; ${cite('arm64-vmemmap-subsection-basepages')}`
       break
     case 'riscv64': {
-      const huge = atLeast(version, '6.1-rc1')
+      const huge = holds('vmemmap-populate-hugepages-generic', version)
       full = sub = huge ? 'pmd' : 'base'
-      ref = 'vmemmap_populate() arch/riscv/mm/init.c → vmemmap_populate_hugepages() mm/sparse-vmemmap.c'
-      versions = huge ? '≥ 6.1 (inferred)' : '≤ 6.0 (inferred)'
+      ref = `vmemmap_populate() arch/riscv/mm/init.c → vmemmap_populate_hugepages() mm/sparse-vmemmap.c; ${cite('vmemmap-populate-hugepages-generic')}`
+      versions = huge ? versionsOf('vmemmap-populate-hugepages-generic') : versionsBefore('vmemmap-populate-hugepages-generic')
       why = huge ? 'generic vmemmap_populate_hugepages() for every range' : 'base pages'
       break
     }
@@ -110,19 +112,19 @@ export function vmemmapMapping(arch: MemArch, pageSize: number, version: KernelV
       full = sub = 'pmd'
       tracking = true
       ref = 'vmemmap_populate() arch/s390/mm/vmem.c'
-      versions = 'all (inferred)'
+      versions = 'all (not pinned)'
       why = '1 MiB segments (EDAT1) with sub-segment 0xFD tracking like x86'
       break
     case 'loongarch64':
       full = sub = o.loongarchTwoLevels ? 'base' : 'pmd'
       ref = 'vmemmap_populate() arch/loongarch/mm/init.c'
-      versions = 'all (inferred)'
+      versions = 'all (not pinned)'
       why = o.loongarchTwoLevels ? '2-level page tables: base pages' : 'vmemmap_populate_hugepages(): one PMD is shared by many sections'
       break
     case 'powerpc64':
       full = sub = (o.ppcMmu ?? 'hash') === 'hash' ? 'pmd' : 'base'
       ref = 'vmemmap_populate() arch/powerpc/mm/init_64.c, radix__vmemmap_populate() arch/powerpc/mm/book3s64/radix_pgtable.c'
-      versions = 'all (inferred)'
+      versions = 'all (not pinned)'
       why = full === 'pmd' ? 'hash: mmu_vmemmap_psize blocks (16 MiB) shared by many sections' : 'radix: a 16 KiB section memmap is below PMD_SIZE → base pages'
       break
     default:
@@ -172,9 +174,9 @@ export interface X86KaslrInput {
   structPageSize: number
   /** max_pfn (4K pages) */
   maxPfn: number
-  /** CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING in TiB (default 10 with MEMORY_HOTPLUG, inferred) */
+  /** CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING in TiB (arch/x86/Kconfig: default 0xa with MEMORY_HOTPLUG) */
   paddingTb?: number
-  /** shrink the direct map to the RAM size (default true; newer kernels may skip with ZONE_DEVICE, inferred) */
+  /** shrink the direct map to the RAM size (default true; not with CONFIG_PCI_P2PDMA from 6.15, 7ffb791423c7) */
   shrinkDirectMap?: boolean
 }
 
@@ -211,8 +213,8 @@ export function x86KaslrRange(i: X86KaslrInput): X86KaslrRange {
   const memTb = ceilDiv(BigInt(i.maxPfn) << 12n, 1n << TB_SHIFT) + BigInt(i.paddingTb ?? 10)
   const directTb = (i.shrinkDirectMap ?? true) && memTb < maxTb ? memTb : maxTb
   const vmallocTb = l5 ? 12800n : 32n
-  // "Compute the size of the vmemmap section properly" (≈ 5.1, inferred); before: 1 TiB
-  const sized = atLeast(i.version, '5.1-rc1')
+  // before 00e5a2bbcc31 the vmemmap region was a fixed 1 TiB
+  const sized = holds('x86-kaslr-vmemmap-size', i.version)
   const vmemmapTb = sized ? ceilDiv((directTb << (TB_SHIFT - 12n)) * BigInt(i.structPageSize), 1n << TB_SHIFT) : 1n
   const sizes = [directTb, vmallocTb, vmemmapTb].map((t) => t << TB_SHIFT)
   const entropy = vaddrEnd - vaddrStart - sizes.reduce((a, b) => a + b, 0n)
@@ -228,7 +230,7 @@ export function x86KaslrRange(i: X86KaslrInput): X86KaslrRange {
   let worstBase = minBase
   if (positions > 1n && lowbit(minBase) > PUD) worstBase = minBase + PUD
   const memmapInUse = BigInt(i.maxPfn) * BigInt(i.structPageSize)
-  const versions = '≥ 4.20 (inferred for the address constants)'
+  const versions = versionsOf('x86-ldt-remap-moved')
   return {
     vaddrStart: hex(vaddrStart),
     vaddrEnd: hex(vaddrEnd),
@@ -244,11 +246,11 @@ export function x86KaslrRange(i: X86KaslrInput): X86KaslrRange {
     worstBase: hex(worstBase),
     figures: [
       fig('vmemmap.kaslr.direct-tb', 'KASLR direct map region', Number(directTb), 'count', `TiB = min(1 << (MAX_PHYSMEM_BITS − 40), ⌈max_pfn·4K / 1 TiB⌉ + padding) = min(${maxTb}, ${memTb})`, ref, 'all'),
-      fig('vmemmap.kaslr.vmemmap-tb', 'KASLR vmemmap region', Number(vmemmapTb), 'count', sized ? `TiB = ⌈(direct TiB << 28)·S / 1 TiB⌉ = ⌈${directTb}·${i.structPageSize}/4096⌉` : 'TiB = 1 (fixed before "Compute the size of the vmemmap section properly")', ref, sized ? '≥ 5.1 (inferred)' : '≤ 5.0 (inferred)'),
+      fig('vmemmap.kaslr.vmemmap-tb', 'KASLR vmemmap region', Number(vmemmapTb), 'count', sized ? `TiB = ⌈(direct TiB << 28)·S / 1 TiB⌉ = ⌈${directTb}·${i.structPageSize}/4096⌉` : `TiB = 1 (fixed before ${cite('x86-kaslr-vmemmap-size')})`, ref, sized ? versionsOf('x86-kaslr-vmemmap-size') : versionsBefore('x86-kaslr-vmemmap-size')),
       fig('vmemmap.kaslr.positions', 'possible vmemmap_base values', Number(positions), 'count', `⌊remain_entropy / 1 GiB⌋ + 1, remain_entropy = ${hex(entropy)}`, ref, versions),
       fig('vmemmap.kaslr.min-base', 'lowest vmemmap_base', hex(minBase), 'address', 'vaddr_start + direct + 1 GiB + vmalloc + 1 GiB (round_up(vaddr + 1, PUD_SIZE) after each region)', ref, versions),
       fig('vmemmap.kaslr.max-base', 'highest vmemmap_base', hex(maxBase), 'address', 'lowest + (remain_entropy & PUD_MASK)', ref, versions),
-      fig('vmemmap.kaslr.worst-alignment', 'worst-case vmemmap_base alignment', hex(worstAlignment), 'address', 'entropy = (rand % (remain/(3 − i) + 1)) & PUD_MASK → 1 GiB steps', ref, 'all (very old 5-level code used 512 GiB steps)')
+      fig('vmemmap.kaslr.worst-alignment', 'worst-case vmemmap_base alignment', hex(worstAlignment), 'address', 'entropy = (rand % (remain/(3 − i) + 1)) & PUD_MASK → 1 GiB steps', ref, 'all (PUD_MASK steps; not pinned further)')
     ],
     checks: [
       {
@@ -315,7 +317,8 @@ export function arm64Vmemmap(i: Arm64Input): Arm64Vmemmap {
   const pageOffset = U64 - (1n << BigInt(vaBits)) // -(1 << VA_BITS)
   const pageEnd = U64 - (1n << BigInt(vaMin - 1)) // _PAGE_END(VA_BITS_MIN)
   const range = pageEnd - pageOffset
-  const newLayout = atLeast(i.version, '6.4-rc1')
+  const newLayout = holds('arm64-vmemmap-real-struct-page-size', i.version)
+  const projection = holds('arm64-vmemmap-linear-projection', i.version)
   let start: bigint
   let size: bigint
   let end: bigint
@@ -338,8 +341,13 @@ export function arm64Vmemmap(i: Arm64Input): Arm64Vmemmap {
   const memstart = i.memstartAddr ?? roundDownBig(i.dramBase ?? 2n * BigInt(GiB), align)
   const memstartPfn = memstart >= 0n ? memstart >> BigInt(ps) : -((-memstart) >> BigInt(ps))
   const pfn0 = wrap(start - memstartPfn * S)
-  const ref = 'VMEMMAP_START, VMEMMAP_SIZE, vmemmap arch/arm64/include/asm/memory.h, pgtable.h'
-  const versions = newLayout ? '≥ 6.4' : '≤ 6.3 (5.11–6.3; inferred earlier)'
+  const ref = `VMEMMAP_START, VMEMMAP_SIZE, vmemmap arch/arm64/include/asm/memory.h, pgtable.h; ${cite(newLayout ? 'arm64-vmemmap-real-struct-page-size' : 'arm64-vmemmap-linear-projection')}`
+  // 5.4–5.10 placed VMEMMAP_START at −VMEMMAP_SIZE − SZ_2M: not modelled, said in the label
+  const versions = newLayout
+    ? versionsOf('arm64-vmemmap-real-struct-page-size')
+    : projection
+      ? `${versionsOf('arm64-vmemmap-linear-projection').replace('≥ ', '')}–${versionsBefore('arm64-vmemmap-real-struct-page-size').replace('≤ ', '')}`
+      : `${versionsBefore('arm64-vmemmap-linear-projection')}: laid out as 5.11–6.8 (VMEMMAP_START = −VMEMMAP_SIZE − SZ_2M there, not modelled)`
   const checks: Check[] = [
     {
       id: 'vmemmap.arm64-memstart-align',
@@ -388,7 +396,7 @@ export function arm64Vmemmap(i: Arm64Input): Arm64Vmemmap {
     memstartAlign: hex(align),
     pfnToPage0: hex(pfn0),
     figures: [
-      fig('vmemmap.arm64.range', 'VMEMMAP_RANGE', hex(range), 'address', `_PAGE_END(VA_BITS_MIN ${vaMin}) − PAGE_OFFSET (VA_BITS ${vaBits})`, ref, '≥ 5.11 (inferred earlier)'),
+      fig('vmemmap.arm64.range', 'VMEMMAP_RANGE', hex(range), 'address', `_PAGE_END(VA_BITS_MIN ${vaMin}) − PAGE_OFFSET (VA_BITS ${vaBits})`, ref, versionsOf('arm64-vmemmap-linear-projection')),
       fig('vmemmap.arm64.size', 'VMEMMAP_SIZE', hex(size), 'address', formula, ref, versions),
       fig('vmemmap.arm64.start', 'VMEMMAP_START', hex(start), 'address', newLayout ? 'VMEMMAP_END − VMEMMAP_SIZE' : '−(1 << (VA_BITS − VMEMMAP_SHIFT))', ref, versions),
       fig('vmemmap.arm64.memstart', 'memstart_addr', hex(wrap(memstart)), 'address', `round_down(DRAM base, ARM64_MEMSTART_ALIGN ${hex(align)})`, 'arm64_memblock_init() arch/arm64/mm/init.c', 'all'),
@@ -481,19 +489,41 @@ export function vmemmapBase(model: ArchMemoryModel, version: KernelVersion, o: V
       const vmallocSize = 1n << BigInt(pgdirShift + 6) // KERN_VIRT_SIZE >> 1, KERN_VIRT_SIZE = (PTRS_PER_PGD / 2 · PGDIR_SIZE) / 2
       const vmemmapSize = 1n << BigInt(vaBits - model.pageShift - 1 + orderBase2(o.structPageSize))
       const start = pageOffset - vmallocSize - vmemmapSize
-      const physBase = r.physRamBase !== undefined ? toBig(r.physRamBase) : 0x80000000n
-      // vmemmap_start_pfn: 2024 fix (inferred 6.13) rounds to VMEMMAP_ADDR_ALIGN; v7.1 max(1 << SSB, MAX_FOLIO_NR_PAGES·S)
-      const rounded = atLeast(version, '6.13-rc1')
-      const addrAlign = atLeast(version, '7.1-rc1') && r.maxFolioVmemmapAlign && r.maxFolioVmemmapAlign > 1n << BigInt(model.sectionSizeBits) ? r.maxFolioVmemmapAlign : 1n << BigInt(model.sectionSizeBits)
-      const startPfn = (rounded ? roundDownBig(physBase, addrAlign) : physBase) >> BigInt(model.pageShift)
+      // phys_ram_base: the start of DRAM (memblock_start_of_DRAM()), PMD-aligned from 6.5
+      const dram = r.physRamBase !== undefined ? toBig(r.physRamBase) : 0x80000000n
+      const pmdAligned = holds('riscv-phys-ram-base-pmd-aligned', version)
+      const physBase = pmdAligned ? roundDownBig(dram, 2n * BigInt(MiB)) : dram
+      // vmemmap: VMEMMAP_START (≤ 6.7), − phys_ram_base pfn (6.8), − vmemmap_start_pfn rounded
+      // to VMEMMAP_ADDR_ALIGN (6.13, and stable), which 7.1 raises to MAX_FOLIO_VMEMMAP_ALIGN
+      // when that is larger. The 7.1 code rounds a physical address by a struct-page byte
+      // count (476849b0fba4 as merged); the model follows the code.
+      const offset = holds('riscv-vmemmap-phys-ram-base', version) || holds('riscv-vmemmap-start-pfn', version)
+      const rounded = holds('riscv-vmemmap-start-pfn', version)
+      const folioAlign = holds('vmemmap-max-folio-align', version) ? (r.maxFolioVmemmapAlign ?? 0n) : 0n
+      const sectionAlign = 1n << BigInt(model.sectionSizeBits)
+      const addrAlign = folioAlign > sectionAlign ? folioAlign : sectionAlign
+      const startPfn = !offset ? 0n : (rounded ? roundDownBig(physBase, addrAlign) : physBase) >> BigInt(model.pageShift)
       const pfn0 = wrap(start - startPfn * S)
-      const ref = 'vmemmap, VMEMMAP_START arch/riscv/include/asm/pgtable.h; vmemmap_start_pfn setup_bootmem() arch/riscv/mm/init.c'
+      const ref = 'vmemmap, VMEMMAP_START arch/riscv/include/asm/pgtable.h; phys_ram_base, vmemmap_start_pfn setup_bootmem() arch/riscv/mm/init.c'
+      const pfnFormula = !offset
+        ? 'vmemmap = VMEMMAP_START (no offset)'
+        : rounded
+          ? `round_down(phys_ram_base ${hex(physBase)}, VMEMMAP_ADDR_ALIGN ${hex(addrAlign)}) >> PAGE_SHIFT`
+          : `phys_ram_base ${hex(physBase)} >> PAGE_SHIFT`
+      const pfnVersions = rounded
+        ? folioAlign
+          ? versionsOf('vmemmap-max-folio-align')
+          : versionsOf('riscv-vmemmap-start-pfn')
+        : offset
+          ? `${versionsOf('riscv-vmemmap-phys-ram-base')} (until ${cite('riscv-vmemmap-start-pfn')})`
+          : versionsBefore('riscv-vmemmap-phys-ram-base')
       return base(
         arch,
         pfn0,
         [
-          fig('vmemmap.riscv.start', 'VMEMMAP_START', hex(start), 'address', `VMALLOC_START − BIT(VA_BITS − PAGE_SHIFT − 1 + STRUCT_PAGE_MAX_SHIFT) (${satp}, PAGE_OFFSET ${hex(pageOffset)} (inferred))`, ref, 'all (inferred constants)'),
-          fig('vmemmap.riscv.start-pfn', 'vmemmap_start_pfn', hex(startPfn), 'pages', rounded ? `round_down(phys_ram_base ${hex(physBase)}, VMEMMAP_ADDR_ALIGN ${hex(addrAlign)}) >> PAGE_SHIFT` : 'phys_ram_base >> PAGE_SHIFT', ref, rounded ? '≥ 6.13 (inferred)' : '≤ 6.12 (inferred)'),
+          fig('vmemmap.riscv.start', 'VMEMMAP_START', hex(start), 'address', `VMALLOC_START − BIT(VA_BITS − PAGE_SHIFT − 1 + STRUCT_PAGE_MAX_SHIFT) (${satp}, PAGE_OFFSET ${hex(pageOffset)})`, ref, 'all (PAGE_OFFSET_L3/L4/L5 not pinned per release)'),
+          fig('vmemmap.riscv.phys-ram-base', 'phys_ram_base', hex(physBase), 'address', pmdAligned ? `memblock_start_of_DRAM() ${hex(dram)} & PMD_MASK` : `memblock_start_of_DRAM() = ${hex(dram)}`, `setup_bootmem() arch/riscv/mm/init.c; ${cite('riscv-phys-ram-base-pmd-aligned')}`, pmdAligned ? versionsOf('riscv-phys-ram-base-pmd-aligned') : versionsBefore('riscv-phys-ram-base-pmd-aligned')),
+          fig('vmemmap.riscv.start-pfn', 'vmemmap_start_pfn', hex(startPfn), 'pages', pfnFormula, `${ref}; ${cite(rounded ? (folioAlign ? 'vmemmap-max-folio-align' : 'riscv-vmemmap-start-pfn') : 'riscv-vmemmap-phys-ram-base')}`, pfnVersions),
           fig('vmemmap.pfn0', 'pfn_to_page(0)', hex(pfn0), 'address', 'VMEMMAP_START − vmemmap_start_pfn·S', ref, 'all')
         ],
         { regionStart: hex(start), regionEnd: hex(start + vmemmapSize) }
@@ -502,18 +532,18 @@ export function vmemmapBase(model: ArchMemoryModel, version: KernelVersion, o: V
     case 'loongarch64': {
       if (!o.loongarch) throw new RangeError('loongarch64 needs loongarch.vmallocEnd (or pfnToPage0)')
       const pmd = BigInt(pmdSize(arch, model.pageSize).bytes)
-      const v71 = atLeast(version, '7.1-rc1')
+      const v71 = holds('vmemmap-max-folio-align', version)
       const folioAlign = o.loongarch.maxFolioVmemmapAlign ?? 0n
       const align = v71 && folioAlign > pmd ? folioAlign : pmd
       const end = toBig(o.loongarch.vmallocEnd)
       const pfn0 = v71 ? roundUpBig(end, align) : (end + pmd) & ~(pmd - 1n)
       return base(arch, pfn0, [
-        fig('vmemmap.pfn0', 'vmemmap (pfn_to_page(0))', hex(pfn0), 'address', v71 ? `ALIGN(VMALLOC_END, max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN)) = ALIGN(${hex(end)}, ${hex(align)})` : `(VMALLOC_END + PMD_SIZE) & PMD_MASK`, 'vmemmap arch/loongarch/include/asm/pgtable.h', v71 ? '≥ 7.1' : '≤ 7.0')
+        fig('vmemmap.pfn0', 'vmemmap (pfn_to_page(0))', hex(pfn0), 'address', v71 ? `ALIGN(VMALLOC_END, max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN)) = ALIGN(${hex(end)}, ${hex(align)})` : `(VMALLOC_END + PMD_SIZE) & PMD_MASK`, `vmemmap arch/loongarch/include/asm/pgtable.h; ${cite('vmemmap-max-folio-align')}`, v71 ? versionsOf('vmemmap-max-folio-align') : versionsBefore('vmemmap-max-folio-align'))
       ])
     }
     case 'powerpc64': {
       const pfn0 = 0xc00c000000000000n
-      return base(arch, pfn0, [fig('vmemmap.pfn0', 'vmemmap (pfn_to_page(0))', hex(pfn0), 'address', 'radix/hash vmemmap start 0xc00c000000000000 (hash value inferred)', 'vmemmap arch/powerpc/include/asm/book3s/64/pgtable.h', 'all (inferred)')])
+      return base(arch, pfn0, [fig('vmemmap.pfn0', 'vmemmap (pfn_to_page(0))', hex(pfn0), 'address', 'RADIX_VMEMMAP_START 0xc00c000000000000 (the hash H_VMEMMAP_START is taken as the same: not pinned)', 'vmemmap arch/powerpc/include/asm/book3s/64/pgtable.h', 'all (inferred)')])
     }
     case 's390':
       throw new RangeError('s390 places vmemmap in its boot code: pass pfnToPage0')
@@ -640,7 +670,7 @@ export function buildMemmapPlan(input: MemmapPlanInput): MemmapPlan {
     fig('vmemmap.section-map-size', 'section_map_size()', mapSize, 'bytes', vm ? `ALIGN(${M}, PMD_SIZE ${pmd})` : `PAGE_ALIGN(${M})`, 'section_map_size() mm/sparse.c', 'all'),
     fig('vmemmap.units-touched', `${unitName} backing the memmap`, Number(touched), 'count', vm ? `distinct ⌊addr / ${unit}⌋ over ${before} present sections` : `one per present section`, ref, 'all'),
     fig('vmemmap.mapped-bytes', 'memory backing the memmap', mappedBytes, 'bytes', `${touched} × ${unit}`, ref, 'all'),
-    fig('vmemmap.boot-buffers', 'boot buffers reserved (sparse_buffer_init)', buffers.reduce((t, b) => t + b.bufferBytes, 0), 'bytes', `Σ map_count × section_map_size() over ${buffers.length} node group(s)`, 'sparse_buffer_init() mm/sparse.c', '4.19–7.0')
+    fig('vmemmap.boot-buffers', 'boot buffers reserved (sparse_buffer_init)', buffers.reduce((t, b) => t + b.bufferBytes, 0), 'bytes', `Σ map_count × section_map_size() over ${buffers.length} node group(s)`, `sparse_buffer_init() mm/sparse.c; ${cite('sparse-buffer')}`, versionsOf('sparse-buffer'))
   ]
   const checks: Check[] = buffers.map((b) => ({
     id: `vmemmap.boot-buffer.${b.nid}`,
@@ -649,8 +679,8 @@ export function buildMemmapPlan(input: MemmapPlanInput): MemmapPlan {
     severity: 'info' as const,
     condition: 'per node buffer = map_count · section_map_size(), aligned to section_map_size(); each map at roundup(cursor, size)',
     values: { nid: b.nid, mapCount: b.mapCount, bufferBytes: b.bufferBytes, alignment: b.alignment, consumedBytes: b.consumedBytes, freedBytes: b.freedBytes, fallbackUnits: b.fallbackUnits },
-    ref: 'sparse_buffer_init(), sparse_buffer_alloc(), sparse_buffer_fini() mm/sparse.c',
-    versions: '4.19–7.0',
+    ref: `sparse_buffer_init(), sparse_buffer_alloc(), sparse_buffer_fini() mm/sparse.c; ${cite('sparse-buffer')}; section_map_size() alignment: ${cite('sparse-buffer-section-aligned')}`,
+    versions: `${versionsOf('sparse-buffer')} (aligned to section_map_size() ${versionsOf('sparse-buffer-section-aligned')}, to PAGE_SIZE before: not modelled)`,
     spec: 10,
     consequence: 'the rest comes from memmap_alloc()/vmemmap_alloc_block() one by one, alignment unspecified beyond the request'
   }))
@@ -663,7 +693,7 @@ export function buildMemmapPlan(input: MemmapPlanInput): MemmapPlan {
       condition: '(PAGES_PER_SECTION · S) % PMD_SIZE == 0; otherwise PMDs = distinct ⌊addr / PMD_SIZE⌋ touched',
       values: { sectionMemmapBytes: M, pmdSize: vm.mapping.pmdSize, pmds: Number(touched), sections: before, subPmdTracking: vm.mapping.subPmdTracking },
       ref: vm.mapping.subPmdTracking ? 'vmemmap_use_new_sub_pmd(), vmemmap_use_sub_pmd(), vmemmap_unuse_sub_pmd() arch/x86/mm/init_64.c' : 'vmemmap_populate_hugepages() mm/sparse-vmemmap.c',
-      versions: vm.mapping.subPmdTracking ? '≥ 5.12' : 'all',
+      versions: vm.mapping.subPmdTracking ? versionsOf('x86-vmemmap-sub-pmd-tracking') : 'all',
       spec: 9,
       consequence: vm.mapping.subPmdTracking ? 'consecutive sections share PMDs; unused bytes are 0xFD and a PMD is freed only when all of it is 0xFD' : 'consecutive sections share PMDs; hot-remove cannot free a shared PMD'
     })
@@ -934,7 +964,7 @@ export interface MemmapOnMemoryInput {
   pageSize: number
   pageblockOrder: number
   pmdSize: number
-  /** memmap_on_memory=force (6.6+, inferred): page count rounded up to a pageblock */
+  /** memmap_on_memory=force (6.6+): page count rounded up to a pageblock */
   force?: boolean
 }
 
@@ -942,7 +972,8 @@ export function memmapOnMemoryCheck(i: MemmapOnMemoryInput): Check {
   const blockPages = Math.floor(i.memoryBlockSize / i.pageSize)
   const vmemmapSize = blockPages * i.structPageSize
   const pb = 2 ** i.pageblockOrder
-  const force = (i.force ?? false) && atLeast(i.version, '6.6-rc1')
+  const available = holds('memmap-on-memory', i.version)
+  const force = (i.force ?? false) && holds('memmap-on-memory-force', i.version)
   let pages = Math.ceil(vmemmapSize / i.pageSize)
   if (force) pages = Math.ceil(pages / pb) * pb
   const pageAligned = vmemmapSize % i.pageSize === 0
@@ -952,12 +983,12 @@ export function memmapOnMemoryCheck(i: MemmapOnMemoryInput): Check {
   return {
     id: 'vmemmap.memmap-on-memory',
     title: 'memmap_on_memory can host this memory block\'s memmap',
-    pass: pageAligned && pbAligned && leavesMemory && arch,
+    pass: available && pageAligned && pbAligned && leavesMemory && arch,
     severity: 'info',
     condition: 'vmemmap_size = PHYS_PFN(block)·S; IS_ALIGNED(vmemmap_size, PAGE_SIZE) && pageblock_aligned(pages) && pages < block pages && IS_ALIGNED(vmemmap_size, PMD_SIZE)',
-    values: { vmemmapSize, pages, pageAligned, pageblockAligned: pbAligned, leavesMemory, pmdAligned: arch, forced: force },
-    ref: 'mhp_supports_memmap_on_memory() mm/memory_hotplug.c; arch_supports_memmap_on_memory() default (inferred)',
-    versions: '≥ 5.12',
+    values: { available, vmemmapSize, pages, pageAligned, pageblockAligned: pbAligned, leavesMemory, pmdAligned: arch, forced: force },
+    ref: `mhp_supports_memmap_on_memory() mm/memory_hotplug.c (the default arch_supports_memmap_on_memory(): IS_ALIGNED(vmemmap_size, PMD_SIZE)); ${cite('memmap-on-memory')}`,
+    versions: versionsOf('memmap-on-memory'),
     spec: 19,
     consequence: 'the feature is refused: the memmap of hot-added memory comes from other memory'
   }
