@@ -61,8 +61,6 @@ export interface ArchPreset {
   versionDefaults?(p: VersionProfile, v: KernelVersion): Partial<ArchPreset['defaults']>
   /** huge page sizes registered when the scenario does not list any */
   defaultHugePageSizes(pageSize: number): number[]
-  /** HVO (ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP) selectable in this version */
-  hvoAvailable(p: VersionProfile): boolean
 }
 
 const generic = {
@@ -91,9 +89,7 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     defaults: { ...generic, zoneDma: true, zoneDma32: true, zoneDevice: true, numa: true, hugetlbVmemmap: true, maxNumNodes: 1024 },
     dmaReserveUnknown: true,
     memorylessOnline: false,
-    defaultHugePageSizes: () => [2 * MiB, 1 * GiB],
-    // x86_64 selects ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP since HVO was merged (5.14)
-    hvoAvailable: () => true
+    defaultHugePageSizes: () => [2 * MiB, 1 * GiB]
   },
   arm64: {
     arch: 'arm64',
@@ -110,8 +106,7 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     versionDefaults: (p) => ({ zoneDevice: p.arm64ZoneDevice }),
     // arch/arm64/mm/hugetlbpage.c: CONT_PTE, PMD, CONT_PMD, PUD sizes
     defaultHugePageSizes: (ps) =>
-      ps === 4 * KiB ? [64 * KiB, 2 * MiB, 32 * MiB, 1 * GiB] : ps === 16 * KiB ? [2 * MiB, 32 * MiB, 1 * GiB] : [2 * MiB, 512 * MiB, 16 * GiB],
-    hvoAvailable: (p) => p.arm64Hvo
+      ps === 4 * KiB ? [64 * KiB, 2 * MiB, 32 * MiB, 1 * GiB] : ps === 16 * KiB ? [2 * MiB, 32 * MiB, 1 * GiB] : [2 * MiB, 512 * MiB, 16 * GiB]
   },
   riscv64: {
     arch: 'riscv64',
@@ -129,9 +124,7 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     versionDefaults: (_p, v) => (holds('riscv-sparsemem-default', v) ? { memoryModel: 'sparsemem' } : {}),
     dmaReserveUnknown: false,
     memorylessOnline: true,
-    defaultHugePageSizes: () => [2 * MiB, 1 * GiB],
-    // riscv selects ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP from 6.3
-    hvoAvailable: (p) => p.riscvHvo
+    defaultHugePageSizes: () => [2 * MiB, 1 * GiB]
   },
   powerpc64: {
     arch: 'powerpc64',
@@ -145,9 +138,7 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     defaults: { ...generic, zoneDma: false, zoneDma32: false, numa: true, maxNumNodes: 256 },
     dmaReserveUnknown: false,
     memorylessOnline: true,
-    defaultHugePageSizes: () => [16 * MiB, 16 * GiB],
-    // powerpc never selects HVO for HugeTLB (only for DAX, 6.6+)
-    hvoAvailable: () => false
+    defaultHugePageSizes: () => [16 * MiB, 16 * GiB]
   },
   powerpc: {
     arch: 'powerpc',
@@ -162,8 +153,7 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     defaults: { ...generic, zoneDma: false, zoneDma32: false, highmem: true, lowmemLimit: 0x30000000, memoryModel: 'flatmem', structPageSize: 32 },
     dmaReserveUnknown: false,
     memorylessOnline: true,
-    defaultHugePageSizes: () => [],
-    hvoAvailable: () => false
+    defaultHugePageSizes: () => []
   },
   arm: {
     arch: 'arm',
@@ -177,8 +167,7 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     defaults: { ...generic, zoneDma: false, zoneDma32: false, highmem: true, lowmemLimit: 0x2f800000, memoryModel: 'flatmem', structPageSize: 32 },
     dmaReserveUnknown: false,
     memorylessOnline: true,
-    defaultHugePageSizes: () => [],
-    hvoAvailable: () => false
+    defaultHugePageSizes: () => []
   },
   x86: {
     arch: 'x86',
@@ -192,7 +181,6 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     defaults: { ...generic, zoneDma: true, zoneDma32: false, highmem: true, lowmemLimit: 0x377fe000, memoryModel: 'sparsemem', structPageSize: 32 },
     dmaReserveUnknown: true,
     memorylessOnline: false,
-    defaultHugePageSizes: () => [4 * MiB],
-    hvoAvailable: () => false
+    defaultHugePageSizes: () => [4 * MiB]
   }
 }

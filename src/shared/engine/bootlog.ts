@@ -3,6 +3,7 @@
 // on where the kernel put its own allocations); diffs treat it as "any number".
 
 import { hugetlbVmemmapLine } from './hugetlb.ts'
+import { hvoArchAvailability } from './memmap/hvo.ts'
 import { memoryBlockSize } from './memory-block.ts'
 import type { Model } from './model.ts'
 import { hexPad } from './units.ts'
@@ -109,7 +110,7 @@ export function bootlogLines(m: Model): BootLine[] {
   // 5.14–5.18 free vmemmap only when enabled at boot (hugetlb_free_vmemmap=on)
   const enabled = m.profile.hugetlbVmemmapLine !== 'can-free' || /(^|\s)hugetlb_free_vmemmap=on(\s|$)/.test(m.scenario.cmdline ?? '')
   // HUGETLB_PAGE_OPTIMIZE_VMEMMAP depends on SPARSEMEM_VMEMMAP (fs/Kconfig / mm/Kconfig)
-  const hvo = m.config.hugetlbVmemmap && m.preset.hvoAvailable(m.profile) && m.config.memoryModel === 'sparsemem' && enabled
+  const hvo = m.config.hugetlbVmemmap && hvoArchAvailability(m.scenario.arch, m.version).available && m.config.memoryModel === 'sparsemem' && enabled
   for (const size of m.hugePageSizes) {
     const line = hugetlbVmemmapLine(size, { pageSize: ps, structPageSize: m.config.structPageSize, hvo, profile: m.profile })
     if (line) push('hugetlb-vmemmap', line)

@@ -171,10 +171,20 @@ export const FACTS = {
   },
 
   // -- folio.ts: orders, MAX_FOLIO_ORDER, the v7.1 mask encoding ----------------------------
+  'page-block-max-order-renamed': {
+    what: 'CONFIG_PAGE_BLOCK_ORDER is called CONFIG_PAGE_BLOCK_MAX_ORDER',
+    since: rc1('6.17'),
+    inferred: 'Zi Yan, "mm: rename CONFIG_PAGE_BLOCK_ORDER to CONFIG_PAGE_BLOCK_MAX_ORDER", among the 6.17-cycle mm-unstable commits; 6.16 has PAGE_BLOCK_ORDER, 7.0 PAGE_BLOCK_MAX_ORDER; the id was not found'
+  },
   'max-page-order-renamed': {
     what: 'MAX_ORDER is called MAX_PAGE_ORDER (same value)',
     since: '6.8-rc2',
     commit: { id: '5e0a760b4441', subject: 'mm, treewide: rename MAX_ORDER to MAX_PAGE_ORDER', release: 'v6.8 (git describe v6.8-rc1-3-g5e0a760b4441)' }
+  },
+  'arm64-max-order-thp-independent': {
+    what: 'arm64 FORCE_MAX_ZONEORDER 14 (64K) / 12 (16K) whatever TRANSPARENT_HUGEPAGE says (11 without THP before)',
+    since: rc1('5.12'),
+    commit: { id: '79cc2ed5a716', subject: 'arm64/mm: Drop THP conditionality from FORCE_MAX_ZONEORDER', release: 'v5.12' }
   },
   'pageblock-order-capped': {
     what: 'pageblock_order = min(HUGETLB_PAGE_ORDER, MAX_ORDER − 1) (HUGETLB_PAGE_ORDER alone before)',
@@ -189,15 +199,21 @@ export const FACTS = {
   'max-folio-nr-pages': {
     what: 'MAX_FOLIO_NR_PAGES = ARCH_HAS_GIGANTIC_PAGE ? 1 << PUD_ORDER : MAX_ORDER_NR_PAGES',
     since: rc1('6.9'),
-    inferred: 'introduced by fae7d834c43c "mm: add __dump_folio()" (Matthew Wilcox, dated 2024-02-27); release from the date'
+    commit: { id: 'fae7d834c43c', subject: 'mm: add __dump_folio()', release: 'v6.9' },
+    inferred: 'the release is read from the commit date (2024-02-27, the 6.9 cycle in mm-unstable), not from a pull'
+  },
+  'max-folio-order-in-mmzone': {
+    what: 'MAX_FOLIO_ORDER is defined in include/linux/mmzone.h (include/linux/mm.h before)',
+    since: rc1('7.1'),
+    commit: { id: 'a2c77ec320a9', subject: 'mm: move MAX_FOLIO_ORDER definition to mmzone.h', release: 'v7.1' }
   },
   'max-folio-order': {
-    what: 'MAX_FOLIO_ORDER: MAX_PAGE_ORDER without gigantic pages, PFN_SECTION_SHIFT for SPARSEMEM without VMEMMAP, else PUD_ORDER',
+    what: 'MAX_FOLIO_ORDER: MAX_PAGE_ORDER without ARCH_HAS_GIGANTIC_PAGE, PFN_SECTION_SHIFT for SPARSEMEM without VMEMMAP, else PUD_ORDER',
     since: rc1('6.18'),
     commit: { id: '4751c39eee0c', subject: 'mm: limit folio/compound page sizes in problematic kernel configs', release: 'v6.18' }
   },
   'have-gigantic-folios': {
-    what: 'HAVE_GIGANTIC_FOLIOS and the 16 GiB (64-bit) / 1 GiB (32-bit) cap on MAX_FOLIO_ORDER; powerpc ARCH_HAS_GIGANTIC_PAGE with hugetlbfs',
+    what: 'HAVE_GIGANTIC_FOLIOS and the 16 GiB (64-bit) / 1 GiB (32-bit) cap on MAX_FOLIO_ORDER with HUGETLB_PAGE; powerpc ARCH_HAS_GIGANTIC_PAGE with hugetlbfs',
     since: '6.18-rc6',
     commit: { id: '39231e8d6ba7', subject: 'mm: fix MAX_FOLIO_ORDER on powerpc configs with hugetlb', release: 'v6.18' }
   },

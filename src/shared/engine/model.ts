@@ -10,6 +10,7 @@ import { memmapInitHoles, perZoneHoles, reservedButUnavailable, zeroedHoles, typ
 import { MEMBLOCK_HOTPLUG, MEMBLOCK_NOMAP, memPfnRanges, type MemblockType, type MemPfnRange } from './memblock.ts'
 import { numaInit, type NumaBlock, type NumaResult } from './numa.ts'
 import { selectProfile, type VersionProfile } from './profiles.ts'
+import { maxPageOrder, pageblockOrder, type MaxPageOrder, type PageblockOrder } from './memmap/folio.ts'
 import { archMemoryModel } from './memmap/sparse.ts'
 import { structPageSize } from './memmap/structpage.ts'
 import { presentSections, validPfns, type Interval } from './sections.ts'
@@ -45,6 +46,9 @@ export interface Model {
   config: Config
   pageSize: number
   pageShift: number
+  /** MAX_PAGE_ORDER and pageblock_order of this arch, page size, paging mode and version */
+  orders: { maxPage: MaxPageOrder; pageblock: PageblockOrder }
+  /** pageblock_nr_pages */
   pageblockPages: number
   sectionSizeBits: number
   pagesPerSection: number
@@ -97,8 +101,6 @@ export function runModel(scenario: Scenario): Model {
     throw new ModelError(`${scenario.arch} does not support ${pageSize / 1024}K pages (supported: ${preset.pageSizes.map((p) => p / 1024 + 'K').join(', ')})`, ['pageSize'])
   }
   const pageShift = Math.log2(pageSize)
-  // pageblock_order = min(HUGETLB_PAGE_ORDER, MAX_ORDER-1): 2 MiB on 4K, 32 MiB on 16K, 512 MiB on 64K
-  const pageblockPages = pageSize === 4096 ? 512 : pageSize === 16384 ? 2048 : 8192
   // SECTION_SIZE_BITS / MAX_PHYSMEM_BITS per arch, page size, paging mode and version
   const memModel = archMemoryModel(scenario.arch, pageSize, version, { paging: scenario.paging })
   const sectionSizeBits = memModel.sectionSizeBits
@@ -263,6 +265,11 @@ export function runModel(scenario: Scenario): Model {
       ? [{ start: preset.firmware === 'e820' || !ranges.length ? 0 : ranges[0].start, end: maxPfn }]
       : validPfns(rule, sections, pagesPerSection, memory, pageSize)
   const hugePageSizes = scenario.hugetlb?.map((h) => h.size) ?? preset.defaultHugePageSizes(pageSize)
+  // pageblock_order per arch and version (memmap/folio.ts pageblockOrder()); powerpc64 takes
+  // HPAGE_SHIFT from the huge page sizes, 32-bit x86 from the paging mode
+  const maxPage = maxPageOrder(scenario.arch, pageSize, version)
+  const pageblock = pageblockOrder({ arch: scenario.arch, pageSize, version, maxPageOrder: maxPage.order, paging: scenario.paging, hugePageSizes })
+  const pageblockPages = pageblock.nrPages
 
   const model: Model = {
     scenario,
@@ -272,6 +279,7 @@ export function runModel(scenario: Scenario): Model {
     config,
     pageSize,
     pageShift,
+    orders: { maxPage, pageblock },
     pageblockPages,
     sectionSizeBits,
     pagesPerSection,

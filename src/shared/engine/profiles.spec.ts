@@ -37,17 +37,13 @@ describe('version profiles (kernel-holes-spec §3.7 with the stable backport poi
     expect(hole('5.14-rc5')).toBe('per-hole')
     expect(hole('6.19')).toBe('per-hole')
   })
-  it('models the zeroing tail, arm64 pfn_valid and HVO history', () => {
+  it('models the zeroing tail and arm64 pfn_valid history (HVO history: memmap/hvo.spec.ts)', () => {
     expect(selectProfile('5.4.18')!.profile.zeroedTail).toBe('max_pfn')
     expect(selectProfile('5.4.19')!.profile.zeroedTail).toBe('section')
     expect(selectProfile('5.5')!.profile.zeroedTail).toBe('max_pfn')
     expect(selectProfile('5.6')!.profile.zeroedTail).toBe('section')
     expect(selectProfile('5.15.35')!.profile.arm64PfnValid).toBe('section-memory')
     expect(selectProfile('5.15.36')!.profile.arm64PfnValid).toBe('generic')
-    expect(selectProfile('6.1.15')!.profile.arm64Hvo).toBe(true)
-    expect(selectProfile('6.1.16')!.profile.arm64Hvo).toBe(false)
-    expect(selectProfile('6.2')!.profile.arm64Hvo).toBe(true)
-    expect(selectProfile('6.3')!.profile.arm64Hvo).toBe(false)
   })
   it('maps unknown versions to the nearest profile with a warning', () => {
     const old = selectProfile('3.10')!

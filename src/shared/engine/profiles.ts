@@ -98,10 +98,6 @@ export interface VersionProfile {
   hugetlbVmemmapLine: HugetlbVmemmapLine
   /** vmemmap pages HVO keeps per huge page (HUGETLB_VMEMMAP_RESERVE_SIZE / PAGE_SIZE) */
   hvoReservedPages: number
-  /** arm64 selected ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP (5.19–6.2) */
-  arm64Hvo: boolean
-  /** riscv selects it from 6.3 */
-  riscvHvo: boolean
   /** x86 e820__memblock_setup() memblock_reserve()s SOFT_RESERVED entries; arm64 skips EFI_MEMORY_SP */
   x86SoftReservedReserve: boolean
   /** x86 e820_end_pfn() counts ACPI data as well as RAM (TDX kexec change) */
@@ -136,8 +132,6 @@ const base: Omit<VersionProfile, 'id' | 'since' | 'title'> = {
   initmemMemoryless: false,
   hugetlbVmemmapLine: 'none',
   hvoReservedPages: 2,
-  arm64Hvo: false,
-  riscvHvo: false,
   x86SoftReservedReserve: false,
   x86EndPfnAcpi: false,
   dtNoMapNomap: false,
@@ -196,15 +190,11 @@ const DELTAS: Delta[] = [
   { id: '5.15.36', since: '5.15.36', title: '5.15 stable: arm64 generic pfn_valid()', arm64PfnValid: 'generic' },
   { id: '5.16', since: '5.16-rc1', title: '3de360c3fdb3: arm64 generic pfn_valid()', arm64PfnValid: 'generic' },
   { id: '5.18', since: '5.18-rc1', title: 'HVO keeps one vmemmap page; "Initmem setup node N as memoryless"', hvoReservedPages: 1, initmemMemoryless: true },
-  { id: '5.19', since: '5.19-rc1', title: 'HVO "can optimize", printed whenever built in; arm64 HVO', hugetlbVmemmapLine: 'can-optimize', arm64Hvo: true },
+  { id: '5.19', since: '5.19-rc1', title: 'HVO "can optimize", printed whenever built in', hugetlbVmemmapLine: 'can-optimize' },
   { id: '6.0', since: '6.0-rc1', title: 'report_hugepages(): "N KiB vmemmap can be freed"', hugetlbVmemmapLine: 'kib-freed' },
   { id: '6.1', since: '6.1-rc1', title: 'Debian 12 kernel (oracle fixtures)' },
-  // 060a2c92d1b6 disabled arm64 HVO (break-before-make); stable 6.1.16 and 6.2.3
-  { id: '6.1.16', since: '6.1.16', title: '6.1 stable: arm64 HVO disabled', arm64Hvo: false },
   { id: '6.1.64', since: '6.1.64', title: '6.1 stable: NODE_MIN_SIZE check removed', x86NodeMinSize: false },
-  { id: '6.2', since: '6.2-rc1', title: 'arm64 HVO', arm64Hvo: true, x86NodeMinSize: true },
-  { id: '6.2.3', since: '6.2.3', title: '6.2 stable: arm64 HVO disabled', arm64Hvo: false },
-  { id: '6.3', since: '6.3-rc1', title: 'arm64 HVO removed; riscv HVO', arm64Hvo: false, riscvHvo: true },
+  { id: '6.2', since: '6.2-rc1', title: 'x86 NODE_MIN_SIZE check still in mainline (6.1.64 was a backport of its removal)', x86NodeMinSize: true },
   { id: '6.6', since: '6.6-rc1', title: 'NODE_MIN_SIZE check removed; mm_init.c', x86NodeMinSize: false },
   { id: '6.8', since: '6.8-rc1', title: 'MAX_PAGE_ORDER; memblock_validate_numa_coverage()', x86NumaCoverage: 'memblock' },
   { id: '6.10', since: '6.10-rc1', title: 'calc_memmap_size()/dma_reserve removed' },

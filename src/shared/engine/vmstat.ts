@@ -10,7 +10,6 @@
 // nr_memmap_pages counts memmap allocated later (hot-add, page_ext, HVO head pages): 0 at
 // the end of boot for RAM the firmware map describes, unless page_ext users are on.
 
-import { maxPageOrder } from './memmap/folio.ts'
 import { flatmemMap } from './memmap/vmemmap.ts'
 import type { Model } from './model.ts'
 import { totalLength } from './sections.ts'
@@ -31,7 +30,7 @@ export function memmapBootPages(m: Model): MemmapBootPages {
   let formula: string
   let ref: string
   if (m.config.memoryModel === 'flatmem') {
-    const order = maxPageOrder(m.scenario.arch, ps, m.version).order
+    const order = m.orders.maxPage.order
     const maps = m.nodes.filter((n) => n.end > n.start).map((n) => flatmemMap({ nodeStartPfn: n.start, nodeEndPfn: n.end, maxPageOrder: order, structPageSize: S }))
     pages = maps.reduce((a, f) => a + Math.ceil(f.sizeBytes / ps), 0)
     formula = `Σ nodes DIV_ROUND_UP(node_mem_map size, PAGE_SIZE) = ${maps.map((f) => Math.ceil(f.sizeBytes / ps)).join(' + ') || 0}`

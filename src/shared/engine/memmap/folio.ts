@@ -1,9 +1,12 @@
-// Orders and folio alignment (kernel-memmap-spec §4, §9 items 12–13): MAX_PAGE_ORDER,
-// pageblock_order, MAX_FOLIO_ORDER, the v7.1 memmap alignment check, the per-folio natural
-// alignment invariant of the mask-encoded compound_info, and the inverse question: how large a
-// folio can a given memmap alignment carry.
+// Orders and folio alignment: MAX_PAGE_ORDER and pageblock_order (include/linux/mmzone.h,
+// include/linux/pageblock-flags.h, set_pageblock_order() mm/mm_init.c), MAX_FOLIO_ORDER
+// (include/linux/mm.h 6.18, include/linux/mmzone.h 7.1), the v7.1 memmap alignment check of
+// sparse_init() mm/sparse.c, the per-folio natural alignment the mask-encoded compound_info
+// needs (compound_head() include/linux/page-flags.h), and the inverse question: how large a
+// folio can a given memmap alignment carry. Version boundaries come from facts.ts.
 
-import { atLeast, type KernelVersion } from '../version.ts'
+import { cite, holds, versionsBefore, versionsOf, type FactId } from '../facts.ts'
+import type { KernelVersion } from '../version.ts'
 import { fig, isPow2, log2Exact, type MemArch } from './sparse.ts'
 import { hex, lowbit, orderBase2, type Check, type Figure } from './types.ts'
 
@@ -14,15 +17,32 @@ const GiB = 1024 * MiB
 export type Addr = bigint | string
 export const toBig = (a: Addr): bigint => (typeof a === 'bigint' ? a : BigInt(a))
 
-// ---------------------------------------------------------------------------------------------
-// MAX_PAGE_ORDER (§4.1)
+/** `≥ 6.4` for a fact in this version, the era before it otherwise. */
+const era = (id: FactId, v: KernelVersion): string => (holds(id, v) ? versionsOf(id) : versionsBefore(id))
 
-/** Default MAX_PAGE_ORDER (inclusive, ≥ 6.4 meaning) per arch and page size; arm64 from arch/arm64/Kconfig. */
-function defaultMaxPageOrder(arch: MemArch, pageSize: number): { order: number; inferred: boolean } {
-  if (arch === 'arm64') return { order: pageSize === 64 * KiB ? 13 : pageSize === 16 * KiB ? 11 : 10, inferred: false }
-  if (arch === 'loongarch64') return { order: pageSize === 64 * KiB ? 13 : pageSize === 16 * KiB ? 11 : 10, inferred: true }
-  if (arch === 'powerpc64') return { order: pageSize === 64 * KiB ? 8 : 10, inferred: true }
-  return { order: 10, inferred: false }
+// ---------------------------------------------------------------------------------------------
+// MAX_PAGE_ORDER (include/linux/mmzone.h; ARCH_FORCE_MAX_ORDER in arch/*/Kconfig)
+
+/**
+ * Default MAX_PAGE_ORDER (inclusive) per arch and page size, from the ARCH_FORCE_MAX_ORDER
+ * defaults of arch/{arm64,loongarch,powerpc}/Kconfig (6.1 writes them one higher, exclusive);
+ * 10 from include/linux/mmzone.h elsewhere. arm64 64K/16K before 5.12 only with THP
+ * (FORCE_MAX_ZONEORDER "14 if ARM64_64K_PAGES && TRANSPARENT_HUGEPAGE", else 11).
+ */
+function defaultMaxPageOrder(arch: MemArch, pageSize: number, version: KernelVersion, thp: boolean): { order: number; why: string } {
+  const big = pageSize === 64 * KiB ? 13 : pageSize === 16 * KiB ? 11 : 10
+  switch (arch) {
+    case 'arm64':
+      if (big > 10 && !thp && !holds('arm64-max-order-thp-independent', version)) return { order: 10, why: `arm64 ${pageSize / KiB}K without THP: FORCE_MAX_ZONEORDER 11 (${versionsBefore('arm64-max-order-thp-independent')})` }
+      return { order: big, why: `arch/arm64/Kconfig ARCH_FORCE_MAX_ORDER default for ${pageSize / KiB}K` }
+    case 'loongarch64':
+      return { order: big, why: `arch/loongarch/Kconfig ARCH_FORCE_MAX_ORDER default for ${pageSize / KiB}K` }
+    case 'powerpc64':
+      // "default 8 if PPC64 && PPC_64K_PAGES", "default 12 if PPC64 && !PPC_64K_PAGES"
+      return { order: pageSize === 64 * KiB ? 8 : 12, why: `arch/powerpc/Kconfig ARCH_FORCE_MAX_ORDER default for PPC64 ${pageSize / KiB}K` }
+    default:
+      return { order: 10, why: 'MAX_PAGE_ORDER 10 (no ARCH_FORCE_MAX_ORDER)' }
+  }
 }
 
 export interface MaxPageOrder {
@@ -40,17 +60,19 @@ export interface MaxPageOrder {
 /**
  * MAX_PAGE_ORDER for an arch/page size/version. `configured` is CONFIG_ARCH_FORCE_MAX_ORDER
  * (FORCE_MAX_ZONEORDER) as written in that version's Kconfig, i.e. exclusive before 6.4.
+ * `thp` is CONFIG_TRANSPARENT_HUGEPAGE (default true; it matters for arm64 before 5.12).
  */
-export function maxPageOrder(arch: MemArch, pageSize: number, version: KernelVersion, configured?: number): MaxPageOrder {
-  const inclusive = atLeast(version, '6.4-rc1')
-  const renamed = atLeast(version, '6.8-rc1')
-  const def = defaultMaxPageOrder(arch, pageSize)
+export function maxPageOrder(arch: MemArch, pageSize: number, version: KernelVersion, configured?: number, thp = true): MaxPageOrder {
+  const inclusive = holds('max-order-inclusive', version)
+  const renamed = holds('max-page-order-renamed', version)
+  const def = defaultMaxPageOrder(arch, pageSize, version, thp)
   const order = configured === undefined ? def.order : inclusive ? configured : configured - 1
   const macroValue = inclusive ? order : order + 1
-  const src = configured !== undefined ? `CONFIG_ARCH_FORCE_MAX_ORDER = ${configured}` : `default for ${arch} ${pageSize / KiB}K${def.inferred ? ' (inferred)' : ''}`
+  const src = configured !== undefined ? `CONFIG_ARCH_FORCE_MAX_ORDER = ${configured}` : def.why
+  const macro = renamed ? 'MAX_PAGE_ORDER' : 'MAX_ORDER'
   return {
     order,
-    macro: renamed ? 'MAX_PAGE_ORDER' : 'MAX_ORDER',
+    macro,
     macroValue,
     nrPages: 2 ** order,
     figures: [
@@ -59,9 +81,9 @@ export function maxPageOrder(arch: MemArch, pageSize: number, version: KernelVer
         'MAX_PAGE_ORDER (largest buddy order)',
         order,
         'order',
-        inclusive ? `${renamed ? 'MAX_PAGE_ORDER' : 'MAX_ORDER'} = ${order} (${src}, inclusive)` : `MAX_ORDER = ${macroValue} (exclusive, ${src}) → largest order ${order}`,
-        'MAX_PAGE_ORDER include/linux/mmzone.h; ARCH_FORCE_MAX_ORDER arch/*/Kconfig',
-        renamed ? '≥ 6.8' : inclusive ? '6.4–6.7' : '≤ 6.3'
+        inclusive ? `${macro} = ${order} (${src}, inclusive)` : `MAX_ORDER = ${macroValue} (exclusive, ${src}) → largest order ${order}`,
+        `${macro} include/linux/mmzone.h; ARCH_FORCE_MAX_ORDER arch/*/Kconfig; ${cite(renamed ? 'max-page-order-renamed' : 'max-order-inclusive')}`,
+        renamed ? versionsOf('max-page-order-renamed') : inclusive ? `${versionsOf('max-order-inclusive').replace('≥ ', '')}–${versionsBefore('max-page-order-renamed').replace('≤ ', '')}` : versionsBefore('max-order-inclusive')
       ),
       fig('folio.max-order-nr-pages', 'MAX_ORDER_NR_PAGES', 2 ** order, 'pages', `1 << ${order}`, 'MAX_ORDER_NR_PAGES include/linux/mmzone.h', 'all')
     ]
@@ -69,26 +91,45 @@ export function maxPageOrder(arch: MemArch, pageSize: number, version: KernelVer
 }
 
 // ---------------------------------------------------------------------------------------------
-// pageblock_order (§4.2)
+// pageblock_order (include/linux/pageblock-flags.h; set_pageblock_order() mm/mm_init.c)
 
-/** HUGETLB_PAGE_ORDER = HPAGE_SHIFT − PAGE_SHIFT, the PMD-level huge page of each arch. */
-function defaultHugetlbPageOrder(arch: MemArch, pageShift: number): { order: number | null; inferred: boolean; variable: boolean } {
+export interface HugePageShift {
+  /** HPAGE_SHIFT, or null when the arch has no HugeTLB pages (arm without LPAE, 32-bit powerpc here) */
+  shift: number | null
+  /** HUGETLB_PAGE_SIZE_VARIABLE: HPAGE_SHIFT is set at boot and pageblock_order by set_pageblock_order() */
+  variable: boolean
+  why: string
+}
+
+/**
+ * HPAGE_SHIFT, the size of the PMD-level (default) huge page. x86: PMD_SHIFT (22 on 2-level
+ * 32-bit paging, 21 with PAE and on x86_64; arch/x86/include/asm/page_types.h); arm64 and
+ * loongarch: PMD_SHIFT = 2·PAGE_SHIFT − 3; riscv 21; s390 20 (1 MiB segment). powerpc64
+ * Book3S: hpage_shift from hugetlbpage_init_defaultsize() arch/powerpc/mm/book3s64/hugetlbpage.c,
+ * the first of 16M, 1M, 2M the MMU offers (16M on hash, 2M on radix): read here from the
+ * scenario's huge page sizes.
+ */
+export function hugePageShift(arch: MemArch, pageShift: number, opts: { paging?: string; hugePageSizes?: number[] } = {}): HugePageShift {
   switch (arch) {
     case 'x86_64':
     case 'riscv64':
-      return { order: 21 - pageShift, inferred: false, variable: false }
-    case 'arm64':
-      return { order: pageShift - 3, inferred: false, variable: false } // PMD_SHIFT = 2·PAGE_SHIFT − 3
-    case 'loongarch64':
-      return { order: pageShift - 3, inferred: true, variable: false }
-    case 's390':
-      return { order: 20 - pageShift, inferred: true, variable: false } // 1 MiB segment
-    case 'powerpc64':
-      return { order: 24 - pageShift, inferred: true, variable: true } // hash 16 MiB default page; set_pageblock_order()
+      return { shift: 21, variable: false, why: 'HPAGE_SHIFT = PMD_SHIFT = 21' }
     case 'x86':
-      return { order: 22 - pageShift, inferred: true, variable: false } // non-PAE 4 MiB
+      return opts.paging === 'pae' ? { shift: 21, variable: false, why: 'HPAGE_SHIFT = PMD_SHIFT = 21 (PAE)' } : { shift: 22, variable: false, why: 'HPAGE_SHIFT = PMD_SHIFT = PGDIR_SHIFT = 22 (2-level paging)' }
+    case 'arm64':
+    case 'loongarch64':
+      return { shift: 2 * pageShift - 3, variable: false, why: `HPAGE_SHIFT = PMD_SHIFT = 2 × ${pageShift} − 3` }
+    case 's390':
+      return { shift: 20, variable: false, why: 'HPAGE_SHIFT = 20 (segment)' }
+    case 'powerpc64': {
+      const sizes = opts.hugePageSizes ?? []
+      const pick = [16 * MiB, 1 * MiB, 2 * MiB].find((s) => sizes.includes(s))
+      return pick
+        ? { shift: Math.log2(pick), variable: true, why: `hpage_shift = ${pick / MiB} MiB, the first of 16M, 1M, 2M among the huge page sizes (hugetlbpage_init_defaultsize())` }
+        : { shift: null, variable: true, why: 'no 16M, 1M or 2M huge page size: hpage_shift stays 0' }
+    }
     default:
-      return { order: null, inferred: true, variable: false }
+      return { shift: null, variable: false, why: `${arch}: no HugeTLB page size in this model` }
   }
 }
 
@@ -101,9 +142,13 @@ export interface PageblockInput {
   hugetlb?: boolean
   /** CONFIG_TRANSPARENT_HUGEPAGE (default true) */
   thp?: boolean
-  /** override HUGETLB_PAGE_ORDER / HPAGE_PMD_ORDER (e.g. powerpc64 radix: 21 − PAGE_SHIFT) */
+  /** x86 paging mode ('pae' gives 2 MiB huge pages on 32-bit) */
+  paging?: string
+  /** the huge page sizes (powerpc64 takes its HPAGE_SHIFT from them) */
+  hugePageSizes?: number[]
+  /** override HPAGE_SHIFT − PAGE_SHIFT (HUGETLB_PAGE_ORDER / HPAGE_PMD_ORDER) */
   hugePageOrder?: number
-  /** CONFIG_PAGE_BLOCK_MAX_ORDER (6.16+) */
+  /** CONFIG_PAGE_BLOCK_MAX_ORDER (CONFIG_PAGE_BLOCK_ORDER in 6.16) */
   pageBlockMaxOrder?: number
 }
 
@@ -114,63 +159,88 @@ export interface PageblockOrder {
   figures: Figure[]
 }
 
+/**
+ * pageblock_order as include/linux/pageblock-flags.h defines it in each version:
+ * - HUGETLB_PAGE: HUGETLB_PAGE_ORDER, capped at MAX_ORDER − 1 / MAX_PAGE_ORDER from 5.18
+ *   (b3d40a2b6d10) and at PAGE_BLOCK_MAX_ORDER from 6.16 (e13e7922d034); with
+ *   HUGETLB_PAGE_SIZE_VARIABLE set_pageblock_order() does the same at boot when HPAGE_SHIFT > PAGE_SHIFT;
+ * - THP without HUGETLB_PAGE: HPAGE_PMD_ORDER from 6.10 (72801513b2bf), the top order before;
+ * - neither: MAX_ORDER − 1 / MAX_PAGE_ORDER / PAGE_BLOCK_MAX_ORDER.
+ */
 export function pageblockOrder(i: PageblockInput): PageblockOrder {
   const pageShift = log2Exact(i.pageSize)
-  const has616 = atLeast(i.version, '6.16-rc1')
-  const pbMax = has616 ? (i.pageBlockMaxOrder ?? i.maxPageOrder) : i.maxPageOrder
-  const def = defaultHugetlbPageOrder(i.arch, pageShift)
-  const hugeOrNull = i.hugePageOrder ?? def.order
-  const hugetlb = (i.hugetlb ?? true) && hugeOrNull !== null
-  const thp = (i.thp ?? true) && hugeOrNull !== null
-  const huge = hugeOrNull ?? i.maxPageOrder
+  const has616 = holds('page-block-max-order', i.version)
+  const kconfig = holds('page-block-max-order-renamed', i.version) ? 'CONFIG_PAGE_BLOCK_MAX_ORDER' : 'CONFIG_PAGE_BLOCK_ORDER'
+  const top = has616 ? (i.pageBlockMaxOrder ?? i.maxPageOrder) : i.maxPageOrder
+  const topName = has616 ? `PAGE_BLOCK_MAX_ORDER ${top}` : holds('max-order-inclusive', i.version) ? `MAX_PAGE_ORDER ${top}` : `MAX_ORDER − 1 = ${top}`
+  const capped = holds('pageblock-order-capped', i.version)
+  const hps = hugePageShift(i.arch, pageShift, { paging: i.paging, hugePageSizes: i.hugePageSizes })
+  const huge = i.hugePageOrder ?? (hps.shift !== null && hps.shift > pageShift ? hps.shift - pageShift : null)
+  const hugetlb = (i.hugetlb ?? true) && hps.shift !== null
+  const thp = (i.thp ?? true) && huge !== null
   let order: number
   let formula: string
-  if (hugetlb && def.variable && i.hugePageOrder === undefined) {
-    // CONFIG_HUGETLB_PAGE_SIZE_VARIABLE: set_pageblock_order() from sparse_init()
-    order = Math.min(huge > 0 ? huge : i.maxPageOrder, pbMax)
-    formula = `set_pageblock_order(): HPAGE_SHIFT − PAGE_SHIFT = ${huge} (inferred default hugepage), min with PAGE_BLOCK_MAX_ORDER ${pbMax}`
-  } else if (hugetlb) {
-    order = Math.min(huge, pbMax)
-    formula = `min(HUGETLB_PAGE_ORDER ${huge}, PAGE_BLOCK_MAX_ORDER ${pbMax})`
-  } else if (thp) {
-    order = Math.min(huge, pbMax)
-    formula = `min(HPAGE_PMD_ORDER ${huge}, PAGE_BLOCK_MAX_ORDER ${pbMax})`
+  let fact: FactId
+  if (hugetlb && huge !== null) {
+    order = capped ? Math.min(huge, top) : huge
+    const what = hps.variable ? `set_pageblock_order(): HUGETLB_PAGE_ORDER = HPAGE_SHIFT − PAGE_SHIFT = ${huge} (${hps.why})` : `HUGETLB_PAGE_ORDER ${huge} (${hps.why})`
+    formula = capped ? `min(${what}, ${topName})` : `${what}, uncapped`
+    fact = 'pageblock-order-capped'
+  } else if (!hugetlb && thp && huge !== null && holds('pageblock-order-thp', i.version)) {
+    order = Math.min(huge, top)
+    formula = `!HUGETLB_PAGE, THP: min(HPAGE_PMD_ORDER ${huge}, ${topName})`
+    fact = 'pageblock-order-thp'
   } else {
-    order = pbMax
-    formula = `PAGE_BLOCK_MAX_ORDER = ${pbMax}`
+    order = top
+    formula = hugetlb ? `${hps.why} → ${topName}` : `${i.hugetlb === false ? '!HUGETLB_PAGE' : hps.why}${thp && !holds('pageblock-order-thp', i.version) ? ` (THP is ignored ${versionsBefore('pageblock-order-thp')})` : ''} → ${topName}`
+    fact = 'pageblock-order-thp'
   }
   return {
     order,
-    pageBlockMaxOrder: pbMax,
+    pageBlockMaxOrder: top,
     nrPages: 2 ** order,
     figures: [
-      fig('folio.pageblock-max-order', 'PAGE_BLOCK_MAX_ORDER', pbMax, 'order', has616 ? `CONFIG_PAGE_BLOCK_MAX_ORDER${i.pageBlockMaxOrder === undefined ? ' (default MAX_PAGE_ORDER)' : ''} = ${pbMax}` : `MAX_PAGE_ORDER = ${pbMax}`, 'PAGE_BLOCK_MAX_ORDER include/linux/pageblock-flags.h', has616 ? '≥ 6.16' : '≤ 6.15'),
-      fig('folio.pageblock-order', 'pageblock_order', order, 'order', formula + (def.inferred && i.hugePageOrder === undefined ? ' (inferred hugepage order)' : ''), 'pageblock_order include/linux/pageblock-flags.h', 'all')
+      fig(
+        'folio.pageblock-max-order',
+        'PAGE_BLOCK_MAX_ORDER',
+        top,
+        'order',
+        has616 ? `${kconfig}${i.pageBlockMaxOrder === undefined ? ' (default MAX_PAGE_ORDER)' : ''} = ${top}` : `no Kconfig: the top buddy order ${top}`,
+        `PAGE_BLOCK_MAX_ORDER include/linux/pageblock-flags.h; ${cite('page-block-max-order')}`,
+        era('page-block-max-order', i.version)
+      ),
+      fig('folio.pageblock-order', 'pageblock_order', order, 'order', formula, `pageblock_order include/linux/pageblock-flags.h, set_pageblock_order() mm/mm_init.c; ${cite(fact)}`, era(fact, i.version))
     ]
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// MAX_FOLIO_ORDER (§4.3)
+// MAX_FOLIO_ORDER (include/linux/mm.h 6.18, include/linux/mmzone.h 7.1; MAX_FOLIO_NR_PAGES 6.9)
 
-/** ARCH_HAS_GIGANTIC_PAGE, HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD and PUD_SHIFT per arch (partly inferred). */
-function archFolioFacts(arch: MemArch, pageShift: number): { gigantic: boolean; thpPud: boolean; pudShift: number; inferred: boolean } {
+/**
+ * ARCH_HAS_GIGANTIC_PAGE, HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD and PUD_SHIFT per arch:
+ * x86_64 PUD 30 (both); arm64 PUD_SHIFT = ARM64_HW_PGTABLE_LEVEL_SHIFT(1) = 3·(PAGE_SHIFT − 3) + 3
+ * (30, 36, 42 for 4K, 16K, 64K; arch/arm64/include/asm/pgtable-hwdef.h), no PUD THP;
+ * riscv PUD 30 (pgtable-64.h), PUD THP from 7.0; s390 _REGION3_SHIFT 31; loongarch
+ * PMD_SHIFT + PAGE_SHIFT − 3 and no gigantic pages; powerpc64 gigantic via radix (hugetlbfs
+ * from 6.18-rc6, 39231e8d6ba7), PUD THP via PPC_THP, PUD 30 (radix; runtime-sized on hash).
+ */
+function archFolioFacts(arch: MemArch, pageShift: number, version: KernelVersion): { gigantic: boolean; thpPud: boolean; pudShift: number; why: string } {
   switch (arch) {
     case 'x86_64':
-      return { gigantic: true, thpPud: true, pudShift: 30, inferred: false }
+      return { gigantic: true, thpPud: true, pudShift: 30, why: 'PUD_SHIFT 30' }
     case 'arm64':
-      // 4K: 1 GiB PUD; 16K (4 levels, 48-bit VA): 47; 64K (3 levels): PUD folded into PGD, 42
-      return { gigantic: true, thpPud: false, pudShift: pageShift === 12 ? 30 : pageShift === 14 ? 47 : 42, inferred: pageShift !== 12 }
+      return { gigantic: true, thpPud: false, pudShift: 3 * (pageShift - 3) + 3, why: `PUD_SHIFT = 3 × (${pageShift} − 3) + 3` }
     case 'riscv64':
-      return { gigantic: true, thpPud: false, pudShift: 30, inferred: true }
+      return { gigantic: true, thpPud: holds('riscv-thp-pud', version), pudShift: 30, why: 'PUD_SHIFT 30' }
     case 's390':
-      return { gigantic: true, thpPud: false, pudShift: 31, inferred: true }
+      return { gigantic: true, thpPud: false, pudShift: 31, why: 'PUD_SHIFT = _REGION3_SHIFT = 31' }
     case 'powerpc64':
-      return { gigantic: true, thpPud: true, pudShift: 30, inferred: true }
+      return { gigantic: true, thpPud: true, pudShift: 30, why: 'PUD_SHIFT 30 (radix; hash sizes it at boot)' }
     case 'loongarch64':
-      return { gigantic: false, thpPud: false, pudShift: 3 * pageShift - 6, inferred: true }
+      return { gigantic: false, thpPud: false, pudShift: 3 * pageShift - 6, why: `PUD_SHIFT = PMD_SHIFT + PAGE_SHIFT − 3 = ${3 * pageShift - 6}` }
     default:
-      return { gigantic: false, thpPud: false, pudShift: 30, inferred: true }
+      return { gigantic: false, thpPud: false, pudShift: 30, why: 'no gigantic pages on 32-bit here' }
   }
 }
 
@@ -196,6 +266,8 @@ export interface FolioConfig {
 export interface MaxFolioOrder {
   /** the MAX_FOLIO_ORDER macro exists in this version (6.18+) */
   defined: boolean
+  /** the name of the kernel's constant in this version (MAX_FOLIO_NR_PAGES in 6.9–6.17), or null */
+  macro: 'MAX_FOLIO_ORDER' | 'MAX_FOLIO_NR_PAGES' | null
   order: number
   nrPages: number
   bytes: number
@@ -203,79 +275,91 @@ export interface MaxFolioOrder {
   figures: Figure[]
 }
 
+/**
+ * The largest folio order of a configuration:
+ * - ≥ 6.18-rc6 (39231e8d6ba7): !HAVE_GIGANTIC_FOLIOS → MAX_PAGE_ORDER; SPARSEMEM without
+ *   VMEMMAP → PFN_SECTION_SHIFT; HUGETLB_PAGE → ilog2(SZ_16G) − PAGE_SHIFT (SZ_1G on 32-bit);
+ *   else PUD_ORDER. HAVE_GIGANTIC_FOLIOS = (HUGETLB_PAGE && ARCH_HAS_GIGANTIC_PAGE) ||
+ *   (ZONE_DEVICE && HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD) (mm/Kconfig).
+ * - 6.18-rc1…rc5 (4751c39eee0c): !ARCH_HAS_GIGANTIC_PAGE → MAX_PAGE_ORDER; SPARSEMEM without
+ *   VMEMMAP → PFN_SECTION_SHIFT; else PUD_ORDER.
+ * - 6.9–6.17 (fae7d834c43c): MAX_FOLIO_NR_PAGES = ARCH_HAS_GIGANTIC_PAGE ? 1 << PUD_ORDER : MAX_ORDER_NR_PAGES.
+ * - before 6.9 no constant names it; the 6.9 rule is shown as the largest folio the
+ *   configuration's huge pages make, marked as such.
+ */
 export function maxFolioOrder(c: FolioConfig): MaxFolioOrder {
   const pageShift = log2Exact(c.pageSize)
-  const facts = archFolioFacts(c.arch, pageShift)
+  const facts = archFolioFacts(c.arch, pageShift, c.version)
   const hugetlb = c.hugetlb ?? true
   const gigantic = c.archHasGiganticPage ?? facts.gigantic
   const thpPud = c.thpPud ?? facts.thpPud
   const pudOrder = c.pudOrder ?? facts.pudShift - pageShift
-  // Kconfig HAVE_GIGANTIC_FOLIOS (mm/Kconfig, 6.18)
+  const pudText = `PUD_ORDER = ${pudOrder}${c.pudOrder === undefined ? ` (${facts.why} − PAGE_SHIFT ${pageShift})` : ''}`
+  const rc6 = holds('have-gigantic-folios', c.version)
+  const rc1 = holds('max-folio-order', c.version)
+  const nrPages = holds('max-folio-nr-pages', c.version)
   const haveGigantic = (hugetlb && gigantic) || ((c.zoneDevice ?? false) && thpPud)
   let order: number
   let formula: string
-  if (!haveGigantic) {
-    order = c.maxPageOrder
-    formula = `!HAVE_GIGANTIC_FOLIOS → MAX_PAGE_ORDER = ${order}`
-  } else if (c.memoryModel === 'sparsemem') {
-    order = c.pfnSectionShift
-    formula = `SPARSEMEM && !SPARSEMEM_VMEMMAP → PFN_SECTION_SHIFT = ${order}`
-  } else if (hugetlb) {
-    const capLog = (c.is64bit ?? true) ? 34 : 30
-    order = capLog - pageShift
-    formula = `HUGETLB_PAGE → ilog2(SZ_${(c.is64bit ?? true) ? '16G' : '1G'}) − PAGE_SHIFT = ${capLog} − ${pageShift}`
+  let fact: FactId
+  if (rc6) {
+    fact = 'have-gigantic-folios'
+    if (!haveGigantic) {
+      order = c.maxPageOrder
+      formula = `!HAVE_GIGANTIC_FOLIOS → MAX_PAGE_ORDER = ${order}`
+    } else if (c.memoryModel === 'sparsemem') {
+      order = c.pfnSectionShift
+      formula = `SPARSEMEM && !SPARSEMEM_VMEMMAP → PFN_SECTION_SHIFT = ${order}`
+    } else if (hugetlb) {
+      const capLog = (c.is64bit ?? true) ? 34 : 30
+      order = capLog - pageShift
+      formula = `HUGETLB_PAGE → ilog2(SZ_${(c.is64bit ?? true) ? '16G' : '1G'}) − PAGE_SHIFT = ${capLog} − ${pageShift}`
+    } else {
+      order = pudOrder
+      formula = pudText
+    }
+  } else if (rc1) {
+    fact = 'max-folio-order'
+    if (!gigantic) {
+      order = c.maxPageOrder
+      formula = `!ARCH_HAS_GIGANTIC_PAGE → MAX_PAGE_ORDER = ${order}`
+    } else if (c.memoryModel === 'sparsemem') {
+      order = c.pfnSectionShift
+      formula = `SPARSEMEM && !SPARSEMEM_VMEMMAP → PFN_SECTION_SHIFT = ${order}`
+    } else {
+      order = pudOrder
+      formula = pudText
+    }
   } else {
-    order = pudOrder
-    formula = `PUD_ORDER = ${pudOrder}${facts.inferred && c.pudOrder === undefined ? ' (inferred PUD_SHIFT)' : ''}`
+    fact = 'max-folio-nr-pages'
+    order = gigantic ? pudOrder : c.maxPageOrder
+    formula = gigantic ? `MAX_FOLIO_NR_PAGES = 1 << PUD_ORDER: ${pudText}` : `MAX_FOLIO_NR_PAGES = MAX_ORDER_NR_PAGES: order ${order}`
+    if (!nrPages) formula += ` (no constant names the largest folio ${versionsBefore('max-folio-nr-pages')}; the 6.9 rule)`
   }
-  const defined = atLeast(c.version, '6.18-rc1')
+  const defined = rc1
+  const macro = rc1 ? 'MAX_FOLIO_ORDER' : nrPages ? 'MAX_FOLIO_NR_PAGES' : null
+  const where = holds('max-folio-order-in-mmzone', c.version) ? 'include/linux/mmzone.h' : 'include/linux/mm.h'
   return {
     defined,
+    macro,
     order,
     nrPages: 2 ** order,
     bytes: 2 ** (order + pageShift),
     haveGiganticFolios: haveGigantic,
     figures: [
-      fig('folio.have-gigantic-folios', 'HAVE_GIGANTIC_FOLIOS', haveGigantic, 'flag', `(HUGETLB_PAGE ${hugetlb} && ARCH_HAS_GIGANTIC_PAGE ${gigantic}) || (ZONE_DEVICE ${c.zoneDevice ?? false} && HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD ${thpPud})`, 'HAVE_GIGANTIC_FOLIOS mm/Kconfig', '≥ 6.18'),
-      fig(
-        'folio.max-folio-order',
-        'MAX_FOLIO_ORDER',
-        order,
-        'order',
-        defined ? formula : `${formula} (no MAX_FOLIO_ORDER before 6.18; the value is the largest folio this configuration builds, inferred)`,
-        'MAX_FOLIO_ORDER include/linux/mm.h (6.18), include/linux/mmzone.h (7.1)',
-        defined ? '≥ 6.18' : '≤ 6.17 (inferred)'
-      ),
-      fig('folio.max-folio-bytes', 'largest folio', 2 ** (order + pageShift), 'bytes', `PAGE_SIZE << MAX_FOLIO_ORDER = ${c.pageSize} << ${order}`, 'MAX_FOLIO_NR_PAGES include/linux/mmzone.h', defined ? '≥ 6.18' : '≤ 6.17 (inferred)')
+      fig('folio.have-gigantic-folios', 'HAVE_GIGANTIC_FOLIOS', haveGigantic, 'flag', `(HUGETLB_PAGE ${hugetlb} && ARCH_HAS_GIGANTIC_PAGE ${gigantic}) || (ZONE_DEVICE ${c.zoneDevice ?? false} && HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD ${thpPud})${rc6 ? '' : ' (the Kconfig symbol does not exist in this version)'}`, `HAVE_GIGANTIC_FOLIOS mm/Kconfig; ${cite('have-gigantic-folios')}`, versionsOf('have-gigantic-folios')),
+      fig('folio.max-folio-order', 'MAX_FOLIO_ORDER', order, 'order', formula, `${macro ?? 'MAX_FOLIO_NR_PAGES'} ${where}; ${cite(fact)}`, era(fact, c.version)),
+      fig('folio.max-folio-bytes', 'largest folio', 2 ** (order + pageShift), 'bytes', `PAGE_SIZE << MAX_FOLIO_ORDER = ${c.pageSize} << ${order}`, `MAX_FOLIO_NR_PAGES ${where}`, era(fact, c.version))
     ]
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// The mask-encoded compound_info (v7.1, §4.4) and its alignment requirements (§9 items 12, 13)
-
-/** HVO (ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP) selectable by arch and version (§5; partly inferred). */
-export function hvoAvailable(arch: MemArch, version: KernelVersion): { available: boolean; versions: string } {
-  switch (arch) {
-    case 'x86_64':
-      return { available: atLeast(version, '5.14-rc1'), versions: '≥ 5.14' }
-    case 'arm64':
-      // enabled 5.19, reverted in 6.3-rc (060a2c92d1b6, break-before-make)
-      return { available: atLeast(version, '5.19-rc1') && !atLeast(version, '6.3-rc1'), versions: '5.19–6.2' }
-    case 'riscv64':
-      return { available: atLeast(version, '6.3-rc1'), versions: '≥ 6.3' }
-    case 's390':
-      return { available: atLeast(version, '6.2-rc1'), versions: '≥ 6.2 (inferred)' }
-    case 'loongarch64':
-      return { available: atLeast(version, '6.2-rc1'), versions: '≥ 6.2 (inferred)' }
-    default:
-      return { available: false, versions: 'never (for HugeTLB)' }
-  }
-}
+// The mask-encoded compound_info (v7.1, 8c846c879e22) and its alignment requirements
 
 /** compound_info_has_mask() = IS_ENABLED(CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP) && is_power_of_2(S), v7.1+. */
 export function compoundInfoHasMask(version: KernelVersion, hvoConfigured: boolean, structPageSize: number): boolean {
-  return atLeast(version, '7.1-rc1') && hvoConfigured && isPow2(structPageSize)
+  return holds('compound-info-mask', version) && hvoConfigured && isPow2(structPageSize)
 }
 
 export interface MemmapAlignmentInput {
@@ -293,7 +377,7 @@ export function maxFolioVmemmapAlign(version: KernelVersion, hvoConfigured: bool
   return compoundInfoHasMask(version, hvoConfigured, structPageSize) ? (1n << BigInt(maxFolioOrderValue)) * BigInt(structPageSize) : 0n
 }
 
-/** §9 item 12: the sparse_init() check of v7.1 — only evaluated when compound_info_has_mask(). */
+/** The sparse_init() check of v7.1 (9f94db4c7eaa), only compiled in when compound_info_has_mask(). */
 export function memmapAlignmentCheck(i: MemmapAlignmentInput): Check {
   const active = compoundInfoHasMask(i.version, i.hvoConfigured, i.structPageSize)
   const base = toBig(i.pfnToPage0)
@@ -307,7 +391,7 @@ export function memmapAlignmentCheck(i: MemmapAlignmentInput): Check {
     condition: 'compound_info_has_mask() ⇒ addr(pfn_to_page(0)) % (MAX_FOLIO_NR_PAGES × S) == 0',
     values: {
       active,
-      atLeast71: atLeast(i.version, '7.1-rc1'),
+      atLeast71: holds('memmap-alignment-check', i.version),
       hvoConfigured: i.hvoConfigured,
       structPageSizePow2: isPow2(i.structPageSize),
       pfnToPage0: hex(base),
@@ -315,8 +399,8 @@ export function memmapAlignmentCheck(i: MemmapAlignmentInput): Check {
       actual: hex(lowbit(base)),
       aligned
     },
-    ref: 'VM_WARN_ON_ONCE(!IS_ALIGNED(pfn_to_page(0), MAX_FOLIO_VMEMMAP_ALIGN)) sparse_init() mm/sparse.c',
-    versions: '≥ 7.1',
+    ref: `VM_WARN_ON_ONCE(!IS_ALIGNED(pfn_to_page(0), MAX_FOLIO_VMEMMAP_ALIGN)) sparse_init() mm/sparse.c; ${cite('memmap-alignment-check')}`,
+    versions: versionsOf('memmap-alignment-check'),
     spec: 12,
     consequence: 'VM_WARN_ON_ONCE, only with CONFIG_DEBUG_VM; otherwise silent — compound_head() of large folios may return a wrong head'
   }
@@ -332,7 +416,10 @@ export interface FolioAlignmentInput {
   maskMode: boolean
 }
 
-/** §9 item 12, the stronger per-folio invariant: addr(pfn_to_page(P)) % (2^k · S) == 0. */
+/**
+ * The per-folio invariant the mask encoding relies on (the kernel checks only pfn_to_page(0)):
+ * compound_head() computes page & compound_info, so addr(pfn_to_page(P)) % (2^k · S) == 0.
+ */
 export function folioAlignmentCheck(i: FolioAlignmentInput): Check {
   const S = BigInt(i.structPageSize)
   const head = toBig(i.pfnToPage0) + BigInt(i.pfn) * S
@@ -347,13 +434,13 @@ export function folioAlignmentCheck(i: FolioAlignmentInput): Check {
     condition: 'pfn % 2^k == 0 && addr(pfn_to_page(pfn)) % (2^k × S) == 0',
     values: { pfn: hex(i.pfn), order: i.order, head: hex(head), required: hex(need), actual: hex(lowbit(head)), pfnAligned, maskMode: i.maskMode },
     ref: 'set_compound_head(), compound_head() include/linux/page-flags.h',
-    versions: '≥ 7.1 (mask encoding); advisory before',
+    versions: `${versionsOf('compound-info-mask')} (mask encoding); advisory before`,
     spec: 12,
     consequence: i.maskMode ? 'compound_head() = tail & GENMASK(…, order + log2 S) lands on the wrong struct page' : 'none today: pointer-encoded compound_head'
   }
 }
 
-/** Where the memmap's alignment comes from (§9 item 13). */
+/** Where the memmap's alignment comes from. */
 export type MemmapAlignment =
   | { kind: 'address'; address: Addr }
   | { kind: 'bytes'; bytes: number; why?: string }
@@ -361,8 +448,16 @@ export type MemmapAlignment =
   | { kind: 'pmd-vmemmap'; pmdSize?: number }
   /** x86 RANDOMIZE_MEMORY: vmemmap_base moves in 1 GiB (PUD) steps; the worst case is 1 GiB */
   | { kind: 'x86-kaslr' }
-  /** non-VMEMMAP memmap from kvmalloc/memblock: PAGE_SIZE only */
+  /** SPARSEMEM without VMEMMAP, hot-added section: populate_section_memmap() → kvmalloc_node(), PAGE_SIZE at worst (vmalloc) */
   | { kind: 'kvmalloc' }
+  /**
+   * SPARSEMEM without VMEMMAP, boot section: carved from the node's sparse buffer at
+   * roundup(cursor, section_map_size()) (aligned: sparse-buffer-section-aligned) or at the
+   * PAGE_SIZE-aligned cursor before that
+   */
+  | { kind: 'section-buffer'; sectionMapSize: number; aligned: boolean }
+  /** FLATMEM: alloc_node_mem_map() → memmap_alloc(size, SMP_CACHE_BYTES, …) */
+  | { kind: 'flatmem'; cacheBytes?: number }
 
 export function alignmentBytes(a: MemmapAlignment, pageSize: number): { bytes: bigint; why: string; ref: string } {
   switch (a.kind) {
@@ -377,7 +472,13 @@ export function alignmentBytes(a: MemmapAlignment, pageSize: number): { bytes: b
     case 'x86-kaslr':
       return { bytes: BigInt(GiB), why: 'KASLR vmemmap_base in PUD (1 GiB) steps, worst case', ref: 'kernel_randomize_memory() arch/x86/mm/kaslr.c' }
     case 'kvmalloc':
-      return { bytes: BigInt(pageSize), why: 'PAGE_SIZE-aligned allocation', ref: 'memmap_alloc() mm/mm_init.c, __populate_section_memmap() mm/sparse.c' }
+      return { bytes: BigInt(pageSize), why: 'hot-added section: kvmalloc_node() may fall back to vmalloc, PAGE_SIZE aligned', ref: 'populate_section_memmap() mm/sparse.c' }
+    case 'section-buffer':
+      return a.aligned
+        ? { bytes: BigInt(a.sectionMapSize), why: `boot section: sparse_buffer_alloc() at roundup(cursor, section_map_size() = ${a.sectionMapSize})`, ref: `sparse_buffer_alloc() mm/sparse.c; ${cite('sparse-buffer-section-aligned')}` }
+        : { bytes: BigInt(pageSize), why: 'boot section: the sparse buffer cursor is only PAGE_SIZE aligned', ref: `sparse_buffer_alloc() mm/sparse.c (${versionsBefore('sparse-buffer-section-aligned')})` }
+    case 'flatmem':
+      return { bytes: BigInt(a.cacheBytes ?? 64), why: 'node_mem_map: memmap_alloc(size, SMP_CACHE_BYTES)', ref: 'alloc_node_mem_map() mm/mm_init.c' }
   }
 }
 
@@ -391,6 +492,8 @@ export interface MaxAlignedFolioInput {
   maskMode?: boolean
   /** MAX_FOLIO_ORDER, to compare with the supported order */
   maxFolioOrder?: number
+  /** which memmaps this alignment is for (e.g. 'hot-added sections'): suffixes ids and titles */
+  scope?: { id: string; title: string }
 }
 
 export interface MaxAlignedFolio {
@@ -403,17 +506,19 @@ export interface MaxAlignedFolio {
   checks: Check[]
 }
 
-/** §9 item 13: A = lowbit(pfn_to_page(0)); max_pages = A / S; flag hugepage sizes above max_pages · PS. */
+/**
+ * The largest folio whose struct pages a memmap base alignment A keeps naturally aligned:
+ * A = lowbit(pfn_to_page(0)); max_pages = A / S (compound_head() include/linux/page-flags.h with
+ * MAX_FOLIO_NR_PAGES include/linux/mmzone.h); flag huge page sizes above max_pages · PAGE_SIZE.
+ */
 export function maxAlignedFolio(i: MaxAlignedFolioInput): MaxAlignedFolio {
   const a = alignmentBytes(i.alignment, i.pageSize)
   const S = BigInt(i.structPageSize)
+  // the largest k with 2^k · S dividing A (a power-of-two A is never a multiple of a
+  // non-power-of-two S; a section buffer's A = PAGES_PER_SECTION · S is)
   let maxOrder = -1
-  if (isPow2(i.structPageSize)) {
-    maxOrder = a.bytes >= S ? orderBase2(Number(a.bytes / S)) : -1
-  } else {
-    // a power-of-two alignment is never a multiple of a non-power-of-two S
-    while (a.bytes % ((1n << BigInt(maxOrder + 1)) * S) === 0n) maxOrder++
-  }
+  while (a.bytes > 0n && maxOrder < 63 && a.bytes % ((1n << BigInt(maxOrder + 1)) * S) === 0n) maxOrder++
+  const sc = i.scope
   const maxPages = maxOrder >= 0 ? 2 ** maxOrder : 0
   const maxBytes = maxPages * i.pageSize
   const sev: Check['severity'] = i.maskMode ? 'error' : 'info'
@@ -421,28 +526,28 @@ export function maxAlignedFolio(i: MaxAlignedFolioInput): MaxAlignedFolio {
   const checks: Check[] = (i.hugePageSizes ?? []).map((size) => {
     const order = orderBase2(size / i.pageSize)
     return {
-      id: `folio.hugepage-aligned.${size}`,
-      title: `${size / MiB >= 1024 ? size / GiB + ' GiB' : size / MiB + ' MiB'} huge pages have naturally aligned struct pages`,
+      id: `folio.hugepage-aligned.${size}${sc ? '.' + sc.id : ''}`,
+      title: `${size / MiB >= 1024 ? size / GiB + ' GiB' : size / MiB + ' MiB'} huge pages have naturally aligned struct pages${sc ? ` (${sc.title})` : ''}`,
       pass: order <= maxOrder,
       severity: sev,
       condition: 'hugepage_size ≤ (A / S) × PAGE_SIZE',
       values: { hugePageSize: size, order, alignment: hex(a.bytes), maxOrder, maxBytes },
       ref,
-      versions: '≥ 7.1 (mask encoding); advisory before',
+      versions: `${versionsOf('compound-info-mask')} (mask encoding); advisory before`,
       spec: 13,
       consequence: i.maskMode ? 'compound_head() of tail pages of such a page returns a wrong head (silent corruption)' : 'none while compound_head is pointer-encoded'
     }
   })
   if (i.maxFolioOrder !== undefined) {
     checks.push({
-      id: 'folio.max-folio-supported',
-      title: 'MAX_FOLIO_ORDER folios have naturally aligned struct pages',
+      id: `folio.max-folio-supported${sc ? '.' + sc.id : ''}`,
+      title: `MAX_FOLIO_ORDER folios have naturally aligned struct pages${sc ? ` (${sc.title})` : ''}`,
       pass: i.maxFolioOrder <= maxOrder,
       severity: sev,
       condition: 'MAX_FOLIO_ORDER ≤ log2(A / S)',
       values: { MAX_FOLIO_ORDER: i.maxFolioOrder, maxOrder, alignment: hex(a.bytes) },
       ref,
-      versions: '≥ 7.1',
+      versions: versionsOf('compound-info-mask'),
       spec: 13,
       consequence: 'folios of the top orders break the mask-encoded compound_head()'
     })
@@ -453,9 +558,9 @@ export function maxAlignedFolio(i: MaxAlignedFolioInput): MaxAlignedFolio {
     maxPages,
     maxBytes,
     figures: [
-      fig('folio.memmap-alignment', 'memmap base alignment A', hex(a.bytes), 'address', a.why, a.ref, 'all'),
-      fig('folio.max-aligned-order', 'largest naturally aligned folio order', maxOrder, 'order', isPow2(i.structPageSize) ? `log2(A / S) = log2(${hex(a.bytes)} / ${i.structPageSize})` : `S = ${i.structPageSize} is not a power of two: no power-of-two A is a multiple of 2^k·S`, ref, 'all'),
-      fig('folio.max-aligned-bytes', 'largest naturally aligned folio', maxBytes, 'bytes', `(A / S) × PAGE_SIZE = ${maxPages} × ${i.pageSize}`, ref, 'all')
+      fig(`folio.memmap-alignment${sc ? '.' + sc.id : ''}`, `memmap base alignment A${sc ? ` (${sc.title})` : ''}`, hex(a.bytes), 'address', a.why, a.ref, 'all'),
+      fig(`folio.max-aligned-order${sc ? '.' + sc.id : ''}`, `largest naturally aligned folio order${sc ? ` (${sc.title})` : ''}`, maxOrder, 'order', maxOrder < 0 ? `S = ${i.structPageSize}: A = ${hex(a.bytes)} is not a multiple of S` : `largest k with 2^k × S dividing A = ${hex(a.bytes)} (S = ${i.structPageSize})`, ref, 'all'),
+      fig(`folio.max-aligned-bytes${sc ? '.' + sc.id : ''}`, `largest naturally aligned folio${sc ? ` (${sc.title})` : ''}`, maxBytes, 'bytes', `2^${Math.max(maxOrder, 0)} × PAGE_SIZE = ${maxPages} × ${i.pageSize}`, ref, 'all')
     ],
     checks
   }

@@ -1,7 +1,9 @@
-// HugeTLB Vmemmap Optimization (HVO): eligibility, architecture availability per version,
-// vmemmap freed per huge page and per pool, the v7.1 shared-tail scheme
-// (kernel-memmap-spec §5, §4.4, §9 item 18). The boot-log line is the one hugetlb.ts
-// already renders (report_hugepages(), 6.0+).
+// HugeTLB Vmemmap Optimization (HVO): eligibility (hugetlb_vmemmap_optimizable_size()
+// mm/hugetlb_vmemmap.h), architecture availability per version, vmemmap freed per huge page
+// and per pool (hugetlb_vmemmap_optimize_folio() mm/hugetlb_vmemmap.c), the fake heads of
+// 5.18–7.0 and the v7.1 shared tails (zone->vmemmap_tails[], VMEMMAP_TAIL_MIN_ORDER
+// include/linux/mmzone.h). Versions come from facts.ts. The boot-log line is the one
+// hugetlb.ts already renders (report_hugepages(), 6.0+).
 //
 // Figure ids (stable; <size> is a short size label such as 2M, 1G, 512M, 64K):
 //   hvo.arch-available                 ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP selected
@@ -15,56 +17,35 @@
 //   hvo.pool.<size>.freed-bytes        pages × freed bytes
 //   hvo.pool.shared-tail-pages         ≥ 7.1: one shared tail page per (zone, order)
 //   hvo.pool.net-freed-bytes           Σ pools − shared tail pages
-// Check ids: hvo.arch (availability), hvo.eligibility.<size> (§9 item 18).
+// Check ids: hvo.arch (availability), hvo.eligibility.<size>.
 
 import { hugetlbVmemmapLine, hvoFreedBytes } from '../hugetlb.ts'
 import { selectProfile } from '../profiles.ts'
 import { isPowerOf2 } from '../units.ts'
-import { atLeast, formatVersion, type KernelVersion } from '../version.ts'
+import { cite, FACTS, holds, versionsBefore, versionsOf, type FactId } from '../facts.ts'
+import type { Model } from '../model.ts'
+import { formatVersion, type KernelVersion } from '../version.ts'
 import type { Check, Figure } from './types.ts'
 
 // ---------------------------------------------------------------------------------------
-// Architecture availability (ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP in arch/*/Kconfig)
+// Architecture availability: the arch selects the HVO want-symbol in arch/*/Kconfig
+// (HUGETLB_PAGE_FREE_VMEMMAP "depends on X86_64" in 5.14, ARCH_WANT_HUGETLB_PAGE_FREE_VMEMMAP
+// from 2e4ec02bbcc0 in 5.19, ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP in 6.1,
+// ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP in 6.12 and later). powerpc selects only the device-dax
+// ARCH_WANT_OPTIMIZE_DAX_VMEMMAP: never HVO for HugeTLB.
 
-export interface HvoArchSpan {
-  arch: string
-  /** first mainline version selecting it */
-  since: string
-  /** first mainline version no longer selecting it */
-  until?: string
-  /** stable releases that dropped it inside their branch (x.y.z: from z on) */
-  stableRemoved?: string[]
-  ref: string
-  note: string
+const HVO_ARCH_FACT: Record<string, FactId> = {
+  x86_64: 'hvo-x86',
+  arm64: 'hvo-arm64',
+  s390: 'hvo-s390',
+  loongarch64: 'hvo-loongarch',
+  riscv64: 'hvo-riscv'
 }
 
-export const HVO_ARCHES: readonly HvoArchSpan[] = [
-  { arch: 'x86_64', since: '5.14-rc1', ref: 'arch/x86/Kconfig', note: 'since HVO was merged (5.14)' },
-  {
-    arch: 'arm64',
-    since: '5.19-rc1',
-    until: '6.3-rc1',
-    stableRemoved: ['6.1.16', '6.2.3'],
-    ref: '060a2c92d1b6 "arm64: hugetlb: Disable HUGETLB_PAGE_OPTIMIZE_VMEMMAP" (arch/arm64/Kconfig)',
-    note: 'changing live vmemmap PTEs violates break-before-make; removal rc inferred as 6.3-rc1'
-  },
-  {
-    arch: 's390',
-    since: '6.2-rc1',
-    until: '6.18-rc1',
-    stableRemoved: ['6.12.58'],
-    ref: 'arch/s390/Kconfig',
-    note: 'removal in 6.18 / 6.12.58 from the issue text (not in kernel-memmap-spec §5)'
-  },
-  { arch: 'loongarch', since: '6.2-rc1', ref: 'arch/loongarch/Kconfig', note: '' },
-  { arch: 'riscv64', since: '6.3-rc1', ref: 'arch/riscv/Kconfig', note: '' }
-  // powerpc: never for HugeTLB (it selects ARCH_WANT_OPTIMIZE_DAX_VMEMMAP for device-dax only)
-]
+/** The symbol's names over time (5.14 HUGETLB_PAGE_FREE_VMEMMAP, 5.19 ARCH_WANT_HUGETLB_PAGE_FREE_VMEMMAP, 6.1 …_OPTIMIZE_VMEMMAP). */
+const HVO_SYMBOL = 'ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP in 6.12+, ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP in 6.1, ARCH_WANT_HUGETLB_PAGE_FREE_VMEMMAP in 5.19, HUGETLB_PAGE_FREE_VMEMMAP in 5.14'
 
-const sameBranch = (v: KernelVersion, stable: string): boolean => {
-  const [maj, min] = stable.split('.').map(Number)
-  return v.major === maj && v.minor === min
-}
+const KCONFIG_DIR: Record<string, string> = { x86_64: 'x86', arm64: 'arm64', s390: 's390', loongarch64: 'loongarch', riscv64: 'riscv' }
 
 export interface HvoArchAvailability {
   available: boolean
@@ -74,29 +55,30 @@ export interface HvoArchAvailability {
 }
 
 export function hvoArchAvailability(arch: string, v: KernelVersion): HvoArchAvailability {
-  const a = arch === 'riscv' ? 'riscv64' : arch
-  const span = HVO_ARCHES.find((s) => s.arch === a)
-  if (!span)
+  const a = arch === 'riscv' ? 'riscv64' : arch === 'loongarch' ? 'loongarch64' : arch
+  const id = HVO_ARCH_FACT[a]
+  if (!id)
     return {
       available: false,
       versions: 'never',
       ref: a.startsWith('powerpc') ? 'arch/powerpc/Kconfig (ARCH_WANT_OPTIMIZE_DAX_VMEMMAP only)' : `arch/${a}/Kconfig`,
-      note: a.startsWith('powerpc') ? 'powerpc has vmemmap dedup for device-dax only, never for HugeTLB' : 'architecture does not select ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP'
+      note: a.startsWith('powerpc') ? 'powerpc has vmemmap dedup for device-dax only, never for HugeTLB' : 'the architecture never selects the HVO Kconfig symbol'
     }
-  const removedInStable = (span.stableRemoved ?? []).some((s) => sameBranch(v, s) && atLeast(v, s))
-  const available = atLeast(v, span.since) && (!span.until || !atLeast(v, span.until)) && !removedInStable
-  const versions = `${span.since.replace('-rc1', '')}${span.until ? `–${prevMinor(span.until)}` : '+'}${span.stableRemoved ? ` (not in ${span.stableRemoved.map((s) => s + '+').join(', ')})` : ''}`
-  return { available, versions, ref: span.ref, note: span.note }
+  return { available: holds(id, v), versions: versionsOf(id), ref: `arch/${KCONFIG_DIR[a]}/Kconfig; ${cite(id)}`, note: FACTS[id].what }
 }
 
-function prevMinor(until: string): string {
-  const [maj, min] = until.replace(/-rc\d+$/, '').split('.').map(Number)
-  return min > 0 ? `${maj}.${min - 1}` : `${maj - 1}.x`
+/**
+ * CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP as the scenario builds it: what it says, else built
+ * wherever the architecture offers it in this version (an explicit `true` on an architecture
+ * without it is reported by the hvo.arch check).
+ */
+export function hvoConfigured(m: Pick<Model, 'scenario' | 'config' | 'version'>): boolean {
+  return m.scenario.config?.hugetlbVmemmap ?? (m.config.hugetlbVmemmap && hvoArchAvailability(m.scenario.arch, m.version).available)
 }
 
-/** HUGETLB_VMEMMAP_RESERVE_SIZE / PAGE_SIZE: 2 in 5.14–5.17, 1 from 5.18 (profiles.ts hvoReservedPages). */
+/** HUGETLB_VMEMMAP_RESERVE_SIZE / PAGE_SIZE: 2 in 5.14–5.17, 1 from 5.18 (e7d324850bfc). */
 export function hvoKeptPages(v: KernelVersion): number {
-  return atLeast(v, '5.18-rc1') ? 1 : 2
+  return holds('hvo-one-kept-page', v) ? 1 : 2
 }
 
 // ---------------------------------------------------------------------------------------
@@ -165,7 +147,7 @@ export function hvoHugePage(hugePageSize: number, ctx: HvoContext): HvoHugePage 
   const vmemmapPages = vmemmapBytes / ps
   const kept = hvoKeptPages(v)
   const pow2 = isPowerOf2(S)
-  const v71 = atLeast(v, '7.1-rc1')
+  const v71 = holds('hvo-shared-tails', v)
   const enough = v71 ? vmemmapBytes >= 2 * ps : vmemmapBytes - kept * ps > 0
   const eligible = pow2 && enough
   const arch = hvoArchAvailability(ctx.arch, v)
@@ -188,7 +170,7 @@ export function hvoHugePage(hugePageSize: number, ctx: HvoContext): HvoHugePage 
 
   const ref = 'hugetlb_vmemmap_optimizable_size() mm/hugetlb_vmemmap.h'
   const rule = v71 ? 'is_power_of_2(S) && n·S ≥ 2·PS (VMEMMAP_TAIL_MIN_ORDER)' : `is_power_of_2(S) && n·S − ${kept}·PS > 0`
-  const ruleVersions = v71 ? '≥ 7.1 (inferred tag)' : kept === 2 ? '5.14–5.17' : '5.18–7.0'
+  const ruleVersions = v71 ? versionsOf('hvo-shared-tails') : kept === 2 ? `${versionsOf('hvo-x86').replace('≥ ', '')}–${versionsBefore('hvo-one-kept-page').replace('≤ ', '')}` : `${versionsOf('hvo-one-kept-page').replace('≥ ', '')}–${versionsBefore('hvo-shared-tails').replace('≤ ', '')}`
   const figures: Figure[] = [
     { id: `hvo.page.${label}.struct-pages`, label: `struct pages per ${label} page`, value: n, unit: 'count', formula: `${hugePageSize} / ${ps}`, ref: 'pages_per_huge_page() include/linux/hugetlb.h', versions: 'all' },
     {
@@ -220,15 +202,17 @@ export function hvoHugePage(hugePageSize: number, ctx: HvoContext): HvoHugePage 
       versions: ruleVersions
     }
   ]
-  if (!v71 && optimized)
+  // fake heads: from 5.18 the tails map onto the head's own vmemmap page (e7d324850bfc);
+  // 5.14–5.17 kept a second page of pure tails, 7.1 shares a tail page instead (622026e87c40)
+  if (!v71 && kept === 1 && optimized)
     figures.push({
       id: `hvo.page.${label}.fake-heads`,
       label: `fake head struct pages per ${label} page`,
       value: freedPages,
       unit: 'count',
       formula: 'each remapped vmemmap page shows the head page: n·S/PS − 1 fake PG_head struct pages',
-      ref: 'page_fixed_fake_head() include/linux/page-flags.h',
-      versions: '5.14–7.0'
+      ref: `page_fixed_fake_head() include/linux/page-flags.h; ${cite('hvo-one-kept-page')}`,
+      versions: ruleVersions
     })
 
   const checks: Check[] = [
@@ -243,7 +227,6 @@ export function hvoHugePage(hugePageSize: number, ctx: HvoContext): HvoHugePage 
       values: { n, S, PS: ps, vmemmapBytes, pow2 },
       ref: v71 ? 'VMEMMAP_TAIL_MIN_ORDER include/linux/mmzone.h; hugetlb_vmemmap_optimizable() mm/hugetlb_vmemmap.h' : ref,
       versions: ruleVersions,
-      spec: 18,
       consequence: 'the huge page keeps its whole vmemmap (nothing freed)'
     }
   ]
@@ -286,7 +269,7 @@ export interface HvoPoolsResult {
  */
 export function hvoPools(pools: HvoPool[], ctx: HvoContext): HvoPoolsResult {
   const ps = ctx.pageSize ?? 4096
-  const v71 = atLeast(ctx.version, '7.1-rc1')
+  const v71 = holds('hvo-shared-tails', ctx.version)
   const figures: Figure[] = [hvoArchFigure(ctx), keptFigure(ctx.version)]
   const checks: Check[] = [hvoArchCheck(ctx)]
   const results: HvoHugePage[] = []
@@ -318,7 +301,7 @@ export function hvoPools(pools: HvoPool[], ctx: HvoContext): HvoPoolsResult {
   // hugetlb_vmemmap_init() registers the sysctl (78f39084b41d, in v5.19) only when some
   // hstate is hugetlb_vmemmap_optimizable(); its value starts as
   // IS_ENABLED(CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP_DEFAULT_ON)
-  const sysctlExists = atLeast(ctx.version, '5.19-rc1') && (ctx.configured ?? true) && hvoArchAvailability(ctx.arch, ctx.version).available && results.some((r) => r.vmemmapPages > 1 && isPowerOf2(ctx.structPageSize))
+  const sysctlExists = holds('hvo-sysctl', ctx.version) && (ctx.configured ?? true) && hvoArchAvailability(ctx.arch, ctx.version).available && results.some((r) => r.vmemmapPages > 1 && isPowerOf2(ctx.structPageSize))
   const sysctlDefault = sysctlExists ? (ctx.defaultOn ? 1 : 0) : null
   figures.push({
     id: 'hvo.sysctl-default',
@@ -328,8 +311,8 @@ export function hvoPools(pools: HvoPool[], ctx: HvoContext): HvoPoolsResult {
     formula: sysctlExists
       ? `IS_ENABLED(CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP_DEFAULT_ON) = ${sysctlDefault} (hugetlb_free_vmemmap= overrides it); pages allocated after it is set to 1 are optimized`
       : 'no sysctl: HVO is not built here, or no huge page size is optimizable',
-    ref: 'vmemmap_optimize_enabled, hugetlb_vmemmap_init() mm/hugetlb_vmemmap.c',
-    versions: '≥ 5.19'
+    ref: `vmemmap_optimize_enabled, hugetlb_vmemmap_init() mm/hugetlb_vmemmap.c; ${cite('hvo-sysctl')}`,
+    versions: versionsOf('hvo-sysctl')
   })
   figures.push(
     {
@@ -337,9 +320,9 @@ export function hvoPools(pools: HvoPool[], ctx: HvoContext): HvoPoolsResult {
       label: 'shared read-only tail vmemmap pages',
       value: sharedTailPages,
       unit: 'pages',
-      formula: v71 ? 'one per (zone, order) with an optimized huge page: Σ zones over orders' : '0 (≤ 7.0 remaps tails onto the head vmemmap page)',
-      ref: 'zone->vmemmap_tails[] include/linux/mmzone.h (v7.1)',
-      versions: v71 ? '≥ 7.1 (inferred tag; allocated on first use, inferred)' : '≤ 7.0'
+      formula: v71 ? 'one per (zone, order) with an optimized huge page, allocated on first use (vmemmap_get_tail()): Σ zones over orders' : `0 (${versionsBefore('hvo-shared-tails')} remaps tails onto a kept vmemmap page of the huge page)`,
+      ref: `zone->vmemmap_tails[] include/linux/mmzone.h, vmemmap_get_tail() mm/hugetlb_vmemmap.c; ${cite('hvo-shared-tails')}`,
+      versions: v71 ? versionsOf('hvo-shared-tails') : versionsBefore('hvo-shared-tails')
     },
     {
       id: 'hvo.pool.net-freed-bytes',
@@ -347,8 +330,8 @@ export function hvoPools(pools: HvoPool[], ctx: HvoContext): HvoPoolsResult {
       value: net,
       unit: 'bytes',
       formula: `${freed} − ${sharedTailPages} × ${ps}`,
-      ref: 'mm/hugetlb_vmemmap.c',
-      versions: v71 ? '≥ 7.1' : '5.14–7.0'
+      ref: 'hugetlb_vmemmap_optimize_folio() mm/hugetlb_vmemmap.c',
+      versions: v71 ? versionsOf('hvo-shared-tails') : `${versionsOf('hvo-x86').replace('≥ ', '')}–${versionsBefore('hvo-shared-tails').replace('≤ ', '')}`
     }
   )
   return { pages: results, pools: poolRows, sysctlDefault, freedBytes: freed, sharedTailPages, netFreedBytes: net, figures, checks }
@@ -361,7 +344,7 @@ function hvoArchFigure(ctx: HvoContext): Figure {
     label: `HVO available on ${ctx.arch}`,
     value: a.available,
     unit: 'flag',
-    formula: `ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP selected by ${ctx.arch} in ${formatVersion(ctx.version)}${a.note ? ` (${a.note})` : ''}`,
+    formula: `${ctx.arch} selects the HVO Kconfig symbol (${HVO_SYMBOL}) in ${formatVersion(ctx.version)}${a.note ? ` (${a.note})` : ''}`,
     ref: a.ref,
     versions: a.versions
   }
@@ -375,8 +358,8 @@ function keptFigure(v: KernelVersion): Figure {
     value: kept,
     unit: 'pages',
     formula: 'HUGETLB_VMEMMAP_RESERVE_SIZE / PAGE_SIZE',
-    ref: 'HUGETLB_VMEMMAP_RESERVE_SIZE mm/hugetlb_vmemmap.h',
-    versions: kept === 2 ? '5.14–5.17' : '≥ 5.18'
+    ref: `HUGETLB_VMEMMAP_RESERVE_SIZE mm/hugetlb_vmemmap.h; ${cite('hvo-one-kept-page')}`,
+    versions: kept === 2 ? `${versionsOf('hvo-x86').replace('≥ ', '')}–${versionsBefore('hvo-one-kept-page').replace('≤ ', '')}` : versionsOf('hvo-one-kept-page')
   }
 }
 
@@ -387,7 +370,7 @@ export function hvoArchCheck(ctx: HvoContext): Check {
     title: `HugeTLB vmemmap optimization exists on ${ctx.arch} ${formatVersion(ctx.version)}`,
     pass: a.available,
     severity: ctx.configured ?? true ? 'warning' : 'info',
-    condition: `${ctx.arch} selects ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP in ${formatVersion(ctx.version)} (available ${a.versions})`,
+    condition: `${ctx.arch} selects the HVO Kconfig symbol in ${formatVersion(ctx.version)} (available ${a.versions})`,
     values: { arch: ctx.arch, version: formatVersion(ctx.version), available: a.available },
     ref: a.ref,
     versions: a.versions,

@@ -3,13 +3,13 @@
 
 import { MEMBLOCK_NOMAP } from '../memblock.ts'
 import type { Model } from '../model.ts'
-import { hvoPools, type HvoPoolsResult } from './hvo.ts'
+import { hvoConfigured, hvoPools, type HvoPoolsResult } from './hvo.ts'
 import { kmsanBootMetadata, type KmsanResult } from './kmsan.ts'
 import { memdescProjection, type MemdescResult, type Obsolescence } from './memdesc.ts'
 import { pfnDevLayout, type PfnDevResult } from './pfndev.ts'
 import { policyTable, type PolicyTable } from './policies.ts'
 import { structPageChecks, structPageSize } from './structpage.ts'
-import { maxAlignedFolio, maxFolioOrder, maxPageOrder, memmapAlignmentCheck, pageblockOrder, type MaxAlignedFolio, type MaxFolioOrder } from './folio.ts'
+import { maxAlignedFolio, maxFolioOrder, memmapAlignmentCheck, type MaxAlignedFolio, type MaxFolioOrder } from './folio.ts'
 import {
   archMemoryModel,
   encodingChecks,
@@ -27,7 +27,7 @@ import {
 } from './sparse.ts'
 import { memmapTotals, sectionOwners, type MemmapTotals } from './totals.ts'
 import { withStatus, type Check, type Figure, type ReportedCheck } from './types.ts'
-import { versionsOf } from '../facts.ts'
+import { holds, versionsOf } from '../facts.ts'
 import { buildMemmapPlan, flatmemMap, memmapRows, sectionMapSize, vmemmapBase, vmemmapMapping, type FlatmemMap, type MemmapPlan, type MemmapRow, type VmemmapBase } from './vmemmap.ts'
 
 export interface MemmapPlacement {
@@ -41,6 +41,8 @@ export interface MemmapPlacement {
   maxFolioOrder: MaxFolioOrder
   /** the largest folio whose struct pages are naturally aligned, for the actual memmap alignment */
   alignedFolio: MaxAlignedFolio
+  /** SPARSEMEM without VMEMMAP: the same for hot-added sections (kvmalloc_node()), else null */
+  hotplugAlignedFolio: MaxAlignedFolio | null
   /** the first present sections' rows (memmapRows() gives any window) */
   rows: MemmapRow[]
   /** FLATMEM: one node_mem_map per node (alloc_node_mem_map()) */
@@ -85,7 +87,7 @@ export function memmapReport(m: Model): MemmapReport {
   }))
   // HVO is built where the architecture offers it, unless the scenario says otherwise
   // (an explicit `config.hugetlbVmemmap: true` on an architecture without it is a warning)
-  const configured = m.scenario.config?.hugetlbVmemmap ?? (m.config.hugetlbVmemmap && m.preset.hvoAvailable(m.profile))
+  const configured = hvoConfigured(m)
   const hvo = hvoPools(pools, { version: m.version, arch: m.scenario.arch, pageSize: m.pageSize, structPageSize: S, configured })
   // KMSAN: every page handed to the buddy allocator needs a shadow and an origin page
   const kmsan = mm?.structPage?.kmsan
@@ -140,8 +142,11 @@ export function memmapReport(m: Model): MemmapReport {
         ref: 'sparse_buffer_init() mm/sparse.c; memblock_alloc_exact_nid_raw() mm/memblock.c',
         versions: versionsOf('sparse-buffer')
       })),
+      ...m.orders.maxPage.figures,
+      ...m.orders.pageblock.figures,
       ...placement.maxFolioOrder.figures,
       ...placement.alignedFolio.figures,
+      ...(placement.hotplugAlignedFolio?.figures ?? []),
       ...(placement.flatmem ?? []).flatMap((f) => f.figures.map((x) => ({ ...x, id: `${x.id}.node${f.nid}` }))),
       ...totals.figures,
       ...hvo.figures,
@@ -187,8 +192,8 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
   const nodes: NodeSectionRuns[] = [...new Set(owners.map((o) => o.nid))].map((nid) => ({ nid, runs: owners.filter((o) => o.nid === nid).map((o) => ({ start: o.start, end: o.end })) }))
   const rootTable = rootTableCost(geometry, nodes)
   const vmemmapModel = m.config.memoryModel === 'sparsemem' && model.is64bit
-  const mpo = maxPageOrder(arch, m.pageSize, m.version)
-  const pbo = pageblockOrder({ arch, pageSize: m.pageSize, version: m.version, maxPageOrder: mpo.order })
+  const mpo = m.orders.maxPage
+  const pbo = m.orders.pageblock
   const usage = usageCost(memSectionUsageSize(geometry, { version: m.version, sparsememVmemmap: vmemmapModel, pageblockOrder: pbo.order }), nodes)
   const mfo = maxFolioOrder({
     arch,
@@ -201,7 +206,7 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
   })
   // MAX_FOLIO_VMEMMAP_ALIGN (include/linux/mmzone.h, 7.1): MAX_FOLIO_NR_PAGES × S when HVO is
   // built and S is a power of two, else 0 (riscv and loongarch align their vmemmap to it)
-  const hvoBuilt = (m.scenario.config?.hugetlbVmemmap ?? (m.config.hugetlbVmemmap && m.preset.hvoAvailable(m.profile))) === true
+  const hvoBuilt = hvoConfigured(m)
   const maxFolioVmemmapAlign = hvoBuilt && (S & (S - 1)) === 0 ? (1n << BigInt(mfo.order)) * BigInt(S) : 0n
   const base = vmemmapModel
     ? vmemmapBase(model, m.version, {
@@ -221,16 +226,18 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
     nodes,
     bufferBase: bootBufferBases(m, nodes, sectionMapSize(geometry, S, mapping ? mapping.pmdSize : null))
   })
-  // the memmap's actual alignment: the KASLR worst case on x86_64, pfn_to_page(0) elsewhere,
-  // PAGE_SIZE for a memmap that is not virtually mapped
+  // the memmap's actual alignment: the KASLR worst case on x86_64, pfn_to_page(0) elsewhere;
+  // without VMEMMAP each boot section's map sits at a multiple of section_map_size() in its
+  // node's sparse buffer, and a hot-added one comes from kvmalloc_node() (PAGE_SIZE at worst);
+  // FLATMEM's node_mem_map is SMP_CACHE_BYTES aligned
   const kaslr = arch === 'x86_64' && (m.scenario.memmap?.kaslr ?? true)
+  const flat = m.config.memoryModel === 'flatmem'
+  const folioInput = { structPageSize: S, pageSize: m.pageSize, hugePageSizes: m.hugePageSizes, maxFolioOrder: mfo.order }
   const alignedFolio = maxAlignedFolio({
-    alignment: !base ? { kind: 'kvmalloc' } : kaslr ? { kind: 'x86-kaslr' } : { kind: 'address', address: base.pfnToPage0 },
-    structPageSize: S,
-    pageSize: m.pageSize,
-    hugePageSizes: m.hugePageSizes,
-    maxFolioOrder: mfo.order
+    ...folioInput,
+    alignment: base ? (kaslr ? { kind: 'x86-kaslr' } : { kind: 'address', address: base.pfnToPage0 }) : flat ? { kind: 'flatmem' } : { kind: 'section-buffer', sectionMapSize: plan.sectionMapSize, aligned: holds('sparse-buffer-section-aligned', m.version) }
   })
+  const hotplugAlignedFolio = !base && !flat ? maxAlignedFolio({ ...folioInput, alignment: { kind: 'kvmalloc' }, scope: { id: 'hotplug', title: 'hot-added sections' } }) : null
   return {
     geometry,
     rootTable,
@@ -241,6 +248,7 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
     pageblockOrder: pbo.order,
     maxFolioOrder: mfo,
     alignedFolio,
+    hotplugAlignedFolio,
     rows: memmapRows(plan, 0, rowCount),
     flatmem:
       m.config.memoryModel === 'flatmem'
@@ -251,15 +259,15 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
 
 function placementChecks(m: Model, p: MemmapPlacement): Check[] {
   const S = m.config.structPageSize
-  const hvoConfigured = m.scenario.config?.hugetlbVmemmap ?? (m.config.hugetlbVmemmap && m.preset.hvoAvailable(m.profile))
   return [
     ...sectionConstantChecks(p.geometry, { maxPageOrder: p.maxPageOrder, pageblockOrder: p.pageblockOrder }),
     memSectionSizeCheck(p.geometry.memSectionSize),
     ...encodingChecks(p.geometry, S, sectionFlags(m.version)),
     ...(p.base?.checks ?? []),
     ...p.plan.checks,
-    ...(p.base ? [memmapAlignmentCheck({ version: m.version, hvoConfigured, structPageSize: S, pfnToPage0: p.base.pfnToPage0, maxFolioOrder: p.maxFolioOrder.order })] : []),
+    ...(p.base ? [memmapAlignmentCheck({ version: m.version, hvoConfigured: hvoConfigured(m), structPageSize: S, pfnToPage0: p.base.pfnToPage0, maxFolioOrder: p.maxFolioOrder.order })] : []),
     ...p.alignedFolio.checks,
+    ...(p.hotplugAlignedFolio?.checks ?? []),
     ...(p.flatmem ?? []).map((f) => ({ ...f.check, id: `${f.check.id}.node${f.nid}` }))
   ]
 }
