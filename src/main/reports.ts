@@ -152,7 +152,7 @@ export function reportMarkdown(report: AnalysisReport, o: { fileName?: string; w
     L.push(`- backing: ${p.plan.summary.unitsTouched} × ${mib(p.plan.unitBytes)}; pfn_to_page(0) ${p.base ? `\`${String(p.base.pfnToPage0)}\`` : '(no vmemmap)'}`)
     L.push(`- struct pages naturally aligned for folios up to ${mib(p.alignedFolio.maxBytes)} (order ${p.alignedFolio.maxOrder}); MAX_FOLIO_ORDER ${p.maxFolioOrder.order} (${mib(p.maxFolioOrder.bytes)})`)
     for (const h of mm.hvo.pages) L.push(`- HVO ${mib(h.hugePageSize)} page: ${h.optimized ? `${mib(h.freedBytes)} of vmemmap freed per page` : 'not optimized'}${h.line ? ` — \`${h.line}\`` : ''}`)
-    if (mm.kmsan) L.push(`- KMSAN metadata: ${mib(mm.kmsan.metadataPages * ps)}; usable ${mib(mm.kmsan.usablePages * ps)}`)
+    if (mm.kmsan) L.push(`- KMSAN metadata: ${mib(mm.kmsan.metadataPages * ps)} from the hand-off + ${mib(mm.kmsan.futureMetadataPages * ps)} for reserved ranges; usable ${mib(mm.kmsan.usablePages * ps)}${mm.kmsan.deferredPages ? `; ${mib(mm.kmsan.deferredPages * ps)} deferred pages without metadata` : ''}`)
     for (const ns of mm.pmem) L.push(`- ${ns.name}: ${ns.ok ? `page map ${mib(ns.pageMapSize)}, reserved ${mib(ns.lostBytes)}, usable ${mib(ns.usableBytes)}` : `fails: ${ns.error}`}`)
     const sm = sectionsModel(report, { window: o.window })
     if (sm.rows.length) {

@@ -198,6 +198,7 @@ function formatAnalysis(r: import('../../shared/engine/report.ts').AnalysisRepor
     lines.push(`  backing: ${p.plan.summary.unitsTouched} × ${p.plan.unitBytes} bytes; pfn_to_page(0) ${p.base?.pfnToPage0 ?? '(no vmemmap)'}`)
     lines.push(`  struct pages naturally aligned for folios up to ${mib(p.alignedFolio.maxBytes)} (MAX_FOLIO_ORDER ${p.maxFolioOrder.order})`)
     for (const h of mm.hvo.pages) lines.push(`  ${h.line ?? `HVO ${h.hugePageSize} bytes: ${h.freedBytes} bytes freed per page`}`)
+    if (mm.kmsan) lines.push(`  KMSAN: ${mm.kmsan.usablePages} pages reach the buddy allocator, ${mm.kmsan.metadataPages} + ${mm.kmsan.futureMetadataPages} (reserved ranges) are shadow/origin, ${mm.kmsan.lostPages} stranded${mm.kmsan.deferredPages ? `, ${mm.kmsan.deferredPages} deferred without metadata` : ''}`)
     for (const ns of mm.pmem) lines.push(`  ${ns.name}: ${ns.ok ? `page map takes ${mib(ns.lostBytes)}, ${mib(ns.usableBytes)} usable` : `fails: ${ns.error}`}`)
     const failed = mm.checks.filter((c) => !c.pass && c.severity !== 'info')
     lines.push(`  checks: ${mm.checks.length - failed.length} pass, ${failed.length} fail${failed.length ? ': ' + failed.map((c) => c.id).join(', ') : ''}`)

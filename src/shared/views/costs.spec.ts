@@ -46,6 +46,20 @@ describe('costs view model', () => {
     expect(checkWellFormed(renderCosts(report('x86-laptop.yaml', 'memmap:\n  structPage: { kmsan: true }\n')))).toBeNull()
   })
 
+  it('KMSAN: the reserved ranges\' metadata, the deferred pages (6.1 allows DEFERRED_STRUCT_PAGE_INIT) and the triples per order', () => {
+    const r = report('x86-laptop.yaml', 'memmap:\n  structPage: { kmsan: true }\n')
+    const m = costsModel(r)
+    expect(m.kmsan!.futureMetadataPages).toBe(2 * m.kmsan!.futureRangePages)
+    expect(m.kmsan!.futureRangePages).toBeGreaterThan(80000)
+    // the laptop's Normal zone ends the node: on 6.1 its pages past first_deferred_pfn skip the hand-off
+    expect(m.kmsan!.deferredPages).toBeGreaterThan(0)
+    expect(m.kmsan!.triples[0].order).toBe(10)
+    const svg = renderCosts(r)
+    expect(svg).toContain('data-kind="kmsan-reserved"')
+    expect(svg).toContain('data-kind="kmsan-triples"')
+    expect(r.memmap!.checks.find((c) => c.id === 'kmsan.deferred-init')).toMatchObject({ status: 'fail' })
+  })
+
   it('renders bars with hover details and states what is absent', () => {
     const svg = renderCosts(report('arm64-uefi-server.yaml'), { theme: 'dark' })
     expect(checkWellFormed(svg)).toBeNull()

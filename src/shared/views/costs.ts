@@ -70,7 +70,7 @@ export interface CostsModel extends ViewModelBase {
   bars: CostBar[]
   yTicks: number[]
   hvo: { rows: HvoRow[]; pools: PoolRow[]; freedBytes: number; netFreedBytes: number; sharedTailPages: number }
-  kmsan: { rows: KmsanRow[]; metadataPages: number; usablePages: number; lostPages: number } | null
+  kmsan: { rows: KmsanRow[]; metadataPages: number; usablePages: number; lostPages: number; futureRangePages: number; futureMetadataPages: number; deferredPages: number; triples: { order: number; count: number }[] } | null
   pmem: PmemRow[]
   layout: { chartY: number; chartH: number; row2Y: number; row2H: number; row3Y: number; row3H: number }
 }
@@ -128,7 +128,16 @@ export function costsModel(report: AnalysisReport, opts: ViewOptions = {}): Cost
   })
   const pools: PoolRow[] = (mm?.hvo.pools ?? []).filter((p) => p.pages > 0).map((p) => ({ hugePageSize: p.hugePageSize, pages: p.pages, freedBytes: p.freedBytes }))
   const kmsan = mm?.kmsan
-    ? { rows: mm.kmsan.nodes.map((n) => ({ nid: n.nid, presentPages: n.presentPages, usablePages: n.usablePages, metadataPages: n.metadataPages, lostPages: n.lostPages })), metadataPages: mm.kmsan.metadataPages, usablePages: mm.kmsan.usablePages, lostPages: mm.kmsan.lostPages }
+    ? {
+        rows: mm.kmsan.nodes.map((n) => ({ nid: n.nid, presentPages: n.presentPages, usablePages: n.usablePages, metadataPages: n.metadataPages, lostPages: n.lostPages })),
+        metadataPages: mm.kmsan.metadataPages,
+        usablePages: mm.kmsan.usablePages,
+        lostPages: mm.kmsan.lostPages,
+        futureRangePages: Number(mm.figures.find((f) => f.id === 'kmsan.future-range-pages')?.value ?? 0),
+        futureMetadataPages: mm.kmsan.futureMetadataPages,
+        deferredPages: mm.kmsan.deferredPages,
+        triples: mm.kmsan.orders.filter((o) => o.triples + o.discardTriples > 0).map((o) => ({ order: o.order, count: o.triples + o.discardTriples })).reverse()
+      }
     : null
   const pmem: PmemRow[] = (mm?.pmem ?? []).map((p) => ({
     name: p.name,
@@ -150,7 +159,7 @@ export function costsModel(report: AnalysisReport, opts: ViewOptions = {}): Cost
   const chartH = 330
   const row2Y = chartY + chartH + 18
   const hvoH = 70 + hvoRows.length * 46 + (pools.length ? 26 + pools.length * 22 : 30)
-  const kmsanH = kmsan ? 70 + kmsan.rows.length * 46 + 40 : 150
+  const kmsanH = kmsan ? 70 + kmsan.rows.length * 46 + 40 + 48 : 150
   const row2H = Math.max(hvoH, kmsanH)
   const row3Y = row2Y + row2H + 18
   const row3H = pmem.length ? 64 + pmem.length * 62 : 90
@@ -318,6 +327,16 @@ export function renderCosts(report: AnalysisReport, opts: ViewOptions = {}): str
       ky += 46
     }
     out.push(rect(kx + 16, ky + 6, 12, 10, { fill: t.memory }) + text(kx + 32, ky + 15, 'usable', { size: 10, fill: t.muted }) + rect(kx + 86, ky + 6, 12, 10, { fill: t.hole }) + text(kx + 102, ky + 15, 'shadow + origin', { size: 10, fill: t.muted }) + rect(kx + 196, ky + 6, 12, 10, { fill: t.fail }) + text(kx + 212, ky + 15, 'lost', { size: 10, fill: t.muted }))
+    const reservedLine = `reserved ranges (memmap, firmware, first 1 MiB): ${bytes(k.futureRangePages * ps)} → ${bytes(k.futureMetadataPages * ps)} more shadow + origin${k.deferredPages ? ` · ${bytes(k.deferredPages * ps)} deferred pages get none` : ''}`
+    const triplesLine = `triples (data, shadow, origin) by order: ${k.triples.map((x) => `${x.order}: ${int(x.count)}`).join(' · ')}`
+    out.push(
+      el(
+        'g',
+        dataAttrs({ kind: 'kmsan-reserved', futureRangePages: k.futureRangePages, futureMetadataPages: k.futureMetadataPages, deferredPages: k.deferredPages }),
+        tip(`${reservedLine}\nkmsan_init_shadow() mm/kmsan/init.c: every memblock.reserved range gets shadow + origin from memblock_alloc() before the hand-off`) + text(kx + 16, ky + 36, truncate(reservedLine, half - 32, 10.5), { size: 10.5, fill: k.deferredPages ? t.fail : t.text })
+      ),
+      el('g', dataAttrs({ kind: 'kmsan-triples' }), tip(`${triplesLine}\nkmsan_memblock_free_pages(): per order the 1st block is shadow, the 2nd origin, the 3rd data; kmsan_memblock_discard() splits the leftovers`) + text(kx + 16, ky + 54, truncate(triplesLine, half - 32, 10.5), { size: 10.5, fill: t.muted }))
+    )
   } else {
     const note = wrap(`KMSAN is off in this scenario. With CONFIG_KMSAN (memmap.structPage.kmsan: true) struct page grows by 16 bytes to ${m.structPageSize + 16} B (the "KMSAN" bar above) and every page handed to the buddy allocator needs a shadow and an origin page: about two thirds of RAM become metadata.`, half - 32, 11)
     out.push(el('g', dataAttrs({ kind: 'kmsan-off' }), tip(note.join(' ')) + note.map((l, i) => text(kx + 16, hy + 50 + i * 16, l, { size: 11, fill: t.muted })).join('')))

@@ -4,7 +4,7 @@
 import { MEMBLOCK_NOMAP } from '../memblock.ts'
 import type { Model } from '../model.ts'
 import { hvoConfigured, hvoPools, type HvoPoolsResult } from './hvo.ts'
-import { kmsanBootMetadata, type KmsanResult } from './kmsan.ts'
+import { firstDeferredPfn, kmsanBootMetadata, kmsanHandoffDeferred, type ByteRange, type KmsanResult } from './kmsan.ts'
 import { memdescProjection, type MemdescResult, type Obsolescence } from './memdesc.ts'
 import { pfnDevLayout, type PfnDevResult } from './pfndev.ts'
 import { policyTable, type PolicyTable } from './policies.ts'
@@ -89,18 +89,9 @@ export function memmapReport(m: Model): MemmapReport {
   // (an explicit `config.hugetlbVmemmap: true` on an architecture without it is a warning)
   const configured = hvoConfigured(m)
   const hvo = hvoPools(pools, { version: m.version, arch: m.scenario.arch, pageSize: m.pageSize, structPageSize: S, configured })
-  // KMSAN: every page handed to the buddy allocator needs a shadow and an origin page
-  const kmsan = mm?.structPage?.kmsan
-    ? kmsanBootMetadata({
-        version: m.version,
-        arch: m.scenario.arch,
-        nodes: m.nodes.map((n) => ({
-          nid: n.nid,
-          presentPages: n.present,
-          freeRanges: n.ranges.filter((r) => !(r.flags & MEMBLOCK_NOMAP)).map((r) => ({ startPfn: r.start, endPfn: r.end }))
-        }))
-      })
-    : null
+  // KMSAN: every page handed to the buddy allocator needs a shadow and an origin page, and
+  // every reserved range (the memmap's backing among them) gets both at kmsan_init_shadow()
+  const kmsan = mm?.structPage?.kmsan ? kmsanReport(m, placement) : null
   const pmem = (mm?.pmem ?? []).map((ns, i) => ({
     name: ns.name ?? `namespace${i}.0`,
     ...pfnDevLayout({
@@ -288,4 +279,61 @@ function bootBufferBases(m: Model, nodes: NodeSectionRuns[], mapSize: number): R
     if (top && base >= 0) out[n.nid] = BigInt(base)
   }
   return out
+}
+
+/**
+ * The KMSAN hand-off of a scenario: the reserved ranges the layout names (memblock.reserved,
+ * x86's first 1 MiB, the initrd, each node's memmap at the top of the node as
+ * bootBufferBases() places it), the free ranges left after them and after 2 × their size
+ * of metadata, and with DEFERRED_STRUCT_PAGE_INIT (< 6.11) the deferred part of each node.
+ * Reservations a layout does not name (the kernel image, page tables, percpu, crashkernel)
+ * are not counted: a real boot hands over fewer pages.
+ */
+function kmsanReport(m: Model, placement: MemmapPlacement): KmsanResult {
+  const ps = m.pageSize
+  const reserved: ByteRange[] = m.reserved.regions.map((r) => ({ start: r.base, end: r.end }))
+  if (m.scenario.arch === 'x86_64' && holds('x86-reserve-first-mb', m.version)) reserved.push({ start: 0, end: 0x100000 })
+  if (m.scenario.initrd) reserved.push({ start: m.scenario.initrd.start, end: m.scenario.initrd.start + m.scenario.initrd.size })
+  const nodes = m.nodes.filter((n) => n.end > n.start)
+  const top = (nid: number): number => m.memory.regions.filter((r) => r.nid === nid && !(r.flags & MEMBLOCK_NOMAP)).reduce((a, r) => Math.max(a, r.end), 0)
+  if (placement.flatmem) {
+    for (const f of placement.flatmem) {
+      const t = top(f.nid)
+      const size = Number(f.figures.find((x) => x.id === 'flatmem.size')?.value ?? 0)
+      if (t && size) reserved.push({ start: Math.max(0, t - size), end: t })
+    }
+  } else {
+    const plan = placement.plan
+    for (const b of plan.summary.buffers) {
+      const t = top(b.nid)
+      const used = b.consumedBytes + b.fallbackUnits * plan.unitBytes
+      const base = Math.floor((t - b.bufferBytes) / b.alignment) * b.alignment
+      if (t && used && base >= 0) reserved.push({ start: base, end: base + used })
+    }
+  }
+  const memory = nodes.flatMap((n) => n.ranges.filter((r) => !(r.flags & MEMBLOCK_NOMAP)).map((r) => ({ nid: n.nid, start: r.start * ps, end: r.end * ps })))
+  const deferredOn = m.config.deferredStructPageInit && !holds('kmsan-no-deferred-init', m.version)
+  const firstDeferred = new Map<number, number>()
+  if (deferredOn)
+    for (const n of nodes) {
+      const last = [...n.zones].reverse().find((z) => z.present > 0)
+      if (!last || last.start + last.spanned < n.end) continue
+      const fd = firstDeferredPfn(last.start, last.start + last.spanned, n.ranges, m.pagesPerSection)
+      if (fd !== null) firstDeferred.set(n.nid, fd)
+    }
+  const { handoff, deferredPages } = kmsanHandoffDeferred({ memory, reserved, pageSize: ps }, firstDeferred)
+  const memmapPages = placement.flatmem
+    ? placement.flatmem.reduce((a, f) => a + Number(f.figures.find((x) => x.id === 'flatmem.size')?.value ?? 0) / m.config.structPageSize, 0)
+    : placement.plan.presentSections * m.pagesPerSection
+  return kmsanBootMetadata({
+    version: m.version,
+    arch: m.scenario.arch,
+    maxPageOrder: m.orders.maxPage.order,
+    nodes: nodes.map((n) => ({ nid: n.nid, presentPages: n.present, freeRanges: handoff.freeRanges.get(n.nid) ?? [] })),
+    futureRangePages: handoff.futureRangePages,
+    futureRangeCount: handoff.futureRanges.length,
+    futureMetadataPages: handoff.futureMetadataPages,
+    deferredPages: m.config.deferredStructPageInit ? (deferredOn ? deferredPages : 0) : undefined,
+    memmapPages
+  })
 }
