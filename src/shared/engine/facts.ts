@@ -282,9 +282,8 @@ export const FACTS = {
   // -- structpage.ts, kmsan.ts, pfndev.ts ----------------------------------------------------
   'mm-zero-struct-page-bounded': {
     what: '__mm_zero_struct_page() on 64-bit: BUILD_BUG_ON unless sizeof(struct page) % 8 == 0 and 56 ≤ S ≤ 80 (plain memset before)',
-    since: rc1('5.0'),
-    commit: { id: '5470dea49f53', subject: 'mm: use mm_zero_struct_page from SPARC on all 64b architectures', release: 'v5.0' },
-    inferred: 'v4 posted 2018-10-29, so the 5.0 merge window at the earliest; cited by 3770e52fd4ec'
+    since: rc1('5.2'),
+    commit: { id: '5470dea49f53', subject: 'mm: use mm_zero_struct_page from SPARC on all 64b architectures', release: 'v5.2 (mainline blame dates it 2019-05-13, the 5.2 merge window)' }
   },
   'mm-zero-struct-page-96': {
     what: '__mm_zero_struct_page() accepts 88 and 96 bytes',
@@ -300,7 +299,18 @@ export const FACTS = {
   'riscv-aligned-struct-page': {
     what: 'riscv selects HAVE_ALIGNED_STRUCT_PAGE',
     since: rc1('6.13'),
-    inferred: 'present in 6.13 trees, absent in 6.12; the commit was not found'
+    inferred: 'Alexandre Ghiti, "riscv: Implement arch_cmpxchg128() using Zacas", listed in "[GIT PULL] RISC-V Patches for the 6.13 Merge Window, Part 1"; the id was not found'
+  },
+  'loongarch-aligned-struct-page': {
+    what: 'loongarch selects HAVE_ALIGNED_STRUCT_PAGE (if 64BIT in 7.1)',
+    since: rc1('7.0'),
+    inferred: 'absent in the 6.12 tree, present in 7.0; the commit was not found, so the boundary is the earliest tree that has it'
+  },
+  'kmsan-depends-on-slub': {
+    what: 'KMSAN depends on SLUB (SLAB still exists)',
+    since: rc1('6.1'),
+    until: rc1('6.8'),
+    inferred: 'read in the 6.1 tree (lib/Kconfig.kmsan: depends on … SLUB); moot once SLAB is gone (2a19be61a651, in v6.8)'
   },
   'kmsan-x86': {
     what: 'KMSAN on x86_64 (HAVE_ARCH_KMSAN)',
@@ -325,7 +335,7 @@ export const FACTS = {
   'pfn-max-struct-page-size': {
     what: 'nd_pfn_init() reserves MAX_STRUCT_PAGE_SIZE per pfn with BUILD_BUG_ON(sizeof(struct page) > MAX_STRUCT_PAGE_SIZE) (a hard-coded 64 × npfns before)',
     since: rc1('5.4'),
-    inferred: 'in Dan Williams\' "[GIT PULL] libnvdimm for 5.4" (2019-09-20), "libnvdimm/pfn_dev: Add a build check to make sure we notice when struct page size change"; the id was not found'
+    commit: { id: 'e96f0bf2ec92', subject: 'libnvdimm/pfn_dev: Add a build check to make sure we notice when struct page size change', release: 'v5.4 (Dan Williams: "will start to trigger in v5.4")' }
   },
   'pfn-max-struct-page-128': {
     what: 'MAX_STRUCT_PAGE_SIZE 128',

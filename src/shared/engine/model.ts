@@ -12,7 +12,8 @@ import { numaInit, type NumaBlock, type NumaResult } from './numa.ts'
 import { selectProfile, type VersionProfile } from './profiles.ts'
 import { maxPageOrder, pageblockOrder, type MaxPageOrder, type PageblockOrder } from './memmap/folio.ts'
 import { archMemoryModel } from './memmap/sparse.ts'
-import { structPageSize } from './memmap/structpage.ts'
+import { NVDIMM_KMSAN_NOT_SETTABLE } from './memmap/pfndev.ts'
+import { alignedStructPageDefault, structPageConfigError, structPageSize } from './memmap/structpage.ts'
 import { presentSections, validPfns, type Interval } from './sections.ts'
 import { memparse } from './units.ts'
 import type { KernelVersion } from './version.ts'
@@ -94,8 +95,18 @@ export function runModel(scenario: Scenario): Model {
   const { profile, version } = choice
   const preset = ARCH_PRESETS[scenario.arch]
   const config: Config = { ...preset.defaults, ...preset.versionDefaults?.(profile, version), ...(scenario.config ?? {}) }
-  // sizeof(struct page) from the memmap section's configuration, when given
-  if (scenario.memmap?.structPage) config.structPageSize = structPageSize({ ...scenario.memmap.structPage, bits: preset.defaults.structPageSize === 32 ? 32 : 64 }).size
+  // sizeof(struct page) from the memmap section's configuration, when given, with
+  // HAVE_ALIGNED_STRUCT_PAGE as the arch selects it for the allocator and version
+  const sp = scenario.memmap?.structPage
+  if (sp) {
+    const bad = structPageConfigError(sp, version)
+    if (bad) throw new ModelError(bad, ['memmap', 'structPage', sp.allocator === 'slab' ? 'allocator' : 'kmsan'])
+    const aligned = sp.alignedStructPage ?? alignedStructPageDefault(scenario.arch, version, sp.allocator).value
+    config.structPageSize = structPageSize({ ...sp, alignedStructPage: aligned, bits: preset.defaults.structPageSize === 32 ? 32 : 64 }).size
+  }
+  scenario.memmap?.pmem?.forEach((ns, i) => {
+    if (ns.nvdimmKmsan) throw new ModelError(NVDIMM_KMSAN_NOT_SETTABLE, ['memmap', 'pmem', i, 'nvdimmKmsan'])
+  })
   const pageSize = scenario.pageSize ?? preset.defaultPageSize
   if (!preset.pageSizes.includes(pageSize)) {
     throw new ModelError(`${scenario.arch} does not support ${pageSize / 1024}K pages (supported: ${preset.pageSizes.map((p) => p / 1024 + 'K').join(', ')})`, ['pageSize'])

@@ -169,7 +169,8 @@ export const scenarioSchema = obj(
             wantPageVirtual: bool('WANT_PAGE_VIRTUAL: `void *virtual` (+1 word).'),
             lastCpupidNotInPageFlags: bool('LAST_CPUPID_NOT_IN_PAGE_FLAGS: `int _last_cpupid` (+4 bytes, padded).'),
             kmsan: bool('CONFIG_KMSAN: kmsan_shadow and kmsan_origin (+16 bytes), and shadow + origin pages for every page at boot.'),
-            alignedStructPage: bool('CONFIG_HAVE_ALIGNED_STRUCT_PAGE: struct page aligned to 2 words.'),
+            alignedStructPage: bool('CONFIG_HAVE_ALIGNED_STRUCT_PAGE: struct page aligned to 2 words (default: as the architecture selects it: x86, arm64, s390 with SLUB, always from 6.8; riscv from 6.13; loongarch from 7.0).'),
+            allocator: oneOf(['slub', 'slab'] as const, 'The slab allocator (default slub). SLAB exists until 6.8; x86, arm64 and s390 select HAVE_ALIGNED_STRUCT_PAGE only with SLUB before that; KMSAN needs SLUB.'),
             extraBytes: int('Out-of-tree fields, in bytes.', { min: 0, max: 128 })
           },
           { doc: 'sizeof(struct page): the size, or the configuration that sets it (include/linux/mm_types.h).' }
@@ -185,7 +186,7 @@ export const scenarioSchema = obj(
               mode: oneOf(['pmem', 'ram'] as const, 'pfn device mode: `pmem` (ndctl --map=dev: memmap in the device) or `ram` (--map=mem: memmap in RAM).'),
               align: size('nd_pfn align (default 2M).'),
               maxStructPageSize: int('MAX_STRUCT_PAGE_SIZE override: 64, 128 (the 6.1 change) or 80 (the option discussed).', { min: 8, max: 256 }),
-              nvdimmKmsan: bool('CONFIG_NVDIMM_KMSAN: reserve room for the real (larger) struct page.')
+              nvdimmKmsan: bool('CONFIG_NVDIMM_KMSAN is not settable: a bool without a prompt that nothing selects (drivers/nvdimm/Kconfig). `true` is refused.')
             },
             { required: ['start', 'size', 'mode'] }
           ),

@@ -8,7 +8,7 @@ import { firstDeferredPfn, kmsanBootMetadata, kmsanHandoffDeferred, type ByteRan
 import { memdescProjection, type MemdescResult, type Obsolescence } from './memdesc.ts'
 import { pfnDevLayout, type PfnDevResult } from './pfndev.ts'
 import { policyTable, type PolicyTable } from './policies.ts'
-import { structPageChecks, structPageSize } from './structpage.ts'
+import { alignedStructPageDefault, structPageChecks, structPageSize } from './structpage.ts'
 import { maxAlignedFolio, maxFolioOrder, memmapAlignmentCheck, type MaxAlignedFolio, type MaxFolioOrder } from './folio.ts'
 import {
   archMemoryModel,
@@ -68,11 +68,13 @@ export function memmapReport(m: Model): MemmapReport {
   const S = m.config.structPageSize
   const mm = m.scenario.memmap
   const bits = S === 32 && m.preset.defaults.structPageSize === 32 ? 32 : 64
-  const size = structPageSize({ ...(mm?.structPage ?? { size: S }), bits, pageSize: m.pageSize })
+  const aligned = mm?.structPage?.alignedStructPage ?? alignedStructPageDefault(m.scenario.arch, m.version, mm?.structPage?.allocator)
+  const alignedValue = typeof aligned === 'boolean' ? aligned : aligned.value
+  const size = structPageSize({ ...(mm?.structPage ?? { size: S }), alignedStructPage: alignedValue, bits, pageSize: m.pageSize })
   const structChecks = structPageChecks(S, {
     version: m.version,
     bits,
-    alignedStructPage: mm?.structPage?.alignedStructPage,
+    alignedStructPage: alignedValue,
     hvo: m.config.hugetlbVmemmap,
     arch: m.scenario.arch,
     pageSize: m.pageSize
@@ -102,8 +104,7 @@ export function memmapReport(m: Model): MemmapReport {
       align: ns.align,
       pageSize: m.pageSize,
       version: m.version,
-      maxStructPageSize: ns.maxStructPageSize,
-      nvdimmKmsan: ns.nvdimmKmsan
+      maxStructPageSize: ns.maxStructPageSize
     })
   }))
   const memdesc = mm?.memdesc

@@ -1,13 +1,14 @@
-// NVDIMM pfn device (fsdax/devdax "map=dev|mem") reservation (kernel-memmap-spec §7,
-// §9 item 17; drivers/nvdimm/pfn_devs.c nd_pfn_init(), nd_pfn_validate(),
-// __nvdimm_setup_pfn(); drivers/nvdimm/nd.h MAX_STRUCT_PAGE_SIZE).
+// NVDIMM pfn device (fsdax/devdax "map=dev|mem") reservation: drivers/nvdimm/pfn_devs.c
+// nd_pfn_init(), nd_pfn_validate(), __nvdimm_setup_pfn(); drivers/nvdimm/nd.h
+// MAX_STRUCT_PAGE_SIZE; drivers/nvdimm/pfn.h struct nd_pfn_sb; memremap_compat_align()
+// mm/memremap.c. Versions come from facts.ts.
 //
 // Figure ids (stable):
 //   pfn.max-struct-page-size  MAX_STRUCT_PAGE_SIZE in force
 //   pfn.npfns                 PHYS_PFN(size − SZ_8K)
 //   pfn.align                 max(nd_pfn->align, memremap_compat_align())
 //   pfn.end-trunc             start + size − ALIGN_DOWN(start + size, align)
-//   pfn.page-map-size         PFN_MODE_PMEM: MAX_STRUCT_PAGE_SIZE (or S) × npfns
+//   pfn.page-map-size         PFN_MODE_PMEM: MAX_STRUCT_PAGE_SIZE × npfns
 //   pfn.offset                dataoff: ALIGN(start + SZ_8K [+ page map], align) − start
 //   pfn.data-pages            PHYS_PFN(size − offset − end_trunc)
 //   pfn.usable-bytes          data pages × PAGE_SIZE
@@ -17,28 +18,40 @@
 //   pfn.altmap-free-pfns      PFN_MODE_PMEM: PHYS_PFN(offset − info-block reserve)
 //   pfn.ram-memmap-bytes      PFN_MODE_RAM: memmap the namespace costs in System RAM
 // Check ids: pfn.start-aligned, pfn.struct-page-size, pfn.alignment-satisfiable,
-//   pfn.offset-aligned, pfn.reprobe-struct-page-size, pfn.reprobe-page-size (all §9 item 17).
+//   pfn.offset-aligned, pfn.reprobe-struct-page-size, pfn.reprobe-page-size.
 
+import { cite, holds, versionsOf, type FactId } from '../facts.ts'
 import type { KernelVersion } from '../version.ts'
-import { rowAt, type SinceRow } from './structpage.ts'
 import type { Check, Figure } from './types.ts'
 
 const SZ_8K = 8192
 
 /**
- * MAX_STRUCT_PAGE_SIZE and whether CONFIG_NVDIMM_KMSAN (page_struct_override) exists.
- *  < 6.1: 64, BUILD_BUG_ON(sizeof(struct page) > MAX_STRUCT_PAGE_SIZE)
- *  6.1: 6e9f05dc66f9 "libnvdimm/pfn_dev: increase MAX_STRUCT_PAGE_SIZE" → 128
- *  6.1.12 / 6.2-rc8: c91d71363084 "nvdimm: Support sizeof(struct page) >
- *  MAX_STRUCT_PAGE_SIZE" → 64 again, -EINVAL unless CONFIG_NVDIMM_KMSAN
+ * Why CONFIG_NVDIMM_KMSAN cannot be set: drivers/nvdimm/Kconfig declares it `bool` with no
+ * prompt, `depends on KMSAN`, and nothing selects it, so page_struct_override =
+ * IS_ENABLED(CONFIG_NVDIMM_KMSAN) is always false (c91d71363084).
  */
-export const MAX_STRUCT_PAGE_SIZE: readonly SinceRow<{ max: number; override: boolean }>[] = [
-  { since: '4.0', value: { max: 64, override: false }, note: 'nd.h MAX_STRUCT_PAGE_SIZE 64; BUILD_BUG_ON above it' },
-  { since: '6.1-rc1', value: { max: 128, override: false }, note: '6e9f05dc66f9 (KMSAN series)' },
-  { since: '6.1.12', value: { max: 64, override: true }, note: 'c91d71363084 backported to 6.1.12' },
-  { since: '6.2-rc1', value: { max: 128, override: false }, note: '6.2-rc1..rc7 still 128' },
-  { since: '6.2-rc8', value: { max: 64, override: true }, note: 'c91d71363084 (merged 2023-02-11, after 6.2-rc7)' }
-]
+export const NVDIMM_KMSAN_NOT_SETTABLE =
+  'CONFIG_NVDIMM_KMSAN cannot be enabled: drivers/nvdimm/Kconfig declares it a bool without a prompt that nothing selects, so page_struct_override is always false'
+
+/** How nd_pfn_init() sizes the page map in a version. */
+export interface PageMapRule {
+  /** bytes reserved per pfn */
+  max: number
+  /**
+   * 'hardcoded': 64 × npfns, no check (before 5.4); 'build-check': BUILD_BUG_ON(sizeof(struct
+   * page) > MAX_STRUCT_PAGE_SIZE); 'einval': -EINVAL for PFN_MODE_PMEM unless page_struct_override
+   */
+  kind: 'hardcoded' | 'build-check' | 'einval'
+  fact: FactId
+}
+
+export function pageMapRule(v: KernelVersion | undefined): PageMapRule {
+  if (!v || holds('pfn-page-struct-override', v)) return { max: 64, kind: 'einval', fact: 'pfn-page-struct-override' }
+  if (holds('pfn-max-struct-page-128', v)) return { max: 128, kind: 'build-check', fact: 'pfn-max-struct-page-128' }
+  if (holds('pfn-max-struct-page-size', v)) return { max: 64, kind: 'build-check', fact: 'pfn-max-struct-page-size' }
+  return { max: 64, kind: 'hardcoded', fact: 'pfn-max-struct-page-size' }
+}
 
 export interface PfnDevInput {
   /** namespace resource start and size (bytes) */
@@ -53,12 +66,10 @@ export interface PfnDevInput {
   pageSize?: number
   /** memremap_compat_align(): SUBSECTION_SIZE (2 MiB) by default, 16 MiB on ppc64 */
   memremapCompatAlign?: number
-  /** picks MAX_STRUCT_PAGE_SIZE from the table; without it: 64 with the override */
+  /** picks the page-map rule (pageMapRule()); without it: today's code */
   version?: KernelVersion
-  /** explicit MAX_STRUCT_PAGE_SIZE (64, 128 = the 6.1 change, 80 = the option discussed) */
+  /** explicit MAX_STRUCT_PAGE_SIZE (64, 128 = the 6.1 change, 80 = the option discussed), with today's -EINVAL */
   maxStructPageSize?: number
-  /** CONFIG_NVDIMM_KMSAN (page_struct_override); only exists with the 6.2-rc8 / 6.1.12 code */
-  nvdimmKmsan?: boolean
   /** an info block written earlier (re-probe by nd_pfn_validate()) */
   existing?: { versionMinor?: number; pageStructSize?: number; pageSize?: number }
 }
@@ -91,11 +102,11 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
   const ps = input.pageSize ?? 4096
   const S = input.structPageSize
   const compat = input.memremapCompatAlign ?? 2 * 1024 * 1024
-  const row = input.version ? (rowAt(MAX_STRUCT_PAGE_SIZE, input.version) ?? MAX_STRUCT_PAGE_SIZE[0]) : null
-  const max = input.maxStructPageSize ?? row?.value.max ?? 64
-  // With an explicit MAX the current (override-capable) code is modelled.
-  const hasOverride = input.maxStructPageSize !== undefined || !row || row.value.override
-  const override = hasOverride && !!input.nvdimmKmsan
+  const rule = input.maxStructPageSize !== undefined ? { ...pageMapRule(undefined), max: input.maxStructPageSize } : pageMapRule(input.version)
+  const max = rule.max
+  // page_struct_override = IS_ENABLED(CONFIG_NVDIMM_KMSAN): never set (NVDIMM_KMSAN_NOT_SETTABLE)
+  const override = false
+  const hasOverride = rule.kind === 'einval'
   const align = Math.max(input.align ?? 2 * 1024 * 1024, compat)
   const { start, size } = input
   const npfns = Math.floor((size - SZ_8K) / ps)
@@ -103,8 +114,8 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
   const pmem = input.mode === 'pmem'
   const tooBig = S > max
   const pageMapSize = pmem ? (tooBig && override ? S : max) * npfns : 0
-  // The old code's BUILD_BUG_ON is compile time: it stops every mode; the new -EINVAL only PMEM.
-  const sizeMatters = pmem || !hasOverride
+  // BUILD_BUG_ON is compile time: it stops every mode; -EINVAL and the 64-byte slots only PMEM
+  const sizeMatters = pmem || rule.kind === 'build-check'
   const offset = pmem ? alignUp(start + SZ_8K + pageMapSize, align) - start : alignUp(start + SZ_8K, align) - start
   const satisfiable = offset < size - endTrunc
   const dataPages = satisfiable ? Math.floor((size - offset - endTrunc) / ps) : 0
@@ -114,8 +125,8 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
 
   const refInit = 'nd_pfn_init() drivers/nvdimm/pfn_devs.c'
   const refValidate = 'nd_pfn_validate() drivers/nvdimm/pfn_devs.c'
-  const verMax = row ? `${row.note}` : 'current (c91d71363084: 6.2-rc8+, 6.1.12+)'
-  const vers = '≥ 5.7 (memremap_compat_align; inferred), MAX_STRUCT_PAGE_SIZE per version'
+  const verMax = input.maxStructPageSize !== undefined ? `what-if with ${versionsOf('pfn-page-struct-override')} code` : rule.kind === 'hardcoded' ? `< ${versionsOf('pfn-max-struct-page-size').replace('≥ ', '')}` : versionsOf(rule.fact)
+  const vers = `${versionsOf('memremap-compat-align')} (memremap_compat_align()), page map per version`
 
   const checks: Check[] = []
   checks.push({
@@ -125,23 +136,26 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
     severity: 'error',
     condition: 'start % memremap_compat_align() == 0',
     values: { start, memremapCompatAlign: compat },
-    ref: refInit,
-    versions: '≥ 5.7 (inferred)',
-    spec: 17,
+    ref: `${refInit}; memremap_compat_align() mm/memremap.c`,
+    versions: versionsOf('memremap-compat-align'),
     consequence: '-EINVAL "start … misaligned to …"'
   })
   if (sizeMatters)
     checks.push({
       id: 'pfn.struct-page-size',
-      title: 'struct page fits MAX_STRUCT_PAGE_SIZE',
+      title: rule.kind === 'hardcoded' ? 'struct page fits the 64 bytes reserved per pfn' : 'struct page fits MAX_STRUCT_PAGE_SIZE',
       pass: !tooBig || override,
       severity: 'error',
-      condition: `S ≤ ${max}${hasOverride ? ' || NVDIMM_KMSAN' : ''}`,
-      values: { S, MAX_STRUCT_PAGE_SIZE: max, NVDIMM_KMSAN: override },
-      ref: hasOverride ? `${refInit} (page_struct_override)` : `${refInit} BUILD_BUG_ON`,
+      condition: rule.kind === 'hardcoded' ? 'S ≤ 64 (64 × npfns reserved, no build check)' : rule.kind === 'einval' ? `S ≤ ${max} || page_struct_override (never: NVDIMM_KMSAN is not settable)` : `S ≤ ${max}`,
+      values: { S, MAX_STRUCT_PAGE_SIZE: max, NVDIMM_KMSAN: 'not settable' },
+      ref: `${refInit}; ${cite(rule.fact)}`,
       versions: verMax,
-      spec: 17,
-      consequence: hasOverride ? '-EINVAL "Memory debug options prevent using pmem for the page map"' : 'BUILD_BUG_ON: the kernel does not build'
+      consequence:
+        rule.kind === 'einval'
+          ? '-EINVAL "Memory debug options prevent using pmem for the page map"'
+          : rule.kind === 'build-check'
+            ? 'BUILD_BUG_ON: the kernel does not build'
+            : 'the page map reserved in the device is too small: the vmemmap runs out of altmap pages when the namespace is mapped (memremap_pages() fails; inferred from altmap_alloc_block_buf())'
     })
   checks.push({
     id: 'pfn.alignment-satisfiable',
@@ -152,7 +166,6 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
     values: { offset, size, endTrunc },
     ref: refInit,
     versions: vers,
-    spec: 17,
     consequence: '-ENXIO "unable to satisfy requested alignment"'
   })
   checks.push({
@@ -164,7 +177,6 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
     values: { offset, align, pageSize: ps },
     ref: refValidate,
     versions: vers,
-    spec: 17,
     consequence: '-EOPNOTSUPP "bad offset"'
   })
   if (input.existing) {
@@ -181,9 +193,8 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
         condition: 'PFN_MODE_PMEM: page_struct_size ≥ sizeof(struct page)',
         values: { pageStructSize: pss, S, infoBlockMinor: input.existing.versionMinor ?? 4 },
         ref: refValidate,
-        versions: '≥ 5.4 (info block 1.4; inferred)',
-        spec: 17,
-        consequence: `-EOPNOTSUPP "init failed, struct page size mismatch ${pss}"`
+        versions: `${versionsOf('pfn-info-block-1-4')} (info block 1.4)`,
+            consequence: `-EOPNOTSUPP "init failed, struct page size mismatch ${pss}"`
       },
       {
         id: 'pfn.reprobe-page-size',
@@ -193,9 +204,8 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
         condition: 'PFN_MODE_PMEM: page_size ≤ PAGE_SIZE',
         values: { infoPageSize: psz, pageSize: ps },
         ref: refValidate,
-        versions: '≥ 5.4 (info block 1.4; inferred)',
-        spec: 17,
-        consequence: `-EOPNOTSUPP "init failed, page size mismatch ${psz}"`
+        versions: `${versionsOf('pfn-info-block-1-4')} (info block 1.4)`,
+            consequence: `-EOPNOTSUPP "init failed, page size mismatch ${psz}"`
       }
     )
   }
@@ -204,7 +214,7 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
   const error = failed ? failed.consequence ?? failed.title : null
 
   const figures: Figure[] = [
-    { id: 'pfn.max-struct-page-size', label: 'MAX_STRUCT_PAGE_SIZE', value: max, unit: 'bytes', formula: input.maxStructPageSize !== undefined ? `given: ${max}` : `${max}`, ref: 'MAX_STRUCT_PAGE_SIZE drivers/nvdimm/nd.h', versions: verMax },
+    { id: 'pfn.max-struct-page-size', label: rule.kind === 'hardcoded' ? 'bytes reserved per pfn' : 'MAX_STRUCT_PAGE_SIZE', value: max, unit: 'bytes', formula: input.maxStructPageSize !== undefined ? `given: ${max}` : rule.kind === 'hardcoded' ? '64 × npfns, hard-coded in nd_pfn_init()' : `${max}`, ref: `MAX_STRUCT_PAGE_SIZE drivers/nvdimm/nd.h; ${cite(rule.fact)}`, versions: verMax },
     { id: 'pfn.npfns', label: 'pfns covered by the page map', value: npfns, unit: 'pages', formula: `PHYS_PFN(size − SZ_8K) = (${size} − 8192) / ${ps}`, ref: refInit, versions: vers },
     { id: 'pfn.align', label: 'data alignment', value: align, unit: 'bytes', formula: `max(nd_pfn->align, memremap_compat_align()) = max(${input.align ?? 2 * 1024 * 1024}, ${compat})`, ref: refInit, versions: vers },
     { id: 'pfn.end-trunc', label: 'end truncation', value: endTrunc, unit: 'bytes', formula: 'start + size − ALIGN_DOWN(start + size, align)', ref: refInit, versions: vers },
@@ -243,7 +253,7 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
       label: 'info-block page_struct_size',
       value: pageStructSize,
       unit: 'bytes',
-      formula: hasOverride ? `(S > MAX_STRUCT_PAGE_SIZE && NVDIMM_KMSAN) ? S : MAX_STRUCT_PAGE_SIZE = (${S} > ${max} && ${override}) ? ${S} : ${max}` : 'MAX_STRUCT_PAGE_SIZE',
+      formula: hasOverride ? `(S > MAX_STRUCT_PAGE_SIZE && page_struct_override) ? S : MAX_STRUCT_PAGE_SIZE = ${max} (page_struct_override is never set: NVDIMM_KMSAN has no prompt)` : 'MAX_STRUCT_PAGE_SIZE',
       ref: refInit,
       versions: verMax
     }

@@ -1,5 +1,9 @@
-// sizeof(struct page): from the kernel configuration (include/linux/mm_types.h) or given,
-// and the checks the kernel applies to it (kernel-memmap-spec §3, §9 item 5, §3.3).
+// sizeof(struct page): from the kernel configuration (struct page in include/linux/mm_types.h)
+// or given, and the checks the kernel applies to it: the BUILD_BUG_ONs of
+// __mm_zero_struct_page() (include/linux/mm.h), _struct_page_alignment (mm_types.h), what a
+// non-power-of-two size breaks (hugetlb_vmemmap_optimizable_size() mm/hugetlb_vmemmap.h,
+// compound_info_has_mask() include/linux/page-flags.h), and the arm64 vmemmap region
+// (VMEMMAP_SIZE arch/arm64/include/asm/memory.h). Versions come from facts.ts.
 //
 // Figure ids (stable):
 //   struct-page.size        sizeof(struct page) in bytes
@@ -7,54 +11,49 @@
 //   struct-page.pow2        is_power_of_2(S)
 //   struct-page.max-shift   STRUCT_PAGE_MAX_SHIFT = order_base_2(S)
 //   struct-page.memmap-ratio  S / PAGE_SIZE in percent (only when a page size is given)
-//   arm64.vmemmap-size      arm64 VMEMMAP_SIZE for the version (≤ 6.3 pow2-rounded, ≥ 6.4 exact)
+//   arm64.vmemmap-size      arm64 VMEMMAP_SIZE for the version (pow2-rounded before 6.9, exact after)
 //   arm64.vmemmap-start     arm64 VMEMMAP_START (hex)
 // Check ids (stable):
-//   struct-page.mm-zero-struct-page  §9 item 5 (BUILD_BUG_ONs of __mm_zero_struct_page)
-//   struct-page.aligned              §9 item 5 (HAVE_ALIGNED_STRUCT_PAGE: S % 16 == 0)
-//   struct-page.pow2                 §3.3 consequences of a non-power-of-two size
-//   struct-page.max-shift            §3.3 regions dimensioned by STRUCT_PAGE_MAX_SHIFT
-//   arm64.vmemmap-size               §9 item 14 / §2.4 (sizing before/after 6.4)
+//   struct-page.mm-zero-struct-page  the BUILD_BUG_ONs of __mm_zero_struct_page()
+//   struct-page.aligned              HAVE_ALIGNED_STRUCT_PAGE: S % 16 == 0
+//   struct-page.pow2                 consequences of a non-power-of-two size
+//   struct-page.max-shift            regions dimensioned by STRUCT_PAGE_MAX_SHIFT
+//   arm64.vmemmap-size               arm64 vmemmap sizing before/after 32697ff38287
 
-import { atLeast, type KernelVersion } from '../version.ts'
+import { cite, holds, versionsBefore, versionsOf } from '../facts.ts'
+import type { KernelVersion } from '../version.ts'
 import { isPowerOf2 } from '../units.ts'
 import { hex, orderBase2, type Check, type Figure } from './types.ts'
 
 // ---------------------------------------------------------------------------------------
-// Version tables
+// Default options per arch, allocator and version
+
+export type SlabAllocator = 'slub' | 'slab'
 
 /**
- * One row of a version table. Rows are ordered like profiles.ts: a row applies from its
- * `since` up to the next row's `since`; a stable backport (e.g. `6.1.13`) sorts between
- * its mainline release and the next one (x.y < x.y.z < x.(y+1)-rc1), so the row after it
- * restates the mainline value.
+ * CONFIG_HAVE_ALIGNED_STRUCT_PAGE as the arch selects it: x86, arm64 and s390 "if SLUB"
+ * (unconditionally once SLAB is gone, 2a19be61a651 (in v6.8)); riscv from 6.13, loongarch
+ * from 7.0; never elsewhere.
  */
-export interface SinceRow<T> {
-  since: string
-  value: T
-  /** commit / reason, with "(inferred)" where the version was not read in a tree */
-  note: string
-}
-
-/** The last row whose `since` is not newer than `v`, or null when `v` predates them all. */
-export function rowAt<T>(rows: readonly SinceRow<T>[], v: KernelVersion): SinceRow<T> | null {
-  let hit: SinceRow<T> | null = null
-  for (const r of rows) if (atLeast(v, r.since)) hit = r
-  return hit
+export function alignedStructPageDefault(arch: string, version: KernelVersion, allocator: SlabAllocator = 'slub'): { value: boolean; why: string } {
+  if (arch === 'x86_64' || arch === 'x86' || arch === 'arm64' || arch === 's390') {
+    if (holds('aligned-struct-page-unconditional', version)) return { value: true, why: `${arch} selects HAVE_ALIGNED_STRUCT_PAGE (${versionsOf('aligned-struct-page-unconditional')})` }
+    return { value: allocator === 'slub', why: `${arch} selects HAVE_ALIGNED_STRUCT_PAGE if SLUB (${versionsBefore('aligned-struct-page-unconditional')}); allocator ${allocator.toUpperCase()}` }
+  }
+  if (arch === 'riscv64') return { value: holds('riscv-aligned-struct-page', version), why: `riscv selects HAVE_ALIGNED_STRUCT_PAGE ${versionsOf('riscv-aligned-struct-page')}` }
+  if (arch === 'loongarch64') return { value: holds('loongarch-aligned-struct-page', version), why: `loongarch selects HAVE_ALIGNED_STRUCT_PAGE ${versionsOf('loongarch-aligned-struct-page')}` }
+  return { value: false, why: `${arch} does not select HAVE_ALIGNED_STRUCT_PAGE` }
 }
 
 /**
- * Upper bound of __mm_zero_struct_page() (include/linux/mm.h, 64-bit):
- * 5470dea49f53 "mm: use mm_zero_struct_page from SPARC on all 64b architectures" allowed
- * 56–80; 3770e52fd4ec "mm: extend max struct page size for kmsan" (mainline 6.2-rc7,
- * stable 6.1.13) allows 88 and 96.
+ * Why a configuration cannot be built in this version, or null: SLAB is gone from 6.8
+ * (2a19be61a651), and KMSAN depends on SLUB while SLAB exists (lib/Kconfig.kmsan).
  */
-export const MM_ZERO_STRUCT_PAGE_MAX: readonly SinceRow<number>[] = [
-  { since: '4.0', value: 80, note: '5470dea49f53 (56–80; first release inferred ~4.19/5.0)' },
-  { since: '6.1.13', value: 96, note: '3770e52fd4ec backported to 6.1.13' },
-  { since: '6.2-rc1', value: 80, note: '6.2-rc1..rc6 still 56–80' },
-  { since: '6.2-rc7', value: 96, note: '3770e52fd4ec "mm: extend max struct page size for kmsan"' }
-]
+export function structPageConfigError(o: { allocator?: SlabAllocator; kmsan?: boolean }, version: KernelVersion): string | null {
+  if (o.allocator === 'slab' && holds('aligned-struct-page-unconditional', version)) return `SLAB was removed in 6.8: ${cite('aligned-struct-page-unconditional')}`
+  if (o.allocator === 'slab' && o.kmsan) return 'CONFIG_KMSAN depends on SLUB (lib/Kconfig.kmsan)'
+  return null
+}
 
 // ---------------------------------------------------------------------------------------
 // Size from the configuration
@@ -70,8 +69,10 @@ export interface StructPageConfig {
   lastCpupidNotInPageFlags?: boolean
   /** CONFIG_KMSAN: kmsan_shadow + kmsan_origin (+2 words) */
   kmsan?: boolean
-  /** CONFIG_HAVE_ALIGNED_STRUCT_PAGE: __aligned(2 * sizeof(unsigned long)) */
+  /** CONFIG_HAVE_ALIGNED_STRUCT_PAGE: __aligned(2 * sizeof(unsigned long)); default per arch and allocator (alignedStructPageDefault()) */
   alignedStructPage?: boolean
+  /** the slab allocator (SLUB unless said; SLAB exists until 6.8) */
+  allocator?: SlabAllocator
   /** out-of-tree fields (e.g. DEPT), in bytes, word aligned */
   extraBytes?: number
 }
@@ -79,7 +80,7 @@ export interface StructPageConfig {
 export interface StructPageOptions extends StructPageConfig {
   /** sizeof(struct page) given directly (e.g. read from a vmlinux); wins over the config */
   size?: number
-  /** memdesc projections (§6): 32-byte intermediate struct page or the 8-byte memdesc word */
+  /** memdesc projections (kernelnewbies MatthewWilcox/Memdescs): 32-byte intermediate struct page or the 8-byte memdesc word */
   projection?: 'memdesc-32' | 'memdesc-8'
   /** PAGE_SIZE, for the memmap overhead ratio */
   pageSize?: number
@@ -95,7 +96,7 @@ const isPow2 = isPowerOf2
 const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a
 
 /**
- * sizeof(struct page) as the compiler lays it out (§3.1): flags + 5-word union +
+ * sizeof(struct page) as the compiler lays it out (struct page, include/linux/mm_types.h): flags + 5-word union +
  * _mapcount + _refcount (+ memcg_data) = 64 on 64-bit, then the optional trailers in
  * declaration order (virtual, _last_cpupid, kmsan_shadow/origin), each at its natural
  * alignment, the total rounded up to the struct's alignment.
@@ -118,7 +119,7 @@ export function structPageSize(opts: StructPageOptions = {}): StructPageSize {
       opts.projection === 'memdesc-32'
         ? '32: { flags; union { buddy_list; pcp_list; { memdesc; private | _mapcount } }; _refcount } (Memdescs/Path)'
         : '8: { unsigned long memdesc } (type in the low 4 bits)'
-    ref = 'kernelnewbies MatthewWilcox/Memdescs (projection, kernel-memmap-spec §6)'
+    ref = 'kernelnewbies MatthewWilcox/Memdescs and Memdescs/Path (a projection: 7.1 still has the 64-byte struct page)'
     versions = 'projection (not in any release)'
   } else {
     const parts: string[] = []
@@ -138,7 +139,7 @@ export function structPageSize(opts: StructPageOptions = {}): StructPageSize {
     if (opts.extraBytes) field('extra', opts.extraBytes, word)
     size = alignUp(off, alignment)
     formula = `align_up(${parts.join(' + ')} = ${off}, ${alignment}) = ${size}`
-    if (opts.bits === 32) versions = 'all (32-bit layout derived, not in the spec)'
+    if (opts.bits === 32) versions = 'all (the same fields with 4-byte words)'
   }
 
   figures.push({ id: 'struct-page.size', label: 'sizeof(struct page)', value: size, unit: 'bytes', formula, ref, versions })
@@ -184,8 +185,8 @@ export function structPageShapeFigures(size: number, pageSize?: number): Figure[
       label: 'memmap overhead (S / PAGE_SIZE)',
       value: Number(((size / pageSize) * 100).toFixed(4)),
       unit: 'percent',
-      formula: `${size} / ${pageSize}`,
-      ref: 'kernel-memmap-spec §1.3',
+      formula: `sizeof(struct page) / PAGE_SIZE = ${size} / ${pageSize}`,
+      ref: 'struct page include/linux/mm_types.h; PAGE_SIZE arch/*/include/asm/page.h',
       versions: 'all'
     })
   return out
@@ -222,7 +223,6 @@ export function structPageChecks(size: number, ctx: StructPageCheckContext): Che
       values: { S: size, alignment: a },
       ref: '_struct_page_alignment include/linux/mm_types.h (SLUB double-word cmpxchg)',
       versions: 'all',
-      spec: 5,
       consequence: 'impossible size for this config: the compiler pads struct page to a multiple of 2 × sizeof(long)'
     })
   }
@@ -240,7 +240,7 @@ export function structPageChecks(size: number, ctx: StructPageCheckContext): Che
     consequence:
       'HVO frees nothing (hugetlb_vmemmap_optimizable_size() = 0); ≥ 7.1 compound_head() stays pointer-encoded; ' +
       'section memmaps are not PMD multiples (sub-PMD tracking, 4 MiB boot-buffer slots, memmap_on_memory refused); ' +
-      'struct pages straddle vmemmap pages; nvdimm PFN_MODE_PMEM needs NVDIMM_KMSAN (kernel-memmap-spec §3.3)'
+      'struct pages straddle vmemmap pages; a struct page above MAX_STRUCT_PAGE_SIZE (64) fails nd_pfn_init() for PFN_MODE_PMEM unless page_struct_override (drivers/nvdimm/pfn_devs.c)'
   })
 
   const shift = orderBase2(size)
@@ -251,8 +251,8 @@ export function structPageChecks(size: number, ctx: StructPageCheckContext): Che
     severity: 'info',
     condition: '1 << STRUCT_PAGE_MAX_SHIFT == S',
     values: { S: size, STRUCT_PAGE_MAX_SHIFT: shift, dimensionedBytes: 2 ** shift, factor: Number((2 ** shift / size).toFixed(4)) },
-    ref: 'STRUCT_PAGE_MAX_SHIFT include/linux/mm_types.h; riscv VMEMMAP_SHIFT arch/riscv/include/asm/pgtable.h; arm64 ≤ 6.3 VMEMMAP_SHIFT',
-    versions: 'all (arm64 only ≤ 6.3; riscv all)'
+    ref: 'STRUCT_PAGE_MAX_SHIFT include/linux/mm_types.h; riscv VMEMMAP_SHIFT arch/riscv/include/asm/pgtable.h; arm64 VMEMMAP_SHIFT before 32697ff38287',
+    versions: `all (arm64 ${versionsBefore('arm64-vmemmap-real-struct-page-size')}; riscv all)`
   })
 
   if (ctx.arch === 'arm64') checks.push(arm64VmemmapCheck(size, ctx))
@@ -270,11 +270,21 @@ function mmZeroStructPageCheck(size: number, ctx: StructPageCheckContext): Check
       condition: '32-bit: generic memset(), no size bound',
       values: { S: size },
       ref,
-      versions: 'all',
-      spec: 5
+      versions: 'all'
     }
-  const row = rowAt(MM_ZERO_STRUCT_PAGE_MAX, ctx.version) ?? MM_ZERO_STRUCT_PAGE_MAX[0]
-  const max = row.value
+  if (!holds('mm-zero-struct-page-bounded', ctx.version))
+    return {
+      id: 'struct-page.mm-zero-struct-page',
+      title: 'mm_zero_struct_page() accepts the size',
+      pass: true,
+      severity: 'error',
+      condition: 'memset(page, 0, sizeof(struct page)): no size bound',
+      values: { S: size },
+      ref: `mm_zero_struct_page() include/linux/mm.h (sparc64 alone had the switch); the bound came with ${cite('mm-zero-struct-page-bounded')}`,
+      versions: versionsBefore('mm-zero-struct-page-bounded')
+    }
+  const wide = holds('mm-zero-struct-page-96', ctx.version)
+  const max = wide ? 96 : 80
   return {
     id: 'struct-page.mm-zero-struct-page',
     title: 'mm_zero_struct_page() accepts the size',
@@ -282,15 +292,14 @@ function mmZeroStructPageCheck(size: number, ctx: StructPageCheckContext): Check
     severity: 'error',
     condition: `S % 8 == 0 && 56 ≤ S ≤ ${max}`,
     values: { S: size, max },
-    ref,
-    versions: max === 96 ? '≥ 6.2-rc7, 6.1.13+ (3770e52fd4ec)' : '< 6.2-rc7 and 6.1.0–6.1.12 (5470dea49f53; first release inferred)',
-    spec: 5,
+    ref: `${ref}; ${cite(wide ? 'mm-zero-struct-page-96' : 'mm-zero-struct-page-bounded')}`,
+    versions: wide ? versionsOf('mm-zero-struct-page-96') : `${versionsOf('mm-zero-struct-page-bounded')}, before ${versionsOf('mm-zero-struct-page-96').replace('≥ ', '')}`,
     consequence: 'BUILD_BUG_ON: the kernel does not build'
   }
 }
 
 // ---------------------------------------------------------------------------------------
-// arm64 vmemmap region (§2.4, §9 item 14)
+// arm64 vmemmap region (arch/arm64/include/asm/memory.h)
 
 export interface Arm64VmemmapOptions {
   version: KernelVersion
@@ -301,9 +310,9 @@ export interface Arm64VmemmapOptions {
 
 /**
  * arm64 VMEMMAP_SIZE (arch/arm64/include/asm/memory.h):
- *  ≥ 6.4 (Ard Biesheuvel, "arm64: vmemmap: Avoid base2 order of struct page size to
- *  dimension region"): (VMEMMAP_RANGE >> PAGE_SHIFT) × S, VMEMMAP_START = −1 GiB − size;
- *  ≤ 6.3: VMEMMAP_RANGE >> (PAGE_SHIFT − STRUCT_PAGE_MAX_SHIFT),
+ *  from 32697ff38287 ("arm64: vmemmap: Avoid base2 order of struct page size to dimension
+ *  region", in v6.9): (VMEMMAP_RANGE >> PAGE_SHIFT) × S, VMEMMAP_START = −1 GiB − size;
+ *  before: VMEMMAP_RANGE >> (PAGE_SHIFT − STRUCT_PAGE_MAX_SHIFT),
  *  VMEMMAP_START = −(1 << (VA_BITS − VMEMMAP_SHIFT)).
  * VMEMMAP_RANGE = _PAGE_END(VA_BITS_MIN) − PAGE_OFFSET = 2^VA_BITS − 2^(VA_BITS_MIN − 1).
  */
@@ -316,10 +325,10 @@ export function arm64VmemmapFigures(size: number, o: Arm64VmemmapOptions): { exa
   const shift = orderBase2(size)
   const exact = (range / ps) * size
   const pow2Rounded = range / 2 ** (pageShift - shift)
-  const since64 = atLeast(o.version, '6.4-rc1')
+  const since64 = holds('arm64-vmemmap-real-struct-page-size', o.version)
   const value = since64 ? exact : pow2Rounded
   const start = since64 ? 2n ** 64n - 2n ** 30n - BigInt(exact) : 2n ** 64n - 2n ** BigInt(vaBits - (pageShift - shift))
-  const ref = 'VMEMMAP_SIZE / VMEMMAP_START arch/arm64/include/asm/memory.h'
+  const ref = `VMEMMAP_SIZE / VMEMMAP_START arch/arm64/include/asm/memory.h; ${cite('arm64-vmemmap-real-struct-page-size')}`
   const figures: Figure[] = [
     {
       id: 'arm64.vmemmap-size',
@@ -330,7 +339,7 @@ export function arm64VmemmapFigures(size: number, o: Arm64VmemmapOptions): { exa
         ? `(VMEMMAP_RANGE >> PAGE_SHIFT) × S = (${range} >> ${pageShift}) × ${size}`
         : `VMEMMAP_RANGE >> (PAGE_SHIFT − STRUCT_PAGE_MAX_SHIFT) = ${range} >> (${pageShift} − ${shift})`,
       ref,
-      versions: since64 ? '≥ 6.4' : '≤ 6.3'
+      versions: since64 ? versionsOf('arm64-vmemmap-real-struct-page-size') : versionsBefore('arm64-vmemmap-real-struct-page-size')
     },
     {
       id: 'arm64.vmemmap-start',
@@ -339,7 +348,7 @@ export function arm64VmemmapFigures(size: number, o: Arm64VmemmapOptions): { exa
       unit: 'address',
       formula: since64 ? 'VMEMMAP_END (−1 GiB) − VMEMMAP_SIZE' : `−(1 << (VA_BITS − VMEMMAP_SHIFT)) = −(1 << (${vaBits} − ${pageShift - shift}))`,
       ref,
-      versions: since64 ? '≥ 6.4' : '≤ 6.3'
+      versions: since64 ? versionsOf('arm64-vmemmap-real-struct-page-size') : versionsBefore('arm64-vmemmap-real-struct-page-size')
     }
   ]
   return { exact, pow2Rounded, figures }
@@ -347,7 +356,7 @@ export function arm64VmemmapFigures(size: number, o: Arm64VmemmapOptions): { exa
 
 function arm64VmemmapCheck(size: number, ctx: StructPageCheckContext): Check {
   const r = arm64VmemmapFigures(size, { version: ctx.version, pageSize: ctx.pageSize, vaBits: ctx.vaBits, vaBitsMin: ctx.vaBitsMin })
-  const since64 = atLeast(ctx.version, '6.4-rc1')
+  const since64 = holds('arm64-vmemmap-real-struct-page-size', ctx.version)
   const used = since64 ? r.exact : r.pow2Rounded
   return {
     id: 'arm64.vmemmap-size',
@@ -356,9 +365,8 @@ function arm64VmemmapCheck(size: number, ctx: StructPageCheckContext): Check {
     severity: 'warning',
     condition: since64 ? 'VMEMMAP_SIZE = (VMEMMAP_RANGE >> PAGE_SHIFT) × S' : 'VMEMMAP_RANGE >> (PAGE_SHIFT − order_base_2(S)) == (VMEMMAP_RANGE >> PAGE_SHIFT) × S',
     values: { S: size, vmemmapSize: used, exactSize: r.exact, wastedVA: used - r.exact },
-    ref: 'VMEMMAP_SIZE arch/arm64/include/asm/memory.h',
-    versions: since64 ? '≥ 6.4' : '≤ 6.3',
-    spec: 14,
+    ref: `VMEMMAP_SIZE arch/arm64/include/asm/memory.h; ${cite('arm64-vmemmap-real-struct-page-size')}`,
+    versions: since64 ? versionsOf('arm64-vmemmap-real-struct-page-size') : versionsBefore('arm64-vmemmap-real-struct-page-size'),
     consequence: 'the vmemmap region is dimensioned for a power-of-two struct page and eats VA space (vmalloc can run out with KMSAN and 52-bit VA)'
   }
 }
