@@ -467,6 +467,18 @@ export const FACTS = {
     commit: { id: 'f52bb98f5ade', subject: 'arm64: mm: always enable CONFIG_HOLES_IN_ZONE', release: 'v4.20' },
     inferred: 'release from the merge window (possibly a 4.19-rc fix)'
   },
+  'memblock-free-unused-memmap-generic': {
+    what: 'free_unused_memmap() lives in mm/memblock.c and runs with HAVE_ARCH_PFN_VALID and without SPARSEMEM_VMEMMAP',
+    since: rc1('5.11'),
+    commit: { id: '4f5b0c178996', subject: 'arm, arm64: move free_unused_memmap() to generic mm', release: 'v5.11' },
+    inferred: 'the release is read from linux-next of 2020-12-16 next to the 5.11 merge window'
+  },
+  'free-unused-memmap-pageblock': {
+    what: 'free_unused_memmap() rounds to pageblocks (MAX_ORDER_NR_PAGES before), also with SPARSEMEM',
+    since: rc1('5.14'),
+    backports: ['5.10.87', '5.4.166'],
+    commit: { id: 'e2a86800d586', subject: 'memblock: free_unused_memmap: use pageblock units instead of MAX_ORDER', release: 'v5.14 (with f921f53e089a; 5.10.87, 5.4.166)' }
+  },
   'holes-in-zone-removed': {
     what: 'HOLES_IN_ZONE and pfn_valid_within() are gone',
     since: rc1('5.15'),

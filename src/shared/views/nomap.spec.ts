@@ -18,7 +18,7 @@ describe('NOMAP & holes view model', () => {
 
   it('policies as columns, holes and NOMAP ranges as rows', () => {
     const m = nomapModel(arm)
-    expect(m.columns.map((c) => c.id)).toEqual(['arm64-4.19', 'arm64-5.4-5.13', 'pageblock-reserve', 'generic-5.14'])
+    expect(m.columns.map((c) => c.id)).toEqual(['arm64-4.19', 'arm64-5.4-5.13', 'arm64-5.14-5.15', 'pageblock-reserve', 'generic-5.14'])
     // kernel 6.6: the generic policy is the one that runs
     expect(m.columns.filter((c) => c.running).map((c) => c.id)).toEqual(['generic-5.14'])
     expect(m.rows.map((r) => r.kind)).toEqual(['hole', 'nomap', 'hole', 'nomap', 'nomap', 'nomap'])
@@ -40,10 +40,11 @@ describe('NOMAP & holes view model', () => {
 
   it('summary per policy and zone contiguity', () => {
     const m = nomapModel(arm)
-    expect(m.summary.find((s) => s.label === 'pfn_valid() pages')!.values).toEqual(['0', '0', '18,160', '34,544'])
-    expect(m.summary.find((s) => s.label === 'ranges at risk')!.values).toEqual(['0', '0', '0', '0'])
+    // 5.14–5.15.35: memblock_is_memory() is true for the 18,160 NOMAP pages, false for holes
+    expect(m.summary.find((s) => s.label === 'pfn_valid() pages')!.values).toEqual(['0', '0', '18,160', '18,160', '34,544'])
+    expect(m.summary.find((s) => s.label === 'ranges at risk')!.values).toEqual(['0', '0', '0', '0', '0'])
     const normal = m.contiguity.find((z) => z.zone === 'Normal')!
-    expect(normal.cells.map((c) => c.contiguous)).toEqual([false, false, true, true])
+    expect(normal.cells.map((c) => c.contiguous)).toEqual([false, false, true, true, true])
     expect(normal.cells[0].why).toMatch(/pfn 0x13c000/)
   })
 
@@ -67,5 +68,13 @@ describe('NOMAP & holes view model', () => {
     const laptop = example('x86-laptop.yaml')
     expect(nomapModel(laptop).rows.every((r) => r.kind === 'hole')).toBe(true)
     expect(checkWellFormed(renderNomap(laptop, { theme: 'dark' }))).toBeNull()
+  })
+
+  it('32-bit arm: the memmap free_unused_memmap() frees, per policy rounding', () => {
+    const r = analyzeSource('name: a\nkernel: "6.1"\narch: arm\nfirmware:\n  kind: dt\n  map:\n    - { start: 0x80000000, end: 0x8f000000, type: memory }\n    - { start: 0x90100000, end: 0x9f000000, type: memory }\n', 'a.yaml')
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics))
+    const m = nomapModel(r.report)
+    // [0x8f000, 0x90000): 4096 pfns × 32 bytes
+    expect(m.summary.find((s) => s.label === 'memmap freed (free_unused_memmap)')!.values).toEqual(Array(5).fill('128 KiB'))
   })
 })

@@ -1,4 +1,4 @@
-// NOMAP & holes side by side: the four kernel policies as columns, the layout's holes and
+// NOMAP & holes side by side: the kernel policies as columns, the layout's holes and
 // NOMAP ranges as rows (a window of report.memmap.policies.rows): pfn_valid(), how the
 // struct pages are initialised, PageReserved, the linear map, partial pageblocks, what pfn
 // walkers risk and the memmap spent; then the per-policy summary and zone contiguity.
@@ -73,10 +73,10 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
   const t = theme(opts.theme)
   const width = Math.max(900, opts.width ?? 1200)
   const ps = report.pageSizeBytes
-  const title = `NOMAP & holes under four policies — ${report.name || 'scenario'}`
+  const title = `NOMAP & holes under ${report.memmap?.policies.policies.length ?? 0} policies — ${report.name || 'scenario'}`
   const pol = report.memmap?.policies
   const W = width - 2 * MARGIN
-  const colW = (W - LEFT_W) / 4
+  const colW = (W - LEFT_W) / Math.max(1, pol?.policies.length ?? 4)
   const running = (report.memmap?.checks.find((c) => c.id === 'nomap.walkers')?.values.policy as PolicyId | undefined) ?? null
   const columns: NomapColumn[] = (pol?.policies ?? []).map((p, i) => ({
     id: p.id,
@@ -146,7 +146,10 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
     ? [
         { label: 'pfn_valid() pages', values: columns.map((c) => int(pol.summary[c.id].validPages)) },
         { label: 'ranges PageReserved', values: columns.map((c) => `${int(pol.summary[c.id].reservedRanges)} of ${int(pol.rowCount)}`) },
-        { label: 'ranges at risk', values: columns.map((c) => int(pol.summary[c.id].rangesAtRisk)) }
+        { label: 'ranges at risk', values: columns.map((c) => int(pol.summary[c.id].rangesAtRisk)) },
+        ...(pol.freeUnusedMemmap.runs
+          ? [{ label: 'memmap freed (free_unused_memmap)', values: pol.policies.map((p) => bytes(pol.freeUnusedMemmap.freedBytes[p.freeMemmapRounding])) }]
+          : [])
       ]
     : []
   const contiguity: NomapModel['contiguity'] = (pol?.contiguity ?? []).map((z) => ({

@@ -1,23 +1,31 @@
-// NOMAP and hole handling under four kernel policies, side by side (kernel-holes-spec §3.6,
-// §4; the arm64 NOMAP / HOLES_IN_ZONE discussion). Rows are the scenario's holes and NOMAP
-// ranges; columns are the policies. Everything is computed per range and per block count,
-// never per page.
+// NOMAP and hole handling under five kernel policies, side by side: arm64's pfn_valid()
+// (arch/arm64/mm/init.c) and HOLES_IN_ZONE (arch/arm64/Kconfig) through the versions, the
+// "whole pageblocks" proposal of the 2018 HOLES_IN_ZONE discussion, and the generic
+// SPARSEMEM pfn_valid() (include/linux/mmzone.h) with memmap_init(),
+// init_unavailable_range() and memmap_init_reserved_pages(). Rows are the scenario's holes
+// and NOMAP ranges; columns are the policies. Without a vmemmap, free_unused_memmap()
+// (mm/memblock.c, arch/arm/mm/init.c before 5.11) frees the memmap of holes, rounded to
+// MAX_ORDER blocks before 5.14 and to pageblocks after. Everything is computed per range
+// and per block count, never per page.
 
+import { cite, holds, versionsOf } from '../facts.ts'
 import type { Model } from '../model.ts'
 import { MEMBLOCK_NOMAP } from '../memblock.ts'
 import { countValidByPageblock, normalize, overlapLength, overlapping, validPfns, type Interval } from '../sections.ts'
 import type { Check } from './types.ts'
 
-export type PolicyId = 'arm64-4.19' | 'arm64-5.4-5.13' | 'pageblock-reserve' | 'generic-5.14'
+export type PolicyId = 'arm64-4.19' | 'arm64-5.4-5.13' | 'arm64-5.14-5.15' | 'pageblock-reserve' | 'generic-5.14'
 
 export interface Policy {
   id: PolicyId
   title: string
   versions: string
   /** which pfn_valid() rule applies (sections.ts validPfns) */
-  pfnValid: 'map-memory' | 'section-map-memory' | 'generic' | 'block'
-  /** CONFIG_HOLES_IN_ZONE: walkers check pfn_valid_within() per pfn */
+  pfnValid: 'map-memory' | 'section-map-memory' | 'section-memory' | 'generic' | 'block'
+  /** CONFIG_HOLES_IN_ZONE: walkers check pfn_valid_within() per pfn (resolved per scenario: arm64 ≤ 4.19 only with NUMA) */
   holesInZone: boolean
+  /** free_unused_memmap() rounding where it runs (no vmemmap): MAX_ORDER blocks before 5.14, pageblocks after */
+  freeMemmapRounding: 'max-order' | 'pageblock'
   /** how NOMAP struct pages are initialised */
   nomapInit: 'skipped' | 'zone' | 'zone-reserved'
   /** how hole struct pages (inside present sections) are initialised */
@@ -29,25 +37,41 @@ export interface Policy {
 export const POLICIES: Policy[] = [
   {
     id: 'arm64-4.19',
-    title: 'arm64 ≤ 4.19: HAVE_ARCH_PFN_VALID + HOLES_IN_ZONE',
-    versions: '4.5 (inferred) – 4.19',
+    title: 'arm64 ≤ 4.19: HAVE_ARCH_PFN_VALID; HOLES_IN_ZONE only with NUMA',
+    versions: `≤ 4.19 (HOLES_IN_ZONE with NUMA ${versionsOf('arm64-holes-in-zone-numa')}, for every arm64 ${versionsOf('arm64-holes-in-zone-always')})`,
     pfnValid: 'map-memory',
+    // resolved per scenario in policyTable(): CONFIG_NUMA && 6d526ee26ccd
     holesInZone: true,
+    freeMemmapRounding: 'max-order',
     // memmap_init_zone() walks the zone span and skips pfns that fail early_pfn_valid()
     nomapInit: 'skipped',
     holeInit: 'none',
-    ref: 'arch/arm64/mm/init.c pfn_valid(); mm/page_alloc.c memmap_init_zone(); arch/arm64/Kconfig HOLES_IN_ZONE'
+    ref: `arch/arm64/mm/init.c pfn_valid(); mm/page_alloc.c memmap_init_zone(); arch/arm64/Kconfig HOLES_IN_ZONE; ${cite('arm64-holes-in-zone-numa')}`
   },
   {
     id: 'arm64-5.4-5.13',
     title: 'arm64 5.4–5.13: section-checked pfn_valid, HOLES_IN_ZONE',
-    versions: '5.4 – 5.13 (holes reserved from 5.7; zone links from 5.11)',
+    versions: `5.4 – 5.13 (HOLES_IN_ZONE for every arm64 ${versionsOf('arm64-holes-in-zone-always')}; hole pages linked to a zone ${versionsOf('memmap-init-hole-zone-links')})`,
     pfnValid: 'section-map-memory',
     holesInZone: true,
+    freeMemmapRounding: 'max-order',
     // 5.8+ memmap_init() iterates memblock ranges, NOMAP included: zone pages, never reserved
     nomapInit: 'zone',
     holeInit: 'reserved-next-zone',
-    ref: 'arch/arm64/mm/init.c pfn_valid(); mm/page_alloc.c memmap_init(), init_unavailable_range()'
+    ref: `arch/arm64/mm/init.c pfn_valid(); mm/page_alloc.c memmap_init(), init_unavailable_range(); ${cite('arm64-holes-in-zone-always')}`
+  },
+  {
+    id: 'arm64-5.14-5.15',
+    title: 'arm64 5.14–5.15.35: pfn_valid() = memblock_is_memory(), NOMAP PageReserved',
+    versions: `${versionsOf('arm64-pfn-valid-memblock-memory')} (HOLES_IN_ZONE gone ${versionsOf('holes-in-zone-removed')})`,
+    pfnValid: 'section-memory',
+    // 5.14 still selects HOLES_IN_ZONE; 5.15 has none: the column shows 5.15, where holes
+    // inside a valid pageblock are initialised PageReserved by init_unavailable_range()
+    holesInZone: false,
+    freeMemmapRounding: 'pageblock',
+    nomapInit: 'zone-reserved',
+    holeInit: 'reserved-next-zone',
+    ref: `arch/arm64/mm/init.c pfn_valid(); mm/page_alloc.c init_unavailable_range(); ${cite('arm64-pfn-valid-memblock-memory')}; ${cite('nomap-reserved')}`
   },
   {
     id: 'pageblock-reserve',
@@ -55,6 +79,7 @@ export const POLICIES: Policy[] = [
     versions: 'proposed (Michal Hocko, 2018; inferred wording)',
     pfnValid: 'block',
     holesInZone: false,
+    freeMemmapRounding: 'pageblock',
     nomapInit: 'zone-reserved',
     holeInit: 'reserved-own-zone',
     ref: 'linux-mm discussion of "arm64: mm: always enable CONFIG_HOLES_IN_ZONE" (James Morse, 2018)'
@@ -62,12 +87,13 @@ export const POLICIES: Policy[] = [
   {
     id: 'generic-5.14',
     title: '5.14+ / generic: early sections valid, NOMAP and holes PageReserved',
-    versions: '≥ 5.14 (arm64 generic pfn_valid from 5.16 / 5.15.36)',
+    versions: `${versionsOf('nomap-reserved')} (arm64 generic pfn_valid ${versionsOf('arm64-generic-pfn-valid')})`,
     pfnValid: 'generic',
     holesInZone: false,
+    freeMemmapRounding: 'pageblock',
     nomapInit: 'zone-reserved',
     holeInit: 'reserved-next-zone',
-    ref: 'mm/memblock.c memmap_init_reserved_pages(); mm/mm_init.c memmap_init(), init_unavailable_range(); include/linux/mmzone.h pfn_valid()'
+    ref: `mm/memblock.c memmap_init_reserved_pages(); mm/mm_init.c memmap_init(), init_unavailable_range(); include/linux/mmzone.h pfn_valid(); ${cite('nomap-reserved')}`
   }
 ]
 
@@ -98,14 +124,20 @@ export interface Cell {
 }
 
 export interface PolicyTable {
+  /** the policies with HOLES_IN_ZONE resolved for the scenario (arm64 ≤ 4.19: NUMA only) */
   policies: Policy[]
+  /**
+   * free_unused_memmap(): runs on this layout (no vmemmap and HAVE_ARCH_PFN_VALID: 32-bit
+   * arm here), and the memmap it frees under each rounding
+   */
+  freeUnusedMemmap: { runs: boolean; why: string; freedBytes: Record<'max-order' | 'pageblock', number> }
   /** holes and NOMAP ranges in the layout */
   rowCount: number
   /** the requested window of rows, with one cell per policy */
   rows: { row: RangeRow; cells: Record<PolicyId, Cell> }[]
   /** over every row, per policy */
   summary: Record<PolicyId, { validPages: number; reservedRanges: number; rangesAtRisk: number }>
-  /** over every row (the same under every policy) */
+  /** over every row (memmap bytes: with no memmap freed, i.e. under the generic policy) */
   totals: { partialPageblocks: number; partialMaxOrderBlocks: number; memmapBytes: number }
   /** per (node, zone): can set_zone_contiguous() mark the zone contiguous, per policy */
   contiguity: { nid: number; zone: string; contiguous: Record<PolicyId, boolean>; why: Record<PolicyId, string> }[]
@@ -182,16 +214,80 @@ function validFor(m: Model, p: Policy): Interval[] {
   return validPfns(p.pfnValid, sections, m.pagesPerSection, m.memory, m.pageSize)
 }
 
+/**
+ * The pfn windows free_unused_memmap() frees the memmap of (mm/memblock.c from 4f5b0c178996,
+ * in v5.11; arch/arm/mm/init.c before): the gaps between memblock.memory regions, the next
+ * region's start rounded down and the previous end rounded up to `block` pfns (MAX_ORDER
+ * before e2a86800d586 and f921f53e089a, in v5.14, pageblocks after), with SPARSEMEM the
+ * start clamped to the section after the previous end and the last section's tail freed too.
+ * Before 5.14 SPARSEMEM kept the start unrounded.
+ */
+export function freeUnusedMemmapWindows(memory: Interval[], o: { block: number; sparsemem: boolean; pagesPerSection: number; roundStart: boolean }): Interval[] {
+  const out: Interval[] = []
+  const up = (x: number, a: number): number => Math.ceil(x / a) * a
+  let prevEnd = 0
+  let lastEnd = 0
+  for (const r of memory) {
+    let start = r.start
+    if (o.sparsemem) start = Math.min(start, up(prevEnd, o.pagesPerSection))
+    if (o.roundStart) start = Math.floor(start / o.block) * o.block
+    if (prevEnd && prevEnd < start) out.push({ start: prevEnd, end: start })
+    prevEnd = up(r.end, o.block)
+    lastEnd = r.end
+  }
+  if (o.sparsemem && prevEnd % o.pagesPerSection !== 0) {
+    const from = up(lastEnd, o.block)
+    out.push({ start: from, end: up(from, o.pagesPerSection) })
+  }
+  return out
+}
+
+/** free_memmap(): only whole pages of struct-page memory between the windows' struct pages. */
+function freedMemmapBytes(windows: Interval[], S: number, pageSize: number): number {
+  let n = 0
+  for (const w of windows) n += Math.max(0, Math.floor((w.end * S) / pageSize) - Math.ceil((w.start * S) / pageSize)) * pageSize
+  return n
+}
+
+/** The policies as this scenario has them: arm64 ≤ 4.19 selects HOLES_IN_ZONE only with NUMA (6d526ee26ccd). */
+function resolvePolicies(m: Model): Policy[] {
+  const numaOnly = m.config.numa && (m.scenario.arch !== 'arm64' || holds('arm64-holes-in-zone-numa', m.version))
+  return POLICIES.map((p) => (p.id === 'arm64-4.19' ? { ...p, holesInZone: numaOnly } : p))
+}
+
 /** Rows [start, start + count) get full cells; every row counts in the summary. */
 export function policyTable(m: Model, window: { start: number; count: number } = { start: 0, count: 64 }): PolicyTable {
   const rows = policyRows(m)
   const mem = usable(m)
   const S = m.config.structPageSize
-  const maxOrderPages = m.pageSize === 4096 ? 1024 : m.pageSize === 16384 ? 2048 : 8192
-  const sectionPfns = m.sections.map((s) => ({ start: s.start * m.pagesPerSection, end: s.end * m.pagesPerSection }))
-  const valid = new Map(POLICIES.map((p) => [p.id, validFor(m, p)]))
+  const maxOrderPages = m.orders.maxPage.nrPages
+  // the pfns that have a struct page: present sections, or FLATMEM's node_mem_map spans
+  // (alloc_node_mem_map(): the node span widened to MAX_ORDER_NR_PAGES)
+  const mo = m.orders.maxPage.nrPages
+  const coveredPfns =
+    m.config.memoryModel === 'flatmem'
+      ? normalize(m.nodes.filter((n) => n.end > n.start).map((n) => ({ start: Math.floor(n.start / mo) * mo, end: Math.ceil(n.end / mo) * mo })))
+      : m.sections.map((s) => ({ start: s.start * m.pagesPerSection, end: s.end * m.pagesPerSection }))
+  const policies = resolvePolicies(m)
+  const valid = new Map(policies.map((p) => [p.id, validFor(m, p)]))
+  // free_unused_memmap(): no vmemmap and HAVE_ARCH_PFN_VALID (32-bit arm among our arches)
+  const vmemmap = m.config.memoryModel === 'sparsemem' && m.scenario.arch !== 'arm' && m.scenario.arch !== 'x86' && m.scenario.arch !== 'powerpc'
+  const fumRuns = m.scenario.arch === 'arm' && !vmemmap
+  const memAll = normalize(m.ranges.map((r) => ({ start: r.start, end: r.end })))
+  const sparse = m.config.memoryModel === 'sparsemem'
+  const windows = {
+    'max-order': fumRuns ? freeUnusedMemmapWindows(memAll, { block: m.orders.maxPage.nrPages, sparsemem: sparse, pagesPerSection: m.pagesPerSection, roundStart: !sparse }) : [],
+    pageblock: fumRuns ? freeUnusedMemmapWindows(memAll, { block: m.pageblockPages, sparsemem: sparse, pagesPerSection: m.pagesPerSection, roundStart: true }) : []
+  }
   const out: PolicyTable = {
-    policies: POLICIES,
+    policies,
+    freeUnusedMemmap: {
+      runs: fumRuns,
+      why: fumRuns
+        ? `free_unused_memmap() mm/memblock.c (${cite('memblock-free-unused-memmap-generic')}): ${m.scenario.arch} has HAVE_ARCH_PFN_VALID and no vmemmap`
+        : 'free_unused_memmap() returns at once: SPARSEMEM_VMEMMAP, or no HAVE_ARCH_PFN_VALID',
+      freedBytes: { 'max-order': freedMemmapBytes(windows['max-order'], m.config.structPageSize, m.pageSize), pageblock: freedMemmapBytes(windows.pageblock, m.config.structPageSize, m.pageSize) }
+    },
     rowCount: 0,
     rows: [],
     summary: {} as PolicyTable['summary'],
@@ -203,20 +299,33 @@ export function policyTable(m: Model, window: { start: number; count: number } =
   // the few distinct descriptions, built once (a large machine has thousands of rows)
   const texts = new Map<string, string>()
   const text = (key: string, make: () => string): string => texts.get(key) ?? (texts.set(key, make()), texts.get(key)!)
-  const validOf = POLICIES.map((p) => valid.get(p.id)!)
+  const validOf = policies.map((p) => valid.get(p.id)!)
 
-  /** pfn_valid() pages of the row, struct pages the initialiser touched, PageReserved, walker risk */
-  const evaluate = (row: RangeRow, pi: number): { v: number; counted: number; reserved: boolean; risk: boolean } => {
-    const p = POLICIES[pi]
+  /**
+   * pfn_valid() pages of the row, struct pages the initialiser touched, PageReserved, walker
+   * risk. Without HOLES_IN_ZONE a walker (move_freepages_block(), compaction) steps through
+   * every pfn of a pageblock whose ends are valid: it meets the row's pages when they are
+   * valid, or when they share a pageblock with usable memory, and then needs them initialised.
+   */
+  const evaluate = (row: RangeRow, pi: number, partialPageblocks: number): { v: number; counted: number; reserved: boolean; risk: boolean } => {
+    const p = policies[pi]
     const v = overlapLength(validOf[pi], row.start, row.end)
     const counted = row.kind === 'nomap' ? v : countValidByPageblock(row.start, row.end, validOf[pi], m.pageblockPages)
     const reserved = row.kind === 'nomap' ? p.nomapInit === 'zone-reserved' : p.holeInit !== 'none' && counted > 0
-    return { v, counted, reserved, risk: !p.holesInZone && v > 0 && !reserved }
+    const neverInitialised = row.kind === 'nomap' ? p.nomapInit === 'skipped' : p.holeInit === 'none'
+    return { v, counted, reserved, risk: !p.holesInZone && ((v > 0 && !reserved) || (partialPageblocks > 0 && neverInitialised)) }
+  }
+
+  /** memmap bytes still spent on the row's pfns: struct pages that exist, minus what free_unused_memmap() freed */
+  const memmapOf = (row: RangeRow, p: Policy): number => {
+    const covered = overlapLength(coveredPfns, row.start, row.end)
+    const freed = fumRuns ? overlapLength(windows[p.freeMemmapRounding], row.start, row.end) : 0
+    return Math.max(0, covered - freed) * S
   }
 
   const cellOf = (row: RangeRow, pi: number, shared: Pick<Cell, 'partialPageblocks' | 'partialMaxOrderBlocks' | 'memmapBytes'>): Cell => {
-    const p = POLICIES[pi]
-    const { v, counted, reserved, risk } = evaluate(row, pi)
+    const p = policies[pi]
+    const { v, counted, reserved, risk } = evaluate(row, pi, shared.partialPageblocks)
     const len = row.end - row.start
     const structPage =
       row.kind === 'nomap'
@@ -232,10 +341,12 @@ export function policyTable(m: Model, window: { start: number; count: number } =
               : text(`${row.linkedZone}/${row.nid}/${row.zone}`, () => `zone ${row.linkedZone}, node ${row.nid}${row.linkedZone !== row.zone ? (row.zone === NO_ZONE ? ' (the pfns lie outside every zone)' : ` (the pfns lie in ${row.zone})`) : ''}`)
     const walkers = p.holesInZone
       ? 'safe at a cost: move_freepages_block()/compaction test pfn_valid_within() per pfn'
-      : v === 0
-        ? 'safe: no pfn is valid, walkers skip the range'
-        : risk
-          ? 'RISK: walkers see uninitialised struct pages (VM_BUG_ON_PAGE(page_zone(page) != zone))'
+      : risk
+        ? v === 0
+          ? 'RISK: the range shares a pageblock with usable memory; walkers step onto its uninitialised struct pages (no HOLES_IN_ZONE: VM_BUG_ON_PAGE(page_zone(page) != zone))'
+          : 'RISK: walkers see uninitialised struct pages (VM_BUG_ON_PAGE(page_zone(page) != zone))'
+        : v === 0
+          ? 'safe: no pfn is valid, walkers skip the range'
           : row.zone !== NO_ZONE && row.linkedZone !== row.zone
             ? '__pageblock_pfn_to_page() fails for blocks linked to another zone: zone not contiguous, walkers skip them'
             : 'safe: PageReserved pages are never PageBuddy; zone checks pass'
@@ -248,12 +359,13 @@ export function policyTable(m: Model, window: { start: number; count: number } =
       // (pfn_is_map_memory() / memblock_is_map_memory() are false for both)
       linearMap: false,
       walkers,
-      ...shared
+      ...shared,
+      memmapBytes: memmapOf(row, p)
     }
   }
 
   // every row feeds the per-policy summary; cells are built for the requested window only
-  const summary = Object.fromEntries(POLICIES.map((p) => [p.id, { validPages: 0, reservedRanges: 0, rangesAtRisk: 0 }])) as PolicyTable['summary']
+  const summary = Object.fromEntries(policies.map((p) => [p.id, { validPages: 0, reservedRanges: 0, rangesAtRisk: 0 }])) as PolicyTable['summary']
   out.summary = summary
   let partialPageblocks = 0
   let partialMaxOrderBlocks = 0
@@ -262,24 +374,23 @@ export function policyTable(m: Model, window: { start: number; count: number } =
     const shared = {
       partialPageblocks: partialBlocks(row.start, row.end, mem, m.pageblockPages),
       partialMaxOrderBlocks: partialBlocks(row.start, row.end, mem, maxOrderPages),
-      // with SPARSEMEM_VMEMMAP every present section has a full memmap, whatever the policy
-      memmapBytes: overlapLength(sectionPfns, row.start, row.end) * S
+      // every present section (FLATMEM: the node's span) has a full memmap unless
+      // free_unused_memmap() frees part of it (memmapOf() per policy)
+      memmapBytes: overlapLength(coveredPfns, row.start, row.end) * S
     }
     partialPageblocks += shared.partialPageblocks
     partialMaxOrderBlocks += shared.partialMaxOrderBlocks
     memmapBytes += shared.memmapBytes
-    for (let pi = 0; pi < POLICIES.length; pi++) {
-      const p = POLICIES[pi]
-      // evaluate() inlined: this loop runs for every row of a large machine
-      const v = overlapLength(validOf[pi], row.start, row.end)
-      const reserved = row.kind === 'nomap' ? p.nomapInit === 'zone-reserved' : p.holeInit !== 'none' && countValidByPageblock(row.start, row.end, validOf[pi], m.pageblockPages) > 0
+    for (let pi = 0; pi < policies.length; pi++) {
+      const p = policies[pi]
+      const { v, reserved, risk } = evaluate(row, pi, shared.partialPageblocks)
       const sum = summary[p.id]
       sum.validPages += v
       if (reserved) sum.reservedRanges++
-      if (!p.holesInZone && v > 0 && !reserved) sum.rangesAtRisk++
+      if (risk) sum.rangesAtRisk++
     }
     if (i >= window.start && i < window.start + window.count) {
-      out.rows.push({ row, cells: Object.fromEntries(POLICIES.map((p, pi) => [p.id, cellOf(row, pi, shared)])) as Record<PolicyId, Cell> })
+      out.rows.push({ row, cells: Object.fromEntries(policies.map((p, pi) => [p.id, cellOf(row, pi, shared)])) as Record<PolicyId, Cell> })
     }
   })
   out.rowCount = rows.length
@@ -296,7 +407,7 @@ export function policyTable(m: Model, window: { start: number; count: number } =
       const span = { start: z.start, end: z.start + z.spanned }
       const contiguous = {} as Record<PolicyId, boolean>
       const why = {} as Record<PolicyId, string>
-      for (const p of POLICIES) {
+      for (const p of policies) {
         const v = valid.get(p.id)!
         const invalid = subtract(span, v)
         const bad = invalid.find((i) => hitsBlockEdge(i, span, pb))
@@ -322,7 +433,8 @@ export function policyTable(m: Model, window: { start: number; count: number } =
   }
 
   // a check: under the running version's policy, no walker may meet an uninitialised page
-  const running: PolicyId = m.scenario.arch !== 'arm64' || m.profile.arm64PfnValid === 'generic' || m.profile.holeMessage === 'per-hole' ? 'generic-5.14' : m.profile.arm64PfnValid === 'map-memory' ? 'arm64-4.19' : 'arm64-5.4-5.13'
+  const byRule: Record<string, PolicyId> = { generic: 'generic-5.14', 'map-memory': 'arm64-4.19', 'section-map-memory': 'arm64-5.4-5.13', 'section-memory': 'arm64-5.14-5.15' }
+  const running: PolicyId = m.scenario.arch !== 'arm64' ? 'generic-5.14' : byRule[m.profile.arm64PfnValid]
   const risky = out.summary[running].rangesAtRisk
   out.checks.push({
     id: 'nomap.walkers',
@@ -331,8 +443,8 @@ export function policyTable(m: Model, window: { start: number; count: number } =
     severity: 'warning',
     condition: 'every hole or NOMAP pfn a walker can reach has an initialised struct page (or HOLES_IN_ZONE guards it)',
     values: { policy: running, rangesAtRisk: risky },
-    ref: POLICIES.find((p) => p.id === running)!.ref,
-    versions: POLICIES.find((p) => p.id === running)!.versions,
+    ref: policies.find((p) => p.id === running)!.ref,
+    versions: policies.find((p) => p.id === running)!.versions,
     consequence: 'VM_BUG_ON_PAGE(page_zone(page) != zone) in move_freepages_block() / compaction'
   })
   return out
