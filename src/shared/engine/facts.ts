@@ -327,6 +327,11 @@ export const FACTS = {
     since: rc1('6.11'),
     commit: { id: '854fa98d1dff', subject: 'kmsan: disable KMSAN when DEFERRED_STRUCT_PAGE_INIT is enabled', release: 'v6.11' }
   },
+  'ptdesc-overlay': {
+    what: 'struct ptdesc overlays struct page for page tables (ptlock_alloc(struct ptdesc *))',
+    since: rc1('6.6'),
+    inferred: 'Vishal Moola, "pgtable: create struct ptdesc" (v8 of 2023-07-31 against mm-unstable; mainline blame dates a helper 2023-08-07): the 6.6 merge window; 6.1 has ptlock_alloc(struct page *), 6.12 ptlock_alloc(struct ptdesc *); the mainline id was not confirmed'
+  },
   'x86-reserve-first-mb': {
     what: 'x86 reserves the whole first 1 MiB (reserve_real_mode(): memblock_reserve(0, SZ_1M)); 64 KiB before',
     since: rc1('5.13'),

@@ -1,4 +1,5 @@
-// kernel-holes-spec §7.1: one firmware map, every historical form of the hole message.
+// One firmware map (the x86 laptop example), every historical form of the hole message:
+// zero_resv_unavail() / init_unavailable_range() / memmap_init() in mm/page_alloc.c and mm/mm_init.c.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -16,7 +17,7 @@ function linesFor(kernel: string, kinds = ['holes']): string[] {
     .map((l) => l.text)
 }
 
-describe('x86 laptop, 16 GiB (spec §7.1)', () => {
+describe('x86 laptop, 16 GiB (resources/examples/x86-laptop.yaml)', () => {
   it('6.x: one line per hole, attributed to the zone above the hole', () => {
     expect(linesFor('6.1')).toEqual([
       'On node 0, zone DMA: 1 pages in unavailable ranges',
@@ -28,7 +29,7 @@ describe('x86 laptop, 16 GiB (spec §7.1)', () => {
       'On node 0, zone Normal: 7424 pages in unavailable ranges'
     ])
   })
-  it('prints the zone and node block of §7.1', () => {
+  it('prints the zone and node block of the laptop', () => {
     expect(linesFor('6.1', ['zone-ranges', 'initmem', 'memory'])).toEqual([
       'Zone ranges:',
       '  DMA      [mem 0x0000000000001000-0x0000000000ffffff]',

@@ -1,6 +1,6 @@
 // Holes: pfns without memory that still get a struct page because their section is
 // present, and every historical way the kernel counted and reported them
-// (kernel-holes-spec §3.2–3.5).
+// (memmap_init(), init_unavailable_range(), zero_resv_unavail(), memmap_init_zone_range()).
 
 import { MEMBLOCK_NOMAP, type MemblockType, type MemPfnRange } from './memblock.ts'
 import { countValidByPageblock, type Interval } from './sections.ts'

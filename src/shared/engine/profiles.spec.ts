@@ -14,7 +14,7 @@ describe('kernel versions', () => {
   })
 })
 
-describe('version profiles (kernel-holes-spec §3.7 with the stable backport points)', () => {
+describe('version profiles (the printk history with the stable backport points)', () => {
   it('selects the hole message each release prints', () => {
     expect(hole('4.15')).toBe('reserved-but-unavailable')
     expect(hole('4.19.102')).toBe('reserved-but-unavailable')

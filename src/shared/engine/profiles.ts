@@ -1,8 +1,8 @@
 // Kernel behaviour that changed across versions, as data. A profile applies from its
 // `since` version up to the next profile's `since`; stable-branch backports are profiles
 // of their own keyed by the first stable release that carries them (e.g. 5.10.y).
-// Sources: ../shared/docs/kernel-holes-spec.md (§3.7 version matrix, §4.2, §2.1, §5) and
-// kernel-memmap-spec.md (§5 HVO); each field names the kernel function it models.
+// Each field names the kernel function it models and each row the commit that changed it
+// (file, function, commit, release); the memmap model's facts live in facts.ts.
 
 import { atLeast, formatVersion, parseKernelVersion, versionKey, type KernelVersion } from './version.ts'
 
@@ -16,7 +16,7 @@ export type HoleMessage =
   /** 5.14+ (and 5.10.y stable): memmap_init() -> init_unavailable_range(), one line per hole */
   | 'per-hole'
 
-/** arm64 pfn_valid() history (arch/arm64/mm/init.c), kernel-holes-spec §4.2 */
+/** arm64 pfn_valid() history (arch/arm64/mm/init.c; a7d9f306ba70 in v5.14, 3de360c3fdb3 in v5.16) */
 export type Arm64PfnValid =
   /** ≤4.19: memblock_is_map_memory() only (no section check) */
   | 'map-memory'
@@ -27,7 +27,7 @@ export type Arm64PfnValid =
   /** 5.16+ (and 5.15.y): generic SPARSEMEM pfn_valid(): the whole early section is valid */
   | 'generic'
 
-/** arm64 zone_sizes_init()/max_zone_phys() variants, kernel-holes-spec §2.1 */
+/** arm64 zone_sizes_init()/max_zone_phys() variants (arch/arm64/mm/init.c) */
 export type Arm64ZoneDma = 'dma32-only' | 'bits30' | 'min-bits' | 'limit-6.12' | 'limit-6.13'
 
 /**

@@ -1,4 +1,5 @@
-// Sections and pfn_valid(): which hole pfns get a struct page (kernel-holes-spec §3.1, §4.2).
+// Sections and pfn_valid(): which hole pfns get a struct page (include/linux/mmzone.h pfn_valid(),
+// arch/arm64/mm/init.c pfn_valid() through the versions).
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -30,7 +31,7 @@ describe('present sections', () => {
   })
 })
 
-describe('arm64 pfn_valid() history on a device-tree board (spec §7.2)', () => {
+describe('arm64 pfn_valid() history on a device-tree board (resources/examples/arm64-dt-board.yaml)', () => {
   it('5.16+ (generic): hole pfns inside present sections count', () => {
     expect(holes('6.1')).toEqual(['On node 0, zone DMA32: 19456 pages in unavailable ranges', 'On node 0, zone Normal: 16384 pages in unavailable ranges'])
   })

@@ -1,4 +1,4 @@
-// Zone limits per architecture and version (kernel-holes-spec §2.1) and ZONE_MOVABLE.
+// Zone limits per architecture and version (each arch's zone_sizes_init() / paging_init()) and ZONE_MOVABLE.
 import { describe, expect, it } from 'vitest'
 import type { Scenario } from '../scenario/scenario.ts'
 import { bootlogLines } from './bootlog.ts'

@@ -205,7 +205,8 @@ export const scenarioSchema = obj(
               ),
               'The population of allocations to project onto memdescs.'
             ),
-            stages: list(int('A projected sizeof(struct page).', { min: 8, max: 256 }), 'Projected struct page sizes (default 32 and 8).')
+            stages: list(int('A projected sizeof(struct page).', { min: 8, max: 256 }), 'Projected struct page sizes (default 32 and 8).'),
+            spinlock: oneOf(['default', 'debug-spinlock', 'lockdep', 'lock-stat', 'preempt-rt', 'rt-debug-spinlock', 'rt-lockdep'] as const, 'The lock configuration (default: qspinlock): a spinlock_t larger than a long (ALLOC_SPLIT_PTLOCKS) is allocated separately for every page table (the "page->ptl" slab cache).')
           },
           { required: ['allocations'], doc: 'memdesc projection: shrinking struct page with separately allocated folios, slabs and ptdescs.' }
         )

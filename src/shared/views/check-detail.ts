@@ -20,7 +20,6 @@ export interface CheckDetail {
   /** the kernel references, one per function or file */
   refs: string[]
   versions: string
-  spec: string | null
 }
 
 /** Names whose numbers are addresses (shown in hex) rather than sizes. */
@@ -60,8 +59,7 @@ export function checkDetail(c: ReportedCheck): CheckDetail {
       .split(/;\s*/)
       .map((r) => r.trim())
       .filter(Boolean),
-    versions: c.versions,
-    spec: c.spec === undefined ? null : `kernel-memmap-spec §9 item ${c.spec}`
+    versions: c.versions
   }
 }
 

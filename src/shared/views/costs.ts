@@ -113,9 +113,10 @@ export function costsModel(report: AnalysisReport, opts: ViewOptions = {}): Cost
   if (!sizes.includes(S) && !kmsanOn) bars.push({ label: `${S} B`, sublabel: 'this kernel', kind: 'size', structPageSize: S, bytes: cost(S), percentOfRam: pctOf(cost(S)), current: true, pow2: isPow2(S), title: '' })
   bars.sort((a, b) => a.structPageSize - b.structPageSize)
   bars.push({ label: `KMSAN ${base + 16} B`, sublabel: kmsanOn ? 'this kernel' : `${base} + 16`, kind: 'kmsan', structPageSize: base + 16, bytes: cost(base + 16), percentOfRam: pctOf(cost(base + 16)), current: kmsanOn, pow2: isPow2(base + 16), title: '' })
+  const ptl = mm?.memdesc?.ptlock ?? null
   for (const s of [32, 8]) bars.push({ label: `memdesc ${s} B`, sublabel: 'projection', kind: 'memdesc', structPageSize: s, bytes: cost(s), percentOfRam: pctOf(cost(s)), current: false, pow2: true, title: '' })
   for (const b of bars)
-    b.title = `sizeof(struct page) = ${b.structPageSize} B${b.kind === 'kmsan' ? ' (KMSAN: + kmsan_shadow, kmsan_origin)' : b.kind === 'memdesc' ? ' (memdesc projection: folios, slabs and ptdescs allocated separately)' : ''}\nmemmap = ${int(sections)} present sections × ${int(pps)} × ${b.structPageSize} = ${int(b.bytes)} bytes (${bytes(b.bytes)}), ${b.percentOfRam.toFixed(3)} % of RAM${b.pow2 ? '' : '\nnot a power of two: HugeTLB vmemmap optimisation is impossible'}${b.current ? '\nthe scenario\'s struct page' : ''}`
+    b.title = `sizeof(struct page) = ${b.structPageSize} B${b.kind === 'kmsan' ? ' (KMSAN: + kmsan_shadow, kmsan_origin)' : b.kind === 'memdesc' ? ' (memdesc projection: folios, slabs and ptdescs allocated separately)' : ''}\nmemmap = ${int(sections)} present sections × ${int(pps)} × ${b.structPageSize} = ${int(b.bytes)} bytes (${bytes(b.bytes)}), ${b.percentOfRam.toFixed(3)} % of RAM${b.pow2 ? '' : '\nnot a power of two: HugeTLB vmemmap optimisation is impossible'}${b.current ? '\nthe scenario\'s struct page' : ''}${b.kind === 'memdesc' && ptl ? `\ntoday's page tables: ${ptl.allocSplit ? `${int(ptl.pageTables)} × ${ptl.objectBytes} B "page->ptl" objects = ${bytes(ptl.bytes)} (ALLOC_SPLIT_PTLOCKS, spinlock_t ${ptl.spinlockBytes} B)` : `the ${ptl.spinlockBytes}-byte spinlock sits in struct ptdesc, nothing extra`}` : ''}`
   const maxBar = Math.max(...bars.map((b) => b.bytes))
   const step = niceStep(maxBar)
   const yTicks: number[] = []

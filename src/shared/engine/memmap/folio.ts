@@ -401,7 +401,6 @@ export function memmapAlignmentCheck(i: MemmapAlignmentInput): Check {
     },
     ref: `VM_WARN_ON_ONCE(!IS_ALIGNED(pfn_to_page(0), MAX_FOLIO_VMEMMAP_ALIGN)) sparse_init() mm/sparse.c; ${cite('memmap-alignment-check')}`,
     versions: versionsOf('memmap-alignment-check'),
-    spec: 12,
     consequence: 'VM_WARN_ON_ONCE, only with CONFIG_DEBUG_VM; otherwise silent — compound_head() of large folios may return a wrong head'
   }
 }
@@ -435,7 +434,6 @@ export function folioAlignmentCheck(i: FolioAlignmentInput): Check {
     values: { pfn: hex(i.pfn), order: i.order, head: hex(head), required: hex(need), actual: hex(lowbit(head)), pfnAligned, maskMode: i.maskMode },
     ref: 'set_compound_head(), compound_head() include/linux/page-flags.h',
     versions: `${versionsOf('compound-info-mask')} (mask encoding); advisory before`,
-    spec: 12,
     consequence: i.maskMode ? 'compound_head() = tail & GENMASK(…, order + log2 S) lands on the wrong struct page' : 'none today: pointer-encoded compound_head'
   }
 }
@@ -534,7 +532,6 @@ export function maxAlignedFolio(i: MaxAlignedFolioInput): MaxAlignedFolio {
       values: { hugePageSize: size, order, alignment: hex(a.bytes), maxOrder, maxBytes },
       ref,
       versions: `${versionsOf('compound-info-mask')} (mask encoding); advisory before`,
-      spec: 13,
       consequence: i.maskMode ? 'compound_head() of tail pages of such a page returns a wrong head (silent corruption)' : 'none while compound_head is pointer-encoded'
     }
   })
@@ -548,7 +545,6 @@ export function maxAlignedFolio(i: MaxAlignedFolioInput): MaxAlignedFolio {
       values: { MAX_FOLIO_ORDER: i.maxFolioOrder, maxOrder, alignment: hex(a.bytes) },
       ref,
       versions: versionsOf('compound-info-mask'),
-      spec: 13,
       consequence: 'folios of the top orders break the mask-encoded compound_head()'
     })
   }

@@ -10,7 +10,7 @@ const MiB = 1024 * KiB
 const GiB = 1024 * MiB
 const x86 = (ver: string, S = 64) => ({ version: v(ver), arch: 'x86_64', structPageSize: S })
 
-describe('vmemmap freed per huge page (spec §5)', () => {
+describe('vmemmap freed per huge page (hugetlb_vmemmap_optimizable_size() mm/hugetlb_vmemmap.h)', () => {
   it('frees 7 pages (28 KiB) of a 2 MiB page and 4095 (16380 KiB) of a 1 GiB page with S = 64', () => {
     const p2m = hvoHugePage(2 * MiB, x86('6.1'))
     expect(p2m).toMatchObject({ structPages: 512, vmemmapPages: 8, keptPages: 1, freedPages: 7, freedBytes: 28 * KiB, eligible: true })

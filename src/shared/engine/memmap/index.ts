@@ -112,7 +112,8 @@ export function memmapReport(m: Model): MemmapReport {
         allocations: mm.memdesc.allocations.map((a) => ({ ...a, type: a.type === 'free' ? 'buddy' : a.type })),
         pageSize: m.pageSize,
         structPageSize: S,
-        stages: mm.memdesc.stages
+        stages: mm.memdesc.stages,
+        spinlock: mm.memdesc.spinlock
       })
     : null
   const report: MemmapReport = {

@@ -277,7 +277,7 @@ interface Item {
   nid: number
 }
 
-/** KMSAN boot metadata per node for the given free memory (§8). */
+/** KMSAN boot metadata per node for the given free memory (kmsan_memblock_free_pages(), kmsan_memblock_discard()). */
 export function kmsanBootMetadata(input: KmsanInput): KmsanResult {
   const maxOrder = input.maxPageOrder ?? 10
   const nodes = input.nodes.map((n) => {

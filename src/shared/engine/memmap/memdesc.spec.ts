@@ -6,7 +6,7 @@ import { memmapReport } from './index.ts'
 
 const fig = (r: ReturnType<typeof memdescProjection>, id: string) => r.figures.find((f) => f.id === id)!.value
 
-describe('memdesc projection (spec §6)', () => {
+describe('memdesc projection (kernelnewbies MatthewWilcox/Memdescs)', () => {
   it('an order-2 slab costs 4×8 + 64 = 96 B at 8 B per page vs 4×64 = 256 B today', () => {
     const r = memdescProjection({ allocations: [{ type: 'slab', order: 2, count: 1 }] })
     expect(r.today.totalBytes).toBe(256)
@@ -44,7 +44,7 @@ describe('memdesc projection (spec §6)', () => {
 describe("today's checks under memdescs", () => {
   it('the v7.1 memmap alignment check and the HVO pow2 requirement become obsolete', () => {
     const o = memdescObsolescence(32)
-    expect(o.find((x) => x.check === 'folio.memmap-alignment')).toMatchObject({ status: 'obsolete', spec: 12 })
+    expect(o.find((x) => x.check === 'folio.memmap-alignment')).toMatchObject({ status: 'obsolete' })
     const pow2 = o.find((x) => x.check === 'struct-page.pow2')!
     expect(pow2.status).toBe('obsolete')
     // 32 B: a 2 MiB page has 16 KiB of memmap → 3 pages freed; 1 GiB → 2047
@@ -73,3 +73,24 @@ describe('the report: nothing is obsolete until a memdesc stage is chosen', () =
     expect(new Set(o.map((x) => x.structPageSize))).toEqual(new Set([32]))
   })
 })
+
+describe('page-table locks today (ALLOC_SPLIT_PTLOCKS, ptlock_alloc() mm/memory.c)', () => {
+  const allocations = [
+    { type: 'ptdesc' as const, order: 0, count: 10000 },
+    { type: 'anon' as const, order: 0, count: 100000 }
+  ]
+  it('a 4-byte qspinlock fits in struct ptdesc: nothing is allocated', () => {
+    const r = memdescProjection({ allocations })
+    expect(r.ptlock).toMatchObject({ spinlockBytes: 4, allocSplit: false, pageTables: 10000, bytes: 0 })
+  })
+  it('PREEMPT_RT (Debian amd64 rt: a 32-byte rt_mutex_base): 32 bytes per page table', () => {
+    const r = memdescProjection({ allocations, spinlock: 'preempt-rt' })
+    expect(r.ptlock).toMatchObject({ allocSplit: true, objectBytes: 32, bytes: 320000 })
+    expect(r.figures.find((f) => f.id === 'memdesc.ptlock.bytes')!.value).toBe(320000)
+  })
+  it('DEBUG_SPINLOCK (24 bytes) and lockdep (64 bytes)', () => {
+    expect(memdescProjection({ allocations, spinlock: 'debug-spinlock' }).ptlock.bytes).toBe(240000)
+    expect(memdescProjection({ allocations, spinlock: 'lockdep' }).ptlock.bytes).toBe(640000)
+  })
+})
+

@@ -1,8 +1,12 @@
-// memdesc projection (kernel-memmap-spec §6): the memmap at 64 → 32 → 8 bytes per page plus
-// separately allocated descriptors (struct folio, struct slab, struct ptdesc) for a given
-// population of allocations, the net saving, and which of today's checks become obsolete.
-// Nothing here is in a released kernel: sources are kernelnewbies "MatthewWilcox/Memdescs"
-// and "Memdescs/Path" and linux-mm threads; descriptor sizes are parameters.
+// memdesc projection: the memmap at 64 → 32 → 8 bytes per page plus separately allocated
+// descriptors (struct folio, struct slab, struct ptdesc) for a given population of
+// allocations, the net saving, and which of today's checks become obsolete. Nothing of the
+// projection is in a released kernel (7.1 still has the 64-byte struct page): sources are
+// kernelnewbies "MatthewWilcox/Memdescs" and "Memdescs/Path" and linux-mm threads;
+// descriptor sizes are parameters. Next to it, what page tables cost today: struct ptdesc
+// overlays struct page (6.6), and with ALLOC_SPLIT_PTLOCKS each split-locked page table
+// takes a separately allocated spinlock from the "page->ptl" slab cache (ptlock_alloc()
+// mm/memory.c, include/linux/mm_types_task.h).
 //
 // Figure ids (stable; <S> is the struct page size of the stage, e.g. 64, 32, 8):
 //   memdesc.pages                    pages covered by the population
@@ -11,9 +15,13 @@
 //   memdesc.<S>.total-bytes          memmap + descriptors
 //   memdesc.<S>.saving-bytes         today's total − this total (negative = costs more)
 //   memdesc.<S>.percent-of-ram       total / (pages × PAGE_SIZE)
+//   memdesc.ptlock.spinlock-bytes    sizeof(spinlock_t) of the lock configuration (LP64)
+//   memdesc.ptlock.alloc-split       ALLOC_SPLIT_PTLOCKS = sizeof(spinlock_t) > sizeof(long)
+//   memdesc.ptlock.bytes             page tables × the "page->ptl" object (today)
 // Check ids: memdesc.net-saving.<S> (per projected stage), memdesc.descriptor-alignment.
 // Obsolescence entries: see `memdescObsolescence()`.
 
+import { cite, versionsOf } from '../facts.ts'
 import { isPowerOf2 } from '../units.ts'
 import type { Check, Figure } from './types.ts'
 
@@ -28,7 +36,7 @@ export interface Allocation {
 export type DescriptorKind = 'folio' | 'slab' | 'ptdesc'
 
 /**
- * Descriptor sizes [spec §6]: struct folio ~80 B as listed on Memdescs/Path; struct slab
+ * Descriptor sizes: struct folio ~80 B as listed on Memdescs/Path; struct slab
  * 64 B (Willy 2022: "8 words"); ptdesc 64 B assumed (today it overlays struct page; the
  * Oct 2025 separation RFC was not retrieved — unverified).
  */
@@ -50,6 +58,17 @@ export function descriptorOf(type: AllocationType): DescriptorKind | null {
   }
 }
 
+/**
+ * sizeof(spinlock_t) on LP64 (x86_64, arm64) per lock configuration: qspinlock 4 B;
+ * DEBUG_SPINLOCK adds magic, owner_cpu, owner (24); DEBUG_LOCK_ALLOC/PROVE_LOCKING a
+ * struct lockdep_map (64); LOCK_STAT 72; PREEMPT_RT's spinlock is an rt_mutex_base (32,
+ * 48 with DEBUG_SPINLOCK, 128 with lockdep). Computed from the 6.12 struct layouts
+ * (include/linux/spinlock_types.h, spinlock_types_raw.h, lockdep_types.h, rtmutex.h) for
+ * LP64, not measured on a running kernel.
+ */
+export const SPINLOCK_BYTES = { default: 4, 'debug-spinlock': 24, lockdep: 64, 'lock-stat': 72, 'preempt-rt': 32, 'rt-debug-spinlock': 48, 'rt-lockdep': 128 } as const
+export type SpinlockConfig = keyof typeof SPINLOCK_BYTES
+
 export interface MemdescInput {
   allocations: Allocation[]
   pageSize?: number
@@ -58,6 +77,8 @@ export interface MemdescInput {
   /** projected struct page sizes (default [32, 8]) */
   stages?: number[]
   descriptorBytes?: Partial<Record<DescriptorKind, number>>
+  /** the lock configuration (default: qspinlock, no debugging): decides ALLOC_SPLIT_PTLOCKS */
+  spinlock?: SpinlockConfig
 }
 
 export interface MemdescStage {
@@ -70,6 +91,8 @@ export interface MemdescStage {
 
 export interface MemdescResult {
   pages: number
+  /** today: the separately allocated page-table locks */
+  ptlock: { spinlockBytes: number; allocSplit: boolean; pageTables: number; objectBytes: number; bytes: number }
   today: MemdescStage
   stages: MemdescStage[]
   figures: Figure[]
@@ -77,7 +100,7 @@ export interface MemdescResult {
   obsolete: Obsolescence[]
 }
 
-const REF = 'kernelnewbies MatthewWilcox/Memdescs, Memdescs/Path (kernel-memmap-spec §6)'
+const REF = 'kernelnewbies MatthewWilcox/Memdescs, Memdescs/Path'
 const VERSIONS = 'projection (not in any release)'
 const roundUp16 = (n: number): number => Math.ceil(n / 16) * 16
 
@@ -158,8 +181,34 @@ export function memdescProjection(input: MemdescInput): MemdescResult {
     consequence: `rounded up to 16 when costed${bad.length ? ` (${bad.join(', ')})` : ''}`
   })
 
+  // today's page-table locks: ALLOC_SPLIT_PTLOCKS (SPINLOCK_SIZE > BITS_PER_LONG/8) puts a
+  // pointer in struct ptdesc and kmem_cache_alloc()s the lock from "page->ptl" (no
+  // SLAB_HWCACHE_ALIGN: the object is sizeof(spinlock_t) rounded to the 8-byte minimum)
+  const lockCfg = input.spinlock ?? 'default'
+  const spinlockBytes = SPINLOCK_BYTES[lockCfg]
+  const allocSplit = spinlockBytes > 8
+  const pageTables = input.allocations.filter((x) => x.type === 'ptdesc').reduce((a, x) => a + x.count, 0)
+  const objectBytes = Math.ceil(spinlockBytes / 8) * 8
+  const ptlock = { spinlockBytes, allocSplit, pageTables, objectBytes, bytes: allocSplit ? pageTables * objectBytes : 0 }
+  const refPtl = `ptlock_alloc(), ptlock_cache_init() mm/memory.c; ALLOC_SPLIT_PTLOCKS include/linux/mm_types_task.h; struct ptdesc include/linux/mm_types.h (${cite('ptdesc-overlay')})`
+  figures.push(
+    { id: 'memdesc.ptlock.spinlock-bytes', label: 'sizeof(spinlock_t)', value: spinlockBytes, unit: 'bytes', formula: `${lockCfg} lock configuration, LP64 (struct layouts of 6.12)`, ref: 'spinlock_t include/linux/spinlock_types.h', versions: 'all' },
+    { id: 'memdesc.ptlock.alloc-split', label: 'ALLOC_SPLIT_PTLOCKS', value: allocSplit, unit: 'flag', formula: `SPINLOCK_SIZE ${spinlockBytes} > BITS_PER_LONG / 8 = 8`, ref: 'ALLOC_SPLIT_PTLOCKS include/linux/mm_types_task.h', versions: 'all' },
+    {
+      id: 'memdesc.ptlock.bytes',
+      label: 'page-table locks allocated separately (today)',
+      value: ptlock.bytes,
+      unit: 'bytes',
+      formula: allocSplit
+        ? `${pageTables} page tables (PTE tables, and PMD tables with split PMD locks) × ${objectBytes} B "page->ptl" objects`
+        : `0: the ${spinlockBytes}-byte lock fits in struct ptdesc (ptl in place of the pointer)`,
+      ref: refPtl,
+      versions: `all (struct ptdesc ${versionsOf('ptdesc-overlay')}, struct page before)`
+    }
+  )
+
   const obsolete = (input.stages ?? [32, 8]).flatMap((S) => memdescObsolescence(S, ps))
-  return { pages, today, stages, figures, checks, obsolete }
+  return { pages, ptlock, today, stages, figures, checks, obsolete }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -168,8 +217,6 @@ export function memdescProjection(input: MemdescInput): MemdescResult {
 export interface Obsolescence {
   /** check id in this engine */
   check: string
-  /** kernel-memmap-spec §9 item */
-  spec?: number
   structPageSize: number
   status: 'obsolete' | 'changes' | 'still-applies'
   reason: string
@@ -191,7 +238,6 @@ export function memdescObsolescence(S: number, pageSize = 4096): Obsolescence[] 
   const out: Obsolescence[] = [
     {
       check: 'folio.memmap-alignment',
-      spec: 12,
       structPageSize: S,
       status: 'obsolete',
       reason:
@@ -199,8 +245,7 @@ export function memdescObsolescence(S: number, pageSize = 4096): Obsolescence[] 
       ref: 'sparse_init() mm/sparse.c; MAX_FOLIO_VMEMMAP_ALIGN include/linux/mmzone.h (v7.1)'
     },
     {
-      check: 'folio.max-supported',
-      spec: 13,
+      check: 'folio.max-folio-supported',
       structPageSize: S,
       status: 'obsolete',
       reason: 'the memmap base alignment no longer limits the largest folio (no mask-encoded compound_info)',
@@ -211,7 +256,6 @@ export function memdescObsolescence(S: number, pageSize = 4096): Obsolescence[] 
     out.push(
       {
         check: 'struct-page.pow2',
-        spec: 18,
         structPageSize: S,
         status: 'obsolete',
         reason: `${S} is a power of two, so HVO's is_power_of_2(S) requirement always holds; HVO itself shrinks: a ${mem(pmdPages * ps)} page has ${mem(pmdPages * S)} of memmap → ${hvoFreed(pmdPages)} pages freed, a ${mem(pudPages * ps)} page → ${hvoFreed(pudPages)} (n·S ≥ 2·PS)`,
@@ -228,7 +272,6 @@ export function memdescObsolescence(S: number, pageSize = 4096): Obsolescence[] 
   if (S < 56)
     out.push({
       check: 'struct-page.mm-zero-struct-page',
-      spec: 5,
       structPageSize: S,
       status: 'changes',
       reason: `${S} < 56: the BUILD_BUG_ON(sizeof(struct page) < 56) bound and the switch cases of __mm_zero_struct_page() must change`,
@@ -236,7 +279,6 @@ export function memdescObsolescence(S: number, pageSize = 4096): Obsolescence[] 
     })
   out.push({
     check: 'pfn.struct-page-size',
-    spec: 17,
     structPageSize: S,
     status: 'still-applies',
     reason: `S = ${S} ≤ MAX_STRUCT_PAGE_SIZE (64) always passes; info blocks keep reserving 64 B per page (page_struct_size) for compatibility`,
@@ -246,15 +288,13 @@ export function memdescObsolescence(S: number, pageSize = 4096): Obsolescence[] 
     out.push(
       {
         check: 'memmap-on-memory.pmd-aligned',
-        spec: 19,
         structPageSize: S,
         status: 'changes',
-        reason: `x86_64: a 128 MiB memory block has ${mem(x86SectionMemmap)} of memmap at ${S} B, not a 2 MiB PMD multiple: the default arch_supports_memmap_on_memory() rule (unverified body) refuses it`,
+        reason: `x86_64: a 128 MiB memory block has ${mem(x86SectionMemmap)} of memmap at ${S} B, not a 2 MiB PMD multiple: the default arch_supports_memmap_on_memory() (IS_ALIGNED(vmemmap_size, PMD_SIZE), mm/memory_hotplug.c) refuses it`,
         ref: 'mhp_supports_memmap_on_memory() mm/memory_hotplug.c'
       },
       {
         check: 'vmemmap.sub-pmd',
-        spec: 9,
         structPageSize: S,
         status: 'changes',
         reason: `x86_64: a 128 MiB section's memmap is ${mem(x86SectionMemmap)}, not a whole 2 MiB PMD: consecutive sections share PMDs and sub-PMD tracking becomes the normal case`,

@@ -53,7 +53,7 @@ describe('x86 laptop: holes', () => {
     expect(pci.cells['generic-5.14'].structPage).toMatch(/zone Normal.*lie in DMA32/)
     expect(pci.cells['generic-5.14'].memmapBytes).toBe(8192 * 64)
   })
-  it('which keeps DMA32 non-contiguous while DMA and Normal are contiguous (spec §4.3)', () => {
+  it('which keeps DMA32 non-contiguous while DMA and Normal are contiguous (set_zone_contiguous() mm/mm_init.c)', () => {
     const c = (z: string) => t.contiguity.find((x) => x.zone === z)!.contiguous['generic-5.14']
     expect([c('DMA'), c('DMA32'), c('Normal')]).toEqual([true, false, true])
   })

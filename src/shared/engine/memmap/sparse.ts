@@ -473,7 +473,6 @@ export function memSectionUsageSize(geo: SectionGeometry, o: UsageOptions): Usag
       values: { formula: bytes, ...(o.observedBytes !== undefined ? { observed: o.observedBytes } : {}), rcu, subsectionMap: subsection, usemap },
       ref,
       versions,
-      spec: 21,
       consequence: 'a different size means the kernel config or version differs from the one modelled'
     }
   }
@@ -578,7 +577,6 @@ export function memSectionSizeCheck(memSectionSize: number): Check {
     values: { sizeofMemSection: memSectionSize },
     ref: 'BUILD_BUG_ON(!is_power_of_2(sizeof(struct mem_section))) sparse_init() mm/sparse.c',
     versions: 'all',
-    spec: 2,
     consequence: 'BUILD_BUG_ON: the kernel does not build'
   }
 }
@@ -600,7 +598,6 @@ export function encodingChecks(geo: SectionGeometry, structPageSize: number, fla
       values: { SECTION_MAP_LAST_BIT: flags.lastBit, PFN_SECTION_SHIFT: geo.pfnSectionShift },
       ref: `BUILD_BUG_ON(SECTION_MAP_LAST_BIT > PFN_SECTION_SHIFT) ${ref}`,
       versions: 'all',
-      spec: 3,
       consequence: 'BUILD_BUG_ON: the kernel does not build'
     },
     {
@@ -612,7 +609,6 @@ export function encodingChecks(geo: SectionGeometry, structPageSize: number, fla
       values: { SECTION_MAP_LAST_BIT: flags.lastBit, PAGE_SHIFT: geo.pageShift, PFN_SECTION_SHIFT: geo.pfnSectionShift, ffsS: ctz(structPageSize), guaranteedBits: guaranteed },
       ref: `${ref}; section flag comment include/linux/mmzone.h`,
       versions: 'all',
-      spec: 3,
       consequence: 'BUG_ON(coded & ~SECTION_MAP_MASK) can fire for some mem_map placements'
     }
   ]
@@ -628,7 +624,6 @@ export function encodingChecks(geo: SectionGeometry, structPageSize: number, fla
       values: { memMap: hex(at.memMapAddr), section: at.sectionNr, coded: hex(coded), lowBits: hex(low), SECTION_MAP_LAST_BIT: flags.lastBit },
       ref: `BUG_ON(coded & ~SECTION_MAP_MASK) ${ref}`,
       versions: 'all',
-      spec: 3,
       consequence: 'BUG_ON at boot / hot-add'
     })
   }
@@ -659,7 +654,6 @@ export function sectionConstantChecks(geo: SectionGeometry, o: OrderInputs): Che
       values: { SUBSECTION_SHIFT, SECTION_SIZE_BITS: geo.sectionSizeBits },
       ref: `#error "Subsection size exceeds section size" ${mm}; ${cite('mem-section-usage')}`,
       versions: versionsOf('mem-section-usage'),
-      spec: 1,
       consequence: '#error: the kernel does not build'
     },
     {
@@ -671,7 +665,6 @@ export function sectionConstantChecks(geo: SectionGeometry, o: OrderInputs): Che
       values: { MAX_PAGE_ORDER: o.maxPageOrder, PAGE_SHIFT: geo.pageShift, SECTION_SIZE_BITS: geo.sectionSizeBits },
       ref: `#error "Allocator MAX_PAGE_ORDER exceeds SECTION_SIZE" ${mm}`,
       versions: `all (written MAX_ORDER − 1 + PAGE_SHIFT in ${versionsBefore('max-order-inclusive')})`,
-      spec: 1,
       consequence: '#error: the kernel does not build'
     },
     {
@@ -683,7 +676,6 @@ export function sectionConstantChecks(geo: SectionGeometry, o: OrderInputs): Che
       values: { PAGE_BLOCK_MAX_ORDER: pbMax, MAX_PAGE_ORDER: o.maxPageOrder },
       ref: `PAGE_BLOCK_MAX_ORDER ${mm}, include/linux/pageblock-flags.h; ${cite('page-block-max-order')}`,
       versions: versionsOf('page-block-max-order'),
-      spec: 1,
       consequence: '#error: the kernel does not build'
     },
     {
@@ -695,7 +687,6 @@ export function sectionConstantChecks(geo: SectionGeometry, o: OrderInputs): Che
       values: { pageblock_order: o.pageblockOrder, PFN_SECTION_SHIFT: geo.pfnSectionShift },
       ref: `SECTION_BLOCKFLAGS_BITS ${mm}`,
       versions: 'all',
-      spec: 1,
       consequence: 'the usemap of a section would have a fractional pageblock count'
     }
   ]
@@ -740,7 +731,6 @@ export function pfnValidCheck(geo: SectionGeometry, pfn: number, st: PfnValidSta
     values: { pfn: hex(pfn), section: nr, physRoundTrip: roundTrip, sectionInRange: inRange, hasMemMap: valid, earlySection: early, subsectionActive: subsectionBit, subsectionTerm },
     ref: `pfn_valid(), pfn_section_valid() include/linux/mmzone.h; ${cite('pfn-valid-subsection')}`,
     versions: hasSubsection ? versionsOf('pfn-valid-subsection') : versionsBefore('pfn-valid-subsection'),
-    spec: 6,
     consequence: 'pfn_valid() false: no struct page may be touched for this pfn'
   }
 }

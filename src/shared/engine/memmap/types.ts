@@ -22,7 +22,7 @@ export interface Figure {
 }
 
 export interface Check {
-  /** stable id, e.g. `folio.memmap-alignment` (matches kernel-memmap-spec §9 numbering in `spec`) */
+  /** stable id, e.g. `folio.memmap-alignment`  */
   id: string
   title: string
   pass: boolean
@@ -34,8 +34,6 @@ export interface Check {
   values: Record<string, number | string | boolean>
   ref: string
   versions: string
-  /** kernel-memmap-spec.md §9 item, when the check comes from that list */
-  spec?: number
   /** what the kernel does when the check fails (BUILD_BUG_ON, VM_WARN_ON_ONCE, -EINVAL, …) */
   consequence?: string
 }

@@ -1,4 +1,4 @@
-// Where the memmap lives (kernel-memmap-spec §2, §9 items 4, 8–11, 14–16, 19): the vmemmap base
+// Where the memmap lives (mm/sparse.c, mm/sparse-vmemmap.c, arch/*/mm/init*.c): the vmemmap base
 // per arch (x86 fixed or KASLR, arm64 memstart-relative, riscv, loongarch, powerpc, s390), PMD vs
 // base-page mapping, PMDs shared by consecutive sections, the per-node boot buffer, SPARSEMEM
 // without VMEMMAP, FLATMEM, altmap and memmap_on_memory.
@@ -23,7 +23,7 @@ const roundDownBig = (v: bigint, a: bigint): bigint => (v / a) * a
 const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b
 
 // ---------------------------------------------------------------------------------------------
-// Page-table geometry and mapping policy (§2.2–§2.5, §9 item 8)
+// Page-table geometry and mapping policy (vmemmap_populate() of each arch)
 
 /** PMD_SIZE (or the vmemmap mapping block) for an arch and page size. */
 export function pmdSize(arch: MemArch, pageSize: number, ppcMmu: 'radix' | 'hash' = 'hash'): { bytes: number; inferred: boolean } {
@@ -143,7 +143,7 @@ export function vmemmapMapping(arch: MemArch, pageSize: number, version: KernelV
   }
 }
 
-/** §9 item 8: how a populate range is mapped, and the kernel's complaints about it. */
+/** How a populate range is mapped (vmemmap_populate_hugepages() / vmemmap_populate_basepages()), and the kernel's complaints about it. */
 export function populateModeCheck(m: VmemmapMapping, geo: SectionGeometry, structPageSize: number, rangeBytes: number): Check {
   const sectionBytes = geo.pagesPerSection * structPageSize
   const full = rangeBytes >= sectionBytes
@@ -159,13 +159,12 @@ export function populateModeCheck(m: VmemmapMapping, geo: SectionGeometry, struc
     values: { rangeBytes, sectionMemmapBytes: sectionBytes, mode, oversize, sharedPmdHazard },
     ref: m.figure.ref,
     versions: m.figure.versions,
-    spec: 8,
     consequence: oversize ? 'WARN_ON_ONCE in vmemmap_populate()' : sharedPmdHazard ? 'freeing this sub-section later clears the whole shared PMD (fixed by using base pages)' : 'none'
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// x86_64 vmemmap base and KASLR (§2.3, §9 item 15)
+// x86_64 vmemmap base and KASLR (arch/x86/mm/kaslr.c kernel_randomize_memory())
 
 export interface X86KaslrInput {
   version: KernelVersion
@@ -262,7 +261,6 @@ export function x86KaslrRange(i: X86KaslrInput): X86KaslrRange {
         values: { minBase: hex(minBase), lowbit: hex(lowbit(minBase)) },
         ref,
         versions,
-        spec: 15
       },
       {
         id: 'vmemmap.kaslr-fits',
@@ -273,7 +271,6 @@ export function x86KaslrRange(i: X86KaslrInput): X86KaslrRange {
         values: { maxBase: hex(maxBase), memmapInUse: hex(memmapInUse), end: hex(maxBase + memmapInUse), cpuEntryAreaBase: hex(vaddrEnd), nominalRegionEnd: hex(maxBase + sizes[2]) },
         ref,
         versions,
-        spec: 15,
         consequence: 'the vmemmap would collide with the CPU entry area'
       }
     ]
@@ -281,7 +278,7 @@ export function x86KaslrRange(i: X86KaslrInput): X86KaslrRange {
 }
 
 // ---------------------------------------------------------------------------------------------
-// arm64 vmemmap region (§2.4, §9 item 14)
+// arm64 vmemmap region (arch/arm64/include/asm/memory.h)
 
 export interface Arm64Input {
   version: KernelVersion
@@ -358,7 +355,6 @@ export function arm64Vmemmap(i: Arm64Input): Arm64Vmemmap {
       values: { memstartAddr: hex(wrap(memstart)), align: hex(align) },
       ref: 'arm64_memblock_init() arch/arm64/mm/init.c, ARM64_MEMSTART_ALIGN arch/arm64/include/asm/kernel-pgtable.h',
       versions: 'all',
-      spec: 14,
       consequence: 'the linear map and vmemmap offsets would not match the kernel\'s'
     },
     {
@@ -370,7 +366,6 @@ export function arm64Vmemmap(i: Arm64Input): Arm64Vmemmap {
       values: { vmemmapStart: hex(start), vmemmapEnd: hex(end), vmemmapSize: hex(size) },
       ref,
       versions,
-      spec: 14
     }
   ]
   if (i.maxPfn !== undefined) {
@@ -384,7 +379,6 @@ export function arm64Vmemmap(i: Arm64Input): Arm64Vmemmap {
       values: { pfnToPageMax: hex(top), vmemmapEnd: hex(end) },
       ref,
       versions,
-      spec: 14,
       consequence: 'WARN_ON(start < VMEMMAP_START || end > VMEMMAP_END) in vmemmap_populate()'
     })
   }
@@ -407,7 +401,7 @@ export function arm64Vmemmap(i: Arm64Input): Arm64Vmemmap {
 }
 
 // ---------------------------------------------------------------------------------------------
-// vmemmap base of any arch (§2.3–§2.5)
+// vmemmap base of any arch (the `vmemmap` symbol of each arch's pgtable.h / memory.h)
 
 export interface VmemmapBaseOptions {
   structPageSize: number
@@ -553,7 +547,7 @@ export function vmemmapBase(model: ArchMemoryModel, version: KernelVersion, o: V
 }
 
 // ---------------------------------------------------------------------------------------------
-// Per-section memmap placement, PMD sharing and boot buffers (§2.1–§2.3, §9 items 9, 10)
+// Per-section memmap placement, PMD sharing and boot buffers (sparse_init_nid(), sparse_buffer_init() mm/sparse.c; vmemmap_use_sub_pmd() arch/x86/mm/init_64.c)
 
 export interface MemmapPlanInput {
   geo: SectionGeometry
@@ -681,7 +675,6 @@ export function buildMemmapPlan(input: MemmapPlanInput): MemmapPlan {
     values: { nid: b.nid, mapCount: b.mapCount, bufferBytes: b.bufferBytes, alignment: b.alignment, consumedBytes: b.consumedBytes, freedBytes: b.freedBytes, fallbackUnits: b.fallbackUnits },
     ref: `sparse_buffer_init(), sparse_buffer_alloc(), sparse_buffer_fini() mm/sparse.c; ${cite('sparse-buffer')}; section_map_size() alignment: ${cite('sparse-buffer-section-aligned')}`,
     versions: `${versionsOf('sparse-buffer')} (aligned to section_map_size() ${versionsOf('sparse-buffer-section-aligned')}, to PAGE_SIZE before: not modelled)`,
-    spec: 10,
     consequence: 'the rest comes from memmap_alloc()/vmemmap_alloc_block() one by one, alignment unspecified beyond the request'
   }))
   if (vm && vm.mapping.fullSection === 'pmd') {
@@ -694,7 +687,6 @@ export function buildMemmapPlan(input: MemmapPlanInput): MemmapPlan {
       values: { sectionMemmapBytes: M, pmdSize: vm.mapping.pmdSize, pmds: Number(touched), sections: before, subPmdTracking: vm.mapping.subPmdTracking },
       ref: vm.mapping.subPmdTracking ? 'vmemmap_use_new_sub_pmd(), vmemmap_use_sub_pmd(), vmemmap_unuse_sub_pmd() arch/x86/mm/init_64.c' : 'vmemmap_populate_hugepages() mm/sparse-vmemmap.c',
       versions: vm.mapping.subPmdTracking ? versionsOf('x86-vmemmap-sub-pmd-tracking') : 'all',
-      spec: 9,
       consequence: vm.mapping.subPmdTracking ? 'consecutive sections share PMDs; unused bytes are 0xFD and a PMD is freed only when all of it is 0xFD' : 'consecutive sections share PMDs; hot-remove cannot free a shared PMD'
     })
   }
@@ -835,7 +827,7 @@ export function memmapRows(plan: MemmapPlan, start: number, count: number): Memm
   return rows
 }
 
-/** §9 item 4: every valid section encodes the same value, vmemmap (= pfn_to_page(0)). */
+/** sparse_encode_mem_map(): with VMEMMAP every valid section encodes the same value, vmemmap (= pfn_to_page(0)). */
 export function vmemmapConsistencyCheck(pfnToPage0: Addr, observed: { section: number; sectionMemMap: Addr }[], flagBits: number): Check {
   const want = toBig(pfnToPage0)
   const mask = ~((1n << BigInt(flagBits)) - 1n) & (U64 - 1n)
@@ -849,13 +841,12 @@ export function vmemmapConsistencyCheck(pfnToPage0: Addr, observed: { section: n
     values: { pfnToPage0: hex(want), checked: observed.length, mismatches: bad.length, ...(bad[0] ? { firstMismatch: bad[0].section, value: hex(toBig(bad[0].sectionMemMap)) } : {}) },
     ref: 'sparse_encode_mem_map(), __section_mem_map_addr() mm/sparse.c, include/linux/mmzone.h',
     versions: 'all',
-    spec: 4,
     consequence: 'pfn_to_page()/page_to_pfn() disagree between VMEMMAP arithmetic and the section table'
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// altmap (§2.2, §9 item 11)
+// altmap (struct vmem_altmap include/linux/memremap.h; altmap_alloc_block_buf() mm/sparse-vmemmap.c)
 
 export interface Altmap {
   basePfn: number
@@ -887,14 +878,13 @@ export function altmapAllocBlock(a: Altmap, sizeBytes: number, pageSize: number)
       values: { nextPfn: pfn, nrPfns, nrAlign, padding: pad, nrFree, pageAligned, ...(got !== null ? { pfn: got } : {}) },
       ref: 'altmap_alloc_block_buf() mm/sparse-vmemmap.c',
       versions: 'all',
-      spec: 11,
       consequence: 'NULL: with an altmap there is no fallback, hot-add fails with -ENOMEM'
     }
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// FLATMEM (§2.6, §9 item 16)
+// FLATMEM (alloc_node_mem_map() mm/mm_init.c)
 
 export interface FlatmemInput {
   nodeStartPfn: number
@@ -937,7 +927,7 @@ export function flatmemMap(i: FlatmemInput): FlatmemMap {
   }
 }
 
-/** §9 item 16: a flat map's ends are multiples of MAX_ORDER_NR_PAGES (pass observed ends to verify them). */
+/** alloc_node_mem_map(): a flat map's ends are multiples of MAX_ORDER_NR_PAGES (pass observed ends to verify them). */
 export function flatmemAlignmentCheck(startPfn: number, endPfn: number, maxPageOrder: number): Check {
   const n = 2 ** maxPageOrder
   return {
@@ -949,13 +939,12 @@ export function flatmemAlignmentCheck(startPfn: number, endPfn: number, maxPageO
     values: { startPfn, endPfn, MAX_ORDER_NR_PAGES: n },
     ref: 'alloc_node_mem_map() mm/mm_init.c',
     versions: 'all',
-    spec: 16,
     consequence: 'a max-order buddy block at the node edge would have no struct pages'
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// memmap_on_memory (§2.7, §9 item 19)
+// memmap_on_memory (mhp_supports_memmap_on_memory(), arch_supports_memmap_on_memory() mm/memory_hotplug.c)
 
 export interface MemmapOnMemoryInput {
   version: KernelVersion
@@ -989,7 +978,6 @@ export function memmapOnMemoryCheck(i: MemmapOnMemoryInput): Check {
     values: { available, vmemmapSize, pages, pageAligned, pageblockAligned: pbAligned, leavesMemory, pmdAligned: arch, forced: force },
     ref: `mhp_supports_memmap_on_memory() mm/memory_hotplug.c (the default arch_supports_memmap_on_memory(): IS_ALIGNED(vmemmap_size, PMD_SIZE)); ${cite('memmap-on-memory')}`,
     versions: versionsOf('memmap-on-memory'),
-    spec: 19,
     consequence: 'the feature is refused: the memmap of hot-added memory comes from other memory'
   }
 }
