@@ -52,6 +52,17 @@ describe('architecture', () => {
     const html = source('src/renderer/index.html').replace(/\s+/g, ' ')
     expect(html).toMatch(/http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self';/)
   })
+  it('version comparisons live only in the version, profile and facts modules', () => {
+    const allowed = ['src/shared/engine/version.ts', 'src/shared/engine/profiles.ts', 'src/shared/engine/facts.ts']
+    const comparing = files('src').filter(
+      (f) => !f.endsWith('.spec.ts') && !allowed.includes(f) && /\b(atLeast|cmpVersion|compareVersions|versionKey)\s*\(|\.(major|minor|patch)\s*[<>=]=?|'\d+\.\d+(\.\d+)?-rc\d+'/.test(code(f))
+    )
+    expect(comparing).toEqual([])
+  })
+  it('no source points to a spec document outside the repository', () => {
+    const pointing = [...all, ...files('resources/examples'), ...files('tests')].filter((f) => /kernel-(memmap|holes)-spec/.test(source(f)) && f !== 'tests/architecture.spec.ts')
+    expect(pointing).toEqual([])
+  })
   it('every spec sits beside an engine module', () => {
     const engine = files('src/shared/engine').filter((f) => !f.endsWith('.spec.ts'))
     const specs = files('src/shared/engine').filter((f) => f.endsWith('.spec.ts'))
