@@ -302,30 +302,20 @@ export function maxFolioOrder(c: FolioConfig): MaxFolioOrder {
   let order: number
   let formula: string
   let fact: FactId
-  if (rc6) {
-    fact = 'have-gigantic-folios'
-    if (!haveGigantic) {
+  if (rc6 || rc1) {
+    // 6.18: the gate is HAVE_GIGANTIC_FOLIOS from rc6, ARCH_HAS_GIGANTIC_PAGE before it
+    fact = rc6 ? 'have-gigantic-folios' : 'max-folio-order'
+    const gate = rc6 ? haveGigantic : gigantic
+    if (!gate) {
       order = c.maxPageOrder
-      formula = `!HAVE_GIGANTIC_FOLIOS → MAX_PAGE_ORDER = ${order}`
+      formula = `!${rc6 ? 'HAVE_GIGANTIC_FOLIOS' : 'ARCH_HAS_GIGANTIC_PAGE'} → MAX_PAGE_ORDER = ${order}`
     } else if (c.memoryModel === 'sparsemem') {
       order = c.pfnSectionShift
       formula = `SPARSEMEM && !SPARSEMEM_VMEMMAP → PFN_SECTION_SHIFT = ${order}`
-    } else if (hugetlb) {
+    } else if (rc6 && hugetlb) {
       const capLog = (c.is64bit ?? true) ? 34 : 30
       order = capLog - pageShift
       formula = `HUGETLB_PAGE → ilog2(SZ_${(c.is64bit ?? true) ? '16G' : '1G'}) − PAGE_SHIFT = ${capLog} − ${pageShift}`
-    } else {
-      order = pudOrder
-      formula = pudText
-    }
-  } else if (rc1) {
-    fact = 'max-folio-order'
-    if (!gigantic) {
-      order = c.maxPageOrder
-      formula = `!ARCH_HAS_GIGANTIC_PAGE → MAX_PAGE_ORDER = ${order}`
-    } else if (c.memoryModel === 'sparsemem') {
-      order = c.pfnSectionShift
-      formula = `SPARSEMEM && !SPARSEMEM_VMEMMAP → PFN_SECTION_SHIFT = ${order}`
     } else {
       order = pudOrder
       formula = pudText

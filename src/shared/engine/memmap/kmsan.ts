@@ -32,6 +32,7 @@
 // Check ids: kmsan.arch, kmsan.future-ranges, kmsan.boot-accounting, kmsan.deferred-init.
 
 import { cite, holds, versionsOf, type FactId } from '../facts.ts'
+import { normalize } from '../sections.ts'
 import { formatVersion, type KernelVersion } from '../version.ts'
 import type { Check, Figure } from './types.ts'
 
@@ -62,18 +63,6 @@ export interface Handoff {
   freeRanges: Map<number, KmsanFreeRange[]>
   /** pages the future metadata took (2 × futureRangePages, or less if memory ran out) */
   futureMetadataPages: number
-}
-
-/** Sorted, merged (touching ranges merge, as kmsan_record_future_shadow_range() does). */
-function mergeRanges(list: ByteRange[]): ByteRange[] {
-  const sorted = list.filter((r) => r.end > r.start).sort((a, b) => a.start - b.start)
-  const out: ByteRange[] = []
-  for (const r of sorted) {
-    const last = out[out.length - 1]
-    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end)
-    else out.push({ ...r })
-  }
-  return out
 }
 
 /**
@@ -131,7 +120,8 @@ export function firstDeferredPfn(zoneStart: number, zoneEnd: number, memoryPfnRa
 
 function handoffRanges(i: HandoffInput): Handoff {
   const ps = i.pageSize
-  const future = mergeRanges(i.reserved.map((r) => ({ start: Math.floor(r.start / ps) * ps, end: Math.ceil(r.end / ps) * ps })))
+  // sorted and merged: touching ranges merge, as kmsan_record_future_shadow_range() does
+  const future = normalize(i.reserved.map((r) => ({ start: Math.floor(r.start / ps) * ps, end: Math.ceil(r.end / ps) * ps })))
   const futureRangePages = future.reduce((a, r) => a + (r.end - r.start) / ps, 0)
   // memory minus reserved, one sweep over both sorted lists
   const mem = [...i.memory].filter((r) => r.end > r.start).sort((a, b) => a.start - b.start)

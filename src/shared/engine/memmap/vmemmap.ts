@@ -35,13 +35,16 @@ export function pmdSize(arch: MemArch, pageSize: number, ppcMmu: 'radix' | 'hash
     case 'arm64':
       return { bytes: 2 ** (2 * ps - 3), inferred: false } // 2 MiB / 32 MiB / 512 MiB
     case 'loongarch64':
-      return { bytes: 2 ** (2 * ps - 3), inferred: true }
+      // PMD_SHIFT = PAGE_SHIFT + (PAGE_SHIFT − 3) (arch/loongarch/include/asm/pgtable.h)
+      return { bytes: 2 ** (2 * ps - 3), inferred: false }
     case 's390':
       return { bytes: 1 * MiB, inferred: false } // segment
     case 'powerpc64':
-      // hash: mmu_vmemmap_psize (16 MiB when available); radix: 2 MiB PMD
-      return { bytes: ppcMmu === 'hash' ? 16 * MiB : 2 * MiB, inferred: true }
+      // hash: mmu_vmemmap_psize (16 MiB when the MMU offers it: chosen at boot, not a
+      // constant); radix: 2 MiB PMD
+      return { bytes: ppcMmu === 'hash' ? 16 * MiB : 2 * MiB, inferred: ppcMmu === 'hash' }
     default:
+      // 32-bit: no vmemmap; a 2-level PMD (PGDIR) of PAGE_SIZE / 4-byte entries
       return { bytes: 2 ** (2 * ps - 2), inferred: true }
   }
 }
