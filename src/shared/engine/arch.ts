@@ -60,7 +60,7 @@ export interface ArchPreset {
   /** defaults that follow the version (distribution configs recorded in the profiles) */
   versionDefaults?(p: VersionProfile, v: KernelVersion): Partial<ArchPreset['defaults']>
   /** huge page sizes registered when the scenario does not list any */
-  defaultHugePageSizes(pageSize: number): number[]
+  defaultHugePageSizes(pageSize: number, paging?: string): number[]
 }
 
 const generic = {
@@ -181,6 +181,7 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     defaults: { ...generic, zoneDma: true, zoneDma32: false, highmem: true, lowmemLimit: 0x377fe000, memoryModel: 'sparsemem', structPageSize: 32 },
     dmaReserveUnknown: true,
     memorylessOnline: false,
-    defaultHugePageSizes: () => [4 * MiB]
+    // HPAGE_SHIFT = PMD_SHIFT: 22 with 2-level paging, 21 with PAE (arch/x86/include/asm/page_types.h)
+    defaultHugePageSizes: (_ps, paging) => [paging === 'pae' ? 2 * MiB : 4 * MiB]
   }
 }

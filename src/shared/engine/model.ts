@@ -275,7 +275,7 @@ export function runModel(scenario: Scenario): Model {
     config.memoryModel === 'flatmem'
       ? [{ start: preset.firmware === 'e820' || !ranges.length ? 0 : ranges[0].start, end: maxPfn }]
       : validPfns(rule, sections, pagesPerSection, memory, pageSize)
-  const hugePageSizes = scenario.hugetlb?.map((h) => h.size) ?? preset.defaultHugePageSizes(pageSize)
+  const hugePageSizes = scenario.hugetlb?.map((h) => h.size) ?? preset.defaultHugePageSizes(pageSize, scenario.paging)
   // pageblock_order per arch and version (memmap/folio.ts pageblockOrder()); powerpc64 takes
   // HPAGE_SHIFT from the huge page sizes, 32-bit x86 from the paging mode
   const maxPage = maxPageOrder(scenario.arch, pageSize, version)

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { parseKernelVersion, type KernelVersion } from '../version.ts'
 import { compoundInfoHasMask, folioAlignmentCheck, maxAlignedFolio, maxFolioOrder, maxFolioVmemmapAlign, maxPageOrder, memmapAlignmentCheck, pageblockOrder, type FolioConfig, type PageblockInput } from './folio.ts'
 import type { MemArch } from './sparse.ts'
+import { parseScenario } from '../../scenario/parse.ts'
+import { runModel } from '../model.ts'
 
 const v = (s: string): KernelVersion => parseKernelVersion(s)!
 const K = 1024
@@ -62,6 +64,15 @@ describe('pageblock_order (include/linux/pageblock-flags.h, set_pageblock_order(
     // 5.10 arm64 64K without THP: FORCE_MAX_ZONEORDER 11 → MAX_ORDER − 1 = 10; pageblock_order = HUGETLB_PAGE_ORDER = 29 − 16
     expect(pb('arm64', 64, '5.10', { maxPageOrder: 10 })).toBe(13)
     expect(pb('arm64', 64, '5.18', { maxPageOrder: 10 })).toBe(10)
+  })
+  it('a 32-bit PAE scenario registers 2 MiB huge pages, a 2-level one 4 MiB (HPAGE_SHIFT = PMD_SHIFT)', () => {
+    const run = (paging: string) => {
+      const p = parseScenario(`name: x\nkernel: "6.1"\narch: x86\npaging: ${paging}\nfirmware:\n  kind: e820\n  map:\n    - { start: 0, last: 0x9fbff, type: usable }\n    - { start: 0x100000, last: 0x3fffffff, type: usable }\n`)
+      if (!p.ok) throw new Error(JSON.stringify(p.diagnostics))
+      return runModel(p.scenario)
+    }
+    expect([run('pae').hugePageSizes, run('pae').pageblockPages]).toEqual([[2 * M], 512])
+    expect([run('2-level').hugePageSizes, run('2-level').pageblockPages]).toEqual([[4 * M], 1024])
   })
   it('32-bit x86: PMD_SHIFT 22 without PAE (4 MiB pageblocks), 21 with PAE (2 MiB)', () => {
     expect(pb('x86', 4, '6.1')).toBe(10)
