@@ -19,9 +19,10 @@
 // Exit codes: 0 ok, 1 an output could not be written, 2 bad input or arguments (messages
 // as `file:line:column: error: …`).
 
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
-import { EXPORT_FORMATS, isExportFormat, MAX_SOURCE_BYTES, type ExportFormat } from '../../shared/api.ts'
+import { EXPORT_FORMATS, isExportFormat, type ExportFormat } from '../../shared/api.ts'
+import { readInput } from './input.ts'
 import { analyzeSource } from '../../shared/engine/index.ts'
 import { formatDiagnostic } from '../../shared/engine/report.ts'
 import { parseRange } from '../../shared/engine/units.ts'
@@ -192,18 +193,8 @@ async function isDirectory(p: string): Promise<boolean> {
 
 export async function runExport(args: ExportArgs, io: ExportIo = std): Promise<number> {
   const { file, format } = args
-  let source: string
-  try {
-    const buf = await readFile(file)
-    if (buf.length > MAX_SOURCE_BYTES) {
-      io.err(`${file}: error: the file is ${(buf.length / 1048576).toFixed(1)} MB; inputs above ${MAX_SOURCE_BYTES / 1048576} MB are refused`)
-      return 2
-    }
-    source = buf.toString('utf8')
-  } catch (e) {
-    io.err(`${file}: error: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
-    return 2
-  }
+  const source = await readInput(file, io)
+  if (source === null) return 2
   const r = analyzeSource(source, file, { kernel: args.kernel, arch: args.arch })
   for (const d of r.diagnostics) if (d.severity !== 'error' || !r.ok) io.err(formatDiagnostic(file, d))
   if (!r.ok) return 2

@@ -2,11 +2,10 @@
 // 1 mismatch or check failure, 2 bad input (message on stderr).
 
 import { readFile } from 'node:fs/promises'
-import { MAX_SOURCE_BYTES } from '../../shared/api.ts'
+import { readInput } from './input.ts'
 import { analyzeSource, bootlogSource, checkSource, type InputOptions } from '../../shared/engine/index.ts'
 import { formatDiagnostic } from '../../shared/engine/report.ts'
 import { ARCHES, scenarioJsonSchema, type Arch } from '../../shared/scenario/scenario.ts'
-import { exportCommand } from './export.ts'
 
 const USAGE = `usage: memmap-workbench <command> [options]
 
@@ -20,6 +19,7 @@ commands:
   export FILE [--view V] [--format F] -o OUT   views as svg|png|pdf, the analysis as json|csv|md
                                    (memmap-workbench export --help lists the options)
   schema                           print the scenario JSON Schema
+  --help, -h                       this text (stdout); --version, -V: the package version
 
 options:
   --kernel VERSION                 kernel version for a log that has no "Linux version" line
@@ -36,23 +36,22 @@ interface Out {
 
 const std: Out = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') }
 
-async function readInput(file: string, io: Out): Promise<string | null> {
-  try {
-    const buf = await readFile(file)
-    if (buf.length > MAX_SOURCE_BYTES) {
-      io.err(`${file}: error: the file is ${(buf.length / 1048576).toFixed(1)} MB; inputs above ${MAX_SOURCE_BYTES / 1048576} MB are refused`)
-      return null
-    }
-    return buf.toString('utf8')
-  } catch (e) {
-    io.err(`${file}: error: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
-    return null
-  }
+declare const __MMW_VERSION__: string | undefined
+/** The package version: injected by the build, read from package.json when run from sources. */
+async function packageVersion(): Promise<string> {
+  if (typeof __MMW_VERSION__ === 'string') return __MMW_VERSION__
+  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
 }
 
 export async function run(argv: string[], io: Out = std): Promise<number> {
-  // export parses its own options (--view, --format, -o, …)
-  if (argv[0] === 'export') return exportCommand(argv.slice(1), io)
+  // export parses its own options (--view, --format, -o, …); it and its PDF/PNG renderers
+  // load only for this command
+  if (argv[0] === 'export') return (await import('./export.ts')).exportCommand(argv.slice(1), io)
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    io.out(await packageVersion())
+    return 0
+  }
   const flags = new Set<string>(argv.filter((a) => a === '--json' || a === '--diff' || a === '--help' || a === '-h'))
   const opts: InputOptions = {}
   const positional: string[] = []
@@ -86,9 +85,14 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
     } else positional.push(a)
   }
   const [cmd, file] = positional
-  if (flags.has('--help') || flags.has('-h') || !cmd) {
-    ;(cmd ? io.out : io.err)(USAGE)
-    return cmd ? 0 : 2
+  // asked for, the usage goes to stdout with status 0; a missing command is a usage error
+  if (flags.has('--help') || flags.has('-h')) {
+    io.out(USAGE)
+    return 0
+  }
+  if (!cmd) {
+    io.err(USAGE)
+    return 2
   }
   if (cmd === 'schema') {
     io.out(JSON.stringify(scenarioJsonSchema(), null, 2))

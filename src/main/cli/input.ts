@@ -1,0 +1,25 @@
+// Reading a CLI input file: its text, or a `file:1:1: error:` line and null (missing, a
+// directory, too large, unreadable). The size is checked before the content is read.
+
+import { readFile, stat } from 'node:fs/promises'
+import { MAX_SOURCE_BYTES } from '../../shared/api.ts'
+
+export interface ErrSink {
+  err: (s: string) => void
+}
+
+/** The file's text, or null after a `file:1:1: error:` (missing, a directory, too large, unreadable). */
+export async function readInput(file: string, io: ErrSink): Promise<string | null> {
+  const fail = (what: string): null => (io.err(`${file}:1:1: error: ${what}`), null)
+  try {
+    const st = await stat(file)
+    if (st.isDirectory()) return fail('is a directory')
+    if (st.size > MAX_SOURCE_BYTES) return fail(`too large: the file is ${(st.size / 1048576).toFixed(1)} MB; inputs above ${MAX_SOURCE_BYTES / 1048576} MB are refused`)
+    const buf = await readFile(file)
+    if (buf.length > MAX_SOURCE_BYTES) return fail(`too large: inputs above ${MAX_SOURCE_BYTES / 1048576} MB are refused`)
+    return buf.toString('utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    return fail(code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message)
+  }
+}
