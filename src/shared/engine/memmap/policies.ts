@@ -400,7 +400,12 @@ export function policyTable(m: Model, window: { start: number; count: number } =
   // pass __pageblock_pfn_to_page(): first and last pfn valid, both pages in this zone
   const pb = m.pageblockPages
   const holesByNode = new Map<number, RangeRow[]>()
-  for (const r of rows) if (r.kind === 'hole') holesByNode.set(r.nid, [...(holesByNode.get(r.nid) ?? []), r])
+  for (const r of rows) {
+    if (r.kind !== 'hole') continue
+    const list = holesByNode.get(r.nid)
+    if (list) list.push(r)
+    else holesByNode.set(r.nid, [r])
+  }
   for (const node of m.nodes) {
     for (const z of node.zones) {
       if (!z.spanned) continue
