@@ -530,7 +530,18 @@ export function versionsOf(id: FactId): string {
 /** The label of the era before a fact (`≤ 6.8` for a fact since 6.9). */
 export function versionsBefore(id: FactId): string {
   const f: KernelFact = FACTS[id]
-  return `≤ ${before(f.since)}${f.inferred && !f.commit ? ' (inferred)' : ''}`
+  const b = before(f.since)
+  return `${b.startsWith('<') ? b : `≤ ${b}`}${f.inferred && !f.commit ? ' (inferred)' : ''}`
+}
+
+/** The first version a fact holds in, as labels print it (`6.4` for 6.4-rc1). */
+export function sinceOf(id: FactId): string {
+  return shown(FACTS[id].since)
+}
+
+/** The era from one fact up to the next: `5.14–5.17` for hvo-x86 → hvo-one-kept-page. */
+export function versionsBetween(from: FactId, to: FactId): string {
+  return `${sinceOf(from)}–${before(FACTS[to].since)}`
 }
 
 /** drgn-style citation of a fact. */

@@ -5,7 +5,7 @@
 // needs (compound_head() include/linux/page-flags.h), and the inverse question: how large a
 // folio can a given memmap alignment carry. Version boundaries come from facts.ts.
 
-import { cite, holds, versionsBefore, versionsOf, type FactId } from '../facts.ts'
+import { cite, holds, versionsBefore, versionsBetween, versionsOf, type FactId } from '../facts.ts'
 import type { KernelVersion } from '../version.ts'
 import { fig, isPow2, log2Exact, type MemArch } from './sparse.ts'
 import { hex, lowbit, orderBase2, type Check, type Figure } from './types.ts'
@@ -83,7 +83,7 @@ export function maxPageOrder(arch: MemArch, pageSize: number, version: KernelVer
         'order',
         inclusive ? `${macro} = ${order} (${src}, inclusive)` : `MAX_ORDER = ${macroValue} (exclusive, ${src}) → largest order ${order}`,
         `${macro} include/linux/mmzone.h; ARCH_FORCE_MAX_ORDER arch/*/Kconfig; ${cite(renamed ? 'max-page-order-renamed' : 'max-order-inclusive')}`,
-        renamed ? versionsOf('max-page-order-renamed') : inclusive ? `${versionsOf('max-order-inclusive').replace('≥ ', '')}–${versionsBefore('max-page-order-renamed').replace('≤ ', '')}` : versionsBefore('max-order-inclusive')
+        renamed ? versionsOf('max-page-order-renamed') : inclusive ? versionsBetween('max-order-inclusive', 'max-page-order-renamed') : versionsBefore('max-order-inclusive')
       ),
       fig('folio.max-order-nr-pages', 'MAX_ORDER_NR_PAGES', 2 ** order, 'pages', `1 << ${order}`, 'MAX_ORDER_NR_PAGES include/linux/mmzone.h', 'all')
     ]

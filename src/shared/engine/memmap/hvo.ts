@@ -22,7 +22,7 @@
 import { hugetlbVmemmapLine, hvoFreedBytes } from '../hugetlb.ts'
 import { selectProfile } from '../profiles.ts'
 import { isPowerOf2 } from '../units.ts'
-import { cite, FACTS, holds, versionsBefore, versionsOf, type FactId } from '../facts.ts'
+import { cite, FACTS, holds, versionsBefore, versionsBetween, versionsOf, type FactId } from '../facts.ts'
 import type { Model } from '../model.ts'
 import { formatVersion, type KernelVersion } from '../version.ts'
 import type { Check, Figure } from './types.ts'
@@ -170,7 +170,7 @@ export function hvoHugePage(hugePageSize: number, ctx: HvoContext): HvoHugePage 
 
   const ref = 'hugetlb_vmemmap_optimizable_size() mm/hugetlb_vmemmap.h'
   const rule = v71 ? 'is_power_of_2(S) && n·S ≥ 2·PS (VMEMMAP_TAIL_MIN_ORDER)' : `is_power_of_2(S) && n·S − ${kept}·PS > 0`
-  const ruleVersions = v71 ? versionsOf('hvo-shared-tails') : kept === 2 ? `${versionsOf('hvo-x86').replace('≥ ', '')}–${versionsBefore('hvo-one-kept-page').replace('≤ ', '')}` : `${versionsOf('hvo-one-kept-page').replace('≥ ', '')}–${versionsBefore('hvo-shared-tails').replace('≤ ', '')}`
+  const ruleVersions = v71 ? versionsOf('hvo-shared-tails') : kept === 2 ? versionsBetween('hvo-x86', 'hvo-one-kept-page') : versionsBetween('hvo-one-kept-page', 'hvo-shared-tails')
   const figures: Figure[] = [
     { id: `hvo.page.${label}.struct-pages`, label: `struct pages per ${label} page`, value: n, unit: 'count', formula: `${hugePageSize} / ${ps}`, ref: 'pages_per_huge_page() include/linux/hugetlb.h', versions: 'all' },
     {
@@ -331,7 +331,7 @@ export function hvoPools(pools: HvoPool[], ctx: HvoContext): HvoPoolsResult {
       unit: 'bytes',
       formula: `${freed} − ${sharedTailPages} × ${ps}`,
       ref: 'hugetlb_vmemmap_optimize_folio() mm/hugetlb_vmemmap.c',
-      versions: v71 ? versionsOf('hvo-shared-tails') : `${versionsOf('hvo-x86').replace('≥ ', '')}–${versionsBefore('hvo-shared-tails').replace('≤ ', '')}`
+      versions: v71 ? versionsOf('hvo-shared-tails') : versionsBetween('hvo-x86', 'hvo-shared-tails')
     }
   )
   return { pages: results, pools: poolRows, sysctlDefault, freedBytes: freed, sharedTailPages, netFreedBytes: net, figures, checks }
@@ -359,7 +359,7 @@ function keptFigure(v: KernelVersion): Figure {
     unit: 'pages',
     formula: 'HUGETLB_VMEMMAP_RESERVE_SIZE / PAGE_SIZE',
     ref: `HUGETLB_VMEMMAP_RESERVE_SIZE mm/hugetlb_vmemmap.h; ${cite('hvo-one-kept-page')}`,
-    versions: kept === 2 ? `${versionsOf('hvo-x86').replace('≥ ', '')}–${versionsBefore('hvo-one-kept-page').replace('≤ ', '')}` : versionsOf('hvo-one-kept-page')
+    versions: kept === 2 ? versionsBetween('hvo-x86', 'hvo-one-kept-page') : versionsOf('hvo-one-kept-page')
   }
 }
 

@@ -31,7 +31,7 @@
 //   kmsan.deferred-pages, kmsan.struct-page-extra-bytes, kmsan.order.<k>.triples
 // Check ids: kmsan.arch, kmsan.future-ranges, kmsan.boot-accounting, kmsan.deferred-init.
 
-import { cite, holds, versionsOf, type FactId } from '../facts.ts'
+import { cite, holds, sinceOf, versionsOf, type FactId } from '../facts.ts'
 import { normalize } from '../sections.ts'
 import { formatVersion, type KernelVersion } from '../version.ts'
 import type { Check, Figure } from './types.ts'
@@ -399,7 +399,7 @@ export function kmsanBootMetadata(input: KmsanInput): KmsanResult {
       unit: 'pages',
       formula: deferred ? 'the part of each node\'s last zone past first_deferred_pfn (defer_init()): freed by deferred_init_memmap() after kmsan_init_runtime()' : '0',
       ref: `deferred_init_memmap() mm/mm_init.c; ${cite('kmsan-no-deferred-init')}`,
-      versions: `< ${versionsOf('kmsan-no-deferred-init').replace('≥ ', '')}`
+      versions: `< ${sinceOf('kmsan-no-deferred-init')}`
     },
     {
       id: 'kmsan.struct-page-extra-bytes',

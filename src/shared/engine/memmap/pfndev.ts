@@ -20,7 +20,7 @@
 // Check ids: pfn.start-aligned, pfn.struct-page-size, pfn.alignment-satisfiable,
 //   pfn.offset-aligned, pfn.reprobe-struct-page-size, pfn.reprobe-page-size.
 
-import { cite, holds, versionsOf, type FactId } from '../facts.ts'
+import { cite, holds, sinceOf, versionsOf, type FactId } from '../facts.ts'
 import type { KernelVersion } from '../version.ts'
 import type { Check, Figure } from './types.ts'
 
@@ -125,7 +125,7 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
 
   const refInit = 'nd_pfn_init() drivers/nvdimm/pfn_devs.c'
   const refValidate = 'nd_pfn_validate() drivers/nvdimm/pfn_devs.c'
-  const verMax = input.maxStructPageSize !== undefined ? `what-if with ${versionsOf('pfn-page-struct-override')} code` : rule.kind === 'hardcoded' ? `< ${versionsOf('pfn-max-struct-page-size').replace('≥ ', '')}` : versionsOf(rule.fact)
+  const verMax = input.maxStructPageSize !== undefined ? `what-if with ${versionsOf('pfn-page-struct-override')} code` : rule.kind === 'hardcoded' ? `< ${sinceOf('pfn-max-struct-page-size')}` : versionsOf(rule.fact)
   const vers = `${versionsOf('memremap-compat-align')} (memremap_compat_align()), page map per version`
 
   const checks: Check[] = []

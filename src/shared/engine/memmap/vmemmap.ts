@@ -5,7 +5,7 @@
 // Virtual addresses are bigint inside and hex strings in results. Work is per section run:
 // `memmapRows()` materialises only the window of sections a view asks for.
 
-import { cite, holds, versionsBefore, versionsOf } from '../facts.ts'
+import { cite, holds, versionsBefore, versionsBetween, versionsOf } from '../facts.ts'
 import type { KernelVersion } from '../version.ts'
 import { toBig, type Addr } from './folio.ts'
 import { fig, log2Exact, normalizeRuns, type ArchMemoryModel, type MemArch, type NodeSectionRuns, type SectionGeometry, type SectionRun } from './sparse.ts'
@@ -346,7 +346,7 @@ export function arm64Vmemmap(i: Arm64Input): Arm64Vmemmap {
   const versions = newLayout
     ? versionsOf('arm64-vmemmap-real-struct-page-size')
     : projection
-      ? `${versionsOf('arm64-vmemmap-linear-projection').replace('≥ ', '')}–${versionsBefore('arm64-vmemmap-real-struct-page-size').replace('≤ ', '')}`
+      ? versionsBetween('arm64-vmemmap-linear-projection', 'arm64-vmemmap-real-struct-page-size')
       : `${versionsBefore('arm64-vmemmap-linear-projection')}: laid out as 5.11–6.8 (VMEMMAP_START = −VMEMMAP_SIZE − SZ_2M there, not modelled)`
   const checks: Check[] = [
     {
