@@ -13,7 +13,7 @@ import { selectProfile, type VersionProfile } from './profiles.ts'
 import { maxPageOrder, pageblockOrder, type MaxPageOrder, type PageblockOrder } from './memmap/folio.ts'
 import { archMemoryModel } from './memmap/sparse.ts'
 import { NVDIMM_KMSAN_NOT_SETTABLE } from './memmap/pfndev.ts'
-import { alignedStructPageDefault, structPageConfigError, structPageSize } from './memmap/structpage.ts'
+import { alignedStructPageOf, structPageConfigError, structPageSize } from './memmap/structpage.ts'
 import { presentSections, validPfns, type Interval } from './sections.ts'
 import { memparse } from './units.ts'
 import type { KernelVersion } from './version.ts'
@@ -101,8 +101,7 @@ export function runModel(scenario: Scenario): Model {
   if (sp) {
     const bad = structPageConfigError(sp, version)
     if (bad) throw new ModelError(bad, ['memmap', 'structPage', sp.allocator === 'slab' ? 'allocator' : 'kmsan'])
-    const aligned = sp.alignedStructPage ?? alignedStructPageDefault(scenario.arch, version, sp.allocator).value
-    config.structPageSize = structPageSize({ ...sp, alignedStructPage: aligned, bits: preset.defaults.structPageSize === 32 ? 32 : 64 }).size
+    config.structPageSize = structPageSize({ ...sp, alignedStructPage: alignedStructPageOf(sp, scenario.arch, version), bits: preset.defaults.structPageSize === 32 ? 32 : 64 }).size
   }
   scenario.memmap?.pmem?.forEach((ns, i) => {
     if (ns.nvdimmKmsan) throw new ModelError(NVDIMM_KMSAN_NOT_SETTABLE, ['memmap', 'pmem', i, 'nvdimmKmsan'])

@@ -61,6 +61,18 @@ export function overlapping(list: Interval[], s: number, e: number): Interval[] 
   return out
 }
 
+/** span minus the (sorted, disjoint) intervals */
+export function subtract(span: Interval, list: Interval[]): Interval[] {
+  const out: Interval[] = []
+  let cur = span.start
+  for (const i of overlapping(list, span.start, span.end)) {
+    if (i.start > cur) out.push({ start: cur, end: i.start })
+    cur = Math.max(cur, i.end)
+  }
+  if (cur < span.end) out.push({ start: cur, end: span.end })
+  return out
+}
+
 export function totalLength(list: Interval[]): number {
   let t = 0
   for (const i of list) t += i.end - i.start

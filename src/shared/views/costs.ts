@@ -134,7 +134,7 @@ export function costsModel(report: AnalysisReport, opts: ViewOptions = {}): Cost
         metadataPages: mm.kmsan.metadataPages,
         usablePages: mm.kmsan.usablePages,
         lostPages: mm.kmsan.lostPages,
-        futureRangePages: Number(mm.figures.find((f) => f.id === 'kmsan.future-range-pages')?.value ?? 0),
+        futureRangePages: mm.kmsan.futureRangePages,
         futureMetadataPages: mm.kmsan.futureMetadataPages,
         deferredPages: mm.kmsan.deferredPages,
         triples: mm.kmsan.orders.filter((o) => o.triples + o.discardTriples > 0).map((o) => ({ order: o.order, count: o.triples + o.discardTriples })).reverse()

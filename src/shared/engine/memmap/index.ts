@@ -8,8 +8,8 @@ import { firstDeferredPfn, kmsanBootMetadata, kmsanHandoffDeferred, type ByteRan
 import { memdescProjection, type MemdescResult, type Obsolescence } from './memdesc.ts'
 import { pfnDevLayout, type PfnDevResult } from './pfndev.ts'
 import { policyTable, type PolicyTable } from './policies.ts'
-import { alignedStructPageDefault, structPageChecks, structPageSize } from './structpage.ts'
-import { maxAlignedFolio, maxFolioOrder, memmapAlignmentCheck, type MaxAlignedFolio, type MaxFolioOrder } from './folio.ts'
+import { alignedStructPageOf, structPageChecks, structPageSize } from './structpage.ts'
+import { maxAlignedFolio, maxFolioOrder, maxFolioVmemmapAlign, memmapAlignmentCheck, type MaxAlignedFolio, type MaxFolioOrder } from './folio.ts'
 import {
   archMemoryModel,
   encodingChecks,
@@ -68,8 +68,7 @@ export function memmapReport(m: Model): MemmapReport {
   const S = m.config.structPageSize
   const mm = m.scenario.memmap
   const bits = S === 32 && m.preset.defaults.structPageSize === 32 ? 32 : 64
-  const aligned = mm?.structPage?.alignedStructPage ?? alignedStructPageDefault(m.scenario.arch, m.version, mm?.structPage?.allocator)
-  const alignedValue = typeof aligned === 'boolean' ? aligned : aligned.value
+  const alignedValue = alignedStructPageOf(mm?.structPage, m.scenario.arch, m.version)
   const size = structPageSize({ ...(mm?.structPage ?? { size: S }), alignedStructPage: alignedValue, bits, pageSize: m.pageSize })
   const structChecks = structPageChecks(S, {
     version: m.version,
@@ -197,17 +196,15 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
     memoryModel: vmemmapModel ? 'sparsemem-vmemmap' : m.config.memoryModel === 'flatmem' ? 'flatmem' : 'sparsemem',
     is64bit: model.is64bit
   })
-  // MAX_FOLIO_VMEMMAP_ALIGN (include/linux/mmzone.h, 7.1): MAX_FOLIO_NR_PAGES × S when HVO is
-  // built and S is a power of two, else 0 (riscv and loongarch align their vmemmap to it)
-  const hvoBuilt = hvoConfigured(m)
-  const maxFolioVmemmapAlign = hvoBuilt && (S & (S - 1)) === 0 ? (1n << BigInt(mfo.order)) * BigInt(S) : 0n
+  // MAX_FOLIO_VMEMMAP_ALIGN (riscv and loongarch align their vmemmap to it from 7.1)
+  const folioVmemmapAlign = maxFolioVmemmapAlign(m.version, hvoConfigured(m), S, mfo.order)
   const base = vmemmapModel
     ? vmemmapBase(model, m.version, {
         structPageSize: S,
         paging: m.scenario.paging === '5-level' ? '5-level' : '4-level',
         ...(arch === 'x86_64' && (m.scenario.memmap?.kaslr ?? true) ? { kaslr: { maxPfn: m.maxPfn } } : {}),
         ...(arch === 'arm64' ? { arm64: { dramBase: BigInt(m.memory.startOfDram()), maxPfn: m.maxPfn } } : {}),
-        ...(arch === 'riscv64' ? { riscv: { physRamBase: BigInt(m.memory.startOfDram()), maxFolioVmemmapAlign } } : {})
+        ...(arch === 'riscv64' ? { riscv: { physRamBase: BigInt(m.memory.startOfDram()), maxFolioVmemmapAlign: folioVmemmapAlign } } : {})
       })
     : null
   const mapping = base ? vmemmapMapping(arch, m.pageSize, m.version) : null
@@ -276,11 +273,16 @@ function bootBufferBases(m: Model, nodes: NodeSectionRuns[], mapSize: number): R
   for (const n of nodes) {
     const count = n.runs.reduce((a, r) => a + r.end - r.start, 0)
     const size = count * mapSize
-    const top = m.memory.regions.filter((r) => r.nid === n.nid && !(r.flags & MEMBLOCK_NOMAP)).reduce((a, r) => Math.max(a, r.end), 0)
+    const top = nodeTop(m, n.nid)
     const base = Math.floor((top - size) / mapSize) * mapSize
     if (top && base >= 0) out[n.nid] = BigInt(base)
   }
   return out
+}
+
+/** The end of the node's highest usable (non-NOMAP) memory: where memblock's top-down allocations start. */
+function nodeTop(m: Model, nid: number): number {
+  return m.memory.regions.filter((r) => r.nid === nid && !(r.flags & MEMBLOCK_NOMAP)).reduce((a, r) => Math.max(a, r.end), 0)
 }
 
 /**
@@ -297,20 +299,18 @@ function kmsanReport(m: Model, placement: MemmapPlacement): KmsanResult {
   if (m.scenario.arch === 'x86_64' && holds('x86-reserve-first-mb', m.version)) reserved.push({ start: 0, end: 0x100000 })
   if (m.scenario.initrd) reserved.push({ start: m.scenario.initrd.start, end: m.scenario.initrd.start + m.scenario.initrd.size })
   const nodes = m.nodes.filter((n) => n.end > n.start)
-  const top = (nid: number): number => m.memory.regions.filter((r) => r.nid === nid && !(r.flags & MEMBLOCK_NOMAP)).reduce((a, r) => Math.max(a, r.end), 0)
   if (placement.flatmem) {
     for (const f of placement.flatmem) {
-      const t = top(f.nid)
-      const size = Number(f.figures.find((x) => x.id === 'flatmem.size')?.value ?? 0)
-      if (t && size) reserved.push({ start: Math.max(0, t - size), end: t })
+      const t = nodeTop(m, f.nid)
+      if (t && f.sizeBytes) reserved.push({ start: Math.max(0, t - f.sizeBytes), end: t })
     }
   } else {
+    // the part of each node's boot buffer (placed by bootBufferBases()) the memmap used
     const plan = placement.plan
     for (const b of plan.summary.buffers) {
-      const t = top(b.nid)
+      const base = plan.input.bufferBase?.[b.nid]
       const used = b.consumedBytes + b.fallbackUnits * plan.unitBytes
-      const base = Math.floor((t - b.bufferBytes) / b.alignment) * b.alignment
-      if (t && used && base >= 0) reserved.push({ start: base, end: base + used })
+      if (base !== undefined && used) reserved.push({ start: Number(base), end: Number(base) + used })
     }
   }
   const memory = nodes.flatMap((n) => n.ranges.filter((r) => !(r.flags & MEMBLOCK_NOMAP)).map((r) => ({ nid: n.nid, start: r.start * ps, end: r.end * ps })))
@@ -324,9 +324,7 @@ function kmsanReport(m: Model, placement: MemmapPlacement): KmsanResult {
       if (fd !== null) firstDeferred.set(n.nid, fd)
     }
   const { handoff, deferredPages } = kmsanHandoffDeferred({ memory, reserved, pageSize: ps }, firstDeferred)
-  const memmapPages = placement.flatmem
-    ? placement.flatmem.reduce((a, f) => a + Number(f.figures.find((x) => x.id === 'flatmem.size')?.value ?? 0) / m.config.structPageSize, 0)
-    : placement.plan.presentSections * m.pagesPerSection
+  const memmapPages = placement.flatmem ? placement.flatmem.reduce((a, f) => a + f.endPfn - f.startPfn, 0) : placement.plan.presentSections * m.pagesPerSection
   return kmsanBootMetadata({
     version: m.version,
     arch: m.scenario.arch,

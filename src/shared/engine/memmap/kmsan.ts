@@ -32,7 +32,7 @@
 // Check ids: kmsan.arch, kmsan.future-ranges, kmsan.boot-accounting, kmsan.deferred-init.
 
 import { cite, holds, sinceOf, versionsOf, type FactId } from '../facts.ts'
-import { normalize } from '../sections.ts'
+import { normalize, subtract } from '../sections.ts'
 import { formatVersion, type KernelVersion } from '../version.ts'
 import type { Check, Figure } from './types.ts'
 
@@ -123,25 +123,15 @@ function handoffRanges(i: HandoffInput): Handoff {
   // sorted and merged: touching ranges merge, as kmsan_record_future_shadow_range() does
   const future = normalize(i.reserved.map((r) => ({ start: Math.floor(r.start / ps) * ps, end: Math.ceil(r.end / ps) * ps })))
   const futureRangePages = future.reduce((a, r) => a + (r.end - r.start) / ps, 0)
-  // memory minus reserved, one sweep over both sorted lists
+  // memory minus reserved, whole pages only (PFN_UP(start)..PFN_DOWN(end))
   const mem = [...i.memory].filter((r) => r.end > r.start).sort((a, b) => a.start - b.start)
   const free: { nid: number; start: number; end: number }[] = []
-  let j = 0
-  for (const m of mem) {
-    let cur = m.start
-    while (j < future.length && future[j].end <= cur) j++
-    let k = j
-    while (cur < m.end) {
-      const r = future[k]
-      const stop = r && r.start < m.end ? Math.max(cur, r.start) : m.end
-      const a = Math.ceil(cur / ps)
-      const b = Math.floor(stop / ps)
+  for (const m of mem)
+    for (const piece of subtract(m, future)) {
+      const a = Math.ceil(piece.start / ps)
+      const b = Math.floor(piece.end / ps)
       if (b > a) free.push({ nid: m.nid, start: a, end: b })
-      if (!r || r.start >= m.end) break
-      cur = Math.max(cur, r.end)
-      k++
     }
-  }
   // 2 × future pages, top-down
   let need = 2 * futureRangePages
   for (let x = free.length - 1; x >= 0 && need > 0; x--) {
@@ -220,6 +210,8 @@ export interface KmsanOrderRow {
 export interface KmsanResult {
   nodes: KmsanNodeResult[]
   orders: KmsanOrderRow[]
+  /** pages of the merged future ranges (reserved + .data + NODE_DATA) */
+  futureRangePages: number
   deferredPages: number
   usablePages: number
   metadataPages: number
@@ -457,7 +449,7 @@ export function kmsanBootMetadata(input: KmsanInput): KmsanResult {
         : `${deferred} pages appear after kmsan_init_runtime() without metadata, which KMSAN treats as an error ("If new pages appear after kmsan_init_runtime(), it is considered an error", 854fa98d1dff)`
     })
   }
-  return { nodes, orders, deferredPages: deferred, usablePages: usable, metadataPages: meta, lostPages: lost, futureMetadataPages: futureMeta, crossNodeTriples, figures, checks }
+  return { nodes, orders, futureRangePages: input.futureRangePages ?? 0, deferredPages: deferred, usablePages: usable, metadataPages: meta, lostPages: lost, futureMetadataPages: futureMeta, crossNodeTriples, figures, checks }
 }
 
 /** `≥ 6.1 (x86_64), ≥ 6.11 (s390)` */

@@ -11,8 +11,9 @@
 import { cite, holds, versionsOf } from '../facts.ts'
 import type { Model } from '../model.ts'
 import { MEMBLOCK_NOMAP } from '../memblock.ts'
-import { countValidByPageblock, normalize, overlapLength, overlapping, validPfns, type Interval } from '../sections.ts'
+import { countValidByPageblock, normalize, overlapLength, overlapping, subtract, validPfns, type Interval } from '../sections.ts'
 import type { Check } from './types.ts'
+import { flatmemMap } from './vmemmap.ts'
 
 export type PolicyId = 'arm64-4.19' | 'arm64-5.4-5.13' | 'arm64-5.14-5.15' | 'pageblock-reserve' | 'generic-5.14'
 
@@ -181,18 +182,6 @@ function partialBlocks(s: number, e: number, mem: Interval[], size: number): num
   return n
 }
 
-/** span minus the (sorted, disjoint) intervals */
-function subtract(span: Interval, list: Interval[]): Interval[] {
-  const out: Interval[] = []
-  let cur = span.start
-  for (const i of overlapping(list, span.start, span.end)) {
-    if (i.start > cur) out.push({ start: cur, end: i.start })
-    cur = Math.max(cur, i.end)
-  }
-  if (cur < span.end) out.push({ start: cur, end: span.end })
-  return out
-}
-
 /** Does [x, y) hold the first or last pfn of a pageblock (blocks clamped to the span)? */
 function hitsBlockEdge(i: Interval, span: Interval, pb: number): boolean {
   const x = Math.max(i.start, span.start)
@@ -262,21 +251,23 @@ export function policyTable(m: Model, window: { start: number; count: number } =
   const S = m.config.structPageSize
   const maxOrderPages = m.orders.maxPage.nrPages
   // the pfns that have a struct page: present sections, or FLATMEM's node_mem_map spans
-  // (alloc_node_mem_map(): the node span widened to MAX_ORDER_NR_PAGES)
-  const mo = m.orders.maxPage.nrPages
   const coveredPfns =
     m.config.memoryModel === 'flatmem'
-      ? normalize(m.nodes.filter((n) => n.end > n.start).map((n) => ({ start: Math.floor(n.start / mo) * mo, end: Math.ceil(n.end / mo) * mo })))
+      ? normalize(
+          m.nodes
+            .filter((n) => n.end > n.start)
+            .map((n) => flatmemMap({ nodeStartPfn: n.start, nodeEndPfn: n.end, maxPageOrder: m.orders.maxPage.order, structPageSize: S }))
+            .map((f) => ({ start: f.startPfn, end: f.endPfn }))
+        )
       : m.sections.map((s) => ({ start: s.start * m.pagesPerSection, end: s.end * m.pagesPerSection }))
   const policies = resolvePolicies(m)
   const valid = new Map(policies.map((p) => [p.id, validFor(m, p)]))
-  // free_unused_memmap(): no vmemmap and HAVE_ARCH_PFN_VALID (32-bit arm among our arches)
-  const vmemmap = m.config.memoryModel === 'sparsemem' && m.scenario.arch !== 'arm' && m.scenario.arch !== 'x86' && m.scenario.arch !== 'powerpc'
-  const fumRuns = m.scenario.arch === 'arm' && !vmemmap
+  // free_unused_memmap(): HAVE_ARCH_PFN_VALID and no vmemmap: 32-bit arm among our arches
+  const fumRuns = m.scenario.arch === 'arm'
   const memAll = normalize(m.ranges.map((r) => ({ start: r.start, end: r.end })))
   const sparse = m.config.memoryModel === 'sparsemem'
   const windows = {
-    'max-order': fumRuns ? freeUnusedMemmapWindows(memAll, { block: m.orders.maxPage.nrPages, sparsemem: sparse, pagesPerSection: m.pagesPerSection, roundStart: !sparse }) : [],
+    'max-order': fumRuns ? freeUnusedMemmapWindows(memAll, { block: maxOrderPages, sparsemem: sparse, pagesPerSection: m.pagesPerSection, roundStart: !sparse }) : [],
     pageblock: fumRuns ? freeUnusedMemmapWindows(memAll, { block: m.pageblockPages, sparsemem: sparse, pagesPerSection: m.pagesPerSection, roundStart: true }) : []
   }
   const out: PolicyTable = {
@@ -286,7 +277,7 @@ export function policyTable(m: Model, window: { start: number; count: number } =
       why: fumRuns
         ? `free_unused_memmap() mm/memblock.c (${cite('memblock-free-unused-memmap-generic')}): ${m.scenario.arch} has HAVE_ARCH_PFN_VALID and no vmemmap`
         : 'free_unused_memmap() returns at once: SPARSEMEM_VMEMMAP, or no HAVE_ARCH_PFN_VALID',
-      freedBytes: { 'max-order': freedMemmapBytes(windows['max-order'], m.config.structPageSize, m.pageSize), pageblock: freedMemmapBytes(windows.pageblock, m.config.structPageSize, m.pageSize) }
+      freedBytes: { 'max-order': freedMemmapBytes(windows['max-order'], S, m.pageSize), pageblock: freedMemmapBytes(windows.pageblock, S, m.pageSize) }
     },
     rowCount: 0,
     rows: [],

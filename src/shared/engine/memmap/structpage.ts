@@ -45,6 +45,11 @@ export function alignedStructPageDefault(arch: string, version: KernelVersion, a
   return { value: false, why: `${arch} does not select HAVE_ALIGNED_STRUCT_PAGE` }
 }
 
+/** HAVE_ALIGNED_STRUCT_PAGE of a scenario: as it says, else as the arch selects it. */
+export function alignedStructPageOf(sp: { alignedStructPage?: boolean; allocator?: SlabAllocator } | undefined, arch: string, version: KernelVersion): boolean {
+  return sp?.alignedStructPage ?? alignedStructPageDefault(arch, version, sp?.allocator).value
+}
+
 /**
  * Why a configuration cannot be built in this version, or null: SLAB is gone from 6.8
  * (2a19be61a651), and KMSAN depends on SLUB while SLAB exists (lib/Kconfig.kmsan).
