@@ -25,6 +25,16 @@ function exact(source: string): boolean {
 describe('boot log capture forms', () => {
   it('serial console with firmware escape sequences and CRLF', () => expect(exact(serial)).toBe(true))
   it('dmesg without timestamps (dmesg -t)', () => expect(exact(variant((l) => l.replace(stamp, '')))).toBe(true))
+  it('a serial console with its timestamps removed: firmware noise before the first kernel line is cut at the terminal reset or carriage return', () => {
+    // 6.1 (this fixture): "Probing EDD (edd=off to disable)... o\x1bc\x1b[?7l\x1b[2J[    0.000000] Linux version …";
+    // 7.x adds "k\r" (tests/fixtures/kernel-versions/7.3/x86_64-s401-015.log)
+    const unstamp = (s: string) => s.replace(/\r$/gm, '').split('\n').map((l) => l.replace(/\[\s*\d+\.\d+\] /, '')).join('\n')
+    expect(unstamp(serial)).toMatch(/o\x1bc\x1b\[\?7l\x1b\[2JLinux version /)
+    expect(exact(unstamp(serial))).toBe(true)
+    const seven = serial.replace(/\x1b\[2J(\[\s*0\.000000\] Linux version)/, '\x1b[2J\x1b[0mk\r$1')
+    expect(exact(unstamp(seven))).toBe(true)
+    expect(logMessages('Probing EDD (edd=off to disable)... ok\rLinux version 6.1.0 (x)\r').map((l) => l.text)).toEqual(['Linux version 6.1.0 (x)'])
+  })
   it('syslog prefixes', () => expect(exact(variant((l) => 'Nov 21 10:00:01 host kernel: ' + l))).toBe(true))
   it('journalctl -o short-iso', () => expect(exact(variant((l) => '2026-11-21T10:00:01+0000 host kernel: ' + l.replace(stamp, '')))).toBe(true))
   it('printk caller ids', () => expect(exact(variant((l) => l.replace(stamp, (m) => m.trimEnd() + '[    T0] ')))).toBe(true))

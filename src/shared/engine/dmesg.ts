@@ -74,8 +74,11 @@ export function logMessages(source: string): LogLine[] {
   let nonEmpty = 0
   const clean: string[] = new Array(lines.length)
   for (let i = 0; i < lines.length; i++) {
+    // a carriage return inside a line sends a serial console back to column 0, a terminal
+    // reset (ESC c) clears the screen: what follows the last one is what the screen shows
+    // (firmware's "Probing EDD … o\x1bc…[    0.000000] Linux version …", 7.x adds a \r);
     // mail archives turn runs of spaces into no-break spaces
-    const c = lines[i].replace(/\r/g, '').replace(/\u00a0/g, ' ').replace(ANSI, '')
+    const c = lines[i].replace(/\r+$/, '').replace(/^[^]*(?:\r|\x1bc)/, '').replace(/\u00a0/g, ' ').replace(ANSI, '')
     clean[i] = c
     if (!c.trim()) continue
     nonEmpty++
