@@ -64,3 +64,22 @@ describe('x86 laptop, 16 GiB (resources/examples/x86-laptop.yaml)', () => {
     expect(linesFor('5.12.9', ['memmap'])).toEqual(['  DMA zone: 64 pages used for memmap', '  DMA32 zone: 11826 pages used for memmap', '  Normal zone: 52108 pages used for memmap'])
   })
 })
+
+describe('memmap_init() tail: up to the section end with SPARSEMEM only', () => {
+  // riscv64 DT memory ending 1 MiB short of a 128 MiB section (inside a pageblock) (SECTION_SIZE_BITS 27):
+  // [0x80000000, 0xbff00000) leaves 256 pages to the section end at 0xc0000000, in ZONE_DMA32
+  // (riscv zone_sizes_init(): all of it lies below dma32_phys_limit, 4 GiB)
+  const scenario = (memoryModel: string) =>
+    `name: t\nkernel: "6.6"\narch: riscv64\nconfig: { memoryModel: ${memoryModel} }\nfirmware:\n  kind: dt\n  map:\n    - { start: 0x80000000, end: 0xbff00000, type: memory }\n`
+  const holes = (memoryModel: string) => {
+    const p = parseScenario(scenario(memoryModel))
+    if (!p.ok) throw new Error(JSON.stringify(p.diagnostics))
+    return bootlogLines(runModel(p.scenario)).filter((l) => l.kind === 'holes').map((l) => l.text)
+  }
+  it('SPARSEMEM: the 256 pages to the section end are initialised and counted', () => {
+    expect(holes('sparsemem')).toEqual(['On node 0, zone DMA32: 256 pages in unavailable ranges'])
+  })
+  it('FLATMEM: no tail (the round_up() is under #ifdef CONFIG_SPARSEMEM)', () => {
+    expect(holes('flatmem')).toEqual([])
+  })
+})

@@ -21,15 +21,17 @@ const roundUp = (v: number, a: number): number => Math.ceil(v / a) * a
 /**
  * 5.14+ memmap_init() (mm/mm_init.c; mm/page_alloc.c ≤6.1): walks every memory range in
  * address order and, for each populated zone of the range's node, initialises the gap
- * since the previous range through init_unavailable_range() attributed to that zone; the
- * tail up to the next section boundary goes to the last zone visited of the last node.
+ * since the previous range through init_unavailable_range() attributed to that zone; with
+ * CONFIG_SPARSEMEM the tail up to the next section boundary goes to the last zone visited of
+ * the last node (FLATMEM has no tail: `end_pfn = round_up(…)` is under #ifdef CONFIG_SPARSEMEM).
  */
 export function memmapInitHoles(
   ranges: MemPfnRange[],
   nodes: Map<number, NodeSpan>,
   valid: Interval[],
   pagesPerSection: number,
-  pageblockPages: number
+  pageblockPages: number,
+  sparsemem = true
 ): HoleCount[] {
   const out: HoleCount[] = []
   let hole = 0
@@ -58,7 +60,7 @@ export function memmapInitHoles(
     lastEnd = r.end
   }
   if (ranges.length) {
-    const end = roundUp(lastEnd, pagesPerSection)
+    const end = sparsemem ? roundUp(lastEnd, pagesPerSection) : lastEnd
     if (hole < end) out.push({ start: hole, end, nid, zoneIndex: zoneId, count: countValidByPageblock(hole, end, valid, pageblockPages), kind: 'tail' })
   }
   return out

@@ -317,7 +317,7 @@ export function runModel(scenario: Scenario): Model {
 
 function countHoles(m: Model): Holes {
   const byNid = new Map(m.nodes.map((n) => [n.nid, n]))
-  const perHole = memmapInitHoles(m.ranges, byNid, m.valid, m.pagesPerSection, m.pageblockPages)
+  const perHole = memmapInitHoles(m.ranges, byNid, m.valid, m.pagesPerSection, m.pageblockPages, m.config.memoryModel === 'sparsemem')
   switch (m.profile.holeMessage) {
     case 'per-hole':
       return { perHole, perZone: null, total: null }
