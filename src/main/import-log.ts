@@ -72,7 +72,7 @@ export function importLog(text: string, fileName: string): ImportLogResponse {
   // the engine's own inference of what a log never prints (arm64's platform DMA limit):
   // the imported scenario must carry it explicitly, or its boot log would differ
   try {
-    platformDmaLimit({ ok: true, scenario, log, diagnostics: [], source: text }, runModel(scenario))
+    platformDmaLimit({ ok: true, kind: 'log', scenario, log, diagnostics: [], source: text }, runModel(scenario))
   } catch {
     // the model rejects the scenario: the check below reports it
   }

@@ -35,7 +35,10 @@ export interface InputOptions {
   facts?: Pick<Scenario, 'kernelImage' | 'initrd'>
 }
 
-export type Loaded = { ok: true; scenario: Scenario; log: ParsedLog | null; diagnostics: Diagnostic[]; source: string } | { ok: false; diagnostics: Diagnostic[] }
+/** What an input was read as: a scenario file, a boot log, or a capture an importer turns into a scenario. */
+export type InputKind = 'scenario' | 'log'
+
+export type Loaded = { ok: true; kind: InputKind; scenario: Scenario; log: ParsedLog | null; diagnostics: Diagnostic[]; source: string } | { ok: false; diagnostics: Diagnostic[] }
 
 /** A scenario file (YAML/JSON) or a boot log, detected by content. */
 export function loadInput(source: string, fileName: string, opts: InputOptions = {}): Loaded {
@@ -43,7 +46,7 @@ export function loadInput(source: string, fileName: string, opts: InputOptions =
     try {
       const log = parseLog(source, opts)
       if (opts.facts) Object.assign(log.scenario, opts.facts)
-      return { ok: true, scenario: log.scenario, log, source, diagnostics: log.warnings.map((message) => ({ severity: 'warning', message })) }
+      return { ok: true, kind: 'log', scenario: log.scenario, log, source, diagnostics: log.warnings.map((message) => ({ severity: 'warning', message })) }
     } catch (e) {
       if (e instanceof LogError) return { ok: false, diagnostics: [{ severity: 'error', message: e.message, line: e.line, column: e.column }] }
       throw e
@@ -51,7 +54,7 @@ export function loadInput(source: string, fileName: string, opts: InputOptions =
   }
   const parsed = parseScenario(source)
   if (!parsed.ok) return parsed
-  return { ok: true, scenario: parsed.scenario, log: null, source, diagnostics: parsed.diagnostics }
+  return { ok: true, kind: 'scenario', scenario: parsed.scenario, log: null, source, diagnostics: parsed.diagnostics }
 }
 
 /**
