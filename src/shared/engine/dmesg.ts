@@ -55,7 +55,13 @@ const SYSLOG = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.+-
 
 /** Fold white space: every run of spaces and tabs becomes one space; ends trimmed. Linear. */
 export function fold(s: string): string {
-  return s.replace(/[ \t]+/g, ' ').trim()
+  // most kernel lines have nothing to fold: one scan instead of a regex replace (the
+  // replace changes a line only where it has a tab or a run of two or more spaces)
+  for (let i = 0, n = s.length; i < n; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 9 || (c === 32 && (s.charCodeAt(i + 1) === 32 || s.charCodeAt(i + 1) === 9))) return s.replace(/[ \t]+/g, ' ').trim()
+  }
+  return s.trim()
 }
 
 /**
@@ -66,7 +72,10 @@ export function fold(s: string): string {
  * space. Linear in the input.
  */
 export function logMessages(source: string): LogLine[] {
-  const out: (LogLine & { open: number })[] = []
+  // `dash`: the text ends with '-'; `stale`: flat is computed when the message is complete
+  // (a timestamped log may carry hundreds of unstamped lines that join one message:
+  // folding it again at every join would be quadratic)
+  const out: (LogLine & { open: number; dash: boolean; stale: boolean })[] = []
   const lines = source.split('\n')
   let stamped = 0
   let quoted = 0
@@ -78,7 +87,9 @@ export function logMessages(source: string): LogLine[] {
     // reset (ESC c) clears the screen: what follows the last one is what the screen shows
     // (firmware's "Probing EDD … o\x1bc…[    0.000000] Linux version …", 7.x adds a \r);
     // mail archives turn runs of spaces into no-break spaces
-    const c = lines[i].replace(/\r+$/, '').replace(/^[^]*(?:\r|\x1bc)/, '').replace(/\u00a0/g, ' ').replace(ANSI, '')
+    const raw = lines[i]
+    // the replaces change only lines with a CR, an ESC or a no-break space
+    const c = raw.indexOf('\r') < 0 && raw.indexOf('\x1b') < 0 && raw.indexOf('\u00a0') < 0 ? raw : raw.replace(/\r+$/, '').replace(/^[^]*(?:\r|\x1bc)/, '').replace(/\u00a0/g, ' ').replace(ANSI, '')
     clean[i] = c
     if (!c.trim()) continue
     nonEmpty++
@@ -110,16 +121,20 @@ export function logMessages(source: string): LogLine[] {
       // `Linux version`, an e820 entry without its type) takes the next line
       const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : !!prev && prev.open < 3 && unfinished(prev.flat) && !/^\S+: /.test(s.trim())
       if (prev && s.trim() && wrapped) {
-        prev.text = prev.text.endsWith('-') ? prev.text + s.trim() : `${prev.text} ${s.trim()}`
-        prev.flat = fold(prev.text)
+        const t = s.trim()
+        prev.text = prev.dash ? prev.text + t : `${prev.text} ${t}`
+        prev.dash = t.endsWith('-')
+        // only the untimestamped path reads flat while joining (unfinished(), ≤ 3 joins)
+        if (joinWrapped) prev.stale = true
+        else prev.flat = fold(prev.text)
         prev.open++
         continue
       }
     }
     const text = s.trimEnd()
-    out.push({ line: i + 1, text, flat: fold(text), raw: lines[i], open: 0 })
+    out.push({ line: i + 1, text, flat: fold(text), raw: lines[i], open: 0, dash: text.endsWith('-'), stale: false })
   }
-  return out.map(({ open: _, ...l }) => l)
+  return out.map(({ open: _, dash: _d, stale, ...l }) => (stale ? { ...l, flat: fold(l.text) } : l))
 }
 
 /** Beginnings of the lines the engine reads or compares, cut before their end. */
