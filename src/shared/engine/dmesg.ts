@@ -710,8 +710,8 @@ function earlyAsUefi(early: { nid: number; start: number; end: number }[], warni
   )
 }
 
-/** Drop the x86 command-line edits already reflected in an imported `user:` map. */
-function stripAppliedCmdline(cmdline: string): string {
+/** The command line without what a kernel-kept map already reflects (`mem=`, `memmap=`). */
+export function stripAppliedCmdline(cmdline: string): string {
   return cmdline
     .split(/\s+/)
     .filter((a) => !/^(mem|memmap)=/.test(a))

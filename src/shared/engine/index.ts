@@ -16,6 +16,7 @@ import { memoryBlocks } from './memory-block.ts'
 import { totalLength } from './sections.ts'
 import { calcMemmapSize } from './zones.ts'
 import { memmapBootPages } from './vmstat.ts'
+import { CAPTURE_KINDS, CaptureError, detectCapture, importCapture, type CaptureKind } from './import/index.ts'
 
 export { runModel } from './model.ts'
 export { bootlogLines } from './bootlog.ts'
@@ -33,28 +34,56 @@ export interface InputOptions {
    * scenario read from it, e.g. `kernelImage` and `initrd` on arm64 with mem=
    */
   facts?: Pick<Scenario, 'kernelImage' | 'initrd'>
+  /** read the input as this kind instead of telling it by content (`--from`) */
+  from?: InputKind
+  /** the kernel command line, for captures that do not show it (`--cmdline`) */
+  cmdline?: string
 }
 
 /** What an input was read as: a scenario file, a boot log, or a capture an importer turns into a scenario. */
-export type InputKind = 'scenario' | 'log'
+export type InputKind = 'scenario' | 'log' | CaptureKind
+export const INPUT_KINDS: readonly InputKind[] = ['scenario', 'log', ...CAPTURE_KINDS]
+
+/**
+ * What a text is: a `.yaml` file is a scenario; otherwise a capture (/proc/iomem, lsmem,
+ * memblock debugfs, …) by its first lines, then a `.json` scenario, then a boot log by
+ * its name or content, else a scenario (whose parser then says what is wrong).
+ */
+export function inputKind(fileName: string, source: string): InputKind {
+  if (/\.ya?ml$/i.test(fileName)) return 'scenario'
+  const capture = detectCapture(source)
+  if (capture) return capture
+  if (/\.json$/i.test(fileName)) return 'scenario'
+  return looksLikeInputLog(fileName, source) ? 'log' : 'scenario'
+}
 
 export type Loaded = { ok: true; kind: InputKind; scenario: Scenario; log: ParsedLog | null; diagnostics: Diagnostic[]; source: string } | { ok: false; diagnostics: Diagnostic[] }
 
-/** A scenario file (YAML/JSON) or a boot log, detected by content. */
+/** A scenario file (YAML/JSON), a boot log or a capture, detected by content (or opts.from). */
 export function loadInput(source: string, fileName: string, opts: InputOptions = {}): Loaded {
-  if (looksLikeInputLog(fileName, source)) {
+  const kind = opts.from ?? inputKind(fileName, source)
+  if (kind === 'log') {
     try {
       const log = parseLog(source, opts)
       if (opts.facts) Object.assign(log.scenario, opts.facts)
-      return { ok: true, kind: 'log', scenario: log.scenario, log, source, diagnostics: log.warnings.map((message) => ({ severity: 'warning', message })) }
+      return { ok: true, kind, scenario: log.scenario, log, source, diagnostics: log.warnings.map((message) => ({ severity: 'warning', message })) }
     } catch (e) {
       if (e instanceof LogError) return { ok: false, diagnostics: [{ severity: 'error', message: e.message, line: e.line, column: e.column }] }
       throw e
     }
   }
+  if (kind !== 'scenario') {
+    try {
+      const im = importCapture(kind, source, { kernel: opts.kernel, arch: opts.arch, pageSize: opts.pageSize, cmdline: opts.cmdline, fileName })
+      return { ok: true, kind, scenario: im.scenario, log: null, source, diagnostics: im.unknowns.map((message) => ({ severity: 'info', message: `not in the capture: ${message}` })) }
+    } catch (e) {
+      if (e instanceof CaptureError) return { ok: false, diagnostics: [{ severity: 'error', message: e.message, line: e.line, column: e.column }] }
+      throw e
+    }
+  }
   const parsed = parseScenario(source)
   if (!parsed.ok) return parsed
-  return { ok: true, kind: 'scenario', scenario: parsed.scenario, log: null, source, diagnostics: parsed.diagnostics }
+  return { ok: true, kind, scenario: parsed.scenario, log: null, source, diagnostics: parsed.diagnostics }
 }
 
 /**
@@ -77,7 +106,7 @@ function modelOrError(l: Extract<Loaded, { ok: true }>): { ok: true; model: Mode
     return { ok: true, model: platformDmaLimit(l, runModel(l.scenario)) }
   } catch (e) {
     if (e instanceof ModelError) {
-      const pos = l.log ? null : locatePath(l.source, e.path)
+      const pos = l.kind === 'scenario' ? locatePath(l.source, e.path) : null
       const path = e.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')
       return { ok: false, diagnostics: [...l.diagnostics, { severity: 'error', message: path ? `${path}: ${e.message}` : e.message, ...(pos ?? { line: 1, column: 1 }), path }] }
     }
@@ -227,7 +256,7 @@ export function checkSource(source: string, fileName: string, opts: InputOptions
 
 export function analyzeSource(source: string, fileName: string, opts: InputOptions = {}): AnalyzeResponse {
   const r = respond(source, fileName, opts, (model) => buildAnalysis(model))
-  if (!r.ok || looksLikeInputLog(fileName, source)) return r
+  if (!r.ok || (opts.from ?? inputKind(fileName, source)) !== 'scenario') return r
   // failing checks become warnings at the scenario line that causes them (editor markers)
   for (const c of r.report.memmap?.checks ?? []) {
     if (c.status !== 'fail') continue
