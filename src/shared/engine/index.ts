@@ -17,6 +17,7 @@ import { totalLength } from './sections.ts'
 import { calcMemmapSize } from './zones.ts'
 import { memmapBootPages } from './vmstat.ts'
 import { CAPTURE_KINDS, CaptureError, detectCapture, importCapture, type CaptureKind } from './import/index.ts'
+import { compareLsmem, compareZoneinfo, type StateComparison } from './import/state-compare.ts'
 
 export { runModel } from './model.ts'
 export { bootlogLines } from './bootlog.ts'
@@ -248,6 +249,27 @@ function respond<R>(source: string, fileName: string, opts: InputOptions, build:
   const m = modelOrError(l)
   if (!m.ok) return m
   return { ok: true, report: build(m.model, l.log), diagnostics: l.diagnostics }
+}
+
+/**
+ * FILE's model against what a running kernel reported (`compare`): STATE is a
+ * /proc/zoneinfo or an lsmem output. Errors in STATE are reported against its name.
+ */
+export function compareStateSource(source: string, fileName: string, state: string, stateName: string, opts: InputOptions = {}): Response<StateComparison> & { stateDiagnostics?: Diagnostic[] } {
+  const kind = detectCapture(state)
+  if (kind !== 'zoneinfo' && kind !== 'lsmem') return { ok: false, diagnostics: [], stateDiagnostics: [{ severity: 'error', message: `${stateName} is not a /proc/zoneinfo or lsmem output${kind ? ` (it reads as ${kind})` : ''}`, line: 1, column: 1 }] }
+  let failed: Diagnostic[] | null = null
+  const r = respond(source, fileName, opts, (model) => {
+    try {
+      return kind === 'zoneinfo' ? compareZoneinfo(model, state) : compareLsmem(model, state)
+    } catch (e) {
+      if (!(e instanceof CaptureError)) throw e
+      failed = [{ severity: 'error', message: e.message, line: e.line, column: e.column }]
+      return null
+    }
+  })
+  if (failed) return { ok: false, diagnostics: [], stateDiagnostics: failed }
+  return r as Response<StateComparison>
 }
 
 export function checkSource(source: string, fileName: string, opts: InputOptions = {}): Response<CheckReport> {
