@@ -20,7 +20,8 @@ export async function buildCli() {
   mkdirSync(tmp, { recursive: true })
   const started = Date.now()
   const r = await esbuild({
-    entryPoints: { main: join(root, 'src/main/cli/main.ts') },
+    // the batch worker is an entry of its own: batch.ts starts it as dist/cli/batch-worker.mjs
+    entryPoints: { main: join(root, 'src/main/cli/main.ts'), 'batch-worker': join(root, 'src/main/cli/batch-worker.ts') },
     bundle: true,
     splitting: true,
     format: 'esm',

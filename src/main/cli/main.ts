@@ -18,6 +18,10 @@ commands:
                                    unmet 'info' conditions are printed, not failed)
   export FILE [--view V] [--format F] -o OUT   views as svg|png|pdf, the analysis as json|csv|md
                                    (memmap-workbench export --help lists the options)
+  batch PATH… [--jobs N] [--format jsonl|csv] [-o FILE] [--diff] [--resume]
+                                   one record per scenario/log (files, folders, globs) on all
+                                   cores, as JSON lines or CSV; summary on stderr; exit 130 on
+                                   Ctrl-C (memmap-workbench batch --help lists the options)
   schema                           print the scenario JSON Schema
   --help, -h                       this text (stdout); --version, -V: the package version
 
@@ -48,6 +52,8 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
   // export parses its own options (--view, --format, -o, …); it and its PDF/PNG renderers
   // load only for this command
   if (argv[0] === 'export') return (await import('./export.ts')).exportCommand(argv.slice(1), io)
+  // batch, its worker pool and walk load only for this command
+  if (argv[0] === 'batch') return (await import('./batch.ts')).batchCommand(argv.slice(1), io, io === std && !!process.stderr.isTTY)
   if (argv[0] === '--version' || argv[0] === '-V') {
     io.out(await packageVersion())
     return 0

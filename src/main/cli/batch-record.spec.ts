@@ -1,0 +1,27 @@
+// Records of `memmap-workbench batch` as CSV (RFC 4180) and JSON lines, and reading the
+// inputs back from a CSV output for --resume.
+import { describe, expect, it } from 'vitest'
+import { csvField, csvFirstFields, errorRecord, toCsv, toJsonl } from './batch-record.ts'
+
+describe('CSV (RFC 4180)', () => {
+  it('quotes a field only when it holds a comma, a quote or a line break; doubles quotes; joins lists with ;', () => {
+    expect(csvField('plain')).toBe('plain')
+    expect(csvField('a,b')).toBe('"a,b"')
+    expect(csvField('say "x"')).toBe('"say ""x"""')
+    expect(csvField('two\nlines')).toBe('"two\nlines"')
+    expect(csvField(['holes', 'memory'])).toBe('holes;memory')
+    expect(csvField(null)).toBe('')
+    expect(csvField(42)).toBe('42')
+  })
+  it('an error record: every column present, empty where there is nothing', () => {
+    const r = errorRecord('x,y.log', 'x,y.log:3:1: error: "bad"', true)
+    expect(toCsv(r, true)).toBe('"x,y.log",,,,,,,,,"x,y.log:3:1: error: ""bad"""')
+    expect(JSON.parse(toJsonl(r, false))).toEqual({ file: 'x,y.log', kind: null, kernel: null, arch: null, presentPages: null, memmapBytes: null, failingChecks: [], error: 'x,y.log:3:1: error: "bad"' })
+  })
+  it('first fields of complete records read back, quoted line breaks included; a cut record is not complete', () => {
+    const text = 'file,kind\n"a,\n""b""",log\nc,log\r\n"d'
+    const r = csvFirstFields(text)
+    expect(r.fields).toEqual(['file', 'a,\n"b"', 'c'])
+    expect(text.slice(0, r.complete)).toBe('file,kind\n"a,\n""b""",log\nc,log\r\n')
+  })
+})

@@ -1,0 +1,249 @@
+// `memmap-workbench batch`: records for folders, files and globs, CSV that a CSV reader
+// loads, --diff verdicts on a recorded boot, --resume, Ctrl-C, exit codes. Expected
+// values come from the recorded kernel output (the log's own `Memory:` total and the
+// `nr_memmap_boot_pages` the kernel counted), never from the engine.
+import { spawn, spawnSync } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { run } from './main.ts'
+
+const root = join(import.meta.dirname, '../../..')
+const LAPTOP = join(root, 'resources/examples/x86-laptop.yaml')
+// a Debian 6.12 boot recorded under QEMU (tests/fixtures/kernel-versions, scripts/kernel-oracle)
+const BOOT = join(root, 'tests/fixtures/kernel-versions/6.12/x86_64-s401-000')
+
+async function inProcess(...args: string[]) {
+  let out = ''
+  let err = ''
+  const code = await run(['batch', ...args], { out: (s) => void (out += s + '\n'), err: (s) => void (err += s + '\n') })
+  return { code, out, err }
+}
+const bin = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [join(root, 'bin/memmap-workbench.mjs'), 'batch', ...args], { encoding: 'utf8', timeout: 120_000 })
+  return { code: r.status, out: r.stdout, err: r.stderr }
+}
+const jsonl = (text: string): Record<string, unknown>[] =>
+  text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+const byFile = (recs: Record<string, unknown>[]) => Object.fromEntries(recs.map((r) => [String(r.file), r]))
+
+/** RFC 4180, written here independently of the implementation: quoted fields, "" for ", CRLF or LF. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"', i++)
+      else if (c === '"') quoted = false
+      else field += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') (row.push(field), (field = ''))
+    else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
+      if (c === '\r') i++
+      row.push(field)
+      rows.push(row)
+      row = []
+      field = ''
+    } else field += c
+  }
+  expect(quoted, 'an unterminated quoted field').toBe(false)
+  expect(field === '' && row.length === 0, 'the last record ends with a line break').toBe(true)
+  return rows
+}
+
+/** What the recorded kernel said: present pages from `Memory: …K/NK available` (mem_init_print_info(), mm/mm_init.c: physpages << (PAGE_SHIFT - 10)), memmap pages from /proc/vmstat. */
+function recorded(base: string) {
+  const log = readFileSync(`${base}.log`, 'utf8')
+  const meta = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { release: string; layout: { arch: string } }
+  const totalK = Number(/Memory: \d+K\/(\d+)K available/.exec(log)![1])
+  // nr_memmap_boot_pages: sparse_init_nid() adds PAGES_PER_SECTION * sizeof(struct page) / PAGE_SIZE per present section (mm/sparse.c, v6.11+)
+  const memmapPages = Number(/^nr_memmap_boot_pages (\d+)$/m.exec(log)![1])
+  return { presentPages: totalK / 4, memmapBytes: memmapPages * 4096, kernel: meta.release, arch: meta.layout.arch }
+}
+
+function folder(): string {
+  const d = mkdtempSync(join(tmpdir(), 'mmw-batch-'))
+  copyFileSync(LAPTOP, join(d, 'laptop.yaml'))
+  mkdirSync(join(d, 'logs/nested'), { recursive: true })
+  copyFileSync(`${BOOT}.log`, join(d, 'logs/nested/boot.log'))
+  writeFileSync(join(d, 'broken.yaml'), 'kernel: "6.1"\narch: x86_64\nfirmware: [\n')
+  writeFileSync(join(d, '.hidden.yaml'), 'not: read\n')
+  writeFileSync(join(d, 'image.bin'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3]))
+  return d
+}
+
+describe('batch: records', () => {
+  it('a folder: one record per scenario, log and broken file; hidden and binary files skipped and counted', async () => {
+    const d = folder()
+    const r = await inProcess(d, '--jobs', '2')
+    expect(r.code).toBe(1) // the broken file's error record
+    const recs = jsonl(r.out)
+    expect(recs.map((x) => x.file).sort()).toEqual([join(d, 'broken.yaml'), join(d, 'laptop.yaml'), join(d, 'logs/nested/boot.log')])
+    for (const x of recs) expect(Object.keys(x)).toEqual(['file', 'kind', 'kernel', 'arch', 'presentPages', 'memmapBytes', 'failingChecks', 'error'])
+    const f = byFile(recs)
+    const k = recorded(BOOT)
+    expect(f[join(d, 'logs/nested/boot.log')]).toEqual({ file: join(d, 'logs/nested/boot.log'), kind: 'log', kernel: k.kernel, arch: k.arch, presentPages: k.presentPages, memmapBytes: k.memmapBytes, failingChecks: [], error: null })
+    expect(f[join(d, 'laptop.yaml')]).toMatchObject({ kind: 'scenario', kernel: '6.1', arch: 'x86_64', failingChecks: [], error: null })
+    const broken = f[join(d, 'broken.yaml')]
+    expect(broken).toMatchObject({ kind: null, kernel: null, presentPages: null, failingChecks: [] })
+    expect(broken.error).toMatch(new RegExp(`^${join(d, 'broken.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error: `))
+    expect(r.err).toMatch(/batch: 3 records .*: 2 ok, 0 with failing checks, 1 errors; skipped 1 hidden, 1 binary/)
+  })
+  it('a quoted glob is expanded by the command: ** over folders, * within one', async () => {
+    const d = folder()
+    const r = await inProcess(`${d}/**/*.log`)
+    expect(jsonl(r.out).map((x) => x.file)).toEqual([join(d, 'logs/nested/boot.log')])
+    expect(jsonl((await inProcess(`${d}/*.yaml`)).out).map((x) => x.file).sort()).toEqual([join(d, 'broken.yaml'), join(d, 'laptop.yaml')])
+    expect(jsonl((await inProcess(`${d}/logs/*.log`)).out)).toEqual([])
+  })
+  it('a failing check is listed by id and makes the exit status 1 (arm64 4.14 without NUMA: no HOLES_IN_ZONE, 6d526ee26ccd)', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'mmw-batch-'))
+    const src = readFileSync(join(root, 'resources/examples/arm64-uefi-server.yaml'), 'utf8').replace(/^kernel: "[^"]+"$/m, 'kernel: "4.14"\nconfig: { numa: false }')
+    writeFileSync(join(d, 'old.yaml'), src)
+    const r = await inProcess(join(d, 'old.yaml'))
+    expect(r.code).toBe(1)
+    expect(jsonl(r.out)[0].failingChecks).toContain('nomap.walkers')
+  })
+})
+
+describe('batch --diff', () => {
+  it('a recorded boot is exact; an edited copy is a mismatch in the kind of the edited line', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'mmw-batch-'))
+    const log = readFileSync(`${BOOT}.log`, 'utf8')
+    const line = 'On node 0, zone DMA: 97 pages in unavailable ranges'
+    expect(log).toContain(line)
+    writeFileSync(join(d, 'edited.log'), log.replace(line, line.replace('97', '98')))
+    const r = await inProcess('--diff', `${BOOT}.log`, join(d, 'edited.log'), LAPTOP)
+    expect(r.code).toBe(1)
+    const f = byFile(jsonl(r.out))
+    expect(f[`${BOOT}.log`]).toMatchObject({ diff: 'exact', diffKinds: [], error: null })
+    expect(f[join(d, 'edited.log')]).toMatchObject({ diff: 'mismatch', diffKinds: ['holes'], error: null })
+    expect(f[LAPTOP]).toMatchObject({ kind: 'scenario', diff: null, diffKinds: [] })
+    expect(Object.keys(f[LAPTOP])).toEqual(['file', 'kind', 'kernel', 'arch', 'presentPages', 'memmapBytes', 'failingChecks', 'diff', 'diffKinds', 'error'])
+    expect(r.err).toMatch(/1 exact, 1 mismatched/)
+  })
+})
+
+describe('batch --format csv', () => {
+  it('a header, RFC 4180 quoting (commas, quotes and line breaks in fields), lists joined with ;', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'mmw-batch-'))
+    const odd = join(d, 'a, "quoted"\nname.yaml')
+    writeFileSync(odd, 'kernel: "6.1"\narch: x86_64\nfirmware: { kind: e820, map: [ { start: 0, end: 1M, type: "us,able" } ] }\n')
+    const edited = join(d, 'edited.log')
+    writeFileSync(edited, readFileSync(`${BOOT}.log`, 'utf8').replace('zone DMA: 97 pages', 'zone DMA: 98 pages').replace('Memory: 461812K/523256K', 'Memory: 461812K/523260K'))
+    const out = join(d, 'out.csv')
+    const r = await inProcess(odd, edited, '--diff', '-o', out)
+    expect(r.out).toBe('')
+    const rows = parseCsv(readFileSync(out, 'utf8'))
+    expect(rows[0]).toEqual(['file', 'kind', 'kernel', 'arch', 'presentPages', 'memmapBytes', 'failingChecks', 'diff', 'diffKinds', 'error'])
+    expect(rows.length).toBe(3)
+    const byName = Object.fromEntries(rows.slice(1).map((row) => [row[0], row]))
+    expect(byName[odd][9]).toMatch(/^.*a, "quoted"\nname\.yaml:\d+:\d+: error: /)
+    expect(byName[edited].slice(1, 4)).toEqual(['log', recorded(BOOT).kernel, recorded(BOOT).arch])
+    expect(byName[edited][7]).toBe('mismatch')
+    expect(byName[edited][8]).toBe('holes;memory')
+    // python's csv module reads it too, when there is a python
+    const py = spawnSync('python3', ['-c', 'import csv,sys; rows=list(csv.DictReader(open(sys.argv[1], newline=""))); print(len(rows), sorted(r["diffKinds"] for r in rows))', out], { encoding: 'utf8' })
+    if (py.status === 0) expect(py.stdout.trim()).toBe("2 ['', 'holes;memory']")
+  })
+})
+
+describe('batch --resume', () => {
+  it('skips the inputs already in -o FILE, drops a record cut short, appends the rest', async () => {
+    const d = folder()
+    const out = join(d, 'out.jsonl')
+    const first = await inProcess(join(d, 'laptop.yaml'), '-o', out)
+    expect(first.code).toBe(0)
+    // a crash left half a record behind: it is dropped, and its input runs again
+    writeFileSync(out, readFileSync(out, 'utf8') + '{"file":"' + join(d, 'logs/nested/boot.log'))
+    const r = await inProcess(d, '-o', out, '--resume')
+    const recs = jsonl(readFileSync(out, 'utf8'))
+    expect(recs.map((x) => x.file).sort()).toEqual([join(d, 'broken.yaml'), join(d, 'laptop.yaml'), join(d, 'logs/nested/boot.log')])
+    expect(r.err).toMatch(/2 records .*1 already in .*out\.jsonl \(of 1 records there\)/)
+    // nothing left: a third run writes nothing, and the output is not read as an input
+    const again = await inProcess(d, '-o', out, '--resume')
+    expect(jsonl(readFileSync(out, 'utf8')).length).toBe(3)
+    expect(again.err).toMatch(/0 records .*3 already in/)
+  })
+  it('refuses to resume with other columns (2)', async () => {
+    const d = folder()
+    const out = join(d, 'out.jsonl')
+    await inProcess(join(d, 'laptop.yaml'), '-o', out)
+    const r = await inProcess(d, '-o', out, '--resume', '--diff')
+    expect(r.code).toBe(2)
+    expect(r.err).toMatch(/resume with the options of the first run/)
+  })
+})
+
+describe('batch exit codes', () => {
+  it('0 when every record is ok', async () => {
+    const r = await inProcess(LAPTOP, `${BOOT}.log`, '--diff')
+    expect([r.code, jsonl(r.out).length]).toEqual([0, 2])
+  })
+  it('2 for a wrong command: a bad option, no inputs matched, an unwritable -o', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'mmw-batch-'))
+    for (const args of [[LAPTOP, '--jobs', '0'], [LAPTOP, '--format', 'xml'], [LAPTOP, '--bogus'], [], [`${d}/*.log`], [LAPTOP, '-o', join(d, 'no/such/dir/out.jsonl')], [LAPTOP, '-o', d], [LAPTOP, '--resume']]) {
+      const r = await inProcess(...args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.out, args.join(' ')).toBe('')
+    }
+    expect((await inProcess(`${d}/*.log`)).err).toMatch(/matched no file[^]*no inputs matched/)
+  })
+  it('a missing file named on the command line is an error record, not the end of the run (1)', async () => {
+    const r = await inProcess('/nonexistent/x.log', LAPTOP)
+    expect(r.code).toBe(1)
+    expect(byFile(jsonl(r.out))['/nonexistent/x.log'].error).toBe('/nonexistent/x.log:1:1: error: no such file')
+  })
+})
+
+describe('batch from the compiled CLI (dist/cli, its worker entry)', () => {
+  it('answers like the sources', async () => {
+    const d = folder()
+    const a = bin(d, '--diff')
+    const b = await inProcess(d, '--diff')
+    expect(a.code).toBe(b.code)
+    expect(a.out.split('\n').sort()).toEqual(b.out.split('\n').sort())
+    expect(existsSync(join(root, 'dist/cli/batch-worker.mjs'))).toBe(true)
+    expect(bin('--help')).toMatchObject({ code: 0, err: '' })
+  })
+  it('Ctrl-C: exit 130, every written record whole; --resume then finishes the rest', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'mmw-batch-int-'))
+    // many inputs: links to the recorded boots, each a path of its own
+    const logs = ['6.1', '6.12', '7.2', '7.3'].flatMap((v) => ['x86_64-s401-000', 'x86_64-s401-001', 'arm64-s401-000'].map((b) => join(root, 'tests/fixtures/kernel-versions', v, `${b}.log`)))
+    const n = 600
+    for (let i = 0; i < n; i++) symlinkSync(logs[i % logs.length], join(d, `in-${String(i).padStart(4, '0')}.log`))
+    const out = join(d, 'out.jsonl')
+    const child = spawn(process.execPath, [join(root, 'bin/memmap-workbench.mjs'), 'batch', d, '--jobs', '1', '-o', out], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let err = ''
+    child.stderr.on('data', (b: Buffer) => (err += b))
+    const code = await new Promise<number | null>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(out) && readFileSync(out, 'utf8').split('\n').length > 3) {
+          clearInterval(poll)
+          child.kill('SIGINT')
+        }
+      }, 20)
+      child.on('close', (c) => (clearInterval(poll), resolve(c)))
+    })
+    expect(code).toBe(130)
+    const text = readFileSync(out, 'utf8')
+    expect(text.endsWith('\n')).toBe(true)
+    const partial = jsonl(text)
+    expect(partial.length).toBeGreaterThan(2)
+    expect(partial.length).toBeLessThan(n)
+    expect(err).toMatch(/interrupted: \d+ finished records written; run again with --resume/)
+    const rest = bin(d, '--jobs', '2', '-o', out, '--resume')
+    expect(rest.code).toBe(0)
+    const all = jsonl(readFileSync(out, 'utf8'))
+    expect(all.length).toBe(n)
+    expect(new Set(all.map((x) => x.file)).size).toBe(n)
+    expect(rest.err).toMatch(new RegExp(`${partial.length} already in`))
+  }, 120_000)
+})

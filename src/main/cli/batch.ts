@@ -1,0 +1,348 @@
+// `memmap-workbench batch PATH… [--jobs N] [--format jsonl|csv] [-o FILE] [--diff] [--resume]`:
+// the engine over many inputs on worker threads, one record per input written as soon as
+// it is finished (JSON lines or CSV), a summary on stderr. The walk is streamed and the
+// queue to the workers bounded, so memory stays flat over any number of inputs; only the
+// paths already seen are kept (to run each input once). Ctrl-C stops the workers and
+// leaves every finished record written, whole. Exit codes: 0 all ok, 1 a mismatch, a
+// failing check or an error record, 2 the command itself is wrong, 130 interrupted.
+
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { InputOptions } from '../../shared/engine/index.ts'
+import { ARCHES, type Arch } from '../../shared/scenario/scenario.ts'
+import { expandArg, type FoundInput, type WalkStats } from './batch-glob.ts'
+import { csvFirstFields, csvHeader, recordFails, recordKeys, toCsv, toJsonl, type BatchRecord } from './batch-record.ts'
+import type { BatchJob, BatchReply, BatchWorkerData } from './batch-worker.ts'
+
+export const BATCH_USAGE = `usage: memmap-workbench batch PATH… [--jobs N] [--format jsonl|csv] [-o FILE] [--diff] [--resume]
+
+  PATH               a scenario (.yaml/.yml/.json) or boot log, a folder (recursive; hidden files
+                     and binary files skipped and counted) or a glob ('logs/**/*.log', quoted or not)
+  --jobs N           worker threads (default: the number of cores, ${availableParallelism()} here)
+  --format F         jsonl (default; csv when -o ends in .csv) or csv (RFC 4180, lists joined with ;)
+  -o FILE            write the records to FILE instead of stdout
+  --diff             compare each log's kernel lines with the prediction (as bootlog --diff)
+  --resume           with -o: keep FILE's records, skip their inputs, append the rest
+  --kernel, --arch, --page-size   as for bootlog, applied to every input
+
+One record per input, as it finishes: file, kind, kernel, arch, presentPages, memmapBytes,
+failingChecks (ids), with --diff diff (exact | mismatch | null for scenarios) and diffKinds
+(the kinds of the differing lines), and error (file:line:col: error: …, or null).
+A summary goes to stderr. Exit codes: 0 all ok; 1 a mismatch, failing check or error
+record; 2 a wrong command (bad option, no inputs, unwritable -o); 130 interrupted (Ctrl-C).`
+
+interface Out {
+  out: (s: string) => void
+  err: (s: string) => void
+}
+
+/** In-flight inputs per worker: enough to keep it busy while its replies are handled. */
+const DEPTH = 4
+
+interface Options {
+  paths: string[]
+  jobs: number
+  format: 'jsonl' | 'csv'
+  output: string | null
+  diff: boolean
+  resume: boolean
+  opts: InputOptions
+}
+
+function parseArgs(argv: string[]): Options | string {
+  const o: Options = { paths: [], jobs: availableParallelism(), format: 'jsonl', output: null, diff: false, resume: false, opts: {} }
+  let format: string | null = null
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    const value = (): string | null => (i + 1 < argv.length ? argv[++i] : null)
+    if (a === '--diff') o.diff = true
+    else if (a === '--resume') o.resume = true
+    else if (a === '--jobs' || a === '-j') {
+      const v = value()
+      if (!v || !/^[1-9]\d{0,3}$/.test(v)) return `--jobs needs a whole number from 1 to 9999, not ${v ?? 'nothing'}`
+      o.jobs = Number(v)
+    } else if (a === '--format') {
+      format = value()
+      if (format !== 'jsonl' && format !== 'csv') return `--format must be jsonl or csv, not ${format ?? 'nothing'}`
+    } else if (a === '-o' || a === '--output') {
+      o.output = value()
+      if (!o.output) return `${a} needs a FILE`
+    } else if (a === '--kernel') {
+      const v = value()
+      if (!v) return '--kernel needs a value'
+      o.opts.kernel = v
+    } else if (a === '--arch') {
+      const v = value()
+      if (!v || !(ARCHES as readonly string[]).includes(v)) return `--arch must be one of ${ARCHES.join(', ')}, not ${v ?? 'nothing'}`
+      o.opts.arch = v as Arch
+    } else if (a === '--page-size') {
+      const v = value()
+      const ps = v ? { '4K': 4096, '16K': 16384, '64K': 65536, '4096': 4096, '16384': 16384, '65536': 65536 }[v.toUpperCase()] : undefined
+      if (!ps) return `--page-size must be 4K, 16K or 64K, not ${v ?? 'nothing'}`
+      o.opts.pageSize = ps
+    } else if (a.startsWith('-') && a !== '-') return `unknown option ${a}`
+    else o.paths.push(a)
+  }
+  o.format = (format as Options['format'] | null) ?? (o.output?.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl')
+  if (!o.paths.length) return 'batch needs at least one PATH'
+  if (o.resume && !o.output) return '--resume needs -o FILE (the records to resume from)'
+  return o
+}
+
+/** The inputs an existing output already has (by `file`), and where its last complete record ends. */
+function readDone(file: string, o: Options): { done: Set<string>; complete: number; size: number } | string {
+  const text = readFileSync(file, 'utf8')
+  const done = new Set<string>()
+  if (o.format === 'csv') {
+    const { fields, complete } = csvFirstFields(text)
+    if (fields.length) {
+      const header = text.slice(0, text.search(/\r?\n/))
+      if (header !== csvHeader(o.diff)) return `${file}: the existing header is "${header}", not "${csvHeader(o.diff)}": resume with the options of the first run`
+      for (const f of fields.slice(1)) done.add(f)
+    }
+    return { done, complete, size: Buffer.byteLength(text) }
+  }
+  const keys = recordKeys(o.diff).join(',')
+  let complete = 0
+  let at = 0
+  for (;;) {
+    const nl = text.indexOf('\n', at)
+    if (nl < 0) break
+    const line = text.slice(at, nl)
+    at = nl + 1
+    if (!line.trim()) {
+      complete = at
+      continue
+    }
+    let rec: Record<string, unknown>
+    try {
+      rec = JSON.parse(line) as Record<string, unknown>
+    } catch {
+      return `${file}:${text.slice(0, at).split('\n').length - 1}:1: error: not a record of memmap-workbench batch (invalid JSON)`
+    }
+    if (Object.keys(rec).join(',') !== keys) return `${file}: its records have the keys ${Object.keys(rec).join(',')}, not ${keys}: resume with the options of the first run`
+    done.add(String(rec.file))
+    complete = at
+  }
+  return { done, complete: Buffer.byteLength(text.slice(0, complete)), size: Buffer.byteLength(text) }
+}
+
+function spawnWorker(data: BatchWorkerData): Worker {
+  const here = fileURLToPath(import.meta.url)
+  if (!here.endsWith('.ts')) return new Worker(new URL('./batch-worker.mjs', import.meta.url), { workerData: data })
+  // from sources (tests, bench): load the .ts through tsx's loader inside the worker
+  const url = pathToFileURL(join(dirname(here), 'batch-worker.ts')).href
+  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}) })`, { eval: true, workerData: data })
+}
+
+const fmtDuration = (s: number): string => (s < 60 ? `${s.toFixed(s < 10 ? 1 : 0)} s` : s < 3600 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`)
+
+/** `tty`: stderr is a terminal this command may draw a progress bar on. */
+export async function batchCommand(argv: string[], io: Out, tty = false): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(BATCH_USAGE)
+    return 0
+  }
+  const o = parseArgs(argv)
+  if (typeof o === 'string') {
+    io.err(`batch: ${o}\n${BATCH_USAGE}`)
+    return 2
+  }
+
+  // the output: opened before any work, so an unwritable -o is a usage error (2)
+  let fd: number | null = null
+  let done = new Set<string>()
+  let resumed = 0
+  let needHeader = o.format === 'csv'
+  if (o.output) {
+    try {
+      if (o.resume && existsSync(o.output)) {
+        if (statSync(o.output).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' })
+        const prev = readDone(o.output, o)
+        if (typeof prev === 'string') {
+          io.err(`batch: ${prev}`)
+          return 2
+        }
+        done = prev.done
+        resumed = done.size
+        fd = openSync(o.output, 'r+')
+        // a record cut short (a crash, a full disk) is dropped: its input runs again
+        if (prev.complete < prev.size) ftruncateSync(fd, prev.complete)
+        closeSync(fd)
+        fd = openSync(o.output, 'a')
+        needHeader = o.format === 'csv' && prev.complete === 0
+      } else fd = openSync(o.output, 'w')
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      io.err(`batch: cannot write ${o.output}: ${code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`)
+      return 2
+    }
+  }
+  const outputPath = o.output ? resolve(o.output) : null
+  const write = (line: string): void => {
+    if (fd === null) return io.out(line)
+    const buf = Buffer.from(line + '\n')
+    // one record, written whole before anything else runs (an interrupt lands between records)
+    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off)
+  }
+  if (needHeader) write(csvHeader(o.diff))
+
+  const stats: WalkStats = { hidden: 0, unmatched: [] }
+  const counts = { records: 0, ok: 0, failingChecks: 0, mismatch: 0, exact: 0, errors: 0, binary: 0, alreadyDone: 0, duplicates: 0 }
+  let found = 0
+  let walkDone = false
+  let stopped = false
+  let interrupted = false
+  const started = performance.now()
+
+  // ---- workers ---------------------------------------------------------------------
+  const data: BatchWorkerData = { opts: o.opts, diff: o.diff }
+  interface Slot {
+    w: Worker
+    inflight: Map<number, FoundInput>
+  }
+  const slots: Slot[] = []
+  let inflight = 0
+  let nextId = 1
+  let wake: (() => void) | null = null
+  const notify = (): void => {
+    const f = wake
+    wake = null
+    f?.()
+  }
+  const until = async (cond: () => boolean): Promise<void> => {
+    while (!cond()) await new Promise<void>((r) => (wake = r))
+  }
+  const emit = (r: BatchRecord): void => {
+    write(o.format === 'csv' ? toCsv(r, o.diff) : toJsonl(r, o.diff))
+    counts.records++
+    if (r.error !== null) counts.errors++
+    if (r.failingChecks.length) counts.failingChecks++
+    if (r.diff === 'mismatch') counts.mismatch++
+    if (r.diff === 'exact') counts.exact++
+    if (!recordFails(r)) counts.ok++
+  }
+  const start = (): Slot => {
+    const slot: Slot = { w: spawnWorker(data), inflight: new Map() }
+    slot.w.on('message', (m: BatchReply) => {
+      if (stopped) return
+      slot.inflight.delete(m.id)
+      inflight--
+      if ('skipped' in m) counts.binary++
+      else emit(m.record)
+      notify()
+    })
+    const lost = (why: string): void => {
+      if (stopped || !slots.includes(slot)) return
+      // a worker that died takes its in-flight inputs with it: each gets an error record
+      slots.splice(slots.indexOf(slot), 1)
+      for (const f of slot.inflight.values()) {
+        emit({ file: f.file, kind: null, kernel: null, arch: null, presentPages: null, memmapBytes: null, failingChecks: [], ...(o.diff ? { diff: null, diffKinds: [] } : {}), error: `${f.file}:1:1: error: internal error: the worker stopped (${why})` })
+        inflight--
+      }
+      slots.push(start())
+      notify()
+    }
+    slot.w.on('error', (e) => lost(e.message))
+    slot.w.on('exit', (code) => lost(`exit code ${code}`))
+    return slot
+  }
+  for (let i = 0; i < o.jobs; i++) slots.push(start())
+
+  // ---- Ctrl-C: stop, keep what is written ---------------------------------------------
+  const onSigint = (): void => {
+    if (interrupted) process.exit(130) // a second Ctrl-C does not wait
+    interrupted = true
+    stopped = true
+    notify()
+  }
+  process.on('SIGINT', onSigint)
+
+  // ---- progress --------------------------------------------------------------------
+  const progressLine = (): string => {
+    const s = (performance.now() - started) / 1000
+    const rate = counts.records / Math.max(s, 1e-3)
+    const total = found - counts.alreadyDone - counts.duplicates
+    const finished = counts.records + counts.binary
+    const eta = walkDone && rate > 0 ? `, ETA ${fmtDuration((total - finished) / rate)}` : ''
+    return `${finished}/${total}${walkDone ? '' : '+'} done, ${rate.toFixed(0)}/s${eta}`
+  }
+  let lastPlain = performance.now()
+  const timer = setInterval(() => {
+    if (tty) {
+      const s = (performance.now() - started) / 1000
+      const total = found - counts.alreadyDone - counts.duplicates
+      const frac = walkDone && total ? (counts.records + counts.binary) / total : 0
+      const bar = walkDone ? `[${'#'.repeat(Math.round(frac * 24)).padEnd(24, '.')}] ` : ''
+      process.stderr.write(`\r\x1b[Kbatch ${bar}${progressLine()} (${fmtDuration(s)})`)
+    } else if (performance.now() - lastPlain >= 10_000) {
+      lastPlain = performance.now()
+      io.err(`batch: ${progressLine()}`)
+    }
+  }, tty ? 200 : 1000)
+  timer.unref()
+
+  // ---- the walk, fed to the workers through a bounded queue -------------------------
+  const seen = new Set<string>()
+  try {
+    outer: for (const arg of o.paths) {
+      for await (const f of expandArg(arg, stats)) {
+        if (stopped) break outer
+        found++
+        const abs = resolve(f.file)
+        if (abs === outputPath || seen.has(abs)) {
+          counts.duplicates++
+          continue
+        }
+        seen.add(abs)
+        if (done.has(f.file)) {
+          counts.alreadyDone++
+          continue
+        }
+        await until(() => stopped || inflight < slots.length * DEPTH)
+        if (stopped) break outer
+        const slot = slots.reduce((a, b) => (b.inflight.size < a.inflight.size ? b : a))
+        const id = nextId++
+        slot.inflight.set(id, f)
+        inflight++
+        slot.w.postMessage({ id, file: f.file, found: f.found } satisfies BatchJob)
+      }
+    }
+    walkDone = true
+    await until(() => stopped || inflight === 0)
+  } finally {
+    stopped = true
+    clearInterval(timer)
+    process.off('SIGINT', onSigint)
+    await Promise.all(slots.map((s) => s.w.terminate()))
+    if (fd !== null) closeSync(fd)
+    if (tty) process.stderr.write('\r\x1b[K')
+  }
+
+  // ---- summary (stderr: the records stay machine-loadable) ---------------------------
+  const secs = (performance.now() - started) / 1000
+  for (const p of stats.unmatched) io.err(`batch: warning: ${p} matched no file`)
+  const ran = counts.records + counts.binary
+  if (!interrupted && ran === 0 && counts.alreadyDone === 0) {
+    io.err(`batch: no inputs matched ${o.paths.join(' ')}${stats.hidden ? ` (${stats.hidden} hidden skipped)` : ''}`)
+    return 2
+  }
+  const parts = [`${counts.ok} ok`, `${counts.failingChecks} with failing checks`]
+  if (o.diff) parts.push(`${counts.exact} exact`, `${counts.mismatch} mismatched`)
+  parts.push(`${counts.errors} errors`)
+  const skipped = [stats.hidden ? `${stats.hidden} hidden` : '', counts.binary ? `${counts.binary} binary` : '', counts.duplicates ? `${counts.duplicates} repeated` : ''].filter(Boolean)
+  io.err(
+    `batch: ${counts.records} records in ${fmtDuration(secs)} (${(counts.records / Math.max(secs, 1e-3)).toFixed(0)}/s on ${o.jobs} worker${o.jobs > 1 ? 's' : ''}): ${parts.join(', ')}` +
+      (skipped.length ? `; skipped ${skipped.join(', ')}` : '') +
+      (o.resume ? `; ${counts.alreadyDone} already in ${o.output} (of ${resumed} records there)` : '') +
+      (o.output ? `; written to ${o.output}` : '')
+  )
+  if (interrupted) {
+    io.err(`batch: interrupted: ${counts.records} finished records written${o.output ? `; run again with --resume -o ${o.output} to continue` : ''}`)
+    return 130
+  }
+  return counts.records - counts.ok > 0 ? 1 : 0
+}
