@@ -5,7 +5,7 @@ import type { Arch, Scenario } from '../../scenario/scenario.ts'
 import { stripAppliedCmdline } from '../dmesg.ts'
 
 /** Where a machine describes its memory, besides a boot log. */
-export const CAPTURE_KINDS = ['iomem', 'firmware-memmap', 'memblock', 'lsmem', 'zoneinfo'] as const
+export const CAPTURE_KINDS = ['iomem', 'firmware-memmap', 'memblock', 'lsmem', 'zoneinfo', 'kmem-n'] as const
 export type CaptureKind = (typeof CAPTURE_KINDS)[number]
 
 export const CAPTURE_TITLES: Record<CaptureKind, string> = {
@@ -13,7 +13,8 @@ export const CAPTURE_TITLES: Record<CaptureKind, string> = {
   'firmware-memmap': '/sys/firmware/memmap',
   memblock: 'memblock debugfs (/sys/kernel/debug/memblock)',
   lsmem: 'lsmem',
-  zoneinfo: '/proc/zoneinfo'
+  zoneinfo: '/proc/zoneinfo',
+  'kmem-n': 'crash kmem -n'
 }
 
 export interface ImportOptions {

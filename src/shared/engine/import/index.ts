@@ -4,6 +4,7 @@
 import { CAPTURE_KINDS, CAPTURE_TITLES, CaptureError, captureLines, isPromptLine, type CaptureKind, type ImportOptions, type Imported } from './capture.ts'
 import { importFirmwareMemmap } from './firmware-memmap.ts'
 import { importIomem } from './iomem.ts'
+import { importKmemN, KMEM_N_HEADER } from './kmem-n.ts'
 import { importLsmem } from './lsmem.ts'
 import { importMemblockDebugfs } from './memblock-debugfs.ts'
 
@@ -22,6 +23,7 @@ export function detectCapture(source: string): CaptureKind | null {
     if (++seen > SNIFF_LINES) break
     const t = text.trim()
     if (/^Node \d+, zone +\S+$/.test(t)) return 'zoneinfo'
+    if (KMEM_N_HEADER.test(t)) return 'kmem-n'
     if (/^(?:\/sys\/firmware\/memmap\/)?\d+\/(?:start|end|type):/.test(t)) return 'firmware-memmap'
     if (/^==> (?:.*\/)?(?:memory|reserved) <==$/.test(t) || /^(?:\S*\/)?(?:memory|reserved):\s*\d+: 0x[0-9a-f]+\.\.0x/i.test(t) || /^\d+: 0x[0-9a-f]+\.\.0x[0-9a-f]+/i.test(t)) return 'memblock'
     if (/^RANGE\s+.*\bBLOCK\b/.test(t) || /^RANGE\s+SIZE\s+STATE\b/.test(t)) return 'lsmem'
@@ -43,6 +45,8 @@ export function importCapture(kind: CaptureKind, source: string, opts: ImportOpt
       return importMemblockDebugfs(source, opts)
     case 'lsmem':
       return importLsmem(source, opts)
+    case 'kmem-n':
+      return importKmemN(source, opts)
     case 'zoneinfo':
       throw new CaptureError('/proc/zoneinfo is what the kernel computed, not a layout: compare it with a scenario, log or capture (memmap-workbench compare FILE zoneinfo)', 1, 1)
   }
