@@ -1,7 +1,8 @@
 // Reading a CLI input file: its text, or a `file:1:1: error:` line and null (missing, a
 // directory, too large, unreadable). The size is checked before the content is read.
 
-import { readFile, stat } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { MAX_SOURCE_BYTES } from '../../shared/api.ts'
 
 export interface ErrSink {
@@ -13,7 +14,7 @@ export async function readInput(file: string, io: ErrSink): Promise<string | nul
   const fail = (what: string): null => (io.err(`${file}:1:1: error: ${what}`), null)
   try {
     const st = await stat(file)
-    if (st.isDirectory()) return fail('is a directory')
+    if (st.isDirectory()) return (await firmwareMemmapListing(file)) ?? fail('is a directory (only a /sys/firmware/memmap tree is read as one)')
     if (st.size > MAX_SOURCE_BYTES) return fail(`too large: the file is ${(st.size / 1048576).toFixed(1)} MB; inputs above ${MAX_SOURCE_BYTES / 1048576} MB are refused`)
     const buf = await readFile(file)
     if (buf.length > MAX_SOURCE_BYTES) return fail(`too large: inputs above ${MAX_SOURCE_BYTES / 1048576} MB are refused`)
@@ -22,4 +23,24 @@ export async function readInput(file: string, io: ErrSink): Promise<string | nul
     const code = (e as NodeJS.ErrnoException).code
     return fail(code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message)
   }
+}
+
+/**
+ * A /sys/firmware/memmap tree (or a copy of it): entries 0, 1, … each with start, end and
+ * type, in the form grep prints for every file of the tree; null for any other directory.
+ */
+async function firmwareMemmapListing(dir: string): Promise<string | null> {
+  const names = (await readdir(dir)).filter((n) => /^\d+$/.test(n)).sort((a, b) => Number(a) - Number(b))
+  if (!names.length) return null
+  const lines: string[] = []
+  for (const n of names) {
+    for (const f of ['end', 'start', 'type']) {
+      try {
+        lines.push(`${n}/${f}:${(await readFile(join(dir, n, f), 'utf8')).trim()}`)
+      } catch {
+        return null
+      }
+    }
+  }
+  return lines.join('\n') + '\n'
 }

@@ -3,7 +3,7 @@
 
 import { readFile } from 'node:fs/promises'
 import { readInput } from './input.ts'
-import { analyzeSource, bootlogSource, checkSource, type InputOptions } from '../../shared/engine/index.ts'
+import { analyzeSource, bootlogSource, checkSource, INPUT_KINDS, type InputKind, type InputOptions } from '../../shared/engine/index.ts'
 import { formatDiagnostic } from '../../shared/engine/report.ts'
 import { ARCHES, scenarioJsonSchema, type Arch } from '../../shared/scenario/scenario.ts'
 
@@ -22,6 +22,9 @@ commands:
                                    one record per scenario/log (files, folders, globs) on all
                                    cores, as JSON lines or CSV; summary on stderr; exit 130 on
                                    Ctrl-C (memmap-workbench batch --help lists the options)
+  compare FILE STATE [--json]      FILE's zones or memory blocks against what a running kernel
+                                   reported: STATE is a /proc/zoneinfo or lsmem output (exit 1
+                                   on any difference)
   schema                           print the scenario JSON Schema
   --help, -h                       this text (stdout); --version, -V: the package version
 
@@ -30,6 +33,11 @@ options:
   --arch ARCH                      architecture for a log that does not show it
                                    (x86_64, arm64, riscv64, powerpc64, powerpc, arm, x86)
   --page-size SIZE                 PAGE_SIZE for a log that does not show it (4K, 16K, 64K)
+  --from KIND                      read FILE as KIND instead of telling it by content: scenario,
+                                   log, iomem (/proc/iomem), firmware-memmap (/sys/firmware/memmap,
+                                   its directory or \`grep . */*\` in it), memblock (debugfs memory
+                                   and reserved), lsmem (-J, or -o RANGE,SIZE,STATE,BLOCK,NODE,ZONES)
+  --cmdline "ARGS"                 the kernel command line, for a capture (not a log) that lacks it
 
 exit codes: 0 ok, 1 mismatch, 2 bad input`
 
@@ -63,14 +71,21 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
   const positional: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
-    if (a === '--kernel' || a === '--arch' || a === '--page-size') {
+    if (a === '--kernel' || a === '--arch' || a === '--page-size' || a === '--from' || a === '--cmdline') {
       const v = argv[++i]
       if (!v) {
         io.err(`${a} needs a value`)
         return 2
       }
       if (a === '--kernel') opts.kernel = v
-      else if (a === '--page-size') {
+      else if (a === '--cmdline') opts.cmdline = v
+      else if (a === '--from') {
+        if (!(INPUT_KINDS as readonly string[]).includes(v)) {
+          io.err(`--from must be one of ${INPUT_KINDS.join(', ')}, not ${v}`)
+          return 2
+        }
+        opts.from = v as InputKind
+      } else if (a === '--page-size') {
         const ps = { '4K': 4096, '16K': 16384, '64K': 65536, '4096': 4096, '16384': 16384, '65536': 65536 }[v.toUpperCase()]
         if (!ps) {
           io.err(`--page-size must be 4K, 16K or 64K, not ${v}`)
@@ -104,6 +119,7 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
     io.out(JSON.stringify(scenarioJsonSchema(), null, 2))
     return 0
   }
+  if (cmd === 'compare') return (await import('./compare.ts')).compareCommand(positional.slice(1), opts, flags.has('--json'), io)
   if (cmd !== 'bootlog' && cmd !== 'analyze' && cmd !== 'check') {
     io.err(`unknown command ${cmd}\n${USAGE}`)
     return 2
@@ -169,6 +185,8 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
     io.err(`${file}: ${rep.diff.equal ? 'exact' : `MISMATCH (${diffs} differing lines)`}: kernel ${rep.kernel}, profile ${rep.profile}, ${rep.diff.expectedLines} kernel lines compared`)
   } else {
     for (const l of rep.lines) io.out(l)
+    // a capture's info diagnostics (what it could not show); a log's are among the warnings
+    for (const d of r.diagnostics) if (!rep.warnings.includes(d.message)) io.err(formatDiagnostic(file, d))
     for (const w of rep.warnings) io.err(`${file}: note: ${w}`)
   }
   if (flags.has('--diff')) {
