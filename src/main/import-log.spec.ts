@@ -51,3 +51,24 @@ describe('importLog', () => {
     expect(scenarioNameFor('')).toBe('imported.yaml')
   })
 })
+
+describe('importLog() on captures', () => {
+  it('a /proc/iomem becomes a scenario whose header says what the capture could not show', async () => {
+    const { importLog: imp } = await import('./import-log.ts')
+    const { stateSections } = await import('../../scripts/kernel-oracle/state.ts')
+    const { readFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const log = readFileSync(join(import.meta.dirname, '../../tests/fixtures/kernel-versions/7.3/x86_64-s401-003.log'), 'latin1')
+    const r = imp(stateSections(log).get('iomem')!, 'iomem.txt')
+    if (!r.ok) throw new Error(r.diagnostics[0].message)
+    expect(r.name).toBe('iomem.yaml')
+    expect(r.yaml).toMatch(/^# Imported from iomem.txt \(\/proc\/iomem\) by memmap-workbench\. Not in the capture:\n# - architecture: x86_64/)
+    expect(r.yaml).toMatch(/kind: e820/)
+    expect(r.warnings.some((w) => /NUMA/.test(w))).toBe(true)
+  })
+  it('a broken capture is a located error', async () => {
+    const { importLog: imp } = await import('./import-log.ts')
+    const r = imp('00000000-00000fff : Reserved\n00001000 0009efff System RAM\n', 'iomem')
+    expect(r).toMatchObject({ ok: false, diagnostics: [{ line: 2, column: 1 }] })
+  })
+})

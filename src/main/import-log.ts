@@ -7,6 +7,7 @@ import { Document, isMap, isPair, isScalar, visit, type Scalar } from 'yaml'
 import type { ImportLogResponse } from '../shared/api.ts'
 import { bootlogSource, parseLog, platformDmaLimit, runModel } from '../shared/engine/index.ts'
 import { LogError } from '../shared/engine/dmesg.ts'
+import { CAPTURE_TITLES, CaptureError, detectCapture, importCapture, type CaptureKind } from '../shared/engine/import/index.ts'
 import type { Scenario } from '../shared/scenario/scenario.ts'
 
 /** Keys whose integer values are physical addresses or sizes: written in hex. */
@@ -59,8 +60,31 @@ export function scenarioYaml(scenario: Scenario, header: string[]): string {
   return doc.toString({ lineWidth: 0, flowCollectionPadding: true })
 }
 
-/** A log → a scenario in YAML; its boot log must equal the log's own lines (checked). */
+/**
+ * A capture (/proc/iomem, /sys/firmware/memmap, memblock debugfs, lsmem, crash kmem -n)
+ * → a scenario in YAML whose header says what the capture could not show.
+ */
+function importCaptureYaml(kind: CaptureKind, text: string, fileName: string): ImportLogResponse {
+  let im
+  try {
+    im = importCapture(kind, text, { fileName })
+  } catch (e) {
+    if (e instanceof CaptureError) return { ok: false, diagnostics: [{ severity: 'error', message: e.message, line: e.line, column: e.column }] }
+    throw e
+  }
+  const base = fileName.split(/[/\\]/).pop() || `a pasted ${CAPTURE_TITLES[kind]}`
+  im.scenario.name = `imported from ${base}`
+  const header = [`Imported from ${base} (${CAPTURE_TITLES[kind]}) by memmap-workbench. Not in the capture:`, ...im.unknowns.map((u) => `- ${u}`)]
+  const yaml = scenarioYaml(im.scenario, header)
+  const check = bootlogSource(yaml, 'scenario.yaml')
+  if (!check.ok) return { ok: false, diagnostics: check.diagnostics.map((d) => ({ ...d, message: `the imported scenario does not model: ${d.message}`, line: undefined, column: undefined })) }
+  return { ok: true, yaml, name: fileName ? scenarioNameFor(base) : `${kind}.yaml`, warnings: im.unknowns }
+}
+
+/** A log → a scenario in YAML; its boot log must equal the log's own lines (checked). A capture goes to its importer. */
 export function importLog(text: string, fileName: string): ImportLogResponse {
+  const capture = detectCapture(text)
+  if (capture) return importCaptureYaml(capture, text, fileName)
   let log
   try {
     log = parseLog(text)
