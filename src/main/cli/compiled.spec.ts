@@ -52,7 +52,7 @@ describe('the compiled CLI', () => {
   it('no such file, a directory, a file too large: file:1:1: error:, exit 2, nothing read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mmw-cli-'))
     expect(bin('bootlog', join(dir, 'missing.log'))).toMatchObject({ code: 2, err: `${join(dir, 'missing.log')}:1:1: error: no such file\n` })
-    expect(bin('analyze', dir)).toMatchObject({ code: 2, err: `${dir}:1:1: error: is a directory (only a /sys/firmware/memmap tree is read as one)\n` })
+    expect(bin('analyze', dir)).toMatchObject({ code: 2, err: `${dir}:1:1: error: is a directory with no capture in it (a /sys/firmware/memmap tree, or files such as iomem, zoneinfo, lsmem.json)\n` })
     const big = join(dir, 'big.log')
     writeFileSync(big, '')
     truncateSync(big, MAX_SOURCE_BYTES + 1) // sparse: the size is refused before any byte is read

@@ -14,7 +14,7 @@ export async function readInput(file: string, io: ErrSink): Promise<string | nul
   const fail = (what: string): null => (io.err(`${file}:1:1: error: ${what}`), null)
   try {
     const st = await stat(file)
-    if (st.isDirectory()) return (await firmwareMemmapListing(file)) ?? fail('is a directory (only a /sys/firmware/memmap tree is read as one)')
+    if (st.isDirectory()) return (await firmwareMemmapListing(file)) ?? (await captureDirectory(file)) ?? fail('is a directory with no capture in it (a /sys/firmware/memmap tree, or files such as iomem, zoneinfo, lsmem.json)')
     if (st.size > MAX_SOURCE_BYTES) return fail(`too large: the file is ${(st.size / 1048576).toFixed(1)} MB; inputs above ${MAX_SOURCE_BYTES / 1048576} MB are refused`)
     const buf = await readFile(file)
     if (buf.length > MAX_SOURCE_BYTES) return fail(`too large: inputs above ${MAX_SOURCE_BYTES / 1048576} MB are refused`)
@@ -43,4 +43,32 @@ async function firmwareMemmapListing(dir: string): Promise<string | null> {
     }
   }
   return lines.join('\n') + '\n'
+}
+
+/**
+ * A directory of captures of one machine (iomem, cmdline, memblock/memory, lsmem.json,
+ * a firmware memmap tree, …) as one `head`-style text: "==> name <==" before each file.
+ * Hidden files are skipped; null when it holds no regular file.
+ */
+async function captureDirectory(dir: string): Promise<string | null> {
+  const parts: string[] = []
+  let bytes = 0
+  const add = async (path: string, name: string): Promise<void> => {
+    const st = await stat(path)
+    if (!st.isFile()) return
+    bytes += st.size
+    if (bytes > MAX_SOURCE_BYTES) throw Object.assign(new Error(`too large: the captures in this directory pass ${MAX_SOURCE_BYTES / 1048576} MB`), { code: 'EFBIG' })
+    parts.push(`==> ${name} <==\n${(await readFile(path, 'utf8')).replace(/\n$/, '')}\n`)
+  }
+  for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (e.name.startsWith('.')) continue
+    const path = join(dir, e.name)
+    if (e.isFile()) await add(path, e.name)
+    else if (e.isDirectory()) {
+      const tree = await firmwareMemmapListing(path)
+      if (tree !== null) parts.push(`==> ${e.name} <==\n${tree}`)
+      else for (const f of (await readdir(path)).sort()) if (!f.startsWith('.')) await add(join(path, f), `${e.name}/${f}`)
+    }
+  }
+  return parts.length ? parts.join('\n') : null
 }

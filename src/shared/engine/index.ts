@@ -18,6 +18,7 @@ import { calcMemmapSize } from './zones.ts'
 import { memmapBootPages } from './vmstat.ts'
 import { CAPTURE_KINDS, CaptureError, detectCapture, importCapture, type CaptureKind } from './import/index.ts'
 import { compareLsmem, compareZoneinfo, type StateComparison } from './import/state-compare.ts'
+import { splitBundle } from './import/bundle.ts'
 
 export { runModel } from './model.ts'
 export { bootlogLines } from './bootlog.ts'
@@ -76,7 +77,7 @@ export function loadInput(source: string, fileName: string, opts: InputOptions =
   if (kind !== 'scenario') {
     try {
       const im = importCapture(kind, source, { kernel: opts.kernel, arch: opts.arch, pageSize: opts.pageSize, cmdline: opts.cmdline, fileName })
-      return { ok: true, kind, scenario: im.scenario, log: null, source, diagnostics: im.unknowns.map((message) => ({ severity: 'info', message: `not in the capture: ${message}` })) }
+      return { ok: true, kind, scenario: im.scenario, log: null, source, diagnostics: im.unknowns.map((message) => ({ severity: 'info', message: `import: ${message}` })) }
     } catch (e) {
       if (e instanceof CaptureError) return { ok: false, diagnostics: [{ severity: 'error', message: e.message, line: e.line, column: e.column }] }
       throw e
@@ -255,8 +256,15 @@ function respond<R>(source: string, fileName: string, opts: InputOptions, build:
  * FILE's model against what a running kernel reported (`compare`): STATE is a
  * /proc/zoneinfo or an lsmem output. Errors in STATE are reported against its name.
  */
-export function compareStateSource(source: string, fileName: string, state: string, stateName: string, opts: InputOptions = {}): Response<StateComparison> & { stateDiagnostics?: Diagnostic[] } {
-  const kind = detectCapture(state)
+export function compareStateSource(source: string, fileName: string, stateText: string, stateName: string, opts: InputOptions = {}): Response<StateComparison> & { stateDiagnostics?: Diagnostic[] } {
+  let state = stateText
+  let kind = detectCapture(state)
+  // a bundle of captures: its /proc/zoneinfo, else its lsmem
+  if (kind === 'bundle') {
+    const files = splitBundle(state) ?? []
+    const pick = files.find((f) => detectCapture(f.source) === 'zoneinfo') ?? files.find((f) => detectCapture(f.source) === 'lsmem')
+    if (pick) [state, kind] = [pick.source, detectCapture(pick.source)]
+  }
   if (kind !== 'zoneinfo' && kind !== 'lsmem') return { ok: false, diagnostics: [], stateDiagnostics: [{ severity: 'error', message: `${stateName} is not a /proc/zoneinfo or lsmem output${kind ? ` (it reads as ${kind})` : ''}`, line: 1, column: 1 }] }
   let failed: Diagnostic[] | null = null
   const r = respond(source, fileName, opts, (model) => {

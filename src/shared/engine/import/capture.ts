@@ -5,7 +5,7 @@ import type { Arch, Scenario } from '../../scenario/scenario.ts'
 import { stripAppliedCmdline } from '../dmesg.ts'
 
 /** Where a machine describes its memory, besides a boot log. */
-export const CAPTURE_KINDS = ['iomem', 'firmware-memmap', 'memblock', 'lsmem', 'zoneinfo', 'kmem-n'] as const
+export const CAPTURE_KINDS = ['iomem', 'firmware-memmap', 'memblock', 'lsmem', 'zoneinfo', 'kmem-n', 'bundle'] as const
 export type CaptureKind = (typeof CAPTURE_KINDS)[number]
 
 export const CAPTURE_TITLES: Record<CaptureKind, string> = {
@@ -14,7 +14,8 @@ export const CAPTURE_TITLES: Record<CaptureKind, string> = {
   memblock: 'memblock debugfs (/sys/kernel/debug/memblock)',
   lsmem: 'lsmem',
   zoneinfo: '/proc/zoneinfo',
-  'kmem-n': 'crash kmem -n'
+  'kmem-n': 'crash kmem -n',
+  bundle: 'several captures (head-style ==> NAME <== sections, or a directory)'
 }
 
 export interface ImportOptions {

@@ -6,6 +6,7 @@ import { importFirmwareMemmap } from './firmware-memmap.ts'
 import { importIomem } from './iomem.ts'
 import { importKmemN, KMEM_N_HEADER } from './kmem-n.ts'
 import { importLsmem } from './lsmem.ts'
+import { importBundle, isMemblockListing, splitBundle } from './bundle.ts'
 import { importMemblockDebugfs } from './memblock-debugfs.ts'
 
 export { CAPTURE_KINDS, CAPTURE_TITLES, CaptureError, type CaptureKind, type ImportOptions, type Imported }
@@ -17,6 +18,10 @@ const SNIFF_LINES = 40
 export function detectCapture(source: string): CaptureKind | null {
   const head = source.slice(0, 64 * 1024)
   if (/^\s*\{\s*"memory"\s*:\s*\[/.test(head)) return 'lsmem'
+  if (/^==> .+ <==\r?$/.test(head.trimStart().split('\n', 1)[0])) {
+    const files = splitBundle(source)
+    if (files) return isMemblockListing(files) ? 'memblock' : 'bundle'
+  }
   let seen = 0
   for (const { text } of captureLines(head)) {
     if (!text.trim() || (isPromptLine(text) && !/^\s*\d/.test(text))) continue
@@ -47,7 +52,16 @@ export function importCapture(kind: CaptureKind, source: string, opts: ImportOpt
       return importLsmem(source, opts)
     case 'kmem-n':
       return importKmemN(source, opts)
+    case 'bundle':
+      return importBundle(splitBundle(source) ?? [], opts, detectCapture, importCapture, logFacts)
     case 'zoneinfo':
       throw new CaptureError('/proc/zoneinfo is what the kernel computed, not a layout: compare it with a scenario, log or capture (memmap-workbench compare FILE zoneinfo)', 1, 1)
   }
+}
+
+/** The Linux version and command line a boot log prints (for a log among captures). */
+function logFacts(source: string): { kernel: string | null; cmdline: string | null } {
+  const kernel = /Linux version (\d\S*)/.exec(source)?.[1] ?? null
+  const cmdline = /(?:Kernel command line|\] Command line|^Command line): (.*?)\r?$/m.exec(source)?.[1] ?? null
+  return { kernel, cmdline }
 }

@@ -96,6 +96,8 @@ export function parseLsmem(source: string): Lsmem {
         throw new CaptureError(`not lsmem output (expected a RANGE … header line): ${text.slice(0, 80)}`, no, 1)
       }
       const f = text.trim().split(/\s+/)
+      // an empty last column (ZONES without valid_zones, CONFIG_MEMORY_HOTREMOVE=n) leaves no field
+      if (f.length === cols.length - 1 && ['ZONES', 'NODE'].includes(cols[cols.length - 1])) f.push('')
       if (f.length !== cols.length) throw new CaptureError(`${f.length} fields where the header has ${cols.length} (${cols.join(' ')})`, no, 1)
       const get = (c: string): string | undefined => (cols!.includes(c) ? f[cols!.indexOf(c)] : undefined)
       const [start, last] = rangeOf(get('RANGE')!, no)
