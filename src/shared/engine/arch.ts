@@ -15,16 +15,22 @@ export type ZoneName = 'DMA' | 'DMA32' | 'Normal' | 'HighMem' | 'Movable' | 'Dev
  * How an architecture's zone_sizes_init()/paging_init() fills max_zone_pfn[]:
  *  x86    arch/x86/mm/init.c: DMA < 16 MiB, DMA32 < 4 GiB, Normal = max_low_pfn, HighMem = max_pfn
  *  arm64  arch/arm64/mm/init.c (version dependent, see zones.ts)
- *  limits a fixed ZONE_DMA/ZONE_DMA32 limit in bytes, clamped to lowmem
+ *  limits a fixed ZONE_DMA/ZONE_DMA32 limit in bytes, clamped to lowmem, or (`unclamped`)
+ *         set as it is, however little memory there is (s390, loongarch: the printed zone
+ *         then runs to the limit, past the end of memory)
  */
-export type ZoneRule = { kind: 'x86' } | { kind: 'arm64' } | { kind: 'limits'; dma?: number; dma32?: number }
+export type ZoneRule = { kind: 'x86' } | { kind: 'arm64' } | { kind: 'limits'; dma?: number; dma32?: number; unclamped?: boolean }
 
 export interface ArchPreset {
   arch: Arch
   pageSizes: number[]
   defaultPageSize: number
-  /** how firmware memory becomes memblock: e820 tables, or UEFI/device tree */
-  firmware: 'e820' | 'efi-dt'
+  /**
+   * how firmware memory becomes memblock: e820 tables, UEFI/device tree (arm64's
+   * reserve_regions()), s390's detected storage (`dt` memory ranges, mem= a physical
+   * cap) or loongarch's memblock_init() over the UEFI map
+   */
+  firmware: 'e820' | 'efi-dt' | 's390' | 'loongarch'
   /** x86 numa_init() (meminfo, coverage check) or the generic memblk path (arch_numa.c, of_numa) */
   numa: 'x86' | 'memblk'
   zoneRule: ZoneRule
@@ -183,5 +189,48 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     memorylessOnline: false,
     // HPAGE_SHIFT = PMD_SHIFT: 22 with 2-level paging, 21 with PAE (arch/x86/include/asm/page_types.h)
     defaultHugePageSizes: (_ps, paging) => [paging === 'pae' ? 2 * MiB : 4 * MiB]
+  },
+  s390: {
+    arch: 's390',
+    pageSizes: [4 * KiB],
+    defaultPageSize: 4 * KiB,
+    firmware: 's390',
+    numa: 'memblk',
+    // arch/s390/mm/init.c paging_init(): max_zone_pfns[ZONE_DMA] = PFN_DOWN(MAX_DMA_ADDRESS)
+    // (0x80000000, 31-bit addressing), ZONE_NORMAL = max_low_pfn; the DMA limit is not
+    // clamped, so a 1 GiB guest prints `DMA [mem 0x0-0x7fffffff]` (Debian 6.1/6.12/7.2 boots)
+    zoneRule: { kind: 'limits', dma: 2 ** 31, unclamped: true },
+    physAddrBits: () => 64,
+    // no CONFIG_ZONE_DMA32 on s390; CONFIG_NUMA is not set in Debian's s390x configs (6.1,
+    // 6.12, 7.2), and s390's NUMA support was removed upstream; NODES_SHIFT 1 then
+    defaults: { ...generic, zoneDma: true, zoneDma32: false, numa: false, hugetlbVmemmap: true },
+    // ZONE_DEVICE as Debian builds it (profiles.ts s390ZoneDevice)
+    versionDefaults: (p) => ({ zoneDevice: p.s390ZoneDevice }),
+    dmaReserveUnknown: false,
+    memorylessOnline: true,
+    // arch/s390/mm/hugetlbpage.c arch_hugetlb_valid_size(): PMD_SIZE (1 MiB segment) with
+    // EDAT1, PUD_SIZE (2 GiB region-third) with EDAT2; hugepages_supported() needs EDAT1,
+    // which QEMU's TCG CPUs lack ("hugetlbfs: disabling because there are no supported
+    // hugepage sizes"; a log says which sizes were registered)
+    defaultHugePageSizes: () => [1 * MiB, 2 * GiB]
+  },
+  loongarch64: {
+    arch: 'loongarch64',
+    pageSizes: [4 * KiB, 16 * KiB, 64 * KiB],
+    // arch/loongarch/Kconfig: "choice … default 16KB"
+    defaultPageSize: 16 * KiB,
+    firmware: 'loongarch',
+    numa: 'memblk',
+    // arch/loongarch/mm/init.c paging_init(): max_zone_pfns[ZONE_DMA32] = MAX_DMA32_PFN
+    // (1 << (32 - PAGE_SHIFT)), ZONE_NORMAL = max_low_pfn; not clamped to memory
+    zoneRule: { kind: 'limits', dma32: 4 * GiB, unclamped: true },
+    physAddrBits: () => 64,
+    // arch/loongarch/Kconfig selects ZONE_DMA32 (no ZONE_DMA); NODES_SHIFT 6 with NUMA
+    defaults: { ...generic, zoneDma: false, zoneDma32: true, numa: true, maxNumNodes: 64, hugetlbVmemmap: true },
+    dmaReserveUnknown: false,
+    memorylessOnline: true,
+    // arch/loongarch/include/asm/page.h: HPAGE_SHIFT = PAGE_SHIFT + PAGE_SHIFT - 3 (the PMD):
+    // 2 MiB with 4K pages, 32 MiB with 16K, 512 MiB with 64K; no other size is registered
+    defaultHugePageSizes: (ps) => [ps === 4 * KiB ? 2 * MiB : ps === 16 * KiB ? 32 * MiB : 512 * MiB]
   }
 }

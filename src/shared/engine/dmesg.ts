@@ -72,10 +72,14 @@ export function fold(s: string): string {
  * space. Linear in the input.
  */
 export function logMessages(source: string): LogLine[] {
-  // `dash`: the text ends with '-'; `stale`: flat is computed when the message is complete
-  // (a timestamped log may carry hundreds of unstamped lines that join one message:
-  // folding it again at every join would be quadratic)
-  const out: (LogLine & { open: number; dash: boolean; stale: boolean })[] = []
+  const out: LogLine[] = []
+  // per message, beside it (not on it, so no copy is made at the end): how many lines were
+  // joined to it, whether its text ends with '-', and whether flat is to be computed when
+  // it is complete (a timestamped log may carry hundreds of unstamped lines that join one
+  // message: folding it again at every join would be quadratic)
+  const open: number[] = []
+  const dash: boolean[] = []
+  const stale: number[] = []
   const lines = source.split('\n')
   let stamped = 0
   let quoted = 0
@@ -87,9 +91,12 @@ export function logMessages(source: string): LogLine[] {
     // reset (ESC c) clears the screen: what follows the last one is what the screen shows
     // (firmware's "Probing EDD … o\x1bc…[    0.000000] Linux version …", 7.x adds a \r);
     // mail archives turn runs of spaces into no-break spaces
-    const raw = lines[i]
-    // the replaces change only lines with a CR, an ESC or a no-break space
-    const c = raw.indexOf('\r') < 0 && raw.indexOf('\x1b') < 0 && raw.indexOf('\u00a0') < 0 ? raw : raw.replace(/\r+$/, '').replace(/^[^]*(?:\r|\x1bc)/, '').replace(/\u00a0/g, ' ').replace(ANSI, '')
+    // each replace runs only on a line that has what it replaces
+    let c = lines[i]
+    if (c.charCodeAt(c.length - 1) === 13) c = c.replace(/\r+$/, '')
+    if (c.indexOf('\r') >= 0 || c.indexOf('\x1bc') >= 0) c = c.replace(/^[^]*(?:\r|\x1bc)/, '')
+    if (c.indexOf('\u00a0') >= 0) c = c.replace(/\u00a0/g, ' ')
+    if (c.indexOf('\x1b') >= 0) c = c.replace(ANSI, '')
     clean[i] = c
     if (!c.trim()) continue
     nonEmpty++
@@ -119,22 +126,26 @@ export function logMessages(source: string): LogLine[] {
       // a line without a timestamp in a timestamped log continues the previous message;
       // without timestamps, a message left open (an unclosed bracket, a bare
       // `Linux version`, an e820 entry without its type) takes the next line
-      const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : !!prev && prev.open < 3 && unfinished(prev.flat) && !/^\S+: /.test(s.trim())
+      const p = out.length - 1
+      const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : !!prev && open[p] < 3 && unfinished(prev.flat) && !/^\S+: /.test(s.trim())
       if (prev && s.trim() && wrapped) {
         const t = s.trim()
-        prev.text = prev.dash ? prev.text + t : `${prev.text} ${t}`
-        prev.dash = t.endsWith('-')
+        prev.text = dash[p] ? prev.text + t : `${prev.text} ${t}`
+        dash[p] = t.endsWith('-')
         // only the untimestamped path reads flat while joining (unfinished(), ≤ 3 joins)
-        if (joinWrapped) prev.stale = true
-        else prev.flat = fold(prev.text)
-        prev.open++
+        if (!joinWrapped) prev.flat = fold(prev.text)
+        else if (stale[stale.length - 1] !== p) stale.push(p)
+        open[p]++
         continue
       }
     }
     const text = s.trimEnd()
-    out.push({ line: i + 1, text, flat: fold(text), raw: lines[i], open: 0, dash: text.endsWith('-'), stale: false })
+    out.push({ line: i + 1, text, flat: fold(text), raw: lines[i] })
+    open.push(0)
+    dash.push(text.endsWith('-'))
   }
-  return out.map(({ open: _, dash: _d, stale, ...l }) => (stale ? { ...l, flat: fold(l.text) } : l))
+  for (const p of stale) out[p].flat = fold(out[p].text)
+  return out
 }
 
 /** Beginnings of the lines the engine reads or compares, cut before their end. */
@@ -166,7 +177,7 @@ const MEM = '\\[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\\]'
 
 /** Every line parseLog() reads starts like one of these (or names NODE_DATA / a powerpc toolchain / machine), as folded text. */
 const RELEVANT =
-  /^(?:Linux version|(?:Kernel )?[Cc]ommand line|BIOS-e820|user|e820|efi|(?:ACPI: )?SRAT|HugeTLB|Zone ranges|Early memory|(?:e820: )?last_pfn|\.text|Booting Linux|CPU|psci|GICv3|arch_timer|SBI|riscv|hash-mmu|radix-mmu|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size|\d+MB (?:LOW|HIGH)MEM|NUMA|Machine model|OF: fdt: Machine model|Detected|Dentry cache|Inode-cache|Hypervisor detected|pcpu-alloc|Fallback order|Freeing initrd|Trying to unpack rootfs|Unpacking initramfs|EFI stub|\S+ (?:\[mem |empty$)|node \d+: \[mem )|machine description|NODE_DATA|\(powerpc|ppc64|started at EL/
+  /^(?:Linux version|(?:Kernel )?[Cc]ommand line|BIOS-e820|user|e820|efi|(?:ACPI: )?SRAT|HugeTLB|Zone ranges|Early memory|(?:e820: )?last_pfn|\.text|Booting Linux|CPU|psci|GICv3|arch_timer|SBI|riscv|hash-mmu|radix-mmu|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size|\d+MB (?:LOW|HIGH)MEM|NUMA|Machine model|OF: fdt: Machine model|Detected|Dentry cache|Inode-cache|Hypervisor detected|pcpu-alloc|Fallback order|Freeing initrd|Trying to unpack rootfs|Unpacking initramfs|EFI stub|\S+ (?:\[mem |empty$)|node \d+: \[mem )|machine description|NODE_DATA|\(powerpc|ppc64|started at EL|setup: (?:Linux is running|The maximum memory size)|hugetlbfs: disabling|\(loongarch64|CPU\d*: LoongArch|Loongson/
 
 
 /** A block line of `Zone ranges`, `Movable zone start` or `Early memory node ranges`, or a ≤5.13 per-zone line, folded. */
@@ -384,6 +395,9 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
         if (!arch) {
           if (/amd64|x86_64|x86-64/.test(t)) arch = 'x86_64'
           else if (/arm64|aarch64/.test(t)) arch = 'arm64'
+          // Debian/Fedora s390x releases and cross toolchains (s390x-linux-gnu-gcc)
+          else if (/s390x/.test(t)) arch = 's390'
+          else if (/loongarch64|loong64/.test(t)) arch = 'loongarch64'
           if (arch) versionArch = true
         }
         continue
@@ -401,6 +415,11 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       const nid = nodeId(m0[1], L)
       if (!srat.has(nid)) srat.set(nid, [])
     }
+    // s390 setup_arch(): "setup: Linux is running as a z/VM guest / under KVM / natively in
+    // 64-bit mode" and setup_memory_end()'s "setup: The maximum memory size is NMB"
+    if (/^setup: Linux is running (?:as a z\/VM guest operating system|under KVM|natively|as a guest)|^setup: The maximum memory size is \d+MB$/.test(t)) evidenceFor('s390', true, line, t)
+    // loongarch cpu_probe()/cpu_report(): "CPU0 revision is: …(Loongson-64bit)", "Loongson-3A…"
+    if (/^CPU\d*: LoongArch|Loongson-64bit|^\S*\(loongarch64-/.test(t)) evidenceFor('loongarch64', true, line, t)
     if (/^CPU: (?:ARMv[4-7]|.*\(ARMv[4-7])/.test(t) || /^OF: fdt: Machine model: /.test(t)) seen.arm32 ||= line
     if (/^\d+MB LOWMEM available\.$/.test(t)) seen.lowmem32 ||= line
     if ((m0 = /^(\d+)MB LOWMEM available\.$/.exec(t))) lowmemMb = Number(m0[1])
@@ -606,14 +625,18 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       fromEarly = true
       warnings.push('the log has no e820 map: memory comes from its "Early memory node ranges" block')
     } else throw new LogError('the log has neither a BIOS-e820 map nor an "Early memory node ranges" block: nothing describes memory (was it cut?)')
-  } else if (efi.length && arch === 'arm64') {
+  } else if (efi.length && (arch === 'arm64' || arch === 'loongarch64')) {
     firmware = { kind: 'uefi', map: efi }
   } else if (early.length) {
     // arm64: as a UEFI map, so split ranges stay NOMAP in every version (a DT no-map
     // region was removed, not marked, before 5.11)
     firmware = arch === 'arm64' ? { kind: 'uefi', map: earlyAsUefi(early, warnings) } : { kind: 'dt', map: earlyAsDt(early, warnings) }
     fromEarly = true
-    warnings.push('the log has no firmware memory map (device-tree boot): memory comes from its "Early memory node ranges" block')
+    warnings.push(
+      arch === 's390'
+        ? 'memory comes from the log\'s "Early memory node ranges" block: s390 has no firmware map, and which storage the boot code found online (SCLP, diag 260) is printed only at KERN_DEBUG ("physmem info source"); standby storage is not in it'
+        : 'the log has no firmware memory map (device-tree boot): memory comes from its "Early memory node ranges" block'
+    )
   } else throw new LogError('the log has neither a UEFI memory map (efi=debug) nor an "Early memory node ranges" block: nothing describes memory (was it cut?)')
 
   // arm64 builds with 4K, 16K or 64K pages; the log shows which in its hash table sizes
@@ -634,12 +657,25 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     }
     if (pageSize !== 4096) warnings.push(`arm64 with ${pageSize / 1024}K pages (${pageSizeSeen ? `line ${pageSizeSeen.line}: ${pageSizeSeen.text}` : 'from the HugeTLB page sizes'})`)
   }
+  // loongarch builds with 4K, 16K (the Kconfig default) or 64K pages; the hash table sizes
+  // show which, and so does the one huge page size (the PMD: 2 MiB, 32 MiB, 512 MiB)
+  if (pageSize === undefined && arch === 'loongarch64') {
+    const fromHuge = hugeSizes.includes(2 * 2 ** 20) ? 4096 : hugeSizes.includes(2 ** 25) ? 16384 : hugeSizes.includes(2 ** 29) ? 65536 : null
+    if (pageSizeSeen) {
+      pageSize = pageSizeSeen.size
+      used.push({ what: 'page size (hash table order)', line: pageSizeSeen.line })
+    } else if (fromHuge) pageSize = fromHuge
+    else {
+      pageSize = 16384
+      warnings.push('the log does not show loongarch\'s page size (no "Dentry cache hash table" or "HugeTLB: registered" line): 16K pages (the Kconfig default) assumed; give --page-size 4K or 64K if the kernel was built with them')
+    }
+  }
 
   const scenario: Scenario = {
     name: 'imported boot log',
     kernel,
     arch,
-    ...(pageSize !== undefined && pageSize !== 4096 ? { pageSize } : opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
+    ...(pageSize !== undefined && (pageSize !== 4096 || arch === 'loongarch64') ? { pageSize } : opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
     firmware,
     // the early block and a user: map already reflect mem=/memmap=
     ...(cmdline !== null ? { cmdline: user || fromEarly ? stripAppliedCmdline(cmdline) : cmdline } : {})

@@ -78,8 +78,15 @@ export function memoryBlockSize(m: Model): MemoryBlockSize {
         note: `2048 MiB on bare metal, ${aligned() / MiB} MiB under a hypervisor (set config.hypervisor; a log's "Hypervisor detected" or "x86/mm: Memory block size" line says which)`
       }
     }
+    case 's390':
+      // drivers/s390/char/sclp_cmd.c memory_block_size_bytes(): max(MIN_MEMORY_BLOCK_SIZE,
+      // sclp.rzm); the storage increment is at most a section on guests up to 255 GiB
+      // (QEMU keeps ≤ 1020 increments), so blocks are sections; a larger increment
+      // (an LPAR's) comes from config.memoryBlockSize
+      return { bytes: section, rule: 'max(MIN_MEMORY_BLOCK_SIZE, storage increment): the section size', ref: 'memory_block_size_bytes() (drivers/s390/char/sclp_cmd.c)' }
     case 'arm64':
     case 'riscv64':
+    case 'loongarch64':
       return { bytes: section, rule: 'MIN_MEMORY_BLOCK_SIZE = 1 << SECTION_SIZE_BITS', ref: 'memory_block_size_bytes() (drivers/base/memory.c, no arch override)' }
     default:
       return {
@@ -167,7 +174,11 @@ export function memoryBlocks(m: Model): MemoryBlocks {
     const present = overlapping(sectionPfns, bs, be)
     const inMem = present.reduce((a, p) => a + overlapping(mem, p.start, p.end).reduce((x, i) => x + i.end - i.start, 0), 0)
     const presentPfns = present.reduce((a, p) => a + p.end - p.start, 0)
-    return classify(m, bs, be, present, inMem < presentPfns, firstOnline)
+    const c = classify(m, bs, be, present, inMem < presentPfns, firstOnline)
+    // without CONFIG_NUMA there is no drivers/base/node.c (obj-$(CONFIG_NUMA) += node.o):
+    // include/linux/node.h's register_memory_blocks_under_node*() stubs link no block
+    // (s390: no memoryN/nodeN links in sysfs, Debian 6.1, 6.12 and 7.2 boots)
+    return m.config.numa ? c : { ...c, nodes: [] }
   }
   // blocks with a present section, as runs of block ids
   const blockRuns: Interval[] = []

@@ -6,6 +6,8 @@ import { rangeEnd, type Scenario } from '../scenario/scenario.ts'
 import { ARCH_PRESETS, type ArchPreset, type ZoneName } from './arch.ts'
 import { applyE820Cmdline, E820, E820Table, e820EndPfn, e820MemblockSetup, e820TypeOf, efiToE820, trimBiosRange } from './e820.ts'
 import { dtMemblock, efiKernelImage, efiReserveRegions, memLimitRemoveMap } from './efi.ts'
+import { loongarchMemArgs, loongarchMemblockInit } from './loongarch-mem.ts'
+import { S390RangeError, s390Physmem } from './s390-physmem.ts'
 import { memmapInitHoles, perZoneHoles, reservedButUnavailable, zeroedHoles, type HoleCount } from './holes.ts'
 import { MEMBLOCK_HOTPLUG, MEMBLOCK_NOMAP, memPfnRanges, type MemblockType, type MemPfnRange } from './memblock.ts'
 import { numaInit, type NumaBlock, type NumaResult } from './numa.ts'
@@ -173,6 +175,36 @@ export function runModel(scenario: Scenario): Model {
     maxLowPfn = lowmemPfn(maxPfn)
     ;({ memory, reserved } = e820MemblockSetup(e820, pageSize, { reserveSoftReserved: profile.x86SoftReservedReserve, reserveGaps: profile.x86ReserveE820Gaps, physAddrBits: preset.physAddrBits({ paging: scenario.paging }) }))
     x86LowReservations(reserved, e820)
+  } else if (preset.firmware === 's390') {
+    if (fw.kind !== 'dt') throw new ModelError(`s390 has no ${fw.kind} map: give the online storage ranges as kind: dt, type: memory`, ['firmware', 'kind'])
+    try {
+      const p = s390Physmem(fw.map, args.filter((a) => a.key === 'mem' && a.value !== null).map((a) => a.value!), pageSize)
+      ;({ memory, reserved } = p)
+      warnings.push(...p.warnings)
+    } catch (e) {
+      if (e instanceof S390RangeError) throw new ModelError(e.message, ['firmware', 'map', e.index, 'type'])
+      throw e
+    }
+    // setup_memory_end(): max_pfn = max_low_pfn = PFN_DOWN(ident_map_size)
+    maxPfn = Math.floor(memory.endOfDram() / pageSize)
+    maxLowPfn = maxPfn
+  } else if (preset.firmware === 'loongarch') {
+    // efi_init() + memblock_init() for a UEFI map; fdt_setup() → early_init_dt_scan() for
+    // device-tree memory (then the generic /memory and /reserved-memory handling)
+    const softReserve = false
+    if (fw.kind === 'uefi') ({ memory, reserved } = loongarchMemblockInit(fw.map))
+    else if (fw.kind === 'dt') ({ memory, reserved } = dtMemblock(fw.map, { pageSize, softReserve, dtNoMapMarksNomap: profile.dtNoMapNomap }))
+    else throw new ModelError(`loongarch64 firmware maps are kind uefi or dt, not ${fw.kind}`, ['firmware', 'kind'])
+    const mem = loongarchMemArgs(memory, args.filter((a) => a.key === 'mem' && a.value !== null).map((a) => a.value!))
+    warnings.push(...mem.warnings)
+    if (mem.userMem) {
+      // check_kernel_sections_mem(): the image is added back when mem= left it out
+      if (scenario.kernelImage) memory.add(scenario.kernelImage.start, scenario.kernelImage.size)
+      else warnings.push('mem= on loongarch: check_kernel_sections_mem() adds the kernel image back when it lies outside the given ranges; its location is unknown (give kernelImage)')
+    }
+    // paging_init(): ZONE_NORMAL ends at max_low_pfn, the end of memory
+    maxPfn = Math.floor(memory.endOfDram() / pageSize)
+    maxLowPfn = maxPfn
   } else {
     // CONFIG_EFI_SOFT_RESERVE (5.5+) unless efi=nosoftreserve
     const softReserve = profile.x86SoftReservedReserve && !args.some((a) => a.key === 'efi' && a.value?.split(',').includes('nosoftreserve'))

@@ -120,6 +120,14 @@ export interface VersionProfile {
    * (`Device   empty` in `Zone ranges`)
    */
   arm64ZoneDevice: boolean
+  /**
+   * Debian's s390x config builds ZONE_DEVICE: not in bookworm's 6.1.176 or trixie's
+   * 6.12.107 (mm/Kconfig: ZONE_DEVICE depends on ARCH_HAS_PTE_DEVMAP there, which s390
+   * never selects), in sid's 7.2.13 (scripts/kernel-oracle/kernels/config-*-s390x; the
+   * oracle's s390x boots print `Device   empty` on 7.2 only). The dependency went between
+   * 6.12 and 7.2; the profile that starts the 7.x line carries it.
+   */
+  s390ZoneDevice: boolean
 }
 
 const base: Omit<VersionProfile, 'id' | 'since' | 'title'> = {
@@ -142,7 +150,8 @@ const base: Omit<VersionProfile, 'id' | 'since' | 'title'> = {
   memoryBlockNodes: 'pfn-scan',
   x86MemoryBlock: 'large-2g',
   memmapCounters: false,
-  arm64ZoneDevice: false
+  arm64ZoneDevice: false,
+  s390ZoneDevice: false
 }
 
 type Delta = Partial<Omit<VersionProfile, 'id' | 'since' | 'title'>> & { id: string; since: string; title: string }
@@ -213,7 +222,7 @@ const DELTAS: Delta[] = [
   // Ingo Molnar's e820 series, tip x86/boot 2025-12-14: c87f94477740 (the separator
   // space moves into e820_print_type()), fa06d58805c8 ("System RAM"), 4a7a13e04c05
   // ("device reserved", "persistent RAM"), 4d8e5a682be4 (gap lines) (in v7.0)
-  { id: '7.0', since: '7.0-rc1', title: 'e820 tables print "System RAM"/"device reserved" and [gap …] lines', e820Wording: 'system-ram' }
+  { id: '7.0', since: '7.0-rc1', title: 'e820 tables print "System RAM"/"device reserved" and [gap …] lines; Debian s390x builds ZONE_DEVICE', e820Wording: 'system-ram', s390ZoneDevice: true }
 ]
 
 export const PROFILES: VersionProfile[] = (() => {

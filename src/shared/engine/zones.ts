@@ -58,9 +58,11 @@ export function maxZonePfns(i: ZoneLimitInput): Map<ZoneName, number> {
     return m
   }
   if (i.rule.kind === 'limits') {
-    // riscv/powerpc/arm paging_init(): fixed DMA limits clamped to lowmem / end of DRAM
-    if (i.zones.includes('DMA') && i.rule.dma) m.set('DMA', Math.min(pfnDown(i.rule.dma), i.maxLowPfn))
-    if (i.zones.includes('DMA32') && i.rule.dma32) m.set('DMA32', Math.min(pfnDown(i.rule.dma32), i.maxLowPfn, pfnDown(i.endOfDram)))
+    // riscv/powerpc/arm paging_init(): fixed DMA limits clamped to lowmem / end of DRAM;
+    // s390 and loongarch paging_init() set MAX_DMA_ADDRESS / MAX_DMA32_PFN as they are
+    const cap = (pfn: number, ...limits: number[]): number => (i.rule.kind === 'limits' && i.rule.unclamped ? pfn : Math.min(pfn, ...limits))
+    if (i.zones.includes('DMA') && i.rule.dma) m.set('DMA', cap(pfnDown(i.rule.dma), i.maxLowPfn))
+    if (i.zones.includes('DMA32') && i.rule.dma32) m.set('DMA32', cap(pfnDown(i.rule.dma32), i.maxLowPfn, pfnDown(i.endOfDram)))
     m.set('Normal', i.maxLowPfn)
     if (i.zones.includes('HighMem')) m.set('HighMem', i.maxPfn)
     return m

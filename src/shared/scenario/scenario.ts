@@ -3,7 +3,7 @@
 
 import { bool, int, list, obj, oneOf, size, str, type Infer } from './schema-dsl.ts'
 
-export const ARCHES = ['x86_64', 'arm64', 'riscv64', 'powerpc64', 'powerpc', 'arm', 'x86'] as const
+export const ARCHES = ['x86_64', 'arm64', 'riscv64', 'powerpc64', 'powerpc', 'arm', 'x86', 's390', 'loongarch64'] as const
 export type Arch = (typeof ARCHES)[number]
 
 export const E820_TYPES = ['usable', 'reserved', 'acpi-data', 'acpi-nvs', 'unusable', 'pmem', 'pram', 'soft-reserved', 'reserved-kern', 'other'] as const
@@ -113,13 +113,15 @@ export const scenarioSchema = obj(
       powerpc64: 'powerpc64 (book3s): device-tree memory; 64K pages by default; 16 MiB sections; ZONE_DMA (31 bits) when configured.',
       powerpc: '32-bit powerpc: device-tree memory; lowmem up to CONFIG_LOWMEM_SIZE (768 MiB), the rest HighMem; FLATMEM.',
       arm: '32-bit arm: device-tree memory; lowmem limit from the vmalloc split, the rest HighMem; FLATMEM.',
-      x86: '32-bit x86: e820; ZONE_DMA below 16 MiB, lowmem up to MAXMEM (about 880 MiB with the default 3G/1G split), the rest HighMem.'
+      x86: '32-bit x86: e820; ZONE_DMA below 16 MiB, lowmem up to MAXMEM (about 880 MiB with the default 3G/1G split), the rest HighMem.',
+      s390: 's390x (64-bit): no firmware map; the boot code detects online storage (SCLP storage information, diag 260 or probing), given as `kind: dt` `memory` ranges; `mem=` caps it; ZONE_DMA below 2 GiB (31-bit addressing), no DMA32; 256 MiB sections, 128 MiB from 6.13; no NUMA; huge pages 1 MiB and 2 GiB (EDAT1/EDAT2).',
+      loongarch64: 'loongarch64: UEFI memory map (`kind: uefi`) or memory ranges (`kind: dt`); 16K pages by default (4K, 64K); ZONE_DMA32 below 4 GiB; 256 MiB sections (512 MiB with 64K pages); NUMA from the SRAT; one huge page size, the PMD (2 MiB, 32 MiB, 512 MiB).'
     }),
-    pageSize: size('Base page size: 4K (x86_64, arm64 default), 16K or 64K (arm64).'),
+    pageSize: size('Base page size: 4K (x86_64, arm64 default, s390), 16K or 64K (arm64, loongarch64; loongarch64 defaults to 16K).'),
     paging: oneOf(['4-level', '5-level', '2-level', 'pae'] as const, 'x86 paging mode: x86_64 4-level (MAX_PHYSMEM_BITS 46) or 5-level (52, LA57); 32-bit x86 2-level (32) or PAE (36).'),
     firmware: obj(
       {
-        kind: oneOf(['e820', 'uefi', 'dt'] as const, 'How the firmware describes memory: `e820` (x86 BIOS or EFI stub), `uefi` (arm64 EFI memory map), `dt` (arm64 device-tree /memory nodes).'),
+        kind: oneOf(['e820', 'uefi', 'dt'] as const, 'How the firmware describes memory: `e820` (x86 BIOS or EFI stub), `uefi` (arm64 or loongarch64 EFI memory map), `dt` (device-tree /memory nodes; on s390, which has no firmware map, the online storage ranges its boot code detected, as `memory` entries).'),
         map: list(firmwareRange, 'The firmware memory map, in any order.', { maxItems: 1_000_000 }),
         updates: list(
           obj(

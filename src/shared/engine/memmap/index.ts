@@ -198,7 +198,12 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
   })
   // MAX_FOLIO_VMEMMAP_ALIGN (riscv and loongarch align their vmemmap to it from 7.1)
   const folioVmemmapAlign = maxFolioVmemmapAlign(m.version, hvoConfigured(m), S, mfo.order)
-  const base = vmemmapModel
+  // s390 places vmemmap at run time in its boot code (setup_kernel_memory_layout(),
+  // arch/s390/boot/startup.c: from ident_map_size, vmalloc= and the region table level),
+  // loongarch from VMALLOC_END (vm_map_base and cpu_vabits, read from the CPU at boot):
+  // neither address follows from the layout, so neither is guessed (no vmemmap figures)
+  const baseKnown = arch !== 's390' && arch !== 'loongarch64'
+  const base = vmemmapModel && baseKnown
     ? vmemmapBase(model, m.version, {
         structPageSize: S,
         paging: m.scenario.paging === '5-level' ? '5-level' : '4-level',
