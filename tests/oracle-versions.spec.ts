@@ -1,5 +1,6 @@
 // The real kernels of scripts/kernel-oracle/versions.ts (Debian's 6.1, 6.12, 7.2, 7.3 on
-// amd64 and arm64), each booted on the same generated layouts, hold the engine to:
+// amd64 and arm64; 6.1, 6.12 and 7.2 on s390x), each booted on the same generated layouts,
+// hold the engine to:
 //  - the boot log's layout lines, byte for byte, as the console printed them and as
 //    `dmesg` printed them (KERN_DEBUG lines included: what users paste);
 //  - the state the kernel computed (compare-state.ts): zones per node, memory blocks,
@@ -47,12 +48,25 @@ describe('the oracle covers every kernel line on both architectures', () => {
     for (const { id } of ORACLE_KERNELS) {
       const mine = all.filter((b) => b.version === id)
       expect(mine.length, id).toBeGreaterThanOrEqual(60)
-      expect(new Set(mine.map((b) => b.arch)), id).toEqual(new Set(['x86_64', 'arm64']))
+      const arches = new Set(mine.map((b) => b.arch))
+      expect(arches.has('x86_64') && arches.has('arm64'), id).toBe(true)
+      expect([...arches].filter((a) => !['x86_64', 'arm64', 's390x'].includes(a)), id).toEqual([])
     }
     const layouts = (v: string): string[] => all.filter((b) => b.version === v).map((b) => `${b.id} ${b.json.layout.summary}`)
     const first = layouts(ORACLE_KERNELS[0].id)
     for (const { id } of ORACLE_KERNELS.slice(1)) expect(layouts(id).filter((l) => first.includes(l)).length, id).toBeGreaterThanOrEqual(55)
     expect(all.filter((b) => b.json.layout.features.includes('kaslr')).length).toBeGreaterThan(10)
+  })
+
+  it('s390x: at least 10 boots on each of two or more kernel lines, the same layouts on each, some with mem= and ZONE_NORMAL', () => {
+    const s390 = all.filter((b) => b.arch === 's390x')
+    const versions = [...new Set(s390.map((b) => b.version))]
+    const perVersion = versions.map((v) => s390.filter((b) => b.version === v).length)
+    expect(perVersion.filter((n) => n >= 10).length).toBeGreaterThanOrEqual(2)
+    const layouts = (v: string): string[] => s390.filter((b) => b.version === v).map((b) => `${b.id} ${b.json.layout.summary}`).sort()
+    for (const v of versions.slice(1)) expect(layouts(v), v).toEqual(layouts(versions[0]))
+    expect(s390.some((b) => b.json.layout.mem)).toBe(true)
+    expect(s390.some((b) => b.json.layout.features.includes('ram-above-2G'))).toBe(true)
   })
 })
 
@@ -86,7 +100,7 @@ describe('rates', () => {
   it('prints the exact rates per version and architecture', () => {
     const rows: string[] = []
     for (const { id: version } of ORACLE_KERNELS) {
-      for (const arch of ['x86_64', 'arm64']) {
+      for (const arch of ['x86_64', 'arm64', 's390x']) {
         const mine = all.filter((b) => b.version === version && b.arch === arch)
         if (!mine.length) continue
         const vs = mine.map((b) => verdicts.get(b)!)
@@ -101,6 +115,7 @@ describe('rates', () => {
       }
     }
     console.log(`oracle: recorded boots per kernel line\n${rows.join('\n')}`)
-    expect(rows.length).toBe(ORACLE_KERNELS.length * 2)
+    const s390xLines = new Set(all.filter((b) => b.arch === 's390x').map((b) => b.version)).size
+    expect(rows.length).toBe(ORACLE_KERNELS.length * 2 + s390xLines)
   })
 })

@@ -41,7 +41,8 @@ it('regenerates the QEMU command of every boot on every kernel line (tests/fixtu
     for (const [seed, fs] of bySeed) {
       const x86 = Math.max(...fs.filter((f) => f.id.startsWith('x86_64')).map((f) => Number(f.id.slice(-3)) + 1), 0)
       const arm = Math.max(...fs.filter((f) => f.id.startsWith('arm64')).map((f) => Number(f.id.slice(-3)) + 1), 0)
-      const variants = new Map(generateVariants(seed, x86, arm, { ...fs[0].generator, state: true }).map((v) => [v.id, v]))
+      const s390x = Math.max(...fs.filter((f) => f.id.startsWith('s390x')).map((f) => Number(f.id.slice(-3)) + 1), 0)
+      const variants = new Map(generateVariants(seed, x86, arm, { ...fs[0].generator, state: true, countS390x: s390x }).map((v) => [v.id, v]))
       for (const f of fs) {
         const v = variants.get(f.id)
         expect(v, f.id).toBeDefined()

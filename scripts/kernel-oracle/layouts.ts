@@ -11,9 +11,10 @@
  * 2^53 that doubles hold exactly. Bitwise operators are never applied to them.
  */
 
-export type Arch = 'x86_64' | 'arm64';
-export type Firmware = 'seabios' | 'uefi' | 'dt';
-export type Machine = 'pc' | 'q35' | 'virt';
+export type Arch = 'x86_64' | 'arm64' | 's390x';
+/** `sclp`: s390x has no firmware map; the boot code asks SCLP (or diag 260) what storage is online */
+export type Firmware = 'seabios' | 'uefi' | 'dt' | 'sclp';
+export type Machine = 'pc' | 'q35' | 'virt' | 's390-ccw-virtio';
 
 /** Half-open byte range [start, end). */
 export interface MemRange {
@@ -773,6 +774,86 @@ export function generateArm64(seed: number, index: number): Variant {
 }
 
 // ---------------------------------------------------------------------------
+// s390x variant
+
+const S390_MEM_MIB = [256, 512, 1000, 1024, 1536, 2047, 2048, 2100, 2500, 3000, 3333, 4096, 5000, 6144];
+
+/**
+ * The RAM QEMU's s390-ccw-virtio machine really gives a guest of memMiB: storage comes in
+ * increments of 1 MiB << n, the smallest n that keeps the count ≤ 1020, and ram_size is
+ * rounded down to a whole increment (QEMU hw/s390x/s390-virtio-ccw.c s390_memory_init(),
+ * hw/s390x/sclp.c sclp_memory_init(): MAX_STORAGE_INCREMENTS 1020).
+ */
+export function s390Ram(memMiB: number): MemRange {
+  let shift = 20;
+  while ((memMiB * MiB) / 2 ** shift > 1020) shift++;
+  const inc = 2 ** shift;
+  return { start: 0, end: Math.floor((memMiB * MiB) / inc) * inc };
+}
+
+/**
+ * s390 mem= caps the identity mapping at an address: arch/s390/boot/ipl_parm.c
+ * parse_boot_command_line() takes round_down(memparse(val), PAGE_SIZE) as memory_limit.
+ * Values below, at and above the RAM, in M, K (unaligned too), G and bytes.
+ */
+function genS390Mem(r: Rng, memMiB: number, tags: Set<string>): string | undefined {
+  if (!r.chance(0.45)) return undefined;
+  const limitMiB = r.chance(0.15) ? memMiB + r.int(1, 512) : r.int(128, Math.max(129, memMiB - 1));
+  if (limitMiB >= memMiB) tags.add('mem-above-ram');
+  const form = r.weighted([
+    ['M', 5],
+    ['K', 3],
+    ['G', 1],
+    ['bytes', 1],
+  ] as const);
+  if (form === 'G' && limitMiB >= 1024) {
+    tags.add('mem-G');
+    return `${Math.floor(limitMiB / 1024)}G`;
+  }
+  if (form === 'K') {
+    tags.add('mem-K');
+    return `${limitMiB * 1024 + r.int(0, 1023)}K`;
+  }
+  if (form === 'bytes') {
+    tags.add('mem-bytes');
+    return String(limitMiB * MiB + r.int(0, MiB - 1));
+  }
+  tags.add('mem-M');
+  return `${limitMiB}M`;
+}
+
+export function generateS390x(seed: number, index: number): Variant {
+  const r = new Rng(fnv1a(`${seed}:s390x:${index}`));
+  const tags = new Set<string>(['sclp']);
+  const memMiB = r.chance(0.6) ? r.pick(S390_MEM_MIB) : r.int(256, 6144);
+  const ram = s390Ram(memMiB);
+  if (ram.end !== memMiB * MiB) tags.add('ram-rounded-to-increment');
+  if (ram.end > 2 * GiB) tags.add('ram-above-2G');
+  if (ram.end % (256 * MiB) !== 0) tags.add('ram-off-section');
+  const mem = genS390Mem(r, memMiB, tags);
+  const parts = ['panic=-1'];
+  if (mem) parts.push(`mem=${mem}`);
+  const layout: Layout = {
+    arch: 's390x',
+    firmware: 'sclp',
+    machine: 's390-ccw-virtio',
+    memMiB,
+    smp: 1,
+    numa: [],
+    ram: [ram],
+    reserved: [],
+    acpiData: [],
+    mem,
+    memorylessNodes: [],
+    features: [...tags].sort(),
+    // no `HugeTLB:` lines: TCG CPUs lack EDAT1, so hugetlbfs registers no size
+    expect: ['Zone ranges:', 'Early memory node ranges', 'Memory: ', 'The maximum memory size is '],
+    append: parts.join(' '),
+  };
+  return { id: variantId('s390x', seed, index), arch: 's390x', seed, index, layout };
+}
+
+// ---------------------------------------------------------------------------
 // Batches, commands and descriptions
 
 export function variantId(arch: Arch, seed: number, index: number): string {
@@ -807,6 +888,9 @@ function numaArgs(nodes: readonly NumaNode[]): string[] {
 export function qemuCommand(variant: Variant, kernel: string, initrd?: string): string[] {
   const l = variant.layout;
   const initrdArgs = initrd ? ['-initrd', initrd] : [];
+  if (l.arch === 's390x') {
+    return ['qemu-system-s390x', '-nographic', '-no-reboot', '-kernel', kernel, ...initrdArgs, '-M', 's390-ccw-virtio', '-m', `${l.memMiB}M`, '-append', l.append];
+  }
   if (l.arch === 'x86_64') {
     return [
       'qemu-system-x86_64',
@@ -871,6 +955,7 @@ export interface LayoutDescription {
 
 /** Physical ranges QEMU gives each NUMA node (arm64 virt: consecutive from 1 GiB). */
 function nodeRanges(l: Layout): MemRange[][] {
+  if (l.machine === 's390-ccw-virtio') return [];
   if (l.machine !== 'virt') return x86NodeRanges(l.numa, x86Ram(l.machine, l.memMiB));
   let at = GiB;
   return l.numa.map((n) => {
@@ -976,6 +1061,8 @@ export function withStateDump(v: Variant): Variant {
 }
 
 export interface BatchOptions {
+  /** s390x variants, after the x86_64 and arm64 ones (0 when omitted) */
+  countS390x?: number;
   movableRate?: number;
   kaslrRate?: number;
   state?: boolean;
@@ -983,7 +1070,8 @@ export interface BatchOptions {
 
 /** A batch of variants: the base layouts, then ZONE_MOVABLE, KASLR and the state dump, each from its own stream. */
 export function generateVariants(seed: number, countX86: number, countArm64: number, o: BatchOptions = {}): Variant[] {
-  return generateBatch(seed, countX86, countArm64, o.movableRate ?? 0)
+  const s390x = Array.from({ length: o.countS390x ?? 0 }, (_, i) => withZoneMovable(generateS390x(seed, i), o.movableRate ?? 0));
+  return [...generateBatch(seed, countX86, countArm64, o.movableRate ?? 0), ...s390x]
     .map((v) => withKaslr(v, o.kaslrRate ?? 0))
     .map((v) => (o.state ? withStateDump(v) : v));
 }

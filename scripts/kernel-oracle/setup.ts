@@ -5,7 +5,7 @@
  * configuration this script writes itself (the machine's sources are never touched, no
  * foreign dpkg architecture is added).
  *
- *   node --import tsx scripts/kernel-oracle/setup.ts [--versions 6.1,7.3]
+ *   node --import tsx scripts/kernel-oracle/setup.ts [--versions 6.1,7.3] [--arches s390x]
  *   ORACLE_APT_UPDATE=1 …   refresh the private package lists first
  *
  * Writes .oracle-cache/kernels.json (read by record.ts) and keeps each Kconfig in
@@ -17,14 +17,14 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { basePackageFor, DEB_ARCHES, kernelLine, ORACLE_KERNELS, oracleSuites, packagePattern } from './versions.ts';
+import { basePackageFor, DEB_ARCHES, DEFAULT_DEB_ARCHES, kernelLine, ORACLE_KERNELS, oracleSuites, packagePattern, packagePrefix } from './versions.ts';
 import type { DebArch, OracleKernelLine } from './versions.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
 const CACHE = join(ROOT, '.oracle-cache');
 export const MANIFEST = join(CACHE, 'kernels.json');
-const HOST_PACKAGES = ['qemu-system-x86', 'qemu-system-arm', 'qemu-efi-aarch64'];
+const HOST_PACKAGES: Record<DebArch, string[]> = { amd64: ['qemu-system-x86'], arm64: ['qemu-system-arm', 'qemu-efi-aarch64'], s390x: ['qemu-system-misc'] };
 
 export interface KernelFiles {
   package: string;
@@ -52,8 +52,8 @@ function installed(pkg: string): boolean {
   return r.status === 0 && r.stdout.trim() === 'install ok installed';
 }
 
-function installHostPackages(): void {
-  const missing = [...HOST_PACKAGES, 'busybox-static'].filter((p) => !installed(p)).filter((p) => p !== 'busybox-static');
+function installHostPackages(arches: readonly DebArch[]): void {
+  const missing = arches.flatMap((a) => HOST_PACKAGES[a]).filter((p) => !installed(p));
   if (!missing.length) return;
   if (process.getuid?.() !== 0) throw new Error(`missing ${missing.join(' ')}; run this script as root`);
   log(`installing ${missing.join(' ')}`);
@@ -108,19 +108,21 @@ function versionsOf(pkg: string, arch: DebArch): string[] {
   return [...new Set(versions)].sort((a, b) => (spawnSync('dpkg', ['--compare-versions', a, 'gt', b]).status === 0 ? -1 : 1));
 }
 
-/** The newest package whose name matches the line's pattern. */
-function newestPackage(line: OracleKernelLine, arch: DebArch): string {
+/** The packages whose names match the line's pattern, newest first. */
+function matchingPackages(line: OracleKernelLine, arch: DebArch): string[] {
   const re = packagePattern(line, arch);
-  const prefix = line.packaging === 'image' ? '^linux-image-' : '^linux-binary-unsigned-';
+  const prefix = packagePrefix(line, arch);
   const names = sh('apt-cache', [...aptOptions(arch), 'search', '--names-only', prefix])
     .split('\n')
     .map((l) => l.split(' ')[0])
     .filter((n) => re.test(n));
   if (!names.length) throw new Error(`apt knows no package matching ${re} (${line.suite}, ${arch}); try ORACLE_APT_UPDATE=1`);
   // like sort -V: 6.12.107 < 6.12.117
-  names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  return names[names.length - 1];
+  names.sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
+  return names;
 }
+
+class DownloadError extends Error {}
 
 /** Download pkg=version (once) and unpack it into dir; returns the .deb path. */
 function fetchDeb(pkg: string, version: string, arch: DebArch, dir: string): void {
@@ -129,7 +131,11 @@ function fetchDeb(pkg: string, version: string, arch: DebArch, dir: string): voi
   const find = (): string | undefined => readdirSync(debs).find((f) => f.startsWith(`${pkg}_`) && f.endsWith(`_${arch}.deb`) && f.includes(version.replace(/^\d+:/, '')));
   if (!find()) {
     log(`downloading ${pkg}=${version} (${arch})`);
-    sh('apt-get', [...aptOptions(arch), 'download', `${pkg}=${version}`], { cwd: debs });
+    try {
+      sh('apt-get', [...aptOptions(arch), 'download', `${pkg}=${version}`], { cwd: debs });
+    } catch {
+      throw new DownloadError(`apt-get download ${pkg}=${version} failed`);
+    }
   }
   const deb = find();
   if (!deb) throw new Error(`apt-get download ${pkg}=${version} left no .deb in ${debs}`);
@@ -149,9 +155,26 @@ function findFile(dir: string, re: RegExp): string | undefined {
   return undefined;
 }
 
+/**
+ * The newest matching kernel that the mirror serves: a package the lists name may be gone
+ * from the pool already (trixie's s390x 6.12.117 was a 404 while 6.12.107 was there),
+ * so an older one of the same line is taken then, and said.
+ */
 function fetchKernel(line: OracleKernelLine, arch: DebArch, manifest: Manifest): KernelFiles {
   ensureLists(arch, process.env.ORACLE_APT_UPDATE === '1');
-  const pkg = newestPackage(line, arch);
+  const candidates = matchingPackages(line, arch);
+  for (const [i, pkg] of candidates.entries()) {
+    try {
+      return fetchKernelPackage(line, arch, manifest, pkg);
+    } catch (e) {
+      if (i === candidates.length - 1 || !(e instanceof DownloadError)) throw e;
+      log(`${line.id} ${arch}: ${e.message}; trying ${candidates[i + 1]}`);
+    }
+  }
+  throw new Error('unreachable');
+}
+
+function fetchKernelPackage(line: OracleKernelLine, arch: DebArch, manifest: Manifest, pkg: string): KernelFiles {
   const [version] = versionsOf(pkg, arch);
   if (!version) throw new Error(`no version of ${pkg} known to apt`);
   const dir = join(CACHE, 'kernels', line.id, arch);
@@ -219,17 +242,17 @@ function writeManifest(m: Manifest): void {
   renameSync(`${MANIFEST}.tmp`, MANIFEST);
 }
 
-export function setup(versionIds: readonly string[] = ORACLE_KERNELS.map((k) => k.id)): Manifest {
-  installHostPackages();
-  if (!existsSync('/usr/share/qemu-efi-aarch64/QEMU_EFI.fd')) throw new Error('QEMU_EFI.fd missing (qemu-efi-aarch64)');
+export function setup(versionIds: readonly string[] = ORACLE_KERNELS.map((k) => k.id), arches: readonly DebArch[] = DEFAULT_DEB_ARCHES): Manifest {
+  installHostPackages(arches);
+  if (arches.includes('arm64') && !existsSync('/usr/share/qemu-efi-aarch64/QEMU_EFI.fd')) throw new Error('QEMU_EFI.fd missing (qemu-efi-aarch64)');
   const manifest = readManifest();
-  for (const arch of DEB_ARCHES) {
+  for (const arch of arches) {
     manifest.busybox[arch] = fetchBusybox(arch, manifest);
     writeManifest(manifest);
   }
   for (const id of versionIds) {
     const line = kernelLine(id);
-    for (const arch of DEB_ARCHES) {
+    for (const arch of arches) {
       manifest.kernels[id] = { ...manifest.kernels[id], [arch]: fetchKernel(line, arch, manifest) };
       writeManifest(manifest);
     }
@@ -239,9 +262,12 @@ export function setup(versionIds: readonly string[] = ORACLE_KERNELS.map((k) => 
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   try {
-    const { values } = parseArgs({ options: { versions: { type: 'string' } } });
+    const { values } = parseArgs({ options: { versions: { type: 'string' }, arches: { type: 'string' } } });
     const ids = values.versions?.split(',').map((s) => s.trim()).filter(Boolean);
-    const m = setup(ids);
+    const arches = values.arches?.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = arches?.filter((a) => !(DEB_ARCHES as readonly string[]).includes(a)) ?? [];
+    if (unknown.length) throw new Error(`--arches: unknown ${unknown.join(', ')}; known: ${DEB_ARCHES.join(', ')}`);
+    const m = setup(ids, arches as DebArch[] | undefined);
     for (const [id, arches] of Object.entries(m.kernels)) for (const [arch, k] of Object.entries(arches)) console.log(`${id} ${arch}: ${k.vmlinuz}`);
     console.log(`manifest: ${MANIFEST}`);
   } catch (err) {

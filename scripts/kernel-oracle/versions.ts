@@ -7,11 +7,18 @@
  *    (bookworm's 6.1, trixie's 6.12);
  *  - `binary+base`: from 7.x linux-image-* is a meta package; linux-binary-unsigned-<ver>-<flavour>
  *    holds vmlinuz and linux-base-<ver>-<flavour> the config (sid, experimental).
- * `{arch}` in a pattern is the Debian flavour (amd64, arm64).
+ * `{arch}` in a pattern is the Debian flavour (amd64, arm64, s390x).
+ *
+ * Debian signs no s390x kernel, so s390x has no `-unsigned` packages: its images are
+ * linux-image-<abi>-s390x (6.x) and linux-binary-<ver>-s390x (7.x); packagePattern()
+ * and basePackageFor() drop the `-unsigned` for it. s390x is booted on request
+ * (setup.ts/record.ts `--arches`), not by default.
  */
 
-export type DebArch = 'amd64' | 'arm64';
-export const DEB_ARCHES: readonly DebArch[] = ['amd64', 'arm64'];
+export type DebArch = 'amd64' | 'arm64' | 's390x';
+export const DEB_ARCHES: readonly DebArch[] = ['amd64', 'arm64', 's390x'];
+/** The arches a plain `setup.ts`/`record.ts` run prepares (the committed x86_64 + arm64 batch). */
+export const DEFAULT_DEB_ARCHES: readonly DebArch[] = ['amd64', 'arm64'];
 
 export interface OracleKernelLine {
   /** the kernel line, as fixtures and test names show it */
@@ -41,7 +48,17 @@ export function kernelLine(id: string): OracleKernelLine {
   return line;
 }
 
-export const packagePattern = (line: OracleKernelLine, arch: DebArch): RegExp => new RegExp(line.pattern.replaceAll('{arch}', arch));
+/** Debian ships signed and unsigned images where it signs kernels; s390x has only the one. */
+const unsignedOnly = (arch: DebArch): boolean => arch !== 's390x';
 
-/** The config package that goes with a linux-binary-unsigned-<ver>-<arch> package. */
-export const basePackageFor = (binaryPackage: string): string => binaryPackage.replace(/^linux-binary-unsigned-/, 'linux-base-');
+export const packagePattern = (line: OracleKernelLine, arch: DebArch): RegExp => {
+  const p = unsignedOnly(arch) ? line.pattern : line.pattern.replaceAll('-{arch}-unsigned', '-{arch}').replaceAll('linux-binary-unsigned-', 'linux-binary-');
+  return new RegExp(p.replaceAll('{arch}', arch));
+};
+
+/** The config package that goes with a linux-binary[-unsigned]-<ver>-<arch> package. */
+export const basePackageFor = (binaryPackage: string): string => binaryPackage.replace(/^linux-binary-(?:unsigned-)?/, 'linux-base-');
+
+/** The prefix apt-cache search is asked for (packagePattern() then picks the line's package). */
+export const packagePrefix = (line: OracleKernelLine, arch: DebArch): string =>
+  line.packaging === 'image' ? '^linux-image-' : unsignedOnly(arch) ? '^linux-binary-unsigned-' : '^linux-binary-';
