@@ -31,7 +31,7 @@ commands:
 options:
   --kernel VERSION                 kernel version for a log that has no "Linux version" line
   --arch ARCH                      architecture for a log that does not show it
-                                   (x86_64, arm64, riscv64, powerpc64, powerpc, arm, x86)
+                                   (x86_64, arm64, riscv64, powerpc64, powerpc, arm, x86, s390, loongarch64)
   --page-size SIZE                 PAGE_SIZE for a log that does not show it (4K, 16K, 64K)
   --from KIND                      read FILE as KIND instead of telling it by content: scenario,
                                    log, iomem (/proc/iomem), firmware-memmap (/sys/firmware/memmap,
