@@ -72,10 +72,14 @@ export function fold(s: string): string {
  * space. Linear in the input.
  */
 export function logMessages(source: string): LogLine[] {
-  // `dash`: the text ends with '-'; `stale`: flat is computed when the message is complete
-  // (a timestamped log may carry hundreds of unstamped lines that join one message:
-  // folding it again at every join would be quadratic)
-  const out: (LogLine & { open: number; dash: boolean; stale: boolean })[] = []
+  const out: LogLine[] = []
+  // per message, beside it (not on it, so no copy is made at the end): how many lines were
+  // joined to it, whether its text ends with '-', and whether flat is to be computed when
+  // it is complete (a timestamped log may carry hundreds of unstamped lines that join one
+  // message: folding it again at every join would be quadratic)
+  const open: number[] = []
+  const dash: boolean[] = []
+  const stale: number[] = []
   const lines = source.split('\n')
   let stamped = 0
   let quoted = 0
@@ -87,9 +91,12 @@ export function logMessages(source: string): LogLine[] {
     // reset (ESC c) clears the screen: what follows the last one is what the screen shows
     // (firmware's "Probing EDD … o\x1bc…[    0.000000] Linux version …", 7.x adds a \r);
     // mail archives turn runs of spaces into no-break spaces
-    const raw = lines[i]
-    // the replaces change only lines with a CR, an ESC or a no-break space
-    const c = raw.indexOf('\r') < 0 && raw.indexOf('\x1b') < 0 && raw.indexOf('\u00a0') < 0 ? raw : raw.replace(/\r+$/, '').replace(/^[^]*(?:\r|\x1bc)/, '').replace(/\u00a0/g, ' ').replace(ANSI, '')
+    // each replace runs only on a line that has what it replaces
+    let c = lines[i]
+    if (c.charCodeAt(c.length - 1) === 13) c = c.replace(/\r+$/, '')
+    if (c.indexOf('\r') >= 0 || c.indexOf('\x1bc') >= 0) c = c.replace(/^[^]*(?:\r|\x1bc)/, '')
+    if (c.indexOf('\u00a0') >= 0) c = c.replace(/\u00a0/g, ' ')
+    if (c.indexOf('\x1b') >= 0) c = c.replace(ANSI, '')
     clean[i] = c
     if (!c.trim()) continue
     nonEmpty++
@@ -119,22 +126,26 @@ export function logMessages(source: string): LogLine[] {
       // a line without a timestamp in a timestamped log continues the previous message;
       // without timestamps, a message left open (an unclosed bracket, a bare
       // `Linux version`, an e820 entry without its type) takes the next line
-      const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : !!prev && prev.open < 3 && unfinished(prev.flat) && !/^\S+: /.test(s.trim())
+      const p = out.length - 1
+      const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : !!prev && open[p] < 3 && unfinished(prev.flat) && !/^\S+: /.test(s.trim())
       if (prev && s.trim() && wrapped) {
         const t = s.trim()
-        prev.text = prev.dash ? prev.text + t : `${prev.text} ${t}`
-        prev.dash = t.endsWith('-')
+        prev.text = dash[p] ? prev.text + t : `${prev.text} ${t}`
+        dash[p] = t.endsWith('-')
         // only the untimestamped path reads flat while joining (unfinished(), ≤ 3 joins)
-        if (joinWrapped) prev.stale = true
-        else prev.flat = fold(prev.text)
-        prev.open++
+        if (!joinWrapped) prev.flat = fold(prev.text)
+        else if (stale[stale.length - 1] !== p) stale.push(p)
+        open[p]++
         continue
       }
     }
     const text = s.trimEnd()
-    out.push({ line: i + 1, text, flat: fold(text), raw: lines[i], open: 0, dash: text.endsWith('-'), stale: false })
+    out.push({ line: i + 1, text, flat: fold(text), raw: lines[i] })
+    open.push(0)
+    dash.push(text.endsWith('-'))
   }
-  return out.map(({ open: _, dash: _d, stale, ...l }) => (stale ? { ...l, flat: fold(l.text) } : l))
+  for (const p of stale) out[p].flat = fold(out[p].text)
+  return out
 }
 
 /** Beginnings of the lines the engine reads or compares, cut before their end. */

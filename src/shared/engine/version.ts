@@ -33,11 +33,21 @@ export function versionKey(v: Pick<KernelVersion, 'major' | 'minor' | 'patch' | 
   return v.major * 1_000_000 + v.minor * 1_000 + within
 }
 
+const literalKeys = new Map<string, number>()
+
 /** Compare `v` with "X.Y[.Z][-rcN]": negative when v is older. */
 export function cmpVersion(v: KernelVersion, other: string): number {
-  const o = parseKernelVersion(other)
-  if (!o) throw new Error(`bad version literal ${other}`)
-  return versionKey(v) - versionKey(o)
+  // the facts table compares against the same few hundred literals for every input:
+  // each is parsed once (the cache is cleared if something else ever fills it)
+  let k = literalKeys.get(other)
+  if (k === undefined) {
+    const o = parseKernelVersion(other)
+    if (!o) throw new Error(`bad version literal ${other}`)
+    k = versionKey(o)
+    if (literalKeys.size >= 4096) literalKeys.clear()
+    literalKeys.set(other, k)
+  }
+  return versionKey(v) - k
 }
 
 export function atLeast(v: KernelVersion, other: string): boolean {
