@@ -2,7 +2,9 @@
 // engine on it and posts back its record. Inputs found by a folder walk or a glob that
 // are binary (a NUL byte in their first 8 KiB) are posted back as skipped.
 
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
+import { MAX_SOURCE_BYTES } from '../../shared/api.ts'
 import type { InputOptions } from '../../shared/engine/index.ts'
 import { errorRecord, evaluate, type BatchRecord } from './batch-record.ts'
 import { readInput } from './input.ts'
@@ -19,13 +21,43 @@ export interface BatchWorkerData {
 }
 
 const { opts, diff } = workerData as BatchWorkerData
+
+/**
+ * A regular file's text, read synchronously (one open, fstat, read, close: a worker has
+ * nothing else to do meanwhile); null for anything else (missing, a directory, too large),
+ * which readInput() then reads or explains as the other commands do.
+ */
+function readRegular(file: string): string | null {
+  let fd: number
+  try {
+    fd = openSync(file, 'r')
+  } catch {
+    return null
+  }
+  try {
+    const st = fstatSync(fd)
+    if (!st.isFile() || st.size > MAX_SOURCE_BYTES) return null
+    const buf = Buffer.allocUnsafe(st.size)
+    let off = 0
+    while (off < buf.length) {
+      const n = readSync(fd, buf, off, buf.length - off, off)
+      if (n === 0) break
+      off += n
+    }
+    return buf.toString('utf8', 0, off)
+  } catch {
+    return null
+  } finally {
+    closeSync(fd)
+  }
+}
 const port = parentPort!
 
 port.on('message', async (job: BatchJob) => {
   let reply: BatchReply
   try {
     let err = ''
-    const source = await readInput(job.file, { err: (s) => void (err = s) })
+    const source = readRegular(job.file) ?? (await readInput(job.file, { err: (s) => void (err = s) }))
     if (source === null) reply = { id: job.id, record: errorRecord(job.file, err, diff) }
     else if (job.found && source.slice(0, 8192).includes('\0')) reply = { id: job.id, skipped: 'binary' }
     else reply = { id: job.id, record: evaluate(source, job.file, opts, diff) }
