@@ -12,13 +12,21 @@
  *   blocks     /sys/devices/system/memory: block_size_bytes, then per block
  *              `memoryN phys_index state valid_zones nodeN`
  *   iomem      /proc/iomem (root: real addresses)
+ *   zoneinfo-full   the whole /proc/zoneinfo, as the kernel prints it
+ *   firmware-memmap `grep .` of /sys/firmware/memmap/N/{end,start,type} as path:value
+ *              (x86: the e820 table as firmware gave it, drivers/firmware/memmap.c;
+ *              absent where the kernel has no such directory)
+ *   memory-sysfs    what util-linux lsmem reads from /sys/devices/system/memory:
+ *              `grep .` of block_size_bytes and each memoryN's state, phys_index,
+ *              phys_device, removable and valid_zones, then `ls -d` of the nodeN links
  *   memblock-memory, memblock-reserved   debugfs, where the kernel keeps memblock
  *   dmesg      the kernel's log as `dmesg` prints it, KERN_DEBUG lines included (the
  *              console shows only what the loglevel lets through): what users paste
  *   hvo        HugeTLB vmemmap optimisation measured: the sysctl's default, then with it
  *              on, nr_memmap_boot_pages / nr_memmap_pages before and after allocating
  *              2 MiB and 1 GiB pages through nr_hugepages (and after freeing them)
- * then `MW-STATE DONE` and poweroff.
+ * then `MW-STATE DONE` and poweroff (with `mw_hold` on the kernel command line /init
+ * sleeps instead, so the host can take a memory dump of the running guest).
  */
 import { gzipSync } from 'node:zlib';
 
@@ -46,6 +54,13 @@ blocks() {
     echo "$(basename $m) $(cat $m/phys_index) $(cat $m/state) $(cat $m/valid_zones 2>/dev/null | tr '\\n' ' ')| $n"
   done
 }
+# subshells, so their cd stays inside them; grep prints each file as path:contents
+fwmemmap() ( cd /sys/firmware/memmap && grep . */* )
+memory_sysfs() (
+  cd /sys/devices/system/memory || exit 0
+  grep . block_size_bytes memory*/state memory*/phys_index memory*/phys_device memory*/removable memory*/valid_zones
+  ls -d memory*/node*
+)
 hvo_one() {
   kb=$1; want=$2; d=/sys/kernel/mm/hugepages/hugepages-\${kb}kB
   if [ ! -d $d ]; then echo "size_kb=$kb absent"; return; fi
@@ -67,6 +82,9 @@ section zoneinfo grep -E '^Node |^  pages free|^ +(spanned|present|managed|cma|s
 section vmstat cat /proc/vmstat
 section blocks blocks
 section iomem cat /proc/iomem
+section zoneinfo-full cat /proc/zoneinfo
+[ -d /sys/firmware/memmap ] && section firmware-memmap fwmemmap
+section memory-sysfs memory_sysfs
 [ -r /sys/kernel/debug/memblock/memory ] && section memblock-memory cat /sys/kernel/debug/memblock/memory
 [ -r /sys/kernel/debug/memblock/reserved ] && section memblock-reserved cat /sys/kernel/debug/memblock/reserved
 # the kernel's whole log as \`dmesg\` shows it (KERN_DEBUG lines included): what users
@@ -75,6 +93,8 @@ section iomem cat /proc/iomem
 section dmesg dmesg
 section hvo hvo
 echo "MW-STATE DONE"
+# kept alive for a host-side memory dump (captures.ts: QMP dump-guest-memory, then crash)
+if grep -qw mw_hold /proc/cmdline; then while :; do sleep 3600; done; fi
 poweroff -f
 `;
 
