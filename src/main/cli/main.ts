@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { readInput } from './input.ts'
 import { analyzeSource, bootlogSource, checkSource, INPUT_KINDS, type InputKind, type InputOptions } from '../../shared/engine/index.ts'
 import { formatDiagnostic } from '../../shared/engine/report.ts'
+import { bytesText, grouped, hexPad } from '../../shared/engine/units.ts'
 import { ARCHES, scenarioJsonSchema, type Arch } from '../../shared/scenario/scenario.ts'
 
 const USAGE = `usage: memmap-workbench <command> [options]
@@ -202,31 +203,33 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
 function formatAnalysis(r: import('../../shared/engine/report.ts').AnalysisReport): string {
   const ps = r.pageSizeBytes
   const hx = (v: number): string => '0x' + v.toString(16)
+  const n = grouped
   const lines: string[] = []
   lines.push(`${r.name || 'scenario'}: kernel ${r.kernel} (profile ${r.profile}), ${r.arch}, ${ps / 1024}K pages`)
+  lines.push('ranges are [first-last], both ends inclusive, as the kernel prints them')
   lines.push('', 'memblock.memory:')
-  for (const m of r.memblock.memory) lines.push(`  [${hx(m.start)}-${hx(m.end - 1)}] node ${m.nid}${m.flags.length ? ' ' + m.flags.join('|') : ''}`)
-  lines.push('', `max_pfn ${hx(r.maxPfn)}`, 'zones:')
-  for (const z of r.zones) lines.push(`  ${z.name.padEnd(8)} ${z.lowestPfn === z.highestPfn ? 'empty' : `pfn ${hx(z.lowestPfn)}-${hx(z.highestPfn)}`}`)
+  for (const m of r.memblock.memory) lines.push(`  [mem ${hexPad(m.start, 18)}-${hexPad(m.end - 1, 18)}] node ${m.nid}${m.flags.length ? ' ' + m.flags.join('|') : ''}`)
+  lines.push('', `max_pfn ${hx(r.maxPfn)} (the first pfn above memory)`, 'zones:')
+  for (const z of r.zones) lines.push(`  ${z.name.padEnd(8)} ${z.lowestPfn === z.highestPfn ? 'empty' : `pfn [${hx(z.lowestPfn)}-${hx(z.highestPfn - 1)}]`}`)
   lines.push('', 'nodes:')
-  for (const n of r.nodes) {
-    lines.push(`  node ${n.nid}: pfn ${hx(n.startPfn)}-${hx(n.endPfn)}, spanned ${n.spannedPages}, present ${n.presentPages}`)
-    for (const z of n.zones) lines.push(`    ${z.name.padEnd(8)} start ${hx(z.startPfn)} spanned ${z.spannedPages} present ${z.presentPages} absent ${z.absentPages}`)
+  for (const nd of r.nodes) {
+    lines.push(`  node ${nd.nid}: pfn [${hx(nd.startPfn)}-${hx(nd.endPfn - 1)}], spanned ${n(nd.spannedPages)}, present ${n(nd.presentPages)}`)
+    for (const z of nd.zones) lines.push(`    ${z.name.padEnd(8)} start ${hx(z.startPfn)} spanned ${n(z.spannedPages)} present ${n(z.presentPages)} absent ${n(z.absentPages)}`)
   }
-  lines.push('', `sections: ${r.sections.presentSections} present of ${r.sections.pagesPerSection} pages (SECTION_SIZE_BITS ${r.sections.sectionSizeBits}), memmap ${r.sections.memmapBytes} bytes`)
+  lines.push('', `sections: ${n(r.sections.presentSections)} present of ${n(r.sections.pagesPerSection)} pages (SECTION_SIZE_BITS ${r.sections.sectionSizeBits}), memmap ${bytesText(r.sections.memmapBytes)}`)
   lines.push('', 'holes (memmap_init attribution):')
-  for (const h of r.holes) lines.push(`  pfn ${hx(h.start)}-${hx(h.end)} ${h.kind}: node ${h.nid} zone ${h.zone}, ${h.validPages} pages with a struct page`)
-  lines.push('', `present ${r.totals.presentPages} pages (${r.totals.memoryTotalKiB}K), NOMAP ${r.totals.nomapPages}, hole pages with struct page ${r.totals.holePagesWithStructPage}`)
+  for (const h of r.holes) lines.push(`  pfn [${hx(h.start)}-${hx(h.end - 1)}] ${h.kind}: node ${h.nid} zone ${h.zone}, ${n(h.validPages)} pages with a struct page`)
+  lines.push('', `present ${n(r.totals.presentPages)} pages = ${bytesText(r.totals.memoryTotalKiB * 1024)};  NOMAP ${n(r.totals.nomapPages)}, hole pages with struct page ${n(r.totals.holePagesWithStructPage)}`)
   const mm = r.memmap
   if (mm) {
-    const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`
-    lines.push('', `memmap: sizeof(struct page) ${mm.structPageSize}, ${mib(mm.totals.memmapBytes)} over ${mm.totals.presentSections} sections (${mm.totals.percentOfRam.toFixed(3)} % of RAM)`)
-    for (const n of mm.totals.nodes) lines.push(`  node ${n.nid}: ${n.sections} sections, ${mib(n.memmapBytes)}`)
+    const mib = bytesText
+    lines.push('', `memmap: sizeof(struct page) ${mm.structPageSize}, ${mib(mm.totals.memmapBytes)} over ${n(mm.totals.presentSections)} sections (${mm.totals.percentOfRam.toFixed(3)} % of RAM)`)
+    for (const t of mm.totals.nodes) lines.push(`  node ${t.nid}: ${n(t.sections)} sections, ${mib(t.memmapBytes)}`)
     const p = mm.placement
-    lines.push(`  backing: ${p.plan.summary.unitsTouched} × ${p.plan.unitBytes} bytes; pfn_to_page(0) ${p.base?.pfnToPage0 ?? '(no vmemmap)'}`)
+    lines.push(`  backing: ${n(p.plan.summary.unitsTouched)} × ${bytesText(p.plan.unitBytes)}; pfn_to_page(0) ${p.base?.pfnToPage0 ?? '(no vmemmap)'}`)
     lines.push(`  struct pages naturally aligned for folios up to ${mib(p.alignedFolio.maxBytes)} (MAX_FOLIO_ORDER ${p.maxFolioOrder.order})`)
     for (const h of mm.hvo.pages) lines.push(`  ${h.line ?? `HVO ${h.hugePageSize} bytes: ${h.freedBytes} bytes freed per page`}`)
-    if (mm.kmsan) lines.push(`  KMSAN: ${mm.kmsan.usablePages} pages reach the buddy allocator, ${mm.kmsan.metadataPages} + ${mm.kmsan.futureMetadataPages} (reserved ranges) are shadow/origin, ${mm.kmsan.lostPages} stranded${mm.kmsan.deferredPages ? `, ${mm.kmsan.deferredPages} deferred without metadata` : ''}`)
+    if (mm.kmsan) lines.push(`  KMSAN: ${n(mm.kmsan.usablePages)} pages reach the buddy allocator, ${n(mm.kmsan.metadataPages)} + ${n(mm.kmsan.futureMetadataPages)} (reserved ranges) are shadow/origin, ${n(mm.kmsan.lostPages)} stranded${mm.kmsan.deferredPages ? `, ${n(mm.kmsan.deferredPages)} deferred without metadata` : ''}`)
     for (const ns of mm.pmem) lines.push(`  ${ns.name}: ${ns.ok ? `page map takes ${mib(ns.lostBytes)}, ${mib(ns.usableBytes)} usable` : `fails: ${ns.error}`}`)
     const failed = mm.checks.filter((c) => !c.pass && c.severity !== 'info')
     lines.push(`  checks: ${mm.checks.length - failed.length} pass, ${failed.length} fail${failed.length ? ': ' + failed.map((c) => c.id).join(', ') : ''}`)

@@ -46,3 +46,19 @@ describe('parseRange: address ranges as typed for the map zoom and `export --zoo
     expect(parseRange('7P+2P')).toEqual({ error: expect.stringMatching(/2\^53/) })
   })
 })
+
+describe('numbers for people', () => {
+  it('grouped(): thousands separated, any size', async () => {
+    const { grouped } = await import('./units.ts')
+    expect([grouped(0), grouped(999), grouped(1000), grouped(536235931), grouped(-1234567), grouped(2 ** 53)]).toEqual(['0', '999', '1,000', '536,235,931', '-1,234,567', '9,007,199,254,740,992'])
+  })
+  it('bytesText(): exact units plain, rounded ones with the bytes and never shown as a whole unit', async () => {
+    const { bytesText } = await import('./units.ts')
+    expect(bytesText(512)).toBe('512 bytes')
+    expect(bytesText(65536 * 2 ** 20)).toBe('64 GiB')
+    expect(bytesText(2 ** 20 / 16)).toBe('64 KiB')
+    expect(bytesText(8585740288)).toBe('7.996 GiB (8,585,740,288 bytes)')
+    expect(bytesText(34319892480)).toBe('31.96 GiB (34,319,892,480 bytes)')
+    expect(bytesText(1536)).toBe('1.5 KiB (1,536 bytes)')
+  })
+})

@@ -95,6 +95,30 @@ export function humanBytes(n: number): string {
   return `${Number.isInteger(v) ? v : v.toFixed(2).replace(/\.?0+$/, '')} ${units[i]}`
 }
 
+/** Thousands separated for people: 536235931 → `536,235,931` (the same in every locale). */
+export function grouped(n: number): string {
+  const neg = n < 0
+  const [int, frac] = String(Math.abs(n)).split('.')
+  const g = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return `${neg ? '-' : ''}${g}${frac !== undefined ? '.' + frac : ''}`
+}
+
+/**
+ * A size for people: binary units, exact when the unit divides it (`8 GiB`), else two
+ * decimals that never round to a whole unit, and the exact bytes (`7.996 GiB (8,585,740,288 bytes)`).
+ */
+export function bytesText(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
+  let i = 0
+  while (i < units.length - 1 && Math.abs(n) >= 1024 ** (i + 1)) i++
+  const v = n / 1024 ** i
+  if (Number.isInteger(v)) return `${grouped(v)} ${units[i]}`
+  let digits = 2
+  let t = v.toFixed(digits)
+  while (Number(t) === Math.round(v) && digits < 6) t = v.toFixed(++digits)
+  return `${t.replace(/(\.\d*?[1-9])0+$/, '$1')} ${units[i]} (${grouped(n)} bytes)`
+}
+
 export const ceilDiv = (a: number, b: number): number => Math.floor((a + b - 1) / b)
 export const roundUp = (a: number, b: number): number => Math.ceil(a / b) * b
 export const roundDown = (a: number, b: number): number => Math.floor(a / b) * b
