@@ -156,6 +156,11 @@ CLI start-up (wall clock, median of ${runs}; node -e 0: ${node.toFixed(0)} ms)`)
   console.log(`  bootlog (laptop)  ${tiny.toFixed(0).padStart(5)} ms  ${(tiny / node).toFixed(2)}x node (target ≤ 3x: ${ok(tiny <= 3 * node)})`)
 }
 
+// ---- batch ---------------------------------------------------------------------------
+// Issue #10: `batch` throughput (logs/s in all and per core, against one process per file)
+// and peak RSS over 100 000 generated inputs (bench/batch.ts; MW_BENCH_BATCH_FILES=N for fewer)
+await (await import('./batch.ts')).benchBatch()
+
 // ---- the main process's event loop --------------------------------------------------
 // Issue #4: the engine runs on a worker thread for large scenarios, "so the main event
 // loop is never blocked > 50 ms". The browser host (the same service modules Electron's

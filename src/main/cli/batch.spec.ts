@@ -211,6 +211,9 @@ describe('batch from the compiled CLI (dist/cli, its worker entry)', () => {
     expect(a.code).toBe(b.code)
     expect(a.out.split('\n').sort()).toEqual(b.out.split('\n').sort())
     expect(existsSync(join(root, 'dist/cli/batch-worker.mjs'))).toBe(true)
+    // the worker's sources count for freshness: a change to them rebuilds dist/cli
+    const manifest = JSON.parse(readFileSync(join(root, 'dist/cli/manifest.json'), 'utf8')) as { inputs: string[] }
+    expect(manifest.inputs).toEqual(expect.arrayContaining(['src/main/cli/batch-worker.ts', 'src/main/cli/batch-record.ts', 'src/main/cli/batch.ts']))
     expect(bin('--help')).toMatchObject({ code: 0, err: '' })
   })
   it('Ctrl-C: exit 130, every written record whole; --resume then finishes the rest', async () => {

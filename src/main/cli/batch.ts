@@ -262,24 +262,51 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
   process.on('SIGINT', onSigint)
 
   // ---- progress --------------------------------------------------------------------
+  // the walk that feeds the workers runs only as far ahead as the queue; a second walk
+  // that only counts (and holds nothing) gives the total for the ETA early
+  // (started with the progress bar, or with the first plain progress line)
+  let counted: number | null = null
+  let counting = false
+  const count = (): void => {
+    if (counting) return
+    counting = true
+    void (async () => {
+      let n = 0
+      const scratch: WalkStats = { hidden: 0, unmatched: [] }
+      for (const arg of o.paths) {
+        for await (const _ of expandArg(arg, scratch)) {
+          if (stopped) return
+          n++
+        }
+      }
+      counted = n
+    })().catch(() => undefined)
+  }
+  if (tty) count()
+  const totalEstimate = (): { total: number; exact: boolean } => {
+    const known = found - counts.alreadyDone - counts.duplicates
+    if (walkDone) return { total: known, exact: true }
+    return counted === null ? { total: known, exact: false } : { total: known + Math.max(0, counted - found), exact: true }
+  }
   const progressLine = (): string => {
     const s = (performance.now() - started) / 1000
     const rate = counts.records / Math.max(s, 1e-3)
-    const total = found - counts.alreadyDone - counts.duplicates
+    const { total, exact } = totalEstimate()
     const finished = counts.records + counts.binary
-    const eta = walkDone && rate > 0 ? `, ETA ${fmtDuration((total - finished) / rate)}` : ''
-    return `${finished}/${total}${walkDone ? '' : '+'} done, ${rate.toFixed(0)}/s${eta}`
+    const eta = exact && rate > 0 ? `, ETA ${fmtDuration(Math.max(0, total - finished) / rate)}` : ''
+    return `${finished}/${total}${exact ? '' : '+'} done, ${rate.toFixed(0)}/s${eta}`
   }
   let lastPlain = performance.now()
   const timer = setInterval(() => {
     if (tty) {
       const s = (performance.now() - started) / 1000
-      const total = found - counts.alreadyDone - counts.duplicates
-      const frac = walkDone && total ? (counts.records + counts.binary) / total : 0
-      const bar = walkDone ? `[${'#'.repeat(Math.round(frac * 24)).padEnd(24, '.')}] ` : ''
+      const { total, exact } = totalEstimate()
+      const frac = exact && total ? Math.min(1, (counts.records + counts.binary) / total) : 0
+      const bar = exact ? `[${'#'.repeat(Math.round(frac * 24)).padEnd(24, '.')}] ` : ''
       process.stderr.write(`\r\x1b[Kbatch ${bar}${progressLine()} (${fmtDuration(s)})`)
     } else if (performance.now() - lastPlain >= 10_000) {
       lastPlain = performance.now()
+      count()
       io.err(`batch: ${progressLine()}`)
     }
   }, tty ? 200 : 1000)
