@@ -42,6 +42,15 @@ describe('scenario parsing', () => {
   it('refuses a huge paste quickly with a message', () => {
     const r = parseScenario('x'.repeat(40 * 1024 * 1024))
     expect(!r.ok && r.diagnostics[0].message).toMatch(/refused/)
+    const over = parseScenario('kernel: "6.1"\n' + '#'.repeat(100 * 1024 * 1024))
+    expect(over.diagnostics[0]).toMatchObject({ line: 1, column: 1, message: expect.stringMatching(/larger than 100 MB are refused/) })
+  })
+  it('reads block style up to 100 MB; YAML beyond it only up to 32 MB, refused where the block style ends', () => {
+    const big = 'kernel: "6.1"\narch: x86_64\nname: &a x\n' + '# filler\n'.repeat(4 * 1024 * 1024)
+    const r = parseScenario(big)
+    expect(r.diagnostics[0]).toMatchObject({ line: 3, column: 1, message: expect.stringMatching(/larger than 32 MB are refused/) })
+    const ok = parseScenario(big.replace('&a x', 'x') + 'firmware:\n  kind: e820\n  map:\n    - { start: 0, size: 1G, type: usable }\n')
+    expect(ok.ok && ok.scenario.firmware.map[0].size).toBe(2 ** 30)
   })
   it('emits a JSON Schema with documentation for the editor', () => {
     const s = scenarioJsonSchema() as { properties: Record<string, { description?: string }>; required: string[] }

@@ -5,9 +5,18 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node }
 import type { Diagnostic } from '../engine/report.ts'
 import { scenarioSchema, type Scenario } from './scenario.ts'
 import type { Issue } from './schema-dsl.ts'
+import { lineStarts, linePos, readYamlSubset, wantPaths, type Want } from './yaml-subset.ts'
 
-/** Larger inputs are refused before parsing (a pasted 100 MB log is not a scenario). */
-export const MAX_SCENARIO_BYTES = 32 * 1024 * 1024
+/**
+ * Larger inputs are refused before parsing. A scenario in the block style (one-line
+ * flow collections, what the examples and yaml.stringify() write) is read by
+ * readYamlSubset() in memory linear in its size, so it may be as large as any source the
+ * app accepts (MAX_SOURCE_BYTES in api.ts): 10^6 firmware ranges are ~60 MB. YAML
+ * beyond that style goes to the `yaml` package, whose document (CST, a node per
+ * scalar) costs ~100 bytes of heap per byte of text: it stays capped at 32 MB.
+ */
+export const MAX_SCENARIO_BYTES = 100 * 1024 * 1024
+export const MAX_GENERAL_YAML_BYTES = 32 * 1024 * 1024
 
 export type ParseResult = { ok: true; scenario: Scenario; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] }
 
@@ -40,9 +49,24 @@ export function pathString(path: (string | number)[]): string {
   return s
 }
 
-export function parseScenario(text: string): ParseResult {
+/** `subset: false` skips readYamlSubset() (the specs compare both readers). */
+export interface ReadOptions {
+  subset?: boolean
+}
+
+export function parseScenario(text: string, opts: ReadOptions = {}): ParseResult {
   if (text.length > MAX_SCENARIO_BYTES) {
     return { ok: false, diagnostics: [{ severity: 'error', line: 1, column: 1, message: `the scenario is ${(text.length / 1048576).toFixed(1)} MB; scenarios larger than ${MAX_SCENARIO_BYTES / 1048576} MB are refused` }] }
+  }
+  // the block-style subset scenarios are written in, without an AST (yaml-subset.ts);
+  // anything else, and every YAML error, goes to the `yaml` package
+  const stop = { offset: 0 }
+  const fast = opts.subset === false ? null : readYamlSubset(text, null, stop)
+  if (fast) return validate(text, fast.value)
+  if (text.length > MAX_GENERAL_YAML_BYTES) {
+    const at = linePos(lineStarts(text), stop.offset)
+    const mb = (text.length / 1048576).toFixed(1)
+    return { ok: false, diagnostics: [{ severity: 'error', ...at, message: `the scenario is ${mb} MB and is not all in block style with one-line { … } or [ … ] collections from here on; such scenarios larger than ${MAX_GENERAL_YAML_BYTES / 1048576} MB are refused (block style is read up to ${MAX_SCENARIO_BYTES / 1048576} MB)` }] }
   }
   const lc = new LineCounter()
   let doc
@@ -93,8 +117,42 @@ export function parseScenario(text: string): ParseResult {
   return { ok: true, scenario, diagnostics }
 }
 
+/** Start of the deepest node on `path` that the text has (the root too when `root`). */
+function deepest(want: Want, path: readonly (string | number)[], root: boolean): number | undefined {
+  let at = root ? want.offset : undefined
+  let w: Want | undefined = want
+  for (const key of path) {
+    w = w.children.get(key)
+    if (w?.offset === undefined) break
+    at = w.offset
+  }
+  return at
+}
+
+/** Schema validation of a value read by readYamlSubset(); issues are located by a second read. */
+function validate(text: string, value: unknown): ParseResult {
+  const issues: Issue[] = []
+  const scenario = scenarioSchema.check(value, [], issues)
+  if (!issues.length && scenario !== undefined) return { ok: true, scenario, diagnostics: [] }
+  const want = wantPaths(issues.map((i) => i.path))
+  readYamlSubset(text, want)
+  const starts = lineStarts(text)
+  const diagnostics: Diagnostic[] = issues.map((issue) => {
+    const offset = deepest(want, issue.path, true)
+    const pos = offset === undefined ? { line: 1, column: 1 } : linePos(starts, offset)
+    const p = pathString(issue.path)
+    return { severity: 'error', message: p ? `${p}: ${issue.message}` : issue.message, path: p, ...pos }
+  })
+  return { ok: false, diagnostics }
+}
+
 /** Position of a scenario path in its source text (for engine errors that name a path). */
-export function locatePath(text: string, path: (string | number)[]): { line: number; column: number } | null {
+export function locatePath(text: string, path: (string | number)[], opts: ReadOptions = {}): { line: number; column: number } | null {
+  const want = wantPaths([path])
+  if (opts.subset !== false && readYamlSubset(text, want)) {
+    const offset = deepest(want, path, false)
+    return offset === undefined ? null : linePos(lineStarts(text), offset)
+  }
   const lc = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lc })
   const positions = new Map<string, Located>()
