@@ -67,6 +67,12 @@ export function efiReserveRegions(map: readonly FirmwareRange[], o: Arm64Membloc
   const memory = new MemblockType('memory')
   const reserved = new MemblockType('reserved')
   const ps = o.pageSize
+  // The kernel adds each descriptor, then marks it NOMAP; flags are only ever set here,
+  // so the result is every descriptor added, then every NOMAP one marked: one sweep
+  // each (MemblockType.addRanges), not an array insert per descriptor.
+  const adds: { base: number; size: number }[] = []
+  const nomap: { base: number; size: number }[] = []
+  const reclaim: { base: number; size: number }[] = []
   for (const md of map) {
     const attrs = md.attrs ?? []
     // memrange_efi_to_native(): round outward to kernel pages
@@ -74,38 +80,45 @@ export function efiReserveRegions(map: readonly FirmwareRange[], o: Arm64Membloc
     const end = Math.ceil(rangeEnd(md) / ps) * ps
     if (!efiIsMemory(attrs)) continue
     if (o.softReserve && attrs.includes('SP')) continue
-    dtAddMemory(memory, start, end - start, ps)
-    if (!efiIsUsable(md.type, attrs, o.softReserve)) memory.setFlag(start, end - start, MEMBLOCK_NOMAP, true)
-    if (md.type === 'acpi-reclaim') reserved.add(start, end - start, NO_NODE)
+    const added = dtAlignMemory(start, end - start, ps)
+    if (added) adds.push(added)
+    if (!efiIsUsable(md.type, attrs, o.softReserve)) nomap.push({ base: start, size: end - start })
+    if (md.type === 'acpi-reclaim') reclaim.push({ base: start, size: end - start })
   }
+  memory.addRanges(adds, NO_NODE)
+  memory.setFlagRanges(nomap, MEMBLOCK_NOMAP, true)
+  reserved.addRanges(reclaim, NO_NODE)
   return { memory, reserved }
 }
 
-/** early_init_dt_add_memory_arch(): page-align inward and add (ignoring sub-page blocks). */
-export function dtAddMemory(memory: MemblockType, base: number, size: number, ps: number): void {
+/** early_init_dt_add_memory_arch(): page-align inward; null for a block it ignores (sub-page). */
+function dtAlignMemory(base: number, size: number, ps: number): { base: number; size: number } | null {
   const off = base % ps
-  if (size < ps - off) return // "Ignoring memory block"
+  if (size < ps - off) return null // "Ignoring memory block"
   if (off) {
     size -= ps - off
     base += ps - off
   }
   size = Math.floor(size / ps) * ps
-  if (size > 0) memory.add(base, size, NO_NODE)
+  return size > 0 ? { base, size } : null
 }
 
 /** Device-tree boot: /memory nodes, then /reserved-memory no-map regions. */
 export function dtMemblock(map: readonly FirmwareRange[], o: Arm64MemblockOptions): { memory: MemblockType; reserved: MemblockType } {
   const memory = new MemblockType('memory')
   const reserved = new MemblockType('reserved')
-  for (const r of map) if (r.type === 'memory') dtAddMemory(memory, r.start, rangeEnd(r) - r.start, o.pageSize)
+  // every /memory block, then the reserved-memory nodes; each kind in one sweep
+  const adds: { base: number; size: number }[] = []
   for (const r of map) {
-    const size = rangeEnd(r) - r.start
-    if (r.type === 'no-map') {
-      // __reserved_mem_reserve_reg() -> early_init_dt_reserve_memory()
-      if (o.dtNoMapMarksNomap) memory.setFlag(r.start, size, MEMBLOCK_NOMAP, true)
-      else memory.remove(r.start, size)
-    } else if (r.type === 'reserved') reserved.add(r.start, size, NO_NODE)
+    const added = r.type === 'memory' ? dtAlignMemory(r.start, rangeEnd(r) - r.start, o.pageSize) : null
+    if (added) adds.push(added)
   }
+  memory.addRanges(adds, NO_NODE)
+  const noMap = map.filter((r) => r.type === 'no-map').map((r) => ({ base: r.start, size: rangeEnd(r) - r.start }))
+  // __reserved_mem_reserve_reg() -> early_init_dt_reserve_memory()
+  if (o.dtNoMapMarksNomap) memory.setFlagRanges(noMap, MEMBLOCK_NOMAP, true)
+  else memory.removeRanges(noMap)
+  reserved.addRanges(map.filter((r) => r.type === 'reserved').map((r) => ({ base: r.start, size: rangeEnd(r) - r.start })), NO_NODE)
   return { memory, reserved }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { MEMBLOCK_NOMAP, MemblockType, memPfnRanges } from './memblock.ts'
+import { mulberry32 } from '../../../tests/prng.ts'
+import { MEMBLOCK_HOTPLUG, MEMBLOCK_NOMAP, MemblockType, memPfnRanges } from './memblock.ts'
 
 describe('memblock (mm/memblock.c)', () => {
   it('merges adjacent regions with equal nid and flags only', () => {
@@ -62,5 +63,29 @@ describe('memblock (mm/memblock.c)', () => {
     a.setNodes(blocks)
     for (const x of blocks) b.setNode(x.start, x.end - x.start, x.nid)
     expect(a.regions).toEqual(b.regions)
+  })
+  it('addRanges(), setFlagRanges(), removeRanges() equal one kernel call per range, in any order', () => {
+    const rnd = mulberry32(7)
+    const ranges = (n: number): { base: number; size: number }[] =>
+      Array.from({ length: n }, () => ({ base: Math.floor(rnd() * 256) * 0x1000, size: Math.floor(rnd() * 12) * 0x1000 }))
+    for (let round = 0; round < 200; round++) {
+      // existing regions with mixed nids and flags, then a batch over them
+      const base = new MemblockType('memory')
+      for (const r of ranges(8)) base.add(r.base, r.size, Math.floor(rnd() * 3), rnd() < 0.3 ? MEMBLOCK_HOTPLUG : 0)
+      const batch = ranges(1 + Math.floor(rnd() * 40))
+      const [a, b] = [base.clone(), base.clone()]
+      a.addRanges(batch, 5, MEMBLOCK_NOMAP)
+      for (const r of batch) b.add(r.base, r.size, 5, MEMBLOCK_NOMAP)
+      expect(a.regions).toEqual(b.regions)
+      const marks = ranges(1 + Math.floor(rnd() * 20))
+      const set = rnd() < 0.7
+      a.setFlagRanges(marks, MEMBLOCK_NOMAP, set)
+      for (const r of marks) b.setFlag(r.base, r.size, MEMBLOCK_NOMAP, set)
+      expect(a.regions).toEqual(b.regions)
+      const cuts = ranges(1 + Math.floor(rnd() * 20))
+      a.removeRanges(cuts)
+      for (const r of cuts) b.remove(r.base, r.size)
+      expect(a.regions).toEqual(b.regions)
+    }
   })
 })

@@ -204,6 +204,87 @@ export class MemblockType {
   }
 
   /**
+   * memblock_add_range() for every range of a firmware map, in one sorted sweep. The
+   * kernel calls it once per range and memmove()s the array on each insert; with 10^6
+   * unsorted ranges that is quadratic. The result is the same: existing regions keep
+   * their nid and flags where a range overlaps them, the ranges fill the rest, and
+   * memblock_merge_regions() joins neighbours. All ranges carry one nid and one flags
+   * value here, so among themselves the order does not matter.
+   */
+  addRanges(ranges: readonly { base: number; size: number }[], nid = NO_NODE, flags = MEMBLOCK_NONE): void {
+    const add = union(ranges)
+    if (!add.length) return
+    const rs = this.regions
+    const out: Region[] = []
+    let i = 0
+    for (const u of add) {
+      let cur = u.base
+      // regions wholly before this piece
+      while (i < rs.length && rs[i].end <= cur) out.push(rs[i++])
+      while (cur < u.end) {
+        const r = rs[i]
+        if (!r || r.base >= u.end) {
+          out.push({ base: cur, end: u.end, nid, flags })
+          break
+        }
+        if (r.base > cur) out.push({ base: cur, end: r.base, nid, flags })
+        // the existing region wins where it overlaps
+        if (r.end <= u.end) {
+          out.push(r)
+          i++
+        }
+        cur = r.end
+        if (r.end > u.end) break
+      }
+    }
+    while (i < rs.length) out.push(rs[i++])
+    this.regions = out
+    this.mergeAll()
+  }
+
+  /** memblock_setclr_flag() over many ranges (memblock_mark_nomap() per UEFI descriptor) in one sweep. */
+  setFlagRanges(ranges: readonly { base: number; size: number }[], flag: number, set: boolean): void {
+    const on = union(ranges)
+    if (!on.length) return
+    this.regions = this.cut(on, (piece) => [{ ...piece, flags: set ? piece.flags | flag : piece.flags & ~flag }])
+    this.mergeAll()
+  }
+
+  /** memblock_remove_range() over many ranges (DT no-map before 5.11) in one sweep. */
+  removeRanges(ranges: readonly { base: number; size: number }[]): void {
+    const off = union(ranges)
+    if (!off.length) return
+    this.regions = this.cut(off, () => [])
+  }
+
+  /** Split the regions at the edges of sorted disjoint `by` and replace the covered pieces. */
+  private cut(by: readonly { base: number; end: number }[], covered: (piece: Region) => Region[]): Region[] {
+    const out: Region[] = []
+    let j = 0
+    for (const r of this.regions) {
+      let cur = r.base
+      while (j < by.length && by[j].end <= cur) j++
+      let k = j
+      while (cur < r.end) {
+        const b = by[k]
+        if (!b || b.base >= r.end) {
+          out.push(cur === r.base ? r : { ...r, base: cur })
+          break
+        }
+        if (b.base > cur) {
+          out.push({ ...r, base: cur, end: b.base })
+          cur = b.base
+        }
+        const end = Math.min(b.end, r.end)
+        out.push(...covered({ ...r, base: cur, end }))
+        cur = end
+        if (b.end <= r.end) k++
+      }
+    }
+    return out
+  }
+
+  /**
    * memblock_trim_memory(align): round each region's base up and end down to align;
    * regions that vanish are removed. x86 calls it once, after all e820 RAM was added.
    */
@@ -290,6 +371,18 @@ export function freeRanges(memory: MemblockType, reserved: MemblockType): Region
         cur = r.end
       }
     }
+  }
+  return out
+}
+
+/** The union of [base, base+size) ranges as sorted, disjoint, non-adjacent [base, end) runs. */
+function union(ranges: readonly { base: number; size: number }[]): { base: number; end: number }[] {
+  const sorted = ranges.filter((r) => r.size > 0).sort((a, b) => a.base - b.base)
+  const out: { base: number; end: number }[] = []
+  for (const r of sorted) {
+    const last = out[out.length - 1]
+    if (last && r.base <= last.end) last.end = Math.max(last.end, r.base + r.size)
+    else out.push({ base: r.base, end: r.base + r.size })
   }
   return out
 }
