@@ -80,9 +80,9 @@ export function memoryBlockSize(m: Model): MemoryBlockSize {
     }
     case 's390':
       // drivers/s390/char/sclp_cmd.c memory_block_size_bytes(): max(MIN_MEMORY_BLOCK_SIZE,
-      // sclp.rzm); the storage increment is at most a section on guests up to 255 GiB
-      // (QEMU keeps ≤ 1020 increments), so blocks are sections; a larger increment
-      // (an LPAR's) comes from config.memoryBlockSize
+      // sclp.rzm): the section while the storage increment is not larger (every recorded
+      // QEMU boot, 256 MiB to 5.6 GiB, shows block_size_bytes = the section); a larger
+      // increment (an LPAR's) comes from config.memoryBlockSize
       return { bytes: section, rule: 'max(MIN_MEMORY_BLOCK_SIZE, storage increment): the section size', ref: 'memory_block_size_bytes() (drivers/s390/char/sclp_cmd.c)' }
     case 'arm64':
     case 'riscv64':

@@ -2,9 +2,12 @@
 // sections of 256 MiB (128 MiB from 6.13), memory blocks without node links. The expected
 // lines are the ones Debian's s390x kernels printed under QEMU (tests/fixtures/kernel-versions/
 // <version>/s390x-s501-*.log); the unit rules cite the kernel functions they come from.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Scenario } from '../scenario/scenario.ts'
 import { bootlogLines } from './bootlog.ts'
+import { parseLog } from './dmesg.ts'
 import { memoryBlocks, memoryBlockSize } from './memory-block.ts'
 import { runModel } from './model.ts'
 import { s390Physmem } from './s390-physmem.ts'
@@ -97,4 +100,30 @@ describe('s390 memory blocks (sysfs as the 6.1 boots show it)', () => {
     expect(b.runs.every((r) => r.nodes.length === 0 && r.validZones === 'DMA')).toBe(true)
     expect(memoryBlockSize(runModel(s390('7.2', 3000 * M, 'mem=1115M'))).bytes).toBe(0x8000000)
   })
+})
+
+describe('every recorded s390x boot, rebuilt from its QEMU command alone', () => {
+  // The scenario is what QEMU was asked for: the storage s390-ccw-virtio gave (-m rounded
+  // to the storage increment, layouts.ts s390Ram()) and the command line with its mem=,
+  // kernelcore=, movablecore=. The kernel's own lines (its dmesg) are the expectation.
+  const root = join(import.meta.dirname, '../../../tests/fixtures/kernel-versions')
+  const boots = readdirSync(root).flatMap((v) =>
+    readdirSync(join(root, v))
+      .filter((f) => /^s390x-.*\.json$/.test(f))
+      .map((f) => ({ v, f, json: JSON.parse(readFileSync(join(root, v, f), 'utf8')) as { kernelPackage: string; cmd: string[]; layout: { ram: string[] } } }))
+  )
+  it('there are at least 60 of them', () => expect(boots.length).toBeGreaterThanOrEqual(60))
+  for (const { v, f, json } of boots)
+    it(`${v}/${f}`, () => {
+      const log = readFileSync(join(root, v, f.replace(/\.json$/, '.log')), 'latin1')
+      const dmesg = log.slice(log.indexOf('MW-STATE dmesg BEGIN') + 'MW-STATE dmesg BEGIN'.length, log.indexOf('MW-STATE dmesg END'))
+      const kernel = /=(\d+\.\d+\.\d+)-/.exec(json.kernelPackage)![1]
+      const map = json.layout.ram.map((r) => {
+        const [a, b] = r.split('-').map((x) => Number(x))
+        return { start: a, last: b, type: 'memory' as const }
+      })
+      const s: Scenario = { kernel, arch: 's390', firmware: { kind: 'dt', map }, cmdline: json.cmd[json.cmd.length - 1], hugetlb: [] }
+      const want = parseLog(dmesg).expected.map((l) => l.text)
+      expect(bootlogLines(runModel(s)).map((l) => l.text)).toEqual(want)
+    })
 })
