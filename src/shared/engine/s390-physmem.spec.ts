@@ -110,20 +110,36 @@ describe('every recorded s390x boot, rebuilt from its QEMU command alone', () =>
   const boots = readdirSync(root).flatMap((v) =>
     readdirSync(join(root, v))
       .filter((f) => /^s390x-.*\.json$/.test(f))
-      .map((f) => ({ v, f, json: JSON.parse(readFileSync(join(root, v, f), 'utf8')) as { kernelPackage: string; cmd: string[]; layout: { ram: string[] } } }))
+      .map((f) => ({ v, f, json: JSON.parse(readFileSync(join(root, v, f), 'utf8')) as { cmd: string[]; layout: { ram: string[] } } }))
   )
   it('there are at least 60 of them', () => expect(boots.length).toBeGreaterThanOrEqual(60))
   for (const { v, f, json } of boots)
     it(`${v}/${f}`, () => {
       const log = readFileSync(join(root, v, f.replace(/\.json$/, '.log')), 'latin1')
       const dmesg = log.slice(log.indexOf('MW-STATE dmesg BEGIN') + 'MW-STATE dmesg BEGIN'.length, log.indexOf('MW-STATE dmesg END'))
-      const kernel = /=(\d+\.\d+\.\d+)-/.exec(json.kernelPackage)![1]
+      // the version as the kernel's own `Linux version` line gives it (7.3-rc7 has no x.y.z)
+      const parsed = parseLog(dmesg)
+      const kernel = parsed.scenario.kernel
       const map = json.layout.ram.map((r) => {
         const [a, b] = r.split('-').map((x) => Number(x))
         return { start: a, last: b, type: 'memory' as const }
       })
       const s: Scenario = { kernel, arch: 's390', firmware: { kind: 'dt', map }, cmdline: json.cmd[json.cmd.length - 1], hugetlb: [] }
-      const want = parseLog(dmesg).expected.map((l) => l.text)
+      const want = parsed.expected.map((l) => l.text)
       expect(bootlogLines(runModel(s)).map((l) => l.text)).toEqual(want)
     })
+})
+
+describe('the s390 memmap report', () => {
+  it('says vmemmap is placed at boot instead of inventing an address, and renders every view', async () => {
+    const { analyzeSource } = await import('./index.ts')
+    const { renderView, VIEW_IDS } = await import('../views/index.ts')
+    for (const f of ['s390x-guest.yaml', 'loongarch64-uefi.yaml']) {
+      const r = analyzeSource(readFileSync(join(import.meta.dirname, '../../../resources/examples', f), 'utf8'), f)
+      if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('; '))
+      const fig = r.report.memmap!.figures.find((x) => x.id === 'vmemmap.pfn0')!
+      expect(fig.value, f).toBe('decided at boot')
+      for (const v of VIEW_IDS) expect(renderView(v, r.report, { theme: 'light' }).length, `${f} ${v}`).toBeGreaterThan(1000)
+    }
+  })
 })

@@ -13,6 +13,7 @@ import { maxAlignedFolio, maxFolioOrder, maxFolioVmemmapAlign, memmapAlignmentCh
 import {
   archMemoryModel,
   encodingChecks,
+  fig,
   memSectionSizeCheck,
   memSectionUsageSize,
   rootTableCost,
@@ -123,7 +124,7 @@ export function memmapReport(m: Model): MemmapReport {
       ...placement.geometry.figures,
       ...placement.rootTable.figures,
       ...placement.usage.figures,
-      ...(placement.base?.figures ?? []),
+      ...(placement.base?.figures ?? runtimeVmemmapBase(m)),
       ...placement.plan.figures,
       ...Object.entries(placement.plan.input.bufferBase ?? {}).map(([nid, addr]) => ({
         id: `vmemmap.boot-buffer-base.node${nid}`,
@@ -166,6 +167,20 @@ export function memmapReport(m: Model): MemmapReport {
   }
   report.figures = uniqueById(report.figures)
   return report
+}
+
+/**
+ * s390 and loongarch64 are SPARSEMEM_VMEMMAP, but where vmemmap starts is decided while
+ * booting, from values no layout gives: said as a figure rather than guessed (the memmap
+ * plan then allocates section by section, as without a vmemmap).
+ */
+function runtimeVmemmapBase(m: Model): Figure[] {
+  if (m.config.memoryModel !== 'sparsemem') return []
+  if (m.scenario.arch === 's390')
+    return [fig('vmemmap.pfn0', 'vmemmap (pfn_to_page(0))', 'decided at boot', 'address', 'setup_kernel_memory_layout() places vmemmap from ident_map_size, vmalloc= and the kernel page-table level; not modelled', 'setup_kernel_memory_layout() arch/s390/boot/startup.c', 'all')]
+  if (m.scenario.arch === 'loongarch64')
+    return [fig('vmemmap.pfn0', 'vmemmap (pfn_to_page(0))', 'decided at boot', 'address', 'vmemmap = (VMALLOC_END + PMD_SIZE) & PMD_MASK, and VMALLOC_END follows vm_map_base and cpu_vabits, read from the CPU (CPUCFG) at boot; not modelled', 'vmemmap, VMALLOC_END arch/loongarch/include/asm/pgtable.h', 'all')]
+  return []
 }
 
 /** Modules may report the same fact (e.g. struct page shape); keep the first of each id. */
