@@ -96,6 +96,12 @@ describe('batch: records', () => {
     expect(broken.error).toMatch(new RegExp(`^${join(d, 'broken.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error: `))
     expect(r.err).toMatch(/batch: 3 records .*: 2 ok, 0 with failing checks, 1 errors; skipped 1 hidden, 1 binary/)
   })
+  it('an input named by two PATHs runs once', async () => {
+    const d = folder()
+    const r = await inProcess(join(d, 'laptop.yaml'), d, `${d}/*.yaml`)
+    expect(jsonl(r.out).map((x) => x.file).sort()).toEqual([join(d, 'broken.yaml'), join(d, 'laptop.yaml'), join(d, 'logs/nested/boot.log')])
+    expect(r.err).toMatch(/skipped .*3 repeated/)
+  })
   it('a quoted glob is expanded by the command: ** over folders, * within one', async () => {
     const d = folder()
     const r = await inProcess(`${d}/**/*.log`)

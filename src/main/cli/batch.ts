@@ -1,10 +1,11 @@
 // `memmap-workbench batch PATH… [--jobs N] [--format jsonl|csv] [-o FILE] [--diff] [--resume]`:
 // the engine over many inputs on worker threads, one record per input written as soon as
 // it is finished (JSON lines or CSV), a summary on stderr. The walk is streamed and the
-// queue to the workers bounded, so memory stays flat over any number of inputs; only the
-// paths already seen are kept (to run each input once). Ctrl-C stops the workers and
-// leaves every finished record written, whole. Exit codes: 0 all ok, 1 a mismatch, a
-// failing check or an error record, 2 the command itself is wrong, 130 interrupted.
+// queue to the workers bounded, so memory stays flat over any number of inputs (with
+// several PATHs, the paths already seen are kept, to run each input once). Ctrl-C stops
+// the workers and leaves every finished record written, whole. Exit codes: 0 all ok, 1 a
+// mismatch, a failing check or an error record, 2 the command itself is wrong, 130
+// interrupted.
 
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
@@ -313,18 +314,20 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
   timer.unref()
 
   // ---- the walk, fed to the workers through a bounded queue -------------------------
-  const seen = new Set<string>()
+  // one PATH never yields a path twice (a folder walk or a glob lists each file once), so
+  // memory stays flat; several PATHs may overlap, and then the paths seen are kept
+  const seen = o.paths.length > 1 ? new Set<string>() : null
   try {
     outer: for (const arg of o.paths) {
       for await (const f of expandArg(arg, stats)) {
         if (stopped) break outer
         found++
-        const abs = resolve(f.file)
-        if (abs === outputPath || seen.has(abs)) {
+        const abs = f.found || seen ? resolve(f.file) : null
+        if (abs !== null && (abs === outputPath || seen?.has(abs))) {
           counts.duplicates++
           continue
         }
-        seen.add(abs)
+        if (abs !== null) seen?.add(abs)
         if (done.has(f.file)) {
           counts.alreadyDone++
           continue
