@@ -198,6 +198,7 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
   let stopped = false
   let interrupted = false
   const started = performance.now()
+  const cpuStart = process.cpuUsage()
 
   // ---- workers ---------------------------------------------------------------------
   const data: BatchWorkerData = { opts: o.opts, diff: o.diff }
@@ -354,6 +355,9 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
 
   // ---- summary (stderr: the records stay machine-loadable) ---------------------------
   const secs = (performance.now() - started) / 1000
+  // the process's CPU time, all threads (getrusage RUSAGE_SELF), since the command started
+  const cpu = process.cpuUsage(cpuStart)
+  const cpuSecs = (cpu.user + cpu.system) / 1e6
   for (const p of stats.unmatched) io.err(`batch: warning: ${p} matched no file`)
   const ran = counts.records + counts.binary
   if (!interrupted && ran === 0 && counts.alreadyDone === 0) {
@@ -365,7 +369,7 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
   parts.push(`${counts.errors} errors`)
   const skipped = [stats.hidden ? `${stats.hidden} hidden` : '', counts.binary ? `${counts.binary} binary` : '', counts.duplicates ? `${counts.duplicates} repeated` : ''].filter(Boolean)
   io.err(
-    `batch: ${counts.records} records in ${fmtDuration(secs)} (${(counts.records / Math.max(secs, 1e-3)).toFixed(0)}/s on ${o.jobs} worker${o.jobs > 1 ? 's' : ''}): ${parts.join(', ')}` +
+    `batch: ${counts.records} records in ${fmtDuration(secs)} (${(counts.records / Math.max(secs, 1e-3)).toFixed(0)}/s on ${o.jobs} worker${o.jobs > 1 ? 's' : ''}, ${cpuSecs.toFixed(1)} s CPU): ${parts.join(', ')}` +
       (skipped.length ? `; skipped ${skipped.join(', ')}` : '') +
       (o.resume ? `; ${counts.alreadyDone} already in ${o.output} (of ${resumed} records there)` : '') +
       (o.output ? `; written to ${o.output}` : '')
