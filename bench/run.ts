@@ -106,32 +106,10 @@ console.log(`  median ${median(rows.map((r) => r.ms)).toFixed(2)} ms per log; sl
 }
 
 // ---- firmware ranges: every pass linear ----------------------------------------------
-// Issue #10: each 10x step in firmware ranges costs ≤ 12x (analyze of an e820 scenario with
-// N alternating usable/reserved entries; parse, model, memmap report, policies, views' data).
-{
-  const { analyzeSource } = await import('../src/shared/engine/index.ts')
-  const scenario = (n: number): string => {
-    const lines = ['name: scale', 'kernel: "6.6"', 'arch: x86_64', 'firmware:', '  kind: e820', '  map:', '    - { start: 0, last: 0x9efff, type: usable }']
-    let a = 0x100000000
-    for (let i = 0; i < n / 2; i++) {
-      lines.push(`    - { start: 0x${a.toString(16)}, last: 0x${(a + 0x1ff000 - 1).toString(16)}, type: usable }`, `    - { start: 0x${(a + 0x1ff000).toString(16)}, last: 0x${(a + 0x200000 - 1).toString(16)}, type: reserved }`)
-      a += 0x200000
-    }
-    return lines.join('\n') + '\n'
-  }
-  console.log('\nanalyze by number of firmware ranges (target: each 10x step ≤ 12x)')
-  let prev = 0
-  for (const n of [1e3, 1e4, 1e5]) {
-    const src = scenario(n)
-    if (!prev) analyzeSource(src, 'scale.yaml') // warm-up on the smallest size
-    const t0 = performance.now()
-    analyzeSource(src, 'scale.yaml')
-    const t = performance.now() - t0
-    const step = prev ? t / prev : 0
-    console.log(`  ${String(n).padStart(7)} ranges ${(t / 1000).toFixed(2).padStart(7)} s${prev ? `  ${step.toFixed(1)}x the previous (${ok(step <= 12)})` : ''}`)
-    prev = t
-  }
-}
+// Issue #10: each 10x step in firmware ranges (10^4, 10^5, 10^6) costs ≤ 12x, the 10^6 row
+// finishes, peak RSS bounded (bench/ranges.ts: analyzeSource() on e820 and arm64 UEFI
+// scenarios, each size in its own process; `node --import tsx bench/ranges.ts` runs it alone).
+;(await import('./ranges.ts')).benchRanges()
 
 // ---- CLI start-up ------------------------------------------------------------------
 // Issue #10: `memmap-workbench --help` and a tiny `bootlog` answer within 3x of `node -e 0`
