@@ -1,5 +1,5 @@
 // The real kernels of scripts/kernel-oracle/versions.ts (Debian's 6.1, 6.12, 7.2, 7.3 on
-// amd64 and arm64; 6.1, 6.12 and 7.2 on s390x), each booted on the same generated layouts,
+// amd64, arm64 and s390x), each booted on the same generated layouts,
 // hold the engine to:
 //  - the boot log's layout lines, byte for byte, as the console printed them and as
 //    `dmesg` printed them (KERN_DEBUG lines included: what users paste);
