@@ -118,5 +118,20 @@ describe.each(boots)('$version/$id', ({ version, id, dir }) => {
       rows++
     }
     expect(rows).toBe(j.truth.length)
+    // the MEM_BLOCK table (crash 8.0.2 prints it for 6.1 only: on 7.3 it stops at
+    // `invalid structure member offset: bus_type_p`, boot.json's kmem.stderr)
+    const sysfs = parseMemorySysfs(read(dir, 'memory-sysfs.txt'))
+    const blockBytes = parseInt(sysfs.blockSizeBytes, 16)
+    let blocks = 0
+    for (const line of text.split('\n')) {
+      const b = /^ [0-9a-f]{16} +memory(\d+) +([0-9a-f]+) - +([0-9a-f]+) +(\d+) +(\w+) +(\d+) *$/.exec(line)
+      if (!b) continue
+      const id = Number(b[1])
+      expect(sysfs.blocks.get(id)?.state?.toUpperCase(), `memory${id}`).toBe(b[5])
+      expect(sysfs.nodes.get(id), `memory${id}`).toContain(Number(b[4]))
+      expect([parseInt(b[2], 16), parseInt(b[3], 16) + 1], `memory${id}`).toEqual([id * blockBytes, (id + 1) * blockBytes])
+      blocks++
+    }
+    if (/^ +MEM_BLOCK +NAME /m.test(text)) expect(blocks).toBe(sysfs.blocks.size)
   })
 })

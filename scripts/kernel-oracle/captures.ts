@@ -6,7 +6,7 @@
  * vmlinux is at hand, crash's `kmem -n` over a QEMU dump of the running guest.
  *
  *   node --import tsx scripts/kernel-oracle/captures.ts [--seed 1010] [--versions 6.1,6.12,7.3]
- *     [--kmem-versions 6.1] [--out tests/fixtures/captures] [--only 6.1/x86_64-1,…]
+ *     [--kmem-versions 6.1,6.12,7.3] [--out tests/fixtures/captures] [--only 6.1/x86_64-1,…]
  *
  * Writes <out>/<version>/<arch>-<n>/:
  *   iomem                 /proc/iomem
@@ -81,7 +81,8 @@ export interface CaptureJson {
   /** per node and zone, from the `zoneinfo` file (mm/vmstat.c zoneinfo_show_print()) */
   truth: ZoneTruth[];
   lsmem: { tool: string; ranOn: string; commands: string[][]; multiNode: LsmemRun['multiNode'] };
-  kmem?: { tool: string; vmlinuxPackage: string; dump: string; command: string } | { failed: string };
+  /** crash's kmem -n over a dump of this boot; stderr: what crash said besides (warnings) */
+  kmem?: { tool: string; vmlinuxPackage: string; dump: string; command: string; stderr?: string } | { failed: string };
 }
 
 // ---------------------------------------------------------------------------
@@ -388,13 +389,23 @@ export function crashVersion(): string {
   return /crash \S+/.exec(r.stdout)?.[0] ?? 'crash (unknown version)';
 }
 
-/** crash -s VMLINUX VMCORE with `kmem -n` on stdin; its stdout is the capture. */
-function kmemN(vmlinux: string, vmcore: string): { out: string; error?: string } {
-  const r = spawnSync('crash', ['-s', vmlinux, vmcore], { input: 'kmem -n\nquit\n', encoding: 'utf8', maxBuffer: 256 << 20, timeout: 600_000 });
-  if (r.status !== 0 || !/NR\s+SECTION\s+CODED_MEM_MAP/.test(r.stdout)) {
-    return { out: r.stdout, error: `crash exit ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-4).join(' | ')}` };
+/**
+ * crash -s VMLINUX VMCORE with `kmem -n` on stdin; its stdout is the capture. crash 8.0.2
+ * (bookworm) aborts on 6.12 while it sets up the slab caches (`malloc(): unsorted double
+ * linked list corrupted`); `--no_kmem_cache` skips that set-up, which kmem -n does not
+ * need, so a failed first try is run again with it. Returns the flags that worked and
+ * what crash said on stderr.
+ */
+function kmemN(vmlinux: string, vmcore: string): { out: string; flags: string[]; stderr: string; error?: string } {
+  const tries = [['-s'], ['-s', '--no_kmem_cache']];
+  let error = '';
+  for (const flags of tries) {
+    const r = spawnSync('crash', [...flags, vmlinux, vmcore], { input: 'kmem -n\nquit\n', encoding: 'utf8', maxBuffer: 256 << 20, timeout: 600_000 });
+    if (r.status === 0 && /NR\s+SECTION\s+CODED_MEM_MAP/.test(r.stdout)) return { out: r.stdout, flags, stderr: r.stderr.trim() };
+    const how = r.signal ? `signal ${r.signal}` : `exit ${r.status}`;
+    error += `${error ? '; then ' : ''}crash ${flags.join(' ')}: ${how}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`;
   }
-  return { out: r.stdout };
+  return { out: '', flags: [], stderr: '', error };
 }
 
 // ---------------------------------------------------------------------------
@@ -481,7 +492,13 @@ async function capture(m: Manifest, version: string, c: ReturnType<typeof pickVa
           if (k.error) kmem = { failed: k.error };
           else {
             writeFileSync(join(dir, 'kmem-n.txt'), k.out);
-            kmem = { tool: crashVersion(), vmlinuxPackage: dbg.pkg, dump: 'QMP dump-guest-memory paging=false (ELF) of the guest held after MW-STATE DONE', command: 'crash -s vmlinux vmcore <<< "kmem -n"' };
+            kmem = {
+              tool: crashVersion(),
+              vmlinuxPackage: dbg.pkg,
+              dump: 'QMP dump-guest-memory paging=false (ELF) of the guest held after MW-STATE DONE',
+              command: `crash ${k.flags.join(' ')} vmlinux vmcore <<< "kmem -n"`,
+              ...(k.stderr ? { stderr: k.stderr } : {}),
+            };
           }
         } catch (e) {
           kmem = { failed: e instanceof Error ? e.message : String(e) };
@@ -524,7 +541,7 @@ async function main(): Promise<void> {
     options: {
       seed: { type: 'string', default: '1010' },
       versions: { type: 'string', default: '6.1,6.12,7.3' },
-      'kmem-versions': { type: 'string', default: '6.1' },
+      'kmem-versions': { type: 'string', default: '6.1,6.12,7.3' },
       out: { type: 'string', default: join(REPO_ROOT, 'tests', 'fixtures', 'captures') },
       only: { type: 'string' },
       timeout: { type: 'string', default: '180' },
@@ -533,7 +550,7 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    console.log('usage: captures.ts [--seed 1010] [--versions 6.1,6.12,7.3] [--kmem-versions 6.1] [--out DIR] [--only VERSION/ID,…] [--timeout 180]');
+    console.log('usage: captures.ts [--seed 1010] [--versions 6.1,6.12,7.3] [--kmem-versions 6.1,6.12,7.3] [--out DIR] [--only VERSION/ID,…] [--timeout 180]');
     console.log('       captures.ts --relsmem [--out DIR]   run lsmem again over every capture\'s memory-sysfs.txt');
     return;
   }
