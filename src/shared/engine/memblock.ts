@@ -21,7 +21,16 @@ export interface Region {
   flags: number
 }
 
+/** One shared, frozen array per flags value: a report of 10^6 regions holds no array per region. */
+const FLAG_NAMES = new Map<number, string[]>()
+
 export function flagNames(flags: number): string[] {
+  let names = FLAG_NAMES.get(flags)
+  if (!names) FLAG_NAMES.set(flags, (names = Object.freeze(flagList(flags)) as string[]))
+  return names
+}
+
+function flagList(flags: number): string[] {
   const out: string[] = []
   if (flags & MEMBLOCK_HOTPLUG) out.push('HOTPLUG')
   if (flags & MEMBLOCK_MIRROR) out.push('MIRROR')

@@ -48,7 +48,7 @@ describe('scenario parsing', () => {
   it('reads block style up to 100 MB; YAML beyond it only up to 32 MB, refused where the block style ends', () => {
     const big = 'kernel: "6.1"\narch: x86_64\nname: &a x\n' + '# filler\n'.repeat(4 * 1024 * 1024)
     const r = parseScenario(big)
-    expect(r.diagnostics[0]).toMatchObject({ line: 3, column: 1, message: expect.stringMatching(/larger than 32 MB are refused/) })
+    expect(r.diagnostics[0]).toMatchObject({ line: 3, column: 1, message: expect.stringMatching(/leaves the block style .* refused above 32 MB/) })
     const ok = parseScenario(big.replace('&a x', 'x') + 'firmware:\n  kind: e820\n  map:\n    - { start: 0, size: 1G, type: usable }\n')
     expect(ok.ok && ok.scenario.firmware.map[0].size).toBe(2 ** 30)
   })

@@ -66,7 +66,7 @@ export function parseScenario(text: string, opts: ReadOptions = {}): ParseResult
   if (text.length > MAX_GENERAL_YAML_BYTES) {
     const at = linePos(lineStarts(text), stop.offset)
     const mb = (text.length / 1048576).toFixed(1)
-    return { ok: false, diagnostics: [{ severity: 'error', ...at, message: `the scenario is ${mb} MB and is not all in block style with one-line { … } or [ … ] collections from here on; such scenarios larger than ${MAX_GENERAL_YAML_BYTES / 1048576} MB are refused (block style is read up to ${MAX_SCENARIO_BYTES / 1048576} MB)` }] }
+    return { ok: false, diagnostics: [{ severity: 'error', ...at, message: `the scenario is ${mb} MB and from here on leaves the block style (block mappings and sequences, one-line { … } and [ … ], no anchors, tags or multi-line scalars): such scenarios are refused above ${MAX_GENERAL_YAML_BYTES / 1048576} MB, block-style ones are read up to ${MAX_SCENARIO_BYTES / 1048576} MB` }] }
   }
   const lc = new LineCounter()
   let doc
