@@ -81,8 +81,11 @@ export interface CaptureJson {
   /** per node and zone, from the `zoneinfo` file (mm/vmstat.c zoneinfo_show_print()) */
   truth: ZoneTruth[];
   lsmem: { tool: string; ranOn: string; commands: string[][]; multiNode: LsmemRun['multiNode'] };
-  /** crash's kmem -n over a dump of this boot; stderr: what crash said besides (warnings) */
-  kmem?: { tool: string; vmlinuxPackage: string; dump: string; command: string; stderr?: string } | { failed: string };
+  /**
+   * crash's kmem -n over a dump of this boot; stderr: what crash said besides (warnings);
+   * stdoutNotKmem: crash's own lines on stdout around kmem -n's tables (kmemTables())
+   */
+  kmem?: { tool: string; vmlinuxPackage: string; dump: string; command: string; stderr?: string; stdoutNotKmem?: string[] } | { failed: string };
 }
 
 // ---------------------------------------------------------------------------
@@ -384,6 +387,25 @@ export function debugVmlinux(m: Manifest, version: string): { path: string; pkg:
   throw new Error(`no debug package for ${k.package}=${k.version} (tried ${candidates.join(', ')})`);
 }
 
+/**
+ * kmem -n's own tables out of a crash session's stdout: what crash printed before the
+ * first `NODE  SIZE  PGLIST_DATA` header (its start-up warnings: 6.12 `bt: invalid size
+ * request…`, 7.3 `WARNING: SLAB: cannot determine how compound pages are linked`) and a
+ * trailing `kmem: …` error with its `FILE: … LINE: … FUNCTION: …` line (7.3 stops before
+ * the memory block table: `invalid structure member offset: bus_type_p`) are returned
+ * apart, to be kept in boot.json.
+ */
+export function kmemTables(stdout: string): { tables: string; dropped: string[] } {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((l) => /^NODE +SIZE +PGLIST_DATA/.test(l));
+  if (start < 0) return { tables: stdout, dropped: [] };
+  let end = lines.length;
+  const err = lines.findIndex((l, i) => i > start && /^kmem: /.test(l));
+  if (err >= 0) end = err;
+  const dropped = [...lines.slice(0, start), ...lines.slice(end)].filter((l) => l.trim() !== '');
+  return { tables: `${lines.slice(start, end).join('\n').replace(/\n*$/, '')}\n`, dropped };
+}
+
 export function crashVersion(): string {
   const r = spawnSync('crash', ['--version'], { encoding: 'utf8' });
   return /crash \S+/.exec(r.stdout)?.[0] ?? 'crash (unknown version)';
@@ -491,13 +513,15 @@ async function capture(m: Manifest, version: string, c: ReturnType<typeof pickVa
           const k = kmemN(dbg.path, vmcore);
           if (k.error) kmem = { failed: k.error };
           else {
-            writeFileSync(join(dir, 'kmem-n.txt'), k.out);
+            const t = kmemTables(k.out);
+            writeFileSync(join(dir, 'kmem-n.txt'), t.tables);
             kmem = {
               tool: crashVersion(),
               vmlinuxPackage: dbg.pkg,
               dump: 'QMP dump-guest-memory paging=false (ELF) of the guest held after MW-STATE DONE',
               command: `crash ${k.flags.join(' ')} vmlinux vmcore <<< "kmem -n"`,
               ...(k.stderr ? { stderr: k.stderr } : {}),
+              ...(t.dropped.length ? { stdoutNotKmem: t.dropped } : {}),
             };
           }
         } catch (e) {
