@@ -3,13 +3,23 @@
 // values come from the recorded kernel output (the log's own `Memory:` total and the
 // `nr_memmap_boot_pages` the kernel counted), never from the engine.
 import { spawn, spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync as mkdtempRaw, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { run } from './main.ts'
 
 const root = join(import.meta.dirname, '../../..')
+const made: string[] = []
+/** A temporary folder, removed after the specs. */
+const mkdtempSync = (prefix: string): string => {
+  const d = mkdtempRaw(prefix)
+  made.push(d)
+  return d
+}
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true })
+})
 const LAPTOP = join(root, 'resources/examples/x86-laptop.yaml')
 // a Debian 6.12 boot recorded under QEMU (tests/fixtures/kernel-versions, scripts/kernel-oracle)
 const BOOT = join(root, 'tests/fixtures/kernel-versions/6.12/x86_64-s401-000')
