@@ -23,7 +23,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -42,6 +42,7 @@ import { parseZoneinfo } from './zoneinfo.ts';
 import type { ZoneTruth } from './zoneinfo.ts';
 
 const QEMU_LOCK = '/tmp/qemu.lock';
+const LOCKED = 'mw-capture: qemu.lock taken';
 const MAX_ATTEMPTS = 3;
 const CACHE = join(REPO_ROOT, '.oracle-cache');
 
@@ -74,6 +75,7 @@ export interface CaptureJson {
   /** QEMU's argv; ran in the kernel's directory (bare -kernel/-initrd), under flock */
   cmd: string[];
   commandLine: string;
+  /** from QEMU's start (the lock taken) to its exit, the dump included */
   seconds: number;
   layout: ReturnType<typeof describeLayout>;
   /** file → the md5 the guest printed for that section (md5 of the file's bytes) */
@@ -204,11 +206,17 @@ async function boot(cmd: string[], cwd: string, logPath: string, timeoutSeconds:
   const argv = [...cmd, ...(qmp ? ['-qmp', `unix:${qmp},server=on,wait=off`] : [])];
   const started = Date.now();
   const out = openSync(logPath, 'w');
-  const child = spawn('flock', [QEMU_LOCK, ...argv], { cwd, detached: true, stdio: ['ignore', out, 'pipe'] });
+  // the shell says on stderr when flock has the lock, then becomes QEMU
+  const child = spawn('flock', [QEMU_LOCK, 'sh', '-c', `echo ${LOCKED} >&2; exec "$@"`, 'sh', ...argv], { cwd, detached: true, stdio: ['ignore', out, 'pipe'] });
   closeSync(out);
   let stderr = '';
+  let lockedAt = 0;
   child.stderr?.on('data', (c: Buffer) => {
     if (stderr.length < 65536) stderr += c.toString('utf8');
+    if (!lockedAt && stderr.includes(LOCKED)) {
+      lockedAt = Date.now();
+      stderr = stderr.replace(`${LOCKED}\n`, '');
+    }
   });
   if (child.pid) running.add(child.pid);
   let exited = false;
@@ -224,13 +232,10 @@ async function boot(cmd: string[], cwd: string, logPath: string, timeoutSeconds:
   const kill = (): void => {
     if (child.pid) killGroup(child.pid);
   };
-  // the lock wait is not boot time: the timeout starts once QEMU has the lock (its log
-  // grows); an hour without the lock is given up
-  let lockedAt = 0;
+  // the lock wait is not boot time: the timeout starts once the lock is taken; an hour
+  // without it is given up
   while (!exited) {
     await sleep(500);
-    const size = statSync(logPath).size;
-    if (!lockedAt && size > 0) lockedAt = Date.now();
     if (lockedAt && Date.now() - lockedAt > timeoutSeconds * 1000) {
       timedOut = true;
       kill();
