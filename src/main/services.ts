@@ -71,15 +71,23 @@ export interface ServiceOptions {
 /** The warm-up: a small valid scenario (one usable range), analysed and thrown away. */
 export const WARM_UP_SCENARIO = 'kernel: "6.1"\narch: x86_64\nfirmware:\n  kind: e820\n  map:\n    - { start: 0x100000, end: 1G, type: usable }\n'
 
-/** The app's version from package.json next to the app root, or 0.0.0. */
+/**
+ * The app's version from its package.json, or 0.0.0. Found by walking up from this
+ * file: `src/main/services.ts` is two levels below the app root, but the build puts it
+ * in a chunk (`out/main/chunks/services-*.js`), three levels below.
+ */
 export function appVersion(): string {
-  try {
-    const here = dirname(fileURLToPath(import.meta.url))
-    const pkg = JSON.parse(readFileSync(resolve(here, '..', '..', 'package.json'), 'utf8')) as { version?: unknown }
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0'
-  } catch {
-    return '0.0.0'
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 4; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown }
+      if (pkg.name === 'memmap-workbench' && typeof pkg.version === 'string') return pkg.version
+    } catch {
+      // no package.json here: look one level up
+    }
+    dir = dirname(dir)
   }
+  return '0.0.0'
 }
 
 /**
