@@ -72,7 +72,7 @@ export const COMMANDS = [
   { id: 'theme.light', category: 'Theme', title: 'Light' },
   { id: 'theme.dark', category: 'Theme', title: 'Dark' },
   { id: 'theme.toggle', category: 'Theme', title: 'Toggle Light/Dark', keys: 'Mod+Alt+T' },
-  { id: 'help.shortcuts', category: 'Help', title: 'Keyboard Shortcuts', keys: 'Mod+K' },
+  { id: 'help.shortcuts', category: 'Help', title: 'Keyboard Shortcuts', keys: 'Mod+Alt+K' },
   { id: 'help.about', category: 'Help', title: 'About memmap-workbench' }
 ] as const satisfies readonly CommandSpec[]
 

@@ -119,6 +119,12 @@ export class Workbench {
   unsaved = $state(false)
   /** the example this document started from, while it has no file */
   example = $state('')
+  /**
+   * the boot log this document was imported from (File › Import Boot Log, a dropped log):
+   * the Boot log view compares its kernel lines with the prediction. Null for any other
+   * document.
+   */
+  importedLog = $state.raw<{ text: string; name: string } | null>(null)
   dirty = $derived(this.unsaved || this.text !== this.baseline)
   title = $derived(`${this.unsaved || this.text !== this.baseline ? '• ' : ''}${this.name} — memmap-workbench`)
 
@@ -244,6 +250,7 @@ export class Workbench {
     this.path = d.path
     this.unsaved = d.unsaved
     this.example = d.example ?? ''
+    this.importedLog = null
     // a zoom into the previous layout means nothing in this one
     this.mapZoom = null
     this.editor?.load(d.text)
@@ -524,6 +531,7 @@ export class Workbench {
     }
     if (guard && !(await this.guard('importing a boot log'))) return null
     this.setDocument({ text: r.yaml, name: r.name, path: null, unsaved: true })
+    this.importedLog = { text, name: fileName || 'pasted.log' }
     this.view = 'bootlog'
     this.notify('success', `Imported ${what} as a new scenario`, r.warnings.length ? r.warnings.join('\n') : 'Save it to keep it.')
     return null
