@@ -81,3 +81,12 @@ describe('memmap-workbench CLI', () => {
     expect(a.memmap.pmem[0].lostBytes).toBe(32 * 2 ** 30 + 2 * 2 ** 20)
   })
 })
+
+describe('memmap-workbench --help', () => {
+  it('names every kind --from accepts', async () => {
+    const { INPUT_KINDS } = await import('../../shared/engine/index.ts')
+    const r = await cli('--help')
+    const from = r.out.slice(r.out.indexOf('--from KIND'), r.out.indexOf('--cmdline'))
+    for (const k of INPUT_KINDS) expect(from, k).toMatch(new RegExp(`(^|[\\s,(])${k}[\\s,(]`))
+  })
+})

@@ -37,7 +37,9 @@ options:
   --from KIND                      read FILE as KIND instead of telling it by content: scenario,
                                    log, iomem (/proc/iomem), firmware-memmap (/sys/firmware/memmap,
                                    its directory or \`grep . */*\` in it), memblock (debugfs memory
-                                   and reserved), lsmem (-J, or -o RANGE,SIZE,STATE,BLOCK,NODE,ZONES)
+                                   and reserved), lsmem (-J, or -o RANGE,SIZE,STATE,BLOCK,NODE,ZONES),
+                                   zoneinfo (/proc/zoneinfo), kmem-n (crash's kmem -n), bundle
+                                   (several of these: a directory, or \`head\` of the files)
   --cmdline "ARGS"                 the kernel command line, for a capture (not a log) that lacks it
 
 exit codes: 0 ok, 1 mismatch, 2 bad input`
