@@ -118,4 +118,21 @@ describe('rates', () => {
     const s390xLines = new Set(all.filter((b) => b.arch === 's390x').map((b) => b.version)).size
     expect(rows.length).toBe(ORACLE_KERNELS.length * 2 + s390xLines)
   })
+
+  // Floors, so an architecture cannot shrink or drop out unnoticed (the per-boot tests above
+  // only cover the boots that are there): per kernel line and architecture, the boots
+  // recorded (seed 401: 36 x86_64 and 28 arm64 layouts; seed 501: 22 s390x) and every one
+  // exact in dmesg and state, the console exact or naming what it cannot show.
+  const FLOOR: Record<string, number> = { x86_64: 36, arm64: 28, s390x: 22 }
+  for (const { id: version } of ORACLE_KERNELS) {
+    for (const [arch, floor] of Object.entries(FLOOR)) {
+      it(`${version} ${arch}: at least ${floor} boots, all exact`, () => {
+        const vs = all.filter((b) => b.version === version && b.arch === arch).map((b) => verdicts.get(b)!)
+        expect(vs.length).toBeGreaterThanOrEqual(floor)
+        expect(vs.filter((v) => v.dmesg?.exact).length).toBe(vs.length)
+        expect(vs.filter((v) => v.state.length === 0).length).toBe(vs.length)
+        expect(vs.filter((v) => v.console.exact || v.consoleUnknown).length).toBe(vs.length)
+      })
+    }
+  }
 })
