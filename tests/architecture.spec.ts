@@ -44,6 +44,19 @@ describe('architecture', () => {
     expect([...preload.matchAll(/ipcRenderer\.invoke\(/g)].length).toBe(API_METHODS.length)
     expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/)
   })
+  it('the renderer reaches the host through lib/host.ts only: no other file uses window.api', () => {
+    const users = files('src/renderer').filter((f) => !f.endsWith('.spec.ts') && /\bwindow\s*(\.\s*api\b|\[\s*['"`]api['"`]\s*\])|\bglobalThis\s*\.\s*api\b/.test(code(f)))
+    expect(users).toEqual(['src/renderer/src/lib/host.ts'])
+  })
+  it('App.svelte lays the workbench out and holds no analysis state of its own', () => {
+    const app = code('src/renderer/src/App.svelte')
+    expect(app).not.toMatch(/LatestRunner|tidyProblems|\$state\.raw/)
+    expect(app.split('\n').length).toBeLessThan(250)
+  })
+  it('the views are listed once: tabs, commands and menus read lib/views.ts', () => {
+    const listing = files('src/renderer').filter((f) => !f.endsWith('.spec.ts') && f !== 'src/renderer/src/lib/views.ts' && /'view\.(map|sections|nomap|costs|bootlog|compare)'/.test(code(f)))
+    expect(listing).toEqual([])
+  })
   it('the renderer window is sandboxed and isolated', () => {
     const main = source('src/main/index.ts')
     expect(main).toMatch(/contextIsolation: true/)

@@ -3,6 +3,8 @@
 // differ between them. Plain TypeScript (no DOM types needed): `enabled()`/`checked()`
 // read the app's runes state, so a template that calls them re-renders on change.
 
+import { VIEW_COMMANDS } from './views.ts'
+
 export interface Command {
   /** `file.save` */
   id: string
@@ -60,12 +62,8 @@ export const COMMANDS = [
   { id: 'edit.formatOnSave', category: 'Edit', title: 'Format on Save' },
   { id: 'edit.format', category: 'Edit', title: 'Trim Trailing Whitespace' },
   { id: 'view.palette', category: 'View', title: 'Command Palette…', keys: 'Mod+Shift+P' },
-  { id: 'view.map', category: 'View', title: 'Physical Map', keys: 'Alt+1' },
-  { id: 'view.sections', category: 'View', title: 'Sections & memmap', keys: 'Alt+2' },
-  { id: 'view.nomap', category: 'View', title: 'NOMAP & holes', keys: 'Alt+3' },
-  { id: 'view.costs', category: 'View', title: 'Costs', keys: 'Alt+4' },
-  { id: 'view.bootlog', category: 'View', title: 'Boot Log', keys: 'Alt+5' },
-  { id: 'view.compare', category: 'View', title: 'Compare', keys: 'Alt+6' },
+  // one per view, from the views' registry (lib/views.ts)
+  ...VIEW_COMMANDS,
   { id: 'view.focusEditor', category: 'View', title: 'Focus Editor', keys: 'Alt+0' },
   { id: 'view.wordWrap', category: 'View', title: 'Word Wrap', keys: 'Alt+Z' },
   { id: 'theme.system', category: 'Theme', title: 'Follow OS' },
@@ -146,12 +144,7 @@ export const MENUS: Menu[] = [
     items: [
       { command: 'view.palette' },
       { separator: true },
-      { command: 'view.map' },
-      { command: 'view.sections' },
-      { command: 'view.nomap' },
-      { command: 'view.costs' },
-      { command: 'view.bootlog' },
-      { command: 'view.compare' },
+      ...VIEW_COMMANDS.map((c) => ({ command: c.id })),
       { separator: true },
       { header: 'Theme' },
       { command: 'theme.system' },

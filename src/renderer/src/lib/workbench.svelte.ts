@@ -7,7 +7,6 @@ import {
   DEFAULT_PREFERENCES,
   embeddedFileName,
   EXPORT_FILE,
-  EXPORT_VIEWS,
   exportExtension,
   MAX_EXPORT_BYTES,
   MAX_LOG_BYTES,
@@ -27,6 +26,9 @@ import type { Diagnostic } from '../../../shared/engine/report.ts'
 import { COMMANDS, CommandRegistry, type CommandHandlers } from './commands.ts'
 import { embeddedScenario } from './embedded.ts'
 import { languageFor, type ScenarioLanguage } from './language.ts'
+import { drawnView, viewCommand, viewSpec, VIEWS, type ViewCommandId, type ViewId } from './views.ts'
+
+export { VIEWS, type ViewId }
 
 /** What App's Editor component offers the workbench. */
 export interface EditorHandle {
@@ -37,18 +39,6 @@ export interface EditorHandle {
   insert(text: string): void
   focus(): void
 }
-
-export type ViewId = 'map' | 'sections' | 'nomap' | 'costs' | 'bootlog' | 'compare'
-
-/** The view tabs. */
-export const VIEWS: { id: ViewId; title: string; command: string }[] = [
-  { id: 'map', title: 'Physical map', command: 'view.map' },
-  { id: 'sections', title: 'Sections & memmap', command: 'view.sections' },
-  { id: 'nomap', title: 'NOMAP & holes', command: 'view.nomap' },
-  { id: 'costs', title: 'Costs', command: 'view.costs' },
-  { id: 'bootlog', title: 'Boot log', command: 'view.bootlog' },
-  { id: 'compare', title: 'Compare', command: 'view.compare' }
-]
 
 export interface ConfirmButton {
   id: string
@@ -194,12 +184,7 @@ export class Workbench {
       'edit.formatOnSave': { run: () => this.setPrefs({ formatOnSave: !this.prefs.formatOnSave }), checked: () => this.prefs.formatOnSave },
       'edit.format': { run: () => this.trimWhitespace(), enabled: () => /[ \t]+$/m.test(this.text) },
       'view.palette': { run: () => this.openDialog({ kind: 'palette' }) },
-      'view.map': { run: () => void (this.view = 'map'), checked: () => this.view === 'map' },
-      'view.bootlog': { run: () => void (this.view = 'bootlog'), checked: () => this.view === 'bootlog' },
-      'view.sections': { run: () => void (this.view = 'sections'), checked: () => this.view === 'sections' },
-      'view.nomap': { run: () => void (this.view = 'nomap'), checked: () => this.view === 'nomap' },
-      'view.costs': { run: () => void (this.view = 'costs'), checked: () => this.view === 'costs' },
-      'view.compare': { run: () => void (this.view = 'compare'), checked: () => this.view === 'compare' },
+      ...this.viewHandlers(),
       'view.focusEditor': { run: () => this.editor?.focus() },
       'view.wordWrap': { run: () => this.setPrefs({ wordWrap: !this.prefs.wordWrap }), checked: () => this.prefs.wordWrap },
       'theme.system': { run: () => this.setTheme('system'), checked: () => this.prefs.theme === 'system' },
@@ -209,6 +194,13 @@ export class Workbench {
       'help.shortcuts': { run: () => this.openDialog({ kind: 'shortcuts' }) },
       'help.about': { run: () => this.openDialog({ kind: 'about' }) }
     }
+  }
+
+  /** one command per view of the registry: show it */
+  private viewHandlers(): Record<ViewCommandId, CommandHandlers[ViewCommandId]> {
+    const out = {} as Record<ViewCommandId, CommandHandlers[ViewCommandId]>
+    for (const v of VIEWS) out[viewCommand(v.id)] = { run: () => void (this.view = v.id), checked: () => this.view === v.id }
+    return out
   }
 
   // ---- start-up -------------------------------------------------------------------
@@ -441,7 +433,7 @@ export class Workbench {
 
   /** The view shown when it is one the renderers draw (SVG/PNG export), else null. */
   get drawnView(): ExportView | null {
-    return (EXPORT_VIEWS as readonly string[]).includes(this.view) ? (this.view as ExportView) : null
+    return drawnView(this.view)
   }
 
   /**
@@ -478,7 +470,7 @@ export class Workbench {
       return err === null
     }
     let done = false
-    const what = format === 'pdf' ? 'All Views as PDF' : format === 'svg' || format === 'png' ? `${VIEWS.find((v) => v.id === view)?.title ?? view} as ${format.toUpperCase()}` : `Report as ${FORMAT_NAMES[format]}`
+    const what = format === 'pdf' ? 'All Views as PDF' : format === 'svg' || format === 'png' ? `${viewSpec(view).title} as ${format.toUpperCase()}` : `Report as ${FORMAT_NAMES[format]}`
     await this.pathDialog('save', this.startDir(), suggested, async (p) => {
       const err = await write(exportExtension(format).test(p) ? p : `${p}.${format}`)
       done = err === null
