@@ -26,6 +26,31 @@ describe('scenario parsing', () => {
     expect(errs).toContainEqual(expect.stringMatching(/^5:11 firmware\.colour: unknown field "colour"/))
     expect(errs).toContainEqual(expect.stringMatching(/^7:25 firmware\.map\[0\]\.size: "640Q" is not a size/))
   })
+  it('names a key with a pasted no-break space or a zero-width space as it really is', () => {
+    const r = parseScenario(ok.replace('arch: x86_64', '\u00a0arch: x86_64').replace('kind: e820', 'kind: e820\n  \u200bmap2: []'))
+    const errs = r.diagnostics.map((d) => d.message)
+    expect(errs).toContainEqual(expect.stringMatching(/^\\u00a0arch: unknown field "\\u00a0arch"/))
+    expect(errs).toContainEqual(expect.stringMatching(/^firmware\.\\u200bmap2: unknown field "\\u200bmap2"/))
+  })
+  it('says a JSON number beyond 2^53 (1e400 is Infinity) is too large, not "Infinity"', () => {
+    const r = parseScenario(JSON.stringify({ kernel: '6.1', arch: 'x86_64', firmware: { kind: 'e820', map: [{ start: 0, last: 1 }] } }).replace('"last":1', '"last":1e400'))
+    const m = r.diagnostics.map((d) => d.message).join('\n')
+    expect(m).toMatch(/firmware\.map\[0\]\.last: the number is too large/)
+    expect(m).not.toMatch(/Infinity/)
+  })
+  it('a mapping used as a key is an error in the scenario, not a Node warning on stderr', () => {
+    const warned: unknown[] = []
+    const keep = process.emitWarning
+    process.emitWarning = ((w: unknown) => void warned.push(w)) as typeof process.emitWarning
+    try {
+      const r = parseScenario(`? [a, b]\n: 1\n${ok}`)
+      expect(r.ok).toBe(false)
+      expect(r.diagnostics.map((d) => d.message).join('\n')).toMatch(/unknown field "\[ a, b \]"/)
+    } finally {
+      process.emitWarning = keep
+    }
+    expect(warned).toEqual([])
+  })
   it('locates malformed YAML and never throws', () => {
     const r = parseScenario('kernel: "6.1\narch: [x86')
     expect(r.ok).toBe(false)

@@ -4,7 +4,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
 import type { Diagnostic } from '../engine/report.ts'
 import { scenarioSchema, type Scenario } from './scenario.ts'
-import type { Issue } from './schema-dsl.ts'
+import { visible, type Issue } from './schema-dsl.ts'
 import { lineStarts, linePos, readYamlSubset, wantPaths, type Want } from './yaml-subset.ts'
 
 /**
@@ -71,7 +71,7 @@ export function parseScenario(text: string, opts: ReadOptions = {}): ParseResult
   const lc = new LineCounter()
   let doc
   try {
-    doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, intAsBigInt: false })
+    doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, intAsBigInt: false, logLevel: 'error' })
   } catch (e) {
     return { ok: false, diagnostics: [{ severity: 'error', line: 1, column: 1, message: `could not read the scenario: ${(e as Error).message}` }] }
   }
@@ -110,7 +110,7 @@ export function parseScenario(text: string, opts: ReadOptions = {}): ParseResult
       }
       const pos = loc ? at(loc.offset) : { line: 1, column: 1 }
       const p = pathString(issue.path)
-      diagnostics.push({ severity: 'error', message: p ? `${p}: ${issue.message}` : issue.message, path: p, ...pos })
+      diagnostics.push({ severity: 'error', message: p ? `${visible(p)}: ${issue.message}` : issue.message, path: p, ...pos })
     }
     return { ok: false, diagnostics }
   }
@@ -141,7 +141,7 @@ function validate(text: string, value: unknown): ParseResult {
     const offset = deepest(want, issue.path, true)
     const pos = offset === undefined ? { line: 1, column: 1 } : linePos(starts, offset)
     const p = pathString(issue.path)
-    return { severity: 'error', message: p ? `${p}: ${issue.message}` : issue.message, path: p, ...pos }
+    return { severity: 'error', message: p ? `${visible(p)}: ${issue.message}` : issue.message, path: p, ...pos }
   })
   return { ok: false, diagnostics }
 }
@@ -154,7 +154,7 @@ export function locatePath(text: string, path: (string | number)[], opts: ReadOp
     return offset === undefined ? null : linePos(lineStarts(text), offset)
   }
   const lc = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lc })
+  const doc = parseDocument(text, { lineCounter: lc, logLevel: 'error' })
   const positions = new Map<string, Located>()
   indexPositions(doc.contents as Node, '', positions)
   let p = path

@@ -91,7 +91,9 @@ export function size(doc?: string, opts: { min?: number } = {}): Schema<number> 
           path,
           message:
             typeof v === 'number'
-              ? `${v} is not a whole non-negative number of bytes below 2^53`
+              ? Number.isFinite(v)
+                ? `${v} is not a whole non-negative number of bytes below 2^53`
+                : 'the number is too large: a size or address is a whole number of bytes below 2^53'
               : `"${v}" is not a size or address (e.g. 4096, 0x1000, 4K, 2M, 16G)`
         })
         return undefined
@@ -195,7 +197,7 @@ export function obj<F extends Fields, const R extends keyof F = never>(
       let ok = true
       for (const key of Object.keys(rec)) {
         if (!(key in fields)) {
-          issues.push({ path: [...path, key], message: `unknown field "${key}" (expected one of: ${Object.keys(fields).join(', ')})` })
+          issues.push({ path: [...path, key], message: `unknown field "${visible(key)}" (expected one of: ${Object.keys(fields).join(', ')})` })
           ok = false
         }
       }
@@ -233,4 +235,13 @@ export function obj<F extends Fields, const R extends keyof F = never>(
         opts.doc
       )
   }
+}
+
+/**
+ * A key or path as a message shows it: white space other than the plain space, control
+ * and format characters (a no-break space pasted from a web page, a zero-width space, an
+ * escape) written as \uXXXX, so "unknown field" names what is really there.
+ */
+export function visible(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
