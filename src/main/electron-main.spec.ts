@@ -20,7 +20,8 @@ const seen = vi.hoisted(() => ({
   handlers: new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>(),
   windows: [] as { options: Record<string, unknown>; loaded: string[]; contents: { listeners: Map<string, Listener> } }[],
   appListeners: new Map<string, Listener>(),
-  permission: null as null | ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void),
+  permission: null as null | ((wc: unknown, permission: string, cb: (ok: boolean) => void, details?: { requestingUrl?: string }) => void),
+  permissionCheck: null as null | ((wc: unknown, permission: string, origin: string) => boolean),
   menus: [] as unknown[],
   messageBoxAnswer: 0,
   fetched: [] as string[],
@@ -81,7 +82,12 @@ vi.mock('electron', () => {
       registerSchemesAsPrivileged: (s: unknown[]) => void seen.schemes.push(...s),
       handle: (scheme: string, fn: (req: { url: string }) => Promise<unknown>) => void seen.protocolHandlers.set(scheme, fn)
     },
-    session: { defaultSession: { setPermissionRequestHandler: (fn: typeof seen.permission) => void (seen.permission = fn) } }
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (fn: typeof seen.permission) => void (seen.permission = fn),
+        setPermissionCheckHandler: (fn: typeof seen.permissionCheck) => void (seen.permissionCheck = fn)
+      }
+    }
   }
 })
 
@@ -104,9 +110,9 @@ describe('Electron entry: the window', () => {
     expect(seen.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }])
   })
 
-  it('navigates nowhere, opens no window or webview, and grants no permission', () => {
+  it('navigates nowhere, opens no window or webview, and grants no permission but the clipboard to its own page', () => {
     const l = seen.windows[0].contents.listeners
-    for (const name of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+    for (const name of ['will-navigate', 'will-frame-navigate', 'will-redirect', 'will-attach-webview']) {
       const event = { preventDefault: vi.fn() }
       l.get(name)!(event, 'https://example.com/')
       expect(event.preventDefault, name).toHaveBeenCalled()
@@ -114,8 +120,16 @@ describe('Electron entry: the window', () => {
     const contents = seen.windows[0].contents as unknown as { openHandler: Listener }
     expect(contents.openHandler({ url: 'https://example.com/' })).toEqual({ action: 'deny' })
     const answers: boolean[] = []
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read']) seen.permission!({}, p, (ok) => answers.push(ok))
-    expect(answers).toEqual([false, false, false, false])
+    const own = { requestingUrl: 'app://workbench/index.html' }
+    for (const p of ['media', 'geolocation', 'notifications', 'fullscreen', 'openExternal']) seen.permission!({}, p, (ok) => answers.push(ok), own)
+    seen.permission!({}, 'clipboard-read', (ok) => answers.push(ok), { requestingUrl: 'https://evil.example/' })
+    seen.permission!({}, 'clipboard-read', (ok) => answers.push(ok))
+    expect(answers).toEqual([false, false, false, false, false, false, false])
+    seen.permission!({}, 'clipboard-read', (ok) => answers.push(ok), own)
+    expect(answers.at(-1)).toBe(true)
+    for (const p of ['fullscreen', 'media', 'hid', 'serial', 'usb', 'notifications']) expect(seen.permissionCheck!({}, p, 'app://workbench'), p).toBe(false)
+    expect(seen.permissionCheck!({}, 'clipboard-sanitized-write', 'https://evil.example')).toBe(false)
+    expect(seen.permissionCheck!({}, 'clipboard-sanitized-write', 'app://workbench')).toBe(true)
   })
 
   it('asks before unsaved changes are lost, and unloads only on "Discard Changes"', () => {

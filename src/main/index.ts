@@ -14,6 +14,7 @@ import { dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { API_METHODS, WIRE_JSON, type ExportFormat, type Preferences } from '../shared/api.ts'
 import { callService, createServices, defaultExamplesDirs, JsonText, type NativeDialogs } from './services.ts'
+import { sweepStaleSaves } from './recent.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const rendererRoot = resolve(here, '..', 'renderer')
@@ -49,6 +50,8 @@ function trustedSender(frameUrl: string | undefined): boolean {
     return false
   }
 }
+
+const CLIPBOARD: ReadonlySet<string> = new Set(['clipboard-read', 'clipboard-sanitized-write'])
 
 const SCENARIO_FILTERS = [
   { name: 'Scenarios', extensions: ['yaml', 'yml', 'json'] },
@@ -112,6 +115,8 @@ function registerIpc(): void {
     warmEngine: true
   })
   void services.getPreferences().then(followTheme, () => undefined)
+  // temp files of saves killed mid-write, from the data directory and the recent files' directories
+  void sweepStaleSaves(app.getPath('userData'))
   for (const method of API_METHODS) {
     ipcMain.handle(`api:${method}`, async (event, ...args: unknown[]) => {
       if (!trustedSender(event.senderFrame?.url)) throw new Error(`api:${method}: refused for ${event.senderFrame?.url ?? 'an unknown frame'}`)
@@ -124,6 +129,8 @@ function registerIpc(): void {
 
 function harden(contents: WebContents): void {
   contents.on('will-navigate', (event) => event.preventDefault())
+  // every frame, subframes included (will-navigate is the main frame's only; Electron ≥ 25)
+  contents.on('will-frame-navigate', (event) => event.preventDefault())
   contents.on('will-redirect', (event) => event.preventDefault())
   contents.on('will-attach-webview', (event) => event.preventDefault())
   contents.setWindowOpenHandler(() => ({ action: 'deny' }))
@@ -185,7 +192,13 @@ function applicationMenu(): void {
 }
 
 app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  // Only the clipboard, and only for our own page (Edit › Paste reads it, the views' Copy
+  // writes it); every other request (camera, notifications, …) is refused, and the
+  // synchronous checks answer false for anything else.
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(CLIPBOARD.has(permission) && trustedSender(details?.requestingUrl))
+  )
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, origin) => CLIPBOARD.has(permission) && trustedSender(origin ? `${origin}/` : undefined))
   applicationMenu()
   serveRenderer()
   registerIpc()
