@@ -13,6 +13,9 @@ import type { AnalysisReport, BootlogReport, CheckReport, Diagnostic } from './r
 import { checkPath } from './memmap/check-paths.ts'
 import { memmapReport } from './memmap/index.ts'
 import { memoryBlocks } from './memory-block.ts'
+import { ARCH_PRESETS } from './arch.ts'
+import { dropImpossibleHugeSizes } from './hugepage-sizes.ts'
+import { parseKernelVersion } from './version.ts'
 import { totalLength } from './sections.ts'
 import { calcMemmapSize } from './zones.ts'
 import { memmapBootPages } from './vmstat.ts'
@@ -68,6 +71,8 @@ export function loadInput(source: string, fileName: string, opts: InputOptions =
     try {
       const log = parseLog(source, opts)
       if (opts.facts) Object.assign(log.scenario, opts.facts)
+      const version = parseKernelVersion(log.scenario.kernel)
+      if (version) dropImpossibleHugeSizes(log.scenario, ARCH_PRESETS[log.scenario.arch].defaultPageSize, version, log.warnings)
       return { ok: true, kind, scenario: log.scenario, log, source, diagnostics: log.warnings.map((message) => ({ severity: 'warning', message })) }
     } catch (e) {
       if (e instanceof LogError) return { ok: false, diagnostics: [{ severity: 'error', message: e.message, line: e.line, column: e.column }] }

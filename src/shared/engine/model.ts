@@ -8,6 +8,7 @@ import { applyE820Cmdline, E820, E820Table, e820EndPfn, e820MemblockSetup, e820T
 import { dtMemblock, efiKernelImage, efiReserveRegions, memLimitRemoveMap } from './efi.ts'
 import { loongarchMemArgs, loongarchMemblockInit } from './loongarch-mem.ts'
 import { S390RangeError, s390Physmem } from './s390-physmem.ts'
+import { hugePageSizeError } from './hugepage-sizes.ts'
 import { memmapInitHoles, perZoneHoles, reservedButUnavailable, zeroedHoles, type HoleCount } from './holes.ts'
 import { MEMBLOCK_HOTPLUG, MEMBLOCK_NOMAP, memPfnRanges, type MemblockType, type MemPfnRange } from './memblock.ts'
 import { numaInit, type NumaBlock, type NumaResult } from './numa.ts'
@@ -112,6 +113,11 @@ export function runModel(scenario: Scenario): Model {
   if (!preset.pageSizes.includes(pageSize)) {
     throw new ModelError(`${scenario.arch} does not support ${pageSize / 1024}K pages (supported: ${preset.pageSizes.map((p) => p / 1024 + 'K').join(', ')})`, ['pageSize'])
   }
+  // a huge page size the arch cannot register (arch_hugetlb_valid_size()) is refused at its line
+  scenario.hugetlb?.forEach((h, i) => {
+    const bad = hugePageSizeError(h.size, scenario.arch, pageSize, { version, paging: scenario.paging })
+    if (bad) throw new ModelError(bad, ['hugetlb', i, 'size'])
+  })
   const pageShift = Math.log2(pageSize)
   // SECTION_SIZE_BITS / MAX_PHYSMEM_BITS per arch, page size, paging mode and version
   const memModel = archMemoryModel(scenario.arch, pageSize, version, { paging: scenario.paging })

@@ -92,7 +92,7 @@ export const numaNode = obj(
 
 export const hugetlbPool = obj(
   {
-    size: size('HugeTLB page size, e.g. `2M`, `1G` (x86_64); `64K`, `2M`, `32M`, `1G` (arm64 4K).'),
+    size: size('HugeTLB page size, one the architecture can register (arch_hugetlb_valid_size()): x86_64 `2M`, `1G` (pdpe1gb); arm64 with 4K pages `64K`, `2M`, `32M`, `1G`, with 16K `2M`, `32M`, `1G`, with 64K `2M`, `512M`, `16G`; riscv64 `2M`, `1G` (`64K` with Svnapot, 6.3+); powerpc64 `2M`, `1G` (radix) or `16M`, `16G` (hash); s390 `1M`, `2G`; loongarch64 the PMD (`2M`, `32M`, `512M` with 4K, 16K, 64K pages). Any other size is an error.'),
     pages: int('Pages pre-allocated at boot (`hugepages=`).', { min: 0 })
   },
   { required: ['size'] }
