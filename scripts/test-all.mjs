@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every suite, then one closing line `N passed, N failed` summing them all,
 // so a run that executed nothing is visible. Suites: typecheck (engine, node, web),
-// unit + oracle fixtures (vitest), build (electron-vite), e2e (Playwright, browser host).
+// build (electron-vite), unit + oracle fixtures + fuzz (vitest), e2e (Playwright, browser host).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -31,7 +31,11 @@ countOne(step('typecheck engine', bin('tsc'), ['-p', 'tsconfig.engine.json', '--
 countOne(step('typecheck node', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']))
 if (existsSync(join(root, 'src/renderer'))) countOne(step('typecheck web', bin('svelte-check'), ['--tsconfig', './tsconfig.web.json', '--threshold', 'error']))
 
-// 2. unit tests and the real-kernel oracle fixtures
+// 2. the app builds (before the unit suite: tests/packaging.spec.ts checks the built layout)
+const buildOk = step('build (electron-vite)', bin('electron-vite'), ['build'])
+countOne(buildOk)
+
+// 3. unit tests, the real-kernel oracle fixtures, the bounded fuzz run
 mkdirSync(join(root, 'test-results'), { recursive: true })
 const vitestJson = join(root, 'test-results/vitest.json')
 rmSync(vitestJson, { force: true })
@@ -42,10 +46,6 @@ if (existsSync(vitestJson)) {
   failed += j.numFailedTests
   if (!unitOk && j.numFailedTests === 0) failed++
 } else failed++
-
-// 3. the app builds
-const buildOk = step('build (electron-vite)', bin('electron-vite'), ['build'])
-countOne(buildOk)
 
 // 4. e2e in Debian Chromium through the browser host (Electron project skips without a binary)
 if (buildOk && existsSync(join(root, 'playwright.config.ts'))) {
