@@ -1,4 +1,4 @@
-// `memmap-workbench` command line: bootlog, analyze, schema. Exit codes: 0 ok,
+// `memmap-workbench` command line: bootlog, analyze, check, lookup, schema. Exit codes: 0 ok,
 // 1 mismatch or check failure, 2 bad input (message on stderr).
 
 import { readFile } from 'node:fs/promises'
@@ -26,6 +26,9 @@ commands:
   compare FILE STATE [--json]      FILE's zones or memory blocks against what a running kernel
                                    reported: STATE is a /proc/zoneinfo or lsmem output (exit 1
                                    on any difference)
+  lookup FILE ADDR… [--json]       which node, zone, section, memblock region and firmware range
+                                   hold each address (0x100000000, 4G, 4294967296) or pfn
+                                   (pfn:0x100000), and its struct page's address in the memmap
   schema                           print the scenario JSON Schema
   --help, -h                       this text (stdout); --version, -V: the package version
 
@@ -123,6 +126,7 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
     return 0
   }
   if (cmd === 'compare') return (await import('./compare.ts')).compareCommand(positional.slice(1), opts, flags.has('--json'), io)
+  if (cmd === 'lookup') return (await import('./lookup.ts')).lookupCommand(positional.slice(1), opts, flags.has('--json'), io)
   if (cmd !== 'bootlog' && cmd !== 'analyze' && cmd !== 'check') {
     io.err(`unknown command ${cmd}\n${USAGE}`)
     return 2

@@ -13,6 +13,7 @@ import type { AnalysisReport, BootlogReport, CheckReport, Diagnostic } from './r
 import { checkPath } from './memmap/check-paths.ts'
 import { memmapReport } from './memmap/index.ts'
 import { memoryBlocks } from './memory-block.ts'
+import { lookupModel, type LookupReport } from './lookup.ts'
 import { ARCH_PRESETS } from './arch.ts'
 import { dropImpossibleHugeSizes } from './hugepage-sizes.ts'
 import { parseKernelVersion } from './version.ts'
@@ -304,6 +305,14 @@ export function analyzeSource(source: string, fileName: string, opts: InputOptio
 
 function looksLikeInputLog(fileName: string, source: string): boolean {
   return /\.(log|txt|dmesg)$/i.test(fileName) || (!/\.(ya?ml|json)$/i.test(fileName) && looksLikeLog(source))
+}
+
+/**
+ * `lookup`: which node, zone, section, memblock region and firmware range hold each
+ * address or pfn of `queries`, and where its struct page lies (lookup.ts).
+ */
+export function lookupSource(source: string, fileName: string, queries: string[], opts: InputOptions = {}): Response<LookupReport> {
+  return respond(source, fileName, opts, (model) => lookupModel(model, queries))
 }
 
 export function bootlogSource(source: string, fileName: string, opts: InputOptions = {}): BootlogResponse {
