@@ -14,6 +14,15 @@
 // directory: the user's home, or --workspace DIR (src/main/files.ts, Workspace). Recent
 // files and preferences are kept in --data-dir, default $XDG_CONFIG_HOME/memmap-workbench
 // (~/.config/memmap-workbench).
+//
+// Trust: every response carries the page's CSP (read from its meta tag) plus
+// frame-ancestors 'none', X-Frame-Options DENY, COOP/CORP same-origin, no referrer and
+// nosniff. A request that can change state (anything but GET/HEAD) from another origin —
+// its Origin is not this host's, or it has none and Sec-Fetch-Site says it is not
+// same-origin — is refused with 403 before its body is read. Concurrent API calls, body
+// bytes in flight and the time a sender may take are bounded (503, 413, 408). A client's
+// mistake (a path outside the workspace, a missing file, bad arguments, malformed JSON) is
+// a 4xx with the reason; 500 is left for the host's own faults.
 
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -22,12 +31,67 @@ import { homedir } from 'node:os'
 import { dirname, extname, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { API_ARGUMENTS, API_METHODS } from '../shared/api.ts'
-import { Workspace } from './files.ts'
+import { RequestError, Workspace } from './files.ts'
 import { defaultDataDir } from './recent.ts'
 import { callService, createServices, isApiMethod, JsonText } from './services.ts'
 
 /** Request bodies above this are refused with 413 (the contract's own limit is 100 MB of source). */
 export const MAX_BODY_BYTES = 110 * 1024 * 1024
+/** API calls served at once; more are answered 503 (the page makes a handful at a time). */
+export const MAX_CONCURRENT_REQUESTS = 16
+/** Request body bytes held by all requests together; beyond, 503. */
+export const MAX_BYTES_IN_FLIGHT = 256 * 1024 * 1024
+/** A sender must complete its headers within this... */
+export const HEADERS_TIMEOUT_MS = 10_000
+/** ...and its whole request (headers and body) within this; otherwise 408 and the connection closes. */
+export const REQUEST_TIMEOUT_MS = 60_000
+
+/**
+ * The page's policy when its index.html carries no CSP meta tag; the same text as the
+ * meta tag of src/renderer/index.html (a spec keeps them equal).
+ */
+export const DEFAULT_PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'"
+
+/** The content of the page's `<meta http-equiv="Content-Security-Policy">`, or null. */
+export function metaCsp(html: string): string | null {
+  for (const m of html.matchAll(/<meta\b[^>]*>/gi)) {
+    const tag = m[0]
+    if (!/http-equiv\s*=\s*["']?content-security-policy["'\s>]/i.test(tag)) continue
+    const c = /\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(tag)
+    if (c) return (c[1] ?? c[2]).trim()
+  }
+  return null
+}
+
+/** The headers every response carries: the page's CSP (plus frame-ancestors, which a meta tag cannot set) and the rest. */
+export function securityHeaders(pageCsp: string): Record<string, string> {
+  const csp = pageCsp.replace(/;\s*$/, '')
+  return {
+    'content-security-policy': /\bframe-ancestors\b/.test(csp) ? csp : `${csp}; frame-ancestors 'none'`,
+    'x-frame-options': 'DENY',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff'
+  }
+}
+
+/**
+ * The HTTP status for an error a service threw: a RequestError's own (4xx), a file-system
+ * error the caller's path caused (404, 403, 400), otherwise 500.
+ */
+export function errorStatus(e: unknown): number {
+  if (e instanceof RequestError && e.status >= 400 && e.status < 500) return e.status
+  const code = (e as NodeJS.ErrnoException | null)?.code
+  if (code === 'ENOENT') return 404
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 403
+  if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'ENAMETOOLONG' || code === 'ELOOP' || code === 'EINVAL') return 400
+  if (code === 'EEXIST') return 409
+  if (code === 'EFBIG') return 413
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 507
+  return 500
+}
 
 const SHIM_PATH = '/__browser-host.js'
 const API_PREFIX = '/__api/'
@@ -79,6 +143,12 @@ export interface HostOptions {
   workspace?: string
   /** recent files and preferences; default: $XDG_CONFIG_HOME/memmap-workbench; null: in memory */
   dataDir?: string | null
+  /** limits (tests lower them); defaults: the constants above */
+  maxBodyBytes?: number
+  maxConcurrentRequests?: number
+  maxBytesInFlight?: number
+  headersTimeoutMs?: number
+  requestTimeoutMs?: number
 }
 
 export const USAGE = `usage: node out/main/browser-host.js [--port N] [--root DIR] [--workspace DIR] [--data-dir DIR]
@@ -115,14 +185,15 @@ export function parseArgs(argv: string[]): HostOptions {
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', ...extra })
+  if (res.headersSent) return void res.destroy()
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...extra })
   res.end(body)
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  send(res, status, JSON_TYPE, JSON.stringify(value))
+function sendJson(res: ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}): void {
+  send(res, status, JSON_TYPE, JSON.stringify(value), extra)
 }
 
 /** `{"result":<json>}` around bytes that are already JSON: one copy, no decoding or re-encoding. */
@@ -130,43 +201,69 @@ function sendJsonBytes(res: ServerResponse, json: Uint8Array): void {
   send(res, 200, JSON_TYPE, Buffer.concat([Buffer.from('{"result":'), json, Buffer.from('}')]))
 }
 
-/** Reads the body up to MAX_BODY_BYTES; null when it was too large (413 already sent). */
-function readBody(req: IncomingMessage, res: ServerResponse): Promise<string | null> {
+/** The body limits one host enforces: per request, and over all requests being read. */
+interface BodyLimits {
+  maxBodyBytes: number
+  maxBytesInFlight: number
+  /** bytes held by every request now (read so far and not yet released) */
+  inFlight: { bytes: number }
+}
+
+/**
+ * Reads the body up to `maxBodyBytes` (413) while all requests together hold at most
+ * `maxBytesInFlight` (503); null when it was refused (the answer already sent). The bytes
+ * count as in flight until the response closes.
+ */
+function readBody(req: IncomingMessage, res: ServerResponse, limits: BodyLimits): Promise<string | null> {
   return new Promise((resolveBody, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0)
-    if (declared > MAX_BODY_BYTES) {
-      sendJson(res, 413, { error: `request body is larger than ${MAX_BODY_BYTES} bytes` })
+    let held = 0
+    res.once('close', () => {
+      limits.inFlight.bytes -= held
+      held = 0
+    })
+    const refuse = (status: number, error: string): void => {
+      done = true
+      chunks.length = 0
+      sendJson(res, status, { error }, { connection: 'close', ...(status === 503 ? { 'retry-after': '1' } : {}) })
       req.resume()
       resolveBody(null)
-      return
     }
     const chunks: Buffer[] = []
     let size = 0
     let done = false
+    const declared = Number(req.headers['content-length'] ?? 0)
+    if (declared > limits.maxBodyBytes) return refuse(413, `request body is larger than ${limits.maxBodyBytes} bytes`)
+    if (declared > 0 && limits.inFlight.bytes + declared > limits.maxBytesInFlight) return refuse(503, 'the host is busy reading other requests: try again')
     req.on('data', (c: Buffer) => {
       if (done) return
       size += c.length
-      if (size > MAX_BODY_BYTES) {
-        done = true
-        chunks.length = 0
-        res.setHeader('connection', 'close')
-        sendJson(res, 413, { error: `request body is larger than ${MAX_BODY_BYTES} bytes` })
-        req.resume()
-        resolveBody(null)
-        return
-      }
+      if (size > limits.maxBodyBytes) return refuse(413, `request body is larger than ${limits.maxBodyBytes} bytes`)
+      if (limits.inFlight.bytes + c.length > limits.maxBytesInFlight) return refuse(503, 'the host is busy reading other requests: try again')
+      limits.inFlight.bytes += c.length
+      held += c.length
       chunks.push(c)
     })
     req.on('end', () => {
-      if (!done) resolveBody(Buffer.concat(chunks).toString('utf8'))
+      if (!done) {
+        done = true
+        resolveBody(Buffer.concat(chunks).toString('utf8'))
+      }
     })
-    req.on('error', (e) => {
-      if (!done) reject(e)
-    })
+    const fail = (e: Error): void => {
+      if (!done) {
+        done = true
+        chunks.length = 0
+        reject(e)
+      }
+    }
+    req.on('error', fail)
+    req.on('close', () => fail(new Error('the request was closed before its body was complete')))
   })
 }
 
-export async function startBrowserHost(opts: HostOptions): Promise<{ url: string; workspace: string; dataDir: string | null; close: () => Promise<void> }> {
+export async function startBrowserHost(
+  opts: HostOptions
+): Promise<{ url: string; workspace: string; dataDir: string | null; close: () => Promise<void> }> {
   const root = opts.root ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', 'renderer')
   const indexFile = join(root, 'index.html')
   if (!existsSync(indexFile)) {
@@ -180,6 +277,16 @@ export async function startBrowserHost(opts: HostOptions): Promise<{ url: string
   }
   const dataDir = opts.dataDir === undefined ? defaultDataDir() : opts.dataDir
   const services = createServices({ host: 'browser', workspace, dataDir, warmEngine: true })
+  const headers = securityHeaders(metaCsp(readFileSync(indexFile, 'utf8')) ?? DEFAULT_PAGE_CSP)
+  const limits: BodyLimits = {
+    maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
+    maxBytesInFlight: opts.maxBytesInFlight ?? MAX_BYTES_IN_FLIGHT,
+    inFlight: { bytes: 0 }
+  }
+  const maxConcurrent = opts.maxConcurrentRequests ?? MAX_CONCURRENT_REQUESTS
+  let activeRequests = 0
+  const requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
+  const headersTimeout = Math.min(opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, requestTimeout)
 
   const indexHtml = (): string => {
     const html = readFileSync(indexFile, 'utf8')
@@ -193,7 +300,7 @@ export async function startBrowserHost(opts: HostOptions): Promise<{ url: string
     if (!isApiMethod(method)) return sendJson(res, 404, { error: `unknown API method ${JSON.stringify(method)}` })
     // A JSON content type is not a CORS "simple" request: other origins' pages cannot post here without a preflight we never answer.
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return sendJson(res, 415, { error: 'send application/json' })
-    const body = await readBody(req, res)
+    const body = await readBody(req, res, limits)
     if (body === null) return
     let args: unknown
     try {
@@ -208,7 +315,7 @@ export async function startBrowserHost(opts: HostOptions): Promise<{ url: string
     try {
       result = await callService(services, method, args)
     } catch (e) {
-      return sendJson(res, 500, { error: e instanceof Error ? e.message : String(e) })
+      return sendJson(res, errorStatus(e), { error: e instanceof Error ? e.message : String(e) })
     }
     // an engine answer arrives as UTF-8 JSON from the worker: written as it is
     if (result instanceof JsonText) return sendJsonBytes(res, result.bytes)
@@ -240,7 +347,6 @@ export async function startBrowserHost(opts: HostOptions): Promise<{ url: string
     res.writeHead(200, {
       'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'content-length': st.size,
-      'x-content-type-options': 'nosniff',
       'cache-control': 'no-cache'
     })
     if (req.method === 'HEAD') return void res.end()
@@ -248,9 +354,29 @@ export async function startBrowserHost(opts: HostOptions): Promise<{ url: string
   }
 
   let allowedHosts = new Set<string>()
-  const server = createServer((req, res) => {
+  let ownOrigins = new Set<string>()
+
+  /** Why a request that can change state is refused as coming from another origin, or null. */
+  function foreignOrigin(req: IncomingMessage): string | null {
+    const origin = req.headers.origin
+    if (origin !== undefined) return ownOrigins.has(origin.toLowerCase()) ? null : `requests from ${JSON.stringify(origin)} are refused: this host answers only its own page`
+    // no Origin: a browser that says where the request comes from must say same-origin (or none: typed by the user)
+    const site = req.headers['sec-fetch-site']
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') return `a ${site} request is refused: this host answers only its own page`
+    return null
+  }
+
+  const server = createServer({ requestTimeout, headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))) }, (req, res) => {
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v)
     // Only our own names: a DNS-rebound foreign name pointing at 127.0.0.1 gets nothing.
     if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) return send(res, 421, 'text/plain; charset=utf-8', 'unknown host')
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const foreign = foreignOrigin(req)
+      if (foreign) {
+        req.resume()
+        return sendJson(res, 403, { error: foreign }, { connection: 'close' })
+      }
+    }
     let pathname: string
     try {
       pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
@@ -258,8 +384,15 @@ export async function startBrowserHost(opts: HostOptions): Promise<{ url: string
       return send(res, 400, 'text/plain; charset=utf-8', 'bad request')
     }
     if (pathname.startsWith(API_PREFIX)) {
+      if (activeRequests >= maxConcurrent) {
+        req.resume()
+        return sendJson(res, 503, { error: `the host is serving ${activeRequests} requests: try again` }, { 'retry-after': '1', connection: 'close' })
+      }
+      activeRequests++
+      res.once('close', () => activeRequests--)
       handleApi(req, res, pathname.slice(API_PREFIX.length)).catch((e: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { error: e instanceof Error ? e.message : String(e) })
+        if (res.writableEnded || res.destroyed) return
+        if (!res.headersSent) sendJson(res, errorStatus(e), { error: e instanceof Error ? e.message : String(e) })
         else res.destroy()
       })
       return
@@ -272,6 +405,7 @@ export async function startBrowserHost(opts: HostOptions): Promise<{ url: string
     server.listen(opts.port, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo
       allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`])
+      ownOrigins = new Set([...allowedHosts].map((h) => `http://${h}`))
       resolveStart({
         url: `http://127.0.0.1:${port}/`,
         workspace: workspace.root,

@@ -58,7 +58,7 @@ export class EngineWorker {
   }
 
   /** A JSON answer as an object (parsed on the calling thread). */
-  async call<T>(method: Exclude<WorkerMethod, 'export'>, source: string, fileName: string): Promise<T> {
+  async call<T>(method: Exclude<WorkerMethod, 'export' | 'lookup'>, source: string, fileName: string): Promise<T> {
     return JSON.parse(new TextDecoder().decode(await this.callBytes(method, source, fileName))) as T
   }
 

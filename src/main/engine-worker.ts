@@ -3,12 +3,12 @@
 // log import or an export's rendering (resvg and pdfkit are synchronous).
 //
 // Messages: { id, method, args } in, { id, ok: true, bytes } or { id, ok: false, error } out.
-// `bytes` is UTF-8 JSON (analyze, bootlog, check, importLog) or the exported file's
+// `bytes` is UTF-8 JSON (analyze, bootlog, check, lookup, importLog) or the exported file's
 // content (export), made here and transferred, not copied: a hyperscale report is
 // megabytes, and as an object graph it would be rebuilt on the main thread node by node.
 import { parentPort } from 'node:worker_threads'
 import type { ExportFormat, ExportView, ExportRequest } from '../shared/api.ts'
-import { analyzeSource, bootlogSource, checkSource } from '../shared/engine/index.ts'
+import { analyzeSource, bootlogSource, checkSource, lookupSource } from '../shared/engine/index.ts'
 import { formatDiagnostic } from '../shared/engine/report.ts'
 import { VIEW_IDS } from '../shared/views/index.ts'
 import { importLog } from './import-log.ts'
@@ -38,6 +38,7 @@ export const METHODS = {
   analyze: (source: string, fileName: string) => json(analyzeSource(source, fileName)),
   bootlog: (source: string, fileName: string) => json(bootlogSource(source, fileName)),
   check: (source: string, fileName: string) => json(checkSource(source, fileName)),
+  lookup: (source: string, fileName: string, queries: string[]) => json(lookupSource(source, fileName, queries)),
   importLog: (text: string, fileName: string) => json(importLog(text, fileName)),
   export: exportFile
 } satisfies Record<string, (...args: never[]) => Uint8Array | Promise<Uint8Array>>

@@ -23,7 +23,7 @@ async function writeTarget(target: string, fs: AtomicFs): Promise<{ path: string
   try {
     const real = await fs.realpath(target)
     const st = await fs.stat(real)
-    if (!st.isFile()) throw new Error(`${target} is not a regular file`)
+    if (!st.isFile()) throw new RequestError(400, `${target} is not a regular file`)
     return { path: real, mode: st.mode & 0o7777 }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { path: target, mode: null }
@@ -82,18 +82,36 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-export class FileTooLargeError extends Error {}
+/**
+ * A mistake in what the caller asked for (a path outside the workspace, a file that does
+ * not exist, one too large or not text): the browser host answers it with `status` (4xx),
+ * not 500, and Electron shows the message as it does any other.
+ */
+export class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+export class FileTooLargeError extends RequestError {
+  constructor(message: string) {
+    super(413, message)
+  }
+}
 
 /** Read a UTF-8 text file of at most `max` bytes (checked before reading). */
 export async function readTextFile(path: string, max: number): Promise<{ text: string; mtimeMs: number }> {
   const st = await fsp.stat(path)
-  if (st.isDirectory()) throw new Error(`${path} is a directory`)
-  if (!st.isFile()) throw new Error(`${path} is not a regular file`)
+  if (st.isDirectory()) throw new RequestError(400, `${path} is a directory`)
+  if (!st.isFile()) throw new RequestError(400, `${path} is not a regular file`)
   if (st.size > max) throw new FileTooLargeError(`${basename(path)} is ${formatBytes(st.size)}; files up to ${formatBytes(max)} can be opened`)
   const buf = await fsp.readFile(path)
   if (buf.length > max) throw new FileTooLargeError(`${basename(path)} grew beyond ${formatBytes(max)} while it was read`)
   // A NUL in the first 8 KiB: a binary file, not a scenario or a log.
-  if (buf.subarray(0, 8192).includes(0)) throw new Error(`${basename(path)} is a binary file, not a scenario or a boot log`)
+  if (buf.subarray(0, 8192).includes(0)) throw new RequestError(415, `${basename(path)} is a binary file, not a scenario or a boot log`)
   return { text: buf.toString('utf8').replace(/^\uFEFF/, ''), mtimeMs: st.mtimeMs }
 }
 
@@ -109,7 +127,11 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`
 }
 
-export class OutsideWorkspaceError extends Error {}
+export class OutsideWorkspaceError extends RequestError {
+  constructor(message: string) {
+    super(403, message)
+  }
+}
 
 /** `~` and `~/x` name the user's home directory, as in a shell. */
 function expandHome(p: string): string {
@@ -161,7 +183,7 @@ export class Workspace {
     try {
       real = await fsp.realpath(lex)
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${input}: no such file or directory`)
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new RequestError(404, `${input}: no such file or directory`)
       throw e
     }
     return this.check(real, input)
@@ -175,12 +197,12 @@ export class Workspace {
     const lex = this.lexical(input)
     this.check(lex, input)
     const name = basename(lex)
-    if (!name || name === '.' || name === '..') throw new Error(`${input}: not a file name`)
+    if (!name || name === '.' || name === '..') throw new RequestError(400, `${input}: not a file name`)
     let dir: string
     try {
       dir = await fsp.realpath(dirname(lex))
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${dirname(input)}: no such directory`)
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new RequestError(404, `${dirname(input)}: no such directory`)
       throw e
     }
     const target = this.check(join(dir, name), input)
@@ -196,7 +218,7 @@ export class Workspace {
   async list(input: string): Promise<DirListing> {
     const dir = await this.existing(input)
     const st = await fsp.stat(dir)
-    if (!st.isDirectory()) throw new Error(`${input} is not a directory`)
+    if (!st.isDirectory()) throw new RequestError(400, `${input} is not a directory`)
     const dirents = await fsp.readdir(dir, { withFileTypes: true })
     const entries: DirListing['entries'] = []
     for (const d of dirents) {

@@ -229,3 +229,19 @@ describe('the contract names the views the renderers draw', () => {
     expect([...EXPORT_VIEWS]).toEqual([...VIEW_IDS])
   })
 })
+
+describe('services: lookup (the find pfn / address box)', () => {
+  it('answers on the engine worker as the engine does in-thread; the validator refuses bad calls first', async () => {
+    const { lookupSource } = await import('../shared/engine/index.ts')
+    const services = createServices()
+    const laptop = readFileSync(join(import.meta.dirname, '../../resources/examples/x86-laptop.yaml'), 'utf8')
+    const queries = ['4G', 'pfn:0x9f', 'nonsense']
+    const r = await callService(services, 'lookup', [laptop, 'x86-laptop.yaml', queries])
+    expect(r).toEqual(JSON.parse(JSON.stringify(lookupSource(laptop, 'x86-laptop.yaml', queries))))
+    // 4 GiB = pfn 0x100000, section 0x100000 >> 15 = 32
+    expect(r).toMatchObject({ ok: true, report: { results: [{ pfn: 0x100000, section: { nr: 32 } }, { pfn: 0x9f }, { query: 'nonsense', error: expect.any(String) }] } })
+    await expect(callService(services, 'lookup', [laptop, 'x86-laptop.yaml'])).rejects.toThrow(/lookup takes \(source: string, fileName: string, queries: string\[\]\)/)
+    await expect(callService(services, 'lookup', [laptop, 'x86-laptop.yaml', []])).rejects.toThrow(/1 to 1000 queries/)
+    await expect(callService(services, 'lookup', [laptop, 'x86-laptop.yaml', [42]])).rejects.toThrow(/each query is a string/)
+  })
+})

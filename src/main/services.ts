@@ -31,7 +31,7 @@ import {
   type Preferences,
   type SavedFile
 } from '../shared/api.ts'
-import { atomicWriteFile, readTextFile, type Workspace } from './files.ts'
+import { atomicWriteFile, readTextFile, RequestError, type Workspace } from './files.ts'
 import { EngineWorker } from './engine-client.ts'
 import { extractPngSource } from './render.ts'
 import { extractEmbeddedSource } from '../shared/views/index.ts'
@@ -223,9 +223,9 @@ export function createServices(opts: ServiceOptions = {}): Services {
       if (bad) throw new Error(bad)
       const dir = examplesDir()
       // The validator already forbids separators; basename() is a second fence.
-      if (!dir || basename(name) !== name) throw new Error(`no example named ${JSON.stringify(name)}`)
+      if (!dir || basename(name) !== name) throw new RequestError(404, `no example named ${JSON.stringify(name)}`)
       const file = join(dir, name)
-      if (!existsSync(file) || !statSync(file).isFile()) throw new Error(`no example named ${JSON.stringify(name)}`)
+      if (!existsSync(file) || !statSync(file).isFile()) throw new RequestError(404, `no example named ${JSON.stringify(name)}`)
       return readFile(file, 'utf8')
     },
 
@@ -359,12 +359,12 @@ export function createServices(opts: ServiceOptions = {}): Services {
 /** The scenario an SVG (<metadata>) or PNG (iTXt) export carries; an Error when it has none. */
 async function readEmbeddedScenario(file: string): Promise<{ text: string; fileName: string; mtimeMs: number }> {
   const st = statSync(file)
-  if (!st.isFile()) throw new Error(`${file} is not a regular file`)
-  if (st.size > MAX_EXPORT_BYTES) throw new Error(`${basename(file)} is too large to be a memmap-workbench export`)
+  if (!st.isFile()) throw new RequestError(400, `${file} is not a regular file`)
+  if (st.size > MAX_EXPORT_BYTES) throw new RequestError(413, `${basename(file)} is too large to be a memmap-workbench export`)
   const buf = await readFile(file)
   const name = basename(file)
   const source = /\.png$/i.test(name) ? extractPngSource(buf) : extractEmbeddedSource(buf.toString('utf8'))
-  if (!source) throw new Error(`${name} carries no scenario: only images exported by memmap-workbench (File › Export, or the CLI's export) can be opened`)
+  if (!source) throw new RequestError(415, `${name} carries no scenario: only images exported by memmap-workbench (File › Export, or the CLI's export) can be opened`)
   return { text: source.text, fileName: embeddedFileName(source.fileName), mtimeMs: st.mtimeMs }
 }
 
@@ -381,7 +381,7 @@ export async function callService(services: Services, method: string, args: unkn
   if (!isApiMethod(method)) throw new Error(`unknown API method ${JSON.stringify(method)}`)
   if (!Array.isArray(args)) throw new Error(`${method}: arguments must be an array`)
   const bad = API_ARGUMENTS[method](args)
-  if (bad) throw new Error(bad)
+  if (bad) throw new RequestError(400, bad)
   // an engine answer stays UTF-8 JSON from the worker to the wire
   if (ENGINE_JSON_METHODS.includes(method)) return services.engineJson(method as EngineJsonMethod, args[0] as string, args[1] as string)
   const fn = services[method] as (...a: unknown[]) => Promise<unknown>

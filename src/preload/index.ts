@@ -11,6 +11,7 @@ const api: Api = {
   // the engine's answers come as UTF-8 JSON bytes (see WIRE_JSON), parsed here in the renderer's process
   analyze: (source, fileName) => ipcRenderer.invoke('api:analyze', source, fileName).then(fromWire<AnalyzeResponse>),
   bootlog: (source, fileName) => ipcRenderer.invoke('api:bootlog', source, fileName).then(fromWire<BootlogResponse>),
+  lookup: (source, fileName, queries) => ipcRenderer.invoke('api:lookup', source, fileName, queries),
   importLog: (text, fileName) => ipcRenderer.invoke('api:importLog', text, fileName).then(fromWire<ImportLogResponse>),
   hostInfo: () => ipcRenderer.invoke('api:hostInfo'),
   chooseOpenPath: () => ipcRenderer.invoke('api:chooseOpenPath'),

@@ -11,6 +11,7 @@
 // side keeps, or from a directory listing of that workspace; the main side checks every
 // path again before it reads or writes.
 import type { AnalysisReport, BootlogReport, Diagnostic } from './engine/report.ts'
+import type { LookupReport } from './engine/lookup.ts'
 
 export interface ExampleInfo {
   /** file name inside resources/examples, e.g. `x86-laptop.yaml` */
@@ -26,6 +27,19 @@ export type AnalyzeResponse =
 export type BootlogResponse =
   | { ok: true; report: BootlogReport; diagnostics: Diagnostic[] }
   | { ok: false; diagnostics: Diagnostic[] }
+
+/**
+ * "Find pfn / address": for each query, which node, zone, section, memblock region and
+ * firmware range hold it and where its struct page lies (engine/lookup.ts); a query that
+ * is not an address or pfn is answered with `{ query, error }` among the results.
+ */
+export type LookupResponse =
+  | { ok: true; report: LookupReport; diagnostics: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] }
+
+/** At most this many queries per lookup call, each at most MAX_LOOKUP_QUERY_CHARS long. */
+export const MAX_LOOKUP_QUERIES = 1000
+export const MAX_LOOKUP_QUERY_CHARS = 100
 
 /** A boot log turned into a scenario (YAML text for the editor), or why it could not be. */
 export type ImportLogResponse =
@@ -135,6 +149,11 @@ export interface Api {
   analyze(source: string, fileName: string): Promise<AnalyzeResponse>
   /** Predict the kernel's boot-log lines for a scenario or a dmesg/serial log. */
   bootlog(source: string, fileName: string): Promise<BootlogResponse>
+  /**
+   * Which node, zone, section, memblock region and firmware range hold each address
+   * (`0x100000000`, `4G`, decimal) or pfn (`pfn:0x100000`), and its struct page's address.
+   */
+  lookup(source: string, fileName: string, queries: string[]): Promise<LookupResponse>
   /** Turn a dmesg/serial log into a scenario (YAML) whose boot log is the log's own lines. */
   importLog(text: string, fileName: string): Promise<ImportLogResponse>
   /** Which host answers, and how it does files. */
@@ -174,6 +193,7 @@ export const API_METHODS = [
   'readExample',
   'analyze',
   'bootlog',
+  'lookup',
   'importLog',
   'hostInfo',
   'chooseOpenPath',
@@ -243,6 +263,14 @@ export const API_ARGUMENTS: { [M in ApiMethod]: (args: unknown[]) => string | nu
       : 'readExample takes one example file name',
   analyze: (a) => sourceAndName('analyze', a, MAX_SOURCE_BYTES),
   bootlog: (a) => sourceAndName('bootlog', a, MAX_SOURCE_BYTES),
+  lookup: (a) => {
+    if (a.length !== 3 || !Array.isArray(a[2])) return 'lookup takes (source: string, fileName: string, queries: string[])'
+    const bad = sourceAndName('lookup', a.slice(0, 2), MAX_SOURCE_BYTES)
+    if (bad) return bad
+    if (a[2].length === 0 || a[2].length > MAX_LOOKUP_QUERIES) return `lookup: 1 to ${MAX_LOOKUP_QUERIES} queries`
+    if (!a[2].every((q) => typeof q === 'string' && q.length > 0 && q.length <= MAX_LOOKUP_QUERY_CHARS)) return `lookup: each query is a string of 1 to ${MAX_LOOKUP_QUERY_CHARS} characters`
+    return null
+  },
   importLog: (a) => sourceAndName('importLog', a, MAX_LOG_BYTES),
   hostInfo: (a) => none('hostInfo', a),
   chooseOpenPath: (a) => none('chooseOpenPath', a),
