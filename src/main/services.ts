@@ -27,6 +27,7 @@ import {
   type ExportRequest,
   type HostInfo,
   type ImportLogResponse,
+  type LookupResponse,
   type OpenedFile,
   type Preferences,
   type SavedFile
@@ -245,6 +246,13 @@ export function createServices(opts: ServiceOptions = {}): Services {
       const bad = argsError('bootlog', [source, fileName])
       if (bad) throw new Error(bad)
       return engine().call<BootlogResponse>('bootlog', source, fileName)
+    },
+
+    async lookup(source: string, fileName: string, queries: string[]) {
+      const bad = argsError('lookup', [source, fileName, queries])
+      if (bad) throw new Error(bad)
+      // modelled on the engine's worker thread; the answer is a few lines per query
+      return JSON.parse(new TextDecoder().decode(await engine().callBytes('lookup', source, fileName, queries))) as LookupResponse
     },
 
     async importLog(text: string, fileName: string) {
