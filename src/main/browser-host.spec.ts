@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -287,4 +288,26 @@ describe('browser host: bounded requests and slow senders', () => {
     expect(h).toMatch(/^HTTP\/1\.1 408/)
     expect(b).toMatch(/^HTTP\/1\.1 408/)
   }, 10_000)
+})
+
+describe('browser host: start-up', () => {
+  it("removes temp files of killed saves from the workspace and the data directory", async () => {
+    // a pid that no longer runs: a child that has exited
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid
+    const ws = join(dir, 'ws2')
+    const data = join(dir, 'data2')
+    mkdirSync(ws)
+    mkdirSync(data)
+    const stale = [join(ws, `.a.yaml.${dead}.0123456789ab.tmp`), join(data, `.preferences.json.${dead}.ba9876543210.tmp`)]
+    for (const f of stale) writeFileSync(f, 'partial')
+    writeFileSync(join(ws, '.keep.tmp'), 'not ours')
+    const h = await startBrowserHost({ port: 0, root: join(dir, 'renderer'), workspace: ws, dataDir: data })
+    try {
+      expect((await h.swept).sort()).toEqual(stale.sort())
+      for (const f of stale) expect(existsSync(f)).toBe(false)
+      expect(existsSync(join(ws, '.keep.tmp'))).toBe(true)
+    } finally {
+      await h.close()
+    }
+  })
 })

@@ -32,7 +32,7 @@ import { dirname, extname, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { API_ARGUMENTS, API_METHODS } from '../shared/api.ts'
 import { RequestError, Workspace } from './files.ts'
-import { defaultDataDir } from './recent.ts'
+import { defaultDataDir, sweepStaleSaves } from './recent.ts'
 import { callService, createServices, isApiMethod, JsonText } from './services.ts'
 
 /** Request bodies above this are refused with 413 (the contract's own limit is 100 MB of source). */
@@ -263,7 +263,7 @@ function readBody(req: IncomingMessage, res: ServerResponse, limits: BodyLimits)
 
 export async function startBrowserHost(
   opts: HostOptions
-): Promise<{ url: string; workspace: string; dataDir: string | null; close: () => Promise<void> }> {
+): Promise<{ url: string; workspace: string; dataDir: string | null; close: () => Promise<void>; swept: Promise<string[]> }> {
   const root = opts.root ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', 'renderer')
   const indexFile = join(root, 'index.html')
   if (!existsSync(indexFile)) {
@@ -277,6 +277,8 @@ export async function startBrowserHost(
   }
   const dataDir = opts.dataDir === undefined ? defaultDataDir() : opts.dataDir
   const services = createServices({ host: 'browser', workspace, dataDir, warmEngine: true })
+  // temp files of saves killed mid-write (in the background: start-up does not wait)
+  const swept = sweepStaleSaves(dataDir, [workspace.root]).catch(() => [])
   const headers = securityHeaders(metaCsp(readFileSync(indexFile, 'utf8')) ?? DEFAULT_PAGE_CSP)
   const limits: BodyLimits = {
     maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
@@ -407,6 +409,7 @@ export async function startBrowserHost(
       allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`])
       ownOrigins = new Set([...allowedHosts].map((h) => `http://${h}`))
       resolveStart({
+        swept,
         url: `http://127.0.0.1:${port}/`,
         workspace: workspace.root,
         dataDir,

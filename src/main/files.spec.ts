@@ -1,9 +1,11 @@
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { promises as fsp } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { atomicWriteFile, FileTooLargeError, OutsideWorkspaceError, readTextFile, Workspace, type AtomicFs } from './files.ts'
+import { spawn } from 'node:child_process'
+import { atomicWriteFile, FileTooLargeError, OutsideWorkspaceError, readTextFile, removeStaleTempFiles, Workspace, type AtomicFs } from './files.ts'
+import { sweepStaleSaves } from './recent.ts'
 
 let dir: string
 beforeEach(() => {
@@ -104,6 +106,90 @@ describe('atomicWriteFile', () => {
   it('fails cleanly when the directory does not exist', async () => {
     await expect(atomicWriteFile(join(dir, 'nope', 'a.yaml'), 'x')).rejects.toThrow(/ENOENT/)
     expect(onlyFile()).toEqual([])
+  })
+})
+
+/**
+ * A child process starts saving 32 MiB to `target` through atomicWriteFile (its writes
+ * slowed to 1 MiB each, so the kill lands mid-write) and is SIGKILLed after its first
+ * chunk; resolves with the temp file it left.
+ */
+async function killedSave(target: string): Promise<{ tmp: string; pid: number }> {
+  const files = new URL('./files.ts', import.meta.url).pathname
+  const script = `
+    import { promises as fsp } from 'node:fs'
+    import { atomicWriteFile } from ${JSON.stringify(files)}
+    const slow = {
+      rename: fsp.rename, unlink: fsp.unlink, stat: fsp.stat, realpath: fsp.realpath,
+      open: async (...a) => {
+        const h = await fsp.open(...a)
+        const write = h.write.bind(h)
+        h.write = async (b, off, len) => {
+          const r = await write(b, off, Math.min(len, 1 << 20))
+          process.stdout.write('chunk\\n')
+          await new Promise((r) => setTimeout(r, 200))
+          return r
+        }
+        return h
+      }
+    }
+    await atomicWriteFile(${JSON.stringify(target)}, Buffer.alloc(32 << 20, 0x61), slow)
+    process.stdout.write('done\\n')
+  `
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise<void>((resolveChunk, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      if (c.toString().includes('chunk')) resolveChunk()
+    })
+    child.on('exit', (code) => reject(new Error(`the saving child exited (${code}) before its first chunk`)))
+  })
+  const pid = child.pid!
+  const exited = new Promise((r) => child.on('exit', r))
+  child.kill('SIGKILL')
+  await exited
+  const tmps = readdirSync(dirname(target)).filter((n) => n.startsWith(`.${basename(target)}.${pid}.`))
+  expect(tmps).toHaveLength(1)
+  return { tmp: join(dirname(target), tmps[0]), pid }
+}
+
+describe('temp files of saves killed mid-write', () => {
+  it('the next save of the same file removes them, and leaves the old file intact until then', async () => {
+    const f = join(dir, 'big.yaml')
+    writeFileSync(f, 'old\n')
+    const { tmp } = await killedSave(f)
+    expect(statSync(tmp).size).toBeGreaterThan(0)
+    expect(readFileSync(f, 'utf8')).toBe('old\n')
+    // another file's save leaves it (it is not that file's temp)
+    await atomicWriteFile(join(dir, 'other.yaml'), 'x')
+    expect(readdirSync(dir)).toContain(basename(tmp))
+    await atomicWriteFile(f, 'new\n')
+    expect(readFileSync(f, 'utf8')).toBe('new\n')
+    expect(onlyFile().sort()).toEqual(['big.yaml', 'other.yaml'])
+  })
+
+  it('a start sweeps the data directory and the recent files\' directories', async () => {
+    const docs = join(dir, 'docs')
+    const data = join(dir, 'data')
+    mkdirSync(docs)
+    mkdirSync(data)
+    writeFileSync(join(data, 'recent-files.json'), JSON.stringify({ version: 1, files: [join(docs, 'big.yaml')] }))
+    const { tmp } = await killedSave(join(docs, 'big.yaml'))
+    const { tmp: tmp2 } = await killedSave(join(data, 'preferences.json'))
+    const removed = await sweepStaleSaves(data)
+    expect(removed.sort()).toEqual([tmp, tmp2].sort())
+    expect(readdirSync(docs)).toEqual([])
+    expect(readdirSync(data)).toEqual(['recent-files.json'])
+  })
+
+  it('leaves a live writer\'s fresh temp file and names not of its pattern; removes old ones', async () => {
+    const live = join(dir, `.a.yaml.${process.pid}.0123456789ab.tmp`)
+    const foreign = ['.a.yaml.tmp', '.a.yaml.99999999.xyz.tmp', 'a.yaml.1.0123456789ab.tmp', '.a.yaml.1.0123456789ab.tmp.bak']
+    writeFileSync(live, 'partial')
+    for (const n of foreign) writeFileSync(join(dir, n), 'theirs')
+    mkdirSync(join(dir, '.d.yaml.999999.0123456789ab.tmp'))
+    expect(await removeStaleTempFiles(dir)).toEqual([])
+    expect(await removeStaleTempFiles(dir, { now: Date.now() + 11 * 60 * 1000 })).toEqual([live])
+    expect(onlyFile().sort()).toEqual(['.d.yaml.999999.0123456789ab.tmp', ...foreign].sort())
   })
 })
 

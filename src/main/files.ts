@@ -41,6 +41,8 @@ async function writeTarget(target: string, fs: AtomicFs): Promise<{ path: string
 export async function atomicWriteFile(target: string, data: string | Uint8Array, fs: AtomicFs = realFs): Promise<{ path: string; bytes: number }> {
   const { path, mode } = await writeTarget(resolve(target), fs)
   const dir = dirname(path)
+  // what an earlier save of this file left when it was killed mid-write
+  await removeStaleTempFiles(dir, { name: basename(path) })
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
   let handle: Awaited<ReturnType<typeof fsp.open>> | null = null
@@ -66,6 +68,70 @@ export async function atomicWriteFile(target: string, data: string | Uint8Array,
   }
   await syncDirectory(dir)
   return { path, bytes: bytes.length }
+}
+
+/** atomicWriteFile's temp names: `.NAME.<pid>.<12 hex digits>.tmp`. */
+const TEMP_FILE = /^\.(.+)\.([1-9]\d{0,9})\.([0-9a-f]{12})\.tmp$/
+
+/** A temp file whose writer may still be at work is left this long (a pid can be reused). */
+export const STALE_TEMP_AGE_MS = 10 * 60 * 1000
+
+/** Whether a process with this id exists (EPERM: it does, but is not ours to signal). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Remove the temp files atomicWriteFile left in `dir` when its process was killed during
+ * a save: only names of its own pattern (`.NAME.<pid>.<hex>.tmp`, optionally only for one
+ * NAME), only regular files, and only when their writer is gone (no process with that
+ * pid) or they are older than `maxAgeMs` (the pid may have been reused). This process's
+ * own temp files are left unless old: another thread of it may be writing one. Never
+ * throws; returns the paths removed.
+ */
+export async function removeStaleTempFiles(dir: string, opts: { name?: string; maxAgeMs?: number; now?: number } = {}): Promise<string[]> {
+  const removed: string[] = []
+  let names: string[]
+  try {
+    names = await fsp.readdir(dir)
+  } catch {
+    return removed
+  }
+  const maxAge = opts.maxAgeMs ?? STALE_TEMP_AGE_MS
+  const now = opts.now ?? Date.now()
+  for (const n of names) {
+    const m = TEMP_FILE.exec(n)
+    if (!m || (opts.name !== undefined && m[1] !== opts.name)) continue
+    const file = join(dir, n)
+    try {
+      const st = await fsp.lstat(file)
+      if (!st.isFile()) continue
+      const pid = Number(m[2])
+      const old = now - st.mtimeMs > maxAge
+      const orphan = pid !== process.pid && !processAlive(pid)
+      if (!old && !orphan) continue
+      await fsp.unlink(file)
+      removed.push(file)
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed
+}
+
+/**
+ * At start: sweep the directories where saves happen (the data directory and those of the
+ * recent files) for temp files of saves that were killed.
+ */
+export async function removeStaleTempFilesIn(dirs: Iterable<string>): Promise<string[]> {
+  const removed: string[] = []
+  for (const d of new Set(dirs)) removed.push(...(await removeStaleTempFiles(d)))
+  return removed
 }
 
 /** fsync a directory so a rename in it survives a crash. Not possible on Windows: skipped. */

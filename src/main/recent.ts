@@ -8,7 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import { DEFAULT_PREFERENCES, MAX_RECENT_FILES, preferencesError, type Preferences, type RecentFile } from '../shared/api.ts'
-import { atomicWriteFile } from './files.ts'
+import { atomicWriteFile, removeStaleTempFilesIn } from './files.ts'
 
 /** `$XDG_CONFIG_HOME/memmap-workbench`, or `~/.config/memmap-workbench`. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -135,4 +135,18 @@ export class PreferenceStore {
     await this.file.write(next)
     return { ...next }
   }
+}
+
+/**
+ * At start: remove the temp files of saves that were killed mid-write (files.ts,
+ * removeStaleTempFiles) from the data directory, the directories of the recent files and
+ * any `extra` (the browser host's workspace). Never throws; returns the paths removed.
+ */
+export async function sweepStaleSaves(dataDir: string | null, extra: string[] = []): Promise<string[]> {
+  const dirs = [...extra]
+  if (dataDir) {
+    dirs.push(dataDir)
+    for (const f of await new RecentFiles(dataDir).list().catch(() => [])) dirs.push(f.dir)
+  }
+  return removeStaleTempFilesIn(dirs)
 }
