@@ -196,7 +196,7 @@ export interface Outcome {
 /** Run one input through the engine and judge the answer (`against`: the log a state capture is compared with). */
 export function judge(p: Parser, source: string, against?: string): Outcome {
   const t0 = performance.now()
-  let problem: string | null = null
+  let problem: string | null
   let ok = false
   try {
     const opts = p.from ? { from: p.from } : {}

@@ -150,7 +150,7 @@ describe('architecture and page size from what the log shows', () => {
     expect(report(bare, { pageSize: 16384 }).pageSizeKiB).toBe(16)
   })
   it('the zone header wins over the profile: a 6.1 arm64 log that prints a Device zone gets one', () => {
-    const dev = armDt.replace(/^(.*)  Normal   (.*)$/m, '$1  Normal   $2\n$1  Device   empty')
+    const dev = armDt.replace(/^(.*) {2}Normal {3}(.*)$/m, '$1  Normal   $2\n$1  Device   empty')
     const r = report(dev)
     expect(r.lines).toContain('  Device   empty')
     expect(r.diff!.equal).toBe(true)
@@ -164,7 +164,7 @@ describe('impossible numbers are errors with their line and column', () => {
     return r.diagnostics[0]
   }
   it('a node id no kernel has', () => {
-    const d = bad(/  node   0: \[mem/, '  node 99999: [mem')
+    const d = bad(/ {2}node {3}0: \[mem/, '  node 99999: [mem')
     expect(d.message).toMatch(/node 99999 is impossible/)
     expect(d.column).toBeGreaterThan(1)
   })

@@ -25,7 +25,7 @@ const dirs: [string, string][] = [
 function fixtures(): { id: string; kernel: string; bios: E820Table; cmdline: string; user: string[]; lastPfn: number | null }[] {
   const out = []
   for (const [dir, kernel] of dirs) {
-    let files: string[] = []
+    let files: string[]
     try {
       files = readdirSync(dir).filter((f) => f.startsWith('x86_64') && f.endsWith('.log'))
     } catch {

@@ -151,7 +151,11 @@ export function numaInit(style: 'x86' | 'memblk', memory: MemblockType, blocks: 
     for (const nid of possible) {
       let start = high
       let end = 0
-      for (const b of mi) if (b.nid === nid) (start = Math.min(start, b.start)), (end = Math.max(end, b.end))
+      for (const b of mi) {
+        if (b.nid !== nid) continue
+        start = Math.min(start, b.start)
+        end = Math.max(end, b.end)
+      }
       if (start >= end || (opts.nodeMinSize && end - start < NODE_MIN_SIZE)) res.memorylessNodes.push(nid)
       else res.nodes.push(nid)
     }

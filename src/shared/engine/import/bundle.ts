@@ -40,7 +40,7 @@ export function splitBundle(source: string): BundleFile[] | null {
 
 /** memblock debugfs files only (`==> memory <==`, `==> reserved <==`): one memblock capture. */
 export function isMemblockListing(files: readonly BundleFile[]): boolean {
-  return files.length > 0 && files.every((f) => /(^|[\/_.-])(memory|reserved)$/.test(f.name))
+  return files.length > 0 && files.every((f) => /(^|[/_.-])(memory|reserved)$/.test(f.name))
 }
 
 const base = (name: string): string => name.replace(/\/+$/, '').split('/').pop() ?? name

@@ -43,7 +43,7 @@ function rangeOf(text: string, line: number): [number, number] {
   return [a, b]
 }
 
-const zonesOf = (z: string | undefined | null): string[] | null => (z === undefined || z === null || z === '' ? null : z.split(/[\/,\s]+/).filter(Boolean))
+const zonesOf = (z: string | undefined | null): string[] | null => (z === undefined || z === null || z === '' ? null : z.split(/[/,\s]+/).filter(Boolean))
 
 function lineOfJsonRange(source: string, range: string, from: number): { line: number; at: number } {
   const at = source.indexOf(range, from)

@@ -28,7 +28,7 @@ export interface MemblockDebugfs {
 
 const REGION = /^\s*(\d+): (0x[0-9a-f]+)\.\.(0x[0-9a-f]+)(?:\s+(\d+|x)\s+([A-Z_]+))?$/i
 /** `==> memory <==` (head), `memory:   0: …` (grep . memory reserved) */
-const HEAD = /^==> (?:.*[\/_.-])?(memory|reserved) <==$/
+const HEAD = /^==> (?:.*[/_.-])?(memory|reserved) <==$/
 const PREFIX = /^(?:\S*\/)?(memory|reserved):(\s*\d+: .*)$/
 
 export function parseMemblockDebugfs(source: string, fileName = ''): MemblockDebugfs {
