@@ -1,0 +1,51 @@
+// Sections & memmap pages through every present section (issue 11): the drawing lays out
+// one page of 16 rows at a time (virtualised: never all sections), and the pager reaches
+// the last section of the 4-node server's 16 365.
+import { expect, test } from './fixtures.ts'
+import { openExample, SIZES, watchErrors } from './views-helpers.ts'
+
+for (const size of SIZES) {
+  test.describe(`at ${size.width}×${size.height}`, () => {
+    test.use({ viewport: size })
+
+    test('Sections & memmap: first, next, last and a typed section; 16 rows drawn at a time', async ({ appPage: page }) => {
+      const errors = watchErrors(page)
+      await openExample(page, 'x86-4node-server.yaml')
+      // the totals of this example (the status may still be the previous example's a moment)
+      const present = async (): Promise<number> => Number(((await page.getByTestId('present-sections').textContent()) ?? '').replace(/\D/g, ''))
+      await expect.poll(present).toBeGreaterThan(1000)
+      const total = await present()
+      await page.getByTestId('view-tab-sections').click()
+      const view = page.getByTestId('view-sections')
+      const rows = view.locator('[data-kind="section-row"]')
+      const pageText = page.getByTestId('sections-page')
+      await expect(pageText).toHaveText(`1–16 of ${total.toLocaleString('en-US')}`)
+      await expect(rows).toHaveCount(16)
+      await expect(rows.first()).toHaveAttribute('data-index', '0')
+
+      await page.getByTestId('sections-next').click()
+      await expect(pageText).toHaveText(`17–32 of ${total.toLocaleString('en-US')}`)
+      await expect(rows.first()).toHaveAttribute('data-index', '16')
+      await expect(rows).toHaveCount(16)
+
+      await page.getByTestId('sections-last').click()
+      await expect(pageText).toHaveText(`${(total - 15).toLocaleString('en-US')}–${total.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`)
+      await expect(rows.last()).toHaveAttribute('data-index', String(total - 1))
+      await expect(rows).toHaveCount(16)
+      await expect(page.getByTestId('sections-next')).toBeDisabled()
+
+      await page.getByTestId('sections-jump').fill('1000')
+      await page.getByTestId('sections-jump').press('Enter')
+      await expect(rows.first()).toHaveAttribute('data-index', '999')
+      await page.getByTestId('sections-prev').click()
+      await expect(rows.first()).toHaveAttribute('data-index', '983')
+      await page.getByTestId('sections-first').click()
+      await expect(rows.first()).toHaveAttribute('data-index', '0')
+      await expect(page.getByTestId('sections-prev')).toBeDisabled()
+      // the last rows of a page are reachable: the view scrolls to its end
+      await view.evaluate((el) => void ((el as unknown as { scrollTop: number; scrollHeight: number }).scrollTop = 1e9))
+      await expect(rows.last()).toBeInViewport()
+      expect(errors).toEqual([])
+    })
+  })
+}
