@@ -124,7 +124,7 @@ test('undo and redo from the Edit menu; menus show shortcuts', async ({ workbenc
 
 test('import a recorded dmesg: its boot log is the log’s own lines', async ({ workbench: page }) => {
   const log = readFileSync(LOG, 'utf8')
-  await page.keyboard.press('ControlOrMeta+i')
+  await page.keyboard.press('ControlOrMeta+Alt+i')
   const dialog = page.getByTestId('import-dialog')
   await expect(dialog).toBeVisible()
   await page.getByTestId('import-text').fill(log)
