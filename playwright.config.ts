@@ -4,6 +4,7 @@
 import { defineConfig } from '@playwright/test'
 import { existsSync } from 'node:fs'
 import type { Target } from './e2e/fixtures.ts'
+import { sandboxArgs } from './scripts/sandbox.mjs'
 
 const port = Number(process.env.E2E_PORT ?? 5183)
 const host = `node out/main/browser-host.js --port ${port}`
@@ -22,7 +23,8 @@ export default defineConfig<{ target: Target }>({
     viewport: { width: 1400, height: 900 },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+      // --no-sandbox only as root (scripts/sandbox.mjs says why)
+      args: [...sandboxArgs(), '--disable-gpu', '--no-first-run', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync']
     }
   },
   projects: [

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Page } from '@playwright/test'
 import { startHostProcess } from '../scripts/host-process.ts'
+import { sandboxArgs } from '../scripts/sandbox.mjs'
 
 const root = join(import.meta.dirname, '..')
 const VIEWS = ['map', 'sections', 'nomap', 'costs'] as const
@@ -157,7 +158,7 @@ if (!existsSync(join(root, 'out/main/browser-host.js')) || !existsSync(join(root
 
 const examples = readdirSync(join(root, 'resources/examples')).filter((f) => f.endsWith('.yaml')).sort()
 const host = await startHost()
-const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] })
+const browser = await chromium.launch({ executablePath: chromiumPath, args: [...sandboxArgs(), '--disable-gpu'] })
 const rows: { example: string; view: string; edit: string; ms: number[] }[] = []
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })

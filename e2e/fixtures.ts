@@ -11,6 +11,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { startHostProcess } from '../scripts/host-process.ts'
+import { sandboxArgs } from '../scripts/sandbox.mjs'
 
 export type Target = 'electron' | 'browser'
 
@@ -47,8 +48,8 @@ export const test = base.extend<{ target: Target; appPage: Page; workspaceHost: 
     }
     const exe = findElectronBinary()
     testInfo.skip(!exe, 'no Electron binary (node_modules/electron/dist missing); the browser project covers the renderer')
-    const args = ['.']
-    if (process.platform === 'linux') args.push('--no-sandbox')
+    // --no-sandbox only as root (scripts/sandbox.mjs says why)
+    const args = ['.', ...sandboxArgs()]
     // Always pass executablePath: without it Playwright requires electron/index.js, which downloads.
     const app = await _electron.launch({
       executablePath: exe!,

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { sandboxArgs } from './sandbox.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = (name) => join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name)
@@ -38,9 +39,8 @@ if (!process.argv.includes('--no-build')) {
 
 const electron = findElectronBinary()
 if (electron) {
-  const args = ['.']
-  // Chromium's sandbox refuses to start as root (containers, CI).
-  if (process.platform === 'linux' && process.getuid?.() === 0) args.push('--no-sandbox')
+  // --no-sandbox only as root (scripts/sandbox.mjs says why)
+  const args = ['.', ...sandboxArgs()]
   console.log(`memmap-workbench: starting Electron (${electron})`)
   run(spawn(electron, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ELECTRON_RENDERER_URL: '' } }))
 } else {

@@ -1,0 +1,1 @@
+export function sandboxArgs(platform?: NodeJS.Platform, uid?: number): string[]
