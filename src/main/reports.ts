@@ -8,6 +8,7 @@ import type { ExportFormat } from '../shared/api.ts'
 import { renderView, sectionsModel, VIEW_TITLES, type ViewId, type ViewOptions } from '../shared/views/index.ts'
 import { checkStatus } from '../shared/views/sections.ts'
 import { svgsToPdf, svgToPng } from './render.ts'
+import { bytesText, grouped, memRange, nidText, orderText, pfnRange, RANGE_LEGEND, valueText } from '../shared/engine/units.ts'
 
 export interface ExportSpec {
   /** svg/png: exactly one view; pdf: the pages in order */
@@ -94,16 +95,9 @@ function mdTable(head: string[], rows: (string | number)[][]): string {
   return [`| ${head.map(mdCell).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`)].join('\n')
 }
 
-function mib(b: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
-  let i = 0
-  let v = b
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return `${Number.isInteger(v) ? v : v.toFixed(2).replace(/\.?0+$/, '')} ${units[i]}`
-}
+/** Sizes for people: binary units, exact or with the exact byte count (units.ts bytesText()). */
+const mib = bytesText
+const n = grouped
 
 /** A Markdown report: totals, memblock, zones, nodes, holes, memmap, checks, boot log. */
 export function reportMarkdown(report: AnalysisReport, o: { fileName?: string; window?: ViewOptions['window'] } = {}): string {
@@ -112,52 +106,58 @@ export function reportMarkdown(report: AnalysisReport, o: { fileName?: string; w
   const t = report.totals
   L.push(`# ${report.name || o.fileName || 'scenario'}`, '')
   L.push(`kernel ${report.kernel} (profile ${report.profile}) · ${report.arch} · ${mib(ps)} pages${o.fileName ? ` · \`${o.fileName}\`` : ''} · memmap-workbench export`, '')
+  // said once: every range below ends at its last byte or pfn
+  L.push(`${RANGE_LEGEND[0].toUpperCase()}${RANGE_LEGEND.slice(1)}; sizes in binary units (KiB = 1,024 bytes).`, '')
   L.push('## Totals', '')
   L.push(
     mdTable(
       ['figure', 'value'],
       [
-        ['present memory', `${mib(t.presentPages * ps)} (${t.presentPages} pages)`],
-        ['spanned by nodes', `${mib(t.spannedPages * ps)} (${t.spannedPages} pages)`],
-        ['NOMAP', `${t.nomapPages} pages`],
-        ['hole pages with a struct page', `${t.holePagesWithStructPage}`],
-        ['Memory: total', `${t.memoryTotalKiB}K`],
-        ['present sections', `${report.sections.presentSections} × ${mib(report.sections.pagesPerSection * ps)}`],
-        ['memmap', report.memmap ? `${mib(report.memmap.totals.memmapBytes)} (${report.memmap.totals.percentOfRam.toFixed(3)} % of RAM, struct page ${report.memmap.structPageSize} B)` : mib(report.sections.memmapBytes)],
+        ['present memory', `${n(t.presentPages)} pages = ${mib(t.presentPages * ps)}`],
+        ['spanned by nodes', `${n(t.spannedPages)} pages = ${mib(t.spannedPages * ps)}`],
+        ['NOMAP', `${n(t.nomapPages)} pages`],
+        ['hole pages with a struct page', `${n(t.holePagesWithStructPage)} pages`],
+        ['Memory: total', `${n(t.memoryTotalKiB)} KiB`],
+        ['present sections', `${n(report.sections.presentSections)} × ${mib(report.sections.pagesPerSection * ps)}`],
+        ['memmap', report.memmap ? `${mib(report.memmap.totals.memmapBytes)} (${report.memmap.totals.percentOfRam.toFixed(3)} % of RAM, struct page ${report.memmap.structPageSize} bytes)` : mib(report.sections.memmapBytes)],
         ['max_pfn', hx(report.maxPfn)]
       ]
     ),
     ''
   )
   L.push('## memblock.memory', '')
-  L.push(mdTable(['range', 'size', 'node', 'flags'], report.memblock.memory.map((m) => [`\`[${hx(m.start)}-${hx(m.end - 1)}]\``, mib(m.end - m.start), m.nid, m.flags.join(' ') || '—'])), '')
+  L.push(mdTable(['range', 'size', 'node', 'flags'], report.memblock.memory.map((m) => [`\`${memRange(m.start, m.end)}\``, mib(m.end - m.start), nidText(m.nid), m.flags.join(' ') || '—'])), '')
   L.push('## Zones', '')
-  L.push(mdTable(['zone', 'pfn range'], report.zones.map((z) => [z.name, z.lowestPfn === z.highestPfn ? 'empty' : `\`${hx(z.lowestPfn)}-${hx(z.highestPfn - 1)}\``])), '')
+  L.push(mdTable(['zone', 'pfn range'], report.zones.map((z) => [z.name, z.lowestPfn === z.highestPfn ? 'empty' : `\`${pfnRange(z.lowestPfn, z.highestPfn)}\``])), '')
   L.push('## Nodes', '')
   L.push(
     mdTable(
       ['node', 'pfn range', 'spanned', 'present', 'zones (present / spanned / absent)'],
-      report.nodes.map((n) => [n.nid, `\`${hx(n.startPfn)}-${hx(n.endPfn - 1)}\``, n.spannedPages, n.presentPages, n.zones.map((z) => `${z.name} ${z.presentPages}/${z.spannedPages}/${z.absentPages}`).join(', ')])
+      report.nodes.map((d) => [d.nid, `\`${pfnRange(d.startPfn, d.endPfn)}\``, n(d.spannedPages), n(d.presentPages), d.zones.map((z) => `${z.name} ${n(z.presentPages)} / ${n(z.spannedPages)} / ${n(z.absentPages)}`).join(', ')])
     ),
     ''
   )
   L.push('## Holes', '')
-  L.push(report.holes.length ? mdTable(['pfn range', 'kind', 'node', 'zone', 'pages with struct page', 'initialised by'], report.holes.map((h) => [`\`${hx(h.start)}-${hx(h.end - 1)}\``, h.kind, h.nid, h.zone, h.validPages, h.by])) : 'none', '')
+  L.push(report.holes.length ? mdTable(['pfn range', 'kind', 'node', 'zone', 'pages with struct page', 'initialised by'], report.holes.map((h) => [`\`${pfnRange(h.start, h.end)}\``, h.kind, h.nid, h.zone, n(h.validPages), h.by])) : 'none', '')
   const mm = report.memmap
   if (mm) {
     const p = mm.placement
     L.push('## Memmap', '')
-    L.push(`- sizeof(struct page): ${mm.structPageSize} B; memmap ${mib(mm.totals.memmapBytes)} over ${mm.totals.presentSections} sections (${mm.totals.percentOfRam.toFixed(3)} % of RAM)`)
-    for (const n of mm.totals.nodes) L.push(`- node ${n.nid}: ${n.sections} sections, ${mib(n.memmapBytes)}`)
-    L.push(`- backing: ${p.plan.summary.unitsTouched} × ${mib(p.plan.unitBytes)}; pfn_to_page(0) ${p.base ? `\`${String(p.base.pfnToPage0)}\`` : '(no vmemmap)'}`)
-    L.push(`- struct pages naturally aligned for folios up to ${mib(p.alignedFolio.maxBytes)} (order ${p.alignedFolio.maxOrder}); MAX_FOLIO_ORDER ${p.maxFolioOrder.order} (${mib(p.maxFolioOrder.bytes)})`)
+    L.push(`- sizeof(struct page): ${mm.structPageSize} bytes; memmap ${mib(mm.totals.memmapBytes)} over ${n(mm.totals.presentSections)} sections (${mm.totals.percentOfRam.toFixed(3)} % of RAM)`)
+    for (const d of mm.totals.nodes) L.push(`- node ${d.nid}: ${n(d.sections)} sections, ${mib(d.memmapBytes)}`)
+    L.push(`- backing: ${n(p.plan.summary.unitsTouched)} × ${mib(p.plan.unitBytes)}; pfn_to_page(0) ${p.base ? `\`${String(p.base.pfnToPage0)}\`` : '(no vmemmap)'}`)
+    L.push(
+      p.alignedFolio.maxOrder < 0
+        ? `- no folio has naturally aligned struct pages (largest order: none); MAX_FOLIO_ORDER ${orderText(p.maxFolioOrder.order)} (${mib(p.maxFolioOrder.bytes)})`
+        : `- struct pages naturally aligned for folios up to ${mib(p.alignedFolio.maxBytes)} (order ${p.alignedFolio.maxOrder}); MAX_FOLIO_ORDER ${orderText(p.maxFolioOrder.order)} (${mib(p.maxFolioOrder.bytes)})`
+    )
     for (const h of mm.hvo.pages) L.push(`- HVO ${mib(h.hugePageSize)} page: ${h.optimized ? `${mib(h.freedBytes)} of vmemmap freed per page` : 'not optimized'}${h.line ? ` — \`${h.line}\`` : ''}`)
     if (mm.kmsan) L.push(`- KMSAN metadata: ${mib(mm.kmsan.metadataPages * ps)} from the hand-off + ${mib(mm.kmsan.futureMetadataPages * ps)} for reserved ranges; usable ${mib(mm.kmsan.usablePages * ps)}${mm.kmsan.deferredPages ? `; ${mib(mm.kmsan.deferredPages * ps)} deferred pages without metadata` : ''}`)
     for (const ns of mm.pmem) L.push(`- ${ns.name}: ${ns.ok ? `page map ${mib(ns.pageMapSize)}, reserved ${mib(ns.lostBytes)}, usable ${mib(ns.usableBytes)}` : `fails: ${ns.error}`}`)
     const sm = sectionsModel(report, { window: o.window })
     if (sm.rows.length) {
-      L.push('', `### Sections ${sm.window.start}–${sm.window.start + sm.rows.length - 1} of ${sm.window.total}`, '')
-      L.push(mdTable(['#', 'section', 'node', 'physical range', 'memmap (vmemmap)', 'memmap phys (est.)', `${sm.unitName}s`, 'shared'], sm.rows.map((r) => [r.index, r.section, r.nid, `\`${r.cells.phys}\``, r.memmapVirt ? `\`${r.memmapVirt}\`` : '—', r.memmapPhys ? `\`${r.memmapPhys}\`` : '—', `${r.units} (${r.newUnits} new)`, r.sharesWithPrevious ? 'with previous' : '—'])))
+      L.push('', `### Sections ${n(sm.window.start)}–${n(sm.window.start + sm.rows.length - 1)} of ${n(sm.window.total)}`, '')
+      L.push(mdTable(['#', 'section', 'node', 'physical range', 'memmap (vmemmap)', 'memmap phys (est.)', `${sm.unitName}s`, 'shared'], sm.rows.map((r) => [n(r.index), n(r.section), r.nid, `\`${memRange(r.physStart, r.physEnd)}\``, r.memmapVirt ? `\`${r.memmapVirt}\`` : '—', r.memmapPhys ? `\`${r.memmapPhys}\`` : '—', `${n(r.units)} (${n(r.newUnits)} new)`, r.sharesWithPrevious ? 'with previous' : '—'])))
     }
     L.push('')
     const failed = mm.checks.filter((c) => checkStatus(c) === 'fail').length
@@ -168,7 +168,7 @@ export function reportMarkdown(report: AnalysisReport, o: { fileName?: string; w
         ['result', 'check', 'condition', 'values', 'kernel'],
         mm.checks.map((c) => {
           const s = checkStatus(c)
-          return [s === 'pass' ? '✅ pass' : s === 'fail' ? '❌ **FAIL**' : 'ℹ️ note', `${c.title} (\`${c.id}\`)`, `\`${c.condition}\``, Object.entries(c.values).map(([k, v]) => `${k}=${v}`).join(', '), `${c.ref} (${c.versions})`]
+          return [s === 'pass' ? '✅ pass' : s === 'fail' ? '❌ **FAIL**' : 'ℹ️ note', `${c.title} (\`${c.id}\`)`, `\`${c.condition}\``, Object.entries(c.values).map(([k, v]) => `${k} = ${valueText(v, null, k)}`).join(', '), `${c.ref} (${c.versions})`]
         })
       ),
       ''

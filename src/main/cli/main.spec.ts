@@ -72,7 +72,7 @@ describe('memmap-workbench CLI', () => {
     expect(r.code).toBe(1)
     expect(r.out).toMatch(/^FAIL hvo\.eligibility\.2M/m)
     expect(r.out).toMatch(/condition: is_power_of_2\(S\)/)
-    expect(r.out).toMatch(/values: +n=512, S=80/)
+    expect(r.out).toMatch(/values: +n = 512, S = 80/)
     expect(r.out).toMatch(/kernel: +.*hugetlb_vmemmap/)
     const j = JSON.parse((await cli('check', '--json', f)).out)
     expect(j.failed).toBeGreaterThan(0)

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { readInput } from './input.ts'
 import { analyzeSource, bootlogSource, checkSource, INPUT_KINDS, type InputKind, type InputOptions } from '../../shared/engine/index.ts'
 import { formatDiagnostic } from '../../shared/engine/report.ts'
-import { bytesText, grouped, hexPad } from '../../shared/engine/units.ts'
+import { bytesText, grouped, hexPad, valueText } from '../../shared/engine/units.ts'
 import { ARCHES, scenarioJsonSchema, type Arch } from '../../shared/scenario/scenario.ts'
 
 const USAGE = `usage: memmap-workbench <command> [options]
@@ -149,7 +149,7 @@ export async function run(argv: string[], io: Out = std): Promise<number> {
         io.out(`${c.pass ? 'pass' : c.severity === 'info' ? 'info' : 'FAIL'} ${c.id}: ${c.title}`)
         if (c.pass) continue
         io.out(`       condition: ${c.condition}`)
-        io.out(`       values:    ${Object.entries(c.values).map(([k, v]) => `${k}=${v}`).join(', ')}`)
+        io.out(`       values:    ${Object.entries(c.values).map(([k, v]) => `${k} = ${valueText(v, null, k)}`).join(', ')}`)
         io.out(`       kernel:    ${c.ref} (${c.versions})`)
         if (c.consequence) io.out(`       effect:    ${c.consequence}`)
       }
@@ -233,8 +233,8 @@ function formatAnalysis(r: import('../../shared/engine/report.ts').AnalysisRepor
     for (const t of mm.totals.nodes) lines.push(`  node ${t.nid}: ${n(t.sections)} sections, ${mib(t.memmapBytes)}`)
     const p = mm.placement
     lines.push(`  backing: ${n(p.plan.summary.unitsTouched)} × ${bytesText(p.plan.unitBytes)}; pfn_to_page(0) ${p.base?.pfnToPage0 ?? '(no vmemmap)'}`)
-    lines.push(`  struct pages naturally aligned for folios up to ${mib(p.alignedFolio.maxBytes)} (MAX_FOLIO_ORDER ${p.maxFolioOrder.order})`)
-    for (const h of mm.hvo.pages) lines.push(`  ${h.line ?? `HVO ${h.hugePageSize} bytes: ${h.freedBytes} bytes freed per page`}`)
+    lines.push(p.alignedFolio.maxOrder < 0 ? `  no folio has naturally aligned struct pages (MAX_FOLIO_ORDER ${p.maxFolioOrder.order})` : `  struct pages naturally aligned for folios up to ${mib(p.alignedFolio.maxBytes)} (MAX_FOLIO_ORDER ${p.maxFolioOrder.order})`)
+    for (const h of mm.hvo.pages) lines.push(`  ${h.line ?? `HVO ${bytesText(h.hugePageSize)} pages: ${bytesText(h.freedBytes)} freed per page`}`)
     if (mm.kmsan) lines.push(`  KMSAN: ${n(mm.kmsan.usablePages)} pages reach the buddy allocator, ${n(mm.kmsan.metadataPages)} + ${n(mm.kmsan.futureMetadataPages)} (reserved ranges) are shadow/origin, ${n(mm.kmsan.lostPages)} stranded${mm.kmsan.deferredPages ? `, ${n(mm.kmsan.deferredPages)} deferred without metadata` : ''}`)
     for (const ns of mm.pmem) lines.push(`  ${ns.name}: ${ns.ok ? `page map takes ${mib(ns.lostBytes)}, ${mib(ns.usableBytes)} usable` : `fails: ${ns.error}`}`)
     const failed = mm.checks.filter((c) => !c.pass && c.severity !== 'info')

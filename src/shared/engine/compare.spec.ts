@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { analyzeSource } from './index.ts'
-import { compareReports } from './compare.ts'
+import { changeText, compareReports, numberText } from './compare.ts'
 
 const laptop = readFileSync(join(import.meta.dirname, '../../../resources/examples/x86-laptop.yaml'), 'utf8')
 function analyze(text: string) {
@@ -26,5 +26,17 @@ describe('compareReports()', () => {
     expect(c.totals.find((t) => t.id === 'struct-page')).toMatchObject({ a: 64, b: 80 })
     expect(c.checks.find((x) => x.id === 'hvo.eligibility.2M')).toMatchObject({ a: true, b: false })
     expect(c.figures.find((f) => f.id === 'hvo.page.2M.freed-bytes')).toMatchObject({ a: 28672, b: 0, delta: -28672 })
+  })
+  it('numbers for people: binary units, separators, an order of −1 as none', () => {
+    const c = compareReports(analyze(laptop), analyze(laptop + 'memmap:\n  structPage: { kmsan: true }\n'))
+    // 126 present sections (0–23 below 3 GiB, 32–133 above 4 GiB) × 32,768 struct pages × 64 or 80 bytes
+    const memmap = c.totals.find((t) => t.id === 'memmap-bytes')!
+    expect([numberText(memmap, 'a'), numberText(memmap, 'b'), changeText(memmap)]).toEqual(['252 MiB', '315 MiB', '+63 MiB'])
+    const present = c.totals.find((t) => t.id === 'present-pages')!
+    expect([numberText(present, 'a'), changeText(present)]).toEqual(['4,095,760 pages', '0'])
+    // a KASLR vmemmap base is 1 GiB aligned: 2^k × 64 divides 2^30 up to k = 24; 2^30 is no multiple of 80
+    const order = c.figures.find((f) => f.id === 'folio.max-aligned-order')!
+    expect(order.unit).toBe('order')
+    expect([numberText(order, 'a'), numberText(order, 'b')]).toEqual(['24', 'none'])
   })
 })

@@ -2,6 +2,7 @@
 // configurations. Every total, every figure and every check, with its delta.
 
 import type { AnalysisReport } from './report.ts'
+import { deltaText, valueText, type ValueUnit } from './units.ts'
 
 export interface NumberDelta {
   id: string
@@ -10,6 +11,18 @@ export interface NumberDelta {
   b: number | null
   /** b − a when both are numbers */
   delta: number | null
+  /** what the numbers count, for numberText()/deltaText(): bytes, pages, order, … */
+  unit: ValueUnit
+}
+
+/** A side's value for people: `2 MiB`, `1,274,880 pages`, `none` for an order of −1, `—` when absent. */
+export function numberText(d: NumberDelta, side: 'a' | 'b'): string {
+  return valueText(d[side], d.unit)
+}
+
+/** The difference for people: `+2 MiB`, `−1,024 pages`, `0`, or '' when a side is absent. */
+export function changeText(d: NumberDelta): string {
+  return deltaText(d.delta, d.unit)
 }
 
 export interface ValueChange {
@@ -46,19 +59,19 @@ function n(v: unknown): number | null {
 export function compareReports(a: AnalysisReport, b: AnalysisReport): Comparison {
   const side = (r: AnalysisReport) => ({ name: r.name, kernel: r.kernel, profile: r.profile, arch: r.arch })
   const totals: NumberDelta[] = []
-  const addTotal = (id: string, label: string, x: number | null, y: number | null): void => {
-    totals.push({ id, label, a: x, b: y, delta: x !== null && y !== null ? y - x : null })
+  const addTotal = (id: string, label: string, x: number | null, y: number | null, unit: ValueUnit): void => {
+    totals.push({ id, label, a: x, b: y, delta: x !== null && y !== null ? y - x : null, unit })
   }
-  addTotal('present-pages', 'present pages', a.totals.presentPages, b.totals.presentPages)
-  addTotal('memory-total-kib', 'Memory: total (KiB)', a.totals.memoryTotalKiB, b.totals.memoryTotalKiB)
-  addTotal('spanned-pages', 'spanned pages', a.totals.spannedPages, b.totals.spannedPages)
-  addTotal('nomap-pages', 'NOMAP pages', a.totals.nomapPages, b.totals.nomapPages)
-  addTotal('hole-pages', 'hole pages with a struct page', a.totals.holePagesWithStructPage, b.totals.holePagesWithStructPage)
-  addTotal('present-sections', 'present sections', a.sections.presentSections, b.sections.presentSections)
-  addTotal('nodes', 'online nodes', a.nodes.length, b.nodes.length)
-  addTotal('memblock-regions', 'memblock.memory regions', a.memblock.memory.length, b.memblock.memory.length)
-  addTotal('memmap-bytes', 'memmap (struct page arrays)', a.memmap?.totals.memmapBytes ?? null, b.memmap?.totals.memmapBytes ?? null)
-  addTotal('struct-page', 'sizeof(struct page)', a.memmap?.structPageSize ?? null, b.memmap?.structPageSize ?? null)
+  addTotal('present-pages', 'present pages', a.totals.presentPages, b.totals.presentPages, 'pages')
+  addTotal('memory-total-kib', 'Memory: total (KiB)', a.totals.memoryTotalKiB, b.totals.memoryTotalKiB, 'count')
+  addTotal('spanned-pages', 'spanned pages', a.totals.spannedPages, b.totals.spannedPages, 'pages')
+  addTotal('nomap-pages', 'NOMAP pages', a.totals.nomapPages, b.totals.nomapPages, 'pages')
+  addTotal('hole-pages', 'hole pages with a struct page', a.totals.holePagesWithStructPage, b.totals.holePagesWithStructPage, 'pages')
+  addTotal('present-sections', 'present sections', a.sections.presentSections, b.sections.presentSections, 'count')
+  addTotal('nodes', 'online nodes', a.nodes.length, b.nodes.length, 'count')
+  addTotal('memblock-regions', 'memblock.memory regions', a.memblock.memory.length, b.memblock.memory.length, 'count')
+  addTotal('memmap-bytes', 'memmap (struct page arrays)', a.memmap?.totals.memmapBytes ?? null, b.memmap?.totals.memmapBytes ?? null, 'bytes')
+  addTotal('struct-page', 'sizeof(struct page)', a.memmap?.structPageSize ?? null, b.memmap?.structPageSize ?? null, 'bytes')
 
   const fa = new Map((a.memmap?.figures ?? []).map((f) => [f.id, f]))
   const fb = new Map((b.memmap?.figures ?? []).map((f) => [f.id, f]))
@@ -70,7 +83,7 @@ export function compareReports(a: AnalysisReport, b: AnalysisReport): Comparison
     const label = (x ?? y)!.label
     const nx = n(x?.value)
     const ny = n(y?.value)
-    if (nx !== null || ny !== null) figures.push({ id, label, a: nx, b: ny, delta: nx !== null && ny !== null ? ny - nx : null })
+    if (nx !== null || ny !== null) figures.push({ id, label, a: nx, b: ny, delta: nx !== null && ny !== null ? ny - nx : null, unit: (x ?? y)!.unit })
     else if (String(x?.value ?? '') !== String(y?.value ?? '')) changed.push({ id, label, a: x ? String(x.value) : null, b: y ? String(y.value) : null })
   }
 

@@ -131,3 +131,81 @@ export const isPowerOf2 = (n: number): boolean => n > 0 && Number.isInteger(Math
 export function fls64(n: number): number {
   return n <= 0 ? 0 : Math.floor(n).toString(2).length
 }
+
+// ---------------------------------------------------------------------------------------
+// One number format for people (CLI text, Markdown, the drawings' text and tooltips; JSON
+// stays raw): thousands separators, binary units, hex addresses padded as the kernel prints
+// them, ranges with both ends inclusive and that said once per document (RANGE_LEGEND).
+
+/** Said once in every document that prints ranges. */
+export const RANGE_LEGEND = 'ranges are [first-last], both ends inclusive, as the kernel prints them ([mem 0x%016llx-0x%016llx])'
+
+/** `[mem 0x0000000100000000-0x000000013fffffff]` for the bytes [start, end), as e820/memblock print it. */
+export function memRange(start: number, end: number): string {
+  return `[mem ${hexPad(start, 18)}-${hexPad(end - 1, 18)}]`
+}
+
+/** `pfn [0x100000-0x13ffff]` for the pfns [start, end); `pfn [empty]` when end <= start. */
+export function pfnRange(start: number, end: number): string {
+  return end > start ? `pfn [${hex(start)}-${hex(end - 1)}]` : 'pfn [empty]'
+}
+
+/** A node id for people: NUMA_NO_NODE (−1, MAX_NUMNODES in memblock's own dumps) is "no node". */
+export function nidText(nid: number): string {
+  return nid < 0 ? 'no node' : `node ${nid}`
+}
+
+/** An order for people: −1 (nothing qualifies, not even order 0) is "none". */
+export function orderText(order: number): string {
+  return order < 0 ? 'none' : String(order)
+}
+
+/** A page count for people: `1,274,880 pages (4.86 GiB)` given the page size. */
+export function pagesText(pages: number, pageSize?: number): string {
+  return `${grouped(pages)} page${pages === 1 ? '' : 's'}${pageSize ? ` (${bytesText(pages * pageSize)})` : ''}`
+}
+
+export type ValueUnit = 'bytes' | 'pages' | 'count' | 'bits' | 'order' | 'address' | 'percent' | 'flag'
+
+/** Names of check values that hold addresses (hex) rather than sizes. */
+const ADDRESS_NAME = /addr|base|start|end|pfn|offset|virt|phys/i
+const SIZE_NAME = /bytes|size|align/i
+const ORDER_NAME = /order/i
+
+/**
+ * A figure's or a check's value for people. With a unit (figures): bytes in binary units
+ * (exact, or with the exact count: bytesText()), pages and counts with separators, an order
+ * of −1 as "none", addresses as given. Without (check values): the name decides: sizes as
+ * bytes, addresses in hex, orders as orders, other numbers with separators.
+ */
+export function valueText(v: number | string | boolean | null | undefined, unit?: ValueUnit | null, name = ''): string {
+  if (v === null || v === undefined) return '—'
+  if (typeof v !== 'number') return String(v)
+  if (!Number.isFinite(v)) return String(v)
+  const u = unit ?? (ORDER_NAME.test(name) ? 'order' : SIZE_NAME.test(name) ? 'bytes' : ADDRESS_NAME.test(name) ? 'address' : 'count')
+  switch (u) {
+    case 'bytes':
+      return Number.isInteger(v) ? bytesText(v) : String(v)
+    case 'pages':
+      return pagesText(v)
+    case 'order':
+      return orderText(v)
+    case 'address':
+      return Number.isInteger(v) && v >= 0 ? hex(v) : String(v)
+    case 'percent':
+      return `${Number(v.toFixed(3))} %`
+    case 'bits':
+      return `${v} bits`
+    default:
+      return Number.isInteger(v) ? grouped(v) : String(Number(v.toFixed(6)))
+  }
+}
+
+/** A signed difference for people: `+2 MiB`, `−1,024 pages`, `0`. */
+export function deltaText(d: number | null, unit?: ValueUnit | null, name = ''): string {
+  if (d === null) return ''
+  if (d === 0) return '0'
+  const u = unit ?? (ORDER_NAME.test(name) ? 'order' : SIZE_NAME.test(name) ? 'bytes' : 'count')
+  const mag = u === 'order' ? String(Math.abs(d)) : valueText(Math.abs(d), u === 'address' ? 'count' : u, name)
+  return `${d > 0 ? '+' : '−'}${mag}`
+}

@@ -57,3 +57,13 @@ describe('check detail: what a click on a check shows', () => {
     expect(passes).toEqual(checks.filter((c) => c.pass).map((c) => c.id))
   })
 })
+
+describe('check detail numbers', () => {
+  it('an order of −1 reads none, with the raw −1 beside it', () => {
+    const d = checkDetail({ ...alignment, values: { maxOrder: -1, order: 9 } })
+    expect(d.values).toEqual([
+      { name: 'maxOrder', value: 'none', alt: '−1' },
+      { name: 'order', value: '9', alt: undefined }
+    ])
+  })
+})

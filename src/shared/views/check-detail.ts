@@ -6,6 +6,7 @@
 import type { Check, ReportedCheck } from '../engine/memmap/types.ts'
 import { checkStatus } from './sections.ts'
 import { bytes, hex, int } from './svg.ts'
+import { orderText } from '../engine/units.ts'
 
 export interface CheckDetail {
   id: string
@@ -51,8 +52,9 @@ export function checkDetail(c: ReportedCheck): CheckDetail {
     condition: c.condition,
     values: Object.entries(c.values).map(([name, v]) => ({
       name,
-      value: typeof v === 'number' ? (Number.isInteger(v) ? int(v) : String(v)) : String(v),
-      alt: typeof v === 'number' ? reading(name, v) : undefined
+      // an order of −1 (nothing qualifies) reads "none", the raw −1 beside it
+      value: typeof v === 'number' ? (/order/i.test(name) && v < 0 ? orderText(v) : Number.isInteger(v) ? int(v) : String(v)) : String(v),
+      alt: typeof v === 'number' ? (/order/i.test(name) && v < 0 ? '−1' : reading(name, v)) : undefined
     })),
     consequence: c.consequence ?? null,
     refs: c.ref

@@ -84,7 +84,9 @@ describe('map view model', () => {
     const svg = renderMap(arm)
     expect(svg).toContain('id="mmw-map-nomap"')
     expect(svg).toMatch(/data-kind="region"[^>]*data-style="nomap"/)
-    expect(svg).toMatch(/<g data-kind="region" data-start="0x4000000" data-end="0x8000000"[^>]*><title>memblock\.memory \[0x4000000–0x7ffffff\] 64 MiB, node 0, flags NOMAP/)
+    expect(svg).toMatch(/<g data-kind="region" data-start="0x4000000" data-end="0x8000000"[^>]*><title>memblock\.memory \[mem 0x0000000004000000-0x0000000007ffffff\] 64 MiB, node 0, flags NOMAP/)
+    // the range legend is said once, beside the address axis
+    expect(svg.match(/ranges \[first-last\], both ends inclusive/g)).toHaveLength(1)
     expect(checkWellFormed(svg)).toBeNull()
   })
 

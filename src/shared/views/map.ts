@@ -6,6 +6,7 @@
 
 import type { AnalysisReport } from '../engine/report.ts'
 import type { ViewOptions } from './index.ts'
+import { memRange, nidText, pfnRange } from '../engine/units.ts'
 import {
   bytes,
   dataAttrs,
@@ -17,6 +18,7 @@ import {
   int,
   line,
   MARGIN,
+  RANGE_NOTE,
   rect,
   svgDocument,
   swatch,
@@ -274,7 +276,8 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
     if ((style === 'nomap' || style === 'hole') && w < 3) w = 3
     return { kind, style, start: c[0], end: c[1], x: x0, w, label: w >= 24 ? fitLabel(label(), w) : '', count: 1, fill, ...extra, mkTitle: title }
   }
-  const range = (a: number, b: number): string => `${hex(a)}–${hex(b - 1)}`
+  // one range format everywhere: the kernel's [mem 0x%016llx-0x%016llx], ends inclusive (RANGE_LEGEND)
+  const range = (a: number, b: number): string => memRange(a, b).slice(1, -1)
   const notNull = <T>(v: T | null): v is T => v !== null
 
   // memblock.memory
@@ -290,7 +293,7 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
     ['nomap', 'memory']
   )
   const reservedBars = mergeBars(
-    report.memblock.reserved.map((r) => bar('reserved', 'reserved', r.start, r.end, t.reserved, () => bytes(r.end - r.start), () => `memblock.reserved [${range(r.start, r.end)}] ${bytes(r.end - r.start)}, node ${r.nid}`, { nid: r.nid })).filter(notNull),
+    report.memblock.reserved.map((r) => bar('reserved', 'reserved', r.start, r.end, t.reserved, () => bytes(r.end - r.start), () => `memblock.reserved [${range(r.start, r.end)}] ${bytes(r.end - r.start)}, ${nidText(r.nid)}`, { nid: r.nid })).filter(notNull),
     (g) => ({ label: '', title: listTitle(`${g.length} memblock.reserved regions`, g) })
   )
   const nodeBars = report.nodes
@@ -304,7 +307,7 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
         n.endPfn * ps,
         t.categorical[i % t.categorical.length],
         () => `node ${n.nid}`,
-        () => `node ${n.nid}: pfn ${hex(n.startPfn)}–${hex(n.endPfn)} [${range(n.startPfn * ps, n.endPfn * ps)}]\nspanned ${int(n.spannedPages)} pages, present ${int(n.presentPages)} pages (${bytes(n.presentPages * ps)})${zs ? `\nzones (present/spanned pages): ${zs}` : ''}`,
+        () => `node ${n.nid}: ${pfnRange(n.startPfn, n.endPfn)} [${range(n.startPfn * ps, n.endPfn * ps)}]\nspanned ${int(n.spannedPages)} pages, present ${int(n.presentPages)} pages (${bytes(n.presentPages * ps)})${zs ? `\nzones (present/spanned pages): ${zs}` : ''}`,
         { nid: n.nid }
       )
     })
@@ -330,7 +333,7 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
         b,
         zoneFill(z.name),
         () => z.name,
-        () => `zone ${z.name}, node ${n.nid}: pfn ${hex(z.startPfn)}–${hex(z.startPfn + z.spannedPages)} [${range(a, b)}]\nspanned ${int(z.spannedPages)}, present ${int(z.presentPages)}, absent ${int(z.absentPages)} pages${g ? `\nZone ranges: ${z.name} pfn ${hex(g.lowestPfn)}–${hex(g.highestPfn)}` : ''}`,
+        () => `zone ${z.name}, node ${n.nid}: ${pfnRange(z.startPfn, z.startPfn + z.spannedPages)} [${range(a, b)}]\nspanned ${int(z.spannedPages)}, present ${int(z.presentPages)}, absent ${int(z.absentPages)} pages${g ? `\nZone ranges: ${z.name} ${pfnRange(g.lowestPfn, g.highestPfn)}` : ''}`,
         { nid: n.nid, zone: z.name }
       )
       if (b0) zoneBars.push(finalize(b0))
@@ -343,7 +346,7 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
   const holeParts: Draft[] = []
   for (const h of report.holes) {
     if (h.end <= h.start) continue
-    const head = (): string => `hole pfn ${hex(h.start)}–${hex(h.end - 1)} (${h.kind}), node ${h.nid}, zone ${h.zone}: ${int(h.validPages)} of ${int(h.end - h.start)} pages have a struct page`
+    const head = (): string => `hole ${pfnRange(h.start, h.end)} (${h.kind}), node ${h.nid}, zone ${h.zone}: ${int(h.validPages)} of ${int(h.end - h.start)} pages have a struct page`
     let lo = 0
     let up = pfnRuns.length
     while (lo < up) {
@@ -598,7 +601,7 @@ export function renderMap(report: AnalysisReport, opts: ViewOptions = {}): strin
     out.push(text(k.x, bottom + 18, k.label, { size: 11, anchor, fill: t.text, extra: dataAttrs({ kind: 'tick', addr: hex(k.addr) }) }))
     out.push(text(k.x, bottom + 31, k.hex, { size: 10, anchor, fill: t.muted, mono: true }))
   }
-  out.push(text(MARGIN, bottom + 18, 'physical address', { size: 11, fill: t.muted }))
+  out.push(text(MARGIN, bottom + 18, `physical address · ${RANGE_NOTE}`, { size: 11, fill: t.muted }))
 
   // legend
   let x = MARGIN

@@ -28,7 +28,7 @@ describe('NOMAP & holes view model', () => {
   it('the UEFI runtime range 0x5c440000–0x5c72ffff under each policy', () => {
     const m = nomapModel(arm)
     const row = m.rows.find((r) => r.kind === 'nomap' && r.start === 0x5c440)!
-    expect(row.label[0]).toBe('pfn 0x5c440–0x5c72f')
+    expect(row.label[0]).toBe('pfn [0x5c440-0x5c72f]')
     const cell = Object.fromEntries(row.cells.map((c) => [c.policy, c]))
     expect(cell['arm64-4.19']).toMatchObject({ pfnValid: 'none', pageReserved: false, risk: 'costly' })
     expect(cell['arm64-4.19'].structPage).toMatch(/not initialised/)
@@ -64,7 +64,9 @@ describe('NOMAP & holes view model', () => {
   it('renders cells with hover details', () => {
     const svg = renderNomap(arm)
     expect(checkWellFormed(svg)).toBeNull()
-    expect(svg).toMatch(/<g data-kind="policy-cell" data-policy="generic-5.14" data-start="0x5c440" data-pfn-valid="all" data-reserved="true" data-risk="safe"><title>NOMAP pfn 0x5c440–0x5c72f under/)
+    expect(svg).toMatch(/<g data-kind="policy-cell" data-policy="generic-5.14" data-start="0x5c440" data-pfn-valid="all" data-reserved="true" data-risk="safe"><title>NOMAP pfn \[0x5c440-0x5c72f\] under/)
+    expect(svg).toMatch(/<title>NOMAP range pfn \[0x5c440-0x5c72f\] \[mem 0x000000005c440000-0x000000005c72ffff\]/)
+    expect(svg.match(/ranges \[first-last\], both ends inclusive/g)).toHaveLength(1)
     const laptop = example('x86-laptop.yaml')
     expect(nomapModel(laptop).rows.every((r) => r.kind === 'hole')).toBe(true)
     expect(checkWellFormed(renderNomap(laptop, { theme: 'dark' }))).toBeNull()

@@ -6,7 +6,8 @@
 import type { AnalysisReport } from '../engine/report.ts'
 import type { Cell, PolicyId, RangeRow } from '../engine/memmap/policies.ts'
 import type { ViewOptions } from './index.ts'
-import { badge, bytes, dataAttrs, el, esc, header, heading, hex, int, MARGIN, rect, svgDocument, text, theme, tip, messageDocument, type ViewModelBase, truncate, wrap, type Theme } from './svg.ts'
+import { memRange, pfnRange } from '../engine/units.ts'
+import { badge, bytes, dataAttrs, el, esc, header, heading, hex, int, MARGIN, RANGE_NOTE, rect, svgDocument, text, theme, tip, messageDocument, type ViewModelBase, truncate, wrap, type Theme } from './svg.ts'
 
 export type WalkerRisk = 'safe' | 'costly' | 'not-contiguous' | 'risk'
 
@@ -99,7 +100,7 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
   const rows: NomapRow[] = (pol?.rows ?? []).slice(start, start + count).map(({ row, cells }, k) => {
     const len = row.end - row.start
     const label = [
-      `pfn ${hex(row.start)}–${hex(row.end - 1)}`,
+      pfnRange(row.start, row.end),
       `${bytes(len * ps)} · ${int(len)} pages`,
       `node ${row.nid} · zone ${row.zone}`,
       ...(row.linkedZone !== row.zone ? [`linked to zone ${row.linkedZone}`] : [])
@@ -118,7 +119,7 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
         kv('memmap', bytes(cell.memmapBytes))
       ]
       const titleText =
-        `${row.kind === 'nomap' ? 'NOMAP' : 'hole'} pfn ${hex(row.start)}–${hex(row.end - 1)} under "${c.title}"\n` + lines.map((l) => `${l.key}: ${l.value}`).join('\n')
+        `${row.kind === 'nomap' ? 'NOMAP' : 'hole'} ${pfnRange(row.start, row.end)} under "${c.title}"\n` + lines.map((l) => `${l.key}: ${l.value}`).join('\n')
       return {
         policy: c.id,
         pfnValid: cell.pfnValid,
@@ -213,7 +214,7 @@ export function renderNomap(report: AnalysisReport, opts: ViewOptions = {}): str
 
   // column headers
   const hy = m.layout.headerY
-  out.push(heading(t, MARGIN, hy - 10, 'Ranges × policies'))
+  out.push(heading(t, MARGIN, hy - 10, 'Ranges × policies', RANGE_NOTE))
   out.push(text(MARGIN, hy + 18, 'range', { size: 11.5, weight: 'bold', fill: t.text }) + text(MARGIN, hy + 33, 'holes and NOMAP ranges', { size: 10, fill: t.muted }))
   for (const c of m.columns) {
     const parts = [tip(`${c.title}\nversions: ${c.versions}${c.running ? '\nthe policy of this scenario\'s kernel' : ''}`), rect(c.x + 3, hy, c.w - 6, m.layout.headerH, { rx: 6, fill: t.panel, stroke: c.running ? t.pass : t.panelBorder, 'stroke-width': c.running ? 2 : 1 })]
@@ -228,7 +229,7 @@ export function renderNomap(report: AnalysisReport, opts: ViewOptions = {}): str
   for (const r of m.rows) {
     const kindFill = r.kind === 'nomap' ? t.nomap : t.hole
     const head = [
-      tip(`${r.kind === 'nomap' ? 'NOMAP range' : 'hole'} pfn ${hex(r.start)}–${hex(r.end - 1)} [mem ${hex(r.start * report.pageSizeBytes)}–${hex(r.end * report.pageSizeBytes - 1)}]\nnode ${r.nid}, zone ${r.zone}${r.linkedZone !== r.zone ? `, struct pages linked to ${r.linkedZone}` : ''}`),
+      tip(`${r.kind === 'nomap' ? 'NOMAP range' : 'hole'} ${pfnRange(r.start, r.end)} ${memRange(r.start * report.pageSizeBytes, r.end * report.pageSizeBytes)}\nnode ${r.nid}, zone ${r.zone}${r.linkedZone !== r.zone ? `, struct pages linked to ${r.linkedZone}` : ''}`),
       rect(MARGIN, r.y, W, r.h, { rx: 6, fill: t.background, stroke: t.panelBorder }),
       rect(MARGIN, r.y, 4, r.h, { fill: kindFill }),
       badge(MARGIN + 12, r.y + 9, r.kind === 'nomap' ? 'NOMAP' : 'HOLE', kindFill, { size: 9.5 }).svg,

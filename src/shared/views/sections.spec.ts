@@ -85,3 +85,16 @@ describe('sections view model', () => {
     expect(checkWellFormed(renderSections(bare))).toBeNull()
   })
 })
+
+describe('numbers in the check tooltips', () => {
+  it('sizes in binary units, orders as orders: no raw byte counts, no "0.0625 MiB"', () => {
+    // arm64 with 4K pages registers the 64 KiB CONT_PTE size (16 × 4 KiB) and the 2 MiB PMD
+    const svg = renderSections(report('arm64-dt-board.yaml'))
+    expect(svg).toContain('64 KiB huge pages have naturally aligned struct pages')
+    expect(svg).not.toContain('0.0625 MiB')
+    // PAGES_PER_SECTION 32,768 × 64 bytes = 2 MiB = PMD_SIZE
+    expect(svg).toMatch(/sectionMemmapBytes = 2 MiB · pmdSize = 2 MiB/)
+    expect(svg).toMatch(/hugePageSize = 64 KiB · order = 4 · /)
+    expect(svg).not.toMatch(/= \d{5,}\b/)
+  })
+})

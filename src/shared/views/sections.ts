@@ -7,6 +7,7 @@ import type { AnalysisReport } from '../engine/report.ts'
 import type { Check, ReportedCheck } from '../engine/memmap/types.ts'
 import { memmapRows, type MemmapRow } from '../engine/memmap/vmemmap.ts'
 import type { ViewOptions } from './index.ts'
+import { valueText } from '../engine/units.ts'
 import {
   badge,
   bytes,
@@ -124,7 +125,7 @@ export function checkStatus(c: ReportedCheck): CheckBadge['status'] {
 
 function valuesText(v: Check['values']): string {
   return Object.entries(v)
-    .map(([k, x]) => `${k} = ${typeof x === 'number' && x >= 2 ** 20 && Number.isInteger(x) ? `${x} (${bytes(x)})` : String(x)}`)
+    .map(([k, x]) => `${k} = ${valueText(x, null, k)}`)
     .join(' · ')
 }
 

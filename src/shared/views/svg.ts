@@ -355,6 +355,9 @@ export function hex(n: number | bigint): string {
   return '0x' + (hi ? hi.toString(16) + lo.toString(16).padStart(8, '0') : lo.toString(16))
 }
 
+/** The range legend a drawing says once (the short form of units.ts RANGE_LEGEND). */
+export const RANGE_NOTE = 'ranges [first-last], both ends inclusive'
+
 /** 1234567 → 1,234,567 */
 export function int(n: number): string {
   const s = String(Math.round(Math.abs(n)))

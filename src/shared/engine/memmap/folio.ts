@@ -9,6 +9,7 @@ import { cite, holds, versionsBefore, versionsBetween, versionsOf, type FactId }
 import type { KernelVersion } from '../version.ts'
 import { fig, isPow2, log2Exact, type MemArch } from './sparse.ts'
 import { hex, lowbit, orderBase2, type Check, type Figure } from './types.ts'
+import { bytesText } from '../units.ts'
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -515,7 +516,7 @@ export function maxAlignedFolio(i: MaxAlignedFolioInput): MaxAlignedFolio {
     const order = orderBase2(size / i.pageSize)
     return {
       id: `folio.hugepage-aligned.${size}${sc ? '.' + sc.id : ''}`,
-      title: `${size / MiB >= 1024 ? size / GiB + ' GiB' : size / MiB + ' MiB'} huge pages have naturally aligned struct pages${sc ? ` (${sc.title})` : ''}`,
+      title: `${bytesText(size)} huge pages have naturally aligned struct pages${sc ? ` (${sc.title})` : ''}`,
       pass: order <= maxOrder,
       severity: sev,
       condition: 'hugepage_size ≤ (A / S) × PAGE_SIZE',
