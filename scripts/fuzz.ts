@@ -1,12 +1,12 @@
 // `npm run fuzz`: 10^5 seeded mutants per parser (scenario YAML and JSON, boot logs, every
 // capture importer; tests/fuzz/fuzz.ts makes and judges them), each parser in its own
-// process on every core. A child that has not finished an input within 2 s is a hang: it
+// process on every core. A child that has spent 2 s of CPU on one input is a hang: it
 // is killed, the input is kept, and the run goes on from the next one. The tally per
 // parser: inputs, read/refused, problems (throws, errors without file:line:col, broken
 // numbers), hangs, mean and slowest time. Inputs that fail are written to fuzz-out/.
 //   npm run fuzz [-- --n 100000 --seed 1 --only boot]
 import { fork } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import type { ChildMessage } from '../tests/fuzz/child.ts'
@@ -29,6 +29,19 @@ interface Row extends Tally {
   wallMs: number
 }
 
+/** A child's CPU time (user + system) in ms from /proc (Linux); elsewhere Infinity, so the wall clock decides. */
+function childCpuMs(pid: number | undefined): number {
+  try {
+    // fields after the command's closing parenthesis: state is 3rd, utime 14th, stime 15th
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK
+  } catch {
+    return Infinity
+  }
+}
+const CLK_TCK = 100
+
 /** The input a parser's run made at index i (the same mutants again, from the seed). */
 function inputAt(name: string, i: number): string {
   const p = all.find((x) => x.name === name)!
@@ -48,13 +61,22 @@ function runParser(name: string): Promise<Row> {
       let done = from
       let timer: NodeJS.Timeout | null = null
       let started = false
+      let cpuAtStart = 0
       const arm = (): void => {
         if (timer) clearTimeout(timer)
-        // the first input waits for the child to load; every later one gets HANG_MS
-        timer = setTimeout(() => {
+        cpuAtStart = childCpuMs(child.pid)
+        const check = (): void => {
+          // a hang is HANG_MS of the child's CPU time on one input: on a busy machine the
+          // wall clock runs on while the child waits for a core, so look again
+          if (started && childCpuMs(child.pid) - cpuAtStart < HANG_MS) {
+            timer = setTimeout(check, HANG_MS)
+            return
+          }
           row.hangs.push(current)
           child.kill('SIGKILL')
-        }, started ? HANG_MS : 60_000)
+        }
+        // the first input waits for the child to load; every later one gets HANG_MS
+        timer = setTimeout(check, started ? HANG_MS : 120_000)
       }
       arm()
       child.on('message', (m: ChildMessage) => {
@@ -93,7 +115,7 @@ function runParser(name: string): Promise<Row> {
   })
 }
 
-console.log(`fuzz: ${N} mutants per parser, seed ${SEED}, ${all.length} parsers on ${availableParallelism()} cores; a hang is an input over ${HANG_MS} ms`)
+console.log(`fuzz: ${N} mutants per parser, seed ${SEED}, ${all.length} parsers on ${availableParallelism()} cores; a hang is ${HANG_MS} ms of CPU time on one input`)
 const rows: Row[] = []
 const queue = [...all.map((p) => p.name)]
 await Promise.all(

@@ -23,7 +23,7 @@ for (let i = 0; i < Number(n); i++) {
   if (i < Number(from)) continue
   send({ start: i })
   const o = judge(p, input, p.against?.[k])
-  const problem = o.problem ?? (o.ms > HANG_MS ? `took ${o.ms.toFixed(0)} ms (a hang is over ${HANG_MS} ms)` : null)
+  const problem = o.problem ?? (o.ms > HANG_MS ? `took ${o.ms.toFixed(0)} ms of CPU time (a hang is over ${HANG_MS} ms)` : null)
   send({ result: { i, ok: o.ok, ms: o.ms, problem, ...(problem ? { input } : {}) } })
 }
 process.send({}, () => process.exit(0))
