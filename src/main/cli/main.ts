@@ -2,6 +2,7 @@
 // 1 mismatch or check failure, 2 bad input (message on stderr).
 
 import { readFile } from 'node:fs/promises'
+import { safeOutput } from './escape.ts'
 import { readInput } from './input.ts'
 import { analyzeSource, bootlogSource, checkSource, INPUT_KINDS, type InputKind, type InputOptions } from '../../shared/engine/index.ts'
 import { formatDiagnostic } from '../../shared/engine/report.ts'
@@ -62,12 +63,15 @@ async function packageVersion(): Promise<string> {
   return pkg.version
 }
 
-export async function run(argv: string[], io: Out = std): Promise<number> {
+export async function run(argv: string[], rawIo: Out = std): Promise<number> {
+  // every line printed, on stdout and stderr, with the control bytes of its inputs made
+  // visible (escape.ts): a scenario's name or a log's line cannot drive the terminal
+  const io = safeOutput(rawIo)
   // export parses its own options (--view, --format, -o, …); it and its PDF/PNG renderers
   // load only for this command
   if (argv[0] === 'export') return (await import('./export.ts')).exportCommand(argv.slice(1), io)
   // batch, its worker pool and walk load only for this command
-  if (argv[0] === 'batch') return (await import('./batch.ts')).batchCommand(argv.slice(1), io, io === std && !!process.stderr.isTTY)
+  if (argv[0] === 'batch') return (await import('./batch.ts')).batchCommand(argv.slice(1), io, rawIo === std && !!process.stderr.isTTY)
   if (argv[0] === '--version' || argv[0] === '-V') {
     io.out(await packageVersion())
     return 0

@@ -10,18 +10,33 @@ export interface KernelVersion {
   text: string
 }
 
-/** Parse the leading `X.Y[.Z][-rcN]` of a kernel release string. Null when absent. */
+/**
+ * The largest value each part may have: VERSION and PATCHLEVEL are bytes of
+ * LINUX_VERSION_CODE; SUBLEVEL passed 255 on long-term branches (4.9.337) and gets four
+ * digits; no -rc went past 2 digits. A larger part is no kernel (and `6.1.999999999999999999`
+ * would read as 6.1.1000000000000000000): the version is not read.
+ */
+export const VERSION_PART_MAX = { major: 255, minor: 255, patch: 9999, rc: 99 } as const
+
+/** Parse the leading `X.Y[.Z][-rcN]` of a kernel release string. Null when absent or out of range. */
 export function parseKernelVersion(text: string): KernelVersion | null {
   const m = /^\s*v?(\d+)\.(\d+)(?:\.(\d+))?(?:[.-]?(?:rc)(\d+))?/i.exec(text)
   if (!m) return null
   const rcMatch = /-rc(\d+)/i.exec(text)
-  return {
-    major: Number(m[1]),
-    minor: Number(m[2]),
-    patch: m[3] ? Number(m[3]) : 0,
-    rc: m[4] ? Number(m[4]) : rcMatch ? Number(rcMatch[1]) : null,
-    text: text.trim()
+  const part = (digits: string | undefined, max: number): number | null => {
+    if (digits === undefined) return null
+    // leading zeros aside, more digits than the bound has: out of range without Number()'s rounding
+    const d = digits.replace(/^0+(?=\d)/, '')
+    if (d.length > String(max).length) return NaN
+    const n = Number(d)
+    return n <= max ? n : NaN
   }
+  const major = part(m[1], VERSION_PART_MAX.major)
+  const minor = part(m[2], VERSION_PART_MAX.minor)
+  const patch = part(m[3], VERSION_PART_MAX.patch) ?? 0
+  const rc = part(m[4] ?? rcMatch?.[1], VERSION_PART_MAX.rc)
+  if (major === null || minor === null || Number.isNaN(major) || Number.isNaN(minor) || Number.isNaN(patch) || (rc !== null && Number.isNaN(rc))) return null
+  return { major, minor, patch, rc, text: text.trim() }
 }
 
 /**
