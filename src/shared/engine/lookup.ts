@@ -28,7 +28,7 @@ import { memmapRows } from './memmap/vmemmap.ts'
 import { sectionFlags } from './memmap/sparse.ts'
 import { sectionOwners } from './memmap/totals.ts'
 import { rangeEnd } from '../scenario/scenario.ts'
-import { bytesText, grouped, hex, hexPad, MAX_EXACT, parseSize } from './units.ts'
+import { bytesText, grouped, hex, hexPad, MAX_EXACT, memRange, parseSize, pfnRange } from './units.ts'
 
 /** Ranges in a lookup are half-open [start, end): bytes for addresses, pfns for pfns. */
 export interface LookupRange {
@@ -109,7 +109,11 @@ export interface LookupHit {
   offsetInPage: number
   /** max_pfn: the first pfn above memory */
   aboveMaxPfn: boolean
-  node: { nid: number; startPfn: number; endPfn: number; path: string | null } | null
+  /**
+   * the node of the memory range holding the pfn, else of memmap_init()'s hole attribution,
+   * else of a node span holding it; `inSpan` false when the pfn lies outside that node's span
+   */
+  node: { nid: number; startPfn: number; endPfn: number; inSpan: boolean; path: string | null } | null
   zone: { name: string; nid: number; startPfn: number; endPfn: number } | null
   /** the global `Zone ranges` entry (pfns) */
   zoneRange: { name: string; startPfn: number; endPfn: number } | null
@@ -211,6 +215,7 @@ export function lookup(ix: LookupIndex, query: string): LookupResult {
 
   // node and zone: the node of the memory range holding the pfn, else of a span holding it
   const rangeIdx = inIntervals(m.ranges, pfn)
+  // one pass: memmap_init()'s holes follow its walk, which interleaved nodes need not keep sorted
   const holeIdx = m.holes.perHole.findIndex((h) => h.start <= pfn && pfn < h.end)
   const hole = holeIdx >= 0 ? m.holes.perHole[holeIdx] : null
   const nid = rangeIdx >= 0 ? m.ranges[rangeIdx].nid : hole ? hole.nid : (m.nodes.find((n) => n.start <= pfn && pfn < n.end)?.nid ?? null)
@@ -218,7 +223,7 @@ export function lookup(ix: LookupIndex, query: string): LookupResult {
   const numaNodes = m.scenario.numa?.nodes ?? []
   const numaIdx = numaNodes.findIndex((n) => n.id === nid)
   const numaRange = numaIdx >= 0 ? numaNodes[numaIdx].ranges.findIndex((r) => r.start <= address && address < rangeEnd(r)) : -1
-  const node = span ? { nid: span.nid, startPfn: span.start, endPfn: span.end, path: numaIdx < 0 ? null : numaRange >= 0 ? `numa.nodes[${numaIdx}].ranges[${numaRange}]` : `numa.nodes[${numaIdx}]` } : null
+  const node = span ? { nid: span.nid, startPfn: span.start, endPfn: span.end, inSpan: span.start <= pfn && pfn < span.end, path: numaIdx < 0 ? null : numaRange >= 0 ? `numa.nodes[${numaIdx}].ranges[${numaRange}]` : `numa.nodes[${numaIdx}]` } : null
   const z = span?.zones.find((z) => z.spanned > 0 && z.start <= pfn && pfn < z.start + z.spanned)
   const zone = z && span ? { name: z.name, nid: span.nid, startPfn: z.start, endPfn: z.start + z.spanned } : null
   const b = m.bounds.find((b) => b.name !== 'Movable' && b.lowest <= pfn && pfn < b.highest)
@@ -377,8 +382,8 @@ export function lookupModel(m: Model, queries: string[]): LookupReport {
 }
 
 
-const mem = (start: number, end: number): string => `[mem ${hexPad(start, 18)}-${hexPad(end - 1, 18)}]`
-const pfns = (start: number, end: number): string => `pfn [${hex(start)}-${hex(end - 1)}]`
+const mem = memRange
+const pfns = pfnRange
 
 /** The report for people: one block per query, the legend said once at the top. */
 export function lookupText(r: LookupReport): string {
@@ -391,7 +396,7 @@ export function lookupText(r: LookupReport): string {
     }
     out.push(`${x.query}: address ${hexPad(x.address, 18)} = pfn ${hex(x.pfn)} (${grouped(x.pfn)})${x.offsetInPage ? ` + ${hex(x.offsetInPage)}` : ''}${x.address % 1024 === 0 ? `, at ${bytesText(x.address)}` : ''}`)
     const row = (k: string, v: string): void => void out.push(`  ${k.padEnd(18)} ${v}`)
-    row('node', x.node ? `${x.node.nid}, spanning ${pfns(x.node.startPfn, x.node.endPfn)}${x.node.path ? ` (${x.node.path})` : ''}` : 'none')
+    row('node', x.node ? `${x.node.nid}, ${x.node.inSpan ? 'spanning' : "outside its span (memmap_init()'s hole attribution):"} ${pfns(x.node.startPfn, x.node.endPfn)}${x.node.path ? ` (${x.node.path})` : ''}` : 'none')
     row('zone', x.zone ? `${x.zone.name} of node ${x.zone.nid}, spanning ${pfns(x.zone.startPfn, x.zone.endPfn)}` : x.zoneRange ? `none on this node (Zone ranges: ${x.zoneRange.name})` : 'none')
     if (x.section) {
       const s = x.section
