@@ -201,6 +201,17 @@ describe('browser host: client mistakes are 4xx', () => {
     expect((await call('readExample', 'no-such-example.yaml')).status).toBe(404)
   })
 
+  it('opens UTF-16 files with a BOM; one without is 415 with the reason', async () => {
+    writeFileSync(join(host.workspace, 'wide.yaml'), Buffer.from('\uFEFFkernel: "6.1"\n', 'utf16le'))
+    writeFileSync(join(host.workspace, 'narrow.log'), Buffer.from('Linux version 6.1.0\n', 'utf16le'))
+    const ok = await call('openFile', 'wide.yaml')
+    expect(ok.status).toBe(200)
+    expect((ok.body.result as { text: string }).text).toBe('kernel: "6.1"\n')
+    const bad = await call('openFile', 'narrow.log')
+    expect(bad.status).toBe(415)
+    expect(bad.body.error).toMatch(/looks like UTF-16 without a byte-order mark/)
+  })
+
   it('malformed JSON, a body that is not an array and invalid arguments are 400', async () => {
     for (const body of ['{', '[1,', '', '{"a":1}', 'null']) {
       const r = await raw(host.url, 'POST', '/__api/hostInfo', {}, body)

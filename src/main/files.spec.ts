@@ -194,6 +194,17 @@ describe('temp files of saves killed mid-write', () => {
 })
 
 describe('readTextFile', () => {
+  it('reads UTF-16 with a BOM (LE and BE); names UTF-16 without one (415)', async () => {
+    const text = 'kernel: "6.1"\nname: Zürich 😀\n'
+    writeFileSync(join(dir, 'le.yaml'), Buffer.from('\uFEFF' + text, 'utf16le'))
+    writeFileSync(join(dir, 'be.yaml'), Buffer.from('\uFEFF' + text, 'utf16le').swap16())
+    writeFileSync(join(dir, 'nobom.yaml'), Buffer.from(text, 'utf16le'))
+    expect((await readTextFile(join(dir, 'le.yaml'), 1000)).text).toBe(text)
+    expect((await readTextFile(join(dir, 'be.yaml'), 1000)).text).toBe(text)
+    await expect(readTextFile(join(dir, 'nobom.yaml'), 1000)).rejects.toThrow(/nobom\.yaml looks like UTF-16 without a byte-order mark/)
+    await expect(readTextFile(join(dir, 'nobom.yaml'), 1000)).rejects.toMatchObject({ status: 415 })
+  })
+
   it('reads UTF-8 and drops a byte-order mark', async () => {
     writeFileSync(join(dir, 'a.yaml'), '\uFEFFkernel: "6.1"\n')
     expect((await readTextFile(join(dir, 'a.yaml'), 1000)).text).toBe('kernel: "6.1"\n')

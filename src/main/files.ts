@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { homedir } from 'node:os'
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { DirListing } from '../shared/api.ts'
+import { decodeText } from '../shared/text-encoding.ts'
 
 /** The file-system calls atomicWriteFile makes; tests replace some to simulate failures. */
 export interface AtomicFs {
@@ -168,7 +169,7 @@ export class FileTooLargeError extends RequestError {
   }
 }
 
-/** Read a UTF-8 text file of at most `max` bytes (checked before reading). */
+/** Read a text file (UTF-8, or UTF-16 with a byte-order mark) of at most `max` bytes (checked before reading). */
 export async function readTextFile(path: string, max: number): Promise<{ text: string; mtimeMs: number }> {
   const st = await fsp.stat(path)
   if (st.isDirectory()) throw new RequestError(400, `${path} is a directory`)
@@ -176,9 +177,12 @@ export async function readTextFile(path: string, max: number): Promise<{ text: s
   if (st.size > max) throw new FileTooLargeError(`${basename(path)} is ${formatBytes(st.size)}; files up to ${formatBytes(max)} can be opened`)
   const buf = await fsp.readFile(path)
   if (buf.length > max) throw new FileTooLargeError(`${basename(path)} grew beyond ${formatBytes(max)} while it was read`)
+  // UTF-8 (a BOM dropped) or UTF-16 with a BOM; UTF-16 without one is named, not misread
+  const decoded = decodeText(buf, (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'))
+  if (!decoded.ok) throw new RequestError(415, `${basename(path)} ${decoded.error}`)
   // A NUL in the first 8 KiB: a binary file, not a scenario or a log.
-  if (buf.subarray(0, 8192).includes(0)) throw new RequestError(415, `${basename(path)} is a binary file, not a scenario or a boot log`)
-  return { text: buf.toString('utf8').replace(/^\uFEFF/, ''), mtimeMs: st.mtimeMs }
+  if (decoded.text.slice(0, 8192).includes('\0')) throw new RequestError(415, `${basename(path)} is a binary file, not a scenario or a boot log`)
+  return { text: decoded.text, mtimeMs: st.mtimeMs }
 }
 
 export function formatBytes(n: number): string {

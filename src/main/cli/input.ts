@@ -4,6 +4,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { MAX_SOURCE_BYTES } from '../../shared/api.ts'
+import { decodeText } from '../../shared/text-encoding.ts'
 
 export interface ErrSink {
   err: (s: string) => void
@@ -18,7 +19,9 @@ export async function readInput(file: string, io: ErrSink): Promise<string | nul
     if (st.size > MAX_SOURCE_BYTES) return fail(`too large: the file is ${(st.size / 1048576).toFixed(1)} MB; inputs above ${MAX_SOURCE_BYTES / 1048576} MB are refused`)
     const buf = await readFile(file)
     if (buf.length > MAX_SOURCE_BYTES) return fail(`too large: inputs above ${MAX_SOURCE_BYTES / 1048576} MB are refused`)
-    return buf.toString('utf8')
+    // UTF-8 (a BOM dropped) or UTF-16 with a BOM; UTF-16 without one is named
+    const decoded = decodeText(buf, (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'))
+    return decoded.ok ? decoded.text : fail(decoded.error)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     return fail(code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message)
