@@ -7,7 +7,7 @@
 
 import { bootlogLines, type LineKind } from '../../shared/engine/bootlog.ts'
 import { buildBootlog, bootlogSource, loadInput, platformDmaLimit, type InputOptions } from '../../shared/engine/index.ts'
-import { memmapReport } from '../../shared/engine/memmap/index.ts'
+import { memmapChecks } from '../../shared/engine/memmap/index.ts'
 import { ModelError, runModel } from '../../shared/engine/model.ts'
 import { formatDiagnostic, type Diagnostic } from '../../shared/engine/report.ts'
 
@@ -18,7 +18,7 @@ export interface BatchRecord {
   kernel: string | null
   arch: string | null
   presentPages: number | null
-  /** the struct page arrays of the present sections (memmapReport().totals.memmapBytes) */
+  /** the struct page arrays of the present sections (memmapReport().totals.memmapBytes, via memmapChecks()) */
   memmapBytes: number | null
   /** ids of the memmap checks whose status is 'fail' (as `check` prints FAIL) */
   failingChecks: string[]
@@ -70,8 +70,9 @@ export function evaluate(source: string, file: string, opts: InputOptions, diff:
     failingChecks: [],
     error: null
   }
-  const mm = memmapReport(model)
-  rec.memmapBytes = mm.totals.memmapBytes
+  // the memmap's size and its checks only, as memmapReport() gives them (no figures or rows)
+  const mm = memmapChecks(model)
+  rec.memmapBytes = mm.memmapBytes
   rec.failingChecks = mm.checks.filter((c) => c.status === 'fail').map((c) => c.id)
   if (diff) {
     rec.diff = null

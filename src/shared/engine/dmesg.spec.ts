@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bootlogSource } from './index.ts'
-import { kernelFromVersionLine, logMessages } from './dmesg.ts'
+import { kernelFromVersionLine, logMessages, TIMESTAMP, timestampEnd } from './dmesg.ts'
 
 const serial = readFileSync(join(import.meta.dirname, '../../../tests/fixtures/qemu-boots/x86_64-s7-000.log'), 'utf8')
 const stamp = /^\[\s*\d+\.\d+\] /
@@ -192,5 +192,25 @@ describe('parsing stays linear', () => {
     const r = bootlogSource(serial.replace('Zone ranges:', 'Zone ranges:\n' + '\x1b]0;'.repeat(40000) + '\x1b['.repeat(40000) + '9'.repeat(100000)), 'esc.log')
     expect(r.ok).toBe(true)
     expect(performance.now() - t0).toBeLessThan(2000)
+  })
+})
+
+describe('timestampEnd', () => {
+  it('ends where the first match of the TIMESTAMP regular expression ends (-1 for none)', () => {
+    const expected = (s: string): number => {
+      const m = TIMESTAMP.exec(s)
+      return m ? m.index + m[0].length : -1
+    }
+    const cases = ['[    0.000000] Linux version', 'noise[ 12.345678] x', '[1.12345] [2.123456]', '[\u00a0 3.000000]  [ C12] z', '[[[ 4.000000]', '[5.000000][T]', '[5.000000] [T12', '[\t6.000000]\t[\tT7]', '[7.0000000]', '[.000000]', '[8.000000', '', 'no stamp', '[9.000000][C1][T2]']
+    for (const s of cases) expect(timestampEnd(s), JSON.stringify(s)).toBe(expected(s))
+    // random lines over the characters the expression reads
+    const alphabet = ['[', ']', ' ', '\t', '.', '0', '1', '9', 'T', 'C', 'x', '\u00a0']
+    let seed = 1
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n)
+    for (let k = 0; k < 20000; k++) {
+      let s = ''
+      for (let i = rand(24); i > 0; i--) s += rand(3) === 0 ? '[ 1.000000]' : alphabet[rand(alphabet.length)]
+      expect(timestampEnd(s), JSON.stringify(s)).toBe(expected(s))
+    }
   })
 })

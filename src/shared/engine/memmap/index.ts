@@ -65,12 +65,12 @@ export interface MemmapReport {
   obsolescence: Obsolescence[]
 }
 
-export function memmapReport(m: Model): MemmapReport {
+/** What memmapReport() computes before its figures: everything its checks read. */
+function memmapParts(m: Model, lean: boolean) {
   const S = m.config.structPageSize
   const mm = m.scenario.memmap
-  const bits = S === 32 && m.preset.defaults.structPageSize === 32 ? 32 : 64
+  const bits: 32 | 64 = S === 32 && m.preset.defaults.structPageSize === 32 ? 32 : 64
   const alignedValue = alignedStructPageOf(mm?.structPage, m.scenario.arch, m.version)
-  const size = structPageSize({ ...(mm?.structPage ?? { size: S }), alignedStructPage: alignedValue, bits, pageSize: m.pageSize })
   const structChecks = structPageChecks(S, {
     version: m.version,
     bits,
@@ -80,8 +80,9 @@ export function memmapReport(m: Model): MemmapReport {
     pageSize: m.pageSize
   })
   const totals = memmapTotals(m)
-  const policies = policyTable(m)
-  const placement = memmapPlacement(m)
+  // lean: no table rows, no zone contiguity (views only; the checks never read them)
+  const policies = lean ? policyTable(m, { start: 0, count: 0 }, { contiguity: false }) : policyTable(m)
+  const placement = memmapPlacement(m, lean ? 0 : 64)
   const pools = m.hugePageSizes.map((hugePageSize) => ({
     hugePageSize,
     pages: m.scenario.hugetlb?.find((h) => h.size === hugePageSize)?.pages ?? 0,
@@ -116,6 +117,31 @@ export function memmapReport(m: Model): MemmapReport {
         spinlock: mm.memdesc.spinlock
       })
     : null
+  const checks = uniqueById([
+    ...structChecks,
+    ...placementChecks(m, placement),
+    ...policies.checks,
+    ...hvo.checks,
+    ...(kmsan?.checks ?? []),
+    ...pmem.flatMap((p) => p.checks.map((c) => ({ ...c, id: `${p.name}.${c.id}` }))),
+    ...(memdesc?.checks ?? [])
+  ]).map(withStatus)
+  return { S, mm, bits, alignedValue, totals, policies, placement, hvo, kmsan, pmem, memdesc, checks }
+}
+
+/**
+ * What `batch` records of the memmap: its size and the checks, as memmapReport() gives
+ * them (the same values), without the figures, the table rows and the zone contiguity
+ * that only the views show.
+ */
+export function memmapChecks(m: Model): { memmapBytes: number; checks: ReportedCheck[] } {
+  const p = memmapParts(m, true)
+  return { memmapBytes: p.totals.memmapBytes, checks: p.checks }
+}
+
+export function memmapReport(m: Model): MemmapReport {
+  const { S, mm, bits, alignedValue, totals, policies, placement, hvo, kmsan, pmem, memdesc, checks } = memmapParts(m, false)
+  const size = structPageSize({ ...(mm?.structPage ?? { size: S }), alignedStructPage: alignedValue, bits, pageSize: m.pageSize })
   const report: MemmapReport = {
     structPageSize: S,
     placement,
@@ -147,15 +173,7 @@ export function memmapReport(m: Model): MemmapReport {
       ...pmem.flatMap((p) => p.figures.map((f) => ({ ...f, id: `${p.name}.${f.id}` }))),
       ...(memdesc?.figures ?? [])
     ],
-    checks: uniqueById([
-      ...structChecks,
-      ...placementChecks(m, placement),
-      ...policies.checks,
-      ...hvo.checks,
-      ...(kmsan?.checks ?? []),
-      ...pmem.flatMap((p) => p.checks.map((c) => ({ ...c, id: `${p.name}.${c.id}` }))),
-      ...(memdesc?.checks ?? [])
-    ]).map(withStatus),
+    checks,
     totals,
     policies,
     hvo,

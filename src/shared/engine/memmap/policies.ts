@@ -244,8 +244,11 @@ function resolvePolicies(m: Model): Policy[] {
   return POLICIES.map((p) => (p.id === 'arm64-4.19' ? { ...p, holesInZone: numaOnly } : p))
 }
 
-/** Rows [start, start + count) get full cells; every row counts in the summary. */
-export function policyTable(m: Model, window: { start: number; count: number } = { start: 0, count: 64 }): PolicyTable {
+/**
+ * Rows [start, start + count) get full cells; every row counts in the summary.
+ * `contiguity: false` leaves out the zone contiguity (views only: the check never reads it).
+ */
+export function policyTable(m: Model, window: { start: number; count: number } = { start: 0, count: 64 }, opts: { contiguity?: boolean } = {}): PolicyTable {
   const rows = policyRows(m)
   const mem = usable(m)
   const S = m.config.structPageSize
@@ -397,7 +400,7 @@ export function policyTable(m: Model, window: { start: number; count: number } =
     if (list) list.push(r)
     else holesByNode.set(r.nid, [r])
   }
-  for (const node of m.nodes) {
+  for (const node of opts.contiguity === false ? [] : m.nodes) {
     for (const z of node.zones) {
       if (!z.spanned) continue
       const span = { start: z.start, end: z.start + z.spanned }
