@@ -1,8 +1,9 @@
 // `memmap-workbench batch` (issue #10): throughput on the recorded boots against one
 // process per file, and peak memory over a large generated input set. Run by
 // bench/run.ts (`npm run bench`), or alone: `node --import tsx bench/batch.ts`.
-// Targets: ≥ 1000 logs/s per core, ≥ 5× one process per file, memory flat in the number
-// of inputs (peak RSS over 100 000 inputs within 64 MiB of the peak over 10 000).
+// Targets: ≥ 1000 logs per CPU second (warm: after the first 50 inputs, every thread of the
+// process counted), ≥ 5× one process per file, memory flat in the number of inputs (peak
+// RSS over 100 000 inputs within 64 MiB of the peak over 10 000).
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -46,27 +47,59 @@ function measure(args: string[]): Promise<{ ms: number; peakKiB: number; code: n
   })
 }
 
-export async function benchBatch(): Promise<void> {
+export interface BatchBench {
+  /** batch (all cores) against one process per file */
+  speedup: number
+  /** warm logs per CPU second, one worker, every thread of the process counted */
+  perCpuSecond: number
+  /** peak RSS over the large input set minus over the small one, MiB */
+  growthMiB: number
+  bigInputs: number
+}
+
+export async function benchBatch(): Promise<BatchBench> {
   spawnSync(process.execPath, [cli, '--version'], { cwd: repo, stdio: 'ignore' }) // builds dist/cli when stale
   const cores = availableParallelism()
   const logs = fixtureLogs()
   // three links per recorded log: enough inputs that the workers' start is a small part
   const farm = mkdtempSync(join(tmpdir(), 'mw-batch-bench-'))
   const copies = 3
-  for (let c = 0; c < copies; c++) logs.forEach((f, i) => symlinkSync(f, join(farm, `${c}-${i}.log`)))
+  const names: string[] = []
+  for (let c = 0; c < copies; c++)
+    logs.forEach((f, i) => {
+      symlinkSync(f, join(farm, `${c}-${i}.log`))
+      names.push(`${c}-${i}.log`)
+    })
   const n = logs.length * copies
+  // the first WARM inputs in the order the walk takes them (names in code-unit order), alone
+  const WARM = 50
+  const head = mkdtempSync(join(tmpdir(), 'mw-batch-bench-head-'))
+  for (const name of names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, WARM)) symlinkSync(join(farm, name), join(head, name))
 
-  console.log(`\nbatch: ${n} inputs (${logs.length} recorded logs × ${copies}), compiled CLI, records to /dev/null, ${cores} cores`)
+  console.log(`\nbatch: ${n} inputs (${logs.length} recorded logs × ${copies}), compiled CLI, --diff, records to /dev/null, ${cores} cores`)
   const all = await measure([cli, 'batch', farm, '--diff', '-o', '/dev/null', '--jobs', String(cores)])
-  const one = await measure([cli, 'batch', farm, '--diff', '-o', '/dev/null', '--jobs', '1'])
   const rateAll = n / (all.ms / 1000)
-  const rateOne = n / (one.ms / 1000)
-  // the CPU time the command reports (all its threads): logs per CPU second is the rate of
-  // a core it has to itself, which wall time on a shared machine does not show
+  // the CPU time the command reports: process.cpuUsage() of the whole process, every thread
+  // (main, worker, V8's GC and compiler threads), start-up included; logs per CPU second is
+  // the rate of a core it has to itself, which wall time on a shared machine does not show
   const cpuOf = (r: { err: string }): number => Number(/, ([\d.]+) s CPU\)/.exec(r.err)?.[1] ?? NaN)
-  const perCpu = n / cpuOf(one)
-  console.log(`  --jobs ${cores}: ${(all.ms / 1000).toFixed(2)} s, ${rateAll.toFixed(0)} logs/s, ${(rateAll / cores).toFixed(0)} per core; ${cpuOf(all).toFixed(1)} s CPU; peak RSS ${(all.peakKiB / 1024).toFixed(0)} MiB`)
-  console.log(`  --jobs 1: ${(one.ms / 1000).toFixed(2)} s, ${rateOne.toFixed(0)} logs/s; ${cpuOf(one).toFixed(1)} s CPU = ${perCpu.toFixed(0)} logs per CPU second (${((cpuOf(one) * 1000) / n).toFixed(2)} ms per log; target ≥ 1000 per core: ${met(perCpu >= 1000)})`)
+  console.log(`  --jobs ${cores}: ${(all.ms / 1000).toFixed(2)} s wall, ${rateAll.toFixed(0)} logs/s, ${(rateAll / cores).toFixed(0)} per core; ${cpuOf(all).toFixed(1)} s CPU; peak RSS ${(all.peakKiB / 1024).toFixed(0)} MiB`)
+  // per CPU second, warm: one worker over all n inputs and over the first WARM alone (the
+  // same start, the same first files); the difference is what the other n - WARM cost, every
+  // thread of the process counted: read, parse, model, checks, diff, record, postMessage,
+  // write, GC and JIT. Each the lower of two runs (a shared machine only ever adds time).
+  const best = async (dir: string) => {
+    const a = await measure([cli, 'batch', dir, '--diff', '-o', '/dev/null', '--jobs', '1'])
+    const b = await measure([cli, 'batch', dir, '--diff', '-o', '/dev/null', '--jobs', '1'])
+    return cpuOf(a) <= cpuOf(b) ? a : b
+  }
+  const one = await best(farm)
+  const first = await best(head)
+  const warmCpu = cpuOf(one) - cpuOf(first)
+  const perCpu = (n - WARM) / warmCpu
+  console.log(`  --jobs 1: ${(one.ms / 1000).toFixed(2)} s wall, ${cpuOf(one).toFixed(2)} s CPU for ${n} (${((cpuOf(one) * 1000) / n).toFixed(2)} ms per log with start-up and warm-up); the first ${WARM} alone ${cpuOf(first).toFixed(2)} s CPU`)
+  console.log(`  logs per CPU second, warm (CPU of all ${n} − CPU of the first ${WARM}, over ${n - WARM}; all threads): ${perCpu.toFixed(0)} (${((warmCpu * 1000) / (n - WARM)).toFixed(2)} ms per log; target ≥ 1000: ${met(perCpu >= 1000)})`)
+  rmSync(head, { recursive: true, force: true })
 
   // one process per file: `bootlog --diff FILE` (less work than a batch record, which also
   // runs the memmap checks), on 40 files spread over the set, extrapolated to all of them
@@ -76,7 +109,7 @@ export async function benchBatch(): Promise<void> {
   const perFile = (performance.now() - t0) / sample.length
   const extrapolated = perFile * n
   const ratio = extrapolated / all.ms
-  console.log(`  one process per file: ${perFile.toFixed(0)} ms per file (40 sampled), ${(extrapolated / 1000).toFixed(1)} s for ${n}; batch is ${ratio.toFixed(1)}× faster (target ≥ 5×: ${met(ratio >= 5)})`)
+  console.log(`  one process per file (bootlog --diff FILE): ${perFile.toFixed(0)} ms wall per file (40 sampled), ${(extrapolated / 1000).toFixed(1)} s for ${n}; batch --jobs ${cores} is ${ratio.toFixed(1)}× faster (target ≥ 5×: ${met(ratio >= 5)})`)
   rmSync(farm, { recursive: true, force: true })
 
   // memory over many inputs: small generated scenarios, 10 000 and then 100 000 of them
@@ -97,7 +130,8 @@ export async function benchBatch(): Promise<void> {
   rmSync(dir, { recursive: true, force: true })
   const growth = (r100.peakKiB - r10.peakKiB) / 1024
   console.log(`  peak RSS: ${(r10.peakKiB / 1024).toFixed(0)} MiB over ${small} scenarios (${(small / (r10.ms / 1000)).toFixed(0)}/s), ${(r100.peakKiB / 1024).toFixed(0)} MiB over ${big} (${(big / (r100.ms / 1000)).toFixed(0)}/s); growth ${growth.toFixed(0)} MiB (target flat, ≤ 64 MiB: ${met(growth <= 64)})`)
-  for (const r of [all, one, r10, r100]) if (r.code !== 0 && r.code !== 1) console.log(`  (a run ended with exit code ${r.code}: ${r.err.trim().split('\n').pop()})`)
+  for (const r of [all, one, first, r10, r100]) if (r.code !== 0 && r.code !== 1) console.log(`  (a run ended with exit code ${r.code}: ${r.err.trim().split('\n').pop()})`)
+  return { speedup: ratio, perCpuSecond: perCpu, growthMiB: growth, bigInputs: big }
 }
 
 if (process.argv[1] === import.meta.filename) await benchBatch()

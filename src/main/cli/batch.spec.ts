@@ -3,7 +3,7 @@
 // values come from the recorded kernel output (the log's own `Memory:` total and the
 // `nr_memmap_boot_pages` the kernel counted), never from the engine.
 import { spawn, spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync as mkdtempRaw, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync as mkdtempRaw, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -118,6 +118,34 @@ describe('batch: records', () => {
     expect(jsonl(r.out).map((x) => x.file)).toEqual([join(d, 'logs/nested/boot.log')])
     expect(jsonl((await inProcess(`${d}/*.yaml`)).out).map((x) => x.file).sort()).toEqual([join(d, 'broken.yaml'), join(d, 'laptop.yaml')])
     expect(jsonl((await inProcess(`${d}/logs/*.log`)).out)).toEqual([])
+  })
+  it('a folder of one machine\'s captures is one input (read as analyze DIR reads it); captures of two machines side by side are two', async () => {
+    // captures recorded by the kernel oracle's initramfs (tests/fixtures/captures): iomem,
+    // firmware memmap, kmem -n, lsmem, zoneinfo, dmesg; present pages as that kernel's
+    // /proc/zoneinfo counted them (boot.json truth)
+    const CAP = join(root, 'tests/fixtures/captures')
+    const d = mkdtempSync(join(tmpdir(), 'mmw-batch-'))
+    for (const [from, to] of [['6.12/x86_64-1', 'm1'], ['7.3/arm64-2', 'm2']]) {
+      mkdirSync(join(d, 'fleet', to), { recursive: true })
+      for (const f of readdirSync(join(CAP, from))) copyFileSync(join(CAP, from, f), join(d, 'fleet', to, f))
+    }
+    // two hosts' /proc/iomem in one folder: two inputs, not one machine
+    mkdirSync(join(d, 'hosts'))
+    copyFileSync(join(CAP, '6.12/x86_64-1/iomem'), join(d, 'hosts/host1.iomem'))
+    copyFileSync(join(CAP, '6.12/x86_64-2/iomem'), join(d, 'hosts/host2.iomem'))
+    const named = join(CAP, '6.12/x86_64-1')
+    const r = await inProcess(join(d, 'fleet'), join(d, 'hosts'), named, '--jobs', '2')
+    const recs = jsonl(r.out)
+    expect(recs.map((x) => x.file).sort()).toEqual([join(d, 'fleet/m1'), join(d, 'fleet/m2'), join(d, 'hosts/host1.iomem'), join(d, 'hosts/host2.iomem'), named])
+    const f = byFile(recs)
+    const truth = (dir: string) => {
+      const b = JSON.parse(readFileSync(join(CAP, dir, 'boot.json'), 'utf8')) as { release: string; truth: { present: number }[] }
+      return { kernel: b.release, presentPages: b.truth.reduce((a, z) => a + z.present, 0) }
+    }
+    for (const [file, dir, arch] of [[join(d, 'fleet/m1'), '6.12/x86_64-1', 'x86_64'], [join(d, 'fleet/m2'), '7.3/arm64-2', 'arm64'], [named, '6.12/x86_64-1', 'x86_64']])
+      expect(f[file]).toMatchObject({ kind: 'bundle', arch, ...truth(dir), error: null })
+    expect(f[join(d, 'hosts/host1.iomem')]).toMatchObject({ kind: 'iomem', arch: 'x86_64', presentPages: truth('6.12/x86_64-1').presentPages })
+    expect(f[join(d, 'hosts/host2.iomem')]).toMatchObject({ kind: 'iomem', arch: 'x86_64', presentPages: truth('6.12/x86_64-2').presentPages })
   })
   it('a failing check is listed by id and makes the exit status 1 (arm64 4.14 without NUMA: no HOLES_IN_ZONE, 6d526ee26ccd)', async () => {
     const d = mkdtempSync(join(tmpdir(), 'mmw-batch-'))

@@ -369,7 +369,7 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
   parts.push(`${counts.errors} errors`)
   const skipped = [stats.hidden ? `${stats.hidden} hidden` : '', counts.binary ? `${counts.binary} binary` : '', counts.duplicates ? `${counts.duplicates} repeated` : ''].filter(Boolean)
   io.err(
-    `batch: ${counts.records} records in ${fmtDuration(secs)} (${(counts.records / Math.max(secs, 1e-3)).toFixed(0)}/s on ${o.jobs} worker${o.jobs > 1 ? 's' : ''}, ${cpuSecs.toFixed(1)} s CPU): ${parts.join(', ')}` +
+    `batch: ${counts.records} records in ${fmtDuration(secs)} (${(counts.records / Math.max(secs, 1e-3)).toFixed(0)}/s on ${o.jobs} worker${o.jobs > 1 ? 's' : ''}, ${cpuSecs.toFixed(2)} s CPU): ${parts.join(', ')}` +
       (skipped.length ? `; skipped ${skipped.join(', ')}` : '') +
       (o.resume ? `; ${counts.alreadyDone} already in ${o.output} (of ${resumed} records there)` : '') +
       (o.output ? `; written to ${o.output}` : '')
