@@ -2,14 +2,17 @@
 // and the browser host) runs here, so their event loop is never blocked by a model, a
 // log import or an export's rendering (resvg and pdfkit are synchronous).
 //
+// One call at a time (the host posts the next when this one answered); a call past its
+// deadline gets this thread terminated (src/main/engine-client.ts).
 // Messages: { id, method, args } in, { id, ok: true, bytes } or { id, ok: false, error } out.
 // `bytes` is UTF-8 JSON (analyze, bootlog, check, lookup, importLog) or the exported file's
 // content (export), made here and transferred, not copied: a hyperscale report is
 // megabytes, and as an object graph it would be rebuilt on the main thread node by node.
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
 import type { ExportFormat, ExportView, ExportRequest } from '../shared/api.ts'
 import { analyzeSource, bootlogSource, checkSource, lookupSource } from '../shared/engine/index.ts'
 import { formatDiagnostic } from '../shared/engine/report.ts'
+import { setProgressCell } from '../shared/engine/progress.ts'
 import { VIEW_IDS } from '../shared/views/index.ts'
 import { importLog } from './import-log.ts'
 import { renderExport } from './reports.ts'
@@ -46,6 +49,10 @@ export const METHODS = {
 export type WorkerMethod = keyof typeof METHODS
 export type WorkerArgs<M extends WorkerMethod> = Parameters<(typeof METHODS)[M]>
 
+// the line the engine is at, read by the host when a call passes its deadline
+const shared = (workerData as { progress?: unknown } | null)?.progress
+if (shared instanceof SharedArrayBuffer) setProgressCell(new Int32Array(shared))
+
 parentPort?.on('message', async (msg: { id: number; method: WorkerMethod; args: unknown[] }) => {
   try {
     const fn = METHODS[msg.method] as ((...a: unknown[]) => Uint8Array | Promise<Uint8Array>) | undefined
@@ -56,3 +63,5 @@ parentPort?.on('message', async (msg: { id: number; method: WorkerMethod; args: 
     parentPort!.postMessage({ id: msg.id, ok: false, error: e instanceof Error ? e.message : String(e) })
   }
 })
+// loaded: the host starts a call's deadline from here, not from the thread's start-up
+parentPort?.postMessage({ ready: true })
