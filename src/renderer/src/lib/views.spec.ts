@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { EXPORT_VIEWS } from '../../../shared/api.ts'
 import { COMMANDS, MENUS } from './commands.ts'
-import { drawnView, VIEWS, viewCommand } from './views.ts'
+import { drawnView, minLayout, VIEWS, viewCommand } from './views.ts'
 
 describe('the views registry', () => {
   it('gives every view one command, a distinct Alt+digit shortcut and a place in the View menu', () => {
@@ -16,7 +16,8 @@ describe('the views registry', () => {
     }
     expect(keys.size).toBe(VIEWS.length)
   })
-  it('the drawn views are exactly those File › Export draws', () => {
+  it('the drawn views are exactly those File › Export draws, each with its narrowest layout', () => {
     expect(VIEWS.map((v) => drawnView(v.id)).filter((x) => x !== null)).toEqual([...EXPORT_VIEWS])
+    for (const v of VIEWS) if (drawnView(v.id)) expect(minLayout(v.id), v.id).toBeGreaterThanOrEqual(640)
   })
 })

@@ -19,6 +19,12 @@ export interface ViewSpec {
   panel: 'map' | 'drawing' | 'bootlog' | 'compare'
   /** one sentence for the guided tour */
   tour: string
+  /**
+   * a drawing: the narrowest width (drawing px) the app asks its renderer for. Narrower
+   * than this its labels collide (measured: the costs legend below 1100, the sections
+   * table's headings below 1000), so a narrow pane scrolls sideways instead.
+   */
+  minLayout?: number
 }
 
 export const VIEWS = [
@@ -28,6 +34,7 @@ export const VIEWS = [
     commandTitle: 'Physical Map',
     keys: 'Alt+1',
     panel: 'map',
+    minLayout: 640,
     tour: 'The machine as the kernel sees it: memblock regions (NOMAP hatched), nodes, zones and the section grid along the address axis. Type a range such as 0-4G or double-click a bar to zoom; the table under it lists every region.'
   },
   {
@@ -36,6 +43,7 @@ export const VIEWS = [
     commandTitle: 'Sections & memmap',
     keys: 'Alt+2',
     panel: 'drawing',
+    minLayout: 1000,
     tour: 'Every present sparsemem section with its pfn range, where its struct pages live in the vmemmap and which PMDs back them; page through all sections. The checks below it say which alignment rules hold; click one for its values and kernel references.'
   },
   {
@@ -44,6 +52,7 @@ export const VIEWS = [
     commandTitle: 'NOMAP & holes',
     keys: 'Alt+3',
     panel: 'drawing',
+    minLayout: 900,
     tour: "The layout's holes and NOMAP ranges against the four kernel policies: whether pfn_valid() holds, whether a struct page exists and is initialised, and whether zones stay contiguous."
   },
   {
@@ -52,6 +61,7 @@ export const VIEWS = [
     commandTitle: 'Costs',
     keys: 'Alt+4',
     panel: 'drawing',
+    minLayout: 1100,
     tour: 'What the memmap costs: struct page arrays by struct page size, the savings of HugeTLB vmemmap optimisation (HVO), KMSAN metadata and persistent-memory page maps. Hover a bar for its formula.'
   },
   {
@@ -84,6 +94,11 @@ export const VIEW_COMMANDS = VIEWS.map((v) => ({ id: viewCommand(v.id), category
 
 export function viewSpec(id: ViewId): (typeof VIEWS)[number] {
   return VIEWS.find((v) => v.id === id) ?? VIEWS[0]
+}
+
+/** The narrowest width a drawn view is laid out for (drawing px). */
+export function minLayout(id: string): number {
+  return (VIEWS as readonly ViewSpec[]).find((v) => v.id === id)?.minLayout ?? 640
 }
 
 /** A view drawn by src/shared/views (File › Export as SVG/PNG), or null. */
