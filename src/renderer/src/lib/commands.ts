@@ -74,6 +74,8 @@ export const COMMANDS = [
   { id: 'theme.light', category: 'Theme', title: 'Light' },
   { id: 'theme.dark', category: 'Theme', title: 'Dark' },
   { id: 'theme.toggle', category: 'Theme', title: 'Toggle Light/Dark', keys: 'Mod+Alt+T' },
+  { id: 'help.docs', category: 'Help', title: 'Documentation' },
+  { id: 'help.tour', category: 'Help', title: 'Guided Tour' },
   { id: 'help.shortcuts', category: 'Help', title: 'Keyboard Shortcuts', keys: 'Mod+Alt+K' },
   { id: 'help.about', category: 'Help', title: 'About memmap-workbench' }
 ] as const satisfies readonly CommandSpec[]
@@ -162,7 +164,7 @@ export const MENUS: Menu[] = [
     id: 'help',
     title: 'Help',
     mnemonic: 'h',
-    items: [{ command: 'help.shortcuts' }, { separator: true }, { command: 'help.about' }]
+    items: [{ command: 'help.docs' }, { command: 'help.tour' }, { separator: true }, { command: 'help.shortcuts' }, { separator: true }, { command: 'help.about' }]
   }
 ]
 

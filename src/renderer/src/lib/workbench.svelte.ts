@@ -25,6 +25,7 @@ import {
 import type { Diagnostic } from '../../../shared/engine/report.ts'
 import { COMMANDS, CommandRegistry, type CommandHandlers } from './commands.ts'
 import { embeddedScenario } from './embedded.ts'
+import { TOUR } from './tour.ts'
 import { languageFor, type ScenarioLanguage } from './language.ts'
 import { drawnView, viewCommand, viewSpec, VIEWS, type ViewCommandId, type ViewId } from './views.ts'
 
@@ -61,6 +62,7 @@ export type Dialog =
   | { kind: 'palette' }
   | { kind: 'pick'; title: string; placeholder: string; items: PickItem[]; resolve: (id: string | null) => void }
   | { kind: 'about' }
+  | { kind: 'docs' }
   | { kind: 'shortcuts' }
   | { kind: 'problem'; title: string; message: string; diagnostics: Diagnostic[] }
 
@@ -128,6 +130,8 @@ export class Workbench {
   /** the physical map's address range (bytes, end exclusive); null: the whole machine */
   mapZoom = $state<{ start: number; end: number } | null>(null)
   dialog = $state<Dialog | null>(null)
+  /** the guided tour's step (lib/tour.ts), or null when no tour runs */
+  tourStep = $state<number | null>(null)
   toasts = $state<Toast[]>([])
   dragging = $state(false)
   menuOpen = $state(false)
@@ -192,6 +196,8 @@ export class Workbench {
       'theme.dark': { run: () => this.setTheme('dark'), checked: () => this.prefs.theme === 'dark' },
       'theme.toggle': { run: () => this.setTheme(this.theme === 'dark' ? 'light' : 'dark') },
       'help.shortcuts': { run: () => this.openDialog({ kind: 'shortcuts' }) },
+      'help.docs': { run: () => this.openDialog({ kind: 'docs' }) },
+      'help.tour': { run: () => void this.startTour() },
       'help.about': { run: () => this.openDialog({ kind: 'about' }) }
     }
   }
@@ -591,6 +597,29 @@ export class Workbench {
   trimWhitespace(): void {
     const next = this.text.replace(/[ \t]+$/gm, '')
     if (next !== this.text) this.editor?.replaceAll(next)
+  }
+
+  // ---- the guided tour ----------------------------------------------------------------
+
+  /** Help › Guided Tour: over an example (the first, unless one is open unchanged). */
+  async startTour(): Promise<void> {
+    if (this.dialog) this.closeDialog()
+    if ((!this.example || this.dirty) && this.examples.length > 0) {
+      if (!(await this.guard('starting the tour'))) return
+      if (!(await this.loadExample(this.examples[0].name))) return
+    }
+    this.tourAt(0)
+  }
+
+  /** Show step `i` of the tour, and its view. */
+  tourAt(i: number): void {
+    const step = TOUR[Math.max(0, Math.min(TOUR.length - 1, i))]
+    this.tourStep = TOUR.indexOf(step)
+    if (step.view) this.view = step.view
+  }
+
+  endTour(): void {
+    this.tourStep = null
   }
 
   // ---- preferences ----------------------------------------------------------------------
