@@ -1,18 +1,26 @@
 #!/usr/bin/env node
 // Screenshots of every view for the README (docs/screenshots/), taken in Debian's
-// Chromium through the browser host: `node scripts/screenshots.mjs` after `npm run build`.
+// Chromium through the browser host: `node scripts/screenshots.mjs` after `npm run build`,
+// at 1280×800 (the smallest window issue 11 asks to be readable); `--size 1600x1000`
+// and `--out DIR` take another set elsewhere.
 import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
+import { sandboxArgs } from './sandbox.mjs'
 
 const root = join(import.meta.dirname, '..')
-const out = join(root, 'docs/screenshots')
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name)
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback
+}
+const [width, height] = arg('--size', '1280x800').split('x').map(Number)
+const out = join(root, arg('--out', 'docs/screenshots'))
 mkdirSync(out, { recursive: true })
 const port = 5000 + Math.floor(Math.random() * 1000)
 const host = spawn(process.execPath, [join(root, 'out/main/browser-host.js'), '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] })
 await new Promise((resolve) => host.stdout.on('data', (d) => String(d).includes('http://') && resolve()))
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] })
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...sandboxArgs(), '--disable-gpu'] })
 try {
   const shots = [
     ['x86-laptop.yaml', 'map', 'light'],
@@ -23,7 +31,7 @@ try {
     ['x86-laptop.yaml', 'compare', 'light']
   ]
   for (const [example, view, theme] of shots) {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, colorScheme: theme })
+    const page = await browser.newPage({ viewport: { width, height }, colorScheme: theme })
     await page.goto(`http://127.0.0.1:${port}/`)
     await page.waitForSelector('body[data-editor-ready="1"]')
     await page.getByTestId('example-picker').selectOption(example)
@@ -37,7 +45,7 @@ try {
     await page.waitForTimeout(800)
     await page.screenshot({ path: join(out, `${view}.png`) })
     await page.close()
-    console.log(`docs/screenshots/${view}.png (${example}, ${theme})`)
+    console.log(`${join(out, `${view}.png`)} (${example}, ${theme}, ${width}×${height})`)
   }
 } finally {
   await browser.close()
