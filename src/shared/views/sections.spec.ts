@@ -97,4 +97,9 @@ describe('numbers in the check tooltips', () => {
     expect(svg).toMatch(/hugePageSize = 64 KiB · order = 4 · /)
     expect(svg).not.toMatch(/= \d{5,}\b/)
   })
+  it('the section buffer alignment reads in binary units (loongarch64 16K pages: 16,384 × 64 bytes = 1 MiB)', () => {
+    const svg = renderSections(report('loongarch64-uefi.yaml'))
+    expect(svg).toContain('roundup(cursor, section_map_size() = 1 MiB)')
+    expect(svg).not.toContain('= 1048576')
+  })
 })

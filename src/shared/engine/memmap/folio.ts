@@ -464,7 +464,7 @@ export function alignmentBytes(a: MemmapAlignment, pageSize: number): { bytes: b
       return { bytes: BigInt(pageSize), why: 'hot-added section: kvmalloc_node() may fall back to vmalloc, PAGE_SIZE aligned', ref: 'populate_section_memmap() mm/sparse.c' }
     case 'section-buffer':
       return a.aligned
-        ? { bytes: BigInt(a.sectionMapSize), why: `boot section: sparse_buffer_alloc() at roundup(cursor, section_map_size() = ${a.sectionMapSize})`, ref: `sparse_buffer_alloc() mm/sparse.c; ${cite('sparse-buffer-section-aligned')}` }
+        ? { bytes: BigInt(a.sectionMapSize), why: `boot section: sparse_buffer_alloc() at roundup(cursor, section_map_size() = ${bytesText(a.sectionMapSize)})`, ref: `sparse_buffer_alloc() mm/sparse.c; ${cite('sparse-buffer-section-aligned')}` }
         : { bytes: BigInt(pageSize), why: 'boot section: the sparse buffer cursor is only PAGE_SIZE aligned', ref: `sparse_buffer_alloc() mm/sparse.c (${versionsBefore('sparse-buffer-section-aligned')})` }
     case 'flatmem':
       return { bytes: BigInt(a.cacheBytes ?? 64), why: 'node_mem_map: memmap_alloc(size, SMP_CACHE_BYTES)', ref: 'alloc_node_mem_map() mm/mm_init.c' }
