@@ -32,6 +32,16 @@ describe('scenario parsing', () => {
     expect(errs).toContainEqual(expect.stringMatching(/^\\u00a0arch: unknown field "\\u00a0arch"/))
     expect(errs).toContainEqual(expect.stringMatching(/^firmware\.\\u200bmap2: unknown field "\\u200bmap2"/))
   })
+  it('quotes a key that begins with a space, so the message does not start with one', () => {
+    const r = parseScenario(JSON.stringify({ ' ame': 'x', kernel: '6.1', arch: 'x86_64', firmware: { kind: 'e820', map: [{ start: 0, last: 0xfffff, type: 'usable' }] } }))
+    expect(r.diagnostics.map((d) => d.message)).toContainEqual(expect.stringMatching(/^" ame": unknown field " ame"/))
+  })
+  it('refuses an empty PMEM namespace or a zero alignment (ND_MIN_NAMESPACE_SIZE)', () => {
+    const pmem = (ns: string): string => `${ok}memmap:\n  pmem:\n    - ${ns}\n`
+    const m = (t: string): string => parseScenario(t).diagnostics.map((d) => d.message).join('\n')
+    expect(m(pmem('{ name: ns, start: 2T, size: 0T, mode: pmem }'))).toMatch(/memmap\.pmem\[0\]\.size: 0T is below the minimum 4096/)
+    expect(m(pmem('{ name: ns, start: 2T, size: 1T, mode: pmem, align: 0 }'))).toMatch(/memmap\.pmem\[0\]\.align: 0 is below the minimum 4096/)
+  })
   it('says a JSON number beyond 2^53 (1e400 is Infinity) is too large, not "Infinity"', () => {
     const r = parseScenario(JSON.stringify({ kernel: '6.1', arch: 'x86_64', firmware: { kind: 'e820', map: [{ start: 0, last: 1 }] } }).replace('"last":1', '"last":1e400'))
     const m = r.diagnostics.map((d) => d.message).join('\n')

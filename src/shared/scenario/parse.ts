@@ -110,7 +110,7 @@ export function parseScenario(text: string, opts: ReadOptions = {}): ParseResult
       }
       const pos = loc ? at(loc.offset) : { line: 1, column: 1 }
       const p = pathString(issue.path)
-      diagnostics.push({ severity: 'error', message: p ? `${visible(p)}: ${issue.message}` : issue.message, path: p, ...pos })
+      diagnostics.push({ severity: 'error', message: p ? `${shownPath(p)}: ${issue.message}` : issue.message, path: p, ...pos })
     }
     return { ok: false, diagnostics }
   }
@@ -141,9 +141,14 @@ function validate(text: string, value: unknown): ParseResult {
     const offset = deepest(want, issue.path, true)
     const pos = offset === undefined ? { line: 1, column: 1 } : linePos(starts, offset)
     const p = pathString(issue.path)
-    return { severity: 'error', message: p ? `${visible(p)}: ${issue.message}` : issue.message, path: p, ...pos }
+    return { severity: 'error', message: p ? `${shownPath(p)}: ${issue.message}` : issue.message, path: p, ...pos }
   })
   return { ok: false, diagnostics }
+}
+
+/** A path as a message starts with it: quoted when a key begins or ends with a space (` ame` for `name`). */
+function shownPath(p: string): string {
+  return /^ | $/.test(p) ? `"${visible(p)}"` : visible(p)
 }
 
 /** Position of a scenario path in its source text (for engine errors that name a path). */

@@ -184,9 +184,10 @@ export const scenarioSchema = obj(
             {
               name: str('Namespace name, e.g. namespace0.0'),
               start: size('Physical start of the PMEM namespace.'),
-              size: size('Namespace size in bytes.'),
+              // include/linux/ndctl.h: ND_MIN_NAMESPACE_SIZE = PAGE_SIZE; libnvdimm makes no empty namespace
+              size: size('Namespace size in bytes (at least 4K: ND_MIN_NAMESPACE_SIZE).', { min: 4096 }),
               mode: oneOf(['pmem', 'ram'] as const, 'pfn device mode: `pmem` (ndctl --map=dev: memmap in the device) or `ram` (--map=mem: memmap in RAM).'),
-              align: size('nd_pfn align (default 2M).'),
+              align: size('nd_pfn align (default 2M; at least a page).', { min: 4096 }),
               maxStructPageSize: int('MAX_STRUCT_PAGE_SIZE override: 64, 128 (the 6.1 change) or 80 (the option discussed).', { min: 8, max: 256 }),
               nvdimmKmsan: bool('CONFIG_NVDIMM_KMSAN is not settable: a bool without a prompt that nothing selects (drivers/nvdimm/Kconfig). `true` is refused.')
             },
