@@ -63,5 +63,6 @@ parentPort?.on('message', async (msg: { id: number; method: WorkerMethod; args: 
     parentPort!.postMessage({ id: msg.id, ok: false, error: e instanceof Error ? e.message : String(e) })
   }
 })
-// loaded: the host starts a call's deadline from here, not from the thread's start-up
-parentPort?.postMessage({ ready: true })
+// loaded: EngineWorker (which shares the progress cell) starts a call's deadline from
+// here, not from the thread's start-up; a bare Worker of this file gets answers only
+if (shared instanceof SharedArrayBuffer) parentPort?.postMessage({ ready: true })
