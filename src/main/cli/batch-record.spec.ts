@@ -1,7 +1,7 @@
 // Records of `memmap-workbench batch` as CSV (RFC 4180) and JSON lines, and reading the
 // inputs back from a CSV output for --resume.
 import { describe, expect, it } from 'vitest'
-import { csvField, csvFirstFields, errorRecord, toCsv, toJsonl } from './batch-record.ts'
+import { csvField, csvFirstFields, errorRecord, toCsv, toJsonl, type BatchRecord } from './batch-record.ts'
 
 describe('CSV (RFC 4180)', () => {
   it('quotes a field only when it holds a comma, a quote or a line break; doubles quotes; joins lists with ;', () => {
@@ -16,12 +16,25 @@ describe('CSV (RFC 4180)', () => {
   it('an error record: every column present, empty where there is nothing', () => {
     const r = errorRecord('x,y.log', 'x,y.log:3:1: error: "bad"', true)
     expect(toCsv(r, true)).toBe('"x,y.log",,,,,,,,,"x,y.log:3:1: error: ""bad"""')
-    expect(JSON.parse(toJsonl(r, false))).toEqual({ file: 'x,y.log', kind: null, kernel: null, arch: null, presentPages: null, memmapBytes: null, failingChecks: [], error: 'x,y.log:3:1: error: "bad"' })
+    expect(JSON.parse(toJsonl(r, false))).toEqual({ file: 'x,y.log', kind: null, kernel: null, arch: null, presentPages: null, memmapBytes: null, failingChecks: '', error: 'x,y.log:3:1: error: "bad"' })
   })
   it('first fields of complete records read back, quoted line breaks included; a cut record is not complete', () => {
     const text = 'file,kind\n"a,\n""b""",log\nc,log\r\n"d'
     const r = csvFirstFields(text)
     expect(r.fields).toEqual(['file', 'a,\n"b"', 'c'])
     expect(text.slice(0, r.complete)).toBe('file,kind\n"a,\n""b""",log\nc,log\r\n')
+  })
+})
+
+describe('JSON lines: one type per column in every run', () => {
+  it('lists are `;`-joined strings, "" when empty (an all-empty list column is not typed apart from a filled one)', () => {
+    const ok: BatchRecord = { file: 'a.log', kind: 'log', kernel: '6.1', arch: 'x86_64', presentPages: 1, memmapBytes: 64, failingChecks: [], diff: 'exact', diffKinds: [], error: null }
+    const bad: BatchRecord = { ...ok, failingChecks: ['nomap.walkers', 'struct-page.pow2'], diff: 'mismatch', diffKinds: ['holes', 'memory'] }
+    expect(JSON.parse(toJsonl(ok, true))).toMatchObject({ failingChecks: '', diffKinds: '' })
+    expect(JSON.parse(toJsonl(bad, true))).toMatchObject({ failingChecks: 'nomap.walkers;struct-page.pow2', diffKinds: 'holes;memory' })
+    const types = (r: BatchRecord): string[] => Object.values(JSON.parse(toJsonl(r, true)) as Record<string, unknown>).map((v) => (v === null ? 'null' : typeof v))
+    expect(types(ok)).toEqual(types(bad))
+    // the CSV writes the same text for them
+    expect(toCsv(bad, true).split(',')[6]).toBe('nomap.walkers;struct-page.pow2')
   })
 })

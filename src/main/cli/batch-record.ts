@@ -3,7 +3,8 @@
 // and, with --diff, the boot-log verdict and the kinds of the differing lines. The same
 // engine calls as `bootlog --diff` and `check`: load once, model once, report.
 // Records are written as JSON lines or CSV (RFC 4180), with the same keys in the same
-// order for every record of a run, so DuckDB, pandas or a spreadsheet load them as they are.
+// order for every record of a run and the same type per key in every run (lists as
+// `;`-joined strings in both), so DuckDB, pandas or a spreadsheet load them as they are.
 
 import { bootlogLines, type LineKind } from '../../shared/engine/bootlog.ts'
 import { buildBootlog, bootlogSource, loadInput, platformDmaLimit, type InputOptions } from '../../shared/engine/index.ts'
@@ -103,10 +104,20 @@ export function recordFails(r: BatchRecord): boolean {
   return r.error !== null || r.failingChecks.length > 0 || r.diff === 'mismatch'
 }
 
-/** One JSON line, keys in recordKeys() order. */
+/**
+ * One JSON line, keys in recordKeys() order. Every column has one JSON type in every
+ * record, whatever the inputs, so a loader's inferred schema is the same for every run:
+ * file a string; kind, kernel, arch, error a string or null; presentPages, memmapBytes a
+ * number or null; diff a string or null; and the lists (failingChecks, diffKinds) a string,
+ * their items joined with `;` as in the CSV, "" when empty. (Written as JSON arrays, a run
+ * whose lists are all empty gave DuckDB a JSON[] column, another run VARCHAR[].)
+ */
 export function toJsonl(r: BatchRecord, diff: boolean): string {
   const o: Record<string, unknown> = {}
-  for (const k of recordKeys(diff)) o[k] = r[k] ?? null
+  for (const k of recordKeys(diff)) {
+    const v = r[k]
+    o[k] = Array.isArray(v) ? v.join(';') : (v ?? null)
+  }
   return JSON.stringify(o)
 }
 

@@ -31,7 +31,10 @@ export const BATCH_USAGE = `usage: memmap-workbench batch PATH… [--jobs N] [--
 
 One record per input, as it finishes: file, kind, kernel, arch, presentPages, memmapBytes,
 failingChecks (ids), with --diff diff (exact | mismatch | null for scenarios) and diffKinds
-(the kinds of the differing lines), and error (file:line:col: error: …, or null).
+(the kinds of the differing lines), and error (file:line:col: error: …, or null). Lists
+are strings of items joined with ; ("" when empty) in JSON lines and CSV alike. A folder
+holding one machine's captures (iomem, memblock, lsmem, kmem -n, a firmware memmap, …)
+is one input, read as analyze DIR reads it.
 A summary goes to stderr. Exit codes: 0 all ok; 1 a mismatch, failing check or error
 record; 2 a wrong command (bad option, no inputs, unwritable -o); 130 interrupted (Ctrl-C).`
 
