@@ -22,7 +22,7 @@ describe('memmap-workbench lookup', () => {
     expect(r.code).toBe(0)
     expect(r.err).toBe('')
     expect(r.out.match(/both ends inclusive/g)).toHaveLength(1)
-    expect(r.out.match(/section            32, pfn \[0x100000-0x107fff\]: present, online, early, node 0/g)).toHaveLength(2)
+    expect(r.out.match(/section {12}32, pfn \[0x100000-0x107fff\]: present, online, early, node 0/g)).toHaveLength(2)
     // the example's e820 entry 15: { start: 0x0100000000, last: 0x042e2fffff, type: usable }
     expect(r.out).toContain('firmware.map[15]   [mem 0x0000000100000000-0x000000042e2fffff] usable')
     expect(r.out).toMatch(/zone {15}Normal of node 0/)

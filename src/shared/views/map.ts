@@ -241,7 +241,7 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
     ...report.holes.map((h) => h.end * ps)
   )
   const zoomed = !!opts.zoom && opts.zoom.end > opts.zoom.start
-  let d0 = zoomed ? Math.max(0, opts.zoom!.start) : 0
+  const d0 = zoomed ? Math.max(0, opts.zoom!.start) : 0
   let d1 = zoomed ? opts.zoom!.end : maxEnd
   // the smallest positive address of interest anchors the log scale
   const positives = [...regions.map((r) => r.start), ...report.holes.map((h) => h.start * ps), ...report.nodes.map((n) => n.startPfn * ps)].filter((a) => a > 0 && a >= d0 && a < d1)

@@ -14,13 +14,7 @@ const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud80
 
 /** Escape text for XML character data and attribute values; drops characters XML cannot carry. */
 export function esc(s: string | number): string {
-  return String(s)
-    .replace(INVALID_XML, '\ufffd')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
+  return String(s).replace(INVALID_XML, '\ufffd').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')
 }
 
 export function unesc(s: string): string {
@@ -187,13 +181,109 @@ export const SANS = "'DejaVu Sans', 'Segoe UI', 'Helvetica Neue', Arial, sans-se
 export const MONO = "'DejaVu Sans Mono', Menlo, Consolas, monospace"
 
 const W: Record<string, number> = {
-  ' ': 0.318, '!': 0.401, '"': 0.46, '#': 0.838, $: 0.636, '%': 0.95, '&': 0.78, "'": 0.275, '(': 0.39, ')': 0.39, '*': 0.5, '+': 0.838, ',': 0.318, '-': 0.361, '.': 0.318, '/': 0.337,
-  ':': 0.337, ';': 0.337, '<': 0.838, '=': 0.838, '>': 0.838, '?': 0.531, '@': 1.0, '[': 0.39, '\\': 0.337, ']': 0.39, '^': 0.838, _: 0.5, '`': 0.5, '{': 0.636, '|': 0.337, '}': 0.636, '~': 0.838,
-  a: 0.613, b: 0.635, c: 0.55, d: 0.635, e: 0.615, f: 0.352, g: 0.635, h: 0.634, i: 0.278, j: 0.278, k: 0.579, l: 0.278, m: 0.974, n: 0.634, o: 0.612, p: 0.635, q: 0.635, r: 0.411, s: 0.521, t: 0.392,
-  u: 0.634, v: 0.592, w: 0.818, x: 0.592, y: 0.592, z: 0.525,
-  A: 0.684, B: 0.686, C: 0.698, D: 0.77, E: 0.632, F: 0.575, G: 0.775, H: 0.752, I: 0.295, J: 0.295, K: 0.656, L: 0.557, M: 0.863, N: 0.748, O: 0.787, P: 0.603, Q: 0.787, R: 0.695, S: 0.635, T: 0.611,
-  U: 0.732, V: 0.684, W: 0.989, X: 0.685, Y: 0.611, Z: 0.685,
-  '×': 0.838, '–': 0.5, '—': 1.0, '≤': 0.838, '≥': 0.838, '→': 0.838, '…': 1.0, '·': 0.318, '✓': 0.838, '✗': 0.838, '⌈': 0.39, '⌉': 0.39, '⌊': 0.39, '⌋': 0.39, '§': 0.5, '≠': 0.838, '⇒': 0.838, '±': 0.838
+  ' ': 0.318,
+  '!': 0.401,
+  '"': 0.46,
+  '#': 0.838,
+  $: 0.636,
+  '%': 0.95,
+  '&': 0.78,
+  "'": 0.275,
+  '(': 0.39,
+  ')': 0.39,
+  '*': 0.5,
+  '+': 0.838,
+  ',': 0.318,
+  '-': 0.361,
+  '.': 0.318,
+  '/': 0.337,
+  ':': 0.337,
+  ';': 0.337,
+  '<': 0.838,
+  '=': 0.838,
+  '>': 0.838,
+  '?': 0.531,
+  '@': 1.0,
+  '[': 0.39,
+  '\\': 0.337,
+  ']': 0.39,
+  '^': 0.838,
+  _: 0.5,
+  '`': 0.5,
+  '{': 0.636,
+  '|': 0.337,
+  '}': 0.636,
+  '~': 0.838,
+  a: 0.613,
+  b: 0.635,
+  c: 0.55,
+  d: 0.635,
+  e: 0.615,
+  f: 0.352,
+  g: 0.635,
+  h: 0.634,
+  i: 0.278,
+  j: 0.278,
+  k: 0.579,
+  l: 0.278,
+  m: 0.974,
+  n: 0.634,
+  o: 0.612,
+  p: 0.635,
+  q: 0.635,
+  r: 0.411,
+  s: 0.521,
+  t: 0.392,
+  u: 0.634,
+  v: 0.592,
+  w: 0.818,
+  x: 0.592,
+  y: 0.592,
+  z: 0.525,
+  A: 0.684,
+  B: 0.686,
+  C: 0.698,
+  D: 0.77,
+  E: 0.632,
+  F: 0.575,
+  G: 0.775,
+  H: 0.752,
+  I: 0.295,
+  J: 0.295,
+  K: 0.656,
+  L: 0.557,
+  M: 0.863,
+  N: 0.748,
+  O: 0.787,
+  P: 0.603,
+  Q: 0.787,
+  R: 0.695,
+  S: 0.635,
+  T: 0.611,
+  U: 0.732,
+  V: 0.684,
+  W: 0.989,
+  X: 0.685,
+  Y: 0.611,
+  Z: 0.685,
+  '×': 0.838,
+  '–': 0.5,
+  '—': 1.0,
+  '≤': 0.838,
+  '≥': 0.838,
+  '→': 0.838,
+  '…': 1.0,
+  '·': 0.318,
+  '✓': 0.838,
+  '✗': 0.838,
+  '⌈': 0.39,
+  '⌉': 0.39,
+  '⌊': 0.39,
+  '⌋': 0.39,
+  '§': 0.5,
+  '≠': 0.838,
+  '⇒': 0.838,
+  '±': 0.838
 }
 
 /** Estimated width in px of `s` at `size` px (DejaVu metrics; bold ≈ +10 %). */
@@ -488,13 +578,22 @@ export function utf8Encode(s: string): Uint8Array {
 
 export function utf8Decode(b: Uint8Array): string {
   let s = ''
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const c = b[i]
     let cp: number
-    if (c < 0x80) (cp = c), (i += 1)
-    else if (c >> 5 === 6) (cp = ((c & 31) << 6) | (b[i + 1] & 63)), (i += 2)
-    else if (c >> 4 === 14) (cp = ((c & 15) << 12) | ((b[i + 1] & 63) << 6) | (b[i + 2] & 63)), (i += 3)
-    else (cp = ((c & 7) << 18) | ((b[i + 1] & 63) << 12) | ((b[i + 2] & 63) << 6) | (b[i + 3] & 63)), (i += 4)
+    if (c < 0x80) {
+      cp = c
+      i += 1
+    } else if (c >> 5 === 6) {
+      cp = ((c & 31) << 6) | (b[i + 1] & 63)
+      i += 2
+    } else if (c >> 4 === 14) {
+      cp = ((c & 15) << 12) | ((b[i + 1] & 63) << 6) | (b[i + 2] & 63)
+      i += 3
+    } else {
+      cp = ((c & 7) << 18) | ((b[i + 1] & 63) << 12) | ((b[i + 2] & 63) << 6) | (b[i + 3] & 63)
+      i += 4
+    }
     s += String.fromCodePoint(cp)
   }
   return s
@@ -532,7 +631,9 @@ export const MARGIN = 28
 /** View header: title, subtitle; returns markup and the y below it. */
 export function header(t: Theme, width: number, title: string, subtitle: string): { svg: string; bottom: number } {
   const sub = wrap(subtitle, width - 2 * MARGIN, 12)
-  const svg = text(MARGIN, MARGIN + 16, truncate(title, width - 2 * MARGIN, 19, { bold: true }), { size: 19, weight: 'bold', fill: t.text, extra: { 'data-kind': 'heading' } }) + lines(MARGIN, MARGIN + 38, sub, 16, { size: 12, fill: t.muted })
+  const svg =
+    text(MARGIN, MARGIN + 16, truncate(title, width - 2 * MARGIN, 19, { bold: true }), { size: 19, weight: 'bold', fill: t.text, extra: { 'data-kind': 'heading' } }) +
+    lines(MARGIN, MARGIN + 38, sub, 16, { size: 12, fill: t.muted })
   return { svg, bottom: MARGIN + 38 + (sub.length - 1) * 16 + 14 }
 }
 

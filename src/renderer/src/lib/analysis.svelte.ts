@@ -48,6 +48,7 @@ export class Analysis {
   readonly errorCount = $derived(this.problemErrors)
   readonly warningCount = $derived(this.problemTotal - this.problemErrors)
   /** the model's own warnings, for the current text only (not for a stale result) */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway Set for de-duplication
   readonly notes = $derived(this.valid ? [...new Set(this.report?.warnings ?? [])] : [])
   /** the busy indicator over the views */
   readonly showBusy = $derived(this.busy && (this.busySlow || this.busyChars > LARGE_SOURCE_CHARS))

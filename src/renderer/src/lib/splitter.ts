@@ -32,7 +32,7 @@ export function clampViewsWidth(width: number, total: number, gutter = 0): numbe
 
 /** The width kept by an earlier session, or null (none, or not a sane number). */
 export function loadViewsWidth(storage: WidthStorage | null | undefined): number | null {
-  let raw: string | null = null
+  let raw: string | null
   try {
     raw = storage?.getItem(STORAGE_KEY) ?? null
   } catch {
