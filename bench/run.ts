@@ -30,7 +30,10 @@ function time(fn: () => void, runs: number): number {
  * best of three rounds, so a burst of load on a shared 2-core machine does not decide it.
  */
 function timePair(a: () => void, b: () => void, runs: number): [number, number] {
-  for (let i = 0; i < 5; i++) (a(), b())
+  for (let i = 0; i < 5; i++) {
+    a()
+    b()
+  }
   let best: [number, number] = [Infinity, Infinity]
   for (let round = 0; round < 3; round++) {
     const ta: number[] = []
@@ -64,7 +67,9 @@ const [tMemmap] = timePair(
 const m = runModel(full)
 const ok = (c: boolean): string => (c ? 'ok' : 'MISSED')
 const met = (c: boolean): string => (c ? 'MET' : 'MISSED')
-console.log(`hyperscale memory model (memblock, NUMA, zones, sections, holes, boot log): 64 TiB, 16 nodes, 4096 ranges, ${m.ranges.length} memory ranges, ${m.nodes.reduce((a, n) => a + n.present, 0)} present pages`)
+console.log(
+  `hyperscale memory model (memblock, NUMA, zones, sections, holes, boot log): 64 TiB, 16 nodes, 4096 ranges, ${m.ranges.length} memory ranges, ${m.nodes.reduce((a, n) => a + n.present, 0)} present pages`
+)
 console.log(`  median ${tFull.toFixed(2)} ms (target ≤ 20 ms: ${ok(tFull <= 20)})`)
 console.log(`  half size (32 TiB, 8 nodes, 2048 ranges): median ${tHalf.toFixed(2)} ms; growth ${(tFull / tHalf).toFixed(2)}x for 2x input (target ≤ 2.2: ${ok(tFull / tHalf <= 2.2)})`)
 console.log(`  with the full memmap analysis (placement, policies, costs, checks): median ${tMemmap.toFixed(2)} ms (target ≤ 50 ms: ${ok(tMemmap <= 50)})`)
@@ -95,7 +100,18 @@ console.log(`  median ${median(rows.map((r) => r.ms)).toFixed(2)} ms per log; sl
   const cases: [string, string][] = [
     ['256 KiB of white space in one line', base.replace('Zone ranges:', 'Zone ranges:\n' + ' '.repeat(256 * 1024) + 'x')],
     ['256 KiB of unterminated escapes', base.replace('Zone ranges:', 'Zone ranges:\n' + '\x1b]0;'.repeat(20000) + '\x1b['.repeat(20000) + '9'.repeat(100000))],
-    ['the log with every line folded and unstamped', base.split('\n').map((l) => l.replace(/\[\s*\d+\.\d{6}\] ?/, '').replace(/\s+/g, ' ').trim()).join('\n')]
+    [
+      'the log with every line folded and unstamped',
+      base
+        .split('\n')
+        .map((l) =>
+          l
+            .replace(/\[\s*\d+\.\d{6}\] ?/, '')
+            .replace(/\s+/g, ' ')
+            .trim()
+        )
+        .join('\n')
+    ]
   ]
   console.log(`\nparsing pasted logs (a normal log: ${normal.toFixed(2)} ms, ${(base.length / 1024).toFixed(0)} KiB)`)
   for (const [what, src] of cases) {
@@ -115,7 +131,7 @@ const rangesOk = (await import('./ranges.ts')).benchRanges()
 // ---- CLI start-up ------------------------------------------------------------------
 // Issue #10: `memmap-workbench --help` and a tiny `bootlog` answer within 3x of `node -e 0`
 // on the same machine (the compiled dist/cli, no TypeScript at start).
-let startup = { help: NaN, tiny: NaN }
+let startup: { help: number; tiny: number }
 {
   const { spawnSync } = await import('node:child_process')
   const repo = join(import.meta.dirname, '..')
@@ -186,11 +202,30 @@ const batch = await (await import('./batch.ts')).benchBatch()
     })
   const inputs: { name: string; text: string }[] = []
   const exDir = join(import.meta.dirname, '../resources/examples')
-  for (const f of readdirSync(exDir).filter((x) => x.endsWith('.yaml')).sort()) inputs.push({ name: f, text: readFileSync(join(exDir, f), 'utf8') })
-  for (const [tib, nodes, ranges] of [[8, 4, 240], [64, 16, 4096], [64, 16, 16384]] as const) inputs.push({ name: `hyperscale ${tib} TiB / ${ranges} ranges`, text: stringify(hyperscale(tib, nodes, ranges)) })
+  for (const f of readdirSync(exDir)
+    .filter((x) => x.endsWith('.yaml'))
+    .sort())
+    inputs.push({ name: f, text: readFileSync(join(exDir, f), 'utf8') })
+  for (const [tib, nodes, ranges] of [
+    [8, 4, 240],
+    [64, 16, 4096],
+    [64, 16, 16384]
+  ] as const)
+    inputs.push({ name: `hyperscale ${tib} TiB / ${ranges} ranges`, text: stringify(hyperscale(tib, nodes, ranges)) })
   const laptop = inputs.find((i) => i.name === 'x86-laptop.yaml')!.text
-  const calls: { name: string; method: string; body: string; size: number }[] = inputs.map((input) => ({ name: `analyze ${input.name}`, method: 'analyze', body: JSON.stringify([input.text, input.name.endsWith('.yaml') ? input.name : 'scenario.yaml']), size: input.text.length }))
-  for (const format of ['png', 'pdf'] as const) calls.push({ name: `exportReport x86-laptop as ${format}`, method: 'exportReport', body: JSON.stringify([join(dir, `out.${format}`), laptop, 'x86-laptop.yaml', { format, view: 'map', theme: 'light', scale: 'linear', zoom: null }]), size: laptop.length })
+  const calls: { name: string; method: string; body: string; size: number }[] = inputs.map((input) => ({
+    name: `analyze ${input.name}`,
+    method: 'analyze',
+    body: JSON.stringify([input.text, input.name.endsWith('.yaml') ? input.name : 'scenario.yaml']),
+    size: input.text.length
+  }))
+  for (const format of ['png', 'pdf'] as const)
+    calls.push({
+      name: `exportReport x86-laptop as ${format}`,
+      method: 'exportReport',
+      body: JSON.stringify([join(dir, `out.${format}`), laptop, 'x86-laptop.yaml', { format, view: 'map', theme: 'light', scale: 'linear', zoom: null }]),
+      size: laptop.length
+    })
   console.log(`\nmain-process event loop while the browser host answers (longest stall of its loop; requests from curl)`)
   let worstLoop = 0
   try {

@@ -50,8 +50,7 @@ export const REQUEST_TIMEOUT_MS = 60_000
  * The page's policy when its index.html carries no CSP meta tag; the same text as the
  * meta tag of src/renderer/index.html (a spec keeps them equal).
  */
-export const DEFAULT_PAGE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'"
+export const DEFAULT_PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'"
 
 /** The content of the page's `<meta http-equiv="Content-Security-Policy">`, or null. */
 export function metaCsp(html: string): string | null {
@@ -261,9 +260,7 @@ function readBody(req: IncomingMessage, res: ServerResponse, limits: BodyLimits)
   })
 }
 
-export async function startBrowserHost(
-  opts: HostOptions
-): Promise<{ url: string; workspace: string; dataDir: string | null; close: () => Promise<void>; swept: Promise<string[]> }> {
+export async function startBrowserHost(opts: HostOptions): Promise<{ url: string; workspace: string; dataDir: string | null; close: () => Promise<void>; swept: Promise<string[]> }> {
   const root = opts.root ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', 'renderer')
   const indexFile = join(root, 'index.html')
   if (!existsSync(indexFile)) {
@@ -273,7 +270,7 @@ export async function startBrowserHost(
   try {
     workspace = await Workspace.open(opts.workspace ?? homedir())
   } catch (e) {
-    throw new Error(`workspace ${opts.workspace ?? homedir()}: ${(e as Error).message}`)
+    throw new Error(`workspace ${opts.workspace ?? homedir()}: ${(e as Error).message}`, { cause: e })
   }
   const dataDir = opts.dataDir === undefined ? defaultDataDir() : opts.dataDir
   const services = createServices({ host: 'browser', workspace, dataDir, warmEngine: true })

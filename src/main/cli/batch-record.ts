@@ -46,7 +46,20 @@ function firstError(file: string, diagnostics: Diagnostic[]): string {
 }
 
 /** The order bootlogLines() prints the kinds in: diffKinds are listed in it. */
-const KIND_ORDER: LineKind[] = ['zone-ranges', 'movable', 'early-node-ranges', 'initmem', 'totalpages', 'memmap', 'dma-reserved', 'memmap-exceeds', 'holes', 'memory', 'memory-block-size', 'hugetlb-vmemmap']
+const KIND_ORDER: LineKind[] = [
+  'zone-ranges',
+  'movable',
+  'early-node-ranges',
+  'initmem',
+  'totalpages',
+  'memmap',
+  'dma-reserved',
+  'memmap-exceeds',
+  'holes',
+  'memory',
+  'memory-block-size',
+  'hugetlb-vmemmap'
+]
 
 /** One input's record; never throws for bad input (an error record instead). */
 export function evaluate(source: string, file: string, opts: InputOptions, diff: boolean): BatchRecord {
@@ -186,7 +199,10 @@ export function csvFirstFields(text: string): { fields: string[]; complete: numb
         cur += text.slice(i, end)
         i = end
         // a lone CR inside an unquoted field is data
-        if (m && text[end] === '\r' && text[end + 1] !== '\n') (cur += '\r', i++)
+        if (m && text[end] === '\r' && text[end + 1] !== '\n') {
+          cur += '\r'
+          i++
+        }
       }
     }
     if (!ended) break

@@ -50,12 +50,16 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"', i++)
-      else if (c === '"') quoted = false
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (c === '"') quoted = false
       else field += c
     } else if (c === '"') quoted = true
-    else if (c === ',') (row.push(field), (field = ''))
-    else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
+    else if (c === ',') {
+      row.push(field)
+      field = ''
+    } else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
       if (c === '\r') i++
       row.push(field)
       rows.push(row)
@@ -99,7 +103,16 @@ describe('batch: records', () => {
     for (const x of recs) expect(Object.keys(x)).toEqual(['file', 'kind', 'kernel', 'arch', 'presentPages', 'memmapBytes', 'failingChecks', 'error'])
     const f = byFile(recs)
     const k = recorded(BOOT)
-    expect(f[join(d, 'logs/nested/boot.log')]).toEqual({ file: join(d, 'logs/nested/boot.log'), kind: 'log', kernel: k.kernel, arch: k.arch, presentPages: k.presentPages, memmapBytes: k.memmapBytes, failingChecks: '', error: null })
+    expect(f[join(d, 'logs/nested/boot.log')]).toEqual({
+      file: join(d, 'logs/nested/boot.log'),
+      kind: 'log',
+      kernel: k.kernel,
+      arch: k.arch,
+      presentPages: k.presentPages,
+      memmapBytes: k.memmapBytes,
+      failingChecks: '',
+      error: null
+    })
     expect(f[join(d, 'laptop.yaml')]).toMatchObject({ kind: 'scenario', kernel: '6.1', arch: 'x86_64', failingChecks: '', error: null })
     const broken = f[join(d, 'broken.yaml')]
     expect(broken).toMatchObject({ kind: null, kernel: null, presentPages: null, failingChecks: '' })
@@ -109,23 +122,34 @@ describe('batch: records', () => {
   it('an input named by two PATHs runs once', async () => {
     const d = folder()
     const r = await inProcess(join(d, 'laptop.yaml'), d, `${d}/*.yaml`)
-    expect(jsonl(r.out).map((x) => x.file).sort()).toEqual([join(d, 'broken.yaml'), join(d, 'laptop.yaml'), join(d, 'logs/nested/boot.log')])
+    expect(
+      jsonl(r.out)
+        .map((x) => x.file)
+        .sort()
+    ).toEqual([join(d, 'broken.yaml'), join(d, 'laptop.yaml'), join(d, 'logs/nested/boot.log')])
     expect(r.err).toMatch(/skipped .*3 repeated/)
   })
   it('a quoted glob is expanded by the command: ** over folders, * within one', async () => {
     const d = folder()
     const r = await inProcess(`${d}/**/*.log`)
     expect(jsonl(r.out).map((x) => x.file)).toEqual([join(d, 'logs/nested/boot.log')])
-    expect(jsonl((await inProcess(`${d}/*.yaml`)).out).map((x) => x.file).sort()).toEqual([join(d, 'broken.yaml'), join(d, 'laptop.yaml')])
+    expect(
+      jsonl((await inProcess(`${d}/*.yaml`)).out)
+        .map((x) => x.file)
+        .sort()
+    ).toEqual([join(d, 'broken.yaml'), join(d, 'laptop.yaml')])
     expect(jsonl((await inProcess(`${d}/logs/*.log`)).out)).toEqual([])
   })
-  it('a folder of one machine\'s captures is one input (read as analyze DIR reads it); captures of two machines side by side are two', async () => {
+  it("a folder of one machine's captures is one input (read as analyze DIR reads it); captures of two machines side by side are two", async () => {
     // captures recorded by the kernel oracle's initramfs (tests/fixtures/captures): iomem,
     // firmware memmap, kmem -n, lsmem, zoneinfo, dmesg; present pages as that kernel's
     // /proc/zoneinfo counted them (boot.json truth)
     const CAP = join(root, 'tests/fixtures/captures')
     const d = mkdtempSync(join(tmpdir(), 'mmw-batch-'))
-    for (const [from, to] of [['6.12/x86_64-1', 'm1'], ['7.3/arm64-2', 'm2']]) {
+    for (const [from, to] of [
+      ['6.12/x86_64-1', 'm1'],
+      ['7.3/arm64-2', 'm2']
+    ]) {
       mkdirSync(join(d, 'fleet', to), { recursive: true })
       for (const f of readdirSync(join(CAP, from))) copyFileSync(join(CAP, from, f), join(d, 'fleet', to, f))
     }
@@ -142,7 +166,11 @@ describe('batch: records', () => {
       const b = JSON.parse(readFileSync(join(CAP, dir, 'boot.json'), 'utf8')) as { release: string; truth: { present: number }[] }
       return { kernel: b.release, presentPages: b.truth.reduce((a, z) => a + z.present, 0) }
     }
-    for (const [file, dir, arch] of [[join(d, 'fleet/m1'), '6.12/x86_64-1', 'x86_64'], [join(d, 'fleet/m2'), '7.3/arm64-2', 'arm64'], [named, '6.12/x86_64-1', 'x86_64']])
+    for (const [file, dir, arch] of [
+      [join(d, 'fleet/m1'), '6.12/x86_64-1', 'x86_64'],
+      [join(d, 'fleet/m2'), '7.3/arm64-2', 'arm64'],
+      [named, '6.12/x86_64-1', 'x86_64']
+    ])
       expect(f[file]).toMatchObject({ kind: 'bundle', arch, ...truth(dir), error: null })
     expect(f[join(d, 'hosts/host1.iomem')]).toMatchObject({ kind: 'iomem', arch: 'x86_64', presentPages: truth('6.12/x86_64-1').presentPages })
     expect(f[join(d, 'hosts/host2.iomem')]).toMatchObject({ kind: 'iomem', arch: 'x86_64', presentPages: truth('6.12/x86_64-2').presentPages })
@@ -194,7 +222,9 @@ describe('batch --format csv', () => {
     expect(byName[edited][7]).toBe('mismatch')
     expect(byName[edited][8]).toBe('holes;memory')
     // python's csv module reads it too, when there is a python
-    const py = spawnSync('python3', ['-c', 'import csv,sys; rows=list(csv.DictReader(open(sys.argv[1], newline=""))); print(len(rows), sorted(r["diffKinds"] for r in rows))', out], { encoding: 'utf8' })
+    const py = spawnSync('python3', ['-c', 'import csv,sys; rows=list(csv.DictReader(open(sys.argv[1], newline=""))); print(len(rows), sorted(r["diffKinds"] for r in rows))', out], {
+      encoding: 'utf8'
+    })
     if (py.status === 0) expect(py.stdout.trim()).toBe("2 ['', 'holes;memory']")
   })
 })
@@ -233,7 +263,16 @@ describe('batch exit codes', () => {
   })
   it('2 for a wrong command: a bad option, no inputs matched, an unwritable -o', async () => {
     const d = mkdtempSync(join(tmpdir(), 'mmw-batch-'))
-    for (const args of [[LAPTOP, '--jobs', '0'], [LAPTOP, '--format', 'xml'], [LAPTOP, '--bogus'], [], [`${d}/*.log`], [LAPTOP, '-o', join(d, 'no/such/dir/out.jsonl')], [LAPTOP, '-o', d], [LAPTOP, '--resume']]) {
+    for (const args of [
+      [LAPTOP, '--jobs', '0'],
+      [LAPTOP, '--format', 'xml'],
+      [LAPTOP, '--bogus'],
+      [],
+      [`${d}/*.log`],
+      [LAPTOP, '-o', join(d, 'no/such/dir/out.jsonl')],
+      [LAPTOP, '-o', d],
+      [LAPTOP, '--resume']
+    ]) {
       const r = await inProcess(...args)
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.out, args.join(' ')).toBe('')
