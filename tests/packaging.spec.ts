@@ -57,7 +57,7 @@ function productionPackages(): string[] {
   const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
   const seen = new Set<string>()
   const visit = (name: string, from: string): void => {
-    for (let base = from; ; ) {
+    for (let base = from; ;) {
       const dir = join(base, 'node_modules', name)
       if (existsSync(join(dir, 'package.json'))) {
         const rel = relative(repo, dir)
@@ -86,7 +86,7 @@ beforeAll(() => {
     if (b.status !== 0) throw new Error(`electron-vite build failed:\n${b.stdout}\n${b.stderr}`)
   }
   const candidates = [...walk(join(repo, 'out')), ...walk(join(repo, 'resources')), 'package.json', ...productionPackages().flatMap((d) => walk(join(repo, d)))]
-  shipped = candidates.filter((f) => f.startsWith('node_modules/') ? !config.files.filter((g) => g.startsWith('!')).some((g) => globRe(g.slice(1)).test(f)) : matches(config.files, f))
+  shipped = candidates.filter((f) => (f.startsWith('node_modules/') ? !config.files.filter((g) => g.startsWith('!')).some((g) => globRe(g.slice(1)).test(f)) : matches(config.files, f)))
   unpacked = shipped.filter((f) => matches(config.asarUnpack, f))
   layout = mkdtempSync(join(tmpdir(), 'mw-packaged-'))
   for (const f of shipped) {
@@ -142,6 +142,10 @@ describe('electron-builder.yml', () => {
     expect(asarUnpackedPath('C:\\mw\\resources\\app.asar\\out\\main\\engine-worker.js')).toBe('C:\\mw\\resources\\app.asar.unpacked\\out\\main\\engine-worker.js')
     expect(asarUnpackedPath('/work/main/out/main/engine-worker.js')).toBe('/work/main/out/main/engine-worker.js')
     expect(asarUnpackedPath('/x/app.asar.unpacked/y.js')).toBe('/x/app.asar.unpacked/y.js')
+  })
+
+  it('the engine client starts the built worker through asarUnpackedPath()', () => {
+    expect(readFileSync(join(repo, 'src/main/engine-client.ts'), 'utf8')).toMatch(/new Worker\(asarUnpackedPath\(built\)/)
   })
 
   it('runs the engine worker from app.asar.unpacked alone: an analysis, a PNG and a PDF', () => {

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { RequestError } from './files.ts'
+import { asarUnpackedPath } from './packaged.ts'
 import type { WorkerArgs, WorkerMethod } from './engine-worker.ts'
 
 /** What a worker gets: `progress`, one Int32 the engine sets to the input line it is at (0: unknown). */
@@ -22,7 +23,8 @@ function spawnWorker(workerData: EngineWorkerData): Worker {
   // built: out/main/engine-worker.js, beside this module or, when the bundler put this
   // module in a shared chunk (out/main/chunks/), one level up
   const built = [join(here, 'engine-worker.js'), join(here, '..', 'engine-worker.js')].find((f) => existsSync(f))
-  if (built) return new Worker(built, { workerData })
+  // packaged: the worker and what it imports are unpacked beside app.asar (electron-builder.yml)
+  if (built) return new Worker(asarUnpackedPath(built), { workerData })
   // from sources (tests, the CLI): load the .ts through tsx's loader inside the worker
   const url = pathToFileURL(join(here, 'engine-worker.ts')).href
   return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}) })`, { eval: true, workerData })
@@ -172,7 +174,10 @@ export class EngineWorker {
     const line = this.progress ? Atomics.load(this.progress, 0) : 0
     const fileName = typeof job.args[1] === 'string' ? job.args[1] : 'the input'
     const where = line > 0 ? `${fileName}:${line}: ` : `${fileName}: `
-    this.replaceRunning(job, new EngineTimeoutError(`${where}this input took too long: the engine stopped after ${(job.deadlineMs / 1000).toFixed(1)} s${line > 0 ? ` at line ${line}` : ''} (${job.method})`))
+    this.replaceRunning(
+      job,
+      new EngineTimeoutError(`${where}this input took too long: the engine stopped after ${(job.deadlineMs / 1000).toFixed(1)} s${line > 0 ? ` at line ${line}` : ''} (${job.method})`)
+    )
   }
 
   /** Fail the running call now: terminate its worker, start a fresh one, run the next call. */
