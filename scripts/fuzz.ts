@@ -84,6 +84,7 @@ function runParser(name: string): Promise<Row> {
           started = true
           current = m.start
           arm()
+          child.send({ go: m.start })
         }
         if (m.result) {
           const r = m.result

@@ -21,9 +21,27 @@ describe('the fuzz harness itself', () => {
   })
   it('makes the same mutants from the same seed, and different ones from another', () => {
     const seedText = 'kernel: "6.1"\narch: x86_64\nfirmware:\n  map:\n    - { start: 0x1000, end: 16G, type: usable }\n'
-    const a = Array.from({ length: 20 }, ((r) => () => mutate(seedText, r))(mulberry32(5)))
-    const b = Array.from({ length: 20 }, ((r) => () => mutate(seedText, r))(mulberry32(5)))
-    const c = Array.from({ length: 20 }, ((r) => () => mutate(seedText, r))(mulberry32(6)))
+    const a = Array.from(
+      { length: 20 },
+      (
+        (r) => () =>
+          mutate(seedText, r)
+      )(mulberry32(5))
+    )
+    const b = Array.from(
+      { length: 20 },
+      (
+        (r) => () =>
+          mutate(seedText, r)
+      )(mulberry32(5))
+    )
+    const c = Array.from(
+      { length: 20 },
+      (
+        (r) => () =>
+          mutate(seedText, r)
+      )(mulberry32(6))
+    )
     expect(a).toEqual(b)
     expect(a).not.toEqual(c)
     expect(new Set(a).size).toBeGreaterThan(15)

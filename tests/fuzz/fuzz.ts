@@ -36,7 +36,11 @@ const captureDirs = (): string[] => {
   const root = join(repo, 'tests/fixtures/captures')
   return readdirSync(root)
     .sort()
-    .flatMap((v) => readdirSync(join(root, v)).sort().map((m) => join(root, v, m)))
+    .flatMap((v) =>
+      readdirSync(join(root, v))
+        .sort()
+        .map((m) => join(root, v, m))
+    )
 }
 const isFile = (f: string): boolean => {
   try {
@@ -108,7 +112,26 @@ export function parsers(): Parser[] {
   ].filter((p) => p.seeds.length > 0) as Parser[]
 }
 
-const EXTREMES = ['0', '-1', '1', '4096', '9007199254740993', '18446744073709551616', '0xffffffffffffffff', '0x10000000000000000', '1e400', '99999999999999999999', 'NaN', '', '-0x1', '1.5', '0x', '4K', '16E', '007']
+const EXTREMES = [
+  '0',
+  '-1',
+  '1',
+  '4096',
+  '9007199254740993',
+  '18446744073709551616',
+  '0xffffffffffffffff',
+  '0x10000000000000000',
+  '1e400',
+  '99999999999999999999',
+  'NaN',
+  '',
+  '-0x1',
+  '1.5',
+  '0x',
+  '4K',
+  '16E',
+  '007'
+]
 const STRAY = ['\0', '\x1b[2J', '\ufeff', '\r', '\t', '\u00a0', '\u2028', 'é', '😀', '\\', '"', "'", '#', ':', '- ', '{', '}', '[', ']', '&a', '*a', '!!binary ', '|', '>', '%', '@', '<', '\n\n']
 
 type Rng = () => number
