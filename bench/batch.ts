@@ -18,7 +18,8 @@ const met = (c: boolean): string => (c ? 'MET' : 'MISSED')
 function fixtureLogs(): string[] {
   const root = join(repo, 'tests/fixtures')
   const out: string[] = []
-  for (const v of readdirSync(join(root, 'kernel-versions')).sort()) for (const f of readdirSync(join(root, 'kernel-versions', v)).sort()) if (f.endsWith('.log')) out.push(join(root, 'kernel-versions', v, f))
+  for (const v of readdirSync(join(root, 'kernel-versions')).sort())
+    for (const f of readdirSync(join(root, 'kernel-versions', v)).sort()) if (f.endsWith('.log')) out.push(join(root, 'kernel-versions', v, f))
   for (const d of ['kernel-boots', 'qemu-boots', 'real-dmesg']) for (const f of readdirSync(join(root, d)).sort()) if (f.endsWith('.log')) out.push(join(root, d, f))
   return out
 }
@@ -83,7 +84,9 @@ export async function benchBatch(): Promise<BatchBench> {
   // (main, worker, V8's GC and compiler threads), start-up included; logs per CPU second is
   // the rate of a core it has to itself, which wall time on a shared machine does not show
   const cpuOf = (r: { err: string }): number => Number(/, ([\d.]+) s CPU\)/.exec(r.err)?.[1] ?? NaN)
-  console.log(`  --jobs ${cores}: ${(all.ms / 1000).toFixed(2)} s wall, ${rateAll.toFixed(0)} logs/s, ${(rateAll / cores).toFixed(0)} per core; ${cpuOf(all).toFixed(1)} s CPU; peak RSS ${(all.peakKiB / 1024).toFixed(0)} MiB`)
+  console.log(
+    `  --jobs ${cores}: ${(all.ms / 1000).toFixed(2)} s wall, ${rateAll.toFixed(0)} logs/s, ${(rateAll / cores).toFixed(0)} per core; ${cpuOf(all).toFixed(1)} s CPU; peak RSS ${(all.peakKiB / 1024).toFixed(0)} MiB`
+  )
   // per CPU second, warm: one worker over all n inputs and over the first WARM alone (the
   // same start, the same first files); the difference is what the other n - WARM cost, every
   // thread of the process counted: read, parse, model, checks, diff, record, postMessage,
@@ -97,8 +100,12 @@ export async function benchBatch(): Promise<BatchBench> {
   const first = await best(head)
   const warmCpu = cpuOf(one) - cpuOf(first)
   const perCpu = (n - WARM) / warmCpu
-  console.log(`  --jobs 1: ${(one.ms / 1000).toFixed(2)} s wall, ${cpuOf(one).toFixed(2)} s CPU for ${n} (${((cpuOf(one) * 1000) / n).toFixed(2)} ms per log with start-up and warm-up); the first ${WARM} alone ${cpuOf(first).toFixed(2)} s CPU`)
-  console.log(`  logs per CPU second, warm (CPU of all ${n} − CPU of the first ${WARM}, over ${n - WARM}; all threads): ${perCpu.toFixed(0)} (${((warmCpu * 1000) / (n - WARM)).toFixed(2)} ms per log; target ≥ 1000: ${met(perCpu >= 1000)})`)
+  console.log(
+    `  --jobs 1: ${(one.ms / 1000).toFixed(2)} s wall, ${cpuOf(one).toFixed(2)} s CPU for ${n} (${((cpuOf(one) * 1000) / n).toFixed(2)} ms per log with start-up and warm-up); the first ${WARM} alone ${cpuOf(first).toFixed(2)} s CPU`
+  )
+  console.log(
+    `  logs per CPU second, warm (CPU of all ${n} − CPU of the first ${WARM}, over ${n - WARM}; all threads): ${perCpu.toFixed(0)} (${((warmCpu * 1000) / (n - WARM)).toFixed(2)} ms per log; target ≥ 1000: ${met(perCpu >= 1000)})`
+  )
   rmSync(head, { recursive: true, force: true })
 
   // one process per file: `bootlog --diff FILE` (less work than a batch record, which also
@@ -109,7 +116,9 @@ export async function benchBatch(): Promise<BatchBench> {
   const perFile = (performance.now() - t0) / sample.length
   const extrapolated = perFile * n
   const ratio = extrapolated / all.ms
-  console.log(`  one process per file (bootlog --diff FILE): ${perFile.toFixed(0)} ms wall per file (40 sampled), ${(extrapolated / 1000).toFixed(1)} s for ${n}; batch --jobs ${cores} is ${ratio.toFixed(1)}× faster (target ≥ 5×: ${met(ratio >= 5)})`)
+  console.log(
+    `  one process per file (bootlog --diff FILE): ${perFile.toFixed(0)} ms wall per file (40 sampled), ${(extrapolated / 1000).toFixed(1)} s for ${n}; batch --jobs ${cores} is ${ratio.toFixed(1)}× faster (target ≥ 5×: ${met(ratio >= 5)})`
+  )
   rmSync(farm, { recursive: true, force: true })
 
   // memory over many inputs: small generated scenarios, 10 000 and then 100 000 of them
@@ -119,7 +128,10 @@ export async function benchBatch(): Promise<BatchBench> {
     for (let i = from; i < to; i++) {
       const sub = join(dir, String(Math.floor(i / 1000)).padStart(3, '0'))
       if (i % 1000 === 0) mkdirSync(sub, { recursive: true })
-      writeFileSync(join(sub, `s${i}.yaml`), `kernel: "6.6"\narch: x86_64\nfirmware:\n  kind: e820\n  map:\n    - { start: 0, last: 0x9efff, type: usable }\n    - { start: 1M, end: ${1 + (i % 64)}G, type: usable }\n`)
+      writeFileSync(
+        join(sub, `s${i}.yaml`),
+        `kernel: "6.6"\narch: x86_64\nfirmware:\n  kind: e820\n  map:\n    - { start: 0, last: 0x9efff, type: usable }\n    - { start: 1M, end: ${1 + (i % 64)}G, type: usable }\n`
+      )
     }
   }
   const small = Math.min(10_000, big)
@@ -129,7 +141,9 @@ export async function benchBatch(): Promise<BatchBench> {
   const r100 = await measure([cli, 'batch', dir, '-o', '/dev/null'])
   rmSync(dir, { recursive: true, force: true })
   const growth = (r100.peakKiB - r10.peakKiB) / 1024
-  console.log(`  peak RSS: ${(r10.peakKiB / 1024).toFixed(0)} MiB over ${small} scenarios (${(small / (r10.ms / 1000)).toFixed(0)}/s), ${(r100.peakKiB / 1024).toFixed(0)} MiB over ${big} (${(big / (r100.ms / 1000)).toFixed(0)}/s); growth ${growth.toFixed(0)} MiB (target flat, ≤ 64 MiB: ${met(growth <= 64)})`)
+  console.log(
+    `  peak RSS: ${(r10.peakKiB / 1024).toFixed(0)} MiB over ${small} scenarios (${(small / (r10.ms / 1000)).toFixed(0)}/s), ${(r100.peakKiB / 1024).toFixed(0)} MiB over ${big} (${(big / (r100.ms / 1000)).toFixed(0)}/s); growth ${growth.toFixed(0)} MiB (target flat, ≤ 64 MiB: ${met(growth <= 64)})`
+  )
   for (const r of [all, one, first, r10, r100]) if (r.code !== 0 && r.code !== 1) console.log(`  (a run ended with exit code ${r.code}: ${r.err.trim().split('\n').pop()})`)
   return { speedup: ratio, perCpuSecond: perCpu, growthMiB: growth, bigInputs: big }
 }

@@ -182,7 +182,11 @@ test('every drawn view: hover details in the strip under it, and zoom', async ({
     await expect(svg).toBeVisible()
     // a hoverable group in sight: a point the pointer would hit inside it, and its <title>
     const target = await svg.evaluate((root) => {
-      type El = { closest(s: string): El | null; querySelector(s: string): { textContent: string | null } | null; getBoundingClientRect(): { left: number; top: number; width: number; height: number } }
+      type El = {
+        closest(s: string): El | null
+        querySelector(s: string): { textContent: string | null } | null
+        getBoundingClientRect(): { left: number; top: number; width: number; height: number }
+      }
       const doc = (globalThis as unknown as { document: { elementFromPoint(x: number, y: number): El | null } }).document
       for (const shape of (root as unknown as { querySelectorAll(s: string): El[] }).querySelectorAll('g[data-kind] > rect, g[data-kind] > path, g[data-kind] > circle')) {
         const r = shape.getBoundingClientRect()

@@ -127,7 +127,10 @@ test('an exported PNG or SVG dropped on the window opens the scenario inside it;
   const source = readFileSync(example, 'utf8')
   const out = testInfo.outputPath('exports')
   mkdirSync(out, { recursive: true })
-  for (const [view, format] of [['costs', 'png'], ['nomap', 'svg']]) {
+  for (const [view, format] of [
+    ['costs', 'png'],
+    ['nomap', 'svg']
+  ]) {
     const r = spawnSync(process.execPath, ['bin/memmap-workbench.mjs', 'export', example, '--view', view, '--format', format, '-o', join(out, `uefi-${view}.${format}`)], { encoding: 'utf8' })
     expect(r.status, r.stderr).toBe(0)
   }

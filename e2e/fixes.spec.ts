@@ -39,7 +39,12 @@ for (const size of SIZES) {
       // where each character is drawn: the leading "/" must be the leftmost, the last
       // character of the file name the rightmost (a bidi-reordered path ends in "/")
       const xs = await shown.evaluate((el: unknown) => {
-        const g = globalThis as unknown as { document: { createTreeWalker(r: unknown, w: number): { nextNode(): { data: string } | null }; createRange(): { setStart(n: unknown, o: number): void; setEnd(n: unknown, o: number): void; getBoundingClientRect(): { left: number } } } }
+        const g = globalThis as unknown as {
+          document: {
+            createTreeWalker(r: unknown, w: number): { nextNode(): { data: string } | null }
+            createRange(): { setStart(n: unknown, o: number): void; setEnd(n: unknown, o: number): void; getBoundingClientRect(): { left: number } }
+          }
+        }
         const walker = g.document.createTreeWalker(el, 4)
         const node = walker.nextNode()!
         const at = (i: number): number => {
@@ -85,7 +90,7 @@ for (const size of SIZES) {
       await expect(page.getByTestId('bootlog-compare-summary')).toContainText(/^exact: all \d+ kernel lines predicted \(Linux 6\.1/)
     })
 
-    test('Ctrl+K in the editor is Monaco\'s chord; the shortcuts are on Ctrl+Alt+K', async ({ appPage: page }) => {
+    test("Ctrl+K in the editor is Monaco's chord; the shortcuts are on Ctrl+Alt+K", async ({ appPage: page }) => {
       await openExample(page, 'x86-laptop.yaml')
       const lines = (await editorText(page)).split('\n')
       const n = lines.findIndex((l) => l.startsWith('kernel:')) + 1

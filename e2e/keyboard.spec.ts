@@ -105,7 +105,12 @@ for (const size of SIZES) {
       const taken = new Set(monaco.map((k) => k.split(' ')[0]))
       expect(taken).toContain('ctrl+shift+o')
       const ours = (COMMANDS as readonly { id: string; keys?: string; browserKeys?: string; nativeKey?: boolean }[]).filter((c) => c.keys && !c.nativeKey)
-      const clashes = ours.flatMap((c) => [c.keys!, c.browserKeys].filter((k): k is string => !!k).filter((k) => taken.has(monacoLabel(k))).map((k) => `${c.id} ${k}`))
+      const clashes = ours.flatMap((c) =>
+        [c.keys!, c.browserKeys]
+          .filter((k): k is string => !!k)
+          .filter((k) => taken.has(monacoLabel(k)))
+          .map((k) => `${c.id} ${k}`)
+      )
       expect(clashes).toEqual([])
       // and in the editor, Ctrl+I is Monaco's (suggest), not Import Boot Log
       await page.locator('.monaco-editor .view-lines').first().click()

@@ -15,26 +15,30 @@ type El = {
 
 /** the smallest on-screen font size (px) of the drawn texts of a view's SVG */
 async function smallestText(page: import('@playwright/test').Page, view: string): Promise<{ px: number; text: string; count: number }> {
-  return page.getByTestId(`drawing-${view}`).locator('svg').first().evaluate((root) => {
-    const svg = root as unknown as El
-    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width
-    const cs = (globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string; display: string; visibility: string } }).getComputedStyle
-    let px = Infinity
-    let text = ''
-    let count = 0
-    for (const t of svg.querySelectorAll('text')) {
-      if (!t.textContent?.trim()) continue
-      const st = cs(t)
-      if (st.display === 'none' || st.visibility === 'hidden') continue
-      count++
-      const size = parseFloat(st.fontSize) * scale
-      if (size < px) {
-        px = size
-        text = t.textContent
+  return page
+    .getByTestId(`drawing-${view}`)
+    .locator('svg')
+    .first()
+    .evaluate((root) => {
+      const svg = root as unknown as El
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width
+      const cs = (globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string; display: string; visibility: string } }).getComputedStyle
+      let px = Infinity
+      let text = ''
+      let count = 0
+      for (const t of svg.querySelectorAll('text')) {
+        if (!t.textContent?.trim()) continue
+        const st = cs(t)
+        if (st.display === 'none' || st.visibility === 'hidden') continue
+        count++
+        const size = parseFloat(st.fontSize) * scale
+        if (size < px) {
+          px = size
+          text = t.textContent
+        }
       }
-    }
-    return { px, text, count }
-  })
+      return { px, text, count }
+    })
 }
 
 for (const size of SIZES) {

@@ -44,10 +44,16 @@ for (const size of SIZES) {
       await expect(page.getByTestId('sections-prev')).toBeDisabled()
       // the last row of a page is reachable from the keyboard: PageDown on the view brings it in
       await view.focus()
-      for (let i = 0; i < 12 && !(await rows.last().evaluate((r) => {
-        const b = (r as unknown as { getBoundingClientRect(): { top: number; bottom: number } }).getBoundingClientRect()
-        return b.top >= 0 && b.bottom <= (globalThis as unknown as { innerHeight: number }).innerHeight
-      })); i++) await page.keyboard.press('PageDown')
+      for (
+        let i = 0;
+        i < 12 &&
+        !(await rows.last().evaluate((r) => {
+          const b = (r as unknown as { getBoundingClientRect(): { top: number; bottom: number } }).getBoundingClientRect()
+          return b.top >= 0 && b.bottom <= (globalThis as unknown as { innerHeight: number }).innerHeight
+        }));
+        i++
+      )
+        await page.keyboard.press('PageDown')
       await expect(rows.last()).toBeInViewport()
       expect(errors).toEqual([])
     })

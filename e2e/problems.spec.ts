@@ -12,7 +12,8 @@ for (const size of SIZES) {
     test('600 KB of broken ranges: the Problems list is capped at 1 000 with "and N more"', async ({ appPage: page }) => {
       await expect(page.locator('body[data-editor-ready="1"]')).toBeAttached({ timeout: 20_000 })
       // 12 000 e820 ranges with a bad address each (~600 KB)
-      const bad = 'kernel: "6.1"\narch: x86_64\nfirmware:\n  kind: e820\n  map:\n' + Array.from({ length: 12_000 }, (_, i) => `    - { start: 0xzz${i}, end: 0x1000, type: usable }   # broken\n`).join('')
+      const bad =
+        'kernel: "6.1"\narch: x86_64\nfirmware:\n  kind: e820\n  map:\n' + Array.from({ length: 12_000 }, (_, i) => `    - { start: 0xzz${i}, end: 0x1000, type: usable }   # broken\n`).join('')
       expect(bad.length).toBeGreaterThan(600_000)
       // the engine's own count for this text (the precondition: more than the cap)
       const total = await page.evaluate(async (text) => {

@@ -110,9 +110,7 @@ for (const size of SIZES) {
       await page.getByTestId('view-tab-bootlog').click()
       const log = page.locator('#view-bootlog [data-scroller]')
       await reachesEnd(page, 'bootlog', log, log)
-      await expect
-        .poll(() => log.evaluate((el: { scrollTop: number; scrollHeight: number; clientHeight: number }) => el.scrollHeight - el.clientHeight - el.scrollTop))
-        .toBeLessThanOrEqual(1)
+      await expect.poll(() => log.evaluate((el: { scrollTop: number; scrollHeight: number; clientHeight: number }) => el.scrollHeight - el.clientHeight - el.scrollTop)).toBeLessThanOrEqual(1)
       await shot('bootlog')
 
       // Compare (under 5.10: the ≤ 5.13 prediction): the last row of the result

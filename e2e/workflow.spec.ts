@@ -343,7 +343,11 @@ test('schema help in the YAML editor: hover explains a field, completion offers 
       getDomNode(): { getBoundingClientRect(): { left: number; top: number } }
     }
     const ed = (globalThis as unknown as { __editor: Ed }).__editor
-    const line = ed.getModel().getLinesContent().findIndex((l) => l.startsWith('kernel:')) + 1
+    const line =
+      ed
+        .getModel()
+        .getLinesContent()
+        .findIndex((l) => l.startsWith('kernel:')) + 1
     ed.revealLine(line)
     const p = ed.getScrolledVisiblePosition({ lineNumber: line, column: 3 })!
     const box = ed.getDomNode().getBoundingClientRect()

@@ -38,20 +38,36 @@ function model(c: Capture, file: string, opts: InputOptions = {}): { model: Mode
 }
 
 const zonesOf = (m: Model, perNode: boolean): [string, number][] =>
-  [...m.nodes.flatMap((n) => n.zones.filter((z) => z.present).map((z) => [`${perNode ? n.nid : '*'}:${z.name}`, z.present] as [string, number])).reduce((a, [k, v]) => a.set(k, (a.get(k) ?? 0) + v), new Map<string, number>())].sort()
+  [
+    ...m.nodes
+      .flatMap((n) => n.zones.filter((z) => z.present).map((z) => [`${perNode ? n.nid : '*'}:${z.name}`, z.present] as [string, number]))
+      .reduce((a, [k, v]) => a.set(k, (a.get(k) ?? 0) + v), new Map<string, number>())
+  ].sort()
 const truthOf = (c: Capture, perNode: boolean): [string, number][] =>
-  [...parseZoneinfo(c.read('zoneinfo')).filter((z) => z.present).reduce((a, z) => a.set(`${perNode ? z.node : '*'}:${z.zone}`, (a.get(`${perNode ? z.node : '*'}:${z.zone}`) ?? 0) + z.present), new Map<string, number>())].sort()
+  [
+    ...parseZoneinfo(c.read('zoneinfo'))
+      .filter((z) => z.present)
+      .reduce((a, z) => a.set(`${perNode ? z.node : '*'}:${z.zone}`, (a.get(`${perNode ? z.node : '*'}:${z.zone}`) ?? 0) + z.present), new Map<string, number>())
+  ].sort()
 
 describe('captures of recorded boots, imported', () => {
   it('cover x86_64 and arm64 on two kernel lines or more, with every kind of capture', () => {
     const lines = (arch: string): Set<string> => new Set(captures.filter((c) => c.id.startsWith(arch)).map((c) => c.version))
     expect(lines('x86_64').size).toBeGreaterThanOrEqual(2)
     expect(lines('arm64').size).toBeGreaterThanOrEqual(2)
-    for (const f of ['iomem', 'zoneinfo', 'lsmem.json', 'lsmem.txt', 'firmware-memmap.txt', 'memblock-memory', 'kmem-n.txt']) expect(captures.some((c) => c.files.has(f)), f).toBe(true)
+    for (const f of ['iomem', 'zoneinfo', 'lsmem.json', 'lsmem.txt', 'firmware-memmap.txt', 'memblock-memory', 'kmem-n.txt'])
+      expect(
+        captures.some((c) => c.files.has(f)),
+        f
+      ).toBe(true)
   })
   for (const c of captures) {
     describe(`${c.version} ${c.id}`, () => {
-      const nodes = new Set(parseZoneinfo(c.read('zoneinfo')).filter((z) => z.present).map((z) => z.node)).size
+      const nodes = new Set(
+        parseZoneinfo(c.read('zoneinfo'))
+          .filter((z) => z.present)
+          .map((z) => z.node)
+      ).size
       const spread = nodes > 1 && /\b(kernelcore|movablecore)=/.test(c.cmdline)
       it(`/proc/iomem: ${spread ? 'present pages in all (no nodes in iomem)' : 'present pages per zone'}`, () => {
         const { model: m, kind } = model(c, 'iomem')
@@ -85,7 +101,7 @@ describe('captures of recorded boots, imported', () => {
             expect(r.rows.filter((row) => !row.equal)).toEqual([])
             expect(r.compared).toBeGreaterThan(0)
           })
-      it('/proc/zoneinfo (whole file): the boot\'s dmesg gives every zone\'s start, span and present pages', () => {
+      it("/proc/zoneinfo (whole file): the boot's dmesg gives every zone's start, span and present pages", () => {
         const r = compareZoneinfo(fromLog(), c.read('zoneinfo'))
         expect(r.rows.filter((row) => !row.equal)).toEqual([])
       })
@@ -93,7 +109,11 @@ describe('captures of recorded boots, imported', () => {
       // memblock (v6.5+) or kmem -n spans; lsmem's nodes are per block, so not claimed exact
       const exactNodes = nodes <= 1 || (c.files.has('memblock-memory') && c.version !== '6.1') || c.files.has('kmem-n.txt')
       it(`the directory as a bundle: ${exactNodes ? 'every zone of every node exact' : 'present pages in all'}`, async () => {
-        const text = await readInput(c.dir, { err: (s) => { throw new Error(s) } })
+        const text = await readInput(c.dir, {
+          err: (s) => {
+            throw new Error(s)
+          }
+        })
         const l = loadInput(text!, c.dir, { kernel: undefined, cmdline: undefined })
         if (!l.ok) throw new Error(l.diagnostics.map((d) => `${d.line}:${d.column}: ${d.message}`).join('\n'))
         expect(l.kind).toBe('bundle')
@@ -111,7 +131,8 @@ describe('captures of recorded boots, imported', () => {
           // kernelcore=/movablecore= place ZONE_MOVABLE by present pages, which kmem -n
           // bounds only: then each node's span is exact, not its split into zones
           if (/\b(kernelcore|movablecore)=/.test(c.cmdline)) {
-            const spans = (col: 'kernel' | 'engine'): [string, number][] => [...rows.filter((r) => r.what.endsWith('spanned')).reduce((a, r) => a.set(r.what.split(' ')[1], (a.get(r.what.split(' ')[1]) ?? 0) + Number(r[col])), new Map<string, number>())].sort()
+            const spans = (col: 'kernel' | 'engine'): [string, number][] =>
+              [...rows.filter((r) => r.what.endsWith('spanned')).reduce((a, r) => a.set(r.what.split(' ')[1], (a.get(r.what.split(' ')[1]) ?? 0) + Number(r[col])), new Map<string, number>())].sort()
             expect(spans('engine')).toEqual(spans('kernel'))
           } else expect(rows.filter((r) => /spanned|start_pfn/.test(r.what) && !r.equal)).toEqual([])
           for (const r of rows.filter((row) => row.what.endsWith('present'))) expect(Number(r.engine), r.what).toBeGreaterThanOrEqual(Number(r.kernel))

@@ -11,7 +11,9 @@ const dir = join(import.meta.dirname, '../resources/examples')
 const UNIT: Record<string, number> = { M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }
 
 describe('examples hold what their names say', () => {
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((x) => x.endsWith('.yaml'))
+    .sort()) {
     const text = readFileSync(join(dir, f), 'utf8')
     const name = /^name: (.*)$/m.exec(text)![1]
     const sizes = [...name.matchAll(/(?:mem=)?(\d+(?:\.\d+)?) ?([MGT])(?:i?B)?\b/g)]

@@ -7,7 +7,7 @@ import { VIEWS } from '../src/renderer/src/lib/views.ts'
 const readme = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8')
 
 describe('Help › Documentation reads the README', () => {
-  it("finds the views table, with a row for every view of the registry", () => {
+  it('finds the views table, with a row for every view of the registry', () => {
     const t = tableAfter(readme, ['view'])
     expect(t).not.toBeNull()
     const names = t!.rows.map((r) => r[0].toLowerCase())

@@ -27,7 +27,9 @@ function boots(arch: string): Boot[] {
   for (const { id: version } of ORACLE_KERNELS) {
     const dir = join(root, version)
     if (!existsSync(dir)) continue
-    for (const f of readdirSync(dir).filter((x) => x.startsWith(`${arch}-`) && x.endsWith('.json')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((x) => x.startsWith(`${arch}-`) && x.endsWith('.json'))
+      .sort()) {
       const json = JSON.parse(readFileSync(join(dir, f), 'utf8')) as FixtureJson
       const log = readFileSync(join(dir, f.replace(/\.json$/, '.log')), 'latin1')
       // what /proc/cmdline holds: the kernel's own "Kernel command line:" / "Command line:"
@@ -51,17 +53,18 @@ const engineZones = (m: ReturnType<typeof runModel>, perNode: boolean): Zones =>
 }
 const sorted = (z: Zones): [string, number][] => [...z.entries()].sort()
 
-describe('/proc/iomem of every recorded x86_64 and arm64 boot analyses to the kernel\'s zones', () => {
+describe("/proc/iomem of every recorded x86_64 and arm64 boot analyses to the kernel's zones", () => {
   const all = [...boots('x86_64'), ...boots('arm64')]
   it('covers both architectures on every kernel line', () => {
-    for (const { id } of ORACLE_KERNELS) for (const arch of ['x86_64', 'arm64']) expect(all.filter((b) => b.version === id && b.json.layout.arch === arch).length, `${id} ${arch}`).toBeGreaterThanOrEqual(10)
+    for (const { id } of ORACLE_KERNELS)
+      for (const arch of ['x86_64', 'arm64']) expect(all.filter((b) => b.version === id && b.json.layout.arch === arch).length, `${id} ${arch}`).toBeGreaterThanOrEqual(10)
   })
   for (const b of all) {
     const nodes = b.json.layout.numa.length
     // iomem shows no nodes: kernelcore=/movablecore= spread ZONE_MOVABLE over nodes by
     // their sizes, so with several nodes only the total is known from iomem alone
     const spread = nodes > 1 && /\b(kernelcore|movablecore)=/.test(b.cmdline)
-    it(`${b.version} ${b.json.id}: ${spread ? 'present pages in all' : nodes > 1 ? 'present pages per zone' : 'each zone\'s start, span and present pages'}`, () => {
+    it(`${b.version} ${b.json.id}: ${spread ? 'present pages in all' : nodes > 1 ? 'present pages per zone' : "each zone's start, span and present pages"}`, () => {
       const r = loadInput(b.sections.get('iomem')!, 'iomem', { kernel: b.json.release, cmdline: b.cmdline })
       if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'))
       expect(r.kind).toBe('iomem')
@@ -81,7 +84,7 @@ describe('/proc/iomem of every recorded x86_64 and arm64 boot analyses to the ke
   }
 })
 
-describe('memblock debugfs of every recorded arm64 boot analyses to the kernel\'s zones per node', () => {
+describe("memblock debugfs of every recorded arm64 boot analyses to the kernel's zones per node", () => {
   for (const b of boots('arm64')) {
     // nodes and flags are printed from v6.5 (493f349e38d0): before, zones summed over nodes
     const perNode = b.version !== '6.1'

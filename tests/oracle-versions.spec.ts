@@ -33,7 +33,9 @@ function boots(): Boot[] {
   for (const { id: version } of ORACLE_KERNELS) {
     const dir = join(root, version)
     if (!existsSync(dir)) continue
-    for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((x) => x.endsWith('.json'))
+      .sort()) {
       const json = JSON.parse(readFileSync(join(dir, f), 'utf8')) as FixtureJson
       out.push({ version, id: json.id, arch: json.layout.arch, json, log: readFileSync(join(dir, f.replace(/\.json$/, '.log')), 'latin1') })
     }
@@ -50,7 +52,10 @@ describe('the oracle covers every kernel line on both architectures', () => {
       expect(mine.length, id).toBeGreaterThanOrEqual(60)
       const arches = new Set(mine.map((b) => b.arch))
       expect(arches.has('x86_64') && arches.has('arm64'), id).toBe(true)
-      expect([...arches].filter((a) => !['x86_64', 'arm64', 's390x'].includes(a)), id).toEqual([])
+      expect(
+        [...arches].filter((a) => !['x86_64', 'arm64', 's390x'].includes(a)),
+        id
+      ).toEqual([])
     }
     const layouts = (v: string): string[] => all.filter((b) => b.version === v).map((b) => `${b.id} ${b.json.layout.summary}`)
     const first = layouts(ORACLE_KERNELS[0].id)
@@ -63,7 +68,11 @@ describe('the oracle covers every kernel line on both architectures', () => {
     const versions = [...new Set(s390.map((b) => b.version))]
     const perVersion = versions.map((v) => s390.filter((b) => b.version === v).length)
     expect(perVersion.filter((n) => n >= 10).length).toBeGreaterThanOrEqual(2)
-    const layouts = (v: string): string[] => s390.filter((b) => b.version === v).map((b) => `${b.id} ${b.json.layout.summary}`).sort()
+    const layouts = (v: string): string[] =>
+      s390
+        .filter((b) => b.version === v)
+        .map((b) => `${b.id} ${b.json.layout.summary}`)
+        .sort()
     for (const v of versions.slice(1)) expect(layouts(v), v).toEqual(layouts(versions[0]))
     expect(s390.some((b) => b.json.layout.mem)).toBe(true)
     expect(s390.some((b) => b.json.layout.features.includes('ram-above-2G'))).toBe(true)

@@ -42,7 +42,13 @@ function check(c: Case, transform: (source: string) => string = (x) => x): { exa
   if (!r.ok) return { exact: false, detail: r.diagnostics.map((d) => d.message).join('; ') }
   const diff = r.report.diff
   if (!diff) return { exact: false, detail: 'no diff' }
-  return { exact: diff.equal, detail: diff.lines.filter((l) => l.op !== ' ').map((l) => `${l.op} ${l.text}`).join('\n') }
+  return {
+    exact: diff.equal,
+    detail: diff.lines
+      .filter((l) => l.op !== ' ')
+      .map((l) => `${l.op} ${l.text}`)
+      .join('\n')
+  }
 }
 
 const qemu = [...qemuCases('qemu-boots'), ...qemuCases('kernel-boots')]
@@ -61,10 +67,15 @@ const PASTED: Record<string, (source: string) => string> = {
       .split('\n')
       .map((l) => l.replace(TIMESTAMP, ''))
       .join('\n'),
-  'both': (s) =>
+  both: (s) =>
     s
       .split('\n')
-      .map((l) => l.replace(TIMESTAMP, '').replace(/[ \t\u00a0]+/g, ' ').trim())
+      .map((l) =>
+        l
+          .replace(TIMESTAMP, '')
+          .replace(/[ \t\u00a0]+/g, ' ')
+          .trim()
+      )
       .join('\n')
 }
 

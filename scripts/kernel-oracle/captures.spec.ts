@@ -16,9 +16,7 @@ import { parseZoneinfo } from './zoneinfo.ts'
 const root = join(import.meta.dirname, '../../tests/fixtures/captures')
 const PAGE = 4096 // Debian's amd64 and arm64 kernels (CONFIG_ARM64_4K_PAGES)
 
-const boots = existsSync(root)
-  ? readdirSync(root).flatMap((version) => readdirSync(join(root, version)).map((id) => ({ version, id, dir: join(root, version, id) })))
-  : []
+const boots = existsSync(root) ? readdirSync(root).flatMap((version) => readdirSync(join(root, version)).map((id) => ({ version, id, dir: join(root, version, id) }))) : []
 const read = (dir: string, f: string): string => readFileSync(join(dir, f), 'latin1')
 const json = (dir: string): CaptureJson => JSON.parse(read(dir, 'boot.json')) as CaptureJson
 
@@ -57,7 +55,12 @@ describe.each(boots)('$version/$id', ({ version, id, dir }) => {
     const own = new Set(['boot.json', 'lsmem.json', 'lsmem.txt', 'kmem-n.txt'])
     for (const f of readdirSync(dir).filter((f) => !own.has(f))) {
       expect(j.md5[f], `${f} has no md5 in boot.json`).toBeDefined()
-      expect(createHash('md5').update(readFileSync(join(dir, f))).digest('hex'), f).toBe(j.md5[f])
+      expect(
+        createHash('md5')
+          .update(readFileSync(join(dir, f)))
+          .digest('hex'),
+        f
+      ).toBe(j.md5[f])
     }
   })
 

@@ -28,7 +28,7 @@
  * then `MW-STATE DONE` and poweroff (with `mw_hold` on the kernel command line /init
  * sleeps instead, so the host can take a memory dump of the running guest).
  */
-import { gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib'
 
 export const INIT_SCRIPT = `#!/bin/busybox sh
 /bin/busybox mkdir -p /proc /sys /tmp /usr/bin /usr/sbin /sbin
@@ -96,53 +96,53 @@ echo "MW-STATE DONE"
 # kept alive for a host-side memory dump (captures.ts: QMP dump-guest-memory, then crash)
 if grep -qw mw_hold /proc/cmdline; then while :; do sleep 3600; done; fi
 poweroff -f
-`;
+`
 
-const enc = new TextEncoder();
+const enc = new TextEncoder()
 
 interface Entry {
-  name: string;
-  mode: number;
-  data?: Uint8Array;
-  rdevMajor?: number;
-  rdevMinor?: number;
+  name: string
+  mode: number
+  data?: Uint8Array
+  rdevMajor?: number
+  rdevMinor?: number
 }
 
-const S_IFDIR = 0o040000;
-const S_IFREG = 0o100000;
-const S_IFCHR = 0o020000;
+const S_IFDIR = 0o040000
+const S_IFREG = 0o100000
+const S_IFCHR = 0o020000
 
 /** One newc ("070701") cpio archive, entries in order, mtime 0, owned by root. */
 export function newcArchive(entries: readonly Entry[]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let size = 0;
+  const parts: Uint8Array[] = []
+  let size = 0
   const push = (b: Uint8Array): void => {
-    parts.push(b);
-    size += b.length;
-  };
+    parts.push(b)
+    size += b.length
+  }
   const pad4 = (): void => {
-    const n = (4 - (size % 4)) % 4;
-    if (n) push(new Uint8Array(n));
-  };
-  const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
-  let ino = 1;
+    const n = (4 - (size % 4)) % 4
+    if (n) push(new Uint8Array(n))
+  }
+  const hex8 = (n: number): string => n.toString(16).padStart(8, '0')
+  let ino = 1
   for (const e of [...entries, { name: 'TRAILER!!!', mode: 0 }]) {
-    const name = enc.encode(`${e.name}\0`);
-    const data = e.data ?? new Uint8Array(0);
-    const fields = [ino++, e.mode, 0, 0, e.mode & S_IFDIR ? 2 : 1, 0, data.length, 0, 0, e.rdevMajor ?? 0, e.rdevMinor ?? 0, name.length, 0];
-    push(enc.encode(`070701${fields.map(hex8).join('')}`));
-    push(name);
-    pad4();
-    push(data);
-    pad4();
+    const name = enc.encode(`${e.name}\0`)
+    const data = e.data ?? new Uint8Array(0)
+    const fields = [ino++, e.mode, 0, 0, e.mode & S_IFDIR ? 2 : 1, 0, data.length, 0, 0, e.rdevMajor ?? 0, e.rdevMinor ?? 0, name.length, 0]
+    push(enc.encode(`070701${fields.map(hex8).join('')}`))
+    push(name)
+    pad4()
+    push(data)
+    pad4()
   }
-  const out = new Uint8Array(size);
-  let at = 0;
+  const out = new Uint8Array(size)
+  let at = 0
   for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
+    out.set(p, at)
+    at += p.length
   }
-  return out;
+  return out
 }
 
 /** The gzip-compressed initramfs for a static busybox binary. */
@@ -152,7 +152,7 @@ export function buildInitramfs(busybox: Uint8Array): Uint8Array {
     { name: 'dev', mode: S_IFDIR | 0o755 },
     { name: 'dev/console', mode: S_IFCHR | 0o600, rdevMajor: 5, rdevMinor: 1 },
     { name: 'bin/busybox', mode: S_IFREG | 0o755, data: busybox },
-    { name: 'init', mode: S_IFREG | 0o755, data: enc.encode(INIT_SCRIPT) },
-  ]);
-  return gzipSync(archive, { level: 9 });
+    { name: 'init', mode: S_IFREG | 0o755, data: enc.encode(INIT_SCRIPT) }
+  ])
+  return gzipSync(archive, { level: 9 })
 }

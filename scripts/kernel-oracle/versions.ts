@@ -15,50 +15,49 @@
  * (setup.ts/record.ts `--arches`), not by default.
  */
 
-export type DebArch = 'amd64' | 'arm64' | 's390x';
-export const DEB_ARCHES: readonly DebArch[] = ['amd64', 'arm64', 's390x'];
+export type DebArch = 'amd64' | 'arm64' | 's390x'
+export const DEB_ARCHES: readonly DebArch[] = ['amd64', 'arm64', 's390x']
 /** The arches a plain `setup.ts`/`record.ts` run prepares (the committed x86_64 + arm64 batch). */
-export const DEFAULT_DEB_ARCHES: readonly DebArch[] = ['amd64', 'arm64'];
+export const DEFAULT_DEB_ARCHES: readonly DebArch[] = ['amd64', 'arm64']
 
 export interface OracleKernelLine {
   /** the kernel line, as fixtures and test names show it */
-  id: string;
+  id: string
   /** Debian suite that ships it */
-  suite: string;
-  packaging: 'image' | 'binary+base';
+  suite: string
+  packaging: 'image' | 'binary+base'
   /** regular expression over package names; the newest match (sort -V) is used */
-  pattern: string;
+  pattern: string
 }
 
 export const ORACLE_KERNELS: readonly OracleKernelLine[] = [
   { id: '6.1', suite: 'bookworm', packaging: 'image', pattern: '^linux-image-6\\.1\\.[0-9]+-[0-9]+-{arch}-unsigned$' },
   { id: '6.12', suite: 'trixie', packaging: 'image', pattern: '^linux-image-6\\.12\\.[0-9]+\\+deb13-{arch}-unsigned$' },
   { id: '7.2', suite: 'sid', packaging: 'binary+base', pattern: '^linux-binary-unsigned-7\\.2\\.[0-9]+\\+deb14-{arch}$' },
-  { id: '7.3', suite: 'experimental', packaging: 'binary+base', pattern: '^linux-binary-unsigned-7\\.3(?:\\.[0-9]+)?(?:\\+deb14)?-{arch}$' },
-];
+  { id: '7.3', suite: 'experimental', packaging: 'binary+base', pattern: '^linux-binary-unsigned-7\\.3(?:\\.[0-9]+)?(?:\\+deb14)?-{arch}$' }
+]
 
 /** Suites the private apt sources list names: every kernel's, plus bookworm for busybox-static. */
 export function oracleSuites(): string[] {
-  return [...new Set(['bookworm', ...ORACLE_KERNELS.map((k) => k.suite)])];
+  return [...new Set(['bookworm', ...ORACLE_KERNELS.map((k) => k.suite)])]
 }
 
 export function kernelLine(id: string): OracleKernelLine {
-  const line = ORACLE_KERNELS.find((k) => k.id === id);
-  if (!line) throw new Error(`unknown oracle kernel ${id} (known: ${ORACLE_KERNELS.map((k) => k.id).join(', ')})`);
-  return line;
+  const line = ORACLE_KERNELS.find((k) => k.id === id)
+  if (!line) throw new Error(`unknown oracle kernel ${id} (known: ${ORACLE_KERNELS.map((k) => k.id).join(', ')})`)
+  return line
 }
 
 /** Debian ships signed and unsigned images where it signs kernels; s390x has only the one. */
-const unsignedOnly = (arch: DebArch): boolean => arch !== 's390x';
+const unsignedOnly = (arch: DebArch): boolean => arch !== 's390x'
 
 export const packagePattern = (line: OracleKernelLine, arch: DebArch): RegExp => {
-  const p = unsignedOnly(arch) ? line.pattern : line.pattern.replaceAll('-{arch}-unsigned', '-{arch}').replaceAll('linux-binary-unsigned-', 'linux-binary-');
-  return new RegExp(p.replaceAll('{arch}', arch));
-};
+  const p = unsignedOnly(arch) ? line.pattern : line.pattern.replaceAll('-{arch}-unsigned', '-{arch}').replaceAll('linux-binary-unsigned-', 'linux-binary-')
+  return new RegExp(p.replaceAll('{arch}', arch))
+}
 
 /** The config package that goes with a linux-binary[-unsigned]-<ver>-<arch> package. */
-export const basePackageFor = (binaryPackage: string): string => binaryPackage.replace(/^linux-binary-(?:unsigned-)?/, 'linux-base-');
+export const basePackageFor = (binaryPackage: string): string => binaryPackage.replace(/^linux-binary-(?:unsigned-)?/, 'linux-base-')
 
 /** The prefix apt-cache search is asked for (packagePattern() then picks the line's package). */
-export const packagePrefix = (line: OracleKernelLine, arch: DebArch): string =>
-  line.packaging === 'image' ? '^linux-image-' : unsignedOnly(arch) ? '^linux-binary-unsigned-' : '^linux-binary-';
+export const packagePrefix = (line: OracleKernelLine, arch: DebArch): string => (line.packaging === 'image' ? '^linux-image-' : unsignedOnly(arch) ? '^linux-binary-unsigned-' : '^linux-binary-')

@@ -43,7 +43,7 @@ Node 0, zone   Normal
 it('reads each zone, start_pfn only where the kernel prints it (populated zones)', () => {
   expect(parseZoneinfo(DMA)).toEqual([
     { node: 0, zone: 'DMA', startPfn: 1, spanned: 4095, present: 3998, managed: 3840 },
-    { node: 0, zone: 'Normal', startPfn: null, spanned: 0, present: 0, managed: 0 },
+    { node: 0, zone: 'Normal', startPfn: null, spanned: 0, present: 0, managed: 0 }
   ])
 })
 

@@ -11,54 +11,54 @@
  */
 
 export interface ZoneTruth {
-  node: number;
-  zone: string;
+  node: number
+  zone: string
   /** zone->zone_start_pfn; the kernel prints it only for populated zones */
-  startPfn: number | null;
-  spanned: number;
-  present: number;
-  managed: number;
+  startPfn: number | null
+  spanned: number
+  present: number
+  managed: number
 }
 
 export class ZoneinfoError extends Error {}
 
 /** Every zone of every online node, in the file's order. */
 export function parseZoneinfo(text: string, file = 'zoneinfo'): ZoneTruth[] {
-  const zones: ZoneTruth[] = [];
-  let cur: (ZoneTruth & { line: number }) | null = null;
-  const lines = text.split('\n');
+  const zones: ZoneTruth[] = []
+  let cur: (ZoneTruth & { line: number }) | null = null
+  const lines = text.split('\n')
   const fail = (line: number, col: number, msg: string): never => {
-    throw new ZoneinfoError(`${file}:${line}:${col}: error: ${msg}`);
-  };
+    throw new ZoneinfoError(`${file}:${line}:${col}: error: ${msg}`)
+  }
   const finish = (): void => {
-    if (!cur) return;
+    if (!cur) return
     for (const k of ['spanned', 'present', 'managed'] as const) {
-      if (cur[k] < 0) fail(cur.line, 1, `node ${cur.node} zone ${cur.zone} has no \`${k}\` line`);
+      if (cur[k] < 0) fail(cur.line, 1, `node ${cur.node} zone ${cur.zone} has no \`${k}\` line`)
     }
-    const { line: _line, ...zone } = cur;
-    zones.push(zone);
-  };
+    const { line: _line, ...zone } = cur
+    zones.push(zone)
+  }
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
+    const line = lines[i]
     if (line.startsWith('Node ')) {
       // seq_printf(m, "Node %d, zone %8s", pgdat->node_id, zone->name)
-      const head = /^Node (\d+), zone +(\S+)$/.exec(line);
-      if (!head) fail(i + 1, 1, `cannot read zone header ${JSON.stringify(line.slice(0, 60))}`);
-      finish();
-      cur = { node: Number(head![1]), zone: head![2], startPfn: null, spanned: -1, present: -1, managed: -1, line: i + 1 };
-      continue;
+      const head = /^Node (\d+), zone +(\S+)$/.exec(line)
+      if (!head) fail(i + 1, 1, `cannot read zone header ${JSON.stringify(line.slice(0, 60))}`)
+      finish()
+      cur = { node: Number(head![1]), zone: head![2], startPfn: null, spanned: -1, present: -1, managed: -1, line: i + 1 }
+      continue
     }
     // "\n        %-12s %lu" for spanned/present/managed; "\n  start_pfn:           %lu"
-    const f = /^( +)(spanned|present|managed|start_pfn:)( +)(\S*)$/.exec(line);
-    if (!f) continue;
-    if (!cur) fail(i + 1, 1, `\`${f[2]}\` before any \`Node N, zone Z\` header`);
-    const col = f[1].length + f[2].length + f[3].length + 1;
-    if (!/^\d{1,16}$/.test(f[4])) fail(i + 1, col, `\`${f[2]}\` wants a page count, got ${JSON.stringify(f[4])}`);
-    const v = Number(f[4]);
-    if (f[2] === 'start_pfn:') cur!.startPfn = v;
-    else cur![f[2] as 'spanned' | 'present' | 'managed'] = v;
+    const f = /^( +)(spanned|present|managed|start_pfn:)( +)(\S*)$/.exec(line)
+    if (!f) continue
+    if (!cur) fail(i + 1, 1, `\`${f[2]}\` before any \`Node N, zone Z\` header`)
+    const col = f[1].length + f[2].length + f[3].length + 1
+    if (!/^\d{1,16}$/.test(f[4])) fail(i + 1, col, `\`${f[2]}\` wants a page count, got ${JSON.stringify(f[4])}`)
+    const v = Number(f[4])
+    if (f[2] === 'start_pfn:') cur!.startPfn = v
+    else cur![f[2] as 'spanned' | 'present' | 'managed'] = v
   }
-  finish();
-  if (!zones.length) fail(1, 1, 'no `Node N, zone Z` header: not /proc/zoneinfo');
-  return zones;
+  finish()
+  if (!zones.length) fail(1, 1, 'no `Node N, zone Z` header: not /proc/zoneinfo')
+  return zones
 }

@@ -172,12 +172,7 @@ describe('browser host: only its own origin may change state', () => {
 
   it('answers its own origin (both names), same-origin fetches and clients that send neither', async () => {
     const port = new URL(host.url).port
-    const cases: Record<string, string>[] = [
-      { origin: `http://127.0.0.1:${port}` },
-      { origin: `http://localhost:${port}`, host: `localhost:${port}` },
-      { 'sec-fetch-site': 'same-origin' },
-      {}
-    ]
+    const cases: Record<string, string>[] = [{ origin: `http://127.0.0.1:${port}` }, { origin: `http://localhost:${port}`, host: `localhost:${port}` }, { 'sec-fetch-site': 'same-origin' }, {}]
     for (const headers of cases) {
       const r = await raw(host.url, 'POST', '/__api/hostInfo', headers, '[]')
       expect(r.status, JSON.stringify(headers)).toBe(200)
@@ -302,7 +297,7 @@ describe('browser host: bounded requests and slow senders', () => {
 })
 
 describe('browser host: start-up', () => {
-  it("removes temp files of killed saves from the workspace and the data directory", async () => {
+  it('removes temp files of killed saves from the workspace and the data directory', async () => {
     // a pid that no longer runs: a child that has exited
     const dead = spawnSync(process.execPath, ['-e', '0']).pid
     const ws = join(dir, 'ws2')

@@ -75,7 +75,11 @@ describe('engine calls: a deadline, and a superseded call cancelled', () => {
     try {
       await engine.callBytes('analyze', 'warm', 'w.yaml')
       const t0 = Date.now()
-      const failure = (p: Promise<unknown>): Promise<unknown> => p.then(() => null, (e: unknown) => e)
+      const failure = (p: Promise<unknown>): Promise<unknown> =>
+        p.then(
+          () => null,
+          (e: unknown) => e
+        )
       const old = failure(engine.callWith({ supersede: 'analyze:doc.yaml' }, 'analyze', 'spin', 'doc.yaml'))
       const queuedOther = engine.callWith({ supersede: 'bootlog:doc.yaml' }, 'bootlog', 'other', 'doc.yaml')
       const queuedSame = failure(engine.callWith({ supersede: 'analyze:doc.yaml' }, 'analyze', 'older edit', 'doc.yaml'))

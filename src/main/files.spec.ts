@@ -167,7 +167,7 @@ describe('temp files of saves killed mid-write', () => {
     expect(onlyFile().sort()).toEqual(['big.yaml', 'other.yaml'])
   })
 
-  it('a start sweeps the data directory and the recent files\' directories', async () => {
+  it("a start sweeps the data directory and the recent files' directories", async () => {
     const docs = join(dir, 'docs')
     const data = join(dir, 'data')
     mkdirSync(docs)
@@ -181,7 +181,7 @@ describe('temp files of saves killed mid-write', () => {
     expect(readdirSync(data)).toEqual(['recent-files.json'])
   })
 
-  it('leaves a live writer\'s fresh temp file and names not of its pattern; removes old ones', async () => {
+  it("leaves a live writer's fresh temp file and names not of its pattern; removes old ones", async () => {
     const live = join(dir, `.a.yaml.${process.pid}.0123456789ab.tmp`)
     const foreign = ['.a.yaml.tmp', '.a.yaml.99999999.xyz.tmp', 'a.yaml.1.0123456789ab.tmp', '.a.yaml.1.0123456789ab.tmp.bak']
     writeFileSync(live, 'partial')

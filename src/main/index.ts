@@ -195,9 +195,7 @@ app.whenReady().then(() => {
   // Only the clipboard, and only for our own page (Edit › Paste reads it, the views' Copy
   // writes it); every other request (camera, notifications, …) is refused, and the
   // synchronous checks answer false for anything else.
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) =>
-    callback(CLIPBOARD.has(permission) && trustedSender(details?.requestingUrl))
-  )
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) => callback(CLIPBOARD.has(permission) && trustedSender(details?.requestingUrl)))
   session.defaultSession.setPermissionCheckHandler((_wc, permission, origin) => CLIPBOARD.has(permission) && trustedSender(origin ? `${origin}/` : undefined))
   applicationMenu()
   serveRenderer()

@@ -155,7 +155,12 @@ export function svgsToPdf(pages: { title: string; svg: string }[], opts: { title
   return new Promise((resolve, reject) => {
     try {
       // pdfkit reads every info value (undefined ones included): pass only those that exist
-      const info: PDFKit.DocumentInfo = { Title: opts.title ?? pages.map((p) => p.title).join(', '), Creator: 'memmap-workbench', Producer: 'memmap-workbench (pdfkit, svg-to-pdfkit)', ...(opts.subject ? { Subject: opts.subject } : {}) }
+      const info: PDFKit.DocumentInfo = {
+        Title: opts.title ?? pages.map((p) => p.title).join(', '),
+        Creator: 'memmap-workbench',
+        Producer: 'memmap-workbench (pdfkit, svg-to-pdfkit)',
+        ...(opts.subject ? { Subject: opts.subject } : {})
+      }
       const doc = new PDFDocument({ autoFirstPage: false, margin: 0, info })
       const chunks: Buffer[] = []
       doc.on('data', (c: Buffer) => chunks.push(c))

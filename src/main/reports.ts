@@ -53,7 +53,17 @@ const hx = (n: number): string => '0x' + n.toString(16)
 export function reportCsv(report: AnalysisReport, opts: Pick<ViewOptions, 'window'> = {}): string {
   const ps = report.pageSizeBytes
   const rows: (string | number | undefined)[][] = []
-  const add = (table: string, name: string, start: number | string | undefined, end: number | string | undefined, nid: number | undefined, zone: string | undefined, value: string | number, unit: string, detail = ''): void => {
+  const add = (
+    table: string,
+    name: string,
+    start: number | string | undefined,
+    end: number | string | undefined,
+    nid: number | undefined,
+    zone: string | undefined,
+    value: string | number,
+    unit: string,
+    detail = ''
+  ): void => {
     rows.push([table, name, typeof start === 'number' ? hx(start) : start, typeof end === 'number' ? hx(end) : end, nid, zone, value, unit, detail])
   }
   report.memblock.memory.forEach((m, i) => add('memblock.memory', `region ${i}`, m.start, m.end, m.nid, undefined, m.end - m.start, 'bytes', m.flags.join('|')))
@@ -61,16 +71,49 @@ export function reportCsv(report: AnalysisReport, opts: Pick<ViewOptions, 'windo
   for (const z of report.zones) add('zone-range', z.name, z.lowestPfn * ps, z.highestPfn * ps, undefined, z.name, z.highestPfn - z.lowestPfn, 'pages', z.lowestPfn === z.highestPfn ? 'empty' : '')
   for (const n of report.nodes) {
     add('node', `node ${n.nid}`, n.startPfn * ps, n.endPfn * ps, n.nid, undefined, n.presentPages, 'present pages', `spanned ${n.spannedPages}`)
-    for (const z of n.zones) add('node-zone', z.name, z.startPfn * ps, (z.startPfn + z.spannedPages) * ps, n.nid, z.name, z.presentPages, 'present pages', `spanned ${z.spannedPages}, absent ${z.absentPages}, memmap estimate ${z.memmapPagesEstimate} pages`)
+    for (const z of n.zones)
+      add(
+        'node-zone',
+        z.name,
+        z.startPfn * ps,
+        (z.startPfn + z.spannedPages) * ps,
+        n.nid,
+        z.name,
+        z.presentPages,
+        'present pages',
+        `spanned ${z.spannedPages}, absent ${z.absentPages}, memmap estimate ${z.memmapPagesEstimate} pages`
+      )
   }
   for (const h of report.holes) add('hole', h.kind, h.start * ps, h.end * ps, h.nid, h.zone, h.validPages, 'pages with struct page', h.by)
   if (report.memmap) {
     const sm = sectionsModel(report, { window: opts.window })
     for (const r of sm.rows)
-      add('section', `section ${r.section}`, r.physStart, r.physEnd, r.nid, undefined, r.memmapBytes, 'memmap bytes', `present #${r.index}; memmap ${r.memmapVirt ?? '-'}; phys ${r.memmapPhys ?? '-'}; ${sm.unitName}s ${r.firstUnit ?? '-'}..${r.lastUnit ?? '-'} (${r.units}, ${r.newUnits} new)${r.sharesWithPrevious ? '; shares with previous' : ''}`)
+      add(
+        'section',
+        `section ${r.section}`,
+        r.physStart,
+        r.physEnd,
+        r.nid,
+        undefined,
+        r.memmapBytes,
+        'memmap bytes',
+        `present #${r.index}; memmap ${r.memmapVirt ?? '-'}; phys ${r.memmapPhys ?? '-'}; ${sm.unitName}s ${r.firstUnit ?? '-'}..${r.lastUnit ?? '-'} (${r.units}, ${r.newUnits} new)${r.sharesWithPrevious ? '; shares with previous' : ''}`
+      )
     for (const c of report.memmap.checks) {
       const s = checkStatus(c)
-      add('check', c.id, undefined, undefined, undefined, undefined, s === 'pass' ? 'pass' : s === 'fail' ? 'FAIL' : 'note', c.severity, `${c.title} | ${c.condition} | ${Object.entries(c.values).map(([k, v]) => `${k}=${v}`).join(' ')}`)
+      add(
+        'check',
+        c.id,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        s === 'pass' ? 'pass' : s === 'fail' ? 'FAIL' : 'note',
+        c.severity,
+        `${c.title} | ${c.condition} | ${Object.entries(c.values)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`
+      )
     }
   }
   const t = report.totals
@@ -119,26 +162,57 @@ export function reportMarkdown(report: AnalysisReport, o: { fileName?: string; w
         ['hole pages with a struct page', `${n(t.holePagesWithStructPage)} pages`],
         ['Memory: total', `${n(t.memoryTotalKiB)} KiB`],
         ['present sections', `${n(report.sections.presentSections)} × ${mib(report.sections.pagesPerSection * ps)}`],
-        ['memmap', report.memmap ? `${mib(report.memmap.totals.memmapBytes)} (${report.memmap.totals.percentOfRam.toFixed(3)} % of RAM, struct page ${report.memmap.structPageSize} bytes)` : mib(report.sections.memmapBytes)],
+        [
+          'memmap',
+          report.memmap
+            ? `${mib(report.memmap.totals.memmapBytes)} (${report.memmap.totals.percentOfRam.toFixed(3)} % of RAM, struct page ${report.memmap.structPageSize} bytes)`
+            : mib(report.sections.memmapBytes)
+        ],
         ['max_pfn', hx(report.maxPfn)]
       ]
     ),
     ''
   )
   L.push('## memblock.memory', '')
-  L.push(mdTable(['range', 'size', 'node', 'flags'], report.memblock.memory.map((m) => [`\`${memRange(m.start, m.end)}\``, mib(m.end - m.start), nidText(m.nid), m.flags.join(' ') || '—'])), '')
+  L.push(
+    mdTable(
+      ['range', 'size', 'node', 'flags'],
+      report.memblock.memory.map((m) => [`\`${memRange(m.start, m.end)}\``, mib(m.end - m.start), nidText(m.nid), m.flags.join(' ') || '—'])
+    ),
+    ''
+  )
   L.push('## Zones', '')
-  L.push(mdTable(['zone', 'pfn range'], report.zones.map((z) => [z.name, z.lowestPfn === z.highestPfn ? 'empty' : `\`${pfnRange(z.lowestPfn, z.highestPfn)}\``])), '')
+  L.push(
+    mdTable(
+      ['zone', 'pfn range'],
+      report.zones.map((z) => [z.name, z.lowestPfn === z.highestPfn ? 'empty' : `\`${pfnRange(z.lowestPfn, z.highestPfn)}\``])
+    ),
+    ''
+  )
   L.push('## Nodes', '')
   L.push(
     mdTable(
       ['node', 'pfn range', 'spanned', 'present', 'zones (present / spanned / absent)'],
-      report.nodes.map((d) => [d.nid, `\`${pfnRange(d.startPfn, d.endPfn)}\``, n(d.spannedPages), n(d.presentPages), d.zones.map((z) => `${z.name} ${n(z.presentPages)} / ${n(z.spannedPages)} / ${n(z.absentPages)}`).join(', ')])
+      report.nodes.map((d) => [
+        d.nid,
+        `\`${pfnRange(d.startPfn, d.endPfn)}\``,
+        n(d.spannedPages),
+        n(d.presentPages),
+        d.zones.map((z) => `${z.name} ${n(z.presentPages)} / ${n(z.spannedPages)} / ${n(z.absentPages)}`).join(', ')
+      ])
     ),
     ''
   )
   L.push('## Holes', '')
-  L.push(report.holes.length ? mdTable(['pfn range', 'kind', 'node', 'zone', 'pages with struct page', 'initialised by'], report.holes.map((h) => [`\`${pfnRange(h.start, h.end)}\``, h.kind, h.nid, h.zone, n(h.validPages), h.by])) : 'none', '')
+  L.push(
+    report.holes.length
+      ? mdTable(
+          ['pfn range', 'kind', 'node', 'zone', 'pages with struct page', 'initialised by'],
+          report.holes.map((h) => [`\`${pfnRange(h.start, h.end)}\``, h.kind, h.nid, h.zone, n(h.validPages), h.by])
+        )
+      : 'none',
+    ''
+  )
   const mm = report.memmap
   if (mm) {
     const p = mm.placement
@@ -152,12 +226,29 @@ export function reportMarkdown(report: AnalysisReport, o: { fileName?: string; w
         : `- struct pages naturally aligned for folios up to ${mib(p.alignedFolio.maxBytes)} (order ${p.alignedFolio.maxOrder}); MAX_FOLIO_ORDER ${orderText(p.maxFolioOrder.order)} (${mib(p.maxFolioOrder.bytes)})`
     )
     for (const h of mm.hvo.pages) L.push(`- HVO ${mib(h.hugePageSize)} page: ${h.optimized ? `${mib(h.freedBytes)} of vmemmap freed per page` : 'not optimized'}${h.line ? ` — \`${h.line}\`` : ''}`)
-    if (mm.kmsan) L.push(`- KMSAN metadata: ${mib(mm.kmsan.metadataPages * ps)} from the hand-off + ${mib(mm.kmsan.futureMetadataPages * ps)} for reserved ranges; usable ${mib(mm.kmsan.usablePages * ps)}${mm.kmsan.deferredPages ? `; ${mib(mm.kmsan.deferredPages * ps)} deferred pages without metadata` : ''}`)
+    if (mm.kmsan)
+      L.push(
+        `- KMSAN metadata: ${mib(mm.kmsan.metadataPages * ps)} from the hand-off + ${mib(mm.kmsan.futureMetadataPages * ps)} for reserved ranges; usable ${mib(mm.kmsan.usablePages * ps)}${mm.kmsan.deferredPages ? `; ${mib(mm.kmsan.deferredPages * ps)} deferred pages without metadata` : ''}`
+      )
     for (const ns of mm.pmem) L.push(`- ${ns.name}: ${ns.ok ? `page map ${mib(ns.pageMapSize)}, reserved ${mib(ns.lostBytes)}, usable ${mib(ns.usableBytes)}` : `fails: ${ns.error}`}`)
     const sm = sectionsModel(report, { window: o.window })
     if (sm.rows.length) {
       L.push('', `### Sections ${n(sm.window.start)}–${n(sm.window.start + sm.rows.length - 1)} of ${n(sm.window.total)}`, '')
-      L.push(mdTable(['#', 'section', 'node', 'physical range', 'memmap (vmemmap)', 'memmap phys (est.)', `${sm.unitName}s`, 'shared'], sm.rows.map((r) => [n(r.index), n(r.section), r.nid, `\`${memRange(r.physStart, r.physEnd)}\``, r.memmapVirt ? `\`${r.memmapVirt}\`` : '—', r.memmapPhys ? `\`${r.memmapPhys}\`` : '—', `${n(r.units)} (${n(r.newUnits)} new)`, r.sharesWithPrevious ? 'with previous' : '—'])))
+      L.push(
+        mdTable(
+          ['#', 'section', 'node', 'physical range', 'memmap (vmemmap)', 'memmap phys (est.)', `${sm.unitName}s`, 'shared'],
+          sm.rows.map((r) => [
+            n(r.index),
+            n(r.section),
+            r.nid,
+            `\`${memRange(r.physStart, r.physEnd)}\``,
+            r.memmapVirt ? `\`${r.memmapVirt}\`` : '—',
+            r.memmapPhys ? `\`${r.memmapPhys}\`` : '—',
+            `${n(r.units)} (${n(r.newUnits)} new)`,
+            r.sharesWithPrevious ? 'with previous' : '—'
+          ])
+        )
+      )
     }
     L.push('')
     const failed = mm.checks.filter((c) => checkStatus(c) === 'fail').length
@@ -168,7 +259,15 @@ export function reportMarkdown(report: AnalysisReport, o: { fileName?: string; w
         ['result', 'check', 'condition', 'values', 'kernel'],
         mm.checks.map((c) => {
           const s = checkStatus(c)
-          return [s === 'pass' ? '✅ pass' : s === 'fail' ? '❌ **FAIL**' : 'ℹ️ note', `${c.title} (\`${c.id}\`)`, `\`${c.condition}\``, Object.entries(c.values).map(([k, v]) => `${k} = ${valueText(v, null, k)}`).join(', '), `${c.ref} (${c.versions})`]
+          return [
+            s === 'pass' ? '✅ pass' : s === 'fail' ? '❌ **FAIL**' : 'ℹ️ note',
+            `${c.title} (\`${c.id}\`)`,
+            `\`${c.condition}\``,
+            Object.entries(c.values)
+              .map(([k, v]) => `${k} = ${valueText(v, null, k)}`)
+              .join(', '),
+            `${c.ref} (${c.versions})`
+          ]
         })
       ),
       ''

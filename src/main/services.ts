@@ -154,7 +154,10 @@ export function createServices(opts: ServiceOptions = {}): Services {
   const workspace = opts.workspace ?? null
   let worker: EngineWorker | null = null
   const engine = (): EngineWorker => (worker ??= new EngineWorker())
-  if (opts.warmEngine) engine().callBytes('analyze', WARM_UP_SCENARIO, 'warm-up.yaml').catch(() => undefined)
+  if (opts.warmEngine)
+    engine()
+      .callBytes('analyze', WARM_UP_SCENARIO, 'warm-up.yaml')
+      .catch(() => undefined)
   const dialogs = opts.dialogs ?? null
   /** Electron: paths the user picked in an OS dialog during this session. */
   const granted = new Set<string>()

@@ -20,31 +20,23 @@ export interface ExampleInfo {
   title: string
 }
 
-export type AnalyzeResponse =
-  | { ok: true; report: AnalysisReport; diagnostics: Diagnostic[] }
-  | { ok: false; diagnostics: Diagnostic[] }
+export type AnalyzeResponse = { ok: true; report: AnalysisReport; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] }
 
-export type BootlogResponse =
-  | { ok: true; report: BootlogReport; diagnostics: Diagnostic[] }
-  | { ok: false; diagnostics: Diagnostic[] }
+export type BootlogResponse = { ok: true; report: BootlogReport; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] }
 
 /**
  * "Find pfn / address": for each query, which node, zone, section, memblock region and
  * firmware range hold it and where its struct page lies (engine/lookup.ts); a query that
  * is not an address or pfn is answered with `{ query, error }` among the results.
  */
-export type LookupResponse =
-  | { ok: true; report: LookupReport; diagnostics: Diagnostic[] }
-  | { ok: false; diagnostics: Diagnostic[] }
+export type LookupResponse = { ok: true; report: LookupReport; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] }
 
 /** At most this many queries per lookup call, each at most MAX_LOOKUP_QUERY_CHARS long. */
 export const MAX_LOOKUP_QUERIES = 1000
 export const MAX_LOOKUP_QUERY_CHARS = 100
 
 /** A boot log turned into a scenario (YAML text for the editor), or why it could not be. */
-export type ImportLogResponse =
-  | { ok: true; yaml: string; /** suggested file name, e.g. `boot.yaml` */ name: string; warnings: string[] }
-  | { ok: false; diagnostics: Diagnostic[] }
+export type ImportLogResponse = { ok: true; yaml: string; /** suggested file name, e.g. `boot.yaml` */ name: string; warnings: string[] } | { ok: false; diagnostics: Diagnostic[] }
 
 export interface HostInfo {
   host: 'electron' | 'browser'
@@ -257,10 +249,7 @@ const THEMES: readonly ThemePreference[] = ['system', 'light', 'dark']
 /** Argument validators, run in the main process before a call reaches a service. */
 export const API_ARGUMENTS: { [M in ApiMethod]: (args: unknown[]) => string | null } = {
   listExamples: (a) => none('listExamples', a),
-  readExample: (a) =>
-    a.length === 1 && typeof a[0] === 'string' && /^[\w.-]+\.(ya?ml|json)$/.test(a[0])
-      ? null
-      : 'readExample takes one example file name',
+  readExample: (a) => (a.length === 1 && typeof a[0] === 'string' && /^[\w.-]+\.(ya?ml|json)$/.test(a[0]) ? null : 'readExample takes one example file name'),
   analyze: (a) => sourceAndName('analyze', a, MAX_SOURCE_BYTES),
   bootlog: (a) => sourceAndName('bootlog', a, MAX_SOURCE_BYTES),
   lookup: (a) => {
@@ -347,7 +336,14 @@ export function exportRequestError(r: unknown): string | null {
   if (o.scale !== 'linear' && o.scale !== 'log') return 'exportReport: scale is linear or log'
   if (o.zoom !== null) {
     const z = o.zoom as Record<string, unknown> | undefined
-    const ok = typeof z === 'object' && z !== null && Object.keys(z).length === 2 && Number.isSafeInteger(z.start) && Number.isSafeInteger(z.end) && (z.start as number) >= 0 && (z.end as number) > (z.start as number)
+    const ok =
+      typeof z === 'object' &&
+      z !== null &&
+      Object.keys(z).length === 2 &&
+      Number.isSafeInteger(z.start) &&
+      Number.isSafeInteger(z.end) &&
+      (z.start as number) >= 0 &&
+      (z.end as number) > (z.start as number)
     if (!ok) return 'exportReport: zoom is null or { start, end } with 0 <= start < end (safe integers)'
   }
   return null

@@ -90,8 +90,7 @@ async function* walk(dir: string, rel: string, stats: WalkStats, keepHidden: boo
     const r = rel ? `${rel}/${e.name}` : e.name
     if (e.isDirectory()) {
       if (levels > 1) yield* walk(path, r, stats, keepHidden, levels - 1, captures)
-    }
-    else if (e.isFile()) yield { path, rel: r }
+    } else if (e.isFile()) yield { path, rel: r }
     else if (e.isSymbolicLink()) {
       const st = await stat(path).catch(() => null)
       if (st?.isFile()) yield { path, rel: r }
@@ -157,7 +156,15 @@ async function head(path: string): Promise<string | null> {
 async function isFirmwareMemmapTree(dir: string): Promise<boolean> {
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^\d+$/.test(n))
   if (!names.length) return false
-  for (const n of names) for (const f of ['end', 'start', 'type']) if (!(await access(join(dir, n, f)).then(() => true, () => false))) return false
+  for (const n of names)
+    for (const f of ['end', 'start', 'type'])
+      if (
+        !(await access(join(dir, n, f)).then(
+          () => true,
+          () => false
+        ))
+      )
+        return false
   return true
 }
 

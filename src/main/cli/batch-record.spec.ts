@@ -16,7 +16,16 @@ describe('CSV (RFC 4180)', () => {
   it('an error record: every column present, empty where there is nothing', () => {
     const r = errorRecord('x,y.log', 'x,y.log:3:1: error: "bad"', true)
     expect(toCsv(r, true)).toBe('"x,y.log",,,,,,,,,"x,y.log:3:1: error: ""bad"""')
-    expect(JSON.parse(toJsonl(r, false))).toEqual({ file: 'x,y.log', kind: null, kernel: null, arch: null, presentPages: null, memmapBytes: null, failingChecks: '', error: 'x,y.log:3:1: error: "bad"' })
+    expect(JSON.parse(toJsonl(r, false))).toEqual({
+      file: 'x,y.log',
+      kind: null,
+      kernel: null,
+      arch: null,
+      presentPages: null,
+      memmapBytes: null,
+      failingChecks: '',
+      error: 'x,y.log:3:1: error: "bad"'
+    })
   })
   it('first fields of complete records read back, quoted line breaks included; a cut record is not complete', () => {
     const text = 'file,kind\n"a,\n""b""",log\nc,log\r\n"d'

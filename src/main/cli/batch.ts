@@ -142,7 +142,8 @@ function spawnWorker(data: BatchWorkerData): Worker {
   return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}) })`, { eval: true, workerData: data })
 }
 
-const fmtDuration = (s: number): string => (s < 60 ? `${s.toFixed(s < 10 ? 1 : 0)} s` : s < 3600 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`)
+const fmtDuration = (s: number): string =>
+  s < 60 ? `${s.toFixed(s < 10 ? 1 : 0)} s` : s < 3600 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`
 
 /** `tty`: stderr is a terminal this command may draw a progress bar on. */
 export async function batchCommand(argv: string[], io: Out, tty = false): Promise<number> {
@@ -190,7 +191,7 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
     if (fd === null) return io.out(line)
     const buf = Buffer.from(line + '\n')
     // one record, written whole before anything else runs (an interrupt lands between records)
-    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off)
+    for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off)
   }
   if (needHeader) write(csvHeader(o.diff))
 
@@ -245,7 +246,17 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
       // a worker that died takes its in-flight inputs with it: each gets an error record
       slots.splice(slots.indexOf(slot), 1)
       for (const f of slot.inflight.values()) {
-        emit({ file: f.file, kind: null, kernel: null, arch: null, presentPages: null, memmapBytes: null, failingChecks: [], ...(o.diff ? { diff: null, diffKinds: [] } : {}), error: `${f.file}:1:1: error: internal error: the worker stopped (${why})` })
+        emit({
+          file: f.file,
+          kind: null,
+          kernel: null,
+          arch: null,
+          presentPages: null,
+          memmapBytes: null,
+          failingChecks: [],
+          ...(o.diff ? { diff: null, diffKinds: [] } : {}),
+          error: `${f.file}:1:1: error: internal error: the worker stopped (${why})`
+        })
         inflight--
       }
       slots.push(start())
@@ -302,19 +313,22 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
     return `${finished}/${total}${exact ? '' : '+'} done, ${rate.toFixed(0)}/s${eta}`
   }
   let lastPlain = performance.now()
-  const timer = setInterval(() => {
-    if (tty) {
-      const s = (performance.now() - started) / 1000
-      const { total, exact } = totalEstimate()
-      const frac = exact && total ? Math.min(1, (counts.records + counts.binary) / total) : 0
-      const bar = exact ? `[${'#'.repeat(Math.round(frac * 24)).padEnd(24, '.')}] ` : ''
-      process.stderr.write(`\r\x1b[Kbatch ${bar}${progressLine()} (${fmtDuration(s)})`)
-    } else if (performance.now() - lastPlain >= 10_000) {
-      lastPlain = performance.now()
-      count()
-      io.err(`batch: ${progressLine()}`)
-    }
-  }, tty ? 200 : 1000)
+  const timer = setInterval(
+    () => {
+      if (tty) {
+        const s = (performance.now() - started) / 1000
+        const { total, exact } = totalEstimate()
+        const frac = exact && total ? Math.min(1, (counts.records + counts.binary) / total) : 0
+        const bar = exact ? `[${'#'.repeat(Math.round(frac * 24)).padEnd(24, '.')}] ` : ''
+        process.stderr.write(`\r\x1b[Kbatch ${bar}${progressLine()} (${fmtDuration(s)})`)
+      } else if (performance.now() - lastPlain >= 10_000) {
+        lastPlain = performance.now()
+        count()
+        io.err(`batch: ${progressLine()}`)
+      }
+    },
+    tty ? 200 : 1000
+  )
   timer.unref()
 
   // ---- the walk, fed to the workers through a bounded queue -------------------------

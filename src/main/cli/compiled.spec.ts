@@ -27,7 +27,12 @@ describe('the compiled CLI', () => {
   it('answers like the sources (bootlog --json, check, analyze --json of a real log)', async () => {
     const laptop = join(root, 'resources/examples/x86-laptop.yaml')
     const log = join(root, 'tests/fixtures/qemu-boots/x86_64-s7-000.log')
-    for (const args of [['bootlog', '--json', laptop], ['check', laptop], ['analyze', '--json', log], ['bootlog', '--diff', log]]) {
+    for (const args of [
+      ['bootlog', '--json', laptop],
+      ['check', laptop],
+      ['analyze', '--json', log],
+      ['bootlog', '--diff', log]
+    ]) {
       const a = bin(...args)
       const b = await inProcess(...args)
       expect([a.code, a.out], args.join(' ')).toEqual([b.code, b.out])

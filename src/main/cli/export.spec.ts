@@ -113,7 +113,12 @@ describe('memmap-workbench export', () => {
     expect((await cli(laptopFile, '--format', 'csv', '--window', '20:6', '-o', join(dir, 'tables.csv'))).code).toBe(0)
     const csv = readFileSync(join(dir, 'tables.csv'), 'utf8').split('\r\n')
     expect(csv[0]).toBe('table,name,start,end,nid,zone,value,unit,detail')
-    const tables = new Set(csv.slice(1).filter(Boolean).map((l) => l.split(',')[0]))
+    const tables = new Set(
+      csv
+        .slice(1)
+        .filter(Boolean)
+        .map((l) => l.split(',')[0])
+    )
     expect([...tables]).toEqual(['memblock.memory', 'memblock.reserved', 'zone-range', 'node', 'node-zone', 'hole', 'section', 'check', 'total'])
     expect(csv.filter((l) => l.startsWith('memblock.memory,'))).toHaveLength(6)
     expect(csv.filter((l) => l.startsWith('section,')).map((l) => l.split(',')[1])).toEqual(['section 20', 'section 21', 'section 22', 'section 23', 'section 32', 'section 33'])
@@ -170,8 +175,42 @@ describe('memmap-workbench export', () => {
   })
 
   it('parses options', () => {
-    const p = parseExportArgs(['f.yaml', '--view=sections', '-o', 'out.svg', '--window', '3:4', '--zoom', '0x0-4G', '--scale', 'log', '--theme', 'dark', '--width', '1400', '--kernel', '6.8', '--arch', 'arm64'])
-    expect(p).toEqual({ ok: true, args: { file: 'f.yaml', view: 'sections', format: 'svg', out: 'out.svg', window: { start: 3, count: 4 }, zoom: { start: 0, end: 4 * 2 ** 30 }, scale: 'log', theme: 'dark', width: 1400, kernel: '6.8', arch: 'arm64' } })
+    const p = parseExportArgs([
+      'f.yaml',
+      '--view=sections',
+      '-o',
+      'out.svg',
+      '--window',
+      '3:4',
+      '--zoom',
+      '0x0-4G',
+      '--scale',
+      'log',
+      '--theme',
+      'dark',
+      '--width',
+      '1400',
+      '--kernel',
+      '6.8',
+      '--arch',
+      'arm64'
+    ])
+    expect(p).toEqual({
+      ok: true,
+      args: {
+        file: 'f.yaml',
+        view: 'sections',
+        format: 'svg',
+        out: 'out.svg',
+        window: { start: 3, count: 4 },
+        zoom: { start: 0, end: 4 * 2 ** 30 },
+        scale: 'log',
+        theme: 'dark',
+        width: 1400,
+        kernel: '6.8',
+        arch: 'arm64'
+      }
+    })
     expect(parseExportArgs(['f.yaml', '-o', 'r.PDF'])).toMatchObject({ ok: true, args: { format: 'pdf', view: 'all' } })
   })
 })

@@ -32,7 +32,11 @@ describe('captures on the command line', () => {
     const r = await cli('analyze', '--json', '--kernel', '6.12.117', '--cmdline', cmdline, iomem)
     expect(r.code).toBe(0)
     const rep = JSON.parse(r.out)
-    const present = (zone: string): number => rep.nodes.flatMap((n: { zones: { name: string; presentPages: number }[] }) => n.zones).filter((z: { name: string }) => z.name === zone).reduce((a: number, z: { presentPages: number }) => a + z.presentPages, 0)
+    const present = (zone: string): number =>
+      rep.nodes
+        .flatMap((n: { zones: { name: string; presentPages: number }[] }) => n.zones)
+        .filter((z: { name: string }) => z.name === zone)
+        .reduce((a: number, z: { presentPages: number }) => a + z.presentPages, 0)
     for (const zone of ['DMA', 'DMA32', 'Normal']) expect(present(zone), zone).toBe(kernelZones.filter((z) => z.zone === zone).reduce((a, z) => a + z.present, 0))
     expect(r.err).toMatch(/info: import: NUMA/)
     expect(r.err).not.toMatch(/import: kernel version/)
@@ -42,11 +46,14 @@ describe('captures on the command line', () => {
     expect(r.code).toBe(0)
     expect(r.err).toMatch(/kernel version: \/proc\/iomem does not show it; 6\.12 assumed/)
   })
-  it('compare against the kernel\'s /proc/zoneinfo: exact, then 1 on a changed count', async () => {
+  it("compare against the kernel's /proc/zoneinfo: exact, then 1 on a changed count", async () => {
     const ok = await cli('compare', '--kernel', '6.12.117', '--cmdline', cmdline, iomem, zoneinfo)
     expect(ok.err).toMatch(/exact against/)
     expect(ok.code).toBe(0)
-    const edited = put('zoneinfo-edited', sections.get('zoneinfo')!.replace(/present +(\d+)/, (_m, n) => `present  ${Number(n) + 1}`))
+    const edited = put(
+      'zoneinfo-edited',
+      sections.get('zoneinfo')!.replace(/present +(\d+)/, (_m, n) => `present  ${Number(n) + 1}`)
+    )
     const bad = await cli('compare', '--kernel', '6.12.117', '--cmdline', cmdline, iomem, edited)
     expect(bad.code).toBe(1)
     expect(bad.out).toMatch(/node 0 DMA present +\d+ +\d+ {2}≠/)
@@ -88,7 +95,7 @@ describe('captures on the command line', () => {
     const empty = mkdtempSync(join(tmpdir(), 'mmw-empty-'))
     expect((await cli('analyze', empty)).err).toBe(`${empty}:1:1: error: is a directory with no capture in it (a /sys/firmware/memmap tree, or files such as iomem, zoneinfo, lsmem.json)\n`)
   })
-  it('a directory of one machine\'s captures: compare DIR DIR takes the layout and the zoneinfo from it', async () => {
+  it("a directory of one machine's captures: compare DIR DIR takes the layout and the zoneinfo from it", async () => {
     // 6.1 x86_64, two nodes: iomem for the map, crash kmem -n for the node spans, the dmesg
     // for the kernel version and command line (tests/fixtures/captures)
     const d = join(root, 'tests/fixtures/captures/6.1/x86_64-1')

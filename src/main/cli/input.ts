@@ -15,7 +15,12 @@ export async function readInput(file: string, io: ErrSink): Promise<string | nul
   const fail = (what: string): null => (io.err(`${file}:1:1: error: ${what}`), null)
   try {
     const st = await stat(file)
-    if (st.isDirectory()) return (await firmwareMemmapListing(file)) ?? (await captureDirectory(file)) ?? fail('is a directory with no capture in it (a /sys/firmware/memmap tree, or files such as iomem, zoneinfo, lsmem.json)')
+    if (st.isDirectory())
+      return (
+        (await firmwareMemmapListing(file)) ??
+        (await captureDirectory(file)) ??
+        fail('is a directory with no capture in it (a /sys/firmware/memmap tree, or files such as iomem, zoneinfo, lsmem.json)')
+      )
     if (st.size > MAX_SOURCE_BYTES) return fail(`too large: the file is ${(st.size / 1048576).toFixed(1)} MB; inputs above ${MAX_SOURCE_BYTES / 1048576} MB are refused`)
     const buf = await readFile(file)
     if (buf.length > MAX_SOURCE_BYTES) return fail(`too large: inputs above ${MAX_SOURCE_BYTES / 1048576} MB are refused`)

@@ -32,7 +32,12 @@ describe('memmap-workbench lookup', () => {
     expect(r.code).toBe(0)
     const j = JSON.parse(r.out)
     expect(j.legend).toMatch(/half-open/)
-    expect(j.results[0]).toMatchObject({ pfn: 0x100000, section: { nr: 32, present: true }, memory: { start: 0x100000000, end: 0x42e300000 }, structPage: { offset: 0x100000 * 64, placedAtBoot: true } })
+    expect(j.results[0]).toMatchObject({
+      pfn: 0x100000,
+      section: { nr: 32, present: true },
+      memory: { start: 0x100000000, end: 0x42e300000 },
+      structPage: { offset: 0x100000 * 64, placedAtBoot: true }
+    })
   })
   it('exits 2 on an ADDR it cannot read (the others still answered), on no ADDR, and with file:line:col on a bad scenario', async () => {
     const r = await cli('lookup', laptop, '4G', 'elephant')

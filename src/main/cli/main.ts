@@ -102,8 +102,7 @@ export async function run(argv: string[], rawIo: Out = std): Promise<number> {
           return 2
         }
         opts.pageSize = ps
-      }
-      else if ((ARCHES as readonly string[]).includes(v)) opts.arch = v as Arch
+      } else if ((ARCHES as readonly string[]).includes(v)) opts.arch = v as Arch
       else {
         io.err(`--arch must be one of ${ARCHES.join(', ')}, not ${v}`)
         return 2
@@ -153,7 +152,11 @@ export async function run(argv: string[], rawIo: Out = std): Promise<number> {
         io.out(`${c.pass ? 'pass' : c.severity === 'info' ? 'info' : 'FAIL'} ${c.id}: ${c.title}`)
         if (c.pass) continue
         io.out(`       condition: ${c.condition}`)
-        io.out(`       values:    ${Object.entries(c.values).map(([k, v]) => `${k} = ${valueText(v, null, k)}`).join(', ')}`)
+        io.out(
+          `       values:    ${Object.entries(c.values)
+            .map(([k, v]) => `${k} = ${valueText(v, null, k)}`)
+            .join(', ')}`
+        )
         io.out(`       kernel:    ${c.ref} (${c.versions})`)
         if (c.consequence) io.out(`       effect:    ${c.consequence}`)
       }
@@ -180,7 +183,16 @@ export async function run(argv: string[], rawIo: Out = std): Promise<number> {
   if (json) {
     io.out(
       JSON.stringify(
-        { lines: rep.lines, presentPages: rep.presentPages, pageSizeKiB: rep.pageSizeKiB, warnings: [...r.diagnostics.map((d) => d.message), ...rep.warnings.filter((w) => !r.diagnostics.some((d) => d.message === w))], kernel: rep.kernel, profile: rep.profile, arch: rep.arch, ...(flags.has('--diff') ? { diff: rep.diff ?? null } : {}) },
+        {
+          lines: rep.lines,
+          presentPages: rep.presentPages,
+          pageSizeKiB: rep.pageSizeKiB,
+          warnings: [...r.diagnostics.map((d) => d.message), ...rep.warnings.filter((w) => !r.diagnostics.some((d) => d.message === w))],
+          kernel: rep.kernel,
+          profile: rep.profile,
+          arch: rep.arch,
+          ...(flags.has('--diff') ? { diff: rep.diff ?? null } : {})
+        },
         null,
         2
       )
@@ -226,10 +238,16 @@ function formatAnalysis(r: import('../../shared/engine/report.ts').AnalysisRepor
     lines.push(`  node ${nd.nid}: pfn [${hx(nd.startPfn)}-${hx(nd.endPfn - 1)}], spanned ${n(nd.spannedPages)}, present ${n(nd.presentPages)}`)
     for (const z of nd.zones) lines.push(`    ${z.name.padEnd(8)} start ${hx(z.startPfn)} spanned ${n(z.spannedPages)} present ${n(z.presentPages)} absent ${n(z.absentPages)}`)
   }
-  lines.push('', `sections: ${n(r.sections.presentSections)} present of ${n(r.sections.pagesPerSection)} pages (SECTION_SIZE_BITS ${r.sections.sectionSizeBits}), memmap ${bytesText(r.sections.memmapBytes)}`)
+  lines.push(
+    '',
+    `sections: ${n(r.sections.presentSections)} present of ${n(r.sections.pagesPerSection)} pages (SECTION_SIZE_BITS ${r.sections.sectionSizeBits}), memmap ${bytesText(r.sections.memmapBytes)}`
+  )
   lines.push('', 'holes (memmap_init attribution):')
   for (const h of r.holes) lines.push(`  pfn [${hx(h.start)}-${hx(h.end - 1)}] ${h.kind}: node ${h.nid} zone ${h.zone}, ${n(h.validPages)} pages with a struct page`)
-  lines.push('', `present ${n(r.totals.presentPages)} pages = ${bytesText(r.totals.memoryTotalKiB * 1024)};  NOMAP ${n(r.totals.nomapPages)}, hole pages with struct page ${n(r.totals.holePagesWithStructPage)}`)
+  lines.push(
+    '',
+    `present ${n(r.totals.presentPages)} pages = ${bytesText(r.totals.memoryTotalKiB * 1024)};  NOMAP ${n(r.totals.nomapPages)}, hole pages with struct page ${n(r.totals.holePagesWithStructPage)}`
+  )
   const mm = r.memmap
   if (mm) {
     const mib = bytesText
@@ -237,9 +255,16 @@ function formatAnalysis(r: import('../../shared/engine/report.ts').AnalysisRepor
     for (const t of mm.totals.nodes) lines.push(`  node ${t.nid}: ${n(t.sections)} sections, ${mib(t.memmapBytes)}`)
     const p = mm.placement
     lines.push(`  backing: ${n(p.plan.summary.unitsTouched)} × ${bytesText(p.plan.unitBytes)}; pfn_to_page(0) ${p.base?.pfnToPage0 ?? '(no vmemmap)'}`)
-    lines.push(p.alignedFolio.maxOrder < 0 ? `  no folio has naturally aligned struct pages (MAX_FOLIO_ORDER ${p.maxFolioOrder.order})` : `  struct pages naturally aligned for folios up to ${mib(p.alignedFolio.maxBytes)} (MAX_FOLIO_ORDER ${p.maxFolioOrder.order})`)
+    lines.push(
+      p.alignedFolio.maxOrder < 0
+        ? `  no folio has naturally aligned struct pages (MAX_FOLIO_ORDER ${p.maxFolioOrder.order})`
+        : `  struct pages naturally aligned for folios up to ${mib(p.alignedFolio.maxBytes)} (MAX_FOLIO_ORDER ${p.maxFolioOrder.order})`
+    )
     for (const h of mm.hvo.pages) lines.push(`  ${h.line ?? `HVO ${bytesText(h.hugePageSize)} pages: ${bytesText(h.freedBytes)} freed per page`}`)
-    if (mm.kmsan) lines.push(`  KMSAN: ${n(mm.kmsan.usablePages)} pages reach the buddy allocator, ${n(mm.kmsan.metadataPages)} + ${n(mm.kmsan.futureMetadataPages)} (reserved ranges) are shadow/origin, ${n(mm.kmsan.lostPages)} stranded${mm.kmsan.deferredPages ? `, ${n(mm.kmsan.deferredPages)} deferred without metadata` : ''}`)
+    if (mm.kmsan)
+      lines.push(
+        `  KMSAN: ${n(mm.kmsan.usablePages)} pages reach the buddy allocator, ${n(mm.kmsan.metadataPages)} + ${n(mm.kmsan.futureMetadataPages)} (reserved ranges) are shadow/origin, ${n(mm.kmsan.lostPages)} stranded${mm.kmsan.deferredPages ? `, ${n(mm.kmsan.deferredPages)} deferred without metadata` : ''}`
+      )
     for (const ns of mm.pmem) lines.push(`  ${ns.name}: ${ns.ok ? `page map takes ${mib(ns.lostBytes)}, ${mib(ns.usableBytes)} usable` : `fails: ${ns.error}`}`)
     const failed = mm.checks.filter((c) => !c.pass && c.severity !== 'info')
     lines.push(`  checks: ${mm.checks.length - failed.length} pass, ${failed.length} fail${failed.length ? ': ' + failed.map((c) => c.id).join(', ') : ''}`)

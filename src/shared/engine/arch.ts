@@ -111,8 +111,7 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     // Debian's arm64 configs build ZONE_DEVICE from trixie's 6.12 (bookworm's 6.1 do not)
     versionDefaults: (p) => ({ zoneDevice: p.arm64ZoneDevice }),
     // arch/arm64/mm/hugetlbpage.c: CONT_PTE, PMD, CONT_PMD, PUD sizes
-    defaultHugePageSizes: (ps) =>
-      ps === 4 * KiB ? [64 * KiB, 2 * MiB, 32 * MiB, 1 * GiB] : ps === 16 * KiB ? [2 * MiB, 32 * MiB, 1 * GiB] : [2 * MiB, 512 * MiB, 16 * GiB]
+    defaultHugePageSizes: (ps) => (ps === 4 * KiB ? [64 * KiB, 2 * MiB, 32 * MiB, 1 * GiB] : ps === 16 * KiB ? [2 * MiB, 32 * MiB, 1 * GiB] : [2 * MiB, 512 * MiB, 16 * GiB])
   },
   riscv64: {
     arch: 'riscv64',

@@ -10,18 +10,7 @@ import { hexPad } from './units.ts'
 import { calcMemmapSize } from './zones.ts'
 
 export type LineKind =
-  | 'zone-ranges'
-  | 'movable'
-  | 'early-node-ranges'
-  | 'initmem'
-  | 'totalpages'
-  | 'memmap'
-  | 'dma-reserved'
-  | 'memmap-exceeds'
-  | 'holes'
-  | 'memory'
-  | 'memory-block-size'
-  | 'hugetlb-vmemmap'
+  'zone-ranges' | 'movable' | 'early-node-ranges' | 'initmem' | 'totalpages' | 'memmap' | 'dma-reserved' | 'memmap-exceeds' | 'holes' | 'memory' | 'memory-block-size' | 'hugetlb-vmemmap'
 
 export interface BootLine {
   kind: LineKind

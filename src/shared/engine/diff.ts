@@ -5,7 +5,14 @@ import type { DiffLine } from './report.ts'
 
 function matcher(predicted: string): (s: string) => boolean {
   if (!predicted.includes('?')) return (s) => s === predicted
-  const re = new RegExp('^' + predicted.split('?').map((p) => p.replace(/[.*+^${}()|[\]\\/]/g, '\\$&')).join('(?:\\d+|\\?)') + '$')
+  const re = new RegExp(
+    '^' +
+      predicted
+        .split('?')
+        .map((p) => p.replace(/[.*+^${}()|[\]\\/]/g, '\\$&'))
+        .join('(?:\\d+|\\?)') +
+      '$'
+  )
   return (s) => re.test(s)
 }
 

@@ -28,7 +28,12 @@ describe('boot log capture forms', () => {
   it('a serial console with its timestamps removed: firmware noise before the first kernel line is cut at the terminal reset or carriage return', () => {
     // 6.1 (this fixture): "Probing EDD (edd=off to disable)... o\x1bc\x1b[?7l\x1b[2J[    0.000000] Linux version …";
     // 7.x adds "k\r" (tests/fixtures/kernel-versions/7.3/x86_64-s401-015.log)
-    const unstamp = (s: string) => s.replace(/\r$/gm, '').split('\n').map((l) => l.replace(/\[\s*\d+\.\d+\] /, '')).join('\n')
+    const unstamp = (s: string) =>
+      s
+        .replace(/\r$/gm, '')
+        .split('\n')
+        .map((l) => l.replace(/\[\s*\d+\.\d+\] /, ''))
+        .join('\n')
     expect(unstamp(serial)).toMatch(/o\x1bc\x1b\[\?7l\x1b\[2JLinux version /)
     expect(exact(unstamp(serial))).toBe(true)
     const seven = serial.replace(/\x1b\[2J(\[\s*0\.000000\] Linux version)/, '\x1b[2J\x1b[0mk\r$1')
@@ -58,11 +63,13 @@ describe('boot log capture forms', () => {
     const r = bootlogSource(cut, 'cut.log')
     expect(r.ok && r.report.diff!.equal).toBe(false)
   })
-  it('strips timestamps but keeps the kernel\'s own indentation', () => {
+  it("strips timestamps but keeps the kernel's own indentation", () => {
     expect(logMessages('[    0.000000]   DMA      [mem 0x1000-0xffffff]')[0].text).toBe('  DMA      [mem 0x1000-0xffffff]')
   })
-  it('reads distribution kernels\' upstream versions', () => {
-    expect(kernelFromVersionLine('Linux version 6.1.0-50-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0) #1 SMP PREEMPT_DYNAMIC Debian 6.1.176-1 (2026-07-02)')).toBe('6.1.176')
+  it("reads distribution kernels' upstream versions", () => {
+    expect(kernelFromVersionLine('Linux version 6.1.0-50-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0) #1 SMP PREEMPT_DYNAMIC Debian 6.1.176-1 (2026-07-02)')).toBe(
+      '6.1.176'
+    )
     expect(kernelFromVersionLine('Linux version 5.4.0-148-generic (buildd@lcy02) #165-Ubuntu SMP (Ubuntu 5.4.0-148.165-generic 5.4.233)')).toBe('5.4.233')
     expect(kernelFromVersionLine('Linux version 6.8.0-rc2+ (me@host)')).toBe('6.8.0-rc2+')
   })
@@ -104,7 +111,13 @@ describe('logs as people paste them', () => {
     expect(r.diff!.equal).toBe(true)
   })
   it('"> " quoting on every line', () => {
-    expect(report(lines(serial).map((l) => '> ' + l).join('\n')).diff!.equal).toBe(true)
+    expect(
+      report(
+        lines(serial)
+          .map((l) => '> ' + l)
+          .join('\n')
+      ).diff!.equal
+    ).toBe(true)
   })
   it('a message wrapped by a mail client without timestamps is joined back (an open bracket, a known stem)', () => {
     const wrapped = lines(serial)
@@ -170,7 +183,8 @@ describe('impossible numbers are errors with their line and column', () => {
   })
   it('a negative node id', () => expect(bad(/ACPI: SRAT: Node 0 PXM/, 'ACPI: SRAT: Node -1 PXM').message).toMatch(/node -1 is impossible/))
   it('an address beyond 2^64', () => expect(bad(/BIOS-e820: \[mem 0x0000000000100000-/, 'BIOS-e820: [mem 0x1230000000000100000-').message).toMatch(/does not fit in 64 bits/))
-  it('a range that ends before it starts', () => expect(bad(/BIOS-e820: \[mem 0x0000000000100000-0x[0-9a-f]+\]/, 'BIOS-e820: [mem 0x0000000000100000-0x0000000000000fff]').message).toMatch(/ends before it starts/))
+  it('a range that ends before it starts', () =>
+    expect(bad(/BIOS-e820: \[mem 0x0000000000100000-0x[0-9a-f]+\]/, 'BIOS-e820: [mem 0x0000000000100000-0x0000000000000fff]').message).toMatch(/ends before it starts/))
   it('a huge page of 93 ZiB', () => expect(bad(/HugeTLB: registered 2\.00 MiB/, 'HugeTLB: registered 93.0 ZiB').message).toMatch(/93\.0 ZiB huge page is impossible/))
   it('a page count of 8e34', () => {
     const d = bad(/(On node 0, zone \w+: )\d+( pages in unavailable ranges)/, '$180000000000000000000000000000000000$2')
@@ -201,7 +215,22 @@ describe('timestampEnd', () => {
       const m = TIMESTAMP.exec(s)
       return m ? m.index + m[0].length : -1
     }
-    const cases = ['[    0.000000] Linux version', 'noise[ 12.345678] x', '[1.12345] [2.123456]', '[\u00a0 3.000000]  [ C12] z', '[[[ 4.000000]', '[5.000000][T]', '[5.000000] [T12', '[\t6.000000]\t[\tT7]', '[7.0000000]', '[.000000]', '[8.000000', '', 'no stamp', '[9.000000][C1][T2]']
+    const cases = [
+      '[    0.000000] Linux version',
+      'noise[ 12.345678] x',
+      '[1.12345] [2.123456]',
+      '[\u00a0 3.000000]  [ C12] z',
+      '[[[ 4.000000]',
+      '[5.000000][T]',
+      '[5.000000] [T12',
+      '[\t6.000000]\t[\tT7]',
+      '[7.0000000]',
+      '[.000000]',
+      '[8.000000',
+      '',
+      'no stamp',
+      '[9.000000][C1][T2]'
+    ]
     for (const s of cases) expect(timestampEnd(s), JSON.stringify(s)).toBe(expected(s))
     // random lines over the characters the expression reads
     const alphabet = ['[', ']', ' ', '\t', '.', '0', '1', '9', 'T', 'C', 'x', '\u00a0']

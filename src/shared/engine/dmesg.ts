@@ -56,7 +56,11 @@ const SYSLOG = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.+-
 
 /** `\s` of a regular expression (and what String.prototype.trim() removes), by char code. */
 function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || (c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff))
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    (c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff))
+  )
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57
@@ -242,7 +246,6 @@ const USER_E820_LINE = new RegExp(`^user: ${MEM} (.+)$`)
 /** Every line parseLog() reads starts like one of these (or names NODE_DATA / a powerpc toolchain / machine), as folded text. */
 const RELEVANT =
   /^(?:Linux version|(?:Kernel )?[Cc]ommand line|BIOS-e820|user|e820|efi|(?:ACPI: )?SRAT|HugeTLB|Zone ranges|Early memory|(?:e820: )?last_pfn|\.text|Booting Linux|CPU|psci|GICv3|arch_timer|SBI|riscv|hash-mmu|radix-mmu|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size|\d+MB (?:LOW|HIGH)MEM|NUMA|Machine model|OF: fdt: Machine model|Detected|Dentry cache|Inode-cache|Hypervisor detected|pcpu-alloc|Fallback order|Freeing initrd|Trying to unpack rootfs|Unpacking initramfs|EFI stub|\S+ (?:\[mem |empty$)|node \d+: \[mem )|machine description|NODE_DATA|\(powerpc|ppc64|started at EL|setup: (?:Linux is running|The maximum memory size)|hugetlbfs: disabling|\(loongarch64|CPU\d*: LoongArch|Loongson/
-
 
 /** A block line of `Zone ranges`, `Movable zone start` or `Early memory node ranges`, or a ≤5.13 per-zone line, folded. */
 const ZONE_LINE = /^(\S+) (\[mem 0x[0-9a-f]+-0x[0-9a-f]+\]|empty)$/
@@ -497,7 +500,11 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     // (32-bit arm: "0x%x"); only arm64 prints CPU features, VIPT/PIPT I-cache detection,
     // "started at EL1/2" and a bare "Machine model:" (32-bit arm: "OF: fdt: Machine
     // model:"). psci, GICv3 and the arch timer exist on both.
-    if (/^Booting Linux on physical CPU 0x[0-9a-f]{10} \[0x[0-9a-f]{8}\]$|^CPU features: detected: |^Detected (?:VIPT|PIPT|VPIPT|AIVIVT) I-cache on CPU\d+$|^CPU: All CPU\(s\) started at EL[12]$|^Machine model: /.test(t))
+    if (
+      /^Booting Linux on physical CPU 0x[0-9a-f]{10} \[0x[0-9a-f]{8}\]$|^CPU features: detected: |^Detected (?:VIPT|PIPT|VPIPT|AIVIVT) I-cache on CPU\d+$|^CPU: All CPU\(s\) started at EL[12]$|^Machine model: /.test(
+        t
+      )
+    )
       evidenceFor('arm64', true, line, t)
     else if (/^Booting Linux on physical CPU 0x|^(?:psci|GICv3|arch_timer): /.test(t)) evidenceFor('arm64', false, line, t)
     let m: RegExpExecArray | null
@@ -589,7 +596,11 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     // 6.12+ a cpu-only SRAT node shows nowhere else (830a0d12943f "x86/mm: Don't print out
     // SRAT table information" made the SRAT CPU lines pr_debug, in v6.12)
     if (/^Fallback order for Node \d+:|^NUMA: /.test(t)) numaLine ||= line
-    if ((m = /^SRAT: PXM \d+ -> (?:x2)?APIC 0x[0-9a-f]+ -> Node (\d+)/.exec(t)) || (m = /^NUMA: Initmem setup node (\d+) \[<memory-less node>\]$/.exec(t)) || (m = /^Fallback order for Node (\d+):/.exec(t))) {
+    if (
+      (m = /^SRAT: PXM \d+ -> (?:x2)?APIC 0x[0-9a-f]+ -> Node (\d+)/.exec(t)) ||
+      (m = /^NUMA: Initmem setup node (\d+) \[<memory-less node>\]$/.exec(t)) ||
+      (m = /^Fallback order for Node (\d+):/.exec(t))
+    ) {
       // acpi_numa_processor_affinity_init() / arm64 setup_node_data(): a node with CPUs
       // (SRAT or a device-tree numa-node-id) is a possible node
       const nid = nodeId(m[1], L)
@@ -599,7 +610,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     if ((m = /^HugeTLB:? registered (\d+(?:\.\d+)?) ([KMGTPEZY])i?B page size/.exec(t))) {
       // string_get_size(): "2.00 MiB", "1.00 GiB", "64.0 KiB"
       const size = Math.round(Number(m[1]) * 2 ** (10 * ('KMGTPEZY'.indexOf(m[2]) + 1)))
-      if (!(size > 0 && size <= MAX_HUGE_PAGE) || (size & (size - 1)) !== 0 && size < 2 ** 31)
+      if (!(size > 0 && size <= MAX_HUGE_PAGE) || ((size & (size - 1)) !== 0 && size < 2 ** 31))
         throw new LogError(`a ${m[1]} ${m[2]}iB huge page is impossible (no architecture has huge pages above 1 TiB; sizes are powers of two)`, line, columnOf(L.raw, m[1]))
       hugeSizes.push(size)
       used.push({ what: 'HugeTLB registered', line })
@@ -658,7 +669,8 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     if (seen.riscv) [arch, decided] = ['riscv64', { line: seen.riscv, why: lineText(seen.riscv) }]
     else if (seen.powerpc) [arch, decided] = [seen.ppc64 && !highmemZone ? 'powerpc64' : 'powerpc', { line: seen.powerpc, why: lineText(seen.powerpc) }]
     else if (seen.arm32) [arch, decided] = ['arm', { line: seen.arm32, why: lineText(seen.arm32) }]
-    else if (arch === 'x86_64' && (seen.lowmem32 || highmemZone)) [arch, decided] = ['x86', seen.lowmem32 ? { line: seen.lowmem32, why: lineText(seen.lowmem32) } : { line: 0, why: 'a HighMem zone in `Zone ranges`' }]
+    else if (arch === 'x86_64' && (seen.lowmem32 || highmemZone))
+      [arch, decided] = ['x86', seen.lowmem32 ? { line: seen.lowmem32, why: lineText(seen.lowmem32) } : { line: 0, why: 'a HighMem zone in `Zone ranges`' }]
     else if (!arch) {
       const strong = evidence.find((e) => e.strong)
       const weak = evidence.find((e) => !e.strong)
@@ -688,7 +700,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     const map = user ?? bios
     if (map.length) {
       firmware = { kind: 'e820', map, ...(updates.length ? { updates } : {}) }
-      if (user) warnings.push('the e820 map comes from the log\'s user-defined map (the command line\'s mem=/memmap= are already applied)')
+      if (user) warnings.push("the e820 map comes from the log's user-defined map (the command line's mem=/memmap= are already applied)")
     } else if (early.length) {
       firmware = { kind: 'e820', map: early.map((r) => ({ start: r.start, end: r.end, type: 'usable' as const })) }
       fromEarly = true
@@ -722,7 +734,9 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       used.push({ what: 'page size (HugeTLB sizes)', line: used.find((u) => u.what === 'HugeTLB registered')!.line })
     } else {
       pageSize = 4096
-      warnings.push('the log does not show arm64\'s page size (no "Dentry cache hash table" or "HugeTLB: registered" line): 4K pages assumed; give --page-size 16K or 64K if the kernel was built with them')
+      warnings.push(
+        'the log does not show arm64\'s page size (no "Dentry cache hash table" or "HugeTLB: registered" line): 4K pages assumed; give --page-size 16K or 64K if the kernel was built with them'
+      )
     }
     if (pageSize !== 4096) warnings.push(`arm64 with ${pageSize / 1024}K pages (${pageSizeSeen ? `line ${pageSizeSeen.line}: ${pageSizeSeen.text}` : 'from the HugeTLB page sizes'})`)
   }
@@ -736,7 +750,9 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     } else if (fromHuge) pageSize = fromHuge
     else {
       pageSize = 16384
-      warnings.push('the log does not show loongarch\'s page size (no "Dentry cache hash table" or "HugeTLB: registered" line): 16K pages (the Kconfig default) assumed; give --page-size 4K or 64K if the kernel was built with them')
+      warnings.push(
+        'the log does not show loongarch\'s page size (no "Dentry cache hash table" or "HugeTLB: registered" line): 16K pages (the Kconfig default) assumed; give --page-size 4K or 64K if the kernel was built with them'
+      )
     }
   }
 

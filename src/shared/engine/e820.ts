@@ -205,7 +205,7 @@ export class E820Table {
     const out: E820Entry[] = []
     let curType = 0
     let curStart = 0
-    for (let i = 0; i < pts.length; ) {
+    for (let i = 0; i < pts.length;) {
       const addr = pts[i].addr
       while (i < pts.length && pts[i].addr === addr) {
         const p = pts[i]

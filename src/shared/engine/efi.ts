@@ -118,7 +118,10 @@ export function dtMemblock(map: readonly FirmwareRange[], o: Arm64MemblockOption
   // __reserved_mem_reserve_reg() -> early_init_dt_reserve_memory()
   if (o.dtNoMapMarksNomap) memory.setFlagRanges(noMap, MEMBLOCK_NOMAP, true)
   else memory.removeRanges(noMap)
-  reserved.addRanges(map.filter((r) => r.type === 'reserved').map((r) => ({ base: r.start, size: rangeEnd(r) - r.start })), NO_NODE)
+  reserved.addRanges(
+    map.filter((r) => r.type === 'reserved').map((r) => ({ base: r.start, size: rangeEnd(r) - r.start })),
+    NO_NODE
+  )
   return { memory, reserved }
 }
 

@@ -22,7 +22,17 @@ describe('holds(): since, until, backports, reverts', () => {
     expect(['5.18', '5.19', '6.1.15', '6.1.16', '6.2', '6.2.2', '6.2.3', '6.3'].map((s) => holds('hvo-arm64', v(s)))).toEqual([false, true, true, false, true, true, false, false])
   })
   it('s390 HVO until 6.18-rc4, and not in 6.12.58+ or 6.6.117+', () => {
-    expect(['6.1', '6.2', '6.6.116', '6.6.117', '6.12.57', '6.12.58', '6.17', '6.18-rc3', '6.18-rc4'].map((s) => holds('hvo-s390', v(s)))).toEqual([false, true, true, false, true, false, true, true, false])
+    expect(['6.1', '6.2', '6.6.116', '6.6.117', '6.12.57', '6.12.58', '6.17', '6.18-rc3', '6.18-rc4'].map((s) => holds('hvo-s390', v(s)))).toEqual([
+      false,
+      true,
+      true,
+      false,
+      true,
+      false,
+      true,
+      true,
+      false
+    ])
   })
   it('a stable backport holds inside its branch only: 3770e52fd4ec in 6.1.13 and 6.2', () => {
     expect(['6.1.12', '6.1.13', '6.1.150', '6.2-rc8', '6.2'].map((s) => holds('mm-zero-struct-page-96', v(s)))).toEqual([false, true, true, false, true])
@@ -74,9 +84,11 @@ describe('the README lists the facts no commit pins', () => {
     const readme = readFileSync(join(import.meta.dirname, '../../../README.md'), 'utf8')
     const section = readme.slice(readme.indexOf('### Kernel facts not pinned to a commit'))
     const listed = [...section.slice(0, section.indexOf('\n## ')).matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]).sort()
-    const unpinned = (Object.entries(FACTS) as [string, KernelFact][]).filter(([, f]) => !f.commit).map(([id]) => id).sort()
+    const unpinned = (Object.entries(FACTS) as [string, KernelFact][])
+      .filter(([, f]) => !f.commit)
+      .map(([id]) => id)
+      .sort()
     expect(listed).toEqual(unpinned)
     expect(section).toContain(`holds ${Object.keys(FACTS).length} facts`)
   })
 })
-

@@ -132,7 +132,7 @@ export const FACTS = {
   'section-flag-taint-zone-device': {
     what: 'SECTION_TAINT_ZONE_DEVICE (bit 4): SECTION_MAP_LAST_BIT 1<<5 (SECTION_NID_SHIFT stays 3)',
     since: rc1('5.12'),
-    commit: { id: '1f90a3477df3', subject: "mm: teach pfn_to_online_page() about ZONE_DEVICE section collisions", release: 'v5.12' }
+    commit: { id: '1f90a3477df3', subject: 'mm: teach pfn_to_online_page() about ZONE_DEVICE section collisions', release: 'v5.12' }
   },
   'section-nid-shift-6': {
     what: 'SECTION_NID_SHIFT 6, clear of every flag bit',
@@ -167,14 +167,16 @@ export const FACTS = {
   'pfn-valid-phys-roundtrip': {
     what: 'generic pfn_valid() rejects a pfn whose PFN_PHYS() overflows (PHYS_PFN(PFN_PHYS(pfn)) != pfn)',
     since: rc1('5.14'),
-    inferred: 'the check moved into include/linux/mmzone.h with 16c9afc77660 "arm64/mm: drop HAVE_ARCH_PFN_VALID" (5.14 window, partly reverted by 3eb9cdffb397, redone by 3de360c3fdb3 in 5.16); which release first carried it in the generic code is not pinned'
+    inferred:
+      'the check moved into include/linux/mmzone.h with 16c9afc77660 "arm64/mm: drop HAVE_ARCH_PFN_VALID" (5.14 window, partly reverted by 3eb9cdffb397, redone by 3de360c3fdb3 in 5.16); which release first carried it in the generic code is not pinned'
   },
 
   // -- folio.ts: orders, MAX_FOLIO_ORDER, the v7.1 mask encoding ----------------------------
   'page-block-max-order-renamed': {
     what: 'CONFIG_PAGE_BLOCK_ORDER is called CONFIG_PAGE_BLOCK_MAX_ORDER',
     since: rc1('6.17'),
-    inferred: 'Zi Yan, "mm: rename CONFIG_PAGE_BLOCK_ORDER to CONFIG_PAGE_BLOCK_MAX_ORDER", among the 6.17-cycle mm-unstable commits; 6.16 has PAGE_BLOCK_ORDER, 7.0 PAGE_BLOCK_MAX_ORDER; the id was not found'
+    inferred:
+      'Zi Yan, "mm: rename CONFIG_PAGE_BLOCK_ORDER to CONFIG_PAGE_BLOCK_MAX_ORDER", among the 6.17-cycle mm-unstable commits; 6.16 has PAGE_BLOCK_ORDER, 7.0 PAGE_BLOCK_MAX_ORDER; the id was not found'
   },
   'max-page-order-renamed': {
     what: 'MAX_ORDER is called MAX_PAGE_ORDER (same value)',
@@ -330,7 +332,8 @@ export const FACTS = {
   'ptdesc-overlay': {
     what: 'struct ptdesc overlays struct page for page tables (ptlock_alloc(struct ptdesc *))',
     since: rc1('6.6'),
-    inferred: 'Vishal Moola, "pgtable: create struct ptdesc" (v8 of 2023-07-31 against mm-unstable; mainline blame dates a helper 2023-08-07): the 6.6 merge window; 6.1 has ptlock_alloc(struct page *), 6.12 ptlock_alloc(struct ptdesc *); the mainline id was not confirmed'
+    inferred:
+      'Vishal Moola, "pgtable: create struct ptdesc" (v8 of 2023-07-31 against mm-unstable; mainline blame dates a helper 2023-08-07): the 6.6 merge window; 6.1 has ptlock_alloc(struct page *), 6.12 ptlock_alloc(struct ptdesc *); the mainline id was not confirmed'
   },
   'x86-reserve-first-mb': {
     what: 'x86 reserves the whole first 1 MiB (reserve_real_mode(): memblock_reserve(0, SZ_1M)); 64 KiB before',
@@ -432,7 +435,7 @@ export const FACTS = {
     commit: { id: '476849b0fba4', subject: 'riscv/mm: align vmemmap to maximal folio size', release: 'v7.1 (loongarch: 2969b42c8f99)' }
   },
   'sparse-buffer': {
-    what: 'sparse_init_nid() carves the node\'s memmaps out of one memblock buffer (sparse_buffer_init())',
+    what: "sparse_init_nid() carves the node's memmaps out of one memblock buffer (sparse_buffer_init())",
     since: rc1('4.19'),
     commit: { id: '35fd1eb1e821', subject: 'mm/sparse: abstract sparse buffer allocations', release: 'v4.19' }
   },
@@ -456,7 +459,8 @@ export const FACTS = {
   'riscv-sparsemem-default': {
     what: 'riscv64 kernels as built are SPARSEMEM_VMEMMAP (defconfig SPARSEMEM_MANUAL; distribution kernels with NUMA); riscv has no ARCH_SPARSEMEM_DEFAULT, so before that a NUMA-less defconfig is FLATMEM',
     since: rc1('6.8'),
-    inferred: 'the 6.1 defconfig is FLATMEM, the 6.12 defconfig sets SPARSEMEM_MANUAL, and a real 6.8 boot prints "28 KiB vmemmap can be freed" (SPARSEMEM_VMEMMAP); the defconfig commit was not found, so the boundary is the earliest evidence'
+    inferred:
+      'the 6.1 defconfig is FLATMEM, the 6.12 defconfig sets SPARSEMEM_MANUAL, and a real 6.8 boot prints "28 KiB vmemmap can be freed" (SPARSEMEM_VMEMMAP); the defconfig commit was not found, so the boundary is the earliest evidence'
   },
 
   // -- policies.ts: NOMAP and hole handling ------------------------------------------------

@@ -41,11 +41,7 @@ describe('x86 laptop, 16 GiB (resources/examples/x86-laptop.yaml)', () => {
     ])
   })
   it('5.11–5.13: per zone, the DMA tail counted to the section end', () => {
-    expect(linesFor('5.12.9')).toEqual([
-      '  DMA zone: 28770 pages in unavailable ranges',
-      '  DMA32 zone: 25486 pages in unavailable ranges',
-      '  Normal zone: 7424 pages in unavailable ranges'
-    ])
+    expect(linesFor('5.12.9')).toEqual(['  DMA zone: 28770 pages in unavailable ranges', '  DMA32 zone: 25486 pages in unavailable ranges', '  Normal zone: 7424 pages in unavailable ranges'])
   })
   it('5.4.y and 5.6+: one total including the section-rounded tail', () => {
     expect(linesFor('5.4.59')).toEqual(['Zeroed struct page in unavailable ranges: 33008 pages'])
@@ -74,7 +70,9 @@ describe('memmap_init() tail: up to the section end with SPARSEMEM only', () => 
   const holes = (memoryModel: string) => {
     const p = parseScenario(scenario(memoryModel))
     if (!p.ok) throw new Error(JSON.stringify(p.diagnostics))
-    return bootlogLines(runModel(p.scenario)).filter((l) => l.kind === 'holes').map((l) => l.text)
+    return bootlogLines(runModel(p.scenario))
+      .filter((l) => l.kind === 'holes')
+      .map((l) => l.text)
   }
   it('SPARSEMEM: the 256 pages to the section end are initialised and counted', () => {
     expect(holes('sparsemem')).toEqual(['On node 0, zone DMA32: 256 pages in unavailable ranges'])

@@ -25,14 +25,7 @@ const roundUp = (v: number, a: number): number => Math.ceil(v / a) * a
  * CONFIG_SPARSEMEM the tail up to the next section boundary goes to the last zone visited of
  * the last node (FLATMEM has no tail: `end_pfn = round_up(…)` is under #ifdef CONFIG_SPARSEMEM).
  */
-export function memmapInitHoles(
-  ranges: MemPfnRange[],
-  nodes: Map<number, NodeSpan>,
-  valid: Interval[],
-  pagesPerSection: number,
-  pageblockPages: number,
-  sparsemem = true
-): HoleCount[] {
+export function memmapInitHoles(ranges: MemPfnRange[], nodes: Map<number, NodeSpan>, valid: Interval[], pagesPerSection: number, pageblockPages: number, sparsemem = true): HoleCount[] {
   const out: HoleCount[] = []
   let hole = 0
   let zoneId = 0
@@ -51,7 +44,14 @@ export function memmapInitHoles(
         zoneId = z.index
         if (a >= b) continue
         if (hole < a) {
-          out.push({ start: hole, end: a, nid: r.nid, zoneIndex: z.index, count: countValidByPageblock(hole, a, valid, pageblockPages), kind: hole === 0 && out.length === 0 && lastEnd === 0 ? 'before-first-range' : 'gap' })
+          out.push({
+            start: hole,
+            end: a,
+            nid: r.nid,
+            zoneIndex: z.index,
+            count: countValidByPageblock(hole, a, valid, pageblockPages),
+            kind: hole === 0 && out.length === 0 && lastEnd === 0 ? 'before-first-range' : 'gap'
+          })
         }
         hole = b
       }
@@ -71,12 +71,7 @@ export function memmapInitHoles(
  * across zones and nodes; the zone's tail is rounded up to a section. Returns the count
  * per (node, zone index) in call order.
  */
-export function perZoneHoles(
-  nodeOrder: NodeSpan[],
-  valid: Interval[],
-  pagesPerSection: number,
-  pageblockPages: number
-): { nid: number; zoneIndex: number; count: number }[] {
+export function perZoneHoles(nodeOrder: NodeSpan[], valid: Interval[], pagesPerSection: number, pageblockPages: number): { nid: number; zoneIndex: number; count: number }[] {
   const out: { nid: number; zoneIndex: number; count: number }[] = []
   let hole = 0
   for (const node of nodeOrder) {
@@ -106,15 +101,7 @@ export function perZoneHoles(
  * memory regions (NOMAP regions skipped by for_each_mem_range(MEMBLOCK_NONE)) and the
  * tail up to max_pfn (original) or round_up(max_pfn, PAGES_PER_SECTION) (5.4.y, 5.5+).
  */
-export function zeroedHoles(
-  memory: MemblockType,
-  valid: Interval[],
-  maxPfn: number,
-  tail: 'max_pfn' | 'section',
-  pagesPerSection: number,
-  pageblockPages: number,
-  pageSize: number
-): number {
+export function zeroedHoles(memory: MemblockType, valid: Interval[], maxPfn: number, tail: 'max_pfn' | 'section', pagesPerSection: number, pageblockPages: number, pageSize: number): number {
   let next = 0
   let cnt = 0
   for (const r of memory.regions) {

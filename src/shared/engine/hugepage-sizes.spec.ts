@@ -89,7 +89,9 @@ describe('a scenario naming an impossible size', () => {
         expect(r.ok).toBe(false)
         const d = r.diagnostics.find((x) => x.severity === 'error')!
         expect(d.path).toBe('hugetlb[1].size')
-        expect(formatDiagnostic('hp.yaml', d)).toMatch(new RegExp(`^hp\\.yaml:10:\\d+: error: hugetlb\\[1\\]\\.size: x86_64 has no ${text} huge pages: the sizes are 2 MiB \\(PMD\\), 1 GiB \\(PUD, needs the pdpe1gb`))
+        expect(formatDiagnostic('hp.yaml', d)).toMatch(
+          new RegExp(`^hp\\.yaml:10:\\d+: error: hugetlb\\[1\\]\\.size: x86_64 has no ${text} huge pages: the sizes are 2 MiB \\(PMD\\), 1 GiB \\(PUD, needs the pdpe1gb`)
+        )
       }
     }
   })

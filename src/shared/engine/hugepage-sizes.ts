@@ -133,7 +133,9 @@ export function validHugePageSizes(arch: Arch, pageSize: number, o: { version: K
       }
     case 'loongarch64': {
       const pmd = pageSize === 4 * KiB ? 2 * MiB : pageSize === 16 * KiB ? 32 * MiB : pageSize === 64 * KiB ? 512 * MiB : null
-      return pmd === null ? null : { sizes: [{ size: pmd, level: 'PMD (HPAGE_SIZE)' }], ref: 'arch_hugetlb_valid_size() (__weak) mm/hugetlb.c: HPAGE_SIZE only; HPAGE_SHIFT arch/loongarch/include/asm/page.h' }
+      return pmd === null
+        ? null
+        : { sizes: [{ size: pmd, level: 'PMD (HPAGE_SIZE)' }], ref: 'arch_hugetlb_valid_size() (__weak) mm/hugetlb.c: HPAGE_SIZE only; HPAGE_SHIFT arch/loongarch/include/asm/page.h' }
     }
     case 'x86':
       return {
@@ -170,7 +172,12 @@ export function hugePageSizeError(size: number, arch: Arch, pageSize: number, o:
  * the page size in use (the page size was guessed wrong, or the text was edited), each
  * with a warning, so that runModel() does not refuse what a kernel printed.
  */
-export function dropImpossibleHugeSizes(s: { arch: Arch; pageSize?: number; paging?: string; hugetlb?: { size: number }[] }, defaultPageSize: number, version: KernelVersion, warnings: string[]): void {
+export function dropImpossibleHugeSizes(
+  s: { arch: Arch; pageSize?: number; paging?: string; hugetlb?: { size: number }[] },
+  defaultPageSize: number,
+  version: KernelVersion,
+  warnings: string[]
+): void {
   if (!s.hugetlb?.length) return
   const pageSize = s.pageSize ?? defaultPageSize
   s.hugetlb = s.hugetlb.filter((h) => {

@@ -115,7 +115,10 @@ function modelOrError(l: Extract<Loaded, { ok: true }>): { ok: true; model: Mode
   } catch (e) {
     if (e instanceof ModelError) {
       const pos = l.kind === 'scenario' ? locatePath(l.source, e.path) : null
-      const path = e.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')
+      const path = e.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+        .join('.')
+        .replace(/\.\[/g, '[')
       return { ok: false, diagnostics: [...l.diagnostics, { severity: 'error', message: path ? `${path}: ${e.message}` : e.message, ...(pos ?? { line: 1, column: 1 }), path }] }
     }
     throw e
@@ -271,7 +274,12 @@ export function compareStateSource(source: string, fileName: string, stateText: 
     const pick = files.find((f) => detectCapture(f.source) === 'zoneinfo') ?? files.find((f) => detectCapture(f.source) === 'lsmem')
     if (pick) [state, kind] = [pick.source, detectCapture(pick.source)]
   }
-  if (kind !== 'zoneinfo' && kind !== 'lsmem') return { ok: false, diagnostics: [], stateDiagnostics: [{ severity: 'error', message: `${stateName} is not a /proc/zoneinfo or lsmem output${kind ? ` (it reads as ${kind})` : ''}`, line: 1, column: 1 }] }
+  if (kind !== 'zoneinfo' && kind !== 'lsmem')
+    return {
+      ok: false,
+      diagnostics: [],
+      stateDiagnostics: [{ severity: 'error', message: `${stateName} is not a /proc/zoneinfo or lsmem output${kind ? ` (it reads as ${kind})` : ''}`, line: 1, column: 1 }]
+    }
   let failed: Diagnostic[] | null = null
   const r = respond(source, fileName, opts, (model) => {
     try {

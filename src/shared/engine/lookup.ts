@@ -223,7 +223,15 @@ export function lookup(ix: LookupIndex, query: string): LookupResult {
   const numaNodes = m.scenario.numa?.nodes ?? []
   const numaIdx = numaNodes.findIndex((n) => n.id === nid)
   const numaRange = numaIdx >= 0 ? numaNodes[numaIdx].ranges.findIndex((r) => r.start <= address && address < rangeEnd(r)) : -1
-  const node = span ? { nid: span.nid, startPfn: span.start, endPfn: span.end, inSpan: span.start <= pfn && pfn < span.end, path: numaIdx < 0 ? null : numaRange >= 0 ? `numa.nodes[${numaIdx}].ranges[${numaRange}]` : `numa.nodes[${numaIdx}]` } : null
+  const node = span
+    ? {
+        nid: span.nid,
+        startPfn: span.start,
+        endPfn: span.end,
+        inSpan: span.start <= pfn && pfn < span.end,
+        path: numaIdx < 0 ? null : numaRange >= 0 ? `numa.nodes[${numaIdx}].ranges[${numaRange}]` : `numa.nodes[${numaIdx}]`
+      }
+    : null
   const z = span?.zones.find((z) => z.spanned > 0 && z.start <= pfn && pfn < z.start + z.spanned)
   const zone = z && span ? { name: z.name, nid: span.nid, startPfn: z.start, endPfn: z.start + z.spanned } : null
   const b = m.bounds.find((b) => b.name !== 'Movable' && b.lowest <= pfn && pfn < b.highest)
@@ -381,7 +389,6 @@ export function lookupModel(m: Model, queries: string[]): LookupReport {
   }
 }
 
-
 const mem = memRange
 const pfns = pfnRange
 
@@ -394,13 +401,23 @@ export function lookupText(r: LookupReport): string {
       out.push(`${x.query}: ${x.error}`)
       continue
     }
-    out.push(`${x.query}: address ${hexPad(x.address, 18)} = pfn ${hex(x.pfn)} (${grouped(x.pfn)})${x.offsetInPage ? ` + ${hex(x.offsetInPage)}` : ''}${x.address % 1024 === 0 ? `, at ${bytesText(x.address)}` : ''}`)
+    out.push(
+      `${x.query}: address ${hexPad(x.address, 18)} = pfn ${hex(x.pfn)} (${grouped(x.pfn)})${x.offsetInPage ? ` + ${hex(x.offsetInPage)}` : ''}${x.address % 1024 === 0 ? `, at ${bytesText(x.address)}` : ''}`
+    )
     const row = (k: string, v: string): void => void out.push(`  ${k.padEnd(18)} ${v}`)
-    row('node', x.node ? `${x.node.nid}, ${x.node.inSpan ? 'spanning' : "outside its span (memmap_init()'s hole attribution):"} ${pfns(x.node.startPfn, x.node.endPfn)}${x.node.path ? ` (${x.node.path})` : ''}` : 'none')
+    row(
+      'node',
+      x.node
+        ? `${x.node.nid}, ${x.node.inSpan ? 'spanning' : "outside its span (memmap_init()'s hole attribution):"} ${pfns(x.node.startPfn, x.node.endPfn)}${x.node.path ? ` (${x.node.path})` : ''}`
+        : 'none'
+    )
     row('zone', x.zone ? `${x.zone.name} of node ${x.zone.nid}, spanning ${pfns(x.zone.startPfn, x.zone.endPfn)}` : x.zoneRange ? `none on this node (Zone ranges: ${x.zoneRange.name})` : 'none')
     if (x.section) {
       const s = x.section
-      row('section', `${grouped(s.nr)}, ${pfns(s.startPfn, s.endPfn)}: ${s.present ? [`present`, s.online ? 'online' : '', s.early ? 'early' : '', s.nid !== null ? `node ${s.nid}` : ''].filter(Boolean).join(', ') + ` (${s.flags.join('|')})` : 'not present (no memmap)'}`)
+      row(
+        'section',
+        `${grouped(s.nr)}, ${pfns(s.startPfn, s.endPfn)}: ${s.present ? [`present`, s.online ? 'online' : '', s.early ? 'early' : '', s.nid !== null ? `node ${s.nid}` : ''].filter(Boolean).join(', ') + ` (${s.flags.join('|')})` : 'not present (no memmap)'}`
+      )
     } else row('section', 'none (FLATMEM)')
     row('memblock.memory', x.memory ? `[${x.memory.index}] ${mem(x.memory.start, x.memory.end)} node ${x.memory.nid}${x.memory.flags.length ? ' ' + x.memory.flags.join('|') : ''}` : 'none')
     row('memblock.reserved', x.reserved ? `[${x.reserved.index}] ${mem(x.reserved.start, x.reserved.end)}${x.reserved.flags.length ? ' ' + x.reserved.flags.join('|') : ''}` : 'none')
@@ -409,9 +426,18 @@ export function lookupText(r: LookupReport): string {
     if (x.e820) row('e820 (final)', `${mem(x.e820.start, x.e820.end)} ${x.e820.type}`)
     if (x.hole) {
       const h = x.hole
-      const what = h.kind === 'nomap' ? 'NOMAP memory (not in the linear map)' : h.kind === 'below-first-range' ? 'below the first memory range' : h.kind === 'above-last-range' ? 'above the last memory range' : `between memblock.memory[${h.before}] and [${h.after}]`
+      const what =
+        h.kind === 'nomap'
+          ? 'NOMAP memory (not in the linear map)'
+          : h.kind === 'below-first-range'
+            ? 'below the first memory range'
+            : h.kind === 'above-last-range'
+              ? 'above the last memory range'
+              : `between memblock.memory[${h.before}] and [${h.after}]`
       const where = h.kind === 'above-last-range' ? `from ${hexPad(h.start, 18)}` : mem(h.start, h.end)
-      const attr = h.attribution ? `; its struct pages are initialised by memmap_init() as a ${h.attribution.kind} of node ${h.attribution.nid} zone ${h.attribution.zone}, ${pfns(h.attribution.start, h.attribution.end)}` : ''
+      const attr = h.attribution
+        ? `; its struct pages are initialised by memmap_init() as a ${h.attribution.kind} of node ${h.attribution.nid} zone ${h.attribution.zone}, ${pfns(h.attribution.start, h.attribution.end)}`
+        : ''
       row('hole', `${what}: ${where}${attr}`)
     }
     if (x.aboveMaxPfn) row('max_pfn', `${hex(r.maxPfn)}: the pfn lies at or above it`)
@@ -419,7 +445,11 @@ export function lookupText(r: LookupReport): string {
     const sp = x.structPage
     if (!sp.exists) row('struct page', 'none: pfn_valid() is false')
     else if (sp.address) row('struct page', `${sp.address} = ${sp.formula} (offset ${bytesText(sp.offset)})`)
-    else row('struct page', `${sp.formula}: offset ${hex(sp.offset)} (${bytesText(sp.offset)})${sp.bufferOffset !== null ? `, at ${hex(sp.bufferOffset)} in the node's boot buffer` : ''}${sp.phys ? `, physical ${sp.phys}` : ''}; placed at boot`)
+    else
+      row(
+        'struct page',
+        `${sp.formula}: offset ${hex(sp.offset)} (${bytesText(sp.offset)})${sp.bufferOffset !== null ? `, at ${hex(sp.bufferOffset)} in the node's boot buffer` : ''}${sp.phys ? `, physical ${sp.phys}` : ''}; placed at boot`
+      )
     if (sp.exists && sp.note) row('', sp.note)
   }
   return out.join('\n')

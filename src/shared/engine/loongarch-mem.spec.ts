@@ -95,7 +95,7 @@ describe('the boot lines of a 16K-page loongarch64 machine', () => {
   })
 })
 
-describe('a loongarch64 log (lines in the kernel\'s printk formats)', () => {
+describe("a loongarch64 log (lines in the kernel's printk formats)", () => {
   const log = [
     '[    0.000000] Linux version 6.12.9 (builder@host) (loongarch64-linux-gnu-gcc (GCC) 14.2.0, GNU ld (GNU Binutils) 2.43) #1 SMP PREEMPT_DYNAMIC',
     '[    0.000000] efi:   0x000000000000-0x00000edfffff [Conventional|   |  |  |  |  |  |  |  |  |  |   |WB|  |  |  ]',

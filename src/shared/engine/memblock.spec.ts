@@ -66,8 +66,7 @@ describe('memblock (mm/memblock.c)', () => {
   })
   it('addRanges(), setFlagRanges(), removeRanges() equal one kernel call per range, in any order', () => {
     const rnd = mulberry32(7)
-    const ranges = (n: number): { base: number; size: number }[] =>
-      Array.from({ length: n }, () => ({ base: Math.floor(rnd() * 256) * 0x1000, size: Math.floor(rnd() * 12) * 0x1000 }))
+    const ranges = (n: number): { base: number; size: number }[] => Array.from({ length: n }, () => ({ base: Math.floor(rnd() * 256) * 0x1000, size: Math.floor(rnd() * 12) * 0x1000 }))
     for (let round = 0; round < 200; round++) {
       // existing regions with mixed nids and flags, then a batch over them
       const base = new MemblockType('memory')

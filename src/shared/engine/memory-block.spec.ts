@@ -77,7 +77,15 @@ describe('memory_dev_init() and valid_zones', () => {
     expect(b.get(32)).toBe('Normal [0]')
   })
   it('a block holding memory of two nodes is "none" (memory_block_add_nid(): a second node clears mem->zone)', () => {
-    const s: Scenario = { ...qemu4g, numa: { nodes: [{ id: 0, ranges: [{ start: 0, end: 1 * G + 64 * M }] }, { id: 1, ranges: [{ start: 1 * G + 64 * M, end: 5 * G }] }] } }
+    const s: Scenario = {
+      ...qemu4g,
+      numa: {
+        nodes: [
+          { id: 0, ranges: [{ start: 0, end: 1 * G + 64 * M }] },
+          { id: 1, ranges: [{ start: 1 * G + 64 * M, end: 5 * G }] }
+        ]
+      }
+    }
     const b = blocks(s)
     expect(b.get(7)).toBe('DMA32 [0]')
     expect(b.get(8)).toBe('none [0,1]')
@@ -89,10 +97,22 @@ describe('memory_dev_init() and valid_zones', () => {
     const layout = (kernel: string): Scenario => ({
       ...qemu4g,
       kernel,
-      firmware: { kind: 'e820', map: [{ start: 1 * M, end: 1 * G + 192 * M, type: 'usable' }, { start: 1.5 * G, end: 2 * G, type: 'usable' }] },
+      firmware: {
+        kind: 'e820',
+        map: [
+          { start: 1 * M, end: 1 * G + 192 * M, type: 'usable' },
+          { start: 1.5 * G, end: 2 * G, type: 'usable' }
+        ]
+      },
       numa: {
         nodes: [
-          { id: 0, ranges: [{ start: 0, end: 1 * G }, { start: 1.5 * G, end: 2 * G }] },
+          {
+            id: 0,
+            ranges: [
+              { start: 0, end: 1 * G },
+              { start: 1.5 * G, end: 2 * G }
+            ]
+          },
           { id: 1, ranges: [{ start: 1 * G, end: 1.5 * G }] }
         ]
       }

@@ -124,8 +124,7 @@ export function runModel(scenario: Scenario): Model {
   const sectionSizeBits = memModel.sectionSizeBits
   const pagesPerSection = 2 ** (sectionSizeBits - pageShift)
   const args = parseCmdline(scenario.cmdline ?? '')
-  const lowmemPfn = (maxPfn: number): number =>
-    config.highmem && config.lowmemLimit !== null ? Math.min(maxPfn, Math.floor(config.lowmemLimit / pageSize)) : maxPfn
+  const lowmemPfn = (maxPfn: number): number => (config.highmem && config.lowmemLimit !== null ? Math.min(maxPfn, Math.floor(config.lowmemLimit / pageSize)) : maxPfn)
   const fw = scenario.firmware
 
   let e820: E820Table | null = null
@@ -144,15 +143,18 @@ export function runModel(scenario: Scenario): Model {
         fw.map.map((r) => ({ start: r.start, end: rangeEnd(r), type: r.type, attrs: r.attrs ?? [] })),
         softReserve
       )
-    } else fw.map.forEach((r, i) => {
-      const t = e820TypeOf(r)
-      if (t === undefined)
-        throw new ModelError(
-          r.type === 'other' ? 'type: other needs the e820 type number in `code`' : `"${r.type}" is not an e820 type (usable, reserved, acpi-data, acpi-nvs, unusable, pmem, pram, soft-reserved, reserved-kern, other)`,
-          ['firmware', 'map', i, 'type']
-        )
-      e820!.add(r.start, rangeEnd(r) - r.start, t)
-    })
+    } else
+      fw.map.forEach((r, i) => {
+        const t = e820TypeOf(r)
+        if (t === undefined)
+          throw new ModelError(
+            r.type === 'other'
+              ? 'type: other needs the e820 type number in `code`'
+              : `"${r.type}" is not an e820 type (usable, reserved, acpi-data, acpi-nvs, unusable, pmem, pram, soft-reserved, reserved-kern, other)`,
+            ['firmware', 'map', i, 'type']
+          )
+        e820!.add(r.start, rangeEnd(r) - r.start, t)
+      })
     // e820__memory_setup_default(): the firmware table is sanitised before it is printed
     e820.sanitize()
     const cmd = applyE820Cmdline(e820, args)
@@ -179,12 +181,20 @@ export function runModel(scenario: Scenario): Model {
     // setup_arch(): max_low_pfn is the end of RAM below 4 GiB, and init_mem_mapping()
     // later sets max_low_pfn = max_pfn on x86_64; 32-bit x86 caps it at MAXMEM
     maxLowPfn = lowmemPfn(maxPfn)
-    ;({ memory, reserved } = e820MemblockSetup(e820, pageSize, { reserveSoftReserved: profile.x86SoftReservedReserve, reserveGaps: profile.x86ReserveE820Gaps, physAddrBits: preset.physAddrBits({ paging: scenario.paging }) }))
+    ;({ memory, reserved } = e820MemblockSetup(e820, pageSize, {
+      reserveSoftReserved: profile.x86SoftReservedReserve,
+      reserveGaps: profile.x86ReserveE820Gaps,
+      physAddrBits: preset.physAddrBits({ paging: scenario.paging })
+    }))
     x86LowReservations(reserved, e820)
   } else if (preset.firmware === 's390') {
     if (fw.kind !== 'dt') throw new ModelError(`s390 has no ${fw.kind} map: give the online storage ranges as kind: dt, type: memory`, ['firmware', 'kind'])
     try {
-      const p = s390Physmem(fw.map, args.filter((a) => a.key === 'mem' && a.value !== null).map((a) => a.value!), pageSize)
+      const p = s390Physmem(
+        fw.map,
+        args.filter((a) => a.key === 'mem' && a.value !== null).map((a) => a.value!),
+        pageSize
+      )
       ;({ memory, reserved } = p)
       warnings.push(...p.warnings)
     } catch (e) {
@@ -201,7 +211,10 @@ export function runModel(scenario: Scenario): Model {
     if (fw.kind === 'uefi') ({ memory, reserved } = loongarchMemblockInit(fw.map))
     else if (fw.kind === 'dt') ({ memory, reserved } = dtMemblock(fw.map, { pageSize, softReserve, dtNoMapMarksNomap: profile.dtNoMapNomap }))
     else throw new ModelError(`loongarch64 firmware maps are kind uefi or dt, not ${fw.kind}`, ['firmware', 'kind'])
-    const mem = loongarchMemArgs(memory, args.filter((a) => a.key === 'mem' && a.value !== null).map((a) => a.value!))
+    const mem = loongarchMemArgs(
+      memory,
+      args.filter((a) => a.key === 'mem' && a.value !== null).map((a) => a.value!)
+    )
     warnings.push(...mem.warnings)
     if (mem.userMem) {
       // check_kernel_sections_mem(): the image is added back when mem= left it out
@@ -248,12 +261,10 @@ export function runModel(scenario: Scenario): Model {
     maxPfn = Math.floor(memory.endOfDram() / pageSize)
     maxLowPfn = lowmemPfn(maxPfn)
   }
-  if (memory.regions.length === 0) throw new ModelError('no usable RAM is left in the firmware map (after the command line and the kernel\'s own trimming)', ['firmware', 'map'])
+  if (memory.regions.length === 0) throw new ModelError("no usable RAM is left in the firmware map (after the command line and the kernel's own trimming)", ['firmware', 'map'])
 
   // NUMA
-  const blocks: NumaBlock[] | null = scenario.numa
-    ? scenario.numa.nodes.flatMap((n) => n.ranges.map((r) => ({ nid: n.id, start: r.start, end: rangeEnd(r), hotplug: r.hotplug ?? false })))
-    : null
+  const blocks: NumaBlock[] | null = scenario.numa ? scenario.numa.nodes.flatMap((n) => n.ranges.map((r) => ({ nid: n.id, start: r.start, end: rangeEnd(r), hotplug: r.hotplug ?? false }))) : null
   const numa = numaInit(preset.numa, memory, blocks, {
     pageShift,
     maxPfn,
@@ -302,16 +313,17 @@ export function runModel(scenario: Scenario): Model {
     pageSize === 4096 ? 1024 : pageSize === 16384 ? 2048 : 8192
   )
   // for_each_node(): online nodes and memoryless possible nodes, ascending
-  const nodes = nodeSpans([...numa.nodes, ...numa.memorylessNodes].sort((a, b) => a - b), ranges, bounds, movable).map((n) =>
-    numa.memorylessNodes.includes(n.nid) ? { ...n, ranges: [], start: 0, end: 0, spanned: 0, present: 0, zones: n.zones.map((z) => ({ ...z, start: 0, spanned: 0, present: 0 })) } : n
-  )
+  const nodes = nodeSpans(
+    [...numa.nodes, ...numa.memorylessNodes].sort((a, b) => a - b),
+    ranges,
+    bounds,
+    movable
+  ).map((n) => (numa.memorylessNodes.includes(n.nid) ? { ...n, ranges: [], start: 0, end: 0, spanned: 0, present: 0, zones: n.zones.map((z) => ({ ...z, start: 0, spanned: 0, present: 0 })) } : n))
   const sections = presentSections(ranges, pagesPerSection)
   const rule = scenario.arch === 'arm64' ? profile.arm64PfnValid : 'generic'
   // FLATMEM: pfn_valid() is true from ARCH_PFN_OFFSET up to max_mapnr
   const valid =
-    config.memoryModel === 'flatmem'
-      ? [{ start: preset.firmware === 'e820' || !ranges.length ? 0 : ranges[0].start, end: maxPfn }]
-      : validPfns(rule, sections, pagesPerSection, memory, pageSize)
+    config.memoryModel === 'flatmem' ? [{ start: preset.firmware === 'e820' || !ranges.length ? 0 : ranges[0].start, end: maxPfn }] : validPfns(rule, sections, pagesPerSection, memory, pageSize)
   const hugePageSizes = scenario.hugetlb?.map((h) => h.size) ?? preset.defaultHugePageSizes(pageSize, scenario.paging)
   // pageblock_order per arch and version (memmap/folio.ts pageblockOrder()); powerpc64 takes
   // HPAGE_SHIFT from the huge page sizes, 32-bit x86 from the paging mode

@@ -185,7 +185,15 @@ const DELTAS: Delta[] = [
   { id: '5.10.24', since: '5.10.24', title: '5.10 stable: per-zone "pages in unavailable ranges" (0740a50b9baa)', holeMessage: 'per-zone' },
   { id: '5.10.53', since: '5.10.53', title: '5.10 stable: per-hole memmap_init() (122e093c1734)', holeMessage: 'per-hole' },
   { id: '5.10.202', since: '5.10.202', title: '5.10 stable: NODE_MIN_SIZE check removed', x86NodeMinSize: false },
-  { id: '5.11', since: '5.11-rc1', title: 'arm64 zone_dma_bits from DT/IORT; DT no-map becomes NOMAP; whole-map zeroing', holeMessage: 'zeroed-struct-page', arm64ZoneDma: 'min-bits', dtNoMapNomap: true, x86NodeMinSize: true },
+  {
+    id: '5.11',
+    since: '5.11-rc1',
+    title: 'arm64 zone_dma_bits from DT/IORT; DT no-map becomes NOMAP; whole-map zeroing',
+    holeMessage: 'zeroed-struct-page',
+    arm64ZoneDma: 'min-bits',
+    dtNoMapNomap: true,
+    x86NodeMinSize: true
+  },
   { id: '5.11.7', since: '5.11.7', title: '5.11 stable: per-zone "pages in unavailable ranges"', holeMessage: 'per-zone' },
   { id: '5.12', since: '5.12-rc1', title: 'arm64 SECTION_SIZE_BITS 27 (4K/16K), 29 (64K) (in memmap/sparse.ts)', holeMessage: 'zeroed-struct-page' },
   // 0740a50b9baa landed during the 5.12 rcs (5.12-rc2 boots still print "Zeroed"; rc3 inferred)
@@ -195,7 +203,16 @@ const DELTAS: Delta[] = [
   { id: '5.12.17', since: '5.12.17', title: '5.12 stable: per-hole memmap_init() (122e093c1734)', holeMessage: 'per-hole' },
   { id: '5.13', since: '5.13-rc1', title: 'per-zone "pages in unavailable ranges"', holeMessage: 'per-zone' },
   { id: '5.13.2', since: '5.13.2', title: '5.13 stable: per-hole memmap_init() (122e093c1734)', holeMessage: 'per-hole' },
-  { id: '5.14', since: '5.14-rc1', title: 'per-hole memmap_init(); arm64 pfn_valid() = memblock_is_memory(); memmap lines pr_debug; HVO "can free"', holeMessage: 'per-hole', arm64PfnValid: 'section-memory', memmapDebugLines: false, hugetlbVmemmapLine: 'can-free', hvoReservedPages: 2 },
+  {
+    id: '5.14',
+    since: '5.14-rc1',
+    title: 'per-hole memmap_init(); arm64 pfn_valid() = memblock_is_memory(); memmap lines pr_debug; HVO "can free"',
+    holeMessage: 'per-hole',
+    arm64PfnValid: 'section-memory',
+    memmapDebugLines: false,
+    hugetlbVmemmapLine: 'can-free',
+    hvoReservedPages: 2
+  },
   { id: '5.15.36', since: '5.15.36', title: '5.15 stable: arm64 generic pfn_valid()', arm64PfnValid: 'generic' },
   { id: '5.16', since: '5.16-rc1', title: '3de360c3fdb3: arm64 generic pfn_valid()', arm64PfnValid: 'generic' },
   { id: '5.18', since: '5.18-rc1', title: 'HVO keeps one vmemmap page; "Initmem setup node N as memoryless"', hvoReservedPages: 1, initmemMemoryless: true },
@@ -210,8 +227,21 @@ const DELTAS: Delta[] = [
   // 15995a352474 "mm: report per-page metadata information" (in v6.11); 06fa48d85b09
   // "x86/mm: Make e820__end_ram_pfn() cover E820_TYPE_ACPI ranges" (tip x86/cc, TDX kexec
   // series, in v6.11; seen in the oracle's 6.12 and 7.x boots, not in 6.1's)
-  { id: '6.11', since: '6.11-rc1', title: 'Memory: line printed after deferred init; nr_memmap_boot_pages in /proc/vmstat; e820 end of RAM counts ACPI data', memmapCounters: true, x86EndPfnAcpi: true },
-  { id: '6.12', since: '6.12-rc1', title: 'arm64 zone_dma_limit; numa_memblks.c clips to DRAM; Debian arm64 builds ZONE_DEVICE', arm64ZoneDma: 'limit-6.12', numaClipToDram: true, arm64ZoneDevice: true },
+  {
+    id: '6.11',
+    since: '6.11-rc1',
+    title: 'Memory: line printed after deferred init; nr_memmap_boot_pages in /proc/vmstat; e820 end of RAM counts ACPI data',
+    memmapCounters: true,
+    x86EndPfnAcpi: true
+  },
+  {
+    id: '6.12',
+    since: '6.12-rc1',
+    title: 'arm64 zone_dma_limit; numa_memblks.c clips to DRAM; Debian arm64 builds ZONE_DEVICE',
+    arm64ZoneDma: 'limit-6.12',
+    numaClipToDram: true,
+    arm64ZoneDevice: true
+  },
   { id: '6.12.5', since: '6.12.5', title: '6.12 stable: arm64 DMA clamp moved; coverage threshold ">"', arm64ZoneDma: 'limit-6.13', x86NumaCoverage: 'memblock-gt' },
   { id: '6.13', since: '6.13-rc1', title: 'arm64 zone DMA clamp in zone_sizes_init()', arm64ZoneDma: 'limit-6.13', x86NumaCoverage: 'memblock-gt' },
   { id: '6.16', since: '6.16-rc1', title: 'for_each_valid_pfn()' },

@@ -84,10 +84,11 @@ describe('s390 boot lines as Debian s390x kernels printed them under QEMU', () =
   it('huge pages: 1 MiB (EDAT1) and 2 GiB (EDAT2) by default; HVO only 6.2 to 6.18-rc3 (00a34d5a99c0, 64e2f60f355e), so 6.1 frees nothing', () => {
     const s = { ...s390('6.1', 3000 * M) }
     delete s.hugetlb
-    expect(bootlogLines(runModel(s)).filter((l) => l.kind === 'hugetlb-vmemmap').map((l) => l.text)).toEqual([
-      'HugeTLB: 0 KiB vmemmap can be freed for a 1.00 MiB page',
-      'HugeTLB: 0 KiB vmemmap can be freed for a 2.00 GiB page'
-    ])
+    expect(
+      bootlogLines(runModel(s))
+        .filter((l) => l.kind === 'hugetlb-vmemmap')
+        .map((l) => l.text)
+    ).toEqual(['HugeTLB: 0 KiB vmemmap can be freed for a 1.00 MiB page', 'HugeTLB: 0 KiB vmemmap can be freed for a 2.00 GiB page'])
   })
 })
 

@@ -68,4 +68,3 @@ export function s390Physmem(map: readonly FirmwareRange[], memArgs: readonly str
   memory.remove(identMapSize, Number.MAX_SAFE_INTEGER - identMapSize)
   return { memory, reserved, identMapSize, memoryLimit, warnings }
 }
-

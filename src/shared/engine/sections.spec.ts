@@ -19,7 +19,15 @@ function holes(kernel: string): string[] {
 
 describe('present sections', () => {
   it('every section a range touches is present, NOMAP included', () => {
-    expect(presentSections([{ start: 0x100, end: 0x8001, nid: 0, flags: 0 }, { start: 0x20000, end: 0x20001, nid: 0, flags: 4 }], 0x8000)).toEqual([
+    expect(
+      presentSections(
+        [
+          { start: 0x100, end: 0x8001, nid: 0, flags: 0 },
+          { start: 0x20000, end: 0x20001, nid: 0, flags: 4 }
+        ],
+        0x8000
+      )
+    ).toEqual([
       { start: 0, end: 2 },
       { start: 4, end: 5 }
     ])

@@ -100,11 +100,7 @@ export function validPfns(rule: PfnValidRule, sections: Interval[], pagesPerSect
   const sectionPfns = sections.map((s) => ({ start: s.start * pagesPerSection, end: s.end * pagesPerSection }))
   if (rule === 'generic') return sectionPfns
   // pfn p passes memblock_is_[map_]memory(p * PAGE_SIZE) iff its first byte lies in a region
-  const mem = normalize(
-    memory.regions
-      .filter((r) => rule === 'section-memory' || !(r.flags & MEMBLOCK_NOMAP))
-      .map((r) => ({ start: Math.ceil(r.base / pageSize), end: Math.ceil(r.end / pageSize) }))
-  )
+  const mem = normalize(memory.regions.filter((r) => rule === 'section-memory' || !(r.flags & MEMBLOCK_NOMAP)).map((r) => ({ start: Math.ceil(r.base / pageSize), end: Math.ceil(r.end / pageSize) })))
   return rule === 'map-memory' ? mem : intersect(mem, sectionPfns)
 }
 

@@ -44,11 +44,7 @@ describe('arm64 zone_sizes_init() across versions', () => {
   })
   it('DRAM above 4 GiB: 6.12+ leave DMA32 empty and DMA covers everything', () => {
     const high = dt([[8 * G, 16 * G]])
-    expect(zones({ kernel: '6.13', arch: 'arm64', firmware: high }).slice(0, 3)).toEqual([
-      '  DMA      [mem 0x0000000200000000-0x00000003ffffffff]',
-      '  DMA32    empty',
-      '  Normal   empty'
-    ])
+    expect(zones({ kernel: '6.13', arch: 'arm64', firmware: high }).slice(0, 3)).toEqual(['  DMA      [mem 0x0000000200000000-0x00000003ffffffff]', '  DMA32    empty', '  Normal   empty'])
   })
 })
 
@@ -61,7 +57,12 @@ describe('ZONE_MOVABLE (find_zone_movable_pfns_for_nodes)', () => {
       { start: 4 * G, end: 7 * G, type: 'usable' }
     ]
   }
-  const numa = { nodes: [{ id: 0, ranges: [{ start: 0, end: 4 * G }] }, { id: 1, ranges: [{ start: 4 * G, end: 7 * G }] }] }
+  const numa = {
+    nodes: [
+      { id: 0, ranges: [{ start: 0, end: 4 * G }] },
+      { id: 1, ranges: [{ start: 4 * G, end: 7 * G }] }
+    ]
+  }
   it('movablecore= leaves kernelcore spread evenly; the start is MAX_ORDER aligned', () => {
     // the line a 6.1 kernel printed for movablecore=2G on QEMU with nodes of 3 GiB and 3 GiB
     // (tests/fixtures/kernel-boots/x86_64-movable-*.log record such boots)

@@ -51,7 +51,7 @@ export function maxZonePfns(i: ZoneLimitInput): Map<ZoneName, number> {
   const pfnDown = (a: number): number => Math.floor(a / ps)
   if (i.rule.kind === 'x86') {
     // arch/x86/mm/init.c zone_sizes_init()
-    if (i.zones.includes('DMA')) m.set('DMA', Math.min(16 * 2 ** 20 / ps, i.maxLowPfn))
+    if (i.zones.includes('DMA')) m.set('DMA', Math.min((16 * 2 ** 20) / ps, i.maxLowPfn))
     if (i.zones.includes('DMA32')) m.set('DMA32', Math.min(2 ** 32 / ps, i.maxLowPfn))
     m.set('Normal', i.maxLowPfn)
     if (i.zones.includes('HighMem')) m.set('HighMem', i.maxPfn)
@@ -282,8 +282,7 @@ export function zoneMovablePfns(
     return { starts, movableZone }
   }
   const totalpages = ranges.reduce((a, r) => a + r.end - r.start, 0)
-  const pagesOf = (x: { pages: number } | { percent: number } | null): number =>
-    x === null ? 0 : 'pages' in x ? x.pages : Math.floor((totalpages * 100 * x.percent) / 10000)
+  const pagesOf = (x: { pages: number } | { percent: number } | null): number => (x === null ? 0 : 'pages' in x ? x.pages : Math.floor((totalpages * 100 * x.percent) / 10000))
   let requiredKernelcore = pagesOf(req.kernelcore)
   let requiredMovablecore = pagesOf(req.movablecore)
   if (requiredMovablecore) {

@@ -38,7 +38,10 @@ describe('scenario parsing', () => {
   })
   it('refuses an empty PMEM namespace or a zero alignment (ND_MIN_NAMESPACE_SIZE)', () => {
     const pmem = (ns: string): string => `${ok}memmap:\n  pmem:\n    - ${ns}\n`
-    const m = (t: string): string => parseScenario(t).diagnostics.map((d) => d.message).join('\n')
+    const m = (t: string): string =>
+      parseScenario(t)
+        .diagnostics.map((d) => d.message)
+        .join('\n')
     expect(m(pmem('{ name: ns, start: 2T, size: 0T, mode: pmem }'))).toMatch(/memmap\.pmem\[0\]\.size: 0T is below the minimum 4096/)
     expect(m(pmem('{ name: ns, start: 2T, size: 1T, mode: pmem, align: 0 }'))).toMatch(/memmap\.pmem\[0\]\.align: 0 is below the minimum 4096/)
   })

@@ -56,7 +56,12 @@ export interface ReadOptions {
 
 export function parseScenario(text: string, opts: ReadOptions = {}): ParseResult {
   if (text.length > MAX_SCENARIO_BYTES) {
-    return { ok: false, diagnostics: [{ severity: 'error', line: 1, column: 1, message: `the scenario is ${(text.length / 1048576).toFixed(1)} MB; scenarios larger than ${MAX_SCENARIO_BYTES / 1048576} MB are refused` }] }
+    return {
+      ok: false,
+      diagnostics: [
+        { severity: 'error', line: 1, column: 1, message: `the scenario is ${(text.length / 1048576).toFixed(1)} MB; scenarios larger than ${MAX_SCENARIO_BYTES / 1048576} MB are refused` }
+      ]
+    }
   }
   // the block-style subset scenarios are written in, without an AST (yaml-subset.ts);
   // anything else, and every YAML error, goes to the `yaml` package
@@ -66,7 +71,16 @@ export function parseScenario(text: string, opts: ReadOptions = {}): ParseResult
   if (text.length > MAX_GENERAL_YAML_BYTES) {
     const at = linePos(lineStarts(text), stop.offset)
     const mb = (text.length / 1048576).toFixed(1)
-    return { ok: false, diagnostics: [{ severity: 'error', ...at, message: `the scenario is ${mb} MB and from here on leaves the block style (block mappings and sequences, one-line { … } and [ … ], no anchors, tags or multi-line scalars): such scenarios are refused above ${MAX_GENERAL_YAML_BYTES / 1048576} MB, block-style ones are read up to ${MAX_SCENARIO_BYTES / 1048576} MB` }] }
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          severity: 'error',
+          ...at,
+          message: `the scenario is ${mb} MB and from here on leaves the block style (block mappings and sequences, one-line { … } and [ … ], no anchors, tags or multi-line scalars): such scenarios are refused above ${MAX_GENERAL_YAML_BYTES / 1048576} MB, block-style ones are read up to ${MAX_SCENARIO_BYTES / 1048576} MB`
+        }
+      ]
+    }
   }
   const lc = new LineCounter()
   let doc

@@ -92,7 +92,9 @@ export const numaNode = obj(
 
 export const hugetlbPool = obj(
   {
-    size: size('HugeTLB page size, one the architecture can register (arch_hugetlb_valid_size()): x86_64 `2M`, `1G` (pdpe1gb); arm64 with 4K pages `64K`, `2M`, `32M`, `1G`, with 16K `2M`, `32M`, `1G`, with 64K `2M`, `512M`, `16G`; riscv64 `2M`, `1G` (`64K` with Svnapot, 6.3+); powerpc64 `2M`, `1G` (radix) or `16M`, `16G` (hash); s390 `1M`, `2G`; loongarch64 the PMD (`2M`, `32M`, `512M` with 4K, 16K, 64K pages). Any other size is an error.'),
+    size: size(
+      'HugeTLB page size, one the architecture can register (arch_hugetlb_valid_size()): x86_64 `2M`, `1G` (pdpe1gb); arm64 with 4K pages `64K`, `2M`, `32M`, `1G`, with 16K `2M`, `32M`, `1G`, with 64K `2M`, `512M`, `16G`; riscv64 `2M`, `1G` (`64K` with Svnapot, 6.3+); powerpc64 `2M`, `1G` (radix) or `16M`, `16G` (hash); s390 `1M`, `2G`; loongarch64 the PMD (`2M`, `32M`, `512M` with 4K, 16K, 64K pages). Any other size is an error.'
+    ),
     pages: int('Pages pre-allocated at boot (`hugepages=`).', { min: 0 })
   },
   { required: ['size'] }
@@ -102,10 +104,13 @@ export const scenarioSchema = obj(
   {
     name: str('A short title for this layout.'),
     description: str('Free text.'),
-    kernel: str('Kernel version: `6.1`, `5.10.89`, `6.8.0-rc2`, or a full release string such as `6.1.0-50-amd64`. Selects the version profile (which messages the kernel prints and how it treats holes and NOMAP).', {
-      pattern: /^\s*v?\d+\.\d+/,
-      patternHint: 'a kernel version such as 6.1 or 5.10.89'
-    }),
+    kernel: str(
+      'Kernel version: `6.1`, `5.10.89`, `6.8.0-rc2`, or a full release string such as `6.1.0-50-amd64`. Selects the version profile (which messages the kernel prints and how it treats holes and NOMAP).',
+      {
+        pattern: /^\s*v?\d+\.\d+/,
+        patternHint: 'a kernel version such as 6.1 or 5.10.89'
+      }
+    ),
     arch: oneOf(ARCHES, 'Architecture preset: zone limits, section size, pfn_valid and how the firmware map becomes memblock.', {
       x86_64: 'x86-64: e820 firmware map, ZONE_DMA below 16 MiB, ZONE_DMA32 below 4 GiB, 128 MiB sections.',
       arm64: 'arm64: UEFI memory map or device-tree /memory; NOMAP for non-usable UEFI memory; 1 GiB sections before 5.12, 128 MiB after (4K pages).',
@@ -115,13 +120,17 @@ export const scenarioSchema = obj(
       arm: '32-bit arm: device-tree memory; lowmem limit from the vmalloc split, the rest HighMem; FLATMEM.',
       x86: '32-bit x86: e820; ZONE_DMA below 16 MiB, lowmem up to MAXMEM (about 880 MiB with the default 3G/1G split), the rest HighMem.',
       s390: 's390x (64-bit): no firmware map; the boot code detects online storage (SCLP storage information, diag 260 or probing), given as `kind: dt` `memory` ranges; `mem=` caps it; ZONE_DMA below 2 GiB (31-bit addressing), no DMA32; 256 MiB sections, 128 MiB from 6.13; no NUMA; huge pages 1 MiB and 2 GiB (EDAT1/EDAT2).',
-      loongarch64: 'loongarch64: UEFI memory map (`kind: uefi`) or memory ranges (`kind: dt`); 16K pages by default (4K, 64K); ZONE_DMA32 below 4 GiB; 256 MiB sections (512 MiB with 64K pages); NUMA from the SRAT; one huge page size, the PMD (2 MiB, 32 MiB, 512 MiB).'
+      loongarch64:
+        'loongarch64: UEFI memory map (`kind: uefi`) or memory ranges (`kind: dt`); 16K pages by default (4K, 64K); ZONE_DMA32 below 4 GiB; 256 MiB sections (512 MiB with 64K pages); NUMA from the SRAT; one huge page size, the PMD (2 MiB, 32 MiB, 512 MiB).'
     }),
     pageSize: size('Base page size: 4K (x86_64, arm64 default, s390), 16K or 64K (arm64, loongarch64; loongarch64 defaults to 16K).'),
     paging: oneOf(['4-level', '5-level', '2-level', 'pae'] as const, 'x86 paging mode: x86_64 4-level (MAX_PHYSMEM_BITS 46) or 5-level (52, LA57); 32-bit x86 2-level (32) or PAE (36).'),
     firmware: obj(
       {
-        kind: oneOf(['e820', 'uefi', 'dt'] as const, 'How the firmware describes memory: `e820` (x86 BIOS or EFI stub), `uefi` (arm64 or loongarch64 EFI memory map), `dt` (device-tree /memory nodes; on s390, which has no firmware map, the online storage ranges its boot code detected, as `memory` entries).'),
+        kind: oneOf(
+          ['e820', 'uefi', 'dt'] as const,
+          'How the firmware describes memory: `e820` (x86 BIOS or EFI stub), `uefi` (arm64 or loongarch64 EFI memory map), `dt` (device-tree /memory nodes; on s390, which has no firmware map, the online storage ranges its boot code detected, as `memory` entries).'
+        ),
         map: list(firmwareRange, 'The firmware memory map, in any order.', { maxItems: 1_000_000 }),
         updates: list(
           obj(
@@ -161,7 +170,7 @@ export const scenarioSchema = obj(
       }
     ),
     cmdline: str('Kernel command line. The engine applies `mem=`, `memmap=` (x86: exactmap, nn@ss, nn$ss, nn#ss, nn!ss, nn%ss-t+u), `efi=`, `movable_node`, `hugepages=`/`hugepagesz=`.'),
-    hugetlb: list(hugetlbPool, 'HugeTLB page sizes the kernel registers (default: the architecture\'s default huge page size).'),
+    hugetlb: list(hugetlbPool, "HugeTLB page sizes the kernel registers (default: the architecture's default huge page size)."),
     memmap: obj(
       {
         structPage: obj(
@@ -171,8 +180,13 @@ export const scenarioSchema = obj(
             wantPageVirtual: bool('WANT_PAGE_VIRTUAL: `void *virtual` (+1 word).'),
             lastCpupidNotInPageFlags: bool('LAST_CPUPID_NOT_IN_PAGE_FLAGS: `int _last_cpupid` (+4 bytes, padded).'),
             kmsan: bool('CONFIG_KMSAN: kmsan_shadow and kmsan_origin (+16 bytes), and shadow + origin pages for every page at boot.'),
-            alignedStructPage: bool('CONFIG_HAVE_ALIGNED_STRUCT_PAGE: struct page aligned to 2 words (default: as the architecture selects it: x86, arm64, s390 with SLUB, always from 6.8; riscv from 6.13; loongarch from 7.0).'),
-            allocator: oneOf(['slub', 'slab'] as const, 'The slab allocator (default slub). SLAB exists until 6.8; x86, arm64 and s390 select HAVE_ALIGNED_STRUCT_PAGE only with SLUB before that; KMSAN needs SLUB.'),
+            alignedStructPage: bool(
+              'CONFIG_HAVE_ALIGNED_STRUCT_PAGE: struct page aligned to 2 words (default: as the architecture selects it: x86, arm64, s390 with SLUB, always from 6.8; riscv from 6.13; loongarch from 7.0).'
+            ),
+            allocator: oneOf(
+              ['slub', 'slab'] as const,
+              'The slab allocator (default slub). SLAB exists until 6.8; x86, arm64 and s390 select HAVE_ALIGNED_STRUCT_PAGE only with SLUB before that; KMSAN needs SLUB.'
+            ),
             extraBytes: int('Out-of-tree fields, in bytes.', { min: 0, max: 128 })
           },
           { doc: 'sizeof(struct page): the size, or the configuration that sets it (include/linux/mm_types.h).' }
@@ -209,7 +223,10 @@ export const scenarioSchema = obj(
               'The population of allocations to project onto memdescs.'
             ),
             stages: list(int('A projected sizeof(struct page).', { min: 8, max: 256 }), 'Projected struct page sizes (default 32 and 8).'),
-            spinlock: oneOf(['default', 'debug-spinlock', 'lockdep', 'lock-stat', 'preempt-rt', 'rt-debug-spinlock', 'rt-lockdep'] as const, 'The lock configuration (default: qspinlock): a spinlock_t larger than a long (ALLOC_SPLIT_PTLOCKS) is allocated separately for every page table (the "page->ptl" slab cache).')
+            spinlock: oneOf(
+              ['default', 'debug-spinlock', 'lockdep', 'lock-stat', 'preempt-rt', 'rt-debug-spinlock', 'rt-lockdep'] as const,
+              'The lock configuration (default: qspinlock): a spinlock_t larger than a long (ALLOC_SPLIT_PTLOCKS) is allocated separately for every page table (the "page->ptl" slab cache).'
+            )
           },
           { required: ['allocations'], doc: 'memdesc projection: shrinking struct page with separately allocated folios, slabs and ptdescs.' }
         )
@@ -228,9 +245,15 @@ export const scenarioSchema = obj(
         highmem: bool('CONFIG_HIGHMEM (32-bit architectures): memory above the lowmem limit becomes ZONE_HIGHMEM.'),
         lowmemLimit: size('32-bit architectures: the first byte above lowmem (x86 MAXMEM, powerpc CONFIG_LOWMEM_SIZE, arm arm_lowmem_limit).'),
         memoryModel: oneOf(['sparsemem', 'flatmem'] as const, 'CONFIG_SPARSEMEM or CONFIG_FLATMEM: which pfns have a struct page.'),
-        hypervisor: bool('x86: the CPU reports a hypervisor (X86_FEATURE_HYPERVISOR; QEMU sets it for every CPU model). With 64 GiB or more, probe_memory_block_size() then picks the largest block size that divides the end of memory instead of 2 GiB.'),
-        memoryBlockSize: size('Memory block size (sysfs block_size_bytes) when the platform sets it: x86 UV, ACPI CFMWS advice (6.14+), powerpc LMB size. A log\'s `x86/mm: Memory block size: NMB` line sets it.'),
-        deferredStructPageInit: bool('CONFIG_DEFERRED_STRUCT_PAGE_INIT (on in distribution kernels): before 6.17, a hole in a memory block then counts for the first online node when blocks are linked to nodes.')
+        hypervisor: bool(
+          'x86: the CPU reports a hypervisor (X86_FEATURE_HYPERVISOR; QEMU sets it for every CPU model). With 64 GiB or more, probe_memory_block_size() then picks the largest block size that divides the end of memory instead of 2 GiB.'
+        ),
+        memoryBlockSize: size(
+          "Memory block size (sysfs block_size_bytes) when the platform sets it: x86 UV, ACPI CFMWS advice (6.14+), powerpc LMB size. A log's `x86/mm: Memory block size: NMB` line sets it."
+        ),
+        deferredStructPageInit: bool(
+          'CONFIG_DEFERRED_STRUCT_PAGE_INIT (on in distribution kernels): before 6.17, a hole in a memory block then counts for the first online node when blocks are linked to nodes.'
+        )
       },
       { doc: 'Kernel configuration that changes what the memory model prints. Defaults come from the architecture preset.' }
     )

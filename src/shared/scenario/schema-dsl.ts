@@ -144,8 +144,7 @@ export function oneOf<const T extends string>(values: readonly T[], doc?: string
       }
       return v as T
     },
-    jsonSchema: () =>
-      withDoc({ enum: [...values] }, doc, valueDocs ? { markdownEnumDescriptions: values.map((x) => valueDocs[x] ?? '') } : undefined)
+    jsonSchema: () => withDoc({ enum: [...values] }, doc, valueDocs ? { markdownEnumDescriptions: values.map((x) => valueDocs[x] ?? '') } : undefined)
   }
 }
 

@@ -18,6 +18,9 @@ it('every example scenario validates', async () => {
   expect(files.length).toBeGreaterThanOrEqual(4)
   for (const f of files) {
     const r = parseScenario(readFileSync(join(dir, f), 'utf8'))
-    expect(r.diagnostics.filter((d) => d.severity === 'error'), f).toEqual([])
+    expect(
+      r.diagnostics.filter((d) => d.severity === 'error'),
+      f
+    ).toEqual([])
   }
 })

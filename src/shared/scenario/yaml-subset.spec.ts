@@ -50,7 +50,9 @@ describe('readYamlSubset() against the yaml package', () => {
 
   it('reads scenarios written by yaml.stringify (block style), from real boot logs', () => {
     const dir = join(import.meta.dirname, '../../../tests/fixtures/qemu-boots')
-    const logs = readdirSync(dir).filter((f) => f.endsWith('.log')).sort()
+    const logs = readdirSync(dir)
+      .filter((f) => f.endsWith('.log'))
+      .sort()
     expect(logs.length).toBeGreaterThan(10)
     for (const f of logs) {
       const { scenario } = parseLog(readFileSync(join(dir, f), 'utf8'))

@@ -46,7 +46,7 @@ describe('costs view model', () => {
     expect(checkWellFormed(renderCosts(report('x86-laptop.yaml', 'memmap:\n  structPage: { kmsan: true }\n')))).toBeNull()
   })
 
-  it('KMSAN: the reserved ranges\' metadata, the deferred pages (6.1 allows DEFERRED_STRUCT_PAGE_INIT) and the triples per order', () => {
+  it("KMSAN: the reserved ranges' metadata, the deferred pages (6.1 allows DEFERRED_STRUCT_PAGE_INIT) and the triples per order", () => {
     const r = report('x86-laptop.yaml', 'memmap:\n  structPage: { kmsan: true }\n')
     const m = costsModel(r)
     expect(m.kmsan!.futureMetadataPages).toBe(2 * m.kmsan!.futureRangePages)

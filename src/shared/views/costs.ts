@@ -5,7 +5,31 @@
 
 import type { AnalysisReport } from '../engine/report.ts'
 import type { ViewOptions } from './index.ts'
-import { badge, bytes, dataAttrs, exactBytes, plusBytes, el, header, heading, int, line, MARGIN, panel, rect, svgDocument, text, textWidth, theme, tip, messageDocument, type ViewModelBase, truncate, wrap, type Theme } from './svg.ts'
+import {
+  badge,
+  bytes,
+  dataAttrs,
+  exactBytes,
+  plusBytes,
+  el,
+  header,
+  heading,
+  int,
+  line,
+  MARGIN,
+  panel,
+  rect,
+  svgDocument,
+  text,
+  textWidth,
+  theme,
+  tip,
+  messageDocument,
+  type ViewModelBase,
+  truncate,
+  wrap,
+  type Theme
+} from './svg.ts'
 
 export interface CostBar {
   label: string
@@ -70,7 +94,16 @@ export interface CostsModel extends ViewModelBase {
   bars: CostBar[]
   yTicks: number[]
   hvo: { rows: HvoRow[]; pools: PoolRow[]; freedBytes: number; netFreedBytes: number; sharedTailPages: number }
-  kmsan: { rows: KmsanRow[]; metadataPages: number; usablePages: number; lostPages: number; futureRangePages: number; futureMetadataPages: number; deferredPages: number; triples: { order: number; count: number }[] } | null
+  kmsan: {
+    rows: KmsanRow[]
+    metadataPages: number
+    usablePages: number
+    lostPages: number
+    futureRangePages: number
+    futureMetadataPages: number
+    deferredPages: number
+    triples: { order: number; count: number }[]
+  } | null
   pmem: PmemRow[]
   layout: { chartY: number; chartH: number; row2Y: number; row2H: number; row3Y: number; row3H: number }
 }
@@ -110,13 +143,25 @@ export function costsModel(report: AnalysisReport, opts: ViewOptions = {}): Cost
     pow2: isPow2(s),
     title: ''
   }))
-  if (!sizes.includes(S) && !kmsanOn) bars.push({ label: `${S} B`, sublabel: 'this kernel', kind: 'size', structPageSize: S, bytes: cost(S), percentOfRam: pctOf(cost(S)), current: true, pow2: isPow2(S), title: '' })
+  if (!sizes.includes(S) && !kmsanOn)
+    bars.push({ label: `${S} B`, sublabel: 'this kernel', kind: 'size', structPageSize: S, bytes: cost(S), percentOfRam: pctOf(cost(S)), current: true, pow2: isPow2(S), title: '' })
   bars.sort((a, b) => a.structPageSize - b.structPageSize)
-  bars.push({ label: `KMSAN ${base + 16} B`, sublabel: kmsanOn ? 'this kernel' : `${base} + 16`, kind: 'kmsan', structPageSize: base + 16, bytes: cost(base + 16), percentOfRam: pctOf(cost(base + 16)), current: kmsanOn, pow2: isPow2(base + 16), title: '' })
+  bars.push({
+    label: `KMSAN ${base + 16} B`,
+    sublabel: kmsanOn ? 'this kernel' : `${base} + 16`,
+    kind: 'kmsan',
+    structPageSize: base + 16,
+    bytes: cost(base + 16),
+    percentOfRam: pctOf(cost(base + 16)),
+    current: kmsanOn,
+    pow2: isPow2(base + 16),
+    title: ''
+  })
   const ptl = mm?.memdesc?.ptlock ?? null
-  for (const s of [32, 8]) bars.push({ label: `memdesc ${s} B`, sublabel: 'projection', kind: 'memdesc', structPageSize: s, bytes: cost(s), percentOfRam: pctOf(cost(s)), current: false, pow2: true, title: '' })
+  for (const s of [32, 8])
+    bars.push({ label: `memdesc ${s} B`, sublabel: 'projection', kind: 'memdesc', structPageSize: s, bytes: cost(s), percentOfRam: pctOf(cost(s)), current: false, pow2: true, title: '' })
   for (const b of bars)
-    b.title = `sizeof(struct page) = ${b.structPageSize} B${b.kind === 'kmsan' ? ' (KMSAN: + kmsan_shadow, kmsan_origin)' : b.kind === 'memdesc' ? ' (memdesc projection: folios, slabs and ptdescs allocated separately)' : ''}\nmemmap = ${int(sections)} present sections × ${int(pps)} × ${b.structPageSize} = ${int(b.bytes)} bytes (${bytes(b.bytes)}), ${b.percentOfRam.toFixed(3)} % of RAM${b.pow2 ? '' : '\nnot a power of two: HugeTLB vmemmap optimisation is impossible'}${b.current ? '\nthe scenario\'s struct page' : ''}${b.kind === 'memdesc' && ptl ? `\ntoday's page tables: ${ptl.allocSplit ? `${int(ptl.pageTables)} × ${ptl.objectBytes} B "page->ptl" objects = ${bytes(ptl.bytes)} (ALLOC_SPLIT_PTLOCKS, spinlock_t ${ptl.spinlockBytes} B)` : `the ${ptl.spinlockBytes}-byte spinlock sits in struct ptdesc, nothing extra`}` : ''}`
+    b.title = `sizeof(struct page) = ${b.structPageSize} B${b.kind === 'kmsan' ? ' (KMSAN: + kmsan_shadow, kmsan_origin)' : b.kind === 'memdesc' ? ' (memdesc projection: folios, slabs and ptdescs allocated separately)' : ''}\nmemmap = ${int(sections)} present sections × ${int(pps)} × ${b.structPageSize} = ${int(b.bytes)} bytes (${bytes(b.bytes)}), ${b.percentOfRam.toFixed(3)} % of RAM${b.pow2 ? '' : '\nnot a power of two: HugeTLB vmemmap optimisation is impossible'}${b.current ? "\nthe scenario's struct page" : ''}${b.kind === 'memdesc' && ptl ? `\ntoday's page tables: ${ptl.allocSplit ? `${int(ptl.pageTables)} × ${ptl.objectBytes} B "page->ptl" objects = ${bytes(ptl.bytes)} (ALLOC_SPLIT_PTLOCKS, spinlock_t ${ptl.spinlockBytes} B)` : `the ${ptl.spinlockBytes}-byte spinlock sits in struct ptdesc, nothing extra`}` : ''}`
   const maxBar = Math.max(...bars.map((b) => b.bytes))
   const step = niceStep(maxBar)
   const yTicks: number[] = []
@@ -124,8 +169,25 @@ export function costsModel(report: AnalysisReport, opts: ViewOptions = {}): Cost
 
   const hvoRows: HvoRow[] = (mm?.hvo.pages ?? []).map((p) => {
     const vm = p.vmemmapPages * ps
-    const reason = p.optimized ? `${exactBytes(p.freedBytes)} of ${exactBytes(vm)} freed per page` : !p.eligible ? (isPow2(S) ? `not optimizable: its ${exactBytes(vm)} of struct pages fit in the ${p.keptPages} kept vmemmap page${p.keptPages === 1 ? '' : 's'}` : `not optimized: sizeof(struct page) ${S} is not a power of two`) : 'eligible, but HVO is not built or not enabled'
-    return { hugePageSize: p.hugePageSize, label: `${bytes(p.hugePageSize)} page`, structPages: p.structPages, vmemmapBytes: vm, freedBytes: p.freedBytes, keptBytes: vm - p.freedBytes, eligible: p.eligible, optimized: p.optimized, reason, line: p.line }
+    const reason = p.optimized
+      ? `${exactBytes(p.freedBytes)} of ${exactBytes(vm)} freed per page`
+      : !p.eligible
+        ? isPow2(S)
+          ? `not optimizable: its ${exactBytes(vm)} of struct pages fit in the ${p.keptPages} kept vmemmap page${p.keptPages === 1 ? '' : 's'}`
+          : `not optimized: sizeof(struct page) ${S} is not a power of two`
+        : 'eligible, but HVO is not built or not enabled'
+    return {
+      hugePageSize: p.hugePageSize,
+      label: `${bytes(p.hugePageSize)} page`,
+      structPages: p.structPages,
+      vmemmapBytes: vm,
+      freedBytes: p.freedBytes,
+      keptBytes: vm - p.freedBytes,
+      eligible: p.eligible,
+      optimized: p.optimized,
+      reason,
+      line: p.line
+    }
   })
   const pools: PoolRow[] = (mm?.hvo.pools ?? []).filter((p) => p.pages > 0).map((p) => ({ hugePageSize: p.hugePageSize, pages: p.pages, freedBytes: p.freedBytes }))
   const kmsan = mm?.kmsan
@@ -137,7 +199,10 @@ export function costsModel(report: AnalysisReport, opts: ViewOptions = {}): Cost
         futureRangePages: mm.kmsan.futureRangePages,
         futureMetadataPages: mm.kmsan.futureMetadataPages,
         deferredPages: mm.kmsan.deferredPages,
-        triples: mm.kmsan.orders.filter((o) => o.triples + o.discardTriples > 0).map((o) => ({ order: o.order, count: o.triples + o.discardTriples })).reverse()
+        triples: mm.kmsan.orders
+          .filter((o) => o.triples + o.discardTriples > 0)
+          .map((o) => ({ order: o.order, count: o.triples + o.discardTriples }))
+          .reverse()
       }
     : null
   const pmem: PmemRow[] = (mm?.pmem ?? []).map((p) => ({
@@ -189,7 +254,6 @@ export function costsModel(report: AnalysisReport, opts: ViewOptions = {}): Cost
   }
 }
 
-
 /** A horizontal 100 % bar split into parts. */
 function stacked(t: Theme, x: number, y: number, w: number, h: number, parts: { value: number; fill: string; label: string }[], total: number): string {
   let cx = x
@@ -238,7 +302,14 @@ export function renderCosts(report: AnalysisReport, opts: ViewOptions = {}): str
       text(x + bw / 2, y - 20, bytes(b.bytes), { size: 11, weight: 'bold', anchor: 'middle', fill: t.text }),
       text(x + bw / 2, y - 7, `${b.percentOfRam.toFixed(2)} %`, { size: 10, anchor: 'middle', fill: t.muted }),
       text(x + bw / 2, cy0 + ch + 17, truncate(b.label, slot - 4, 11, { bold: b.current }), { size: 11, anchor: 'middle', fill: t.text, weight: b.current ? 'bold' : undefined }),
-      b.sublabel ? text(x + bw / 2, cy0 + ch + 32, truncate(b.sublabel, slot - 4, 10), { size: 10, anchor: 'middle', fill: b.current ? t.barCurrent : b.pow2 ? t.muted : t.note, weight: b.current ? 'bold' : undefined }) : ''
+      b.sublabel
+        ? text(x + bw / 2, cy0 + ch + 32, truncate(b.sublabel, slot - 4, 10), {
+            size: 10,
+            anchor: 'middle',
+            fill: b.current ? t.barCurrent : b.pow2 ? t.muted : t.note,
+            weight: b.current ? 'bold' : undefined
+          })
+        : ''
     ]
     out.push(el('g', dataAttrs({ kind: 'memmap-bar', structPageSize: b.structPageSize, bytes: b.bytes, current: b.current, variant: b.kind }), parts.join('')))
   })
@@ -277,11 +348,22 @@ export function renderCosts(report: AnalysisReport, opts: ViewOptions = {}): str
         dataAttrs({ kind: 'hvo', hugePageSize: r.hugePageSize, freedBytes: r.freedBytes, optimized: r.optimized }),
         tip(title) +
           text(hx + 16, y + 13, r.label, { size: 11.5, weight: 'bold', fill: t.text }) +
-          stacked(t, barX, y, barW, 16, [
-            { value: r.freedBytes, fill: t.freed, label: `freed ${bytes(r.freedBytes)}` },
-            { value: r.keptBytes, fill: t.kept, label: `kept ${bytes(r.keptBytes)}` }
-          ], r.vmemmapBytes) +
-          text(barX, y + 32, truncate(r.reason + (r.optimized ? ` (${((100 * r.freedBytes) / r.vmemmapBytes).toFixed(2)} %)` : ''), barW, 10.5), { size: 10.5, fill: r.optimized ? t.text : r.eligible ? t.muted : t.note })
+          stacked(
+            t,
+            barX,
+            y,
+            barW,
+            16,
+            [
+              { value: r.freedBytes, fill: t.freed, label: `freed ${bytes(r.freedBytes)}` },
+              { value: r.keptBytes, fill: t.kept, label: `kept ${bytes(r.keptBytes)}` }
+            ],
+            r.vmemmapBytes
+          ) +
+          text(barX, y + 32, truncate(r.reason + (r.optimized ? ` (${((100 * r.freedBytes) / r.vmemmapBytes).toFixed(2)} %)` : ''), barW, 10.5), {
+            size: 10.5,
+            fill: r.optimized ? t.text : r.eligible ? t.muted : t.note
+          })
       )
     )
     y += 46
@@ -291,12 +373,25 @@ export function renderCosts(report: AnalysisReport, opts: ViewOptions = {}): str
     out.push(text(hx + 16, y + 10, 'configured pools', { size: 11, weight: 'bold', fill: t.muted }))
     y += 22
     for (const p of m.hvo.pools) {
-      out.push(el('g', dataAttrs({ kind: 'hvo-pool', hugePageSize: p.hugePageSize, pages: p.pages, freedBytes: p.freedBytes }), tip(`${p.pages} × ${bytes(p.hugePageSize)} pages free ${int(p.freedBytes)} bytes of vmemmap`) + text(hx + 16, y + 8, `${int(p.pages)} × ${bytes(p.hugePageSize)}`, { size: 11, fill: t.text }) + text(barX, y + 8, `${plusBytes(p.freedBytes)} of vmemmap freed`, { size: 11, weight: 'bold', fill: t.freed })))
+      out.push(
+        el(
+          'g',
+          dataAttrs({ kind: 'hvo-pool', hugePageSize: p.hugePageSize, pages: p.pages, freedBytes: p.freedBytes }),
+          tip(`${p.pages} × ${bytes(p.hugePageSize)} pages free ${int(p.freedBytes)} bytes of vmemmap`) +
+            text(hx + 16, y + 8, `${int(p.pages)} × ${bytes(p.hugePageSize)}`, { size: 11, fill: t.text }) +
+            text(barX, y + 8, `${plusBytes(p.freedBytes)} of vmemmap freed`, { size: 11, weight: 'bold', fill: t.freed })
+        )
+      )
       y += 22
     }
   } else out.push(text(hx + 16, y + 10, 'No pool sizes configured (hugetlb: pages) — savings are per page.', { size: 10.5, fill: t.muted }))
   // legend
-  out.push(rect(hx + half - 150, hy + 14, 12, 10, { fill: t.freed }) + text(hx + half - 134, hy + 23, 'freed', { size: 10, fill: t.muted }) + rect(hx + half - 90, hy + 14, 12, 10, { fill: t.kept }) + text(hx + half - 74, hy + 23, 'kept', { size: 10, fill: t.muted }))
+  out.push(
+    rect(hx + half - 150, hy + 14, 12, 10, { fill: t.freed }) +
+      text(hx + half - 134, hy + 23, 'freed', { size: 10, fill: t.muted }) +
+      rect(hx + half - 90, hy + 14, 12, 10, { fill: t.kept }) +
+      text(hx + half - 74, hy + 23, 'kept', { size: 10, fill: t.muted })
+  )
 
   // 3. KMSAN
   const kx = MARGIN + half + 18
@@ -305,7 +400,12 @@ export function renderCosts(report: AnalysisReport, opts: ViewOptions = {}): str
   if (m.kmsan) {
     const k = m.kmsan
     const tot = k.usablePages + k.metadataPages + k.lostPages
-    out.push(text(kx + 16, hy + 42, truncate(`shadow + origin pages for every page given to the buddy allocator: ${bytes(k.metadataPages * ps)} of ${bytes(tot * ps)}`, half - 32, 10.5), { size: 10.5, fill: t.muted }))
+    out.push(
+      text(kx + 16, hy + 42, truncate(`shadow + origin pages for every page given to the buddy allocator: ${bytes(k.metadataPages * ps)} of ${bytes(tot * ps)}`, half - 32, 10.5), {
+        size: 10.5,
+        fill: t.muted
+      })
+    )
     let ky = hy + 62
     const kbx = kx + 80
     const kbw = half - 80 - 20
@@ -317,29 +417,63 @@ export function renderCosts(report: AnalysisReport, opts: ViewOptions = {}): str
           dataAttrs({ kind: 'kmsan', nid: n.nid, metadataPages: n.metadataPages, usablePages: n.usablePages }),
           tip(`node ${n.nid}: usable ${int(n.usablePages)} pages (${bytes(n.usablePages * ps)}), metadata ${int(n.metadataPages)} pages (${bytes(n.metadataPages * ps)}), lost ${int(n.lostPages)}`) +
             text(kx + 16, ky + 13, `node ${n.nid}`, { size: 11.5, weight: 'bold', fill: t.text }) +
-            stacked(t, kbx, ky, kbw, 16, [
-              { value: n.usablePages, fill: t.memory, label: 'usable' },
-              { value: n.metadataPages, fill: t.hole, label: 'metadata' },
-              { value: n.lostPages, fill: t.fail, label: 'lost' }
-            ], total) +
-            text(kbx, ky + 32, truncate(`usable ${bytes(n.usablePages * ps)} (${((100 * n.usablePages) / Math.max(1, total)).toFixed(1)} %) · metadata ${bytes(n.metadataPages * ps)} · lost ${int(n.lostPages)} pages`, kbw, 10.5), { size: 10.5, fill: t.text })
+            stacked(
+              t,
+              kbx,
+              ky,
+              kbw,
+              16,
+              [
+                { value: n.usablePages, fill: t.memory, label: 'usable' },
+                { value: n.metadataPages, fill: t.hole, label: 'metadata' },
+                { value: n.lostPages, fill: t.fail, label: 'lost' }
+              ],
+              total
+            ) +
+            text(
+              kbx,
+              ky + 32,
+              truncate(
+                `usable ${bytes(n.usablePages * ps)} (${((100 * n.usablePages) / Math.max(1, total)).toFixed(1)} %) · metadata ${bytes(n.metadataPages * ps)} · lost ${int(n.lostPages)} pages`,
+                kbw,
+                10.5
+              ),
+              { size: 10.5, fill: t.text }
+            )
         )
       )
       ky += 46
     }
-    out.push(rect(kx + 16, ky + 6, 12, 10, { fill: t.memory }) + text(kx + 32, ky + 15, 'usable', { size: 10, fill: t.muted }) + rect(kx + 86, ky + 6, 12, 10, { fill: t.hole }) + text(kx + 102, ky + 15, 'shadow + origin', { size: 10, fill: t.muted }) + rect(kx + 196, ky + 6, 12, 10, { fill: t.fail }) + text(kx + 212, ky + 15, 'lost', { size: 10, fill: t.muted }))
+    out.push(
+      rect(kx + 16, ky + 6, 12, 10, { fill: t.memory }) +
+        text(kx + 32, ky + 15, 'usable', { size: 10, fill: t.muted }) +
+        rect(kx + 86, ky + 6, 12, 10, { fill: t.hole }) +
+        text(kx + 102, ky + 15, 'shadow + origin', { size: 10, fill: t.muted }) +
+        rect(kx + 196, ky + 6, 12, 10, { fill: t.fail }) +
+        text(kx + 212, ky + 15, 'lost', { size: 10, fill: t.muted })
+    )
     const reservedLine = `reserved ranges (memmap, firmware, first 1 MiB): ${bytes(k.futureRangePages * ps)} → ${bytes(k.futureMetadataPages * ps)} more shadow + origin${k.deferredPages ? ` · ${bytes(k.deferredPages * ps)} deferred pages get none` : ''}`
     const triplesLine = `triples (data, shadow, origin) by order: ${k.triples.map((x) => `${x.order}: ${int(x.count)}`).join(' · ')}`
     out.push(
       el(
         'g',
         dataAttrs({ kind: 'kmsan-reserved', futureRangePages: k.futureRangePages, futureMetadataPages: k.futureMetadataPages, deferredPages: k.deferredPages }),
-        tip(`${reservedLine}\nkmsan_init_shadow() mm/kmsan/init.c: every memblock.reserved range gets shadow + origin from memblock_alloc() before the hand-off`) + text(kx + 16, ky + 36, truncate(reservedLine, half - 32, 10.5), { size: 10.5, fill: k.deferredPages ? t.fail : t.text })
+        tip(`${reservedLine}\nkmsan_init_shadow() mm/kmsan/init.c: every memblock.reserved range gets shadow + origin from memblock_alloc() before the hand-off`) +
+          text(kx + 16, ky + 36, truncate(reservedLine, half - 32, 10.5), { size: 10.5, fill: k.deferredPages ? t.fail : t.text })
       ),
-      el('g', dataAttrs({ kind: 'kmsan-triples' }), tip(`${triplesLine}\nkmsan_memblock_free_pages(): per order the 1st block is shadow, the 2nd origin, the 3rd data; kmsan_memblock_discard() splits the leftovers`) + text(kx + 16, ky + 54, truncate(triplesLine, half - 32, 10.5), { size: 10.5, fill: t.muted }))
+      el(
+        'g',
+        dataAttrs({ kind: 'kmsan-triples' }),
+        tip(`${triplesLine}\nkmsan_memblock_free_pages(): per order the 1st block is shadow, the 2nd origin, the 3rd data; kmsan_memblock_discard() splits the leftovers`) +
+          text(kx + 16, ky + 54, truncate(triplesLine, half - 32, 10.5), { size: 10.5, fill: t.muted })
+      )
     )
   } else {
-    const note = wrap(`KMSAN is off in this scenario. With CONFIG_KMSAN (memmap.structPage.kmsan: true) struct page grows by 16 bytes to ${m.structPageSize + 16} B (the "KMSAN" bar above) and every page handed to the buddy allocator needs a shadow and an origin page: about two thirds of RAM become metadata.`, half - 32, 11)
+    const note = wrap(
+      `KMSAN is off in this scenario. With CONFIG_KMSAN (memmap.structPage.kmsan: true) struct page grows by 16 bytes to ${m.structPageSize + 16} B (the "KMSAN" bar above) and every page handed to the buddy allocator needs a shadow and an origin page: about two thirds of RAM become metadata.`,
+      half - 32,
+      11
+    )
     out.push(el('g', dataAttrs({ kind: 'kmsan-off' }), tip(note.join(' ')) + note.map((l, i) => text(kx + 16, hy + 50 + i * 16, l, { size: 11, fill: t.muted })).join('')))
   }
 
@@ -359,17 +493,40 @@ export function renderCosts(report: AnalysisReport, opts: ViewOptions = {}): str
     const bx = MARGIN + 190
     const bwid = W - 190 - 24
     const parts = [
-      tip(`${p.name}: ${p.ok ? `page map ${int(p.pageMapSize)} bytes (${int(p.npfns)} pfns × ${p.pageStructSize} B), reserved at the start ${int(p.reservedBytes)} bytes (${plusBytes(p.reservedBytes)}), usable ${int(p.usableBytes)} bytes, align ${bytes(p.align)}` : `fails: ${p.error}`}`),
+      tip(
+        `${p.name}: ${p.ok ? `page map ${int(p.pageMapSize)} bytes (${int(p.npfns)} pfns × ${p.pageStructSize} B), reserved at the start ${int(p.reservedBytes)} bytes (${plusBytes(p.reservedBytes)}), usable ${int(p.usableBytes)} bytes, align ${bytes(p.align)}` : `fails: ${p.error}`}`
+      ),
       text(MARGIN + 16, pyy + 14, p.name, { size: 11.5, weight: 'bold', fill: t.text, mono: true }),
       text(MARGIN + 16, pyy + 30, `${bytes(p.totalBytes)} namespace`, { size: 10.5, fill: t.muted })
     ]
     if (p.ok) {
-      parts.push(stacked(t, bx, pyy + 2, bwid, 18, [
-        { value: p.reservedBytes, fill: t.nomap, label: `page map + info block ${bytes(p.reservedBytes)}` },
-        { value: p.usableBytes, fill: t.memory, label: `usable ${bytes(p.usableBytes)}` }
-      ], p.totalBytes))
+      parts.push(
+        stacked(
+          t,
+          bx,
+          pyy + 2,
+          bwid,
+          18,
+          [
+            { value: p.reservedBytes, fill: t.nomap, label: `page map + info block ${bytes(p.reservedBytes)}` },
+            { value: p.usableBytes, fill: t.memory, label: `usable ${bytes(p.usableBytes)}` }
+          ],
+          p.totalBytes
+        )
+      )
       const share = (100 * p.reservedBytes) / Math.max(1, p.totalBytes)
-      parts.push(text(bx, pyy + 38, truncate(`page map ${bytes(p.pageMapSize)} (${int(p.npfns)} pfns × ${p.pageStructSize} B) · reserved ${plusBytes(p.reservedBytes)} = ${share.toFixed(2)} % · usable ${plusBytes(p.usableBytes)} · align ${bytes(p.align)}`, bwid, 10.5), { size: 10.5, fill: t.text }))
+      parts.push(
+        text(
+          bx,
+          pyy + 38,
+          truncate(
+            `page map ${bytes(p.pageMapSize)} (${int(p.npfns)} pfns × ${p.pageStructSize} B) · reserved ${plusBytes(p.reservedBytes)} = ${share.toFixed(2)} % · usable ${plusBytes(p.usableBytes)} · align ${bytes(p.align)}`,
+            bwid,
+            10.5
+          ),
+          { size: 10.5, fill: t.text }
+        )
+      )
     } else {
       parts.push(badge(bx, pyy + 2, '✗ FAILS', t.fail, { size: 10 }).svg)
       parts.push(text(bx + 70, pyy + 15, truncate(p.error ?? 'nd_pfn_init() fails', bwid - 70, 11), { size: 11, fill: t.fail }))

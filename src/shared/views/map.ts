@@ -177,7 +177,9 @@ function mergeBars(bars: Draft[], describe: (group: Draft[]) => { label: string;
       const style = priority.find((p) => group.some((b) => b.style === p)) ?? first.style
       const fill = group.find((b) => b.style === style)?.fill ?? first.fill
       const pages = group.some((b) => b.pages !== undefined) ? group.reduce((a, b) => a + (b.pages ?? 0), 0) : undefined
-      out.push(finalize({ ...first, style, fill, end: Math.max(...group.map((b) => b.end)), x: x0, w: x1 - x0, count: group.reduce((a, b) => a + b.count, 0), pages, label: d.label, mkTitle: d.title }))
+      out.push(
+        finalize({ ...first, style, fill, end: Math.max(...group.map((b) => b.end)), x: x0, w: x1 - x0, count: group.reduce((a, b) => a + b.count, 0), pages, label: d.label, mkTitle: d.title })
+      )
     }
     group = []
     right = -Infinity
@@ -233,13 +235,7 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
   // the extent worth drawing: memory, nodes, zones that hold memory, present sections
   const regions = report.memblock.memory
   const runs = report.sections.presentRuns
-  const maxEnd = Math.max(
-    ps,
-    ...regions.map((r) => r.end),
-    ...report.nodes.map((n) => n.endPfn * ps),
-    runs.length ? runs[runs.length - 1].end * SB : 0,
-    ...report.holes.map((h) => h.end * ps)
-  )
+  const maxEnd = Math.max(ps, ...regions.map((r) => r.end), ...report.nodes.map((n) => n.endPfn * ps), runs.length ? runs[runs.length - 1].end * SB : 0, ...report.holes.map((h) => h.end * ps))
   const zoomed = !!opts.zoom && opts.zoom.end > opts.zoom.start
   const d0 = zoomed ? Math.max(0, opts.zoom!.start) : 0
   let d1 = zoomed ? opts.zoom!.end : maxEnd
@@ -286,14 +282,37 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
       .map((r) => {
         const nomap = r.flags.includes('NOMAP')
         const flags = r.flags.length ? r.flags.join('|') : 'none'
-        return bar('region', nomap ? 'nomap' : 'memory', r.start, r.end, nomap ? t.nomap : t.memory, () => (nomap ? `NOMAP ${bytes(r.end - r.start)}` : bytes(r.end - r.start)), () => `memblock.memory [${range(r.start, r.end)}] ${bytes(r.end - r.start)}, node ${r.nid}, flags ${flags}${nomap ? '\nNOMAP: not in the linear map; struct pages exist where the section is present' : ''}`, { nid: r.nid })
+        return bar(
+          'region',
+          nomap ? 'nomap' : 'memory',
+          r.start,
+          r.end,
+          nomap ? t.nomap : t.memory,
+          () => (nomap ? `NOMAP ${bytes(r.end - r.start)}` : bytes(r.end - r.start)),
+          () =>
+            `memblock.memory [${range(r.start, r.end)}] ${bytes(r.end - r.start)}, node ${r.nid}, flags ${flags}${nomap ? '\nNOMAP: not in the linear map; struct pages exist where the section is present' : ''}`,
+          { nid: r.nid }
+        )
       })
       .filter(notNull),
     (g) => ({ label: fitLabel(`${g.length} regions`, g[g.length - 1].x + g[g.length - 1].w - g[0].x), title: listTitle(`${g.length} memblock.memory regions (closer together than a pixel)`, g) }),
     ['nomap', 'memory']
   )
   const reservedBars = mergeBars(
-    report.memblock.reserved.map((r) => bar('reserved', 'reserved', r.start, r.end, t.reserved, () => bytes(r.end - r.start), () => `memblock.reserved [${range(r.start, r.end)}] ${bytes(r.end - r.start)}, ${nidText(r.nid)}`, { nid: r.nid })).filter(notNull),
+    report.memblock.reserved
+      .map((r) =>
+        bar(
+          'reserved',
+          'reserved',
+          r.start,
+          r.end,
+          t.reserved,
+          () => bytes(r.end - r.start),
+          () => `memblock.reserved [${range(r.start, r.end)}] ${bytes(r.end - r.start)}, ${nidText(r.nid)}`,
+          { nid: r.nid }
+        )
+      )
+      .filter(notNull),
     (g) => ({ label: '', title: listTitle(`${g.length} memblock.reserved regions`, g) })
   )
   const nodeBars = report.nodes
@@ -307,7 +326,8 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
         n.endPfn * ps,
         t.categorical[i % t.categorical.length],
         () => `node ${n.nid}`,
-        () => `node ${n.nid}: ${pfnRange(n.startPfn, n.endPfn)} [${range(n.startPfn * ps, n.endPfn * ps)}]\nspanned ${int(n.spannedPages)} pages, present ${int(n.presentPages)} pages (${bytes(n.presentPages * ps)})${zs ? `\nzones (present/spanned pages): ${zs}` : ''}`,
+        () =>
+          `node ${n.nid}: ${pfnRange(n.startPfn, n.endPfn)} [${range(n.startPfn * ps, n.endPfn * ps)}]\nspanned ${int(n.spannedPages)} pages, present ${int(n.presentPages)} pages (${bytes(n.presentPages * ps)})${zs ? `\nzones (present/spanned pages): ${zs}` : ''}`,
         { nid: n.nid }
       )
     })
@@ -317,8 +337,7 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
   // zones: every zone the kernel has; bars per node and zone
   const zoneList: MapModel['zones'] = report.zones.map((z) => ({ name: z.name, empty: z.lowestPfn === z.highestPfn, start: z.lowestPfn * ps, end: z.highestPfn * ps }))
   for (const n of report.nodes)
-    for (const z of n.zones)
-      if (!zoneList.some((x) => x.name === z.name)) zoneList.push({ name: z.name, empty: false, start: z.startPfn * ps, end: (z.startPfn + z.spannedPages) * ps })
+    for (const z of n.zones) if (!zoneList.some((x) => x.name === z.name)) zoneList.push({ name: z.name, empty: false, start: z.startPfn * ps, end: (z.startPfn + z.spannedPages) * ps })
   const zoneFill = (name: string): string => t.zones[name] ?? t.categorical[(zoneList.findIndex((z) => z.name === name) + 3) % t.categorical.length]
   const zoneBars: MapBar[] = []
   for (const n of report.nodes)
@@ -333,7 +352,8 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
         b,
         zoneFill(z.name),
         () => z.name,
-        () => `zone ${z.name}, node ${n.nid}: ${pfnRange(z.startPfn, z.startPfn + z.spannedPages)} [${range(a, b)}]\nspanned ${int(z.spannedPages)}, present ${int(z.presentPages)}, absent ${int(z.absentPages)} pages${g ? `\nZone ranges: ${z.name} ${pfnRange(g.lowestPfn, g.highestPfn)}` : ''}`,
+        () =>
+          `zone ${z.name}, node ${n.nid}: ${pfnRange(z.startPfn, z.startPfn + z.spannedPages)} [${range(a, b)}]\nspanned ${int(z.spannedPages)}, present ${int(z.presentPages)}, absent ${int(z.absentPages)} pages${g ? `\nZone ranges: ${z.name} ${pfnRange(g.lowestPfn, g.highestPfn)}` : ''}`,
         { nid: n.nid, zone: z.name }
       )
       if (b0) zoneBars.push(finalize(b0))
@@ -363,7 +383,8 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
         b * ps,
         t.hole,
         () => bytes((b - a) * ps),
-        () => `${inside ? `struct pages without memory [${range(a * ps, b * ps)}]: ${int(b - a)} pages (initialised by ${h.by})` : `no struct page [${range(a * ps, b * ps)}]: ${int(b - a)} pages outside present sections`}\n${head()}`,
+        () =>
+          `${inside ? `struct pages without memory [${range(a * ps, b * ps)}]: ${int(b - a)} pages (initialised by ${h.by})` : `no struct page [${range(a * ps, b * ps)}]: ${int(b - a)} pages outside present sections`}\n${head()}`,
         { nid: h.nid, zone: h.zone, pages: inside ? b - a : 0 }
       )
       if (x) holeParts.push(x)
@@ -425,7 +446,7 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
     return n
   }
   // start the run pointer at the first run that can matter
-  for (let sec = sFirst; sec < sEnd; ) {
+  for (let sec = sFirst; sec < sEnd;) {
     // skip absent stretches quickly
     while (ri < runs.length && runs[ri].end <= sec) ri++
     if (ri >= runs.length) break
@@ -485,7 +506,11 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
     { label: 'present memory', value: `${bytes(ram)}`, title: `${int(report.totals.presentPages)} pages × ${bytes(ps)}` },
     { label: 'spanned by nodes', value: bytes(report.totals.spannedPages * ps), title: `${int(report.totals.spannedPages)} pages` },
     { label: 'NOMAP', value: bytes(report.totals.nomapPages * ps), title: `${int(report.totals.nomapPages)} pages` },
-    { label: 'holes with struct page', value: `${int(report.totals.holePagesWithStructPage)} pages`, title: `${bytes(report.totals.holePagesWithStructPage * ps)} of address space with a struct page but no memory` },
+    {
+      label: 'holes with struct page',
+      value: `${int(report.totals.holePagesWithStructPage)} pages`,
+      title: `${bytes(report.totals.holePagesWithStructPage * ps)} of address space with a struct page but no memory`
+    },
     { label: 'present sections', value: `${int(report.sections.presentSections)} × ${bytes(SB)}`, title: `SECTION_SIZE_BITS ${report.sections.sectionSizeBits}, ${int(pps)} pages per section` },
     {
       label: 'memmap',
@@ -516,7 +541,14 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
     lanes,
     sectionCells: cells,
     zones: zoneList,
-    counts: { memoryRegions: regions.length, nomapRegions: nomapCount, reservedRegions: report.memblock.reserved.length, nodes: report.nodes.length, holes: report.holes.length, presentSections: report.sections.presentSections },
+    counts: {
+      memoryRegions: regions.length,
+      nomapRegions: nomapCount,
+      reservedRegions: report.memblock.reserved.length,
+      nodes: report.nodes.length,
+      holes: report.holes.length,
+      presentSections: report.sections.presentSections
+    },
     totals,
     axisY,
     legendY
@@ -531,9 +563,19 @@ function drawBar(t: Theme, b: MapBar, lane: MapLane): string {
   if (b.style === 'nomap') shape = b.w < 8 ? rect(b.x, y, b.w, h, { fill: t.nomap }) : rect(b.x, y, b.w, h, { fill: 'url(#mmw-map-nomap)', stroke: t.nomap, 'stroke-width': 1 })
   else if (b.style === 'hole-no-struct-page') shape = rect(b.x, y + 0.5, b.w, h - 1, { fill: 'none', stroke: t.faint, 'stroke-width': 1, 'stroke-dasharray': '3 2' })
   else shape = rect(b.x, y, b.w, h, { fill: b.fill, rx: b.w > 6 ? 2 : 0 })
-  const label = b.label ? text(b.x + b.w / 2, y + h / 2 + 4, b.label, { size: 11, anchor: 'middle', fill: b.style === 'nomap' ? t.text : b.style === 'hole-no-struct-page' ? t.muted : inkOn(b.fill), weight: b.style === 'nomap' ? 'bold' : undefined }) : ''
+  const label = b.label
+    ? text(b.x + b.w / 2, y + h / 2 + 4, b.label, {
+        size: 11,
+        anchor: 'middle',
+        fill: b.style === 'nomap' ? t.text : b.style === 'hole-no-struct-page' ? t.muted : inkOn(b.fill),
+        weight: b.style === 'nomap' ? 'bold' : undefined
+      })
+    : ''
   // the label of a NOMAP bar gets a backing so it stays legible over the hatch
-  const backing = b.label && b.style === 'nomap' ? rect(b.x + b.w / 2 - textWidth(b.label, 11, { bold: true }) / 2 - 4, y + h / 2 - 8, textWidth(b.label, 11, { bold: true }) + 8, 16, { fill: t.background, rx: 3, opacity: 0.9 }) : ''
+  const backing =
+    b.label && b.style === 'nomap'
+      ? rect(b.x + b.w / 2 - textWidth(b.label, 11, { bold: true }) / 2 - 4, y + h / 2 - 8, textWidth(b.label, 11, { bold: true }) + 8, 16, { fill: t.background, rx: 3, opacity: 0.9 })
+      : ''
   return el('g', data, tip(b.title) + shape + backing + label)
 }
 
@@ -629,7 +671,15 @@ export function renderMap(report: AnalysisReport, opts: ViewOptions = {}): strin
   m.totals.forEach((tt, i) => {
     const cx = MARGIN + 12 + (i % 4) * colW
     const cy = ty + 16 + Math.floor(i / 4) * 34
-    out.push(el('g', dataAttrs({ kind: 'total', label: tt.label }), tip(`${tt.label}: ${tt.value}\n${tt.title}`) + text(cx, cy, tt.label, { size: 10, fill: t.muted }) + text(cx, cy + 15, truncate(tt.value, colW - 16, 13, { bold: true }), { size: 13, weight: 'bold', fill: t.text })))
+    out.push(
+      el(
+        'g',
+        dataAttrs({ kind: 'total', label: tt.label }),
+        tip(`${tt.label}: ${tt.value}\n${tt.title}`) +
+          text(cx, cy, tt.label, { size: 10, fill: t.muted }) +
+          text(cx, cy + 15, truncate(tt.value, colW - 16, 13, { bold: true }), { size: 13, weight: 'bold', fill: t.text })
+      )
+    )
   })
 
   return svgDocument({

@@ -64,7 +64,9 @@ describe('NOMAP & holes view model', () => {
   it('renders cells with hover details', () => {
     const svg = renderNomap(arm)
     expect(checkWellFormed(svg)).toBeNull()
-    expect(svg).toMatch(/<g data-kind="policy-cell" data-policy="generic-5.14" data-start="0x5c440" data-pfn-valid="all" data-reserved="true" data-risk="safe"><title>NOMAP pfn \[0x5c440-0x5c72f\] under/)
+    expect(svg).toMatch(
+      /<g data-kind="policy-cell" data-policy="generic-5.14" data-start="0x5c440" data-pfn-valid="all" data-reserved="true" data-risk="safe"><title>NOMAP pfn \[0x5c440-0x5c72f\] under/
+    )
     expect(svg).toMatch(/<title>NOMAP range pfn \[0x5c440-0x5c72f\] \[mem 0x000000005c440000-0x000000005c72ffff\]/)
     expect(svg.match(/ranges \[first-last\], both ends inclusive/g)).toHaveLength(1)
     const laptop = example('x86-laptop.yaml')
@@ -73,7 +75,10 @@ describe('NOMAP & holes view model', () => {
   })
 
   it('32-bit arm: the memmap free_unused_memmap() frees, per policy rounding', () => {
-    const r = analyzeSource('name: a\nkernel: "6.1"\narch: arm\nfirmware:\n  kind: dt\n  map:\n    - { start: 0x80000000, end: 0x8f000000, type: memory }\n    - { start: 0x90100000, end: 0x9f000000, type: memory }\n', 'a.yaml')
+    const r = analyzeSource(
+      'name: a\nkernel: "6.1"\narch: arm\nfirmware:\n  kind: dt\n  map:\n    - { start: 0x80000000, end: 0x8f000000, type: memory }\n    - { start: 0x90100000, end: 0x9f000000, type: memory }\n',
+      'a.yaml'
+    )
     if (!r.ok) throw new Error(JSON.stringify(r.diagnostics))
     const m = nomapModel(r.report)
     // [0x8f000, 0x90000): 4096 pfns × 32 bytes

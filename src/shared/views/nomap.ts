@@ -7,7 +7,29 @@ import type { AnalysisReport } from '../engine/report.ts'
 import type { Cell, PolicyId, RangeRow } from '../engine/memmap/policies.ts'
 import type { ViewOptions } from './index.ts'
 import { memRange, pfnRange } from '../engine/units.ts'
-import { badge, bytes, dataAttrs, el, esc, header, heading, hex, int, MARGIN, RANGE_NOTE, rect, svgDocument, text, theme, tip, messageDocument, type ViewModelBase, truncate, wrap, type Theme } from './svg.ts'
+import {
+  badge,
+  bytes,
+  dataAttrs,
+  el,
+  esc,
+  header,
+  heading,
+  hex,
+  int,
+  MARGIN,
+  RANGE_NOTE,
+  rect,
+  svgDocument,
+  text,
+  theme,
+  tip,
+  messageDocument,
+  type ViewModelBase,
+  truncate,
+  wrap,
+  type Theme
+} from './svg.ts'
 
 export type WalkerRisk = 'safe' | 'costly' | 'not-contiguous' | 'risk'
 
@@ -118,8 +140,7 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
         kv('walkers', cell.walkers, 4),
         kv('memmap', bytes(cell.memmapBytes))
       ]
-      const titleText =
-        `${row.kind === 'nomap' ? 'NOMAP' : 'hole'} ${pfnRange(row.start, row.end)} under "${c.title}"\n` + lines.map((l) => `${l.key}: ${l.value}`).join('\n')
+      const titleText = `${row.kind === 'nomap' ? 'NOMAP' : 'hole'} ${pfnRange(row.start, row.end)} under "${c.title}"\n` + lines.map((l) => `${l.key}: ${l.value}`).join('\n')
       return {
         policy: c.id,
         pfnValid: cell.pfnValid,
@@ -148,9 +169,7 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
         { label: 'pfn_valid() pages', values: columns.map((c) => int(pol.summary[c.id].validPages)) },
         { label: 'ranges PageReserved', values: columns.map((c) => `${int(pol.summary[c.id].reservedRanges)} of ${int(pol.rowCount)}`) },
         { label: 'ranges at risk', values: columns.map((c) => int(pol.summary[c.id].rangesAtRisk)) },
-        ...(pol.freeUnusedMemmap.runs
-          ? [{ label: 'memmap freed (free_unused_memmap)', values: pol.policies.map((p) => bytes(pol.freeUnusedMemmap.freedBytes[p.freeMemmapRounding])) }]
-          : [])
+        ...(pol.freeUnusedMemmap.runs ? [{ label: 'memmap freed (free_unused_memmap)', values: pol.policies.map((p) => bytes(pol.freeUnusedMemmap.freedBytes[p.freeMemmapRounding])) }] : [])
       ]
     : []
   const contiguity: NomapModel['contiguity'] = (pol?.contiguity ?? []).map((z) => ({
@@ -208,7 +227,8 @@ export function renderNomap(report: AnalysisReport, opts: ViewOptions = {}): str
   const t = theme(opts.theme)
   const m = nomapModel(report, opts)
   const hd = header(t, m.width, m.title, m.subtitle)
-  if (!m.available || !m.rows.length) return messageDocument('nomap', t, m, hd.svg, hd.bottom + 40, m.available ? 'This layout has no holes and no NOMAP ranges.' : 'This report has no memmap analysis.', opts.source)
+  if (!m.available || !m.rows.length)
+    return messageDocument('nomap', t, m, hd.svg, hd.bottom + 40, m.available ? 'This layout has no holes and no NOMAP ranges.' : 'This report has no memmap analysis.', opts.source)
   const out: string[] = [hd.svg]
   const W = m.width - 2 * MARGIN
 
@@ -217,7 +237,10 @@ export function renderNomap(report: AnalysisReport, opts: ViewOptions = {}): str
   out.push(heading(t, MARGIN, hy - 10, 'Ranges × policies', RANGE_NOTE))
   out.push(text(MARGIN, hy + 18, 'range', { size: 11.5, weight: 'bold', fill: t.text }) + text(MARGIN, hy + 33, 'holes and NOMAP ranges', { size: 10, fill: t.muted }))
   for (const c of m.columns) {
-    const parts = [tip(`${c.title}\nversions: ${c.versions}${c.running ? '\nthe policy of this scenario\'s kernel' : ''}`), rect(c.x + 3, hy, c.w - 6, m.layout.headerH, { rx: 6, fill: t.panel, stroke: c.running ? t.pass : t.panelBorder, 'stroke-width': c.running ? 2 : 1 })]
+    const parts = [
+      tip(`${c.title}\nversions: ${c.versions}${c.running ? "\nthe policy of this scenario's kernel" : ''}`),
+      rect(c.x + 3, hy, c.w - 6, m.layout.headerH, { rx: 6, fill: t.panel, stroke: c.running ? t.pass : t.panelBorder, 'stroke-width': c.running ? 2 : 1 })
+    ]
     c.titleLines.forEach((l, i) => parts.push(text(c.x + 12, hy + 18 + i * 15, l, { size: 11.5, weight: 'bold', fill: t.text })))
     const vy = hy + 18 + c.titleLines.length * 15
     parts.push(text(c.x + 12, vy, truncate(c.versions, c.w - 24, 10), { size: 10, fill: t.muted }))
@@ -229,7 +252,9 @@ export function renderNomap(report: AnalysisReport, opts: ViewOptions = {}): str
   for (const r of m.rows) {
     const kindFill = r.kind === 'nomap' ? t.nomap : t.hole
     const head = [
-      tip(`${r.kind === 'nomap' ? 'NOMAP range' : 'hole'} ${pfnRange(r.start, r.end)} ${memRange(r.start * report.pageSizeBytes, r.end * report.pageSizeBytes)}\nnode ${r.nid}, zone ${r.zone}${r.linkedZone !== r.zone ? `, struct pages linked to ${r.linkedZone}` : ''}`),
+      tip(
+        `${r.kind === 'nomap' ? 'NOMAP range' : 'hole'} ${pfnRange(r.start, r.end)} ${memRange(r.start * report.pageSizeBytes, r.end * report.pageSizeBytes)}\nnode ${r.nid}, zone ${r.zone}${r.linkedZone !== r.zone ? `, struct pages linked to ${r.linkedZone}` : ''}`
+      ),
       rect(MARGIN, r.y, W, r.h, { rx: 6, fill: t.background, stroke: t.panelBorder }),
       rect(MARGIN, r.y, 4, r.h, { fill: kindFill }),
       badge(MARGIN + 12, r.y + 9, r.kind === 'nomap' ? 'NOMAP' : 'HOLE', kindFill, { size: 9.5 }).svg,
@@ -260,7 +285,13 @@ export function renderNomap(report: AnalysisReport, opts: ViewOptions = {}): str
     out.push(text(MARGIN + 12, ry + 15, s.label, { size: 11.5, fill: t.text, weight: 'bold' }))
     s.values.forEach((v, i) => {
       const alarm = s.label === 'ranges at risk' && v !== '0'
-      out.push(el('g', dataAttrs({ kind: 'summary', policy: m.columns[i].id, label: s.label }), tip(`${m.columns[i].title}: ${s.label} ${v}`) + text(m.columns[i].x + 12, ry + 15, v, { size: 11.5, fill: alarm ? t.fail : t.text, weight: alarm ? 'bold' : undefined, mono: true })))
+      out.push(
+        el(
+          'g',
+          dataAttrs({ kind: 'summary', policy: m.columns[i].id, label: s.label }),
+          tip(`${m.columns[i].title}: ${s.label} ${v}`) + text(m.columns[i].x + 12, ry + 15, v, { size: 11.5, fill: alarm ? t.fail : t.text, weight: alarm ? 'bold' : undefined, mono: true })
+        )
+      )
     })
   })
 
@@ -275,7 +306,15 @@ export function renderNomap(report: AnalysisReport, opts: ViewOptions = {}): str
     z.cells.forEach((c, i) => {
       const col = m.columns[i]
       const b = badge(col.x + 9, cy + 6, c.contiguous ? '✓ contiguous' : '✗ not contiguous', c.contiguous ? t.pass : t.fail, { size: 9.5 })
-      out.push(el('g', dataAttrs({ kind: 'contiguity', nid: z.nid, zone: z.zone, policy: col.id, contiguous: c.contiguous }), tip(`node ${z.nid} zone ${z.zone} under ${col.title}: ${c.contiguous ? 'contiguous' : 'not contiguous'}\n${c.why}`) + b.svg + c.lines.map((l, j) => text(col.x + 9, cy + 36 + j * 13, l, { size: 10, fill: t.muted })).join('')))
+      out.push(
+        el(
+          'g',
+          dataAttrs({ kind: 'contiguity', nid: z.nid, zone: z.zone, policy: col.id, contiguous: c.contiguous }),
+          tip(`node ${z.nid} zone ${z.zone} under ${col.title}: ${c.contiguous ? 'contiguous' : 'not contiguous'}\n${c.why}`) +
+            b.svg +
+            c.lines.map((l, j) => text(col.x + 9, cy + 36 + j * 13, l, { size: 10, fill: t.muted })).join('')
+        )
+      )
     })
     cy += h + 4
   })

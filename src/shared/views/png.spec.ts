@@ -9,8 +9,7 @@ function chunk(type: string, data: Uint8Array): Buffer {
   return Buffer.concat([len, Buffer.from(type, 'latin1'), data, Buffer.alloc(4)])
 }
 
-const bytes = (...parts: (string | number[] | Uint8Array)[]): Buffer =>
-  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))))
+const bytes = (...parts: (string | number[] | Uint8Array)[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))))
 
 function png(...chunks: Buffer[]): Buffer {
   return Buffer.concat([Buffer.from(PNG_SIGNATURE), chunk('IHDR', new Uint8Array(13)), ...chunks, chunk('IEND', new Uint8Array(0))])

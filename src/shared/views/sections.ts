@@ -201,14 +201,35 @@ export function sectionsModel(report: AnalysisReport, opts: ViewOptions = {}): S
       (r.firstUnit ? `${unitName}s ${r.firstUnit}–${r.lastUnit} (${units}, ${r.newUnits} allocated by this section)\n` : '') +
       (r.phys ? `physical (boot buffer estimate): ${r.phys}` : r.fromBuffer ? `boot buffer offset ${hex(r.bufferOffset ?? 0)}` : 'memmap allocated outside the boot buffer') +
       (r.sharesWithPrevious ? `\nshares its first ${unitName} with the section before` : '')
-    return { index: r.index, section: r.section, nid: r.nid, physStart, physEnd, memmapVirt: r.memmapVirt, memmapPhys: r.phys, memmapBytes: r.memmapBytes, firstUnit: r.firstUnit, lastUnit: r.lastUnit, units, newUnits: r.newUnits, sharesWithPrevious: r.sharesWithPrevious, fromBuffer: r.fromBuffer, cells, title }
+    return {
+      index: r.index,
+      section: r.section,
+      nid: r.nid,
+      physStart,
+      physEnd,
+      memmapVirt: r.memmapVirt,
+      memmapPhys: r.phys,
+      memmapBytes: r.memmapBytes,
+      firstUnit: r.firstUnit,
+      lastUnit: r.lastUnit,
+      units,
+      newUnits: r.newUnits,
+      sharesWithPrevious: r.sharesWithPrevious,
+      fromBuffer: r.fromBuffer,
+      cells,
+      title
+    }
   })
 
   // facts about the placement
   const p = mm?.placement
   const facts: SectionsModel['facts'] = p
     ? [
-        { label: 'pfn_to_page(0)', value: p.base ? String(p.base.pfnToPage0) : 'no vmemmap', title: p.base ? `vmemmap base (${report.arch}); alignment ${String(p.base.alignment)}` : 'SPARSEMEM without VMEMMAP: each section map is allocated on its own' },
+        {
+          label: 'pfn_to_page(0)',
+          value: p.base ? String(p.base.pfnToPage0) : 'no vmemmap',
+          title: p.base ? `vmemmap base (${report.arch}); alignment ${String(p.base.alignment)}` : 'SPARSEMEM without VMEMMAP: each section map is allocated on its own'
+        },
         { label: 'memmap per section', value: bytes(p.plan.sectionMemmapBytes), title: `PAGES_PER_SECTION × sizeof(struct page) = ${int(pps)} × ${mm!.structPageSize}` },
         { label: 'section_map_size()', value: bytes(p.plan.sectionMapSize), title: 'the memmap of a section rounded up to the allocation unit' },
         { label: `${unitName} size`, value: bytes(unitBytes), title: `memory is mapped in ${unitName}s` },
@@ -221,7 +242,11 @@ export function sectionsModel(report: AnalysisReport, opts: ViewOptions = {}): S
     ? (() => {
         const a = p.alignedFolio
         const why = (a.figures.find((f) => f.id === 'folio.memmap-alignment')?.formula ?? '') as string
-        const hugePages = (a.checks.filter((c) => c.id.startsWith('folio.hugepage-aligned.')) as Check[]).map((c) => ({ bytes: Number(c.values.hugePageSize), order: Number(c.values.order), aligned: c.pass }))
+        const hugePages = (a.checks.filter((c) => c.id.startsWith('folio.hugepage-aligned.')) as Check[]).map((c) => ({
+          bytes: Number(c.values.hugePageSize),
+          order: Number(c.values.order),
+          aligned: c.pass
+        }))
         const rulerMax = Math.min(40, Math.max(a.maxOrder, p.maxFolioOrder.order, ...hugePages.map((h) => h.order)) + 2)
         return {
           alignment: a.alignmentBytes,
@@ -318,7 +343,14 @@ function buildDiagram(rows: SectionsRow[], unitBytes: number, unitName: string, 
     const k = bw / M
     const n = Number((big(lu) - big(fu)) / U) + 1
     if ((unitBytes * k < 3 || n > 400) && unitBytes < M) {
-      units.push({ kind: 'unit-band', x: segX, w: segW, label: `${int(Math.round((segW / k) / unitBytes))} × ${bytes(unitBytes)} ${unitName}s`, title: `${unitName}s ${fu}–${lu}: ${int(n)} units of ${bytes(unitBytes)}`, addr: fu })
+      units.push({
+        kind: 'unit-band',
+        x: segX,
+        w: segW,
+        label: `${int(Math.round(segW / k / unitBytes))} × ${bytes(unitBytes)} ${unitName}s`,
+        title: `${unitName}s ${fu}–${lu}: ${int(n)} units of ${bytes(unitBytes)}`,
+        addr: fu
+      })
       continue
     }
     // section boundaries inside the segment (virtual), to find units that straddle two sections
@@ -331,7 +363,15 @@ function buildDiagram(rows: SectionsRow[], unitBytes: number, unitName: string, 
       const cx1 = Math.min(segX + segW, ux1)
       if (cx1 <= cx0) continue
       const shared = bounds.some((b) => b > ua && b < ua + U) || (i === 0 && seg[0].sharesWithPrevious) || (i === n - 1 && ux1 > segX + segW + 0.01)
-      units.push({ kind: 'unit', x: cx0, w: cx1 - cx0, label: '', title: `${unitName} ${hex(ua)}–${hex(ua + U - 1n)} (${bytes(unitBytes)})${shared ? '\nshared by two sections' : ''}`, shared, addr: hex(ua) })
+      units.push({
+        kind: 'unit',
+        x: cx0,
+        w: cx1 - cx0,
+        label: '',
+        title: `${unitName} ${hex(ua)}–${hex(ua + U - 1n)} (${bytes(unitBytes)})${shared ? '\nshared by two sections' : ''}`,
+        shared,
+        addr: hex(ua)
+      })
     }
   }
   return { sections, units, breaks }
@@ -377,7 +417,17 @@ export function renderSections(report: AnalysisReport, opts: ViewOptions = {}): 
   const t = theme(opts.theme)
   const m = sectionsModel(report, opts)
   const hd = header(t, m.width, m.title, m.subtitle)
-  if (!m.available) return messageDocument('sections', t, m, hd.svg, m.layout.factsY + 30, 'This report has no memmap analysis (analyze with the memmap model to see section placement).', opts.source, Math.max(m.height, 200))
+  if (!m.available)
+    return messageDocument(
+      'sections',
+      t,
+      m,
+      hd.svg,
+      m.layout.factsY + 30,
+      'This report has no memmap analysis (analyze with the memmap model to see section placement).',
+      opts.source,
+      Math.max(m.height, 200)
+    )
   const out: string[] = [hd.svg]
   const W = m.width - 2 * MARGIN
 
@@ -388,7 +438,15 @@ export function renderSections(report: AnalysisReport, opts: ViewOptions = {}): 
   m.facts.forEach((f, i) => {
     const fx = MARGIN + 14 + i * fw
     const mono = f.value.startsWith('0x')
-    out.push(el('g', dataAttrs({ kind: 'fact', label: f.label }), tip(`${f.label}: ${f.value}\n${f.title}`) + text(fx, fy + 22, truncate(f.label, fw - 18, 10.5), { size: 10.5, fill: t.muted }) + text(fx, fy + 42, truncate(f.value, fw - 18, mono ? 12 : 14, { mono, bold: !mono }), { size: mono ? 12 : 14, weight: mono ? undefined : 'bold', mono, fill: t.text })))
+    out.push(
+      el(
+        'g',
+        dataAttrs({ kind: 'fact', label: f.label }),
+        tip(`${f.label}: ${f.value}\n${f.title}`) +
+          text(fx, fy + 22, truncate(f.label, fw - 18, 10.5), { size: 10.5, fill: t.muted }) +
+          text(fx, fy + 42, truncate(f.value, fw - 18, mono ? 12 : 14, { mono, bold: !mono }), { size: mono ? 12 : 14, weight: mono ? undefined : 'bold', mono, fill: t.text })
+      )
+    )
   })
 
   // diagram
@@ -397,7 +455,10 @@ export function renderSections(report: AnalysisReport, opts: ViewOptions = {}): 
   const rowA = dy + 22
   const rowB = dy + 74
   const boxH = 34
-  out.push(text(MARGIN, rowA + 15, 'section (physical)', { size: 11.5, weight: 'bold', fill: t.text }) + text(MARGIN, rowA + 29, `${bytes(report.sections.pagesPerSection * report.pageSizeBytes)} each`, { size: 10, fill: t.muted }))
+  out.push(
+    text(MARGIN, rowA + 15, 'section (physical)', { size: 11.5, weight: 'bold', fill: t.text }) +
+      text(MARGIN, rowA + 29, `${bytes(report.sections.pagesPerSection * report.pageSizeBytes)} each`, { size: 10, fill: t.muted })
+  )
   out.push(text(MARGIN, rowB + 12, 'struct pages', { size: 11.5, weight: 'bold', fill: t.text }) + text(MARGIN, rowB + 26, `in ${m.unitName}s`, { size: 10, fill: t.muted }))
   const nodeFill = (nid: number): string => t.categorical[nid % t.categorical.length]
   for (const b of m.diagram.sections) {
@@ -406,7 +467,9 @@ export function renderSections(report: AnalysisReport, opts: ViewOptions = {}): 
       el(
         'g',
         dataAttrs({ kind: 'section', section: b.section, nid: b.nid }),
-        tip(b.title) + rect(b.x + 1, rowA, b.w - 2, boxH, { rx: 3, fill }) + (textWidth(b.label, 11) < b.w - 6 ? text(b.x + b.w / 2, rowA + boxH / 2 + 4, b.label, { size: 11, anchor: 'middle', fill: inkOn(fill), weight: 'bold' }) : '')
+        tip(b.title) +
+          rect(b.x + 1, rowA, b.w - 2, boxH, { rx: 3, fill }) +
+          (textWidth(b.label, 11) < b.w - 6 ? text(b.x + b.w / 2, rowA + boxH / 2 + 4, b.label, { size: 11, anchor: 'middle', fill: inkOn(fill), weight: 'bold' }) : '')
       )
     )
     // connector
@@ -421,7 +484,8 @@ export function renderSections(report: AnalysisReport, opts: ViewOptions = {}): 
         : rect(u.x + 0.5, rowB, Math.max(1, u.w - 1), h, { fill, stroke: t.background, 'stroke-width': 1 })
     out.push(el('g', dataAttrs({ kind: u.kind, addr: u.addr, shared: u.shared }), tip(u.title) + shape))
   }
-  for (const bx of m.diagram.breaks) out.push(text(bx, rowA + boxH / 2 + 5, '⋯', { size: 14, anchor: 'middle', fill: t.muted }) + text(bx, rowB + 18, '⋯', { size: 14, anchor: 'middle', fill: t.muted }))
+  for (const bx of m.diagram.breaks)
+    out.push(text(bx, rowA + boxH / 2 + 5, '⋯', { size: 14, anchor: 'middle', fill: t.muted }) + text(bx, rowB + 18, '⋯', { size: 14, anchor: 'middle', fill: t.muted }))
   if (m.rows[0]?.memmapVirt) out.push(text(m.diagram.x, rowB + 42, m.rows[0].memmapVirt, { size: 10, mono: true, fill: t.muted }))
   const lastRow = m.rows[m.rows.length - 1]
   if (lastRow?.memmapVirt) {
@@ -453,7 +517,9 @@ export function renderSections(report: AnalysisReport, opts: ViewOptions = {}): 
       const w = c.w * scale
       const v = r.cells[c.key]
       const fill = c.key === 'shares' && r.sharesWithPrevious ? t.note : c.key === 'mphys' && !r.fromBuffer ? t.fail : t.text
-      parts.push(text(c.align === 'end' ? colX[k] + w - 10 : colX[k], ry + 15, truncate(v, w - 12, 11, { mono: c.mono }), { size: 11, mono: c.mono, fill, anchor: c.align === 'end' ? 'end' : 'start' }))
+      parts.push(
+        text(c.align === 'end' ? colX[k] + w - 10 : colX[k], ry + 15, truncate(v, w - 12, 11, { mono: c.mono }), { size: 11, mono: c.mono, fill, anchor: c.align === 'end' ? 'end' : 'start' })
+      )
     })
     out.push(el('g', dataAttrs({ kind: 'section-row', section: r.section, index: r.index, nid: r.nid, memmapVirt: r.memmapVirt ?? undefined, shares: r.sharesWithPrevious }), parts.join('')))
   })
@@ -471,14 +537,28 @@ export function renderSections(report: AnalysisReport, opts: ViewOptions = {}): 
     out.push(text(MARGIN, ry + 12, 'folio order', { size: 11.5, weight: 'bold', fill: t.text }) + text(MARGIN, ry + 26, `S = ${f.structPageSize} B`, { size: 10, fill: t.muted }))
     out.push(rect(rx, ry, rw, 16, { fill: t.laneBackground, rx: 3 }))
     if (f.maxOrder >= 0)
-      out.push(el('g', dataAttrs({ kind: 'aligned-range', maxOrder: f.maxOrder }), tip(`struct pages are naturally aligned for folios up to order ${f.maxOrder} (${bytes(f.maxBytes)}): (A / S) × PAGE_SIZE`) + rect(rx, ry, ox(f.maxOrder) - rx, 16, { fill: t.pass, rx: 3 })))
+      out.push(
+        el(
+          'g',
+          dataAttrs({ kind: 'aligned-range', maxOrder: f.maxOrder }),
+          tip(`struct pages are naturally aligned for folios up to order ${f.maxOrder} (${bytes(f.maxBytes)}): (A / S) × PAGE_SIZE`) + rect(rx, ry, ox(f.maxOrder) - rx, 16, { fill: t.pass, rx: 3 })
+        )
+      )
     // order ticks
-    for (let o = 0; o <= f.rulerMax; o += f.rulerMax > 24 ? 4 : 2) out.push(line(ox(o), ry - 4, ox(o), ry, { stroke: t.axis }) + text(ox(o), ry - 7, String(o), { size: 9.5, anchor: 'middle', fill: t.muted }))
+    for (let o = 0; o <= f.rulerMax; o += f.rulerMax > 24 ? 4 : 2)
+      out.push(line(ox(o), ry - 4, ox(o), ry, { stroke: t.axis }) + text(ox(o), ry - 7, String(o), { size: 9.5, anchor: 'middle', fill: t.muted }))
     // the aligned limit is labelled inside its bar (or after it), MAX_FOLIO_ORDER above, huge pages below
     const limitLabel = f.maxOrder >= 0 ? `naturally aligned up to order ${f.maxOrder} (${bytes(f.maxBytes)})` : `no folio order is naturally aligned: S = ${f.structPageSize} is not a power of two`
     const lw = textWidth(limitLabel, 10.5, { bold: true })
     const inside = f.maxOrder >= 0 && ox(f.maxOrder) - rx > lw + 16
-    out.push(text(inside ? rx + 10 : (f.maxOrder >= 0 ? ox(f.maxOrder) : rx) + 8, ry + 12, limitLabel, { size: 10.5, weight: 'bold', anchor: 'start', fill: inside ? inkOn(t.pass) : f.maxOrder >= 0 ? t.text : t.fail }))
+    out.push(
+      text(inside ? rx + 10 : (f.maxOrder >= 0 ? ox(f.maxOrder) : rx) + 8, ry + 12, limitLabel, {
+        size: 10.5,
+        weight: 'bold',
+        anchor: 'start',
+        fill: inside ? inkOn(t.pass) : f.maxOrder >= 0 ? t.text : t.fail
+      })
+    )
     {
       const x = ox(f.maxFolioOrder)
       const ok = f.maxFolioOrder <= f.maxOrder
@@ -503,12 +583,29 @@ export function renderSections(report: AnalysisReport, opts: ViewOptions = {}): 
       const left = x - w / 2
       const dy2 = left < prevR + 6 ? 14 : 0
       prevR = left + w
-      out.push(el('g', dataAttrs({ kind: 'hugepage-marker', order: h.order, aligned: h.aligned }), tip(label) + line(x, ry + 22, x, ry + 30 + dy2, { stroke: h.aligned ? t.muted : t.fail, 'stroke-width': 1.2, 'stroke-dasharray': '3 2' }) + el('path', { d: `M${x - 4} ${ry + 22} L${x + 4} ${ry + 22} L${x} ${ry + 16} Z`, fill: h.aligned ? t.text : t.fail }) + text(x, ry + 40 + dy2, label, { size: 10, anchor: 'middle', fill: h.aligned ? t.text : t.fail })))
+      out.push(
+        el(
+          'g',
+          dataAttrs({ kind: 'hugepage-marker', order: h.order, aligned: h.aligned }),
+          tip(label) +
+            line(x, ry + 22, x, ry + 30 + dy2, { stroke: h.aligned ? t.muted : t.fail, 'stroke-width': 1.2, 'stroke-dasharray': '3 2' }) +
+            el('path', { d: `M${x - 4} ${ry + 22} L${x + 4} ${ry + 22} L${x} ${ry + 16} Z`, fill: h.aligned ? t.text : t.fail }) +
+            text(x, ry + 40 + dy2, label, { size: 10, anchor: 'middle', fill: h.aligned ? t.text : t.fail })
+        )
+      )
     }
   }
 
   // checks
-  out.push(heading(t, MARGIN, m.layout.checksY + 4, 'Alignment checks', `${m.checks.filter((c) => c.status === 'pass').length} pass · ${m.checks.filter((c) => c.status === 'fail').length} fail · ${m.checks.filter((c) => c.status === 'note').length} notes`))
+  out.push(
+    heading(
+      t,
+      MARGIN,
+      m.layout.checksY + 4,
+      'Alignment checks',
+      `${m.checks.filter((c) => c.status === 'pass').length} pass · ${m.checks.filter((c) => c.status === 'fail').length} fail · ${m.checks.filter((c) => c.status === 'note').length} notes`
+    )
+  )
   out.push(renderChecks(t, m.checks, MARGIN, m.layout.checksY + 18, W, m.layout.checkHeights))
 
   return svgDocument({ view: 'sections', width: m.width, height: m.height, title: m.title, desc: m.desc, theme: t, body: out.join(''), source: opts.source })

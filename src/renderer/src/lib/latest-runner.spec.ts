@@ -4,8 +4,7 @@ import { LatestRunner } from './latest-runner.ts'
 /** A job whose calls finish when the test says so. */
 function controlled() {
   const calls: { input: string; finish: (r: string) => void; fail: (e: Error) => void }[] = []
-  const job = (input: string): Promise<string> =>
-    new Promise((resolve, reject) => calls.push({ input, finish: resolve, fail: reject }))
+  const job = (input: string): Promise<string> => new Promise((resolve, reject) => calls.push({ input, finish: resolve, fail: reject }))
   return { calls, job }
 }
 

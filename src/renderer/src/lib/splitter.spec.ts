@@ -31,7 +31,7 @@ describe('keyedViewsWidth', () => {
     expect(keyedViewsWidth('ArrowRight', false, 600, 1280)).toBe(584)
     expect(keyedViewsWidth('ArrowRight', true, 600, 1280)).toBe(536)
   })
-  it('Home and End go to the limits; other keys are not the separator\'s', () => {
+  it("Home and End go to the limits; other keys are not the separator's", () => {
     expect(keyedViewsWidth('Home', false, 600, 1280)).toBe(960)
     expect(keyedViewsWidth('End', false, 600, 1280)).toBe(360)
     expect(keyedViewsWidth('a', false, 600, 1280)).toBeUndefined()

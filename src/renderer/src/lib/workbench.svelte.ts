@@ -477,11 +477,17 @@ export class Workbench {
     }
     let done = false
     const what = format === 'pdf' ? 'All Views as PDF' : format === 'svg' || format === 'png' ? `${viewSpec(view).title} as ${format.toUpperCase()}` : `Report as ${FORMAT_NAMES[format]}`
-    await this.pathDialog('save', this.startDir(), suggested, async (p) => {
-      const err = await write(exportExtension(format).test(p) ? p : `${p}.${format}`)
-      done = err === null
-      return err
-    }, { title: `Export ${what}`, action: 'Export' })
+    await this.pathDialog(
+      'save',
+      this.startDir(),
+      suggested,
+      async (p) => {
+        const err = await write(exportExtension(format).test(p) ? p : `${p}.${format}`)
+        done = err === null
+        return err
+      },
+      { title: `Export ${what}`, action: 'Export' }
+    )
     return done
   }
 
@@ -574,7 +580,12 @@ export class Workbench {
       return
     }
     if (!source) {
-      this.openDialog({ kind: 'problem', title: `${file.name} carries no scenario`, message: 'Only images exported by memmap-workbench (File › Export, or the CLI\'s export) can be opened.', diagnostics: [] })
+      this.openDialog({
+        kind: 'problem',
+        title: `${file.name} carries no scenario`,
+        message: "Only images exported by memmap-workbench (File › Export, or the CLI's export) can be opened.",
+        diagnostics: []
+      })
       return
     }
     if (!(await this.guard('opening the dropped image'))) return

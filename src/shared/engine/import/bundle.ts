@@ -49,7 +49,13 @@ export interface Bundle {
   files: { file: BundleFile; kind: CaptureKind | 'cmdline' | 'version' | 'log' | null }[]
 }
 
-export function importBundle(files: readonly BundleFile[], opts: ImportOptions, detect: (source: string) => CaptureKind | null, importOne: (kind: CaptureKind, source: string, opts: ImportOptions) => Imported, logFacts: (source: string) => { kernel: string | null; cmdline: string | null }): Imported {
+export function importBundle(
+  files: readonly BundleFile[],
+  opts: ImportOptions,
+  detect: (source: string) => CaptureKind | null,
+  importOne: (kind: CaptureKind, source: string, opts: ImportOptions) => Imported,
+  logFacts: (source: string) => { kernel: string | null; cmdline: string | null }
+): Imported {
   const unknowns: string[] = []
   const located = (f: BundleFile, e: unknown): never => {
     if (e instanceof CaptureError) throw new CaptureError(`${f.name}: ${e.message}`, f.line + e.line - 1, e.column)

@@ -22,7 +22,17 @@ const where = (f: () => unknown): { line: number; column: number; message: strin
 
 describe('/proc/iomem (r_show(): two spaces per level)', () => {
   // lines of a 7.3 x86_64 boot's /proc/iomem (tests/fixtures/kernel-versions/7.3/x86_64-s401-003)
-  const x86 = ['00000000-00000fff : Reserved', '00001000-0009efff : System RAM', '000f0000-000fffff : System ROM', '00100000-2fffffff : System RAM', '  01000000-0230680f : Kernel code', 'c0000000-febfffff : PCI Bus 0000:00', '  e0000000-efffffff : PCI MMCONFIG 0000 [bus 00-ff]', '    e0000000-efffffff : Reserved', '100000000-101b997ff : System RAM'].join('\n')
+  const x86 = [
+    '00000000-00000fff : Reserved',
+    '00001000-0009efff : System RAM',
+    '000f0000-000fffff : System ROM',
+    '00100000-2fffffff : System RAM',
+    '  01000000-0230680f : Kernel code',
+    'c0000000-febfffff : PCI Bus 0000:00',
+    '  e0000000-efffffff : PCI MMCONFIG 0000 [bus 00-ff]',
+    '    e0000000-efffffff : Reserved',
+    '100000000-101b997ff : System RAM'
+  ].join('\n')
   it('reads depth from the indentation', () => {
     expect(parseIomem(x86).map((r) => r.depth)).toEqual([0, 0, 0, 0, 1, 0, 1, 2, 0])
   })
@@ -58,7 +68,10 @@ describe('memblock debugfs (memblock_debug_show())', () => {
     expect(old.withFlags).toBe(false)
     expect(old.memory![1]).toMatchObject({ start: 0x5b440000, last: 0x5b72ffff, nid: null, flag: null })
     const now = parseMemblockDebugfs('   0: 0x0000000004000000..0x0000000007ffffff    0 NOMAP\n   1: 0x0000000040000000..0x000000005b43ffff    x NONE\n')
-    expect(now.memory!.map((r) => [r.nid, r.flag])).toEqual([[0, 'NOMAP'], [null, 'NONE']])
+    expect(now.memory!.map((r) => [r.nid, r.flag])).toEqual([
+      [0, 'NOMAP'],
+      [null, 'NONE']
+    ])
   })
   it('head and grep listings of memory and reserved', () => {
     const head = parseMemblockDebugfs('==> memory <==\n   0: 0x0000000040000000..0x000000007fffffff    0 NONE\n\n==> reserved <==\n   0: 0x0000000040000000..0x0000000040ffffff    0 NONE\n')
@@ -67,7 +80,10 @@ describe('memblock debugfs (memblock_debug_show())', () => {
     expect([grep.memory!.length, grep.reserved!.length]).toEqual([1, 1])
   })
   it('HOTPLUG regions and their nodes become NUMA ranges; DRV_MNG is left out', () => {
-    const im = importMemblockDebugfs('   0: 0x0000000040000000..0x000000007fffffff    0 NONE\n   1: 0x0000000080000000..0x00000000bfffffff    1 HOTPLUG\n   2: 0x00000000c0000000..0x00000000ffffffff    1 DRV_MNG\n', { kernel: '6.12', arch: 'arm64' })
+    const im = importMemblockDebugfs(
+      '   0: 0x0000000040000000..0x000000007fffffff    0 NONE\n   1: 0x0000000080000000..0x00000000bfffffff    1 HOTPLUG\n   2: 0x00000000c0000000..0x00000000ffffffff    1 DRV_MNG\n',
+      { kernel: '6.12', arch: 'arm64' }
+    )
     expect(im.scenario.numa!.nodes).toEqual([
       { id: 0, ranges: [{ start: 0x40000000, end: 0x80000000 }] },
       { id: 1, ranges: [{ start: 0x80000000, end: 0xc0000000, hotplug: true }] }
@@ -75,7 +91,9 @@ describe('memblock debugfs (memblock_debug_show())', () => {
     expect(im.unknowns.join('\n')).toMatch(/1 DRV_MNG regions left out/)
   })
   it('reserved alone is refused; two unnamed lists are refused', () => {
-    expect(where(() => importMemblockDebugfs('   0: 0x0000000040000000..0x0000000040ffffff    0 NONE\n', { fileName: '/sys/kernel/debug/memblock/reserved' })).message).toMatch(/only memblock.reserved/)
+    expect(where(() => importMemblockDebugfs('   0: 0x0000000040000000..0x0000000040ffffff    0 NONE\n', { fileName: '/sys/kernel/debug/memblock/reserved' })).message).toMatch(
+      /only memblock.reserved/
+    )
     expect(where(() => parseMemblockDebugfs('   0: 0x1000..0x1fff\n   1: 0x3000..0x3fff\n   0: 0x1000..0x1fff\n'))).toMatchObject({ line: 3 })
   })
 })
@@ -96,7 +114,9 @@ describe('/sys/firmware/memmap (drivers/firmware/memmap.c)', () => {
 
 describe('lsmem', () => {
   it('the table: RANGE is exact, the summary gives the block size', () => {
-    const ls = parseLsmem('RANGE                                  SIZE  STATE BLOCK NODE   ZONES\n0x0000000000000000-0x0000000007ffffff  128M online     0    0    None\n0x0000000008000000-0x000000002fffffff  640M online   1-5    0   DMA32\n\nMemory block size:       128M\n')
+    const ls = parseLsmem(
+      'RANGE                                  SIZE  STATE BLOCK NODE   ZONES\n0x0000000000000000-0x0000000007ffffff  128M online     0    0    None\n0x0000000008000000-0x000000002fffffff  640M online   1-5    0   DMA32\n\nMemory block size:       128M\n'
+    )
     expect(ls.blockSize).toBe(128 << 20)
     expect(ls.runs[1]).toMatchObject({ start: 0x8000000, last: 0x2fffffff, firstBlock: 1, lastBlock: 5, node: 0, zones: ['DMA32'] })
   })
@@ -112,12 +132,15 @@ describe('lsmem', () => {
 
 describe('/proc/zoneinfo and crash kmem -n', () => {
   it('zoneinfo: spanned, present, managed and start_pfn per node and zone', () => {
-    const z = parseZoneinfo('Node 0, zone      DMA\n  per-node stats\n      nr_inactive_anon 0\n  pages free     3840\n        spanned  4095\n        present  3998\n        managed  3840\n  start_pfn:           1\n')
+    const z = parseZoneinfo(
+      'Node 0, zone      DMA\n  per-node stats\n      nr_inactive_anon 0\n  pages free     3840\n        spanned  4095\n        present  3998\n        managed  3840\n  start_pfn:           1\n'
+    )
     expect(z).toEqual([{ node: 0, zone: 'DMA', spanned: 4095, present: 3998, managed: 3840, startPfn: 1, line: 1 }])
     expect(where(() => parseZoneinfo('Node 0, zone DMA\n  pages free 1\n')).message).toMatch(/no spanned\/present/)
   })
   it('kmem -n: an unknown line inside a table is located', () => {
-    const head = 'NODE    SIZE      PGLIST_DATA       BOOTMEM_DATA       NODE_ZONES\n  0    300031   ffff8880493d5000        ----        ffff8880493d5000\n    MEM_MAP          START_PADDR    START_MAPNR\nffffea0000000040        1000             1\n'
+    const head =
+      'NODE    SIZE      PGLIST_DATA       BOOTMEM_DATA       NODE_ZONES\n  0    300031   ffff8880493d5000        ----        ffff8880493d5000\n    MEM_MAP          START_PADDR    START_MAPNR\nffffea0000000040        1000             1\n'
     expect(where(() => parseKmemN(head + 'ZONE  NAME         SIZE       MEM_MAP      START_PADDR  START_MAPNR\n  0   DMA   many\n'))).toMatchObject({ line: 6 })
     expect(where(() => parseKmemN(head)).message).toMatch(/no mem_section table/)
   })

@@ -60,6 +60,9 @@ export function importFirmwareMemmap(source: string, opts: ImportOptions = {}): 
   // the firmware's map is the one memmap= and mem= edit: the command line applies in full
   if (opts.cmdline === undefined) unknowns.push('kernel command line: not shown (mem=, memmap=, kernelcore=, movablecore= edit this map and the zones); give --cmdline "$(cat /proc/cmdline)"')
   unknowns.push('NUMA: /sys/firmware/memmap does not show nodes; one node assumed')
-  return { kind: 'firmware-memmap', scenario: { name: 'imported /sys/firmware/memmap', kernel, arch, firmware: { kind: 'e820', map }, ...(opts.cmdline?.trim() ? { cmdline: opts.cmdline.trim() } : {}) }, unknowns }
+  return {
+    kind: 'firmware-memmap',
+    scenario: { name: 'imported /sys/firmware/memmap', kernel, arch, firmware: { kind: 'e820', map }, ...(opts.cmdline?.trim() ? { cmdline: opts.cmdline.trim() } : {}) },
+    unknowns
+  }
 }
-

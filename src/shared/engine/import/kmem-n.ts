@@ -113,7 +113,7 @@ export function importKmemN(source: string, opts: ImportOptions = {}): Imported 
   // the vmemmap base tells x86_64 (VMEMMAP_START 0xffffea0000000000, 5-level 0xffd4…)
   const x86 = /^ffffea|^ffd4/.test(step.memMap)
   const arch = opts.arch ?? (x86 ? 'x86_64' : 'arm64')
-  if (!opts.arch) unknowns.push(`architecture: ${arch} ${x86 ? 'from the vmemmap base of the MEM_MAP column' : 'assumed (the MEM_MAP addresses are not x86_64\'s vmemmap)'}; give --arch`)
+  if (!opts.arch) unknowns.push(`architecture: ${arch} ${x86 ? 'from the vmemmap base of the MEM_MAP column' : "assumed (the MEM_MAP addresses are not x86_64's vmemmap)"}; give --arch`)
   const pageSize = opts.pageSize ?? 4096
   if (!opts.pageSize && arch === 'arm64') unknowns.push('page size: kmem -n does not show it; 4K assumed (give --page-size)')
   // memory: present sections, clipped to the node spans (memory ranges inside are not shown)
@@ -133,12 +133,20 @@ export function importKmemN(source: string, opts: ImportOptions = {}): Imported 
       else ranges.push({ start: a * pageSize, end: b * pageSize })
     }
     numa.push({ id: n.node, ranges })
-    for (const r of ranges) map.push(arch === 'x86_64' || arch === 'x86' ? { start: r.start, end: r.end, type: 'usable', comment: `node ${n.node}: present sections in its span` } : arch === 'arm64' ? { start: r.start, end: r.end, type: 'conventional', attrs: ['WB'], comment: `node ${n.node}` } : { start: r.start, end: r.end, type: 'memory', comment: `node ${n.node}` })
+    for (const r of ranges)
+      map.push(
+        arch === 'x86_64' || arch === 'x86'
+          ? { start: r.start, end: r.end, type: 'usable', comment: `node ${n.node}: present sections in its span` }
+          : arch === 'arm64'
+            ? { start: r.start, end: r.end, type: 'conventional', attrs: ['WB'], comment: `node ${n.node}` }
+            : { start: r.start, end: r.end, type: 'memory', comment: `node ${n.node}` }
+      )
   }
   if (!map.length) throw new CaptureError('no present section lies in a node span', 1, 1)
   unknowns.push(`holes inside present sections (${pps} pages each) are not shown: memory is taken as every present section within the node spans, so present pages are an upper bound`)
   const movable = k.zones.find((z) => z.name === 'Movable' && z.size > 0)
-  if (movable && opts.cmdline === undefined) unknowns.push(`ZONE_MOVABLE starts at pfn ${movable.startPfn} on node ${movable.node}: the kernelcore=/movablecore= that put it there is not shown (give --cmdline)`)
+  if (movable && opts.cmdline === undefined)
+    unknowns.push(`ZONE_MOVABLE starts at pfn ${movable.startPfn} on node ${movable.node}: the kernelcore=/movablecore= that put it there is not shown (give --cmdline)`)
   const scenario: Scenario = {
     name: 'imported crash kmem -n',
     kernel: kernelFor(opts, unknowns, 'kmem -n'),

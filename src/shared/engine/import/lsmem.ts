@@ -89,7 +89,8 @@ export function parseLsmem(source: string): Lsmem {
       if (!cols) {
         if (/^\s*RANGE\b/.test(text) || /^\s*(SIZE|STATE|BLOCK)\b/.test(text)) {
           cols = text.trim().split(/\s+/)
-          if (!cols.includes('RANGE') || !cols.includes('BLOCK') || !cols.includes('STATE')) throw new CaptureError('lsmem columns must include RANGE, STATE and BLOCK (lsmem -o RANGE,SIZE,STATE,BLOCK,NODE,ZONES)', no, 1)
+          if (!cols.includes('RANGE') || !cols.includes('BLOCK') || !cols.includes('STATE'))
+            throw new CaptureError('lsmem columns must include RANGE, STATE and BLOCK (lsmem -o RANGE,SIZE,STATE,BLOCK,NODE,ZONES)', no, 1)
           continue
         }
         if (isPromptLine(text)) continue
@@ -110,7 +111,8 @@ export function parseLsmem(source: string): Lsmem {
   if (!runs.length) throw new CaptureError('lsmem lists no memory blocks', 1, 1)
   for (const r of runs) {
     const size = (r.last + 1 - r.start) / (r.lastBlock - r.firstBlock + 1)
-    if (!Number.isInteger(size) || (blockSize !== null && size !== blockSize)) throw new CaptureError(`blocks ${r.firstBlock}-${r.lastBlock} do not divide ${(r.last + 1 - r.start).toString(16)} bytes into equal blocks${blockSize ? ` of ${blockSize}` : ''}`, r.line, 1)
+    if (!Number.isInteger(size) || (blockSize !== null && size !== blockSize))
+      throw new CaptureError(`blocks ${r.firstBlock}-${r.lastBlock} do not divide ${(r.last + 1 - r.start).toString(16)} bytes into equal blocks${blockSize ? ` of ${blockSize}` : ''}`, r.line, 1)
     blockSize ??= size
     if (r.start !== r.firstBlock * blockSize) throw new CaptureError(`block ${r.firstBlock} should start at 0x${(r.firstBlock * blockSize).toString(16)}, not 0x${r.start.toString(16)}`, r.line, 1)
   }
@@ -128,10 +130,18 @@ export function importLsmem(source: string, opts: ImportOptions = {}): Imported 
   for (const r of ls.runs) {
     if (r.state !== 'online') offline += r.lastBlock - r.firstBlock + 1
     const comment = `line ${r.line}: blocks ${r.firstBlock}-${r.lastBlock} ${r.state}${r.zones ? ` ${r.zones.join('/')}` : ''}`
-    map.push(arch === 'x86_64' || arch === 'x86' ? { start: r.start, last: r.last, type: 'usable', comment } : arch === 'arm64' ? { start: r.start, last: r.last, type: 'conventional', attrs: ['WB'], comment } : { start: r.start, last: r.last, type: 'memory', comment })
+    map.push(
+      arch === 'x86_64' || arch === 'x86'
+        ? { start: r.start, last: r.last, type: 'usable', comment }
+        : arch === 'arm64'
+          ? { start: r.start, last: r.last, type: 'conventional', attrs: ['WB'], comment }
+          : { start: r.start, last: r.last, type: 'memory', comment }
+    )
     if (r.node !== null) nodes.set(r.node, [...(nodes.get(r.node) ?? []), { start: r.start, end: r.last + 1 }])
   }
-  unknowns.push(`memory block granularity (${ls.blockSize! / 2 ** 20} MiB): holes and reserved ranges inside a block are not visible, so present pages are an upper bound; /proc/iomem or memblock debugfs show them`)
+  unknowns.push(
+    `memory block granularity (${ls.blockSize! / 2 ** 20} MiB): holes and reserved ranges inside a block are not visible, so present pages are an upper bound; /proc/iomem or memblock debugfs show them`
+  )
   if (offline) unknowns.push(`${offline} blocks are not online: taken as boot memory all the same`)
   if (!ls.runs.some((r) => r.node !== null)) unknowns.push('NUMA: no NODE column (lsmem -o RANGE,SIZE,STATE,BLOCK,NODE,ZONES shows it); one node assumed')
   const kernel = kernelFor(opts, unknowns, 'lsmem')

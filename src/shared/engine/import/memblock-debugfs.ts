@@ -58,7 +58,8 @@ export function parseMemblockDebugfs(source: string, fileName = ''): MemblockDeb
     }
     const index = Number(m[1])
     // the regions of one type are numbered from 0: a new 0 after others starts the next file
-    if (!pre && !current && index === 0 && lastIndex >= 0) throw new CaptureError('a second list of regions starts here: give memory and reserved in separate files, or as `grep . memory reserved`', no, 1)
+    if (!pre && !current && index === 0 && lastIndex >= 0)
+      throw new CaptureError('a second list of regions starts here: give memory and reserved in separate files, or as `grep . memory reserved`', no, 1)
     lastIndex = index
     const start = parseInt(m[2], 16)
     const last = parseInt(m[3], 16)
@@ -101,7 +102,8 @@ export function importMemblockDebugfs(source: string, opts: ImportOptions = {}):
   }
   if (!map.length) throw new CaptureError('memblock.memory holds only driver-managed regions: nothing describes boot memory', 1, 1)
   if (driverManaged) unknowns.push(`${driverManaged} DRV_MNG regions left out: memory drivers added after boot (dax kmem, virtio-mem)`)
-  if (!mb.withFlags) unknowns.push('this kernel (before v6.5) prints neither nodes nor flags: one node assumed, and regions meeting end to end taken as NOMAP alternately (present pages do not depend on it)')
+  if (!mb.withFlags)
+    unknowns.push('this kernel (before v6.5) prints neither nodes nor flags: one node assumed, and regions meeting end to end taken as NOMAP alternately (present pages do not depend on it)')
   if (mb.memory.some((r) => r.flag === 'MIRROR')) unknowns.push('MIRROR regions (kernelcore=mirror) are read as ordinary memory')
   const kernel = kernelFor(opts, unknowns, 'memblock debugfs')
   if (arch === 'arm64' && opts.pageSize === undefined) unknowns.push('page size: memblock debugfs does not show it; 4K assumed (give --page-size 16K or 64K)')
@@ -113,7 +115,8 @@ export function importMemblockDebugfs(source: string, opts: ImportOptions = {}):
     firmware: arch === 'arm64' ? { kind: 'uefi', map } : { kind: 'dt', map },
     ...cmdlineFor(opts, unknowns, 'memblock debugfs')
   }
-  if (nodes.size > 1 || [...nodes.keys()].some((n) => n !== 0) || [...nodes.values()].some((rs) => rs.some((r) => r.hotplug))) scenario.numa = { nodes: [...nodes.entries()].sort((a, b) => a[0] - b[0]).map(([id, ranges]) => ({ id, ranges })) }
+  if (nodes.size > 1 || [...nodes.keys()].some((n) => n !== 0) || [...nodes.values()].some((rs) => rs.some((r) => r.hotplug)))
+    scenario.numa = { nodes: [...nodes.entries()].sort((a, b) => a[0] - b[0]).map(([id, ranges]) => ({ id, ranges })) }
   if (mb.reserved) unknowns.push(`memblock.reserved: ${mb.reserved.length} regions (the kernel's own allocations at the time of reading), not part of the layout`)
   unknowns.push('the platform DMA limit (device-tree dma-ranges / IORT) and the kernel configuration: the architecture defaults are used')
   return { kind: 'memblock', scenario, unknowns }

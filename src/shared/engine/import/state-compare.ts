@@ -52,7 +52,8 @@ export function compareLsmem(m: Model, source: string): StateComparison {
   const ls = parseLsmem(source)
   const mb = memoryBlocks(m)
   const rows: StateRow[] = []
-  if (mb.size.bytes !== null && ls.blockSize !== null && mb.size.bytes !== ls.blockSize) rows.push({ what: 'block_size_bytes', kernel: ls.blockSize.toString(16), engine: mb.size.bytes.toString(16), equal: false })
+  if (mb.size.bytes !== null && ls.blockSize !== null && mb.size.bytes !== ls.blockSize)
+    rows.push({ what: 'block_size_bytes', kernel: ls.blockSize.toString(16), engine: mb.size.bytes.toString(16), equal: false })
   // both sides as runs of block ids: walk them together, one row per differing stretch
   type Run = { first: number; last: number; node: string; zones: string }
   const kernelRuns: Run[] = ls.runs.map((r) => ({ first: r.firstBlock, last: r.lastBlock, node: r.node === null ? '' : String(r.node), zones: r.zones ? r.zones.map(zoneName).join('/') : '' }))

@@ -4,7 +4,18 @@
 // (pageblock_order), set_pageblock_order() mm/mm_init.c, sparse_init() mm/sparse.c (7.1).
 import { describe, expect, it } from 'vitest'
 import { parseKernelVersion, type KernelVersion } from '../version.ts'
-import { compoundInfoHasMask, folioAlignmentCheck, maxAlignedFolio, maxFolioOrder, maxFolioVmemmapAlign, maxPageOrder, memmapAlignmentCheck, pageblockOrder, type FolioConfig, type PageblockInput } from './folio.ts'
+import {
+  compoundInfoHasMask,
+  folioAlignmentCheck,
+  maxAlignedFolio,
+  maxFolioOrder,
+  maxFolioVmemmapAlign,
+  maxPageOrder,
+  memmapAlignmentCheck,
+  pageblockOrder,
+  type FolioConfig,
+  type PageblockInput
+} from './folio.ts'
 import type { MemArch } from './sparse.ts'
 import { parseScenario } from '../../scenario/parse.ts'
 import { runModel } from '../model.ts'
@@ -67,7 +78,9 @@ describe('pageblock_order (include/linux/pageblock-flags.h, set_pageblock_order(
   })
   it('a 32-bit PAE scenario registers 2 MiB huge pages, a 2-level one 4 MiB (HPAGE_SHIFT = PMD_SHIFT)', () => {
     const run = (paging: string) => {
-      const p = parseScenario(`name: x\nkernel: "6.1"\narch: x86\npaging: ${paging}\nfirmware:\n  kind: e820\n  map:\n    - { start: 0, last: 0x9fbff, type: usable }\n    - { start: 0x100000, last: 0x3fffffff, type: usable }\n`)
+      const p = parseScenario(
+        `name: x\nkernel: "6.1"\narch: x86\npaging: ${paging}\nfirmware:\n  kind: e820\n  map:\n    - { start: 0, last: 0x9fbff, type: usable }\n    - { start: 0x100000, last: 0x3fffffff, type: usable }\n`
+      )
       if (!p.ok) throw new Error(JSON.stringify(p.diagnostics))
       return runModel(p.scenario)
     }

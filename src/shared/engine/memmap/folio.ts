@@ -34,7 +34,8 @@ function defaultMaxPageOrder(arch: MemArch, pageSize: number, version: KernelVer
   const big = pageSize === 64 * KiB ? 13 : pageSize === 16 * KiB ? 11 : 10
   switch (arch) {
     case 'arm64':
-      if (big > 10 && !thp && !holds('arm64-max-order-thp-independent', version)) return { order: 10, why: `arm64 ${pageSize / KiB}K without THP: FORCE_MAX_ZONEORDER 11 (${versionsBefore('arm64-max-order-thp-independent')})` }
+      if (big > 10 && !thp && !holds('arm64-max-order-thp-independent', version))
+        return { order: 10, why: `arm64 ${pageSize / KiB}K without THP: FORCE_MAX_ZONEORDER 11 (${versionsBefore('arm64-max-order-thp-independent')})` }
       return { order: big, why: `arch/arm64/Kconfig ARCH_FORCE_MAX_ORDER default for ${pageSize / KiB}K` }
     case 'loongarch64':
       return { order: big, why: `arch/loongarch/Kconfig ARCH_FORCE_MAX_ORDER default for ${pageSize / KiB}K` }
@@ -116,7 +117,9 @@ export function hugePageShift(arch: MemArch, pageShift: number, opts: { paging?:
     case 'riscv64':
       return { shift: 21, variable: false, why: 'HPAGE_SHIFT = PMD_SHIFT = 21' }
     case 'x86':
-      return opts.paging === 'pae' ? { shift: 21, variable: false, why: 'HPAGE_SHIFT = PMD_SHIFT = 21 (PAE)' } : { shift: 22, variable: false, why: 'HPAGE_SHIFT = PMD_SHIFT = PGDIR_SHIFT = 22 (2-level paging)' }
+      return opts.paging === 'pae'
+        ? { shift: 21, variable: false, why: 'HPAGE_SHIFT = PMD_SHIFT = 21 (PAE)' }
+        : { shift: 22, variable: false, why: 'HPAGE_SHIFT = PMD_SHIFT = PGDIR_SHIFT = 22 (2-level paging)' }
     case 'arm64':
     case 'loongarch64':
       return { shift: 2 * pageShift - 3, variable: false, why: `HPAGE_SHIFT = PMD_SHIFT = 2 × ${pageShift} − 3` }
@@ -193,7 +196,9 @@ export function pageblockOrder(i: PageblockInput): PageblockOrder {
     fact = 'pageblock-order-thp'
   } else {
     order = top
-    formula = hugetlb ? `${hps.why} → ${topName}` : `${i.hugetlb === false ? '!HUGETLB_PAGE' : hps.why}${thp && !holds('pageblock-order-thp', i.version) ? ` (THP is ignored ${versionsBefore('pageblock-order-thp')})` : ''} → ${topName}`
+    formula = hugetlb
+      ? `${hps.why} → ${topName}`
+      : `${i.hugetlb === false ? '!HUGETLB_PAGE' : hps.why}${thp && !holds('pageblock-order-thp', i.version) ? ` (THP is ignored ${versionsBefore('pageblock-order-thp')})` : ''} → ${topName}`
     fact = 'pageblock-order-thp'
   }
   return {
@@ -210,7 +215,15 @@ export function pageblockOrder(i: PageblockInput): PageblockOrder {
         `PAGE_BLOCK_MAX_ORDER include/linux/pageblock-flags.h; ${cite('page-block-max-order')}`,
         era('page-block-max-order', i.version)
       ),
-      fig('folio.pageblock-order', 'pageblock_order', order, 'order', formula, `pageblock_order include/linux/pageblock-flags.h, set_pageblock_order() mm/mm_init.c; ${cite(fact)}`, era(fact, i.version))
+      fig(
+        'folio.pageblock-order',
+        'pageblock_order',
+        order,
+        'order',
+        formula,
+        `pageblock_order include/linux/pageblock-flags.h, set_pageblock_order() mm/mm_init.c; ${cite(fact)}`,
+        era(fact, i.version)
+      )
     ]
   }
 }
@@ -338,7 +351,15 @@ export function maxFolioOrder(c: FolioConfig): MaxFolioOrder {
     bytes: 2 ** (order + pageShift),
     haveGiganticFolios: haveGigantic,
     figures: [
-      fig('folio.have-gigantic-folios', 'HAVE_GIGANTIC_FOLIOS', haveGigantic, 'flag', `(HUGETLB_PAGE ${hugetlb} && ARCH_HAS_GIGANTIC_PAGE ${gigantic}) || (ZONE_DEVICE ${c.zoneDevice ?? false} && HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD ${thpPud})${rc6 ? '' : ' (the Kconfig symbol does not exist in this version)'}`, `HAVE_GIGANTIC_FOLIOS mm/Kconfig; ${cite('have-gigantic-folios')}`, versionsOf('have-gigantic-folios')),
+      fig(
+        'folio.have-gigantic-folios',
+        'HAVE_GIGANTIC_FOLIOS',
+        haveGigantic,
+        'flag',
+        `(HUGETLB_PAGE ${hugetlb} && ARCH_HAS_GIGANTIC_PAGE ${gigantic}) || (ZONE_DEVICE ${c.zoneDevice ?? false} && HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD ${thpPud})${rc6 ? '' : ' (the Kconfig symbol does not exist in this version)'}`,
+        `HAVE_GIGANTIC_FOLIOS mm/Kconfig; ${cite('have-gigantic-folios')}`,
+        versionsOf('have-gigantic-folios')
+      ),
       fig('folio.max-folio-order', 'MAX_FOLIO_ORDER', order, 'order', formula, `${macro ?? 'MAX_FOLIO_NR_PAGES'} ${where}; ${cite(fact)}`, era(fact, c.version)),
       fig('folio.max-folio-bytes', 'largest folio', 2 ** (order + pageShift), 'bytes', `PAGE_SIZE << MAX_FOLIO_ORDER = ${c.pageSize} << ${order}`, `MAX_FOLIO_NR_PAGES ${where}`, era(fact, c.version))
     ]
@@ -464,8 +485,16 @@ export function alignmentBytes(a: MemmapAlignment, pageSize: number): { bytes: b
       return { bytes: BigInt(pageSize), why: 'hot-added section: kvmalloc_node() may fall back to vmalloc, PAGE_SIZE aligned', ref: 'populate_section_memmap() mm/sparse.c' }
     case 'section-buffer':
       return a.aligned
-        ? { bytes: BigInt(a.sectionMapSize), why: `boot section: sparse_buffer_alloc() at roundup(cursor, section_map_size() = ${bytesText(a.sectionMapSize)})`, ref: `sparse_buffer_alloc() mm/sparse.c; ${cite('sparse-buffer-section-aligned')}` }
-        : { bytes: BigInt(pageSize), why: 'boot section: the sparse buffer cursor is only PAGE_SIZE aligned', ref: `sparse_buffer_alloc() mm/sparse.c (${versionsBefore('sparse-buffer-section-aligned')})` }
+        ? {
+            bytes: BigInt(a.sectionMapSize),
+            why: `boot section: sparse_buffer_alloc() at roundup(cursor, section_map_size() = ${bytesText(a.sectionMapSize)})`,
+            ref: `sparse_buffer_alloc() mm/sparse.c; ${cite('sparse-buffer-section-aligned')}`
+          }
+        : {
+            bytes: BigInt(pageSize),
+            why: 'boot section: the sparse buffer cursor is only PAGE_SIZE aligned',
+            ref: `sparse_buffer_alloc() mm/sparse.c (${versionsBefore('sparse-buffer-section-aligned')})`
+          }
     case 'flatmem':
       return { bytes: BigInt(a.cacheBytes ?? 64), why: 'node_mem_map: memmap_alloc(size, SMP_CACHE_BYTES)', ref: 'alloc_node_mem_map() mm/mm_init.c' }
   }
@@ -546,8 +575,24 @@ export function maxAlignedFolio(i: MaxAlignedFolioInput): MaxAlignedFolio {
     maxBytes,
     figures: [
       fig(`folio.memmap-alignment${sc ? '.' + sc.id : ''}`, `memmap base alignment A${sc ? ` (${sc.title})` : ''}`, hex(a.bytes), 'address', a.why, a.ref, 'all'),
-      fig(`folio.max-aligned-order${sc ? '.' + sc.id : ''}`, `largest naturally aligned folio order${sc ? ` (${sc.title})` : ''}`, maxOrder, 'order', maxOrder < 0 ? `S = ${i.structPageSize}: A = ${hex(a.bytes)} is not a multiple of S` : `largest k with 2^k × S dividing A = ${hex(a.bytes)} (S = ${i.structPageSize})`, ref, 'all'),
-      fig(`folio.max-aligned-bytes${sc ? '.' + sc.id : ''}`, `largest naturally aligned folio${sc ? ` (${sc.title})` : ''}`, maxBytes, 'bytes', `2^${Math.max(maxOrder, 0)} × PAGE_SIZE = ${maxPages} × ${i.pageSize}`, ref, 'all')
+      fig(
+        `folio.max-aligned-order${sc ? '.' + sc.id : ''}`,
+        `largest naturally aligned folio order${sc ? ` (${sc.title})` : ''}`,
+        maxOrder,
+        'order',
+        maxOrder < 0 ? `S = ${i.structPageSize}: A = ${hex(a.bytes)} is not a multiple of S` : `largest k with 2^k × S dividing A = ${hex(a.bytes)} (S = ${i.structPageSize})`,
+        ref,
+        'all'
+      ),
+      fig(
+        `folio.max-aligned-bytes${sc ? '.' + sc.id : ''}`,
+        `largest naturally aligned folio${sc ? ` (${sc.title})` : ''}`,
+        maxBytes,
+        'bytes',
+        `2^${Math.max(maxOrder, 0)} × PAGE_SIZE = ${maxPages} × ${i.pageSize}`,
+        ref,
+        'all'
+      )
     ],
     checks
   }

@@ -116,7 +116,7 @@ describe('configured pools', () => {
   })
 })
 
-describe('the kernel\'s own HugeTLB lines in the recorded boots', () => {
+describe("the kernel's own HugeTLB lines in the recorded boots", () => {
   it('hvoHugePage() prints exactly what Debian 6.1 printed, for every registered size', async () => {
     const { readdirSync, readFileSync } = await import('node:fs')
     const { join } = await import('node:path')

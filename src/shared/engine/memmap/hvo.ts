@@ -172,7 +172,15 @@ export function hvoHugePage(hugePageSize: number, ctx: HvoContext): HvoHugePage 
   const rule = v71 ? 'is_power_of_2(S) && n·S ≥ 2·PS (VMEMMAP_TAIL_MIN_ORDER)' : `is_power_of_2(S) && n·S − ${kept}·PS > 0`
   const ruleVersions = v71 ? versionsOf('hvo-shared-tails') : kept === 2 ? versionsBetween('hvo-x86', 'hvo-one-kept-page') : versionsBetween('hvo-one-kept-page', 'hvo-shared-tails')
   const figures: Figure[] = [
-    { id: `hvo.page.${label}.struct-pages`, label: `struct pages per ${label} page`, value: n, unit: 'count', formula: `${hugePageSize} / ${ps}`, ref: 'pages_per_huge_page() include/linux/hugetlb.h', versions: 'all' },
+    {
+      id: `hvo.page.${label}.struct-pages`,
+      label: `struct pages per ${label} page`,
+      value: n,
+      unit: 'count',
+      formula: `${hugePageSize} / ${ps}`,
+      ref: 'pages_per_huge_page() include/linux/hugetlb.h',
+      versions: 'all'
+    },
     {
       id: `hvo.page.${label}.vmemmap-pages`,
       label: `vmemmap pages of a ${label} page`,
@@ -301,7 +309,8 @@ export function hvoPools(pools: HvoPool[], ctx: HvoContext): HvoPoolsResult {
   // hugetlb_vmemmap_init() registers the sysctl (78f39084b41d, in v5.19) only when some
   // hstate is hugetlb_vmemmap_optimizable(); its value starts as
   // IS_ENABLED(CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP_DEFAULT_ON)
-  const sysctlExists = holds('hvo-sysctl', ctx.version) && (ctx.configured ?? true) && hvoArchAvailability(ctx.arch, ctx.version).available && results.some((r) => r.vmemmapPages > 1 && isPowerOf2(ctx.structPageSize))
+  const sysctlExists =
+    holds('hvo-sysctl', ctx.version) && (ctx.configured ?? true) && hvoArchAvailability(ctx.arch, ctx.version).available && results.some((r) => r.vmemmapPages > 1 && isPowerOf2(ctx.structPageSize))
   const sysctlDefault = sysctlExists ? (ctx.defaultOn ? 1 : 0) : null
   figures.push({
     id: 'hvo.sysctl-default',
@@ -320,7 +329,9 @@ export function hvoPools(pools: HvoPool[], ctx: HvoContext): HvoPoolsResult {
       label: 'shared read-only tail vmemmap pages',
       value: sharedTailPages,
       unit: 'pages',
-      formula: v71 ? 'one per (zone, order) with an optimized huge page, allocated on first use (vmemmap_get_tail()): Σ zones over orders' : `0 (${versionsBefore('hvo-shared-tails')} remaps tails onto a kept vmemmap page of the huge page)`,
+      formula: v71
+        ? 'one per (zone, order) with an optimized huge page, allocated on first use (vmemmap_get_tail()): Σ zones over orders'
+        : `0 (${versionsBefore('hvo-shared-tails')} remaps tails onto a kept vmemmap page of the huge page)`,
       ref: `zone->vmemmap_tails[] include/linux/mmzone.h, vmemmap_get_tail() mm/hugetlb_vmemmap.c; ${cite('hvo-shared-tails')}`,
       versions: v71 ? versionsOf('hvo-shared-tails') : versionsBefore('hvo-shared-tails')
     },
@@ -369,7 +380,7 @@ export function hvoArchCheck(ctx: HvoContext): Check {
     id: 'hvo.arch',
     title: `HugeTLB vmemmap optimization exists on ${ctx.arch} ${formatVersion(ctx.version)}`,
     pass: a.available,
-    severity: ctx.configured ?? true ? 'warning' : 'info',
+    severity: (ctx.configured ?? true) ? 'warning' : 'info',
     condition: `${ctx.arch} selects the HVO Kconfig symbol in ${formatVersion(ctx.version)} (available ${a.versions})`,
     values: { arch: ctx.arch, version: formatVersion(ctx.version), available: a.available },
     ref: a.ref,

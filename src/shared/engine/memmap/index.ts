@@ -157,7 +157,7 @@ export function memmapReport(m: Model): MemmapReport {
         label: `node ${nid} boot buffer (estimate)`,
         value: String(addr),
         unit: 'address' as const,
-        formula: 'top of the node\'s highest usable range − map_count × section_map_size(), aligned down (memblock allocates top-down; earlier reservations such as NODE_DATA push it lower)',
+        formula: "top of the node's highest usable range − map_count × section_map_size(), aligned down (memblock allocates top-down; earlier reservations such as NODE_DATA push it lower)",
         ref: 'sparse_buffer_init() mm/sparse.c; memblock_alloc_exact_nid_raw() mm/memblock.c',
         versions: versionsOf('sparse-buffer')
       })),
@@ -195,9 +195,29 @@ export function memmapReport(m: Model): MemmapReport {
 function runtimeVmemmapBase(m: Model): Figure[] {
   if (m.config.memoryModel !== 'sparsemem') return []
   if (m.scenario.arch === 's390')
-    return [fig('vmemmap.pfn0', 'vmemmap (pfn_to_page(0))', 'decided at boot', 'address', 'setup_kernel_memory_layout() places vmemmap from ident_map_size, vmalloc= and the kernel page-table level; not modelled', 'setup_kernel_memory_layout() arch/s390/boot/startup.c', 'all')]
+    return [
+      fig(
+        'vmemmap.pfn0',
+        'vmemmap (pfn_to_page(0))',
+        'decided at boot',
+        'address',
+        'setup_kernel_memory_layout() places vmemmap from ident_map_size, vmalloc= and the kernel page-table level; not modelled',
+        'setup_kernel_memory_layout() arch/s390/boot/startup.c',
+        'all'
+      )
+    ]
   if (m.scenario.arch === 'loongarch64')
-    return [fig('vmemmap.pfn0', 'vmemmap (pfn_to_page(0))', 'decided at boot', 'address', 'vmemmap = (VMALLOC_END + PMD_SIZE) & PMD_MASK, and VMALLOC_END follows vm_map_base and cpu_vabits, read from the CPU (CPUCFG) at boot; not modelled', 'vmemmap, VMALLOC_END arch/loongarch/include/asm/pgtable.h', 'all')]
+    return [
+      fig(
+        'vmemmap.pfn0',
+        'vmemmap (pfn_to_page(0))',
+        'decided at boot',
+        'address',
+        'vmemmap = (VMALLOC_END + PMD_SIZE) & PMD_MASK, and VMALLOC_END follows vm_map_base and cpu_vabits, read from the CPU (CPUCFG) at boot; not modelled',
+        'vmemmap, VMALLOC_END arch/loongarch/include/asm/pgtable.h',
+        'all'
+      )
+    ]
   return []
 }
 
@@ -236,15 +256,16 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
   // loongarch from VMALLOC_END (vm_map_base and cpu_vabits, read from the CPU at boot):
   // neither address follows from the layout, so neither is guessed (no vmemmap figures)
   const baseKnown = arch !== 's390' && arch !== 'loongarch64'
-  const base = vmemmapModel && baseKnown
-    ? vmemmapBase(model, m.version, {
-        structPageSize: S,
-        paging: m.scenario.paging === '5-level' ? '5-level' : '4-level',
-        ...(arch === 'x86_64' && (m.scenario.memmap?.kaslr ?? true) ? { kaslr: { maxPfn: m.maxPfn } } : {}),
-        ...(arch === 'arm64' ? { arm64: { dramBase: BigInt(m.memory.startOfDram()), maxPfn: m.maxPfn } } : {}),
-        ...(arch === 'riscv64' ? { riscv: { physRamBase: BigInt(m.memory.startOfDram()), maxFolioVmemmapAlign: folioVmemmapAlign } } : {})
-      })
-    : null
+  const base =
+    vmemmapModel && baseKnown
+      ? vmemmapBase(model, m.version, {
+          structPageSize: S,
+          paging: m.scenario.paging === '5-level' ? '5-level' : '4-level',
+          ...(arch === 'x86_64' && (m.scenario.memmap?.kaslr ?? true) ? { kaslr: { maxPfn: m.maxPfn } } : {}),
+          ...(arch === 'arm64' ? { arm64: { dramBase: BigInt(m.memory.startOfDram()), maxPfn: m.maxPfn } } : {}),
+          ...(arch === 'riscv64' ? { riscv: { physRamBase: BigInt(m.memory.startOfDram()), maxFolioVmemmapAlign: folioVmemmapAlign } } : {})
+        })
+      : null
   const mapping = base ? vmemmapMapping(arch, m.pageSize, m.version) : null
   const plan = buildMemmapPlan({
     geo: geometry,
@@ -263,7 +284,13 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
   const folioInput = { structPageSize: S, pageSize: m.pageSize, hugePageSizes: m.hugePageSizes, maxFolioOrder: mfo.order }
   const alignedFolio = maxAlignedFolio({
     ...folioInput,
-    alignment: base ? (kaslr ? { kind: 'x86-kaslr' } : { kind: 'address', address: base.pfnToPage0 }) : flat ? { kind: 'flatmem' } : { kind: 'section-buffer', sectionMapSize: plan.sectionMapSize, aligned: holds('sparse-buffer-section-aligned', m.version) }
+    alignment: base
+      ? kaslr
+        ? { kind: 'x86-kaslr' }
+        : { kind: 'address', address: base.pfnToPage0 }
+      : flat
+        ? { kind: 'flatmem' }
+        : { kind: 'section-buffer', sectionMapSize: plan.sectionMapSize, aligned: holds('sparse-buffer-section-aligned', m.version) }
   })
   const hotplugAlignedFolio = !base && !flat ? maxAlignedFolio({ ...folioInput, alignment: { kind: 'kvmalloc' }, scope: { id: 'hotplug', title: 'hot-added sections' } }) : null
   return {

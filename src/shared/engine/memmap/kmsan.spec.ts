@@ -86,14 +86,27 @@ describe('the hand-off ranges (kmsan_init_shadow(), for_each_free_mem_range())',
   // memblock_free_all() hands over [256, 261120 − 2560) = 258304 pages:
   // buddy ⌊258304 / 3⌋ = 86101, stranded 258304 mod 3 = 1. Without the reservations the
   // buddy would get ⌊262144 / 3⌋ = 87381: 1280 = R pages more.
-  const h = kmsanHandoff({ memory: [{ nid: 0, start: 0, end: 1024 * MiB }], reserved: [{ start: 0, end: 1 * MiB }, { start: 1020 * MiB, end: 1024 * MiB }], pageSize: 4096 })
+  const h = kmsanHandoff({
+    memory: [{ nid: 0, start: 0, end: 1024 * MiB }],
+    reserved: [
+      { start: 0, end: 1 * MiB },
+      { start: 1020 * MiB, end: 1024 * MiB }
+    ],
+    pageSize: 4096
+  })
   it('reserved ranges are future ranges and cost 2 × their pages, taken from the top', () => {
     expect(h.futureRanges.length).toBe(2)
     expect([h.futureRangePages, h.futureMetadataPages]).toEqual([1280, 2560])
     expect(h.freeRanges.get(0)).toEqual([{ startPfn: 256, endPfn: 258560 }])
   })
   it('buddy = ⌊F/3⌋, metadata 2⌊F/3⌋, F mod 3 stranded, whatever the block orders', () => {
-    const r = kmsanBootMetadata({ version: v('6.1'), arch: 'x86_64', nodes: [{ nid: 0, presentPages: 262144, freeRanges: h.freeRanges.get(0) }], futureRangePages: h.futureRangePages, futureMetadataPages: h.futureMetadataPages })
+    const r = kmsanBootMetadata({
+      version: v('6.1'),
+      arch: 'x86_64',
+      nodes: [{ nid: 0, presentPages: 262144, freeRanges: h.freeRanges.get(0) }],
+      futureRangePages: h.futureRangePages,
+      futureMetadataPages: h.futureMetadataPages
+    })
     expect([r.usablePages, r.metadataPages, r.lostPages]).toEqual([86101, 172202, 1])
     expect(fig(r, 'kmsan.future-metadata-pages')).toBe(2560)
     // per order: the triples account for every usable page
@@ -101,7 +114,15 @@ describe('the hand-off ranges (kmsan_init_shadow(), for_each_free_mem_range())',
     expect(r.orders[10]).toMatchObject({ triples: Math.floor(r.orders[10].blocks / 3) })
   })
   it('touching reserved ranges merge into one future range', () => {
-    const m = kmsanHandoff({ memory: [{ nid: 0, start: 0, end: 64 * MiB }], reserved: [{ start: 0, end: 1 * MiB }, { start: 1 * MiB, end: 2 * MiB }, { start: 0x1800, end: 0x2000 }], pageSize: 4096 })
+    const m = kmsanHandoff({
+      memory: [{ nid: 0, start: 0, end: 64 * MiB }],
+      reserved: [
+        { start: 0, end: 1 * MiB },
+        { start: 1 * MiB, end: 2 * MiB },
+        { start: 0x1800, end: 0x2000 }
+      ],
+      pageSize: 4096
+    })
     expect(m.futureRanges).toEqual([{ start: 0, end: 2 * MiB }])
   })
 })

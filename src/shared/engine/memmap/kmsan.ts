@@ -342,10 +342,47 @@ export function kmsanBootMetadata(input: KmsanInput): KmsanResult {
   for (const n of nodes) {
     const p = `kmsan.node.${n.nid}`
     figures.push(
-      { id: `${p}.free-pages`, label: `node ${n.nid}: pages handed over by memblock`, value: n.freePages, unit: 'pages', formula: `Σ blocks[k] × 2^k = ${n.blocks.map((b, k) => (b ? `${b}×2^${k}` : '')).filter(Boolean).join(' + ') || '0'}`, ref: '__free_pages_memory() mm/memblock.c', versions: 'all' },
-      { id: `${p}.usable-pages`, label: `node ${n.nid}: pages reaching the buddy allocator`, value: n.usablePages, unit: 'pages', formula: 'per order: global block index i with i % 3 == 2, plus discard-pass triples', ref: refInit, versions },
-      { id: `${p}.metadata-pages`, label: `node ${n.nid}: pages used as shadow/origin`, value: n.metadataPages, unit: 'pages', formula: 'held blocks (1st and 2nd of each triple) on this node', ref: refInit, versions },
-      { id: `${p}.lost-pages`, label: `node ${n.nid}: order-0 leftovers never freed`, value: n.lostPages, unit: 'pages', formula: 'stack items left after order 0 in kmsan_memblock_discard()', ref: refInit, versions }
+      {
+        id: `${p}.free-pages`,
+        label: `node ${n.nid}: pages handed over by memblock`,
+        value: n.freePages,
+        unit: 'pages',
+        formula: `Σ blocks[k] × 2^k = ${
+          n.blocks
+            .map((b, k) => (b ? `${b}×2^${k}` : ''))
+            .filter(Boolean)
+            .join(' + ') || '0'
+        }`,
+        ref: '__free_pages_memory() mm/memblock.c',
+        versions: 'all'
+      },
+      {
+        id: `${p}.usable-pages`,
+        label: `node ${n.nid}: pages reaching the buddy allocator`,
+        value: n.usablePages,
+        unit: 'pages',
+        formula: 'per order: global block index i with i % 3 == 2, plus discard-pass triples',
+        ref: refInit,
+        versions
+      },
+      {
+        id: `${p}.metadata-pages`,
+        label: `node ${n.nid}: pages used as shadow/origin`,
+        value: n.metadataPages,
+        unit: 'pages',
+        formula: 'held blocks (1st and 2nd of each triple) on this node',
+        ref: refInit,
+        versions
+      },
+      {
+        id: `${p}.lost-pages`,
+        label: `node ${n.nid}: order-0 leftovers never freed`,
+        value: n.lostPages,
+        unit: 'pages',
+        formula: 'stack items left after order 0 in kmsan_memblock_discard()',
+        ref: refInit,
+        versions
+      }
     )
   }
   for (const o of orders)
@@ -360,7 +397,15 @@ export function kmsanBootMetadata(input: KmsanInput): KmsanResult {
         versions
       })
   figures.push(
-    { id: 'kmsan.usable-pages', label: 'buddy pages after the KMSAN hand-off', value: usable, unit: 'pages', formula: `⌊F / 3⌋ = ⌊${free} / 3⌋ (F: pages memblock_free_all() hands over)`, ref: refInit, versions },
+    {
+      id: 'kmsan.usable-pages',
+      label: 'buddy pages after the KMSAN hand-off',
+      value: usable,
+      unit: 'pages',
+      formula: `⌊F / 3⌋ = ⌊${free} / 3⌋ (F: pages memblock_free_all() hands over)`,
+      ref: refInit,
+      versions
+    },
     { id: 'kmsan.metadata-pages', label: 'shadow + origin pages from the hand-off', value: meta, unit: 'pages', formula: `2 × usable = 2 × ${usable}`, ref: refInit, versions },
     { id: 'kmsan.lost-pages', label: 'pages left over by the discard pass', value: lost, unit: 'pages', formula: `F mod 3 = ${free} mod 3 (order-0 stack remainder)`, ref: refInit, versions },
     {
@@ -372,9 +417,33 @@ export function kmsanBootMetadata(input: KmsanInput): KmsanResult {
       ref: refInit,
       versions
     },
-    { id: 'kmsan.cross-node-triples', label: 'triples whose metadata lies on another node', value: crossNodeTriples, unit: 'count', formula: 'held_back[] is global: node boundaries inside a triple', ref: refInit, versions },
-    { id: 'kmsan.future-ranges', label: 'future shadow ranges (merged reserved, .data, NODE_DATA)', value: input.futureRangeCount ?? 0, unit: 'count', formula: 'kmsan_record_future_shadow_range(): overlapping or touching ranges merge', ref: 'kmsan_init_shadow() mm/kmsan/init.c', versions },
-    { id: 'kmsan.future-range-pages', label: 'pages in the future ranges', value: input.futureRangePages ?? 0, unit: 'pages', formula: 'Σ page-aligned merged reserved ranges (the memmap, the first 1 MiB on x86, firmware reservations, the initrd)', ref: 'for_each_reserved_mem_range() in kmsan_init_shadow() mm/kmsan/init.c', versions },
+    {
+      id: 'kmsan.cross-node-triples',
+      label: 'triples whose metadata lies on another node',
+      value: crossNodeTriples,
+      unit: 'count',
+      formula: 'held_back[] is global: node boundaries inside a triple',
+      ref: refInit,
+      versions
+    },
+    {
+      id: 'kmsan.future-ranges',
+      label: 'future shadow ranges (merged reserved, .data, NODE_DATA)',
+      value: input.futureRangeCount ?? 0,
+      unit: 'count',
+      formula: 'kmsan_record_future_shadow_range(): overlapping or touching ranges merge',
+      ref: 'kmsan_init_shadow() mm/kmsan/init.c',
+      versions
+    },
+    {
+      id: 'kmsan.future-range-pages',
+      label: 'pages in the future ranges',
+      value: input.futureRangePages ?? 0,
+      unit: 'pages',
+      formula: 'Σ page-aligned merged reserved ranges (the memmap, the first 1 MiB on x86, firmware reservations, the initrd)',
+      ref: 'for_each_reserved_mem_range() in kmsan_init_shadow() mm/kmsan/init.c',
+      versions
+    },
     {
       id: 'kmsan.future-metadata-pages',
       label: 'metadata of the future ranges (memblock_alloc())',
@@ -389,7 +458,7 @@ export function kmsanBootMetadata(input: KmsanInput): KmsanResult {
       label: 'deferred pages freed later without shadow/origin',
       value: deferred,
       unit: 'pages',
-      formula: deferred ? 'the part of each node\'s last zone past first_deferred_pfn (defer_init()): freed by deferred_init_memmap() after kmsan_init_runtime()' : '0',
+      formula: deferred ? "the part of each node's last zone past first_deferred_pfn (defer_init()): freed by deferred_init_memmap() after kmsan_init_runtime()" : '0',
       ref: `deferred_init_memmap() mm/mm_init.c; ${cite('kmsan-no-deferred-init')}`,
       versions: `< ${sinceOf('kmsan-no-deferred-init')}`
     },
@@ -424,10 +493,7 @@ export function kmsanBootMetadata(input: KmsanInput): KmsanResult {
     title: 'of the blocks memblock hands over, one in three per order reaches the buddy allocator',
     pass: invariant && (observed === undefined || observed === usable),
     severity: 'warning',
-    condition:
-      observed === undefined
-        ? 'metadata == 2 × usable && usable + metadata + lost == free (shadow/origin blocks have the data block’s order)'
-        : `observed buddy pages == ⌊F / 3⌋ = ${usable}`,
+    condition: observed === undefined ? 'metadata == 2 × usable && usable + metadata + lost == free (shadow/origin blocks have the data block’s order)' : `observed buddy pages == ⌊F / 3⌋ = ${usable}`,
     values: { free, usable, metadata: meta, lost, ...(observed !== undefined ? { observed } : {}) },
     ref: refInit,
     versions,
@@ -449,7 +515,19 @@ export function kmsanBootMetadata(input: KmsanInput): KmsanResult {
         : `${deferred} pages appear after kmsan_init_runtime() without metadata, which KMSAN treats as an error ("If new pages appear after kmsan_init_runtime(), it is considered an error", 854fa98d1dff)`
     })
   }
-  return { nodes, orders, futureRangePages: input.futureRangePages ?? 0, deferredPages: deferred, usablePages: usable, metadataPages: meta, lostPages: lost, futureMetadataPages: futureMeta, crossNodeTriples, figures, checks }
+  return {
+    nodes,
+    orders,
+    futureRangePages: input.futureRangePages ?? 0,
+    deferredPages: deferred,
+    usablePages: usable,
+    metadataPages: meta,
+    lostPages: lost,
+    futureMetadataPages: futureMeta,
+    crossNodeTriples,
+    figures,
+    checks
+  }
 }
 
 /** `≥ 6.1 (x86_64), ≥ 6.11 (s390)` */

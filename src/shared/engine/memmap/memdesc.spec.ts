@@ -93,4 +93,3 @@ describe('page-table locks today (ALLOC_SPLIT_PTLOCKS, ptlock_alloc() mm/memory.
     expect(memdescProjection({ allocations, spinlock: 'lockdep' }).ptlock.bytes).toBe(640000)
   })
 })
-

@@ -132,7 +132,15 @@ export function memdescProjection(input: MemdescInput): MemdescResult {
     const isToday = s === today
     const v = isToday ? 'today' : VERSIONS
     figures.push(
-      { id: `${p}.memmap-bytes`, label: `memmap at ${s.structPageSize} B per page`, value: s.memmapBytes, unit: 'bytes', formula: `${pages} × ${s.structPageSize}`, ref: isToday ? 'struct page include/linux/mm_types.h' : REF, versions: v },
+      {
+        id: `${p}.memmap-bytes`,
+        label: `memmap at ${s.structPageSize} B per page`,
+        value: s.memmapBytes,
+        unit: 'bytes',
+        formula: `${pages} × ${s.structPageSize}`,
+        ref: isToday ? 'struct page include/linux/mm_types.h' : REF,
+        versions: v
+      },
       {
         id: `${p}.descriptor-bytes`,
         label: `separately allocated descriptors at ${s.structPageSize} B`,
@@ -142,7 +150,15 @@ export function memdescProjection(input: MemdescInput): MemdescResult {
         ref: isToday ? 'struct folio / struct slab / struct ptdesc include/linux/mm_types.h, mm/slab.h' : REF,
         versions: v
       },
-      { id: `${p}.total-bytes`, label: `memory descriptors in total at ${s.structPageSize} B`, value: s.totalBytes, unit: 'bytes', formula: `${s.memmapBytes} + ${s.descriptorBytes}`, ref: REF, versions: v },
+      {
+        id: `${p}.total-bytes`,
+        label: `memory descriptors in total at ${s.structPageSize} B`,
+        value: s.totalBytes,
+        unit: 'bytes',
+        formula: `${s.memmapBytes} + ${s.descriptorBytes}`,
+        ref: REF,
+        versions: v
+      },
       {
         id: `${p}.percent-of-ram`,
         label: `descriptor overhead at ${s.structPageSize} B`,
@@ -154,7 +170,15 @@ export function memdescProjection(input: MemdescInput): MemdescResult {
       }
     )
     if (!isToday)
-      figures.push({ id: `${p}.saving-bytes`, label: `saving at ${s.structPageSize} B vs ${todayS} B`, value: s.savingBytes, unit: 'bytes', formula: `${today.totalBytes} − ${s.totalBytes}`, ref: REF, versions: v })
+      figures.push({
+        id: `${p}.saving-bytes`,
+        label: `saving at ${s.structPageSize} B vs ${todayS} B`,
+        value: s.savingBytes,
+        unit: 'bytes',
+        formula: `${today.totalBytes} − ${s.totalBytes}`,
+        ref: REF,
+        versions: v
+      })
   }
 
   const checks: Check[] = stages.map((s) => ({
@@ -192,8 +216,24 @@ export function memdescProjection(input: MemdescInput): MemdescResult {
   const ptlock = { spinlockBytes, allocSplit, pageTables, objectBytes, bytes: allocSplit ? pageTables * objectBytes : 0 }
   const refPtl = `ptlock_alloc(), ptlock_cache_init() mm/memory.c; ALLOC_SPLIT_PTLOCKS include/linux/mm_types_task.h; struct ptdesc include/linux/mm_types.h (${cite('ptdesc-overlay')})`
   figures.push(
-    { id: 'memdesc.ptlock.spinlock-bytes', label: 'sizeof(spinlock_t)', value: spinlockBytes, unit: 'bytes', formula: `${lockCfg} lock configuration, LP64 (struct layouts of 6.12)`, ref: 'spinlock_t include/linux/spinlock_types.h', versions: 'all' },
-    { id: 'memdesc.ptlock.alloc-split', label: 'ALLOC_SPLIT_PTLOCKS', value: allocSplit, unit: 'flag', formula: `SPINLOCK_SIZE ${spinlockBytes} > BITS_PER_LONG / 8 = 8`, ref: 'ALLOC_SPLIT_PTLOCKS include/linux/mm_types_task.h', versions: 'all' },
+    {
+      id: 'memdesc.ptlock.spinlock-bytes',
+      label: 'sizeof(spinlock_t)',
+      value: spinlockBytes,
+      unit: 'bytes',
+      formula: `${lockCfg} lock configuration, LP64 (struct layouts of 6.12)`,
+      ref: 'spinlock_t include/linux/spinlock_types.h',
+      versions: 'all'
+    },
+    {
+      id: 'memdesc.ptlock.alloc-split',
+      label: 'ALLOC_SPLIT_PTLOCKS',
+      value: allocSplit,
+      unit: 'flag',
+      formula: `SPINLOCK_SIZE ${spinlockBytes} > BITS_PER_LONG / 8 = 8`,
+      ref: 'ALLOC_SPLIT_PTLOCKS include/linux/mm_types_task.h',
+      versions: 'all'
+    },
     {
       id: 'memdesc.ptlock.bytes',
       label: 'page-table locks allocated separately (today)',

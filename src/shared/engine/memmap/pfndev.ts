@@ -125,7 +125,12 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
 
   const refInit = 'nd_pfn_init() drivers/nvdimm/pfn_devs.c'
   const refValidate = 'nd_pfn_validate() drivers/nvdimm/pfn_devs.c'
-  const verMax = input.maxStructPageSize !== undefined ? `what-if with ${versionsOf('pfn-page-struct-override')} code` : rule.kind === 'hardcoded' ? `< ${sinceOf('pfn-max-struct-page-size')}` : versionsOf(rule.fact)
+  const verMax =
+    input.maxStructPageSize !== undefined
+      ? `what-if with ${versionsOf('pfn-page-struct-override')} code`
+      : rule.kind === 'hardcoded'
+        ? `< ${sinceOf('pfn-max-struct-page-size')}`
+        : versionsOf(rule.fact)
   const vers = `${versionsOf('memremap-compat-align')} (memremap_compat_align()), page map per version`
 
   const checks: Check[] = []
@@ -146,7 +151,8 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
       title: rule.kind === 'hardcoded' ? 'struct page fits the 64 bytes reserved per pfn' : 'struct page fits MAX_STRUCT_PAGE_SIZE',
       pass: !tooBig || override,
       severity: 'error',
-      condition: rule.kind === 'hardcoded' ? 'S ≤ 64 (64 × npfns reserved, no build check)' : rule.kind === 'einval' ? `S ≤ ${max} || page_struct_override (never: NVDIMM_KMSAN is not settable)` : `S ≤ ${max}`,
+      condition:
+        rule.kind === 'hardcoded' ? 'S ≤ 64 (64 × npfns reserved, no build check)' : rule.kind === 'einval' ? `S ≤ ${max} || page_struct_override (never: NVDIMM_KMSAN is not settable)` : `S ≤ ${max}`,
       values: { S, MAX_STRUCT_PAGE_SIZE: max, NVDIMM_KMSAN: 'not settable' },
       ref: `${refInit}; ${cite(rule.fact)}`,
       versions: verMax,
@@ -194,7 +200,7 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
         values: { pageStructSize: pss, S, infoBlockMinor: input.existing.versionMinor ?? 4 },
         ref: refValidate,
         versions: `${versionsOf('pfn-info-block-1-4')} (info block 1.4)`,
-            consequence: `-EOPNOTSUPP "init failed, struct page size mismatch ${pss}"`
+        consequence: `-EOPNOTSUPP "init failed, struct page size mismatch ${pss}"`
       },
       {
         id: 'pfn.reprobe-page-size',
@@ -205,18 +211,34 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
         values: { infoPageSize: psz, pageSize: ps },
         ref: refValidate,
         versions: `${versionsOf('pfn-info-block-1-4')} (info block 1.4)`,
-            consequence: `-EOPNOTSUPP "init failed, page size mismatch ${psz}"`
+        consequence: `-EOPNOTSUPP "init failed, page size mismatch ${psz}"`
       }
     )
   }
   const failed = checks.find((c) => !c.pass)
   const ok = !failed
-  const error = failed ? failed.consequence ?? failed.title : null
+  const error = failed ? (failed.consequence ?? failed.title) : null
 
   const figures: Figure[] = [
-    { id: 'pfn.max-struct-page-size', label: rule.kind === 'hardcoded' ? 'bytes reserved per pfn' : 'MAX_STRUCT_PAGE_SIZE', value: max, unit: 'bytes', formula: input.maxStructPageSize !== undefined ? `given: ${max}` : rule.kind === 'hardcoded' ? '64 × npfns, hard-coded in nd_pfn_init()' : `${max}`, ref: `MAX_STRUCT_PAGE_SIZE drivers/nvdimm/nd.h; ${cite(rule.fact)}`, versions: verMax },
+    {
+      id: 'pfn.max-struct-page-size',
+      label: rule.kind === 'hardcoded' ? 'bytes reserved per pfn' : 'MAX_STRUCT_PAGE_SIZE',
+      value: max,
+      unit: 'bytes',
+      formula: input.maxStructPageSize !== undefined ? `given: ${max}` : rule.kind === 'hardcoded' ? '64 × npfns, hard-coded in nd_pfn_init()' : `${max}`,
+      ref: `MAX_STRUCT_PAGE_SIZE drivers/nvdimm/nd.h; ${cite(rule.fact)}`,
+      versions: verMax
+    },
     { id: 'pfn.npfns', label: 'pfns covered by the page map', value: npfns, unit: 'pages', formula: `PHYS_PFN(size − SZ_8K) = (${size} − 8192) / ${ps}`, ref: refInit, versions: vers },
-    { id: 'pfn.align', label: 'data alignment', value: align, unit: 'bytes', formula: `max(nd_pfn->align, memremap_compat_align()) = max(${input.align ?? 2 * 1024 * 1024}, ${compat})`, ref: refInit, versions: vers },
+    {
+      id: 'pfn.align',
+      label: 'data alignment',
+      value: align,
+      unit: 'bytes',
+      formula: `max(nd_pfn->align, memremap_compat_align()) = max(${input.align ?? 2 * 1024 * 1024}, ${compat})`,
+      ref: refInit,
+      versions: vers
+    },
     { id: 'pfn.end-trunc', label: 'end truncation', value: endTrunc, unit: 'bytes', formula: 'start + size − ALIGN_DOWN(start + size, align)', ref: refInit, versions: vers },
     {
       id: 'pfn.page-map-size',
@@ -238,7 +260,15 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
     },
     { id: 'pfn.data-pages', label: 'data pages (info-block npfns)', value: dataPages, unit: 'pages', formula: 'PHYS_PFN(size − offset − end_trunc)', ref: refInit, versions: vers },
     { id: 'pfn.usable-bytes', label: 'usable capacity', value: usable, unit: 'bytes', formula: `${dataPages} × ${ps}`, ref: refInit, versions: vers },
-    { id: 'pfn.lost-bytes', label: 'capacity lost to the reservation', value: size - usable, unit: 'bytes', formula: 'size − usable (info block, page map, alignment padding, end_trunc)', ref: refInit, versions: vers },
+    {
+      id: 'pfn.lost-bytes',
+      label: 'capacity lost to the reservation',
+      value: size - usable,
+      unit: 'bytes',
+      formula: 'size − usable (info block, page map, alignment padding, end_trunc)',
+      ref: refInit,
+      versions: vers
+    },
     {
       id: 'pfn.lost-percent',
       label: 'capacity lost',
@@ -253,7 +283,9 @@ export function pfnDevLayout(input: PfnDevInput): PfnDevResult {
       label: 'info-block page_struct_size',
       value: pageStructSize,
       unit: 'bytes',
-      formula: hasOverride ? `(S > MAX_STRUCT_PAGE_SIZE && page_struct_override) ? S : MAX_STRUCT_PAGE_SIZE = ${max} (page_struct_override is never set: NVDIMM_KMSAN has no prompt)` : 'MAX_STRUCT_PAGE_SIZE',
+      formula: hasOverride
+        ? `(S > MAX_STRUCT_PAGE_SIZE && page_struct_override) ? S : MAX_STRUCT_PAGE_SIZE = ${max} (page_struct_override is never set: NVDIMM_KMSAN has no prompt)`
+        : 'MAX_STRUCT_PAGE_SIZE',
       ref: refInit,
       versions: verMax
     }

@@ -95,11 +95,17 @@ describe('free_unused_memmap() (mm/memblock.c; arch/arm/mm/init.c before 4f5b0c1
   it('frees the memmap between banks, the next start rounded down and the previous end up to the block', () => {
     // banks [0x80000, 0x8f000) and [0x90100, 0x9f000), FLATMEM, 1024-pfn blocks:
     // prev_end = ALIGN(0x8f000, 1024) = 0x8f000, start = round_down(0x90100, 1024) = 0x90000
-    const banks = [{ start: 0x80000, end: 0x8f000 }, { start: 0x90100, end: 0x9f000 }]
+    const banks = [
+      { start: 0x80000, end: 0x8f000 },
+      { start: 0x90100, end: 0x9f000 }
+    ]
     expect(freeUnusedMemmapWindows(banks, { block: 1024, sparsemem: false, pagesPerSection: 0, roundStart: true })).toEqual([{ start: 0x8f000, end: 0x90000 }])
     // SPARSEMEM: start = min(start, ALIGN(prev_end, PAGES_PER_SECTION)) = min(0x90100, 0x90000),
     // prev_end = ALIGN(0x8f080, 1024) = 0x8f400; the last section's tail is freed too
-    const sparse = [{ start: 0x80000, end: 0x8f080 }, { start: 0x90100, end: 0x9f000 }]
+    const sparse = [
+      { start: 0x80000, end: 0x8f080 },
+      { start: 0x90100, end: 0x9f000 }
+    ]
     expect(freeUnusedMemmapWindows(sparse, { block: 1024, sparsemem: true, pagesPerSection: 0x10000, roundStart: false })).toEqual([
       { start: 0x8f400, end: 0x90000 },
       { start: 0x9f000, end: 0xa0000 }
@@ -107,7 +113,9 @@ describe('free_unused_memmap() (mm/memblock.c; arch/arm/mm/init.c before 4f5b0c1
     expect(freeUnusedMemmapWindows(sparse, { block: 512, sparsemem: true, pagesPerSection: 0x10000, roundStart: true })[0]).toEqual({ start: 0x8f200, end: 0x90000 })
   })
   it('32-bit arm (HAVE_ARCH_PFN_VALID, no vmemmap): the hole keeps only the memmap of its partial blocks', () => {
-    const p = parseScenario('name: a\nkernel: "6.1"\narch: arm\nfirmware:\n  kind: dt\n  map:\n    - { start: 0x80000000, end: 0x8f000000, type: memory }\n    - { start: 0x90100000, end: 0x9f000000, type: memory }\n')
+    const p = parseScenario(
+      'name: a\nkernel: "6.1"\narch: arm\nfirmware:\n  kind: dt\n  map:\n    - { start: 0x80000000, end: 0x8f000000, type: memory }\n    - { start: 0x90100000, end: 0x9f000000, type: memory }\n'
+    )
     if (!p.ok) throw new Error(JSON.stringify(p.diagnostics))
     const t = policyTable(runModel(p.scenario))
     // 4096 pfns freed × 32 bytes = 128 KiB; the hole [0x8f000, 0x90100) keeps 256 × 32 bytes

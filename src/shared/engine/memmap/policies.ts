@@ -332,7 +332,10 @@ export function policyTable(m: Model, window: { start: number; count: number } =
             ? 'no struct page touched (pfn_valid() false)'
             : p.holeInit === 'reserved-own-zone'
               ? text(`${row.zone}/${row.nid}`, () => `zone ${row.zone}, node ${row.nid}`)
-              : text(`${row.linkedZone}/${row.nid}/${row.zone}`, () => `zone ${row.linkedZone}, node ${row.nid}${row.linkedZone !== row.zone ? (row.zone === NO_ZONE ? ' (the pfns lie outside every zone)' : ` (the pfns lie in ${row.zone})`) : ''}`)
+              : text(
+                  `${row.linkedZone}/${row.nid}/${row.zone}`,
+                  () => `zone ${row.linkedZone}, node ${row.nid}${row.linkedZone !== row.zone ? (row.zone === NO_ZONE ? ' (the pfns lie outside every zone)' : ` (the pfns lie in ${row.zone})`) : ''}`
+                )
     const walkers = p.holesInZone
       ? 'safe at a cost: move_freepages_block()/compaction test pfn_valid_within() per pfn'
       : risk
@@ -413,12 +416,16 @@ export function policyTable(m: Model, window: { start: number; count: number } =
         const foreign =
           p.holeInit === 'reserved-next-zone'
             ? (holesByNode.get(node.nid) ?? []).find(
-                (r) => r.linkedZone !== z.name && r.start < span.end && r.end > span.start && overlapping(v, Math.max(r.start, span.start), Math.min(r.end, span.end)).some((i) => hitsBlockEdge(i, span, pb))
+                (r) =>
+                  r.linkedZone !== z.name &&
+                  r.start < span.end &&
+                  r.end > span.start &&
+                  overlapping(v, Math.max(r.start, span.start), Math.min(r.end, span.end)).some((i) => hitsBlockEdge(i, span, pb))
               )
             : undefined
         if (bad) {
           contiguous[p.id] = false
-          why[p.id] = `the pageblock at pfn 0x${(Math.max(span.start, Math.floor(bad.start / pb) * pb)).toString(16)} has a first or last pfn that fails pfn_valid()`
+          why[p.id] = `the pageblock at pfn 0x${Math.max(span.start, Math.floor(bad.start / pb) * pb).toString(16)} has a first or last pfn that fails pfn_valid()`
         } else if (foreign) {
           contiguous[p.id] = false
           why[p.id] = `hole pages from pfn 0x${foreign.start.toString(16)} are linked to zone ${foreign.linkedZone}`

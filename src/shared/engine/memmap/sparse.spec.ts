@@ -127,7 +127,13 @@ describe('struct mem_section_usage (include/linux/mmzone.h, mem_section_usage_si
   it('per node: map_count × usage size', () => {
     const u = memSectionUsageSize(x86, { version: v('6.8'), sparsememVmemmap: true, pageblockOrder: 9 })
     const c = usageCost(u, [
-      { nid: 0, runs: [{ start: 0, end: 8 }, { start: 32, end: 40 }] },
+      {
+        nid: 0,
+        runs: [
+          { start: 0, end: 8 },
+          { start: 32, end: 40 }
+        ]
+      },
       { nid: 1, runs: [{ start: 64, end: 68 }] }
     ])
     expect(c.perNode).toEqual([

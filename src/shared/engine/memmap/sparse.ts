@@ -143,16 +143,16 @@ export function archMemoryModel(arch: MemArch, pageSize: number, version: Kernel
       ssb = !reduced ? 30 : pageSize === 64 * KiB ? 29 : 27
       ssbRef = `SECTION_SIZE_BITS arch/arm64/include/asm/sparsemem.h; ${cite('arm64-section-size-bits-reduced')}`
       ssbVersions = reduced ? versionsOf('arm64-section-size-bits-reduced') : versionsBefore('arm64-section-size-bits-reduced')
-      ssbFormula = reduced ? `SECTION_SIZE_BITS = ${ssb} (${k}K pages: ${pageSize === 64 * KiB ? '512 MiB ≥ MAX_PAGE_ORDER block' : '128 MiB, PMD-mappable vmemmap'})` : 'SECTION_SIZE_BITS = 30 (1 GiB) for every page size'
+      ssbFormula = reduced
+        ? `SECTION_SIZE_BITS = ${ssb} (${k}K pages: ${pageSize === 64 * KiB ? '512 MiB ≥ MAX_PAGE_ORDER block' : '128 MiB, PMD-mappable vmemmap'})`
+        : 'SECTION_SIZE_BITS = 30 (1 GiB) for every page size'
       const paBits = opts.arm64PaBits ?? 48
       if (holds('arm64-max-physmem-bits-phys-mask-shift', version)) {
         // MAX_PHYSMEM_BITS = PHYS_MASK_SHIFT; 4K/16K: lpa2_is_enabled() ? CONFIG_ARM64_PA_BITS : 48
         const lpa2 = opts.arm64Lpa2 ?? paBits === 52
         mpb = pageSize === 64 * KiB ? paBits : lpa2 && paBits === 52 ? 52 : 48
         mpbFormula =
-          pageSize === 64 * KiB
-            ? `MAX_PHYSMEM_BITS = PHYS_MASK_SHIFT = CONFIG_ARM64_PA_BITS = ${mpb}`
-            : `MAX_PHYSMEM_BITS = PHYS_MASK_SHIFT = lpa2_is_enabled() ? CONFIG_ARM64_PA_BITS : 48 = ${mpb}`
+          pageSize === 64 * KiB ? `MAX_PHYSMEM_BITS = PHYS_MASK_SHIFT = CONFIG_ARM64_PA_BITS = ${mpb}` : `MAX_PHYSMEM_BITS = PHYS_MASK_SHIFT = lpa2_is_enabled() ? CONFIG_ARM64_PA_BITS : 48 = ${mpb}`
         mpbVersions = versionsOf('arm64-max-physmem-bits-phys-mask-shift')
       } else {
         mpb = paBits
@@ -223,7 +223,7 @@ export function archMemoryModel(arch: MemArch, pageSize: number, version: Kernel
       mpb = 36
       ssbRef = mpbRef = 'SECTION_SIZE_BITS, MAX_PHYSMEM_BITS arch/powerpc/include/asm/sparsemem.h'
       ssbFormula = 'SECTION_SIZE_BITS = 24 (arch/powerpc/include/asm/sparsemem.h; 32-bit powerpc is normally FLATMEM)'
-      mpbFormula = 'MAX_PHYSMEM_BITS = 36 (config-dependent on 32-bit; the preset\'s value, not pinned)'
+      mpbFormula = "MAX_PHYSMEM_BITS = 36 (config-dependent on 32-bit; the preset's value, not pinned)"
       mpbVersions = 'all (not pinned)'
       break
     }
@@ -319,10 +319,42 @@ export function sectionGeometry(model: ArchMemoryModel, opts: GeometryOptions = 
       ...model.figures,
       fig('sparse.pfn-section-shift', 'PFN_SECTION_SHIFT', pfnSectionShift, 'bits', `SECTION_SIZE_BITS − PAGE_SHIFT = ${ssb} − ${pageShift}`, `PFN_SECTION_SHIFT ${mm}`, 'all'),
       fig('sparse.pages-per-section', 'PAGES_PER_SECTION', pagesPerSection, 'pages', `1 << PFN_SECTION_SHIFT = 1 << ${pfnSectionShift}`, `PAGES_PER_SECTION ${mm}`, 'all'),
-      fig('sparse.nr-mem-sections', 'NR_MEM_SECTIONS', nrMemSections, 'count', `1 << (MAX_PHYSMEM_BITS − SECTION_SIZE_BITS) = 1 << (${mpb} − ${ssb})`, 'SECTIONS_SHIFT include/linux/page-flags-layout.h, NR_MEM_SECTIONS include/linux/mmzone.h', 'all'),
-      fig('sparse.mem-section-size', 'sizeof(struct mem_section)', memSectionSize, 'bytes', `section_mem_map + usage${opts.pageExtension ? ' + page_ext + pad' : ''} = ${opts.pageExtension ? 4 : 2} × ${ptr}`, `struct mem_section ${mm}`, 'all'),
-      fig('sparse.sections-per-root', 'SECTIONS_PER_ROOT', sectionsPerRoot, 'count', extreme ? `PAGE_SIZE / sizeof(struct mem_section) = ${model.pageSize} / ${memSectionSize}` : '1 (no SPARSEMEM_EXTREME)', `SECTIONS_PER_ROOT ${mm}`, 'all'),
-      fig('sparse.nr-section-roots', 'NR_SECTION_ROOTS', nrSectionRoots, 'count', `DIV_ROUND_UP(NR_MEM_SECTIONS, SECTIONS_PER_ROOT) = ⌈${nrMemSections} / ${sectionsPerRoot}⌉`, `NR_SECTION_ROOTS ${mm}`, 'all'),
+      fig(
+        'sparse.nr-mem-sections',
+        'NR_MEM_SECTIONS',
+        nrMemSections,
+        'count',
+        `1 << (MAX_PHYSMEM_BITS − SECTION_SIZE_BITS) = 1 << (${mpb} − ${ssb})`,
+        'SECTIONS_SHIFT include/linux/page-flags-layout.h, NR_MEM_SECTIONS include/linux/mmzone.h',
+        'all'
+      ),
+      fig(
+        'sparse.mem-section-size',
+        'sizeof(struct mem_section)',
+        memSectionSize,
+        'bytes',
+        `section_mem_map + usage${opts.pageExtension ? ' + page_ext + pad' : ''} = ${opts.pageExtension ? 4 : 2} × ${ptr}`,
+        `struct mem_section ${mm}`,
+        'all'
+      ),
+      fig(
+        'sparse.sections-per-root',
+        'SECTIONS_PER_ROOT',
+        sectionsPerRoot,
+        'count',
+        extreme ? `PAGE_SIZE / sizeof(struct mem_section) = ${model.pageSize} / ${memSectionSize}` : '1 (no SPARSEMEM_EXTREME)',
+        `SECTIONS_PER_ROOT ${mm}`,
+        'all'
+      ),
+      fig(
+        'sparse.nr-section-roots',
+        'NR_SECTION_ROOTS',
+        nrSectionRoots,
+        'count',
+        `DIV_ROUND_UP(NR_MEM_SECTIONS, SECTIONS_PER_ROOT) = ⌈${nrMemSections} / ${sectionsPerRoot}⌉`,
+        `NR_SECTION_ROOTS ${mm}`,
+        'all'
+      ),
       fig(
         'sparse.root-array',
         extreme ? 'mem_section root pointer array' : 'static mem_section array',
@@ -332,8 +364,24 @@ export function sectionGeometry(model: ArchMemoryModel, opts: GeometryOptions = 
         extreme ? 'memblocks_present() mm/sparse.c' : 'mem_section[NR_SECTION_ROOTS][SECTIONS_PER_ROOT] mm/sparse.c',
         extreme ? versionsOf('sparsemem-extreme-runtime-root') : 'all'
       ),
-      fig('sparse.subsections-per-section', 'SUBSECTIONS_PER_SECTION', subsectionsPerSection, 'count', `1 << (SECTION_SIZE_BITS − SUBSECTION_SHIFT) = 1 << (${ssb} − 21)`, `SUBSECTIONS_PER_SECTION ${mm}`, versionsOf('mem-section-usage')),
-      fig('sparse.pages-per-subsection', 'PAGES_PER_SUBSECTION', 2 ** pfnSubsectionShift, 'pages', `1 << (21 − PAGE_SHIFT) = 1 << ${pfnSubsectionShift}`, `PAGES_PER_SUBSECTION ${mm}`, versionsOf('mem-section-usage'))
+      fig(
+        'sparse.subsections-per-section',
+        'SUBSECTIONS_PER_SECTION',
+        subsectionsPerSection,
+        'count',
+        `1 << (SECTION_SIZE_BITS − SUBSECTION_SHIFT) = 1 << (${ssb} − 21)`,
+        `SUBSECTIONS_PER_SECTION ${mm}`,
+        versionsOf('mem-section-usage')
+      ),
+      fig(
+        'sparse.pages-per-subsection',
+        'PAGES_PER_SUBSECTION',
+        2 ** pfnSubsectionShift,
+        'pages',
+        `1 << (21 − PAGE_SHIFT) = 1 << ${pfnSubsectionShift}`,
+        `PAGES_PER_SUBSECTION ${mm}`,
+        versionsOf('mem-section-usage')
+      )
     ]
   }
 }
@@ -397,9 +445,33 @@ export function rootTableCost(geo: SectionGeometry, nodes: NodeSectionRuns[]): R
     perNode: [...perNode.entries()].sort((a, b) => a[0] - b[0]).map(([nid, n]) => ({ nid, roots: n, bytes: n * block })),
     figures: geo.extreme
       ? [
-          fig('sparse.roots-allocated', 'mem_section roots allocated', roots, 'count', `distinct SECTION_NR_TO_ROOT(s) = s / ${spr} over present sections`, 'sparse_index_init() mm/sparse.c', versionsOf('sparsemem-extreme-runtime-root')),
-          fig('sparse.root-blocks', 'mem_section root blocks', roots * block, 'bytes', `${roots} × SECTIONS_PER_ROOT × sizeof(struct mem_section) = ${roots} × ${block}`, 'sparse_index_alloc() mm/sparse.c', 'all'),
-          fig('sparse.root-table-total', 'SPARSEMEM_EXTREME root table', total, 'bytes', `pointer array ${geo.rootArrayBytes} + root blocks ${roots * block}`, 'memblocks_present(), sparse_index_alloc() mm/sparse.c', versionsOf('sparsemem-extreme-runtime-root'))
+          fig(
+            'sparse.roots-allocated',
+            'mem_section roots allocated',
+            roots,
+            'count',
+            `distinct SECTION_NR_TO_ROOT(s) = s / ${spr} over present sections`,
+            'sparse_index_init() mm/sparse.c',
+            versionsOf('sparsemem-extreme-runtime-root')
+          ),
+          fig(
+            'sparse.root-blocks',
+            'mem_section root blocks',
+            roots * block,
+            'bytes',
+            `${roots} × SECTIONS_PER_ROOT × sizeof(struct mem_section) = ${roots} × ${block}`,
+            'sparse_index_alloc() mm/sparse.c',
+            'all'
+          ),
+          fig(
+            'sparse.root-table-total',
+            'SPARSEMEM_EXTREME root table',
+            total,
+            'bytes',
+            `pointer array ${geo.rootArrayBytes} + root blocks ${roots * block}`,
+            'memblocks_present(), sparse_index_alloc() mm/sparse.c',
+            versionsOf('sparsemem-extreme-runtime-root')
+          )
         ]
       : [fig('sparse.root-table-total', 'static mem_section array', total, 'bytes', `${geo.memSectionSize} × NR_MEM_SECTIONS`, 'mem_section[] mm/sparse.c', 'all')]
   }
@@ -448,7 +520,11 @@ export function memSectionUsageSize(geo: SectionGeometry, o: UsageOptions): Usag
   const subsection = hasUsage && o.sparsememVmemmap ? bitsToLongs(geo.subsectionsPerSection, ptr) * ptr : 0
   const bytes = rcu + subsection + usemap
   const ref = 'mem_section_usage_size(), usemap_size() mm/sparse.c; struct mem_section_usage include/linux/mmzone.h'
-  const versions = !hasUsage ? versionsBefore('mem-section-usage') : rcu ? versionsOf('mem-section-usage-rcu-head') : `${versionsOf('mem-section-usage')}, without ${cite('mem-section-usage-rcu-head')}`
+  const versions = !hasUsage
+    ? versionsBefore('mem-section-usage')
+    : rcu
+      ? versionsOf('mem-section-usage-rcu-head')
+      : `${versionsOf('mem-section-usage')}, without ${cite('mem-section-usage-rcu-head')}`
   const formula = hasUsage
     ? `${rcu} (rcu_head) + ${ptr}·BITS_TO_LONGS(${geo.subsectionsPerSection}) (subsection_map${o.sparsememVmemmap ? '' : ', VMEMMAP only'}) + ${ptr}·BITS_TO_LONGS(${blockflagsBits}) (pageblock_flags) = ${rcu} + ${subsection} + ${usemap}`
     : `usemap_size() = ${ptr}·BITS_TO_LONGS(${blockflagsBits})`
@@ -460,8 +536,24 @@ export function memSectionUsageSize(geo: SectionGeometry, o: UsageOptions): Usag
     nrPageblockBits: nrPbBits,
     sectionBlockflagsBits: blockflagsBits,
     figures: [
-      fig('sparse.nr-pageblock-bits', 'NR_PAGEBLOCK_BITS', nrPbBits, 'bits', isolateBit ? `roundup_pow_of_two(__NR_PAGEBLOCK_BITS) (MEMORY_ISOLATION ${isolation ? 'on' : 'off'})` : '3 migratetype bits + compaction skip bit', `NR_PAGEBLOCK_BITS include/linux/pageblock-flags.h; ${cite('nr-pageblock-bits-isolate')}`, isolateBit ? versionsOf('nr-pageblock-bits-isolate') : versionsBefore('nr-pageblock-bits-isolate')),
-      fig('sparse.section-blockflags-bits', 'SECTION_BLOCKFLAGS_BITS', blockflagsBits, 'bits', `(1 << (PFN_SECTION_SHIFT − pageblock_order)) × NR_PAGEBLOCK_BITS = (1 << (${geo.pfnSectionShift} − ${o.pageblockOrder})) × ${nrPbBits}`, 'SECTION_BLOCKFLAGS_BITS include/linux/mmzone.h', 'all'),
+      fig(
+        'sparse.nr-pageblock-bits',
+        'NR_PAGEBLOCK_BITS',
+        nrPbBits,
+        'bits',
+        isolateBit ? `roundup_pow_of_two(__NR_PAGEBLOCK_BITS) (MEMORY_ISOLATION ${isolation ? 'on' : 'off'})` : '3 migratetype bits + compaction skip bit',
+        `NR_PAGEBLOCK_BITS include/linux/pageblock-flags.h; ${cite('nr-pageblock-bits-isolate')}`,
+        isolateBit ? versionsOf('nr-pageblock-bits-isolate') : versionsBefore('nr-pageblock-bits-isolate')
+      ),
+      fig(
+        'sparse.section-blockflags-bits',
+        'SECTION_BLOCKFLAGS_BITS',
+        blockflagsBits,
+        'bits',
+        `(1 << (PFN_SECTION_SHIFT − pageblock_order)) × NR_PAGEBLOCK_BITS = (1 << (${geo.pfnSectionShift} − ${o.pageblockOrder})) × ${nrPbBits}`,
+        'SECTION_BLOCKFLAGS_BITS include/linux/mmzone.h',
+        'all'
+      ),
       fig('sparse.usage-size', hasUsage ? 'mem_section_usage_size()' : 'usemap_size()', bytes, 'bytes', formula, ref, versions)
     ],
     check: {
@@ -495,7 +587,15 @@ export function usageCost(usage: UsageSize, nodes: NodeSectionRuns[]): UsageCost
     perNode,
     totalBytes: total,
     figures: [
-      fig('sparse.usage-total', 'mem_section_usage for present sections', total, 'bytes', `Σ map_count × ${usage.bytes} over ${perNode.length} node(s)`, 'sparse_early_usemaps_alloc_pgdat_section() / sparse_usage_init() mm/sparse.c', 'all')
+      fig(
+        'sparse.usage-total',
+        'mem_section_usage for present sections',
+        total,
+        'bytes',
+        `Σ map_count × ${usage.bytes} over ${perNode.length} node(s)`,
+        'sparse_early_usemaps_alloc_pgdat_section() / sparse_usage_init() mm/sparse.c',
+        'all'
+      )
     ]
   }
 }
@@ -545,8 +645,26 @@ export function sectionFlags(version: KernelVersion, opts: SectionFlagOptions = 
     lastBit,
     nidShift,
     figures: [
-      fig('sparse.section-map-last-bit', 'section_mem_map flag bits (SECTION_MAP_LAST_BIT)', lastBit, 'bits', names.join(' | '), 'SECTION_MAP_LAST_BIT, SECTION_MAP_MASK include/linux/mmzone.h', versions),
-      fig('sparse.section-nid-shift', 'SECTION_NID_SHIFT', nidShift, 'bits', holds('section-flags-enum', version) ? 'SECTION_NID_SHIFT = SECTION_MAP_LAST_BIT' : `SECTION_NID_SHIFT = ${nidShift}${nidShift === 3 && names.length > 3 ? ' (overlapping the newer flag bits until 01c8d337d195)' : ''}`, 'sparse_encode_early_nid() mm/sparse.c', versions)
+      fig(
+        'sparse.section-map-last-bit',
+        'section_mem_map flag bits (SECTION_MAP_LAST_BIT)',
+        lastBit,
+        'bits',
+        names.join(' | '),
+        'SECTION_MAP_LAST_BIT, SECTION_MAP_MASK include/linux/mmzone.h',
+        versions
+      ),
+      fig(
+        'sparse.section-nid-shift',
+        'SECTION_NID_SHIFT',
+        nidShift,
+        'bits',
+        holds('section-flags-enum', version)
+          ? 'SECTION_NID_SHIFT = SECTION_MAP_LAST_BIT'
+          : `SECTION_NID_SHIFT = ${nidShift}${nidShift === 3 && names.length > 3 ? ' (overlapping the newer flag bits until 01c8d337d195)' : ''}`,
+        'sparse_encode_early_nid() mm/sparse.c',
+        versions
+      )
     ]
   }
 }
@@ -712,7 +830,7 @@ export function pfnValidCheck(geo: SectionGeometry, pfn: number, st: PfnValidSta
   const v = st.version
   // the generic pfn_valid() checks that PFN_PHYS() does not overflow only from 5.14
   const roundTripChecked = holds('pfn-valid-phys-roundtrip', v)
-  const roundTrip = !roundTripChecked || (((BigInt(pfn) << BigInt(geo.pageShift)) & U64) >> BigInt(geo.pageShift)) === BigInt(pfn)
+  const roundTrip = !roundTripChecked || ((BigInt(pfn) << BigInt(geo.pageShift)) & U64) >> BigInt(geo.pageShift) === BigInt(pfn)
   const nr = Math.floor(pfn / geo.pagesPerSection)
   const inRange = nr < geo.nrMemSections
   const early = inRuns(nr, st.early)

@@ -95,7 +95,10 @@ describe('HAVE_ALIGNED_STRUCT_PAGE as each arch selects it', () => {
 
 describe('sizeof(struct page) of a scenario: the arch, allocator and version decide the padding', () => {
   const laptop = (memmap: string, kernel = '6.1') =>
-    analyzeSource(`name: t\nkernel: "${kernel}"\narch: x86_64\nfirmware:\n  kind: e820\n  map:\n    - { start: 0, last: 0x9fbff, type: usable }\n    - { start: 0x100000, last: 0x7fffffff, type: usable }\nmemmap: ${memmap}\n`, 't.yaml')
+    analyzeSource(
+      `name: t\nkernel: "${kernel}"\narch: x86_64\nfirmware:\n  kind: e820\n  map:\n    - { start: 0, last: 0x9fbff, type: usable }\n    - { start: 0x100000, last: 0x7fffffff, type: usable }\nmemmap: ${memmap}\n`,
+      't.yaml'
+    )
   const size = (memmap: string, kernel?: string) => {
     const r = laptop(memmap, kernel)
     if (!r.ok) throw new Error(JSON.stringify(r.diagnostics))

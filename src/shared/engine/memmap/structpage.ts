@@ -340,9 +340,7 @@ export function arm64VmemmapFigures(size: number, o: Arm64VmemmapOptions): { exa
       label: 'arm64 vmemmap region size',
       value,
       unit: 'bytes',
-      formula: since64
-        ? `(VMEMMAP_RANGE >> PAGE_SHIFT) × S = (${range} >> ${pageShift}) × ${size}`
-        : `VMEMMAP_RANGE >> (PAGE_SHIFT − STRUCT_PAGE_MAX_SHIFT) = ${range} >> (${pageShift} − ${shift})`,
+      formula: since64 ? `(VMEMMAP_RANGE >> PAGE_SHIFT) × S = (${range} >> ${pageShift}) × ${size}` : `VMEMMAP_RANGE >> (PAGE_SHIFT − STRUCT_PAGE_MAX_SHIFT) = ${range} >> (${pageShift} − ${shift})`,
       ref,
       versions: since64 ? versionsOf('arm64-vmemmap-real-struct-page-size') : versionsBefore('arm64-vmemmap-real-struct-page-size')
     },

@@ -6,7 +6,6 @@ import { runModel } from '../model.ts'
 import { memmapTotals, sectionOwners } from './totals.ts'
 import { mulberry32 as rng } from '../../../../tests/prng.ts'
 
-
 /** A random x86 or arm64 layout: 1–6 RAM ranges with holes, 1–4 nodes. */
 function randomScenario(seed: number): Scenario {
   const r = rng(seed)
@@ -56,7 +55,13 @@ describe('no per-page work', () => {
       kernel: '6.12',
       arch: 'x86_64',
       paging: '5-level',
-      firmware: { kind: 'e820', map: [{ start: 0, end: 0x9f000, type: 'usable' }, { start: 0x100000, end: 4 * P, type: 'usable' }] },
+      firmware: {
+        kind: 'e820',
+        map: [
+          { start: 0, end: 0x9f000, type: 'usable' },
+          { start: 0x100000, end: 4 * P, type: 'usable' }
+        ]
+      },
       numa: { nodes: Array.from({ length: 64 }, (_, k) => ({ id: k, ranges: [{ start: (k * 4 * P) / 64, end: ((k + 1) * 4 * P) / 64 }] })) },
       hugetlb: []
     })

@@ -85,9 +85,33 @@ export function memmapTotals(m: Model, structPageSize = m.config.structPageSize)
     zones,
     figures: [
       { id: 'memmap.per-section', label: 'memmap per section', value: pps * S, unit: 'bytes', formula: `PAGES_PER_SECTION × sizeof(struct page) = ${pps} × ${S}`, ref, versions: 'all (SPARSEMEM)' },
-      { id: 'memmap.present-sections', label: 'present sections', value: presentSections, unit: 'count', formula: 'sections touched by a memory range, NOMAP included (memblocks_present())', ref: 'mm/sparse.c memblocks_present()', versions: 'all (SPARSEMEM)' },
-      { id: 'memmap.total', label: 'memmap (struct page arrays)', value: memmapBytes, unit: 'bytes', formula: `present sections × PAGES_PER_SECTION × S = ${presentSections} × ${pps} × ${S}`, ref, versions: 'all (SPARSEMEM)' },
-      { id: 'memmap.percent-of-ram', label: 'memmap as % of present RAM', value: Number(pct(memmapBytes, ramBytes).toFixed(4)), unit: 'percent', formula: `${memmapBytes} / ${ramBytes}`, ref, versions: 'all (SPARSEMEM)' }
+      {
+        id: 'memmap.present-sections',
+        label: 'present sections',
+        value: presentSections,
+        unit: 'count',
+        formula: 'sections touched by a memory range, NOMAP included (memblocks_present())',
+        ref: 'mm/sparse.c memblocks_present()',
+        versions: 'all (SPARSEMEM)'
+      },
+      {
+        id: 'memmap.total',
+        label: 'memmap (struct page arrays)',
+        value: memmapBytes,
+        unit: 'bytes',
+        formula: `present sections × PAGES_PER_SECTION × S = ${presentSections} × ${pps} × ${S}`,
+        ref,
+        versions: 'all (SPARSEMEM)'
+      },
+      {
+        id: 'memmap.percent-of-ram',
+        label: 'memmap as % of present RAM',
+        value: Number(pct(memmapBytes, ramBytes).toFixed(4)),
+        unit: 'percent',
+        formula: `${memmapBytes} / ${ramBytes}`,
+        ref,
+        versions: 'all (SPARSEMEM)'
+      }
     ]
   }
 }

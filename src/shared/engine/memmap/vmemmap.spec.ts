@@ -65,7 +65,13 @@ describe('x86_64 PMD-mapped vmemmap (vmemmap_populate_hugepages(), vmemmap_use_s
   })
   it('a window in the middle equals the same rows computed from the start', () => {
     const p = x86plan(80, [
-      { nid: 0, runs: [{ start: 0, end: 5 }, { start: 7, end: 11 }] },
+      {
+        nid: 0,
+        runs: [
+          { start: 0, end: 5 },
+          { start: 7, end: 11 }
+        ]
+      },
       { nid: 1, runs: [{ start: 11, end: 20 }] }
     ])
     const all = memmapRows(p, 0, 100)
@@ -245,7 +251,14 @@ describe('memmap_on_memory (mhp_supports_memmap_on_memory() mm/memory_hotplug.c)
 
 describe('results are JSON-plain (bigint only inside)', () => {
   it('plans, rows, bases, KASLR ranges and arm64 layouts serialise', () => {
-    const p = buildMemmapPlan({ geo: x86geo, structPageSize: 80, version: v('6.8'), vmemmap: { mapping: x86map, pfnToPage0: 0xffffea0000000000n }, nodes: [{ nid: 0, runs: [{ start: 0, end: 8 }] }], bufferBase: { 0: 0x100000000n } })
+    const p = buildMemmapPlan({
+      geo: x86geo,
+      structPageSize: 80,
+      version: v('6.8'),
+      vmemmap: { mapping: x86map, pfnToPage0: 0xffffea0000000000n },
+      nodes: [{ nid: 0, runs: [{ start: 0, end: 8 }] }],
+      bufferBase: { 0: 0x100000000n }
+    })
     expect(() => JSON.stringify(p)).not.toThrow()
     expect(() => JSON.stringify(memmapRows(p, 0, 8))).not.toThrow()
     expect(() => JSON.stringify(vmemmapBase(x86, v('6.8'), { structPageSize: 64, kaslr: { maxPfn: 1 << 24 } }))).not.toThrow()

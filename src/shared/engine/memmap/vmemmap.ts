@@ -247,12 +247,36 @@ export function x86KaslrRange(i: X86KaslrInput): X86KaslrRange {
     worstAlignment: hex(worstAlignment),
     worstBase: hex(worstBase),
     figures: [
-      fig('vmemmap.kaslr.direct-tb', 'KASLR direct map region', Number(directTb), 'count', `TiB = min(1 << (MAX_PHYSMEM_BITS − 40), ⌈max_pfn·4K / 1 TiB⌉ + padding) = min(${maxTb}, ${memTb})`, ref, 'all'),
-      fig('vmemmap.kaslr.vmemmap-tb', 'KASLR vmemmap region', Number(vmemmapTb), 'count', sized ? `TiB = ⌈(direct TiB << 28)·S / 1 TiB⌉ = ⌈${directTb}·${i.structPageSize}/4096⌉` : `TiB = 1 (fixed before ${cite('x86-kaslr-vmemmap-size')})`, ref, sized ? versionsOf('x86-kaslr-vmemmap-size') : versionsBefore('x86-kaslr-vmemmap-size')),
+      fig(
+        'vmemmap.kaslr.direct-tb',
+        'KASLR direct map region',
+        Number(directTb),
+        'count',
+        `TiB = min(1 << (MAX_PHYSMEM_BITS − 40), ⌈max_pfn·4K / 1 TiB⌉ + padding) = min(${maxTb}, ${memTb})`,
+        ref,
+        'all'
+      ),
+      fig(
+        'vmemmap.kaslr.vmemmap-tb',
+        'KASLR vmemmap region',
+        Number(vmemmapTb),
+        'count',
+        sized ? `TiB = ⌈(direct TiB << 28)·S / 1 TiB⌉ = ⌈${directTb}·${i.structPageSize}/4096⌉` : `TiB = 1 (fixed before ${cite('x86-kaslr-vmemmap-size')})`,
+        ref,
+        sized ? versionsOf('x86-kaslr-vmemmap-size') : versionsBefore('x86-kaslr-vmemmap-size')
+      ),
       fig('vmemmap.kaslr.positions', 'possible vmemmap_base values', Number(positions), 'count', `⌊remain_entropy / 1 GiB⌋ + 1, remain_entropy = ${hex(entropy)}`, ref, versions),
       fig('vmemmap.kaslr.min-base', 'lowest vmemmap_base', hex(minBase), 'address', 'vaddr_start + direct + 1 GiB + vmalloc + 1 GiB (round_up(vaddr + 1, PUD_SIZE) after each region)', ref, versions),
       fig('vmemmap.kaslr.max-base', 'highest vmemmap_base', hex(maxBase), 'address', 'lowest + (remain_entropy & PUD_MASK)', ref, versions),
-      fig('vmemmap.kaslr.worst-alignment', 'worst-case vmemmap_base alignment', hex(worstAlignment), 'address', 'entropy = (rand % (remain/(3 − i) + 1)) & PUD_MASK → 1 GiB steps', ref, 'all (PUD_MASK steps; not pinned further)')
+      fig(
+        'vmemmap.kaslr.worst-alignment',
+        'worst-case vmemmap_base alignment',
+        hex(worstAlignment),
+        'address',
+        'entropy = (rand % (remain/(3 − i) + 1)) & PUD_MASK → 1 GiB steps',
+        ref,
+        'all (PUD_MASK steps; not pinned further)'
+      )
     ],
     checks: [
       {
@@ -263,7 +287,7 @@ export function x86KaslrRange(i: X86KaslrInput): X86KaslrRange {
         condition: 'vmemmap_base % 1 GiB == 0',
         values: { minBase: hex(minBase), lowbit: hex(lowbit(minBase)) },
         ref,
-        versions,
+        versions
       },
       {
         id: 'vmemmap.kaslr-fits',
@@ -339,7 +363,7 @@ export function arm64Vmemmap(i: Arm64Input): Arm64Vmemmap {
   const memstartShift = i.pageSize === 64 * KiB ? 29 : 30 // PMD_SHIFT (64K), CONT_PMD_SHIFT (16K), PUD_SHIFT (4K)
   const align = 1n << BigInt(Math.max(memstartShift, i.sectionSizeBits))
   const memstart = i.memstartAddr ?? roundDownBig(i.dramBase ?? 2n * BigInt(GiB), align)
-  const memstartPfn = memstart >= 0n ? memstart >> BigInt(ps) : -((-memstart) >> BigInt(ps))
+  const memstartPfn = memstart >= 0n ? memstart >> BigInt(ps) : -(-memstart >> BigInt(ps))
   const pfn0 = wrap(start - memstartPfn * S)
   const ref = `VMEMMAP_START, VMEMMAP_SIZE, vmemmap arch/arm64/include/asm/memory.h, pgtable.h; ${cite(newLayout ? 'arm64-vmemmap-real-struct-page-size' : 'arm64-vmemmap-linear-projection')}`
   // 5.4–5.10 placed VMEMMAP_START at −VMEMMAP_SIZE − SZ_2M: not modelled, said in the label
@@ -358,7 +382,7 @@ export function arm64Vmemmap(i: Arm64Input): Arm64Vmemmap {
       values: { memstartAddr: hex(wrap(memstart)), align: hex(align) },
       ref: 'arm64_memblock_init() arch/arm64/mm/init.c, ARM64_MEMSTART_ALIGN arch/arm64/include/asm/kernel-pgtable.h',
       versions: 'all',
-      consequence: 'the linear map and vmemmap offsets would not match the kernel\'s'
+      consequence: "the linear map and vmemmap offsets would not match the kernel's"
     },
     {
       id: 'vmemmap.arm64-region-end',
@@ -368,7 +392,7 @@ export function arm64Vmemmap(i: Arm64Input): Arm64Vmemmap {
       condition: newLayout ? 'VMEMMAP_END = 2^64 − 1 GiB' : 'VMEMMAP_SIZE = VMEMMAP_RANGE >> (PAGE_SHIFT − order_base_2(S))',
       values: { vmemmapStart: hex(start), vmemmapEnd: hex(end), vmemmapSize: hex(size) },
       ref,
-      versions,
+      versions
     }
   ]
   if (i.maxPfn !== undefined) {
@@ -397,7 +421,15 @@ export function arm64Vmemmap(i: Arm64Input): Arm64Vmemmap {
       fig('vmemmap.arm64.size', 'VMEMMAP_SIZE', hex(size), 'address', formula, ref, versions),
       fig('vmemmap.arm64.start', 'VMEMMAP_START', hex(start), 'address', newLayout ? 'VMEMMAP_END − VMEMMAP_SIZE' : '−(1 << (VA_BITS − VMEMMAP_SHIFT))', ref, versions),
       fig('vmemmap.arm64.memstart', 'memstart_addr', hex(wrap(memstart)), 'address', `round_down(DRAM base, ARM64_MEMSTART_ALIGN ${hex(align)})`, 'arm64_memblock_init() arch/arm64/mm/init.c', 'all'),
-      fig('vmemmap.arm64.pfn0', 'pfn_to_page(0) (vmemmap)', hex(pfn0), 'address', `VMEMMAP_START − (memstart_addr >> PAGE_SHIFT)·S = ${hex(start)} − ${memstartPfn}·${S}`, 'vmemmap arch/arm64/include/asm/pgtable.h', 'all')
+      fig(
+        'vmemmap.arm64.pfn0',
+        'pfn_to_page(0) (vmemmap)',
+        hex(pfn0),
+        'address',
+        `VMEMMAP_START − (memstart_addr >> PAGE_SHIFT)·S = ${hex(start)} − ${memstartPfn}·${S}`,
+        'vmemmap arch/arm64/include/asm/pgtable.h',
+        'all'
+      )
     ],
     checks
   }
@@ -468,7 +500,18 @@ export function vmemmapBase(model: ArchMemoryModel, version: KernelVersion, o: V
       return base(
         arch,
         chosen,
-        [fig('vmemmap.pfn0', 'vmemmap_base (pfn_to_page(0))', hex(chosen), 'address', o.kaslr.base !== undefined ? 'observed KASLR base' : 'KASLR: a worst-aligned position (1 GiB steps)', 'kernel_randomize_memory() arch/x86/mm/kaslr.c', 'all'), ...k.figures],
+        [
+          fig(
+            'vmemmap.pfn0',
+            'vmemmap_base (pfn_to_page(0))',
+            hex(chosen),
+            'address',
+            o.kaslr.base !== undefined ? 'observed KASLR base' : 'KASLR: a worst-aligned position (1 GiB steps)',
+            'kernel_randomize_memory() arch/x86/mm/kaslr.c',
+            'all'
+          ),
+          ...k.figures
+        ],
         { kaslr: k, checks: k.checks, regionStart: k.minBase, regionEnd: hex(toBig(k.maxBase) + (BigInt(k.vmemmapTb) << TB_SHIFT)) }
       )
     }
@@ -518,9 +561,33 @@ export function vmemmapBase(model: ArchMemoryModel, version: KernelVersion, o: V
         arch,
         pfn0,
         [
-          fig('vmemmap.riscv.start', 'VMEMMAP_START', hex(start), 'address', `VMALLOC_START − BIT(VA_BITS − PAGE_SHIFT − 1 + STRUCT_PAGE_MAX_SHIFT) (${satp}, PAGE_OFFSET ${hex(pageOffset)})`, ref, 'all (PAGE_OFFSET_L3/L4/L5 not pinned per release)'),
-          fig('vmemmap.riscv.phys-ram-base', 'phys_ram_base', hex(physBase), 'address', pmdAligned ? `memblock_start_of_DRAM() ${hex(dram)} & PMD_MASK` : `memblock_start_of_DRAM() = ${hex(dram)}`, `setup_bootmem() arch/riscv/mm/init.c; ${cite('riscv-phys-ram-base-pmd-aligned')}`, pmdAligned ? versionsOf('riscv-phys-ram-base-pmd-aligned') : versionsBefore('riscv-phys-ram-base-pmd-aligned')),
-          fig('vmemmap.riscv.start-pfn', 'vmemmap_start_pfn', hex(startPfn), 'pages', pfnFormula, `${ref}; ${cite(rounded ? (folioAlign ? 'vmemmap-max-folio-align' : 'riscv-vmemmap-start-pfn') : 'riscv-vmemmap-phys-ram-base')}`, pfnVersions),
+          fig(
+            'vmemmap.riscv.start',
+            'VMEMMAP_START',
+            hex(start),
+            'address',
+            `VMALLOC_START − BIT(VA_BITS − PAGE_SHIFT − 1 + STRUCT_PAGE_MAX_SHIFT) (${satp}, PAGE_OFFSET ${hex(pageOffset)})`,
+            ref,
+            'all (PAGE_OFFSET_L3/L4/L5 not pinned per release)'
+          ),
+          fig(
+            'vmemmap.riscv.phys-ram-base',
+            'phys_ram_base',
+            hex(physBase),
+            'address',
+            pmdAligned ? `memblock_start_of_DRAM() ${hex(dram)} & PMD_MASK` : `memblock_start_of_DRAM() = ${hex(dram)}`,
+            `setup_bootmem() arch/riscv/mm/init.c; ${cite('riscv-phys-ram-base-pmd-aligned')}`,
+            pmdAligned ? versionsOf('riscv-phys-ram-base-pmd-aligned') : versionsBefore('riscv-phys-ram-base-pmd-aligned')
+          ),
+          fig(
+            'vmemmap.riscv.start-pfn',
+            'vmemmap_start_pfn',
+            hex(startPfn),
+            'pages',
+            pfnFormula,
+            `${ref}; ${cite(rounded ? (folioAlign ? 'vmemmap-max-folio-align' : 'riscv-vmemmap-start-pfn') : 'riscv-vmemmap-phys-ram-base')}`,
+            pfnVersions
+          ),
           fig('vmemmap.pfn0', 'pfn_to_page(0)', hex(pfn0), 'address', 'VMEMMAP_START − vmemmap_start_pfn·S', ref, 'all')
         ],
         { regionStart: hex(start), regionEnd: hex(start + vmemmapSize) }
@@ -535,12 +602,30 @@ export function vmemmapBase(model: ArchMemoryModel, version: KernelVersion, o: V
       const end = toBig(o.loongarch.vmallocEnd)
       const pfn0 = v71 ? roundUpBig(end, align) : (end + pmd) & ~(pmd - 1n)
       return base(arch, pfn0, [
-        fig('vmemmap.pfn0', 'vmemmap (pfn_to_page(0))', hex(pfn0), 'address', v71 ? `ALIGN(VMALLOC_END, max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN)) = ALIGN(${hex(end)}, ${hex(align)})` : `(VMALLOC_END + PMD_SIZE) & PMD_MASK`, `vmemmap arch/loongarch/include/asm/pgtable.h; ${cite('vmemmap-max-folio-align')}`, v71 ? versionsOf('vmemmap-max-folio-align') : versionsBefore('vmemmap-max-folio-align'))
+        fig(
+          'vmemmap.pfn0',
+          'vmemmap (pfn_to_page(0))',
+          hex(pfn0),
+          'address',
+          v71 ? `ALIGN(VMALLOC_END, max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN)) = ALIGN(${hex(end)}, ${hex(align)})` : `(VMALLOC_END + PMD_SIZE) & PMD_MASK`,
+          `vmemmap arch/loongarch/include/asm/pgtable.h; ${cite('vmemmap-max-folio-align')}`,
+          v71 ? versionsOf('vmemmap-max-folio-align') : versionsBefore('vmemmap-max-folio-align')
+        )
       ])
     }
     case 'powerpc64': {
       const pfn0 = 0xc00c000000000000n
-      return base(arch, pfn0, [fig('vmemmap.pfn0', 'vmemmap (pfn_to_page(0))', hex(pfn0), 'address', 'RADIX_VMEMMAP_START 0xc00c000000000000 (the hash H_VMEMMAP_START is taken as the same: not pinned)', 'vmemmap arch/powerpc/include/asm/book3s/64/pgtable.h', 'all (inferred)')])
+      return base(arch, pfn0, [
+        fig(
+          'vmemmap.pfn0',
+          'vmemmap (pfn_to_page(0))',
+          hex(pfn0),
+          'address',
+          'RADIX_VMEMMAP_START 0xc00c000000000000 (the hash H_VMEMMAP_START is taken as the same: not pinned)',
+          'vmemmap arch/powerpc/include/asm/book3s/64/pgtable.h',
+          'all (inferred)'
+        )
+      ])
     }
     case 's390':
       throw new RangeError('s390 places vmemmap in its boot code: pass pfnToPage0')
@@ -636,7 +721,8 @@ export function buildMemmapPlan(input: MemmapPlanInput): MemmapPlan {
   const unitBase = vm ? B / U : 0n
   for (const r of tagged) {
     const g = groups[groups.length - 1]
-    if (!g || g.nid !== r.nid) groups.push({ nid: r.nid, firstRun: runs.length, lastRun: runs.length, mapCount: 0, before, unitBefore: maxUnit < 0 ? '-1' : (unitBase + BigInt(maxUnit)).toString(), newUnits: 0 })
+    if (!g || g.nid !== r.nid)
+      groups.push({ nid: r.nid, firstRun: runs.length, lastRun: runs.length, mapCount: 0, before, unitBefore: maxUnit < 0 ? '-1' : (unitBase + BigInt(maxUnit)).toString(), newUnits: 0 })
     const group = groups[groups.length - 1]
     group.lastRun = runs.length
     group.mapCount += r.end - r.start
@@ -667,7 +753,15 @@ export function buildMemmapPlan(input: MemmapPlanInput): MemmapPlan {
     fig('vmemmap.section-map-size', 'section_map_size()', mapSize, 'bytes', vm ? `ALIGN(${M}, PMD_SIZE ${pmd})` : `PAGE_ALIGN(${M})`, 'section_map_size() mm/sparse.c', 'all'),
     fig('vmemmap.units-touched', `${unitName} backing the memmap`, Number(touched), 'count', vm ? `distinct ⌊addr / ${unit}⌋ over ${before} present sections` : `one per present section`, ref, 'all'),
     fig('vmemmap.mapped-bytes', 'memory backing the memmap', mappedBytes, 'bytes', `${touched} × ${unit}`, ref, 'all'),
-    fig('vmemmap.boot-buffers', 'boot buffers reserved (sparse_buffer_init)', buffers.reduce((t, b) => t + b.bufferBytes, 0), 'bytes', `Σ map_count × section_map_size() over ${buffers.length} node group(s)`, `sparse_buffer_init() mm/sparse.c; ${cite('sparse-buffer')}`, versionsOf('sparse-buffer'))
+    fig(
+      'vmemmap.boot-buffers',
+      'boot buffers reserved (sparse_buffer_init)',
+      buffers.reduce((t, b) => t + b.bufferBytes, 0),
+      'bytes',
+      `Σ map_count × section_map_size() over ${buffers.length} node group(s)`,
+      `sparse_buffer_init() mm/sparse.c; ${cite('sparse-buffer')}`,
+      versionsOf('sparse-buffer')
+    )
   ]
   const checks: Check[] = buffers.map((b) => ({
     id: `vmemmap.boot-buffer.${b.nid}`,
@@ -690,7 +784,9 @@ export function buildMemmapPlan(input: MemmapPlanInput): MemmapPlan {
       values: { sectionMemmapBytes: M, pmdSize: vm.mapping.pmdSize, pmds: Number(touched), sections: before, subPmdTracking: vm.mapping.subPmdTracking },
       ref: vm.mapping.subPmdTracking ? 'vmemmap_use_new_sub_pmd(), vmemmap_use_sub_pmd(), vmemmap_unuse_sub_pmd() arch/x86/mm/init_64.c' : 'vmemmap_populate_hugepages() mm/sparse-vmemmap.c',
       versions: vm.mapping.subPmdTracking ? versionsOf('x86-vmemmap-sub-pmd-tracking') : 'all',
-      consequence: vm.mapping.subPmdTracking ? 'consecutive sections share PMDs; unused bytes are 0xFD and a PMD is freed only when all of it is 0xFD' : 'consecutive sections share PMDs; hot-remove cannot free a shared PMD'
+      consequence: vm.mapping.subPmdTracking
+        ? 'consecutive sections share PMDs; unused bytes are 0xFD and a PMD is freed only when all of it is 0xFD'
+        : 'consecutive sections share PMDs; hot-remove cannot free a shared PMD'
     })
   }
   const plain: MemmapPlanInput = {
@@ -974,7 +1070,7 @@ export function memmapOnMemoryCheck(i: MemmapOnMemoryInput): Check {
   const arch = vmemmapSize % i.pmdSize === 0
   return {
     id: 'vmemmap.memmap-on-memory',
-    title: 'memmap_on_memory can host this memory block\'s memmap',
+    title: "memmap_on_memory can host this memory block's memmap",
     pass: available && pageAligned && pbAligned && leavesMemory && arch,
     severity: 'info',
     condition: 'vmemmap_size = PHYS_PFN(block)·S; IS_ALIGNED(vmemmap_size, PAGE_SIZE) && pageblock_aligned(pages) && pages < block pages && IS_ALIGNED(vmemmap_size, PMD_SIZE)',
