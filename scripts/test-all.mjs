@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every suite, then one closing line `N passed, N failed` summing them all,
-// so a run that executed nothing is visible. Suites: typecheck (engine, node, web),
-// build (electron-vite), unit + oracle fixtures + fuzz (vitest), e2e (Playwright, browser host).
+// so a run that executed nothing is visible. Suites: typecheck (engine, node, web), lint,
+// format, build (electron-vite), unit + oracle fixtures + fuzz (vitest), e2e (Playwright, browser host).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -30,6 +30,10 @@ function countOne(ok) {
 countOne(step('typecheck engine', bin('tsc'), ['-p', 'tsconfig.engine.json', '--noEmit']))
 countOne(step('typecheck node', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']))
 if (existsSync(join(root, 'src/renderer'))) countOne(step('typecheck web', bin('svelte-check'), ['--tsconfig', './tsconfig.web.json', '--threshold', 'error']))
+
+// lint (ESLint: the boundaries as rules) and format (Prettier), as habits, not afterthoughts
+countOne(step('lint (eslint)', bin('eslint'), ['.']))
+countOne(step('format (prettier --check)', bin('prettier'), ['--check', '.']))
 
 // 2. the app builds (before the unit suite: tests/packaging.spec.ts checks the built layout)
 const buildOk = step('build (electron-vite)', bin('electron-vite'), ['build'])
