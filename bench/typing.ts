@@ -6,22 +6,42 @@
 // keydown (for the paste: the editor's content change) to the first frame painted with
 // the whole edit drawn. That interval holds Monaco's own handling of the key, the
 // debounce, the API call, the engine, the SVG renderer, the in-place update and layout.
-// Target (issue #4): every median ≤ 100 ms for the example scenarios.
+// Target (issue #4): every median ≤ 100 ms for the example scenarios, on an idle machine.
+// Then the same again while a second process keeps every core busy (issue #11: users'
+// machines are busy), with a generated 4096-range scenario besides the examples: p50 and
+// p95 per scenario, target p95 ≤ 150 ms on the examples. MW_BENCH_TYPING=idle|loaded
+// runs one pass only.
 //
 // Needs a build (it builds when out/ is missing) and Chromium (CHROMIUM_PATH or
 // /usr/bin/chromium); without Chromium it says so and exits 0.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Page } from '@playwright/test'
 import { startHostProcess } from '../scripts/host-process.ts'
+import { rangesScenario } from './ranges.ts'
 import { sandboxArgs } from '../scripts/sandbox.mjs'
 
 const root = join(import.meta.dirname, '..')
 const VIEWS = ['map', 'sections', 'nomap', 'costs'] as const
 const TRIALS = 5
 const TARGET_MS = 100
+const LOADED_P95_MS = 150
+const PASSES = (process.env.MW_BENCH_TYPING ?? 'idle,loaded').split(',')
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]
+}
+
+/** A second process with a spinning thread per core, as a build or a VM would load them. */
+function loadAllCores(): () => void {
+  const n = availableParallelism()
+  const code = `const { Worker } = require('node:worker_threads'); for (let i = 1; i < ${n}; i++) new Worker('for (;;) {}', { eval: true }); for (;;) {}`
+  const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' })
+  return () => void child.kill('SIGKILL')
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
@@ -140,7 +160,10 @@ async function trial(page: Page, view: string, edit: Edit, i: number): Promise<n
     const now = await drawing()
     let k = 0
     while (k < now.length && now[k] === original[k]) k++
-    throw new Error(`${edit.kind} on ${view}: the drawing did not return after the undo; first difference at ${k}: ${JSON.stringify(original.slice(k - 40, k + 40))} → ${JSON.stringify(now.slice(k - 40, k + 40))}`, { cause: e })
+    throw new Error(
+      `${edit.kind} on ${view}: the drawing did not return after the undo; first difference at ${k}: ${JSON.stringify(original.slice(k - 40, k + 40))} → ${JSON.stringify(now.slice(k - 40, k + 40))}`,
+      { cause: e }
+    )
   }
   await page.getByTestId('status').getByText('up to date').waitFor()
   return ms
@@ -156,32 +179,59 @@ if (!existsSync(join(root, 'out/main/browser-host.js')) || !existsSync(join(root
   if (b.status !== 0) throw new Error('electron-vite build failed')
 }
 
-const examples = readdirSync(join(root, 'resources/examples')).filter((f) => f.endsWith('.yaml')).sort()
+const examples = readdirSync(join(root, 'resources/examples'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()
+// 4096 firmware ranges (bench/ranges.ts), opened over an example as an unsaved edit
+const GENERATED = 'generated, 4096 e820 ranges'
+const generated = rangesScenario(4096, 'e820')
 const host = await startHost()
 const browser = await chromium.launch({ executablePath: chromiumPath, args: [...sandboxArgs(), '--disable-gpu'] })
-const rows: { example: string; view: string; edit: string; ms: number[] }[] = []
+type Row = { pass: string; example: string; view: string; edit: string; ms: number[] }
+const rows: Row[] = []
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
   await page.goto(host.url + '?test')
   await page.waitForSelector('body[data-editor-ready="1"]')
   await page.evaluate(INSTRUMENT)
-  for (const example of examples) {
-    // every edit is undone before the next, so the document is clean and no prompt comes
-    await page.getByTestId('example-picker').selectOption(example)
-    await page.locator('.doc-tab', { hasText: example }).waitFor()
-    await page.getByTestId('status').getByText('up to date').waitFor()
-    for (const view of VIEWS) {
-      await page.getByTestId(`view-tab-${view}`).click()
-      await page.locator(`#view-${view} svg[data-view="${view}"]`).waitFor()
-      for (const edit of EDITS) {
-        const ms: number[] = []
-        // one warm-up edit, then the measured ones
-        for (let i = 0; i <= TRIALS; i++) {
-          const t = await trial(page, view, edit, i)
-          if (i > 0) ms.push(t)
+  for (const pass of PASSES) {
+    const unload = pass === 'loaded' ? loadAllCores() : () => undefined
+    try {
+      for (const example of pass === 'loaded' ? [...examples, GENERATED] : examples) {
+        // every edit is undone before the next, so the document is clean and no prompt comes
+        const file = example === GENERATED ? examples[0] : example
+        await page.getByTestId('example-picker').selectOption(file)
+        await page.locator('.doc-tab', { hasText: file }).waitFor()
+        await page.getByTestId('status').getByText('up to date').waitFor()
+        if (example === GENERATED) {
+          await page.evaluate((t) => (globalThis as unknown as { __editor: { getModel(): { setValue(v: string): void } } }).__editor.getModel().setValue(t), generated)
+          await page.getByTestId('status').getByText('up to date').waitFor({ timeout: 60_000 })
         }
-        rows.push({ example, view, edit: edit.kind, ms })
+        for (const view of VIEWS) {
+          await page.getByTestId(`view-tab-${view}`).click()
+          await page.locator(`#view-${view} svg[data-view="${view}"]`).waitFor()
+          // the generated scenario is named "scale": its drawing, not the example's, is the one edited
+          if (example === GENERATED) await page.locator(`#view-${view}`).getByText('scale').first().waitFor({ state: 'attached', timeout: 60_000 })
+          for (const edit of EDITS) {
+            const ms: number[] = []
+            // one warm-up edit, then the measured ones
+            for (let i = 0; i <= TRIALS; i++) {
+              const t = await trial(page, view, edit, i)
+              if (i > 0) ms.push(t)
+            }
+            rows.push({ pass, example, view, edit: edit.kind, ms })
+          }
+        }
+        if (example === GENERATED) {
+          // leave the unsaved generated document without a prompt
+          page.once('dialog', (d) => void d.accept())
+          await page.getByTestId('example-picker').selectOption(examples[1])
+          const discard = page.getByTestId('confirm-discard')
+          if (await discard.isVisible().catch(() => false)) await discard.click()
+        }
       }
+    } finally {
+      unload()
     }
   }
 } finally {
@@ -189,11 +239,31 @@ try {
   host.stop()
 }
 
-console.log(`\nviews after typing stops (built app in Chromium via the browser host; last keydown → first painted frame with the edit drawn; ${TRIALS} edits each)`)
-for (const r of rows) {
-  const m = median(r.ms)
-  console.log(`  ${r.example.padEnd(24)} ${r.view.padEnd(9)} ${r.edit.padEnd(7)} median ${m.toFixed(0).padStart(4)} ms   max ${Math.max(...r.ms).toFixed(0).padStart(4)} ms`)
+for (const pass of PASSES) {
+  const mine = rows.filter((r) => r.pass === pass)
+  if (!mine.length) continue
+  if (pass === 'idle') {
+    console.log(`\nviews after typing stops, idle machine (built app in Chromium via the browser host; last keydown → first painted frame with the edit drawn; ${TRIALS} edits each)`)
+    for (const r of mine) {
+      const m = median(r.ms)
+      console.log(
+        `  ${r.example.padEnd(24)} ${r.view.padEnd(9)} ${r.edit.padEnd(7)} median ${m.toFixed(0).padStart(4)} ms   max ${Math.max(...r.ms)
+          .toFixed(0)
+          .padStart(4)} ms`
+      )
+    }
+    const medians = mine.map((r) => median(r.ms))
+    const worst = Math.max(...medians)
+    console.log(`  median of all ${median(medians).toFixed(0)} ms; slowest median ${worst.toFixed(0)} ms (target ≤ ${TARGET_MS} ms: ${worst <= TARGET_MS ? 'MET' : 'MISSED'})`)
+  } else {
+    console.log(`\nviews after typing stops while a second process keeps all ${availableParallelism()} cores busy (every view and edit pooled per scenario)`)
+    let worst = 0
+    for (const example of [...new Set(mine.map((r) => r.example))]) {
+      const ms = mine.filter((r) => r.example === example).flatMap((r) => r.ms)
+      const p95 = percentile(ms, 95)
+      if (example !== GENERATED) worst = Math.max(worst, p95)
+      console.log(`  ${example.padEnd(28)} p50 ${percentile(ms, 50).toFixed(0).padStart(4)} ms   p95 ${p95.toFixed(0).padStart(4)} ms   (${ms.length} edits)`)
+    }
+    console.log(`  slowest p95 of the examples ${worst.toFixed(0)} ms (target ≤ ${LOADED_P95_MS} ms: ${worst <= LOADED_P95_MS ? 'MET' : 'MISSED'})`)
+  }
 }
-const medians = rows.map((r) => median(r.ms))
-const worst = Math.max(...medians)
-console.log(`  median of all ${median(medians).toFixed(0)} ms; slowest median ${worst.toFixed(0)} ms (target ≤ ${TARGET_MS} ms: ${worst <= TARGET_MS ? 'ok' : 'MISSED'})`)
