@@ -2,15 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { run } from './main.ts'
-
-const root = join(import.meta.dirname, '../../..')
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const code = await run(args, { out: (s) => void (out += s + '\n'), err: (s) => void (err += s + '\n') })
-  return { code, out, err }
-}
+import { cli, root } from './run-cli.ts'
 
 /** `text` as UTF-16 (optionally with its BOM) in either byte order. */
 function utf16Bytes(text: string, littleEndian: boolean, bom: boolean): Buffer {

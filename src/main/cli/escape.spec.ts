@@ -3,15 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { terminalSafe } from './escape.ts'
-import { run } from './main.ts'
-
-const root = join(import.meta.dirname, '../../..')
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const code = await run(args, { out: (s) => void (out += s + '\n'), err: (s) => void (err += s + '\n') })
-  return { code, out, err }
-}
+import { cli, root } from './run-cli.ts'
 
 /** Any control character a terminal acts on (\n, \t and CRLF aside). */
 // eslint-disable-next-line no-control-regex

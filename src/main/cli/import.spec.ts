@@ -6,15 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { stateSections } from '../../../scripts/kernel-oracle/state.ts'
-import { run } from './main.ts'
-
-const root = join(import.meta.dirname, '../../..')
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const code = await run(args, { out: (s) => void (out += s + '\n'), err: (s) => void (err += s + '\n') })
-  return { code, out, err }
-}
+import { cli, root } from './run-cli.ts'
 
 // 6.12 x86_64 seabios, one node: the kernel's zoneinfo says DMA 3998 and DMA32 present pages below
 const boot = 'tests/fixtures/kernel-versions/6.12/x86_64-s401-002'

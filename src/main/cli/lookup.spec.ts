@@ -5,16 +5,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { run } from './main.ts'
+import { cli, root } from './run-cli.ts'
 
-const root = join(import.meta.dirname, '../../..')
 const laptop = join(root, 'resources/examples/x86-laptop.yaml')
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const code = await run(args, { out: (s) => void (out += s + '\n'), err: (s) => void (err += s + '\n') })
-  return { code, out, err }
-}
 
 describe('memmap-workbench lookup', () => {
   it('answers an address and a pfn, the legend said once', async () => {
