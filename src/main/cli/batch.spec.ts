@@ -160,7 +160,7 @@ describe('batch: records', () => {
     const named = join(CAP, '6.12/x86_64-1')
     const r = await inProcess(join(d, 'fleet'), join(d, 'hosts'), named, '--jobs', '2')
     const recs = jsonl(r.out)
-    expect(recs.map((x) => x.file).sort()).toEqual([join(d, 'fleet/m1'), join(d, 'fleet/m2'), join(d, 'hosts/host1.iomem'), join(d, 'hosts/host2.iomem'), named])
+    expect(recs.map((x) => x.file).sort()).toEqual([join(d, 'fleet/m1'), join(d, 'fleet/m2'), join(d, 'hosts/host1.iomem'), join(d, 'hosts/host2.iomem'), named].sort())
     const f = byFile(recs)
     const truth = (dir: string) => {
       const b = JSON.parse(readFileSync(join(CAP, dir, 'boot.json'), 'utf8')) as { release: string; truth: { present: number }[] }
