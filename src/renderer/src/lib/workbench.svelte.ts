@@ -279,16 +279,31 @@ export class Workbench {
     return choice === 'discard'
   }
 
+  /** the example being read, so that asking for it again waits for that read instead of a second one */
+  private exampleLoad: { name: string; done: Promise<boolean> } | null = null
+  private exampleSeq = 0
+
   async loadExample(name: string): Promise<boolean> {
-    try {
-      const text = await this.api.readExample(name)
-      this.setDocument({ text, name, path: null, unsaved: false, example: name })
-      this.failure = ''
-      return true
-    } catch (e) {
-      this.notify('error', `Could not read example ${name}`, message(e))
-      return false
+    if (this.exampleLoad?.name === name) return this.exampleLoad.done
+    const seq = ++this.exampleSeq
+    const read = async (): Promise<boolean> => {
+      try {
+        const text = await this.api.readExample(name)
+        // a later request (another example) wins; this answer is dropped
+        if (seq !== this.exampleSeq) return false
+        this.setDocument({ text, name, path: null, unsaved: false, example: name })
+        this.failure = ''
+        return true
+      } catch (e) {
+        this.notify('error', `Could not read example ${name}`, message(e))
+        return false
+      } finally {
+        if (this.exampleLoad === entry) this.exampleLoad = null
+      }
     }
+    const entry = { name, done: read() }
+    this.exampleLoad = entry
+    return entry.done
   }
 
   /** New from example: a picker, or the example named. False when nothing changed. */
@@ -302,6 +317,8 @@ export class Workbench {
       })
     }
     if (!pick) return false
+    // the example open and unchanged: nothing to do (a reload landing after the next edit would undo it)
+    if (pick === this.example && !this.dirty && !this.exampleLoad) return true
     if (!(await this.guard('opening an example'))) return false
     return this.loadExample(pick)
   }
