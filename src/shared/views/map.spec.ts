@@ -90,6 +90,35 @@ describe('map view model', () => {
     expect(checkWellFormed(svg)).toBeNull()
   })
 
+  it('the axis caption lies clear of every tick label (each example, linear and log, zoomed, narrow and wide)', () => {
+    type Box = { x: number; y: number; w: number; h: number }
+    const meets = (a: Box, b: Box): boolean => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+    const names = ['x86-laptop.yaml', 'arm64-uefi-server.yaml', 'x86-4node-server.yaml', 'arm64-dt-board.yaml', 's390x-guest.yaml', 'loongarch64-uefi.yaml']
+    let checked = 0
+    for (const name of names) {
+      const r = example(name)
+      for (const opts of [{ width: 640 }, { width: 900 }, { width: 1400 }, { width: 640, scale: 'log' as const }, { width: 900, zoom: { start: 0, end: 4 * GiB } }]) {
+        const m = mapModel(r, opts)
+        const what = `${name} ${JSON.stringify(opts)}`
+        // linear: the first tick sits at the plot's left edge, right under where a caption beside the axis would be
+        expect(m.axisLabels.length, what).toBeGreaterThanOrEqual(2)
+        if (!('scale' in opts)) expect(m.axisLabels[0].tick.x, what).toBe(m.plot.x)
+        for (const l of m.axisLabels) expect(meets(m.caption.box, l.box), `${what}: caption over ${l.tick.label}`).toBe(false)
+        for (let i = 1; i < m.axisLabels.length; i++) expect(meets(m.axisLabels[i - 1].box, m.axisLabels[i].box), `${what}: ${m.axisLabels[i].tick.label}`).toBe(false)
+        // and it stays inside the drawing, above the legend's swatches (their tops are 9 px over its baseline)
+        expect(m.caption.box.x + m.caption.box.w, what).toBeLessThanOrEqual(m.width)
+        expect(m.caption.box.y + m.caption.box.h, what).toBeLessThanOrEqual(m.legendY - 9)
+        checked++
+      }
+    }
+    expect(checked).toBe(30)
+    // the drawing puts the caption and the labels where the model says
+    const m = mapModel(laptop)
+    const svg = renderMap(laptop)
+    expect(svg).toContain(`<text x="${m.caption.x}" y="${m.caption.y}" font-size="11"`)
+    expect(svg.match(/data-kind="tick"/g)).toHaveLength(m.axisLabels.length)
+  })
+
   it('a hyperscale machine (500k+ sections) draws at most a few hundred cells and marks', () => {
     const r = buildAnalysis(runModel(hyperscale(128, 16, 4096)))
     expect(r.sections.presentSections).toBeGreaterThan(500_000)

@@ -98,7 +98,69 @@ export interface MapModel extends ViewModelBase {
   counts: { memoryRegions: number; nomapRegions: number; reservedRegions: number; nodes: number; holes: number; presentSections: number }
   totals: { label: string; value: string; title: string }[]
   axisY: number
+  /** the tick labels drawn (address over hex), kept apart from each other and from the caption */
+  axisLabels: AxisLabel[]
+  /** "physical address · ranges …": its own row under the tick labels */
+  caption: { x: number; y: number; text: string; box: TextBox }
   legendY: number
+}
+
+/** Where a text lies in drawing px (top-left, width, height): what the layout keeps apart. */
+export interface TextBox {
+  x: number
+  y: number
+  w: number
+  h: number
+}
+
+export interface AxisLabel {
+  tick: AxisTick
+  anchor: 'start' | 'middle' | 'end'
+  /** both lines: the address (11 px, baseline axisY + 18) and its hex (10 px, baseline axisY + 31) */
+  box: TextBox
+}
+
+/** Baselines under the axis: tick address, tick hex, the caption's row. */
+const TICK_LABEL_DY = 18
+const TICK_HEX_DY = 31
+const CAPTION_DY = 48
+/** the legend's baseline: below the caption's descenders and the swatches' tops (y − 9) */
+const LEGEND_DY = 68
+/** a text's ink from baseline − 0.8 × size to baseline + 0.25 × size */
+const ASCENT = 0.8
+const DESCENT = 0.25
+
+/**
+ * The tick labels that fit: greedy from the left, at least 8 px apart, but the last tick
+ * (the end of the range) always wins; each anchored so it stays within 10 px of the plot.
+ */
+function axisLabels(ticks: AxisTick[], plot: { x: number; w: number }, axisY: number): AxisLabel[] {
+  const top = axisY + TICK_LABEL_DY - ASCENT * 11
+  const h = axisY + TICK_HEX_DY + DESCENT * 10 - top
+  const boxes = ticks.map((k): AxisLabel => {
+    const w = Math.max(textWidth(k.label, 11), textWidth(k.hex, 10, { mono: true }))
+    let anchor: AxisLabel['anchor'] = 'middle'
+    let left = k.x - w / 2
+    if (left < plot.x - 10) {
+      anchor = 'start'
+      left = k.x
+    } else if (k.x + w / 2 > plot.x + plot.w + 10) {
+      anchor = 'end'
+      left = k.x - w
+    }
+    return { tick: k, anchor, box: { x: left, y: top, w, h } }
+  })
+  const right = (b: AxisLabel): number => b.box.x + b.box.w
+  const shown: AxisLabel[] = []
+  for (const b of boxes) {
+    const prev = shown[shown.length - 1]
+    if (!prev || b.box.x >= right(prev) + 8) shown.push(b)
+    else if (b === boxes[boxes.length - 1]) {
+      while (shown.length > 1 && b.box.x < right(shown[shown.length - 1]) + 8) shown.pop()
+      if (b.box.x >= right(shown[shown.length - 1]) + 8) shown.push(b)
+    }
+  }
+  return shown
 }
 
 const LABEL_W = 150
@@ -499,7 +561,14 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
   const holesWithPages = report.holes.filter((h) => h.validPages > 0).length
   addLane('holes', 'holes', `${holesWithPages} with struct pages`, holeBars)
   const axisY = y - LANE_GAP + 8
-  const legendY = axisY + 52
+  const captionText = `physical address · ${RANGE_NOTE}`
+  const caption = {
+    x: MARGIN,
+    y: axisY + CAPTION_DY,
+    text: captionText,
+    box: { x: MARGIN, y: axisY + CAPTION_DY - ASCENT * 11, w: textWidth(captionText, 11), h: (ASCENT + DESCENT) * 11 }
+  }
+  const legendY = axisY + LEGEND_DY
 
   const ram = report.totals.presentPages * ps
   const totals: MapModel['totals'] = [
@@ -551,6 +620,8 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
     },
     totals,
     axisY,
+    axisLabels: axisLabels(ticks, { x: px, w: pw }, axisY),
+    caption,
     legendY
   }
 }
@@ -615,35 +686,13 @@ export function renderMap(report: AnalysisReport, opts: ViewOptions = {}): strin
 
   // axis
   out.push(line(m.plot.x, bottom, m.plot.x + m.plot.w, bottom, { stroke: t.axis, 'stroke-width': 1 }))
-  // tick labels: greedy from the left, but the last tick (the end of the range) always wins
-  const boxes = m.ticks.map((k) => {
-    const w = Math.max(textWidth(k.label, 11), textWidth(k.hex, 10, { mono: true }))
-    let anchor: 'start' | 'middle' | 'end' = 'middle'
-    let left = k.x - w / 2
-    if (left < m.plot.x - 10) {
-      anchor = 'start'
-      left = k.x
-    } else if (k.x + w / 2 > m.plot.x + m.plot.w + 10) {
-      anchor = 'end'
-      left = k.x - w
-    }
-    return { k, anchor, left, right: left + w }
-  })
-  const shown: typeof boxes = []
-  for (const b of boxes) {
-    const prev = shown[shown.length - 1]
-    if (!prev || b.left >= prev.right + 8) shown.push(b)
-    else if (b === boxes[boxes.length - 1]) {
-      while (shown.length > 1 && b.left < shown[shown.length - 1].right + 8) shown.pop()
-      if (b.left >= shown[shown.length - 1].right + 8) shown.push(b)
-    }
-  }
+  // tick labels (mapModel() chose which fit), then the caption on its own row under them
   for (const k of m.ticks) out.push(line(k.x, bottom, k.x, bottom + 5, { stroke: t.axis }))
-  for (const { k, anchor } of shown) {
-    out.push(text(k.x, bottom + 18, k.label, { size: 11, anchor, fill: t.text, extra: dataAttrs({ kind: 'tick', addr: hex(k.addr) }) }))
-    out.push(text(k.x, bottom + 31, k.hex, { size: 10, anchor, fill: t.muted, mono: true }))
+  for (const { tick: k, anchor } of m.axisLabels) {
+    out.push(text(k.x, bottom + TICK_LABEL_DY, k.label, { size: 11, anchor, fill: t.text, extra: dataAttrs({ kind: 'tick', addr: hex(k.addr) }) }))
+    out.push(text(k.x, bottom + TICK_HEX_DY, k.hex, { size: 10, anchor, fill: t.muted, mono: true }))
   }
-  out.push(text(MARGIN, bottom + 18, `physical address · ${RANGE_NOTE}`, { size: 11, fill: t.muted }))
+  out.push(text(m.caption.x, m.caption.y, m.caption.text, { size: 11, fill: t.muted }))
 
   // legend
   let x = MARGIN
