@@ -243,3 +243,16 @@ describe('timestampEnd', () => {
     }
   })
 })
+
+describe('an impossible kernel version in a log', () => {
+  it('is reported at the Linux version line, at the column of the version', () => {
+    const bad = serial.replace(/Linux version \S+/, 'Linux version 6.1.999999999999999999')
+    const lines = bad.split('\n')
+    const at = lines.findIndex((l) => l.includes('Linux version 6.1.999999999999999999'))
+    expect(at).toBeGreaterThan(0)
+    const r = bootlogSource(bad, 'boot.log')
+    expect(r.ok).toBe(false)
+    expect(r.diagnostics[0]).toMatchObject({ severity: 'error', line: at + 1, column: lines[at].indexOf('6.1.999999999999999999') + 1 })
+    expect(r.diagnostics[0].message).toMatch(/6\.1\.999999999999999999/)
+  })
+})

@@ -11,6 +11,7 @@ import type { LineKind } from './bootlog.ts'
 import { e820Name, e820ParseType } from './e820.ts'
 import { EFI_SCENARIO_TYPES, EFI_TYPE_NAMES } from './efi.ts'
 import { parseKernelVersion } from './version.ts'
+import { atLine } from './progress.ts'
 
 export interface LogLine {
   /** 1-based line number in the input */
@@ -151,6 +152,7 @@ export function logMessages(source: string): LogLine[] {
     // (firmware's "Probing EDD … o\x1bc…[    0.000000] Linux version …", 7.x adds a \r);
     // mail archives turn runs of spaces into no-break spaces
     // each replace runs only on a line that has what it replaces
+    atLine(i + 1)
     let c = lines[i]
     if (hasCr && c.charCodeAt(c.length - 1) === 13) c = c.replace(/\r+$/, '')
     if ((hasCr && c.indexOf('\r') >= 0) || (hasEsc && c.indexOf('\x1bc') >= 0)) c = c.replace(/^[^]*(?:\r|\x1bc)/, '')
@@ -172,6 +174,7 @@ export function logMessages(source: string): LogLine[] {
   // then carry three)
   const dedent = !stamped && indented > nonEmpty * 0.8
   for (let i = 0; i < lines.length; i++) {
+    atLine(i + 1)
     let s = clean[i]
     if (unquote) s = s.replace(/^(?:> ?)+/, '')
     // a serial console may start the first kernel line after firmware noise
@@ -276,6 +279,7 @@ export function expectedLines(msgs: LogLine[], warnings?: string[]): ParsedLog['
     return kept
   }
   for (const { text, flat, line, raw } of msgs) {
+    atLine(line)
     if (flat === 'Zone ranges:') {
       block = 'zones'
       out.push({ kind: 'zone-ranges', text: respaced(text, flat), line })
@@ -415,6 +419,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   if (all.boots > 1) warnings.push(`the log holds ${all.boots} boots; only the first (up to line ${msgs.length ? msgs[msgs.length - 1].line : 1}) is read`)
   const used: ParsedLog['used'] = []
   let kernel: string | null = null
+  let versionLine: LogLine | null = null
   let cmdline: string | null = null
   const bios: FirmwareRange[] = []
   let user: FirmwareRange[] | null = null
@@ -454,6 +459,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     const L = msgs[idx]
     const t = L.flat
     const line = L.line
+    atLine(line)
     // most of a boot log is about other things: one test skips those lines
     if (!RELEVANT.test(t)) {
       inZones = inEarly = false
@@ -463,6 +469,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       const k = kernelFromVersionLine(t)
       if (k) {
         kernel = k
+        versionLine = L
         used.push({ what: 'Linux version', line })
         if (!arch) {
           if (/amd64|x86_64|x86-64/.test(t)) arch = 'x86_64'
@@ -660,7 +667,9 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   kernel ??= opts.kernel ?? null
   if (opts.kernel) kernel = opts.kernel
   if (!kernel) throw new LogError('the log has no "Linux version" line; give the kernel version (--kernel VERSION)')
-  if (!parseKernelVersion(kernel)) throw new LogError(`cannot read a kernel version from "${kernel}"`)
+  // an impossible version is pointed at where the log prints it (not at a --kernel given)
+  const at = opts.kernel ? null : versionLine
+  if (!parseKernelVersion(kernel)) throw new LogError(`cannot read a kernel version from "${kernel}"`, at?.line ?? 1, at ? columnOf(at.raw, kernel) : 1)
   const highmemZone = zoneNames !== null && (zoneNames as string[]).includes('HighMem')
   // which line decided the architecture, when the version line did not name it
   let decided: { line: number; why: string } | null = null
