@@ -187,3 +187,30 @@ export function locatePath(text: string, path: (string | number)[], opts: ReadOp
   }
   return null
 }
+
+/**
+ * Positions of many scenario paths in one read of the text: each path's own node, or null
+ * when the text does not hold that exact path (no fallback to an ancestor, unlike
+ * locatePath()). For the views' click-through (scenario/provenance.ts).
+ */
+export function locatePaths(text: string, paths: readonly (readonly (string | number)[])[]): ({ line: number; column: number } | null)[] {
+  const want = wantPaths(paths)
+  if (readYamlSubset(text, want)) {
+    const starts = lineStarts(text)
+    return paths.map((path) => {
+      let w: Want | undefined = want
+      for (const key of path) w = w?.children.get(key)
+      return w?.offset === undefined ? null : linePos(starts, w.offset)
+    })
+  }
+  const lc = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lc, logLevel: 'error' })
+  const positions = new Map<string, Located>()
+  indexPositions(doc.contents as Node, '', positions)
+  return paths.map((path) => {
+    const loc = positions.get(pathString([...path]))
+    if (!loc) return null
+    const p = lc.linePos(loc.offset)
+    return { line: p.line, column: p.col }
+  })
+}
