@@ -69,6 +69,7 @@ export const COMMANDS = [
   // one per view, from the views' registry (lib/views.ts)
   ...VIEW_COMMANDS,
   { id: 'view.focusEditor', category: 'View', title: 'Focus Editor', keys: 'Alt+0' },
+  { id: 'view.lookup', category: 'View', title: 'Find pfn / Address…', keys: 'Mod+Alt+L' },
   { id: 'view.wordWrap', category: 'View', title: 'Word Wrap', keys: 'Alt+Z' },
   { id: 'theme.system', category: 'Theme', title: 'Follow OS' },
   { id: 'theme.light', category: 'Theme', title: 'Light' },
@@ -149,6 +150,7 @@ export const MENUS: Menu[] = [
     mnemonic: 'v',
     items: [
       { command: 'view.palette' },
+      { command: 'view.lookup' },
       { separator: true },
       ...VIEW_COMMANDS.map((c) => ({ command: c.id })),
       { separator: true },

@@ -104,6 +104,11 @@ export interface ScenarioEditor {
   /** Format the document (one undoable edit); resolves when the edit is applied. */
   format(): Promise<void>
   reveal(line: number, column: number): void
+  /**
+   * Select whole lines (each span from its first character to its end), the first span
+   * the primary selection, revealed in the middle of the editor; the focus stays where it is.
+   */
+  selectLines(spans: readonly { startLine: number; endLine: number }[]): void
   focus(): void
   hasFocus(): boolean
   dispose(): void
@@ -198,6 +203,18 @@ export function createScenarioEditor(host: HTMLElement, text: string, options: E
           }
         })
       )
+    },
+    selectLines(spans) {
+      const lines = model.getLineCount()
+      const sel = spans.map((s) => {
+        const a = Math.min(Math.max(s.startLine, 1), lines)
+        const b = Math.min(Math.max(s.endLine, a), lines)
+        // anchored at the end, the cursor at the entry's start (so the views mark that entry)
+        return new monaco.Selection(b, model.getLineMaxColumn(b), a, model.getLineFirstNonWhitespaceColumn(a) || 1)
+      })
+      if (!sel.length) return
+      editor.setSelections(sel)
+      editor.revealRangeInCenterIfOutsideViewport(sel[0])
     },
     reveal(line, column) {
       editor.revealLineInCenterIfOutsideViewport(line)

@@ -134,6 +134,8 @@ export class Workbench {
   tourStep = $state<number | null>(null)
   toasts = $state<Toast[]>([])
   dragging = $state(false)
+  /** View › Find pfn / Address: the lookup box takes the focus when this changes */
+  lookupFocus = $state(0)
   menuOpen = $state(false)
 
   editor: EditorHandle | null = null
@@ -190,6 +192,7 @@ export class Workbench {
       'view.palette': { run: () => this.openDialog({ kind: 'palette' }) },
       ...this.viewHandlers(),
       'view.focusEditor': { run: () => this.editor?.focus() },
+      'view.lookup': { run: () => void this.lookupFocus++ },
       'view.wordWrap': { run: () => this.setPrefs({ wordWrap: !this.prefs.wordWrap }), checked: () => this.prefs.wordWrap },
       'theme.system': { run: () => this.setTheme('system'), checked: () => this.prefs.theme === 'system' },
       'theme.light': { run: () => this.setTheme('light'), checked: () => this.prefs.theme === 'light' },
