@@ -17,6 +17,7 @@ import { lookupModel, type LookupReport } from './lookup.ts'
 import { ARCH_PRESETS } from './arch.ts'
 import { dropImpossibleHugeSizes } from './hugepage-sizes.ts'
 import { parseKernelVersion } from './version.ts'
+import { atLine } from './progress.ts'
 import { totalLength } from './sections.ts'
 import { calcMemmapSize } from './zones.ts'
 import { memmapBootPages } from './vmstat.ts'
@@ -67,6 +68,15 @@ export type Loaded = { ok: true; kind: InputKind; scenario: Scenario; log: Parse
 
 /** A scenario file (YAML/JSON), a boot log or a capture, detected by content (or opts.from). */
 export function loadInput(source: string, fileName: string, opts: InputOptions = {}): Loaded {
+  try {
+    return readInput(source, fileName, opts)
+  } finally {
+    // the parsers report the line they read (progress.ts); what follows (the model) is no line's
+    atLine(0)
+  }
+}
+
+function readInput(source: string, fileName: string, opts: InputOptions): Loaded {
   const kind = opts.from ?? inputKind(fileName, source)
   if (kind === 'log') {
     try {

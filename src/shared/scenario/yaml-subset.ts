@@ -13,6 +13,8 @@
 // yaml/dist/schema/core: int, intHex, intOct, float, floatExp, floatNaN, bool, null) and
 // the node start offsets its AST has (node.range[0]); yaml-subset.spec.ts compares both.
 
+import { atLine } from '../engine/progress.ts'
+
 /** A tree of wanted paths; `offset` is filled with the start of the node at that path. */
 export interface Want {
   offset?: number
@@ -89,6 +91,8 @@ class Reader {
   /** offset after the node just read */
   private end = 0
   private next = 0
+  /** 1-based number of the line at `next` - 1 (lines are only ever read forward) */
+  private lineNo = 0
   constructor(private readonly t: string) {
     this.advance(0)
   }
@@ -98,6 +102,8 @@ class Reader {
     const t = this.t
     let p = from
     while (p < t.length) {
+      // where a host's deadline finds the reader (progress.ts)
+      atLine(++this.lineNo)
       let e = t.indexOf('\n', p)
       const nx = e < 0 ? t.length : e + 1
       if (e < 0) e = t.length
@@ -375,6 +381,9 @@ export function readYamlSubset(text: string, want: Want | null = null, stop?: { 
     if (e !== OUT) throw e
     if (stop) stop.offset = r.ls < 0 ? text.length : r.ls + r.ind
     return null
+  } finally {
+    // read: what follows (the schema's checks, or the \`yaml\` package) is no line of this reader's
+    atLine(0)
   }
 }
 

@@ -1,6 +1,7 @@
 // What every importer shares: the kinds of capture, the result (a scenario plus what the
 // capture could not show), located errors, and a linear line reader.
 
+import { atLine } from '../progress.ts'
 import type { Arch, Scenario } from '../../scenario/scenario.ts'
 import { stripAppliedCmdline } from '../dmesg.ts'
 
@@ -61,6 +62,8 @@ export function* captureLines(source: string): Generator<Line> {
     let nl = source.indexOf('\n', at)
     if (nl < 0) nl = n
     no++
+    // where a host's deadline finds the importer (progress.ts)
+    atLine(no)
     let end = nl
     while (end > at && (source.charCodeAt(end - 1) === 13 || source.charCodeAt(end - 1) === 32 || source.charCodeAt(end - 1) === 9)) end--
     yield { no, text: source.slice(at, end) }
