@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { analyzeSource } from '../shared/engine/index.ts'
 import { Worker } from 'node:worker_threads'
-import { EngineCancelledError, EngineTimeoutError, EngineWorker } from './engine-client.ts'
+import { ENGINE_DEADLINE_MS, EngineCancelledError, EngineTimeoutError, EngineWorker } from './engine-client.ts'
+import { pathologicalLog, recordedBoot, slowLineLog } from '../../tests/pathological.ts'
 
 const root = join(import.meta.dirname, '../..')
 const worker = new EngineWorker()
@@ -59,7 +60,7 @@ describe('engine calls: a deadline, and a superseded call cancelled', () => {
       const stuck = engine.callBytes('analyze', 'spin forever', 'evil.log')
       stuck.catch(() => undefined)
       const next = engine.callBytes('analyze', 'next', 'good.yaml')
-      await expect(stuck).rejects.toThrow(/^evil\.log:42: this input took too long: the engine stopped after 0\.4 s at line 42 \(analyze\)$/)
+      await expect(stuck).rejects.toThrow(/^evil\.log:42:1: error: this input took too long \(the engine stopped after 0\.4 s on line 42; analyze\)$/)
       await expect(stuck).rejects.toBeInstanceOf(EngineTimeoutError)
       expect(decode(await next)).toEqual({ echo: 'next' })
       // the deadline and a worker's start, not the 17 s of the issue
@@ -124,10 +125,102 @@ describe('engine calls: a deadline, and a superseded call cancelled', () => {
       const stopped = engine.callWith({ deadlineMs: 50 }, 'analyze', big, 'big.yaml')
       stopped.catch(() => undefined)
       const next = engine.call<{ ok: boolean }>('analyze', small, 'next.yaml')
-      await expect(stopped).rejects.toThrow(/^big\.yaml: this input took too long/)
+      await expect(stopped).rejects.toThrow(/^big\.yaml(:\d+:1)?: error: this input took too long/)
       expect((await next).ok).toBe(true)
       // a fresh worker from sources loads tsx and the engine: seconds here, ~0.4 s built
       expect(Date.now() - t0).toBeLessThan(15_000)
+      expect(engine.restarts).toBe(1)
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('the real engine, a pathological log: the deadline names the line it was reading (file:line:col: error:)', async () => {
+    const engine = new EngineWorker()
+    try {
+      await engine.call('analyze', WARM, 'warm.yaml')
+      // line 12 holds 16 MiB of escape sequences: most of a second, the 11 lines before it microseconds
+      const slow = slowLineLog(12)
+      // the deadline falls while the engine reads line 12, however busy the machine (that line takes ≥ 0.5 s)
+      const stopped = engine.callWith({ deadlineMs: 400 }, 'bootlog', slow.text, 'slow.log')
+      await expect(stopped).rejects.toBeInstanceOf(EngineTimeoutError)
+      await expect(stopped).rejects.toThrow(/^slow\.log:12:1: error: this input took too long \(the engine stopped after 0\.4 s on line 12; bootlog\)$/)
+    } finally {
+      await engine.close()
+    }
+  })
+})
+
+/** A small valid scenario, for warming a worker up and for "the next analysis". */
+const WARM = readFileSync(join(root, 'resources/examples/x86-laptop.yaml'), 'utf8')
+
+describe('the real engine: a superseded call on a pathological log ends at once', () => {
+  const failure = (p: Promise<unknown>): Promise<unknown> =>
+    p.then(
+      () => null,
+      (e: unknown) => e
+    )
+  /** resolves when the engine is running `n` calls or fewer queued (the pathological one has reached the worker) */
+  const started = async (engine: EngineWorker): Promise<void> => {
+    await new Promise((r) => setTimeout(r, 100))
+    expect(engine.pending).toBe(1)
+  }
+
+  it('superseded while running: cancelled at once, its worker replaced, the newer analysis answered before the deadline would have fired', async () => {
+    // a short grace: the log keeps the engine busy for far longer (~1 s), so it does not yield
+    const engine = new EngineWorker({ supersedeGraceMs: 50 })
+    try {
+      await engine.call('analyze', WARM, 'warm.yaml')
+      const log = pathologicalLog()
+      const old = failure(engine.callWith({ supersede: 'bootlog:doc.log' }, 'bootlog', log, 'doc.log'))
+      await started(engine)
+      const t0 = Date.now()
+      const newer = engine.callWith({ supersede: 'bootlog:doc.log' }, 'bootlog', recordedBoot(), 'doc.log')
+      const e = await old
+      const cancelledAfter = Date.now() - t0
+      expect(e).toBeInstanceOf(EngineCancelledError)
+      expect(String(e)).toMatch(/bootlog: superseded by a newer call/)
+      // at once: not at its deadline (5 s + 2 s per MiB: 27 s for this log)
+      expect(cancelledAfter).toBeLessThan(1000)
+      const r = JSON.parse(new TextDecoder().decode(await newer)) as { ok: boolean }
+      expect(r.ok).toBe(true)
+      // a fresh worker from sources (tsx) starts in 1–2 s; the log alone would have kept it longer than that
+      expect(Date.now() - t0).toBeLessThan(ENGINE_DEADLINE_MS)
+      expect(engine.restarts).toBe(1)
+      expect(engine.cancelled).toBe(1)
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('a superseded call that finishes within the grace keeps its worker: the caller hears at once, the newer call runs next', async () => {
+    const engine = new EngineWorker({ supersedeGraceMs: 60_000 })
+    try {
+      await engine.call('analyze', WARM, 'warm.yaml')
+      const old = failure(engine.callWith({ supersede: 'bootlog:doc.log' }, 'bootlog', pathologicalLog(), 'doc.log'))
+      await started(engine)
+      const newer = engine.callWith({ supersede: 'bootlog:doc.log' }, 'bootlog', recordedBoot(), 'doc.log')
+      expect(await old).toBeInstanceOf(EngineCancelledError)
+      expect((JSON.parse(new TextDecoder().decode(await newer)) as { ok: boolean }).ok).toBe(true)
+      expect(engine.restarts).toBe(0)
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('aborted by its caller while running: cancelled at once, and the next call answers', async () => {
+    const engine = new EngineWorker({ supersedeGraceMs: 50 })
+    try {
+      await engine.call('analyze', WARM, 'warm.yaml')
+      const ac = new AbortController()
+      const old = failure(engine.callWith({ signal: ac.signal }, 'bootlog', pathologicalLog(), 'doc.log'))
+      await started(engine)
+      const t0 = Date.now()
+      ac.abort()
+      expect(String(await old)).toMatch(/bootlog: cancelled/)
+      expect(Date.now() - t0).toBeLessThan(1000)
+      expect((await engine.call<{ ok: boolean }>('analyze', WARM, 'next.yaml')).ok).toBe(true)
+      expect(Date.now() - t0).toBeLessThan(ENGINE_DEADLINE_MS)
       expect(engine.restarts).toBe(1)
     } finally {
       await engine.close()

@@ -1,10 +1,12 @@
 // Runs engine calls on a worker thread (src/main/engine-worker.ts). One worker, started
 // on first use; calls run one at a time in order, each with a deadline. A call that
-// passes its deadline, or that a newer call supersedes while it runs, cannot be
-// interrupted inside the engine (synchronous code): the worker is terminated, the call
-// fails ("this input took too long", with the line the engine had reached when it says
-// one), a fresh worker starts at once and the next call runs on it. A crashed worker is
-// replaced the same way and its call fails with the reason instead of hanging.
+// passes its deadline cannot be interrupted inside the engine (synchronous code): the
+// worker is terminated, the call fails (`file:line:1: error: this input took too long`,
+// with the line the engine had reached), a fresh worker starts at once and the next call
+// runs on it. A call that a newer one supersedes, or whose caller aborts it, fails at
+// once; queued, it is dropped; running, its worker gets SUPERSEDE_GRACE_MS to finish
+// (less than starting a new one costs) and is then replaced the same way. A crashed
+// worker is replaced too and its call fails with the reason instead of hanging.
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -48,12 +50,20 @@ export class EngineCancelledError extends RequestError {
 export const ENGINE_DEADLINE_MS = 5_000
 const DEADLINE_PER_MIB_MS = 2_000
 const EXPORT_EXTRA_MS = 30_000
+/**
+ * How long a superseded or aborted call that is running may go on before its worker is
+ * replaced: a fresh worker takes 0.4–0.7 s to start (built), so a call about to finish is
+ * cheaper to wait for; one still running after this does not yield and is stopped.
+ */
+export const SUPERSEDE_GRACE_MS = 300
 
 export interface EngineWorkerOptions {
   /** the deadline of a call with a small input (default ENGINE_DEADLINE_MS) */
   deadlineMs?: number
   /** tests: start a different worker */
   spawn?: (workerData: EngineWorkerData) => Worker
+  /** how long a cancelled running call may finish before its worker is replaced (default SUPERSEDE_GRACE_MS) */
+  supersedeGraceMs?: number
 }
 
 export interface EngineCallOptions {
@@ -76,6 +86,9 @@ interface Job {
   timer?: ReturnType<typeof setTimeout>
   started?: number
   done?: boolean
+  /** its caller has been answered (cancelled); the worker may still be running it */
+  settled?: boolean
+  grace?: ReturnType<typeof setTimeout>
 }
 
 function inputBytes(args: unknown[]): number {
@@ -93,12 +106,16 @@ export class EngineWorker {
   private queue: Job[] = []
   private running: Job | null = null
   private readonly deadlineMs: number
+  private readonly graceMs: number
   private readonly spawn: (workerData: EngineWorkerData) => Worker
   /** workers replaced so far (a call timed out, was superseded while running, or the worker died) */
   restarts = 0
+  /** calls cancelled so far (superseded by a newer call of the same key, or aborted by their caller) */
+  cancelled = 0
 
   constructor(opts: EngineWorkerOptions = {}) {
     this.deadlineMs = opts.deadlineMs ?? ENGINE_DEADLINE_MS
+    this.graceMs = opts.supersedeGraceMs ?? SUPERSEDE_GRACE_MS
     this.spawn = opts.spawn ?? spawnWorker
   }
 
@@ -143,6 +160,7 @@ export class EngineWorker {
   private finish(job: Job): void {
     job.done = true
     if (job.timer) clearTimeout(job.timer)
+    if (job.grace) clearTimeout(job.grace)
     if (this.running === job) this.running = null
   }
 
@@ -173,11 +191,10 @@ export class EngineWorker {
     if (job.done || this.running !== job) return
     const line = this.progress ? Atomics.load(this.progress, 0) : 0
     const fileName = typeof job.args[1] === 'string' ? job.args[1] : 'the input'
-    const where = line > 0 ? `${fileName}:${line}: ` : `${fileName}: `
-    this.replaceRunning(
-      job,
-      new EngineTimeoutError(`${where}this input took too long: the engine stopped after ${(job.deadlineMs / 1000).toFixed(1)} s${line > 0 ? ` at line ${line}` : ''} (${job.method})`)
-    )
+    // a diagnostic like the engine's own (formatDiagnostic): the line the parser was reading
+    const where = line > 0 ? `${fileName}:${line}:1: ` : `${fileName}: `
+    const seconds = (job.deadlineMs / 1000).toFixed(1)
+    this.replaceRunning(job, new EngineTimeoutError(`${where}error: this input took too long (the engine stopped after ${seconds} s${line > 0 ? ` on line ${line}` : ''}; ${job.method})`))
   }
 
   /** Fail the running call now: terminate its worker, start a fresh one, run the next call. */
@@ -197,12 +214,27 @@ export class EngineWorker {
   }
 
   private cancel(job: Job, error: Error): void {
-    if (job.done) return
-    if (this.running === job) return this.replaceRunning(job, error)
+    if (job.done || job.settled) return
+    this.cancelled++
+    if (this.running === job) {
+      // the caller hears now; the worker may finish the call within the grace, else it is replaced
+      job.settled = true
+      job.reject(error)
+      if (this.graceMs <= 0) return this.replaceRunning(job, error)
+      job.grace = setTimeout(() => {
+        if (this.running === job && !job.done) this.replaceRunning(job, error)
+      }, this.graceMs)
+      return
+    }
     const i = this.queue.indexOf(job)
     if (i >= 0) this.queue.splice(i, 1)
     job.done = true
     job.reject(error)
+  }
+
+  /** calls queued or running (a cancelled call still running within its grace counts) */
+  get pending(): number {
+    return this.queue.length + (this.running ? 1 : 0)
   }
 
   /** The engine's answer as bytes: UTF-8 JSON, or an export's file content (made on the worker thread). */
@@ -229,7 +261,7 @@ export class EngineWorker {
         const superseded = new EngineCancelledError(`${method}: superseded by a newer call`)
         for (const old of [...this.queue]) if (old.key === job.key) this.cancel(old, superseded)
         this.queue.push(job)
-        if (this.running?.key === job.key) return this.cancel(this.running, superseded)
+        if (this.running?.key === job.key) this.cancel(this.running, superseded)
       } else this.queue.push(job)
       this.pump()
     })
