@@ -5,7 +5,10 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runInNewContext } from 'node:vm'
 import { DEFAULT_PAGE_CSP, metaCsp, parseArgs, startBrowserHost } from './browser-host.ts'
+import { ENGINE_DEADLINE_MS, EngineWorker } from './engine-client.ts'
+import { pathologicalLog, recordedBoot } from '../../tests/pathological.ts'
 
 const PAGE_CSP = metaCsp(readFileSync(join(import.meta.dirname, '..', 'renderer', 'index.html'), 'utf8'))
 
@@ -315,5 +318,66 @@ describe('browser host: start-up', () => {
     } finally {
       await h.close()
     }
+  })
+})
+
+describe('browser host: an analysis the page gave up on is cancelled in the engine', () => {
+  let h: Awaited<ReturnType<typeof startBrowserHost>>
+  let engine: EngineWorker
+  const post = (method: string, args: unknown[], signal?: AbortSignal): Promise<Response> =>
+    fetch(h.url + '__api/' + method, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(args), signal })
+  /** until the engine runs exactly one call (the pathological one has been read and reached it) */
+  const engineBusy = async (): Promise<void> => {
+    for (let t0 = Date.now(); engine.pending !== 1; await new Promise((r) => setTimeout(r, 20))) if (Date.now() - t0 > 20_000) throw new Error('the call never reached the engine')
+  }
+  beforeAll(async () => {
+    engine = new EngineWorker()
+    h = await startBrowserHost({ port: 0, root: join(dir, 'renderer'), workspace: join(dir, 'ws'), dataDir: null, engine })
+    // the host's warm-up, and one real answer: the worker is up
+    expect((await post('bootlog', [recordedBoot(), 'warm.log'])).status).toBe(200)
+  })
+  afterAll(async () => {
+    await h.close()
+    await engine.close()
+  })
+
+  it('an aborted request (its connection closed) frees the worker: the next analysis answers before the deadline would have fired', async () => {
+    const ac = new AbortController()
+    const old = post('bootlog', [pathologicalLog(), 'doc.log'], ac.signal).then(
+      () => 'answered',
+      (e: unknown) => (e as Error).name
+    )
+    await engineBusy()
+    const t0 = Date.now()
+    ac.abort()
+    expect(await old).toBe('AbortError')
+    const next = await post('bootlog', [recordedBoot(), 'doc.log'])
+    expect(next.status).toBe(200)
+    expect(((await next.json()) as { result: { ok: boolean } }).result.ok).toBe(true)
+    // the log keeps the engine busy for ~1 s or more; its deadline is 27 s
+    expect(Date.now() - t0).toBeLessThan(ENGINE_DEADLINE_MS)
+    expect(engine.cancelled).toBe(1)
+  })
+
+  it("the page's window.api: a newer analysis of the same document aborts the older fetch, and the host cancels its engine call", async () => {
+    const shim = await (await fetch(h.url + '__browser-host.js')).text()
+    const window: { api?: Record<string, (...a: unknown[]) => Promise<unknown>> } = {}
+    runInNewContext(shim, { window, AbortController, fetch: (url: string, init: RequestInit) => fetch(new URL(url, h.url), init) })
+    const api = window.api!
+    const before = engine.cancelled
+    const old = api.bootlog(pathologicalLog(), 'doc.log').then(
+      () => 'answered',
+      (e: unknown) => (e as Error).message
+    )
+    await engineBusy()
+    const t0 = Date.now()
+    // another document's analysis is not a newer one of this document
+    const other = api.bootlog(recordedBoot(), 'other.log')
+    const newer = (await api.bootlog(recordedBoot(), 'doc.log')) as { ok: boolean }
+    expect(await old).toBe('bootlog: superseded by a newer call')
+    expect(newer.ok).toBe(true)
+    expect(((await other) as { ok: boolean }).ok).toBe(true)
+    expect(Date.now() - t0).toBeLessThan(ENGINE_DEADLINE_MS)
+    expect(engine.cancelled - before).toBe(1)
   })
 })

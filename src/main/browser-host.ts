@@ -8,6 +8,9 @@
 // gets `<script src="./__browser-host.js">` before its first script; that shim defines
 // `window.api` with one function per operation, each a `POST /__api/<method>` carrying
 // the JSON array of arguments and answered with `{result}` or 4xx/5xx `{error}`.
+// A newer analysis of the same document aborts the page's older fetch (the shim keeps
+// one AbortController per method and file name); a request whose connection closes
+// before its answer has its engine call cancelled, so the worker is free at once.
 //
 // Files: a browser has no OS file dialog that yields a path, so Open and Save As show the
 // app's own path dialog, and every path the page names is confined to one workspace
@@ -31,9 +34,10 @@ import { homedir } from 'node:os'
 import { dirname, extname, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { API_ARGUMENTS, API_METHODS } from '../shared/api.ts'
+import type { EngineWorker } from './engine-client.ts'
 import { RequestError, Workspace } from './files.ts'
 import { defaultDataDir, sweepStaleSaves } from './recent.ts'
-import { callService, createServices, isApiMethod, JsonText } from './services.ts'
+import { callService, createServices, isApiMethod, JsonText, SUPERSEDED_METHODS } from './services.ts'
 
 /** Request bodies above this are refused with 413 (the contract's own limit is 100 MB of source). */
 export const MAX_BODY_BYTES = 110 * 1024 * 1024
@@ -98,12 +102,33 @@ const API_PREFIX = '/__api/'
 const SHIM = `// memmap-workbench browser host: window.api over HTTP (see src/main/browser-host.ts)
 (function () {
   'use strict';
+  // a newer analysis of the same document (method and file name, as supersedeKey() in
+  // services.ts) aborts the older one's fetch: its connection closes and the host cancels
+  // its engine call, so the worker is free for the newer one (one AbortController per key)
+  const SUPERSEDED = ${JSON.stringify(SUPERSEDED_METHODS)};
+  const newest = new Map();
   async function call(method, args) {
-    const res = await fetch('./__api/' + method, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(args)
-    });
+    const key = SUPERSEDED.includes(method) && typeof args[1] === 'string' ? method + ':' + args[1] : null;
+    const ac = new AbortController();
+    if (key !== null) {
+      const older = newest.get(key);
+      if (older) older.abort();
+      newest.set(key, ac);
+    }
+    let res;
+    try {
+      res = await fetch('./__api/' + method, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(args),
+        signal: ac.signal
+      });
+    } catch (e) {
+      if (ac.signal.aborted) throw new Error(method + ': superseded by a newer call');
+      throw e;
+    } finally {
+      if (key !== null && newest.get(key) === ac) newest.delete(key);
+    }
     let body = null;
     try { body = await res.json(); } catch (e) { body = null; }
     if (!res.ok || body === null || typeof body !== 'object') {
@@ -148,6 +173,8 @@ export interface HostOptions {
   maxBytesInFlight?: number
   headersTimeoutMs?: number
   requestTimeoutMs?: number
+  /** the engine's worker (tests watch it); default: one of the host's own */
+  engine?: EngineWorker
 }
 
 export const USAGE = `usage: node out/main/browser-host.js [--port N] [--root DIR] [--workspace DIR] [--data-dir DIR]
@@ -273,7 +300,7 @@ export async function startBrowserHost(opts: HostOptions): Promise<{ url: string
     throw new Error(`workspace ${opts.workspace ?? homedir()}: ${(e as Error).message}`, { cause: e })
   }
   const dataDir = opts.dataDir === undefined ? defaultDataDir() : opts.dataDir
-  const services = createServices({ host: 'browser', workspace, dataDir, warmEngine: true })
+  const services = createServices({ host: 'browser', workspace, dataDir, warmEngine: true, engine: opts.engine })
   // temp files of saves killed mid-write (in the background: start-up does not wait)
   const swept = sweepStaleSaves(dataDir, [workspace.root]).catch(() => [])
   const headers = securityHeaders(metaCsp(readFileSync(indexFile, 'utf8')) ?? DEFAULT_PAGE_CSP)
@@ -310,9 +337,16 @@ export async function startBrowserHost(opts: HostOptions): Promise<{ url: string
     if (!Array.isArray(args)) return sendJson(res, 400, { error: `${method}: the request body must be a JSON array of arguments` })
     const bad = API_ARGUMENTS[method](args)
     if (bad) return sendJson(res, 400, { error: bad })
+    // the page gave up on this call (its fetch was aborted: a newer analysis of the same
+    // document, or the page went away): the connection closes before the answer, and the
+    // engine call is cancelled, so the worker is free for the next one at once
+    const gone = new AbortController()
+    res.once('close', () => {
+      if (!res.writableEnded) gone.abort()
+    })
     let result: unknown
     try {
-      result = await callService(services, method, args)
+      result = await callService(services, method, args, { signal: gone.signal })
     } catch (e) {
       return sendJson(res, errorStatus(e), { error: e instanceof Error ? e.message : String(e) })
     }

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { API_METHODS, WIRE_JSON } from '../shared/api.ts'
 import { fromWire } from '../preload/wire.ts'
+import { pathologicalLog, recordedBoot } from '../../tests/pathological.ts'
 
 type Listener = (...args: unknown[]) => unknown
 
@@ -91,7 +92,7 @@ vi.mock('electron', () => {
   }
 })
 
-const trusted = { senderFrame: { url: 'app://workbench/index.html' } }
+const trusted = { senderFrame: { url: 'app://workbench/index.html' }, sender: { id: 1 } }
 
 beforeAll(async () => {
   seen.userData = mkdtempSync(join(tmpdir(), 'mw-electron-'))
@@ -188,5 +189,29 @@ describe('Electron entry: IPC', () => {
     expect(await seen.handlers.get('api:setPreferences')!(trusted, { theme: 'dark' })).toMatchObject({ theme: 'dark' })
     const { nativeTheme } = (await vi.importMock('electron')) as { nativeTheme: { themeSource: string } }
     expect(nativeTheme.themeSource).toBe('dark')
+  })
+})
+
+describe('Electron entry: typing supersedes', () => {
+  const outcome = (p: Promise<unknown>): Promise<string> =>
+    p.then(
+      (wire) => (fromWire<{ ok: boolean }>(wire).ok ? 'ok' : 'not ok'),
+      (e: unknown) => (e as Error).message
+    )
+
+  it("a newer analysis of the same document from the same page cancels the older one in main (an invoke cannot be aborted); other pages' and documents' calls are kept", async () => {
+    const bootlog = seen.handlers.get('api:bootlog')!
+    const t0 = Date.now()
+    // a pathological log (the engine's deadline for it is 27 s), then the user types on
+    const old = outcome(bootlog(trusted, pathologicalLog(), 'doc.log'))
+    const otherPage = outcome(bootlog({ ...trusted, sender: { id: 2 } }, recordedBoot(), 'doc.log'))
+    const otherDocument = outcome(bootlog(trusted, recordedBoot(), 'other.log'))
+    const newer = outcome(bootlog(trusted, recordedBoot(), 'doc.log'))
+    expect(await old).toMatch(/bootlog: superseded by a newer call/)
+    expect(await newer).toBe('ok')
+    expect(await otherPage).toBe('ok')
+    expect(await otherDocument).toBe('ok')
+    // far below the deadline the pathological log would have run to (27 s)
+    expect(Date.now() - t0).toBeLessThan(15_000)
   })
 })

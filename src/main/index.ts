@@ -13,7 +13,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, net, protocol, 
 import { dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { API_METHODS, WIRE_JSON, type ExportFormat, type Preferences } from '../shared/api.ts'
-import { callService, createServices, defaultExamplesDirs, JsonText, type NativeDialogs } from './services.ts'
+import { callService, createServices, defaultExamplesDirs, JsonText, supersedeKey, type NativeDialogs } from './services.ts'
 import { sweepStaleSaves } from './recent.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -120,7 +120,10 @@ function registerIpc(): void {
   for (const method of API_METHODS) {
     ipcMain.handle(`api:${method}`, async (event, ...args: unknown[]) => {
       if (!trustedSender(event.senderFrame?.url)) throw new Error(`api:${method}: refused for ${event.senderFrame?.url ?? 'an unknown frame'}`)
-      const result = await callService(services, method, args)
+      // typing sends an analysis per edit and an invoke cannot be aborted from the renderer:
+      // a newer call of the same document from the same page cancels the older one here
+      const key = supersedeKey(method, args)
+      const result = await callService(services, method, args, key === null ? {} : { supersede: `${event.sender.id}:${key}` })
       // an engine answer stays UTF-8 JSON; the preload decodes and parses it (fromWire)
       return result instanceof JsonText ? { [WIRE_JSON]: result.bytes } : result
     })

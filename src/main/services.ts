@@ -33,7 +33,7 @@ import {
   type SavedFile
 } from '../shared/api.ts'
 import { atomicWriteFile, readTextFile, RequestError, type Workspace } from './files.ts'
-import { EngineWorker } from './engine-client.ts'
+import { EngineWorker, type EngineCallOptions } from './engine-client.ts'
 import { extractPngSource } from './render.ts'
 import { extractEmbeddedSource } from '../shared/views/index.ts'
 import { PreferenceStore, RecentFiles } from './recent.ts'
@@ -67,6 +67,8 @@ export interface ServiceOptions {
    * analysis does not wait for the thread to start and the engine to compile (~0.4 s).
    */
   warmEngine?: boolean
+  /** the engine's worker (default: one of its own, started on first use) */
+  engine?: EngineWorker
 }
 
 /** The warm-up: a small valid scenario (one usable range), analysed and thrown away. */
@@ -135,14 +137,34 @@ export class JsonText {
   constructor(readonly bytes: Uint8Array) {}
 }
 
+/**
+ * The analyses a newer call of the same document supersedes: the page's shim aborts the
+ * older fetch (browser host), main cancels the older IPC call (Electron). Typing sends
+ * one per edit; an older one still running is of no use.
+ */
+export const SUPERSEDED_METHODS: readonly ApiMethod[] = ['analyze', 'bootlog']
+
+/** The supersede key of a call (`analyze:scenario.yaml`), or null for a call no newer one replaces. */
+export function supersedeKey(method: string, args: unknown): string | null {
+  if (!(SUPERSEDED_METHODS as readonly string[]).includes(method) || !Array.isArray(args) || typeof args[1] !== 'string') return null
+  return `${method}:${args[1]}`
+}
+
 /** The engine calls a host answers with JSON made on the worker thread. */
 export type EngineJsonMethod = 'analyze' | 'bootlog' | 'importLog'
 const ENGINE_JSON_METHODS: readonly string[] = ['analyze', 'bootlog', 'importLog'] satisfies EngineJsonMethod[]
 
+/**
+ * How a host may cancel an engine call it made for a page: `signal` (the browser host
+ * aborts when the request's connection closes) or `supersede`, a key whose newer call
+ * cancels the older (Electron: an IPC invoke cannot be aborted, so main does it).
+ */
+export type CallOptions = Pick<EngineCallOptions, 'signal' | 'supersede'>
+
 /** The services a host exposes: the contract, plus the engine calls answered as UTF-8 JSON. */
 export interface Services extends Api {
   /** analyze, bootlog or importLog as UTF-8 JSON, modelled and serialized on the engine's worker thread */
-  engineJson(method: EngineJsonMethod, source: string, fileName: string): Promise<JsonText>
+  engineJson(method: EngineJsonMethod, source: string, fileName: string, opts?: CallOptions): Promise<JsonText>
 }
 
 export function createServices(opts: ServiceOptions = {}): Services {
@@ -152,7 +174,7 @@ export function createServices(opts: ServiceOptions = {}): Services {
   const recent = new RecentFiles(dataDir)
   const prefs = new PreferenceStore(dataDir)
   const workspace = opts.workspace ?? null
-  let worker: EngineWorker | null = null
+  let worker: EngineWorker | null = opts.engine ?? null
   const engine = (): EngineWorker => (worker ??= new EngineWorker())
   if (opts.warmEngine)
     engine()
@@ -233,10 +255,10 @@ export function createServices(opts: ServiceOptions = {}): Services {
       return readFile(file, 'utf8')
     },
 
-    async engineJson(method: EngineJsonMethod, source: string, fileName: string) {
+    async engineJson(method: EngineJsonMethod, source: string, fileName: string, opts: CallOptions = {}) {
       const bad = argsError(method, [source, fileName])
       if (bad) throw new Error(bad)
-      return new JsonText(await engine().callBytes(method, source, fileName))
+      return new JsonText(await engine().callWith({ signal: opts.signal, supersede: opts.supersede }, method, source, fileName))
     },
 
     async analyze(source: string, fileName: string) {
@@ -387,14 +409,15 @@ export function isApiMethod(m: unknown): m is ApiMethod {
  * One validated call into the services: the method must be part of the contract and the
  * arguments must pass API_ARGUMENTS, otherwise this throws an Error saying why. The
  * answer is the service's value, or a JsonText the host sends without re-serializing.
+ * `opts` reach the engine calls that can be cancelled (analyze, bootlog, importLog).
  */
-export async function callService(services: Services, method: string, args: unknown): Promise<unknown> {
+export async function callService(services: Services, method: string, args: unknown, opts: CallOptions = {}): Promise<unknown> {
   if (!isApiMethod(method)) throw new Error(`unknown API method ${JSON.stringify(method)}`)
   if (!Array.isArray(args)) throw new Error(`${method}: arguments must be an array`)
   const bad = API_ARGUMENTS[method](args)
   if (bad) throw new RequestError(400, bad)
   // an engine answer stays UTF-8 JSON from the worker to the wire
-  if (ENGINE_JSON_METHODS.includes(method)) return services.engineJson(method as EngineJsonMethod, args[0] as string, args[1] as string)
+  if (ENGINE_JSON_METHODS.includes(method)) return services.engineJson(method as EngineJsonMethod, args[0] as string, args[1] as string, opts)
   const fn = services[method] as (...a: unknown[]) => Promise<unknown>
   return fn.apply(services, args)
 }
