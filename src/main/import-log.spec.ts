@@ -48,6 +48,8 @@ describe('importLog', () => {
     expect(scenarioNameFor('boot.log')).toBe('boot.yaml')
     expect(scenarioNameFor('/a/b/dmesg.txt')).toBe('dmesg.yaml')
     expect(scenarioNameFor('serial')).toBe('serial.yaml')
+    // lsmem -J writes JSON: the capture's name, not lsmem.json.yaml
+    expect(scenarioNameFor('lsmem.json')).toBe('lsmem.yaml')
     expect(scenarioNameFor('')).toBe('imported.yaml')
   })
 })

@@ -13,10 +13,10 @@ import type { Scenario } from '../shared/scenario/scenario.ts'
 /** Keys whose integer values are physical addresses or sizes: written in hex. */
 const ADDRESS_KEYS = new Set(['start', 'end', 'last', 'size', 'dmaLimit', 'lowmemLimit', 'align'])
 
-/** `boot.log` → `boot.yaml`; a name without an extension gets `.yaml` added. */
+/** `boot.log` → `boot.yaml`, `lsmem.json` → `lsmem.yaml`; a name without an extension gets `.yaml` added. */
 export function scenarioNameFor(fileName: string): string {
   const base = fileName.split(/[/\\]/).pop() || 'imported'
-  const stem = base.replace(/\.(log|txt|dmesg|out|serial)$/i, '') || 'imported'
+  const stem = base.replace(/\.(log|txt|dmesg|out|serial|json)$/i, '') || 'imported'
   return `${stem}.yaml`
 }
 

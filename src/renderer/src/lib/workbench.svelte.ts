@@ -25,6 +25,9 @@ import {
 import type { Diagnostic } from '../../../shared/engine/report.ts'
 import { COMMANDS, CommandRegistry, type CommandHandlers } from './commands.ts'
 import { embeddedScenario } from './embedded.ts'
+import { CAPTURE_TITLES, detectCapture } from '../../../shared/engine/import/index.ts'
+import { LOG_FILE, openKind } from './open-kind.ts'
+import { readTextFile } from './read-file.ts'
 import { TOUR } from './tour.ts'
 import { languageFor, type ScenarioLanguage } from './language.ts'
 import { drawnView, viewCommand, viewSpec, VIEWS, type ViewCommandId, type ViewId } from './views.ts'
@@ -362,12 +365,13 @@ export class Workbench {
       this.notify('info', `Opened the scenario embedded in ${file.exportName}`, `Save it to keep it as ${file.name}`)
       return null
     }
-    if (SCENARIO_FILE.test(file.name)) {
+    // by content, as a drop: a `.json` capture (lsmem -J) is imported, not edited
+    if (SCENARIO_FILE.test(file.name) && openKind(file.name, file.text).kind === 'scenario') {
       this.setDocument({ text: file.text, name: file.name, path: file.path, unsaved: false })
       this.notify('info', `Opened ${file.name}`)
       return null
     }
-    // anything else is read as a boot log and imported as a new scenario
+    // anything else is read as a boot log or a capture and imported as a new scenario
     const r = await this.importText(file.text, file.name, false)
     return r
   }
@@ -537,12 +541,14 @@ export class Workbench {
   }
 
   /**
-   * A boot log → a new unsaved scenario. With `guard`, asks about unsaved changes
-   * first. An error message (the log could not be read), or null.
+   * A boot log or a capture (/proc/iomem, lsmem, memblock debugfs, …: the main side tells
+   * them apart by content) → a new unsaved scenario. With `guard`, asks about unsaved
+   * changes first. An error message (the text could not be read), or null.
    */
   async importText(text: string, fileName: string, guard = true): Promise<string | null> {
-    const what = fileName || 'the pasted log'
-    if (text.length > MAX_LOG_BYTES) return `${what} is ${formatSize(text.length)}; boot logs up to ${formatSize(MAX_LOG_BYTES)} can be imported`
+    const capture = detectCapture(text)
+    const what = fileName || (capture ? `the pasted ${CAPTURE_TITLES[capture]}` : 'the pasted log')
+    if (text.length > MAX_LOG_BYTES) return `${what} is ${formatSize(text.length)}; boot logs and captures up to ${formatSize(MAX_LOG_BYTES)} can be imported`
     let r
     try {
       r = await this.api.importLog(text, fileName)
@@ -551,41 +557,55 @@ export class Workbench {
     }
     if (!r.ok) {
       const first = r.diagnostics[0]
-      return first ? `${first.line ? `line ${first.line}: ` : ''}${first.message}` : 'the log could not be read'
+      return first ? `${first.line ? `line ${first.line}: ` : ''}${first.message}` : `${capture ? 'the capture' : 'the log'} could not be read`
     }
-    if (guard && !(await this.guard('importing a boot log'))) return null
+    if (guard && !(await this.guard(capture ? 'importing a capture' : 'importing a boot log'))) return null
     this.setDocument({ text: r.yaml, name: r.name, path: null, unsaved: true })
+    if (capture) {
+      // a capture has no kernel lines to compare: the layout it describes is what to see
+      this.view = 'map'
+      this.notify('success', `Imported ${what} (${CAPTURE_TITLES[capture]}) as a new scenario`, r.warnings.length ? `Not in the capture:\n${r.warnings.join('\n')}` : 'Save it to keep it.')
+      return null
+    }
     this.importedLog = { text, name: fileName || 'pasted.log' }
     this.view = 'bootlog'
     this.notify('success', `Imported ${what} as a new scenario`, r.warnings.length ? r.warnings.join('\n') : 'Save it to keep it.')
     return null
   }
 
-  /** A file dropped on the window: a scenario opens, anything else is imported as a log. */
+  /**
+   * A file dropped on the window, told apart by content as the CLI does (open-kind.ts): a
+   * scenario opens; a capture or a boot log is imported as a new scenario; an exported
+   * SVG/PNG opens the scenario it carries. Its size is checked before it is read, and its
+   * bytes are decoded as the CLI decodes a file (UTF-16 with a BOM reads).
+   */
   async dropFile(file: File): Promise<void> {
-    const scenario = SCENARIO_FILE.test(file.name)
     const image = EXPORT_FILE.test(file.name)
-    const limit = image ? MAX_EXPORT_BYTES : scenario ? MAX_SOURCE_BYTES : MAX_LOG_BYTES
-    if (file.size > limit) {
-      this.notify('error', `${file.name} is too large`, `It is ${formatSize(file.size)}; ${image ? 'exported images' : scenario ? 'scenarios' : 'boot logs'} up to ${formatSize(limit)} can be opened.`)
-      return
-    }
+    // a name that says log reads up to the import limit; any other text up to the scenario one
+    const log = LOG_FILE.test(file.name)
+    const limit = image ? MAX_EXPORT_BYTES : log ? MAX_LOG_BYTES : MAX_SOURCE_BYTES
+    const tooLarge = (size: number): void =>
+      this.notify('error', `${file.name} is too large`, `It is ${formatSize(size)}; ${image ? 'exported images' : log ? 'boot logs' : 'scenarios'} up to ${formatSize(limit)} can be opened.`)
+    if (file.size > limit) return tooLarge(file.size)
     if (image) return this.dropExport(file)
-    let text: string
-    try {
-      text = await file.text()
-    } catch (e) {
-      this.notify('error', `Could not read ${file.name}`, message(e))
+    const read = await readTextFile(file, limit)
+    if (!read.ok) {
+      if (read.tooLarge) return tooLarge(read.size)
+      this.openDialog({ kind: 'problem', title: `Could not read ${file.name}`, message: `${file.name} ${read.error}`, diagnostics: [] })
       return
     }
-    if (scenario) {
+    const text = read.text
+    const k = openKind(file.name, text)
+    if (k.kind === 'scenario') {
       if (!(await this.guard('opening the dropped file'))) return
-      // the browser does not reveal where the file lives: Save asks for a place
-      this.setDocument({ text, name: file.name, path: null, unsaved: false })
+      // the browser does not reveal where the file lives: Save asks for a place; a name
+      // that is no scenario file name becomes one (`notes` → `notes.yaml`)
+      const name = SCENARIO_FILE.test(file.name) ? file.name : `${file.name.replace(/\.[^.]*$/, '') || 'scenario'}.yaml`
+      this.setDocument({ text, name, path: null, unsaved: !SCENARIO_FILE.test(file.name) })
       this.notify('info', `Opened ${file.name}`, 'Dropped files have no location here: Save asks where to put it.')
       return
     }
-    if (!(await this.guard('importing the dropped log'))) return
+    if (!(await this.guard(k.kind === 'capture' ? 'importing the dropped capture' : 'importing the dropped log'))) return
     const err = await this.importText(text, file.name, false)
     if (err) this.openDialog({ kind: 'problem', title: `Could not import ${file.name}`, message: err, diagnostics: [] })
   }

@@ -1,0 +1,68 @@
+// A file dropped on the window is told apart by content, as the CLI tells its input: a
+// `.json` scenario opens in the editor; a `.json` lsmem capture (lsmem -J) is imported as
+// a new scenario; a UTF-16 file with a byte-order mark (as Windows editors and PowerShell
+// write it) reads as its text, not as mojibake; UTF-16 without a mark is named.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { expect, test } from './fixtures.ts'
+import { dropFile, editorText } from './helpers.ts'
+
+const TITLE = ' — memmap-workbench'
+const root = join(import.meta.dirname, '..')
+const LAPTOP = readFileSync(join(root, 'resources/examples/x86-laptop.yaml'), 'utf8')
+// lsmem -J of a QEMU x86_64 guest (Linux 7.3): blocks 0-11 (0-0x5fffffff) and 32-39 (4-5 GiB)
+const LSMEM_JSON = readFileSync(join(root, 'tests/fixtures/captures/7.3/x86_64-2/lsmem.json'))
+
+function utf16le(text: string, bom = true): Buffer {
+  const body = Buffer.from(text, 'utf16le')
+  return bom ? Buffer.concat([Buffer.from([0xff, 0xfe]), body]) : body
+}
+
+test('a dropped .json scenario opens as a scenario, in JSON mode', async ({ workbench: page }) => {
+  const json = JSON.stringify(parse(LAPTOP), null, 2)
+  await dropFile(page, 'laptop.json', json)
+  await expect(page).toHaveTitle('laptop.json' + TITLE)
+  await expect(page.getByTestId('language')).toHaveText('JSON')
+  expect(await editorText(page)).toBe(json)
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+  // the laptop's e820 usable ranges less the first page: 4,095,760 pages
+  await expect(page.getByTestId('present-pages')).toHaveText('4,095,760')
+})
+
+test('a dropped .json lsmem capture is imported as a new scenario, not opened as one', async ({ workbench: page }) => {
+  await dropFile(page, 'lsmem.json', LSMEM_JSON)
+  await expect(page).toHaveTitle('• lsmem.yaml' + TITLE)
+  await expect(page.getByTestId('language')).toHaveText('YAML')
+  const text = await editorText(page)
+  expect(text).toContain('Imported from lsmem.json (lsmem)')
+  expect(text).not.toContain('"memory"')
+  await expect(page.getByTestId('toast').filter({ hasText: 'Imported lsmem.json (lsmem) as a new scenario' })).toBeVisible()
+  // the capture's layout, not a boot log: the map is shown
+  await expect(page.getByTestId('view-tab-map')).toHaveAttribute('aria-selected', 'true')
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+  // 1.5 GiB + 1 GiB of blocks, x86_64 assumed: page 0 and the legacy hole 0xa0000-0xfffff
+  // (96 pages) are not RAM: 393,216 − 1 − 96 + 262,144 = 655,263 pages; 12 + 8 sections of 128 MiB
+  await expect(page.getByTestId('present-pages')).toHaveText('655,263')
+  await expect(page.getByTestId('present-sections')).toHaveText('20')
+})
+
+test('a dropped UTF-16 LE file with a BOM reads as its text; without a BOM it is named', async ({ workbench: page }) => {
+  await dropFile(page, 'laptop-utf16.yaml', utf16le(LAPTOP))
+  await expect(page).toHaveTitle('laptop-utf16.yaml' + TITLE)
+  expect(await editorText(page)).toBe(LAPTOP)
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+  await expect(page.getByTestId('present-pages')).toHaveText('4,095,760')
+
+  // a UTF-16 capture goes through the import path too
+  await dropFile(page, 'lsmem-utf16.json', utf16le(LSMEM_JSON.toString('utf8')))
+  await expect(page).toHaveTitle('• lsmem-utf16.yaml' + TITLE)
+  await expect(page.getByTestId('present-pages')).toHaveText('655,263')
+
+  // without a mark the bytes are not guessed at: the problem says why
+  await dropFile(page, 'plain-utf16.yaml', utf16le(LAPTOP, false))
+  const problem = page.getByTestId('problem-dialog')
+  await expect(problem).toBeVisible()
+  await expect(problem).toContainText('Could not read plain-utf16.yaml')
+  await expect(problem).toContainText('UTF-16 without a byte-order mark (little-endian)')
+})
