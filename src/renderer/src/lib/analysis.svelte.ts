@@ -58,32 +58,37 @@ export class Analysis {
   private readonly runner: LatestRunner<string, AnalyzeResponse>
 
   constructor(analyze: (text: string, fileName: string) => Promise<AnalyzeResponse>) {
-    this.runner = new LatestRunner((text: string) => analyze(text, FILE_NAME), {
-      start: (text) => {
-        this.busy = true
-        this.busyChars = text.length
-        clearTimeout(this.slowTimer)
-        this.slowTimer = setTimeout(() => (this.busySlow = true), BUSY_DELAY_MS)
+    // the hosts cancel an older analysis of FILE_NAME when a newer one starts (supersedes)
+    this.runner = new LatestRunner(
+      (text: string) => analyze(text, FILE_NAME),
+      {
+        start: (text) => {
+          this.busy = true
+          this.busyChars = text.length
+          clearTimeout(this.slowTimer)
+          this.slowTimer = setTimeout(() => (this.busySlow = true), BUSY_DELAY_MS)
+        },
+        result: (a) => {
+          // the same problems again (most edits): keep the list, so Monaco's markers are not redrawn
+          const next = tidyProblems(a.diagnostics)
+          if (!sameProblems(next.shown, this.diagnostics)) this.diagnostics = next.shown
+          this.problemTotal = next.total
+          this.problemErrors = next.errors
+          if (a.ok) this.report = a.report
+          this.valid = a.ok
+          this.engineFailure = ''
+        },
+        error: (e) => {
+          this.engineFailure = message(e)
+        },
+        idle: () => {
+          clearTimeout(this.slowTimer)
+          this.busy = false
+          this.busySlow = false
+        }
       },
-      result: (a) => {
-        // the same problems again (most edits): keep the list, so Monaco's markers are not redrawn
-        const next = tidyProblems(a.diagnostics)
-        if (!sameProblems(next.shown, this.diagnostics)) this.diagnostics = next.shown
-        this.problemTotal = next.total
-        this.problemErrors = next.errors
-        if (a.ok) this.report = a.report
-        this.valid = a.ok
-        this.engineFailure = ''
-      },
-      error: (e) => {
-        this.engineFailure = message(e)
-      },
-      idle: () => {
-        clearTimeout(this.slowTimer)
-        this.busy = false
-        this.busySlow = false
-      }
-    })
+      { supersedes: true }
+    )
   }
 
   /** Analyse `text` after DEBOUNCE_MS, unless another text comes first. */
