@@ -22,6 +22,41 @@ export interface LogLine {
   flat: string
   /** the input line as it was (for error columns) */
   raw: string
+  /**
+   * false when no reader of the log can care for this message: CANDIDATE, tested on the
+   * text, fails (a test on flat of parseLog(), expectedLines() or firstBoot() cannot pass)
+   */
+  candidate: boolean
+}
+
+/**
+ * A message of logMessages(): flat and candidate are worked out when first read. Most
+ * of a boot log is about other things, and its messages are never folded: one test of
+ * CANDIDATE on the text passes over them.
+ */
+class Message implements LogLine {
+  private folded: string | null = null
+  private cand = -1
+  constructor(
+    readonly line: number,
+    private message: string,
+    readonly raw: string
+  ) {}
+  get text(): string {
+    return this.message
+  }
+  set text(t: string) {
+    this.message = t
+    this.folded = null
+    this.cand = -1
+  }
+  get flat(): string {
+    return (this.folded ??= fold(this.message))
+  }
+  get candidate(): boolean {
+    if (this.cand < 0) this.cand = CANDIDATE.test(this.message) ? 1 : 0
+    return this.cand === 1
+  }
 }
 
 export interface ParsedLog {
@@ -128,12 +163,10 @@ export function fold(s: string): string {
 export function logMessages(source: string): LogLine[] {
   const out: LogLine[] = []
   // per message, beside it (not on it, so no copy is made at the end): how many lines were
-  // joined to it, whether its text ends with '-', and whether flat is to be computed when
-  // it is complete (a timestamped log may carry hundreds of unstamped lines that join one
-  // message: folding it again at every join would be quadratic)
+  // joined to it and whether its text ends with '-' (a timestamped log may carry hundreds
+  // of unstamped lines that join one message: its flat is folded once, when read)
   const open: number[] = []
   const dash: boolean[] = []
-  const stale: number[] = []
   const lines = source.split('\n')
   let stamped = 0
   let quoted = 0
@@ -154,7 +187,11 @@ export function logMessages(source: string): LogLine[] {
     // each replace runs only on a line that has what it replaces
     atLine(i + 1)
     let c = lines[i]
-    if (hasCr && c.charCodeAt(c.length - 1) === 13) c = c.replace(/\r+$/, '')
+    if (hasCr && c.charCodeAt(c.length - 1) === 13) {
+      let e = c.length - 1
+      while (e > 0 && c.charCodeAt(e - 1) === 13) e--
+      c = c.slice(0, e)
+    }
     if ((hasCr && c.indexOf('\r') >= 0) || (hasEsc && c.indexOf('\x1bc') >= 0)) c = c.replace(/^[^]*(?:\r|\x1bc)/, '')
     if (hasNbsp && c.indexOf('\u00a0') >= 0) c = c.replace(/\u00a0/g, ' ')
     if (hasEsc && c.indexOf('\x1b') >= 0) c = c.replace(ANSI, '')
@@ -199,21 +236,19 @@ export function logMessages(source: string): LogLine[] {
       const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : !!prev && open[p] < 3 && unfinished(prev.flat) && !/^\S+: /.test(s.trim())
       if (prev && s.trim() && wrapped) {
         const t = s.trim()
+        // (flat is folded when read: once a message is complete, or by unfinished() on
+        // the untimestamped path, ≤ 3 joins)
         prev.text = dash[p] ? prev.text + t : `${prev.text} ${t}`
         dash[p] = t.endsWith('-')
-        // only the untimestamped path reads flat while joining (unfinished(), ≤ 3 joins)
-        if (!joinWrapped) prev.flat = fold(prev.text)
-        else if (stale[stale.length - 1] !== p) stale.push(p)
         open[p]++
         continue
       }
       text = s.trimEnd()
     }
-    out.push({ line: i + 1, text, flat: fold(text), raw: lines[i] })
+    out.push(new Message(i + 1, text, lines[i]))
     open.push(0)
     dash.push(text.endsWith('-'))
   }
-  for (const p of stale) out[p].flat = fold(out[p].text)
   return out
 }
 
@@ -247,8 +282,12 @@ const BIOS_E820_LINE = new RegExp(`^BIOS-e820: ${MEM} (.+)$`)
 const USER_E820_LINE = new RegExp(`^user: ${MEM} (.+)$`)
 
 /** Every line parseLog() reads starts like one of these (or names NODE_DATA / a powerpc toolchain / machine), as folded text. */
-const RELEVANT =
-  /^(?:Linux version|(?:Kernel )?[Cc]ommand line|BIOS-e820|user|e820|efi|(?:ACPI: )?SRAT|HugeTLB|Zone ranges|Early memory|(?:e820: )?last_pfn|\.text|Booting Linux|CPU|psci|GICv3|arch_timer|SBI|riscv|hash-mmu|radix-mmu|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size|\d+MB (?:LOW|HIGH)MEM|NUMA|Machine model|OF: fdt: Machine model|Detected|Dentry cache|Inode-cache|Hypervisor detected|pcpu-alloc|Fallback order|Freeing initrd|Trying to unpack rootfs|Unpacking initramfs|EFI stub|\S+ (?:\[mem |empty$)|node \d+: \[mem )|machine description|NODE_DATA|\(powerpc|ppc64|started at EL|setup: (?:Linux is running|The maximum memory size)|hugetlbfs: disabling|\(loongarch64|CPU\d*: LoongArch|Loongson/
+// (two lists: messages starting with these, and messages holding these anywhere)
+const RELEVANT_START =
+  /^(?:Linux version|(?:Kernel )?[Cc]ommand line|BIOS-e820|user|e820|efi|(?:ACPI: )?SRAT|HugeTLB|Zone ranges|Early memory|(?:e820: )?last_pfn|\.text|Booting Linux|CPU|psci|GICv3|arch_timer|SBI|riscv|hash-mmu|radix-mmu|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size|\d+MB (?:LOW|HIGH)MEM|NUMA|Machine model|OF: fdt: Machine model|Detected|Dentry cache|Inode-cache|Hypervisor detected|pcpu-alloc|Fallback order|Freeing initrd|Trying to unpack rootfs|Unpacking initramfs|EFI stub|\S+ (?:\[mem |empty$)|node \d+: \[mem )/
+const RELEVANT_ANYWHERE =
+  /machine description|NODE_DATA|\(powerpc|ppc64|started at EL|setup: (?:Linux is running|The maximum memory size)|hugetlbfs: disabling|\(loongarch64|CPU\d*: LoongArch|Loongson/
+const RELEVANT = new RegExp(`${RELEVANT_START.source}|${RELEVANT_ANYWHERE.source}`)
 
 /** A block line of `Zone ranges`, `Movable zone start` or `Early memory node ranges`, or a ≤5.13 per-zone line, folded. */
 const ZONE_LINE = /^(\S+) (\[mem 0x[0-9a-f]+-0x[0-9a-f]+\]|empty)$/
@@ -257,6 +296,41 @@ const EARLY_LINE = /^node (\d+): (\[mem 0x[0-9a-f]+-0x[0-9a-f]+\])$/
 const PER_ZONE_LINE = /^(\S+) zone: (\d+ (?:pages used for memmap|pages reserved|(?:memmap )?pages exceeds freesize \d+|pages in unavailable ranges))$/
 /** Every line expectedLines() gives a kind outside a block starts like this (a superset of its tests). */
 const EXPECTED_CANDIDATE = /^(?:Initmem setup node |On node |Reserved but unavailable: |Zeroed struct page |HugeTLB: |x86\/mm: Memory block size: |Memory: |\S+ zone: )/
+
+/**
+ * A test on a message's text (before folding) that passes on every message one of these
+ * passes on, folded: RELEVANT, EXPECTED_CANDIDATE, the block lines and their headings, and
+ * `Linux version ` (firstBoot()). Each is anchored at the start and tests literal spaces
+ * only (no `.`, `\s` or negated class can meet a space of flat), so a space of flat is a
+ * run of spaces and tabs in the text, its start after white space, its end before it.
+ */
+export const CANDIDATE = onText(
+  [RELEVANT_START, EXPECTED_CANDIDATE, ZONE_LINE, MOVABLE_LINE, EARLY_LINE, /^(?:Zone ranges:|Movable zone start for each node|Early memory node ranges|Linux version )/],
+  RELEVANT_ANYWHERE
+)
+
+/** The tests on flat that CANDIDATE stands in for (its spec checks it passes wherever one of them does). */
+export const FLAT_TESTS: readonly RegExp[] = [
+  RELEVANT,
+  EXPECTED_CANDIDATE,
+  ZONE_LINE,
+  MOVABLE_LINE,
+  EARLY_LINE,
+  /^Linux version /,
+  /^(?:Zone ranges:|Movable zone start for each node|Early memory node ranges)$/
+]
+
+function onText(starts: RegExp[], anywhere: RegExp): RegExp {
+  const spaced = (src: string): string => {
+    if (/(?<!\\)[.^]|\\s|\[\^| [?*+{]/.test(src)) throw new Error(`onText: ${src} is not a test of literal spaces`)
+    return src.replace(/ /g, '[ \\t]+').replace(/(?<!\\)\$/g, '\\s*$')
+  }
+  const parts = starts.map((r) => {
+    if (!r.source.startsWith('^')) throw new Error(`onText: ${r.source} is not anchored`)
+    return spaced(r.source.slice(1))
+  })
+  return new RegExp(`^\\s*(?:${parts.join('|')})|${spaced(anywhere.source)}`)
+}
 
 /**
  * The kernel's own lines of the kinds the engine predicts (for --diff), in the kernel's
@@ -278,8 +352,14 @@ export function expectedLines(msgs: LogLine[], warnings?: string[]): ParsedLog['
     }
     return kept
   }
-  for (const { text, flat, line, raw } of msgs) {
-    atLine(line)
+  for (const L of msgs) {
+    atLine(L.line)
+    // no test below passes on a message that is no candidate; it ends a block
+    if (!L.candidate) {
+      block = null
+      continue
+    }
+    const { text, flat, line, raw } = L
     if (flat === 'Zone ranges:') {
       block = 'zones'
       out.push({ kind: 'zone-ranges', text: respaced(text, flat), line })
@@ -401,14 +481,14 @@ function firstBoot(msgs: LogLine[]): { msgs: LogLine[]; boots: number } {
   let boots = 0
   let cut = msgs.length
   for (let i = 0; i < msgs.length; i++) {
-    if (msgs[i].flat.startsWith('Linux version ') && ++boots === 2) {
+    if (msgs[i].candidate && msgs[i].flat.startsWith('Linux version ') && ++boots === 2) {
       cut = i
       break
     }
   }
   if (boots < 2) return { msgs, boots: Math.max(boots, 1) }
   let more = 1
-  for (let i = cut; i < msgs.length; i++) if (msgs[i].flat.startsWith('Linux version ')) more++
+  for (let i = cut; i < msgs.length; i++) if (msgs[i].candidate && msgs[i].flat.startsWith('Linux version ')) more++
   return { msgs: msgs.slice(0, cut), boots: more }
 }
 
@@ -457,14 +537,14 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   let m0: RegExpExecArray | null
   for (let idx = 0; idx < msgs.length; idx++) {
     const L = msgs[idx]
-    const t = L.flat
     const line = L.line
     atLine(line)
     // most of a boot log is about other things: one test skips those lines
-    if (!RELEVANT.test(t)) {
+    if (!L.candidate || !RELEVANT.test(L.flat)) {
       inZones = inEarly = false
       continue
     }
+    const t = L.flat
     if (kernel === null) {
       const k = kernelFromVersionLine(t)
       if (k) {
