@@ -365,16 +365,16 @@ describe('browser host: an analysis the page gave up on is cancelled in the engi
     runInNewContext(shim, { window, AbortController, fetch: (url: string, init: RequestInit) => fetch(new URL(url, h.url), init) })
     const api = window.api!
     const before = engine.cancelled
-    const old = api.bootlog(pathologicalLog(), 'doc.log').then(
+    const old = api.analyze(pathologicalLog(), 'doc.log').then(
       () => 'answered',
       (e: unknown) => (e as Error).message
     )
     await engineBusy()
     const t0 = Date.now()
     // another document's analysis is not a newer one of this document
-    const other = api.bootlog(recordedBoot(), 'other.log')
-    const newer = (await api.bootlog(recordedBoot(), 'doc.log')) as { ok: boolean }
-    expect(await old).toBe('bootlog: superseded by a newer call')
+    const other = api.analyze(recordedBoot(), 'other.log')
+    const newer = (await api.analyze(recordedBoot(), 'doc.log')) as { ok: boolean }
+    expect(await old).toBe('analyze: superseded by a newer call')
     expect(newer.ok).toBe(true)
     expect(((await other) as { ok: boolean }).ok).toBe(true)
     expect(Date.now() - t0).toBeLessThan(ENGINE_DEADLINE_MS)

@@ -200,14 +200,14 @@ describe('Electron entry: typing supersedes', () => {
     )
 
   it("a newer analysis of the same document from the same page cancels the older one in main (an invoke cannot be aborted); other pages' and documents' calls are kept", async () => {
-    const bootlog = seen.handlers.get('api:bootlog')!
+    const analyze = seen.handlers.get('api:analyze')!
     const t0 = Date.now()
     // a pathological log (the engine's deadline for it is 27 s), then the user types on
-    const old = outcome(bootlog(trusted, pathologicalLog(), 'doc.log'))
-    const otherPage = outcome(bootlog({ ...trusted, sender: { id: 2 } }, recordedBoot(), 'doc.log'))
-    const otherDocument = outcome(bootlog(trusted, recordedBoot(), 'other.log'))
-    const newer = outcome(bootlog(trusted, recordedBoot(), 'doc.log'))
-    expect(await old).toMatch(/bootlog: superseded by a newer call/)
+    const old = outcome(analyze(trusted, pathologicalLog(), 'doc.log'))
+    const otherPage = outcome(analyze({ ...trusted, sender: { id: 2 } }, recordedBoot(), 'doc.log'))
+    const otherDocument = outcome(analyze(trusted, recordedBoot(), 'other.log'))
+    const newer = outcome(analyze(trusted, recordedBoot(), 'doc.log'))
+    expect(await old).toMatch(/analyze: superseded by a newer call/)
     expect(await newer).toBe('ok')
     expect(await otherPage).toBe('ok')
     expect(await otherDocument).toBe('ok')

@@ -140,9 +140,10 @@ export class JsonText {
 /**
  * The analyses a newer call of the same document supersedes: the page's shim aborts the
  * older fetch (browser host), main cancels the older IPC call (Electron). Typing sends
- * one per edit; an older one still running is of no use.
+ * one per edit; an older one still running is of no use. Only `analyze`: the other
+ * calls are made once per user action, and their callers show every failure.
  */
-export const SUPERSEDED_METHODS: readonly ApiMethod[] = ['analyze', 'bootlog']
+export const SUPERSEDED_METHODS: readonly ApiMethod[] = ['analyze']
 
 /** The supersede key of a call (`analyze:scenario.yaml`), or null for a call no newer one replaces. */
 export function supersedeKey(method: string, args: unknown): string | null {
