@@ -5,7 +5,7 @@
 // Rows without a commit say why in `inferred` (a boundary no commit could pin).
 // The version profiles (profiles.ts) keep the base engine's printk history the same way.
 
-import { atLeast, parseKernelVersion, type KernelVersion } from './version.ts'
+import { atLeast, parseKernelVersion, versionKey, type KernelVersion } from './version.ts'
 
 export interface KernelFact {
   /** what holds, in a few words */
@@ -523,13 +523,28 @@ export type FactId = keyof typeof FACTS
 
 /** Does this fact hold in this kernel? (the one place memmap modules compare versions) */
 export function holds(id: FactId, v: KernelVersion): boolean {
-  return factHolds(FACTS[id], v)
+  // a model asks the same few dozen rows for every input, and a fleet runs few kernels:
+  // each (row, version) is worked out once (versionKey() is all factHolds() reads of v)
+  const key = versionKey(v)
+  let byVersion = held.get(id)
+  if (!byVersion) held.set(id, (byVersion = new Map()))
+  let r = byVersion.get(key)
+  if (r === undefined) {
+    r = factHolds(FACTS[id], v)
+    if (byVersion.size >= 256) byVersion.clear()
+    byVersion.set(key, r)
+  }
+  return r
 }
+const held = new Map<FactId, Map<number, boolean>>()
 
 /** The "versions" label of a fact, for figures and checks. */
 export function versionsOf(id: FactId): string {
-  return factVersions(FACTS[id])
+  let s = labels.get(id)
+  if (s === undefined) labels.set(id, (s = factVersions(FACTS[id])))
+  return s
 }
+const labels = new Map<FactId, string>()
 
 /** The label of the era before a fact (`≤ 6.8` for a fact since 6.9). */
 export function versionsBefore(id: FactId): string {
