@@ -53,6 +53,15 @@ function readRegular(file: string): string | null {
 }
 const port = parentPort!
 
+// replies go back together: the jobs already queued are run first, then one message
+// carries their records (a message per record cost the worker more than reading the file)
+let replies: BatchReply[] = []
+const flush = (): void => {
+  const r = replies
+  replies = []
+  port.postMessage(r)
+}
+
 port.on('message', async (job: BatchJob) => {
   let reply: BatchReply
   try {
@@ -65,5 +74,5 @@ port.on('message', async (job: BatchJob) => {
     // an engine bug must not end the run: the input gets an error record naming it
     reply = { id: job.id, record: errorRecord(job.file, `${job.file}:1:1: error: internal error: ${(e as Error).message ?? e}`, diff) }
   }
-  port.postMessage(reply)
+  if (replies.push(reply) === 1) setImmediate(flush)
 })

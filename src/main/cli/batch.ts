@@ -44,7 +44,7 @@ interface Out {
 }
 
 /** In-flight inputs per worker: enough to keep it busy while its replies are handled. */
-const DEPTH = 4
+const DEPTH = 8
 
 interface Options {
   paths: string[]
@@ -233,12 +233,14 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
   }
   const start = (): Slot => {
     const slot: Slot = { w: spawnWorker(data), inflight: new Map() }
-    slot.w.on('message', (m: BatchReply) => {
+    slot.w.on('message', (replies: BatchReply[]) => {
       if (stopped) return
-      slot.inflight.delete(m.id)
-      inflight--
-      if ('skipped' in m) counts.binary++
-      else emit(m.record)
+      for (const m of replies) {
+        slot.inflight.delete(m.id)
+        inflight--
+        if ('skipped' in m) counts.binary++
+        else emit(m.record)
+      }
       notify()
     })
     const lost = (why: string): void => {
