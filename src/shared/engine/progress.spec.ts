@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { parse as parseYaml } from 'yaml'
 import { analyzeSource, bootlogSource } from './index.ts'
 import { setProgressCell } from './progress.ts'
 
@@ -54,6 +55,16 @@ describe('the parsers report the line they read, and no line once they are done'
     expect(analyzeSource(yaml, 'x86-laptop.yaml').ok).toBe(true)
     const n = yaml.trimEnd().split('\n').length
     expect(seen.slice(0, n)).toEqual(Array.from({ length: n }, (_, i) => i + 1))
+    expect(seen.at(-1)).toBe(0)
+  })
+
+  it('a JSON scenario (the `yaml` package reads it): every line, then 0 for the checks and the model', () => {
+    const yaml = readFileSync(join(root, 'resources/examples/x86-laptop.yaml'), 'utf8')
+    const json = JSON.stringify(parseYaml(yaml), null, 2)
+    const seen = recording()
+    expect(analyzeSource(json, 'x86-laptop.json').ok).toBe(true)
+    const n = json.split('\n').length
+    expect(`,${seen.join(',')},`).toContain(`,${Array.from({ length: n }, (_, i) => i + 1).join(',')},`)
     expect(seen.at(-1)).toBe(0)
   })
 })

@@ -2,6 +2,7 @@
 // and column. Never throws.
 
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
+import { atLine } from '../engine/progress.ts'
 import type { Diagnostic } from '../engine/report.ts'
 import { scenarioSchema, type Scenario } from './scenario.ts'
 import { visible, type Issue } from './schema-dsl.ts'
@@ -54,6 +55,18 @@ export interface ReadOptions {
   subset?: boolean
 }
 
+/** yaml's LineCounter, also telling a host's deadline which line the `yaml` package is reading (progress.ts). */
+function progressLineCounter(): LineCounter {
+  const lc = new LineCounter()
+  const add = lc.addNewLine
+  lc.addNewLine = (offset: number): number => {
+    const n = add(offset)
+    atLine(lc.lineStarts.length)
+    return n
+  }
+  return lc
+}
+
 export function parseScenario(text: string, opts: ReadOptions = {}): ParseResult {
   if (text.length > MAX_SCENARIO_BYTES) {
     return {
@@ -82,12 +95,15 @@ export function parseScenario(text: string, opts: ReadOptions = {}): ParseResult
       ]
     }
   }
-  const lc = new LineCounter()
+  const lc = progressLineCounter()
   let doc
   try {
     doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, intAsBigInt: false, logLevel: 'error' })
   } catch (e) {
     return { ok: false, diagnostics: [{ severity: 'error', line: 1, column: 1, message: `could not read the scenario: ${(e as Error).message}` }] }
+  } finally {
+    // read: the checks below are no line's
+    atLine(0)
   }
   const at = (offset: number): { line: number; column: number } => {
     const p = lc.linePos(offset)

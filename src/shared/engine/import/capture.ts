@@ -58,16 +58,21 @@ export function* captureLines(source: string): Generator<Line> {
   let at = 0
   let no = 0
   const n = source.length
-  while (at <= n) {
-    let nl = source.indexOf('\n', at)
-    if (nl < 0) nl = n
-    no++
-    // where a host's deadline finds the importer (progress.ts)
-    atLine(no)
-    let end = nl
-    while (end > at && (source.charCodeAt(end - 1) === 13 || source.charCodeAt(end - 1) === 32 || source.charCodeAt(end - 1) === 9)) end--
-    yield { no, text: source.slice(at, end) }
-    at = nl + 1
+  try {
+    while (at <= n) {
+      let nl = source.indexOf('\n', at)
+      if (nl < 0) nl = n
+      no++
+      // where a host's deadline finds the importer (progress.ts)
+      atLine(no)
+      let end = nl
+      while (end > at && (source.charCodeAt(end - 1) === 13 || source.charCodeAt(end - 1) === 32 || source.charCodeAt(end - 1) === 9)) end--
+      yield { no, text: source.slice(at, end) }
+      at = nl + 1
+    }
+  } finally {
+    // read, or the reader stopped early (a loop's break): what follows is no line's
+    atLine(0)
   }
 }
 
