@@ -1,8 +1,10 @@
 // Where the engine is in its input, for a host that may have to stop it. The hosts run the
 // engine on a worker thread with a deadline (src/main/engine-client.ts); when a call passes
 // it, the worker is terminated and the user is told "this input took too long" with the line
-// reported here last. A parser calls atLine() as it goes (one store; nothing when no host
-// listens). Pure: the cell is an Int32Array the host shares with the worker.
+// reported here last. A parser calls atLine() for each line it reaches (one store; one null
+// check when no host listens, as in the batch CLI) and atLine(0) when it is done, so what
+// follows (the model) names no line. Pure: the cell is an Int32Array the host shares with
+// the worker.
 
 let cell: Int32Array | null = null
 
