@@ -2,6 +2,11 @@
 // `window.api` under Electron, the browser host's shim in Chromium. This module is the
 // only one that reads `window.api` (tests/architecture.spec.ts checks it): every other
 // module imports `host` from here, so the renderer's one door to the host is in one place.
+//
+// A newer `analyze` of the same file name cancels the older one in both hosts: the
+// browser host's shim aborts the older fetch (one AbortController per method and file
+// name; the host then cancels its engine call), Electron's main cancels the older invoke.
+// The older call rejects with "analyze: superseded by a newer call" (LatestRunner drops it).
 import type { Api } from '../../../shared/api.ts'
 
 export const NO_HOST = 'window.api is missing: open the app through Electron or the browser host (npm start).'
