@@ -160,7 +160,7 @@ describe('the real engine: a superseded call on a pathological log ends at once'
       () => null,
       (e: unknown) => e
     )
-  /** resolves when the engine is running `n` calls or fewer queued (the pathological one has reached the worker) */
+  /** a moment for the worker to begin the pathological call (posted to it: the one call pending) */
   const started = async (engine: EngineWorker): Promise<void> => {
     await new Promise((r) => setTimeout(r, 100))
     expect(engine.pending).toBe(1)
