@@ -24,7 +24,8 @@ test('loads, picks the first example and predicts the boot log', async ({ appPag
   await editorReady(page)
   await firstExample(page)
   await expect(page.getByTestId('bootlog')).toContainText('Zone ranges:')
-  await expect(page.getByTestId('total-kib')).toHaveText(/^\d+$/)
+  // thousands separated: every example has more than 999 KiB
+  await expect(page.getByTestId('total-kib')).toHaveText(/^\d{1,3}(,\d{3})+$/)
   await expect(page.getByTestId('status')).toHaveText('up to date')
   await page.screenshot({ path: test.info().outputPath('app.png') })
 })
@@ -154,7 +155,8 @@ test('edit a range in Monaco: the totals, the map and the checks follow the engi
 
   // totals and the map: the region now ends 8 GiB lower, nothing still draws the old end
   await expect(page.getByTestId('status')).toHaveText('up to date')
-  await expect(page.getByTestId('total-kib')).toHaveText(String(expected.totals.memoryTotalKiB))
+  const { grouped } = await import('../src/shared/engine/units.ts')
+  await expect(page.getByTestId('total-kib')).toHaveText(grouped(expected.totals.memoryTotalKiB))
   await expect(page.getByTestId('present-sections')).toHaveText('62')
   await expect(map.locator('g[data-kind="region"][data-end="0x22e300000"]')).toBeAttached()
   await expect(map.locator('[data-end="0x42e300000"]')).toHaveCount(0)

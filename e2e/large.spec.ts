@@ -8,6 +8,7 @@ import { stringify } from 'yaml'
 import { hyperscale } from '../bench/hyperscale.ts'
 import { LARGE_SOURCE_CHARS } from '../src/shared/api.ts'
 import { analyzeSource } from '../src/shared/engine/index.ts'
+import { grouped } from '../src/shared/engine/units.ts'
 import { expect, test } from './fixtures.ts'
 import { editorText } from './helpers.ts'
 
@@ -47,7 +48,7 @@ test('a hyperscale scenario: busy at once, editable meanwhile, then drawn withou
   await expect(page.getByTestId('status')).toHaveText('up to date')
   await expect(page.locator('.failure')).toHaveCount(0)
   expect(expected.sections.presentSections).toBeGreaterThan(200_000)
-  await expect(page.getByTestId('present-sections')).toHaveText(String(expected.sections.presentSections))
+  await expect(page.getByTestId('present-sections')).toHaveText(grouped(expected.sections.presentSections))
   await expect(page.getByTestId('nodes')).toHaveText('16')
   expect((await editorText(page)).startsWith('# typed while busy\n')).toBe(true)
 

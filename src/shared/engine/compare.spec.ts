@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { analyzeSource } from './index.ts'
-import { changeText, compareReports, numberText } from './compare.ts'
+import { changeText, compareReports, numberText, numberTitle } from './compare.ts'
 
 const laptop = readFileSync(join(import.meta.dirname, '../../../resources/examples/x86-laptop.yaml'), 'utf8')
 function analyze(text: string) {
@@ -38,5 +38,16 @@ describe('compareReports()', () => {
     const order = c.figures.find((f) => f.id === 'folio.max-aligned-order')!
     expect(order.unit).toBe('order')
     expect([numberText(order, 'a'), numberText(order, 'b')]).toEqual(['24', 'none'])
+    // on hover: what "none" means, the exact bytes, the formula and the kernel function
+    expect(numberTitle(order, 'b')).toMatch(/^[^\n]*\(B\): none: the order is −1, no order qualifies \(not even order 0\)\n.*80/)
+    expect(numberTitle(order, 'b')).toContain(order.ref!)
+    expect(numberTitle(memmap, 'a')).toBe(
+      'memmap (struct page arrays) (A): 264,241,152 bytes = 252 MiB\npresent sections × PAGES_PER_SECTION × sizeof(struct page): sparse_init_nid() → __populate_section_memmap() mm/sparse.c'
+    )
+    expect(numberTitle(present, 'a')).toMatch(/^present pages \(A\): 4,095,760 pages\n.*calculate_node_totalpages\(\)/)
+    // a figure only one side has: absent, said so
+    const fake = { id: 'hvo.page.2M.fake-heads', label: 'fake head struct pages per 2M page', a: 7, b: null, delta: null, unit: 'count' as const }
+    expect(numberTitle(fake, 'b')).toBe("fake head struct pages per 2M page (B): — absent: B's kernel or configuration has no such figure")
+    expect(numberText(fake, 'b')).toBe('—')
   })
 })

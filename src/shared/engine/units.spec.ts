@@ -61,6 +61,15 @@ describe('numbers for people', () => {
     expect(bytesText(34319892480)).toBe('31.96 GiB (34,319,892,480 bytes)')
     expect(bytesText(1536)).toBe('1.5 KiB (1,536 bytes)')
   })
+  it('bytesParts(): the short figure, and the exact bytes apart for a tooltip only when it is rounded', async () => {
+    const { bytesParts } = await import('./units.ts')
+    expect(bytesParts(512)).toEqual({ text: '512 bytes', exact: null })
+    expect(bytesParts(2 ** 27)).toEqual({ text: '128 MiB', exact: null })
+    // 4,095,760 pages of 4 KiB: 15.624 GiB
+    expect(bytesParts(4095760 * 4096)).toEqual({ text: '15.62 GiB', exact: '16,776,232,960 bytes' })
+    // 2 TiB less 6.4 GiB of holes: 2 decimals would read "2.00 TiB", so three
+    expect(bytesParts(2196422373376)).toEqual({ text: '1.998 TiB', exact: '2,196,422,373,376 bytes' })
+  })
 })
 
 describe('one number format for people', () => {

@@ -108,15 +108,25 @@ export function grouped(n: number): string {
  * decimals that never round to a whole unit, and the exact bytes (`7.996 GiB (8,585,740,288 bytes)`).
  */
 export function bytesText(n: number): string {
+  const p = bytesParts(n)
+  return p.exact === null ? p.text : `${p.text} (${p.exact})`
+}
+
+/**
+ * bytesText() in two parts, for a card or a cell that shows the short figure and the
+ * exact one on hover: `{ text: '7.996 GiB', exact: '8,585,740,288 bytes' }`; exact is null
+ * when the short figure is exact (`8 GiB`, `512 bytes`).
+ */
+export function bytesParts(n: number): { text: string; exact: string | null } {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
   let i = 0
   while (i < units.length - 1 && Math.abs(n) >= 1024 ** (i + 1)) i++
   const v = n / 1024 ** i
-  if (Number.isInteger(v)) return `${grouped(v)} ${units[i]}`
+  if (Number.isInteger(v)) return { text: `${grouped(v)} ${units[i]}`, exact: null }
   let digits = 2
   let t = v.toFixed(digits)
   while (Number(t) === Math.round(v) && digits < 6) t = v.toFixed(++digits)
-  return `${t.replace(/(\.\d*?[1-9])0+$/, '$1')} ${units[i]} (${grouped(n)} bytes)`
+  return { text: `${t.replace(/(\.\d*?[1-9])0+$/, '$1')} ${units[i]}`, exact: `${grouped(n)} bytes` }
 }
 
 export const ceilDiv = (a: number, b: number): number => Math.floor((a + b - 1) / b)
