@@ -8,6 +8,8 @@ export interface ViewSpec {
   id: string
   /** the tab's title (a drawn view's is the PDF page title too) */
   title: string
+  /** the tab's title where the full ones do not fit the tab strip (the full one is the tooltip) */
+  short: string
   /** the View menu's and the palette's title */
   commandTitle: string
   /** its shortcut (Alt+digit: Monaco binds none of them) */
@@ -31,6 +33,7 @@ export const VIEWS = [
   {
     id: 'map',
     title: VIEW_TITLES.map,
+    short: 'Map',
     commandTitle: 'Physical Map',
     keys: 'Alt+1',
     panel: 'map',
@@ -40,6 +43,7 @@ export const VIEWS = [
   {
     id: 'sections',
     title: VIEW_TITLES.sections,
+    short: 'Sections',
     commandTitle: 'Sections & memmap',
     keys: 'Alt+2',
     panel: 'drawing',
@@ -49,6 +53,7 @@ export const VIEWS = [
   {
     id: 'nomap',
     title: VIEW_TITLES.nomap,
+    short: 'NOMAP',
     commandTitle: 'NOMAP & holes',
     keys: 'Alt+3',
     panel: 'drawing',
@@ -58,6 +63,7 @@ export const VIEWS = [
   {
     id: 'costs',
     title: VIEW_TITLES.costs,
+    short: 'Costs',
     commandTitle: 'Costs',
     keys: 'Alt+4',
     panel: 'drawing',
@@ -67,6 +73,7 @@ export const VIEWS = [
   {
     id: 'bootlog',
     title: 'Boot log',
+    short: 'Boot log',
     commandTitle: 'Boot Log',
     keys: 'Alt+5',
     panel: 'bootlog',
@@ -75,6 +82,7 @@ export const VIEWS = [
   {
     id: 'compare',
     title: 'Compare',
+    short: 'Compare',
     commandTitle: 'Compare',
     keys: 'Alt+6',
     panel: 'compare',
