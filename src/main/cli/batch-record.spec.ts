@@ -1,7 +1,12 @@
 // Records of `memmap-workbench batch` as CSV (RFC 4180) and JSON lines, and reading the
 // inputs back from a CSV output for --resume.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { csvField, csvFirstFields, errorRecord, toCsv, toJsonl, type BatchRecord } from './batch-record.ts'
+import { loadInput } from '../../shared/engine/index.ts'
+import { memmapReport } from '../../shared/engine/memmap/index.ts'
+import { runModel } from '../../shared/engine/model.ts'
+import { csvField, csvFirstFields, errorRecord, evaluate, toCsv, toJsonl, type BatchRecord } from './batch-record.ts'
 
 describe('CSV (RFC 4180)', () => {
   it('quotes a field only when it holds a comma, a quote or a line break; doubles quotes; joins lists with ;', () => {
@@ -45,5 +50,29 @@ describe('JSON lines: one type per column in every run', () => {
     expect(types(ok)).toEqual(types(bad))
     // the CSV writes the same text for them
     expect(toCsv(bad, true).split(',')[6]).toBe('nomap.walkers;struct-page.pow2')
+  })
+})
+
+describe('a record holds what the report says: memmapChecks() against memmapReport()', () => {
+  // the record's memmap figures come from the lean memmapChecks(); the app and `check`
+  // read memmapReport(): the same bytes and the same failing checks, in the same order
+  const examples = join(import.meta.dirname, '../../../resources/examples')
+  const laptop = readFileSync(join(examples, 'x86-laptop.yaml'), 'utf8')
+  const cases: [string, string][] = [
+    ...readdirSync(examples)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f): [string, string] => [f, readFileSync(join(examples, f), 'utf8')]),
+    // sizeof(struct page) 72 (not a power of two, not 16-byte aligned) on 7.1: checks fail
+    ['laptop-72.yaml', laptop.replace(/^kernel: "6\.1"$/m, 'kernel: "7.1"\nmemmap:\n  structPage:\n    size: 72')]
+  ]
+  it.each(cases)('%s', (name, source) => {
+    const rec = evaluate(source, name, {}, false)
+    expect(rec.error).toBeNull()
+    const l = loadInput(source, name, {})
+    if (!l.ok) throw new Error('does not load')
+    const report = memmapReport(runModel(l.scenario))
+    expect(rec.memmapBytes).toBe(report.totals.memmapBytes)
+    expect(rec.failingChecks).toEqual(report.checks.filter((c) => c.status === 'fail').map((c) => c.id))
+    if (name === 'laptop-72.yaml') expect(rec.failingChecks).toEqual(expect.arrayContaining(['struct-page.aligned', 'struct-page.pow2']))
   })
 })

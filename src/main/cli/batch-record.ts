@@ -87,7 +87,7 @@ export function evaluate(source: string, file: string, opts: InputOptions, diff:
   // the memmap's size and its checks only, as memmapReport() gives them (no figures or rows)
   const mm = memmapChecks(model)
   rec.memmapBytes = mm.memmapBytes
-  rec.failingChecks = mm.checks.filter((c) => c.status === 'fail').map((c) => c.id)
+  rec.failingChecks = mm.failing
   if (diff) {
     rec.diff = null
     rec.diffKinds = []

@@ -27,7 +27,7 @@ import {
   type UsageCost
 } from './sparse.ts'
 import { memmapTotals, sectionOwners, type MemmapTotals } from './totals.ts'
-import { withStatus, type Check, type Figure, type ReportedCheck } from './types.ts'
+import { statusOf, withStatus, type Check, type Figure, type ReportedCheck } from './types.ts'
 import { holds, versionsOf } from '../facts.ts'
 import { buildMemmapPlan, flatmemMap, memmapRows, sectionMapSize, vmemmapBase, vmemmapMapping, type FlatmemMap, type MemmapPlan, type MemmapRow, type VmemmapBase } from './vmemmap.ts'
 
@@ -125,7 +125,7 @@ function memmapParts(m: Model, lean: boolean) {
     ...(kmsan?.checks ?? []),
     ...pmem.flatMap((p) => p.checks.map((c) => ({ ...c, id: `${p.name}.${c.id}` }))),
     ...(memdesc?.checks ?? [])
-  ]).map(withStatus)
+  ])
   return { S, mm, bits, alignedValue, totals, policies, placement, hvo, kmsan, pmem, memdesc, checks }
 }
 
@@ -134,13 +134,15 @@ function memmapParts(m: Model, lean: boolean) {
  * them (the same values), without the figures, the table rows and the zone contiguity
  * that only the views show.
  */
-export function memmapChecks(m: Model): { memmapBytes: number; checks: ReportedCheck[] } {
+export function memmapChecks(m: Model): { memmapBytes: number; failing: string[] } {
   const p = memmapParts(m, true)
-  return { memmapBytes: p.totals.memmapBytes, checks: p.checks }
+  // the ids of the checks reported as 'fail' (no ReportedCheck is made: batch keeps ids only)
+  return { memmapBytes: p.totals.memmapBytes, failing: p.checks.filter((c) => statusOf(c) === 'fail').map((c) => c.id) }
 }
 
 export function memmapReport(m: Model): MemmapReport {
-  const { S, mm, bits, alignedValue, totals, policies, placement, hvo, kmsan, pmem, memdesc, checks } = memmapParts(m, false)
+  const { S, mm, bits, alignedValue, totals, policies, placement, hvo, kmsan, pmem, memdesc, checks: unreported } = memmapParts(m, false)
+  const checks = unreported.map(withStatus)
   const size = structPageSize({ ...(mm?.structPage ?? { size: S }), alignedStructPage: alignedValue, bits, pageSize: m.pageSize })
   const report: MemmapReport = {
     structPageSize: S,

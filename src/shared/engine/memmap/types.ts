@@ -46,8 +46,13 @@ export interface ReportedCheck extends Check {
   status: CheckStatus
 }
 
+/** A check's status: a failed check of severity info is a note. */
+export function statusOf(c: Check): CheckStatus {
+  return c.pass ? 'pass' : c.severity === 'info' ? 'note' : 'fail'
+}
+
 export function withStatus(c: Check): ReportedCheck {
-  return { ...c, status: c.pass ? 'pass' : c.severity === 'info' ? 'note' : 'fail' }
+  return { ...c, status: statusOf(c) }
 }
 
 /** ⌈log2(n)⌉ (order_base_2) */
