@@ -3,7 +3,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { analyzeSource } from '../engine/index.ts'
 import type { AnalysisReport } from '../engine/report.ts'
-import { costsModel, renderCosts } from './costs.ts'
+import { costsModel, MIN_WIDTH, renderCosts } from './costs.ts'
+import { exampleReports, hyperscaleReport } from '../../../tests/view-reports.ts'
+import { layoutProblems } from './text-boxes.ts'
 import { checkWellFormed } from './xml.ts'
 
 const root = join(import.meta.dirname, '../../..')
@@ -66,5 +68,21 @@ describe('costs view model', () => {
     expect(svg).toMatch(/<g data-kind="memmap-bar" data-struct-page-size="64" data-bytes="69206016" data-current="true" data-variant="size"><title>sizeof\(struct page\) = 64 B/)
     expect(svg).toContain('data-kind="kmsan-off"')
     expect(svg).toContain('No PMEM namespaces in this scenario')
+  })
+
+  it('re-flows for a narrow pane: no text overlaps another or runs past the edges, at 540 px and the minimum', () => {
+    const kmsan = report('x86-laptop.yaml', 'memmap:\n  structPage: { kmsan: true }\n')
+    const cases: [string, AnalysisReport][] = [...exampleReports(), ['x86-laptop.yaml with KMSAN', kmsan], ['hyperscale', hyperscaleReport()]]
+    for (const [name, r] of cases)
+      for (const width of [MIN_WIDTH, 540, 720, 900, 1200]) {
+        const svg = renderCosts(r, { width })
+        expect(svg, `${name} at ${width}`).toMatch(new RegExp(`<svg [^>]*width="${width}"`))
+        expect(layoutProblems(svg), `${name} at ${width}`).toEqual([])
+      }
+    // narrow: the bars are rows and the panels stack; wide: as exported
+    const r = report('x86-4node-server.yaml')
+    expect(costsModel(r, { width: 540 }).layout).toMatchObject({ barsAcross: false, besideRow2: false, legendBeside: false })
+    expect(costsModel(r, { width: 1200 }).layout).toMatchObject({ barsAcross: true, besideRow2: true, legendBeside: true })
+    expect(MIN_WIDTH).toBeLessThanOrEqual(540)
   })
 })

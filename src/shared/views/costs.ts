@@ -14,6 +14,7 @@ import {
   el,
   header,
   heading,
+  headingExtra,
   int,
   line,
   MARGIN,
@@ -105,7 +106,29 @@ export interface CostsModel extends ViewModelBase {
     triples: { order: number; count: number }[]
   } | null
   pmem: PmemRow[]
-  layout: { chartY: number; chartH: number; row2Y: number; row2H: number; row3Y: number; row3H: number }
+  layout: {
+    chartY: number
+    chartH: number
+    /** the heading's note and the legend on rows of their own (px) */
+    chartExtra: number
+    legendBeside: boolean
+    /** bars side by side (wide), or one row per bar (narrow) */
+    barsAcross: boolean
+    row2Y: number
+    row2H: number
+    /** HVO beside KMSAN (wide), or above it */
+    besideRow2: boolean
+    panelW: number
+    hvoLegendBeside: boolean
+    kmsanY: number
+    kmsanH: number
+    row3Y: number
+    row3H: number
+    /** PMEM: the bar under the namespace's name */
+    pmemNarrow: boolean
+    pmemTop: number
+    pmemLegendBeside: boolean
+  }
 }
 
 const isPow2 = (n: number): boolean => n > 0 && (n & (n - 1)) === 0
@@ -117,8 +140,55 @@ function niceStep(max: number, target = 4): number {
   return step
 }
 
+/** the narrowest width the view lays out for (drawing px) */
+export const MIN_WIDTH = 440
+const CHART_HEADING = 'Memmap by sizeof(struct page)'
+const HVO_HEADING = 'HugeTLB vmemmap optimisation (HVO)'
+const PMEM_HEADING = 'PMEM page map reservation'
+const PMEM_NOTE = 'fsdax/devdax namespaces with the memmap on the device (--map=dev)'
+const PMEM_LEGEND = ['page map + info block', 'usable data']
+/** a bar's row when the bars are rows (narrow) */
+const BAR_ROW = 34
+
+const LEGEND = [
+  { label: 'this kernel', key: 'current' },
+  { label: 'other sizes', key: 'other' },
+  { label: 'not a power of 2: no HVO', key: 'not-pow2' },
+  { label: 'memdesc projection', key: 'memdesc' }
+] as const
+
+/** a legend's width on one line: swatch, label, gap */
+function legendWidth(labels: readonly string[]): number {
+  return labels.reduce((a, l) => a + 22 + textWidth(l, 10.5) + 14, 0) - 14
+}
+
+/** Legend items flowed into rows of at most `maxWidth`: each item's row and x offset. */
+function flowLegend(labels: readonly string[], x0: number, maxWidth: number): { rows: number; at: { row: number; x: number }[] } {
+  const at: { row: number; x: number }[] = []
+  let row = 0
+  let x = 0
+  for (const l of labels) {
+    const w = 22 + textWidth(l, 10.5)
+    if (x > 0 && x + w > maxWidth) {
+      row++
+      x = 0
+    }
+    at.push({ row, x: x0 + x })
+    x += w + 14
+  }
+  return { rows: row + 1, at }
+}
+
+function kmsanOffLines(S: number, panelW: number): string[] {
+  return wrap(
+    `KMSAN is off in this scenario. With CONFIG_KMSAN (memmap.structPage.kmsan: true) struct page grows by 16 bytes to ${S + 16} B (the "KMSAN" bar above) and every page handed to the buddy allocator needs a shadow and an origin page: about two thirds of RAM become metadata.`,
+    panelW - 32,
+    11
+  )
+}
+
 export function costsModel(report: AnalysisReport, opts: ViewOptions = {}): CostsModel {
-  const width = Math.max(900, opts.width ?? 1200)
+  const width = Math.max(MIN_WIDTH, opts.width ?? 1200)
   const ps = report.pageSizeBytes
   const mm = report.memmap
   const title = `Memmap costs — ${report.name || 'scenario'}`
@@ -218,17 +288,38 @@ export function costsModel(report: AnalysisReport, opts: ViewOptions = {}): Cost
     pageStructSize: p.pageStructSize
   }))
 
-  // layout
+  // layout: the wide drawing (bars side by side, HVO beside KMSAN) re-flows for a narrow
+  // pane (bars as rows, the panels one under the other, legends on rows of their own)
   const t = theme(opts.theme)
   const hd = header(t, width, title, 'x')
+  const W = width - 2 * MARGIN
   const chartY = hd.bottom + 10
-  const chartH = 330
+  const chartNote = `${int(sections)} sections × ${int(pps)} struct pages × S`
+  const barsAcross = (W - 110) / bars.length >= 80
+  const legendRows = flowLegend(
+    LEGEND.map((l) => l.label),
+    0,
+    W - 32
+  )
+  // the legend beside the heading where both fit on one line, else on rows under it
+  const legendBeside = textWidth(CHART_HEADING, 14, { bold: true }) + 14 + textWidth(chartNote, 11) + 24 + legendWidth(LEGEND.map((l) => l.label)) <= W - 32
+  const chartExtra = legendBeside ? 0 : headingExtra(CHART_HEADING, chartNote, W - 32) + legendRows.rows * 18 + 4
+  const chartH = barsAcross ? 330 + chartExtra : 62 + chartExtra + bars.length * BAR_ROW + 16
   const row2Y = chartY + chartH + 18
-  const hvoH = 70 + hvoRows.length * 46 + (pools.length ? 26 + pools.length * 22 : 30)
-  const kmsanH = kmsan ? 70 + kmsan.rows.length * 46 + 40 + 48 : 150
-  const row2H = Math.max(hvoH, kmsanH)
-  const row3Y = row2Y + row2H + 18
-  const row3H = pmem.length ? 64 + pmem.length * 62 : 90
+  const besideRow2 = (W - 18) / 2 >= 480
+  const panelW = besideRow2 ? (W - 18) / 2 : W
+  const hvoLegendBeside = textWidth(HVO_HEADING, 14, { bold: true }) + 24 + 150 <= panelW - 32
+  const hvoH = 70 + (hvoLegendBeside ? 0 : 18) + hvoRows.length * 46 + (pools.length ? 26 + pools.length * 22 : 30)
+  const kmsanH = kmsan ? 70 + kmsan.rows.length * 46 + 40 + 48 : besideRow2 ? 150 : 60 + kmsanOffLines(S, panelW).length * 16 + 24
+  const row2H = besideRow2 ? Math.max(hvoH, kmsanH) : hvoH
+  const kmsanY = besideRow2 ? row2Y : row2Y + hvoH + 18
+  const kmsanPanelH = besideRow2 ? row2H : kmsanH
+  const row3Y = kmsanY + kmsanPanelH + 18
+  const pmemNarrow = W < 640
+  const pmemHead = headingExtra(PMEM_HEADING, PMEM_NOTE, W - 32)
+  const pmemLegendBeside = pmemHead === 0 && textWidth(PMEM_HEADING, 14, { bold: true }) + 14 + textWidth(PMEM_NOTE, 11) + 24 + legendWidth(PMEM_LEGEND) <= W - 32
+  const pmemTop = pmemHead + (pmem.length && !pmemLegendBeside ? 18 : 0)
+  const row3H = pmem.length ? 64 + pmemTop + pmem.length * (pmemNarrow ? 74 : 62) : 90 + pmemHead
   const height = row3Y + row3H + MARGIN
 
   const cur = bars.find((b) => b.current)!
@@ -250,7 +341,25 @@ export function costsModel(report: AnalysisReport, opts: ViewOptions = {}): Cost
     hvo: { rows: hvoRows, pools, freedBytes: mm?.hvo.freedBytes ?? 0, netFreedBytes: mm?.hvo.netFreedBytes ?? 0, sharedTailPages: mm?.hvo.sharedTailPages ?? 0 },
     kmsan,
     pmem,
-    layout: { chartY, chartH, row2Y, row2H, row3Y, row3H }
+    layout: {
+      chartY,
+      chartH,
+      chartExtra,
+      legendBeside,
+      barsAcross,
+      row2Y,
+      row2H,
+      besideRow2,
+      panelW,
+      hvoLegendBeside,
+      kmsanY,
+      kmsanH: kmsanPanelH,
+      row3Y,
+      row3H,
+      pmemNarrow,
+      pmemTop,
+      pmemLegendBeside
+    }
   }
 }
 
@@ -279,66 +388,97 @@ export function renderCosts(report: AnalysisReport, opts: ViewOptions = {}): str
   // 1. memmap by struct page size
   const L = m.layout
   out.push(panel(t, MARGIN, L.chartY, W, L.chartH))
-  out.push(heading(t, MARGIN + 16, L.chartY + 24, 'Memmap by sizeof(struct page)', `${int(m.presentSections)} sections × ${int(m.pagesPerSection)} struct pages × S`))
-  const cx0 = MARGIN + 86
-  const cw = W - 86 - 24
-  const cy0 = L.chartY + 62
-  const ch = L.chartH - 62 - 58
+  out.push(heading(t, MARGIN + 16, L.chartY + 24, CHART_HEADING, `${int(m.presentSections)} sections × ${int(m.pagesPerSection)} struct pages × S`, W - 32))
   const yMax = m.yTicks[m.yTicks.length - 1] || 1
-  const Y = (v: number): number => cy0 + ch - (v / yMax) * ch
-  for (const v of m.yTicks) {
-    out.push(line(cx0, Y(v), cx0 + cw, Y(v), { stroke: t.grid }))
-    out.push(text(cx0 - 8, Y(v) + 4, v === 0 ? '0' : bytes(v), { size: 10.5, anchor: 'end', fill: t.muted }))
-  }
-  const slot = cw / m.bars.length
-  const bw = Math.min(64, slot * 0.62)
-  m.bars.forEach((b, i) => {
-    const x = cx0 + i * slot + (slot - bw) / 2
-    const fill = b.current ? t.barCurrent : b.kind === 'memdesc' ? t.barProjection : t.barOther
-    const y = Y(b.bytes)
-    const parts = [
-      tip(b.title),
-      rect(x, y, bw, cy0 + ch - y, { fill, rx: 2, ...(b.pow2 ? {} : { stroke: t.note, 'stroke-width': 1.5, 'stroke-dasharray': '4 2' }) }),
-      text(x + bw / 2, y - 20, bytes(b.bytes), { size: 11, weight: 'bold', anchor: 'middle', fill: t.text }),
-      text(x + bw / 2, y - 7, `${b.percentOfRam.toFixed(2)} %`, { size: 10, anchor: 'middle', fill: t.muted }),
-      text(x + bw / 2, cy0 + ch + 17, truncate(b.label, slot - 4, 11, { bold: b.current }), { size: 11, anchor: 'middle', fill: t.text, weight: b.current ? 'bold' : undefined }),
-      b.sublabel
-        ? text(x + bw / 2, cy0 + ch + 32, truncate(b.sublabel, slot - 4, 10), {
-            size: 10,
-            anchor: 'middle',
-            fill: b.current ? t.barCurrent : b.pow2 ? t.muted : t.note,
-            weight: b.current ? 'bold' : undefined
-          })
-        : ''
-    ]
-    out.push(el('g', dataAttrs({ kind: 'memmap-bar', structPageSize: b.structPageSize, bytes: b.bytes, current: b.current, variant: b.kind }), parts.join('')))
-  })
-  out.push(line(cx0, cy0 + ch, cx0 + cw, cy0 + ch, { stroke: t.axis }))
-  // legend
-  {
-    const items: { label: string; a: Record<string, string | number> }[] = [
-      { label: 'this kernel', a: { fill: t.barCurrent } },
-      { label: 'other sizes', a: { fill: t.barOther } },
-      { label: 'not a power of 2: no HVO', a: { fill: t.barOther, stroke: t.note, 'stroke-width': 1.5, 'stroke-dasharray': '4 2' } },
-      { label: 'memdesc projection', a: { fill: t.barProjection } }
-    ]
-    let lx = MARGIN + W - 16 - items.reduce((a, i) => a + 22 + textWidth(i.label, 10.5) + 14, 0)
-    for (const i of items) {
-      out.push(rect(lx, L.chartY + 15, 14, 11, { rx: 2, ...i.a }) + text(lx + 19, L.chartY + 24, i.label, { size: 10.5, fill: t.muted }))
-      lx += 22 + textWidth(i.label, 10.5) + 14
+  const fillOf = (b: CostBar): string => (b.current ? t.barCurrent : b.kind === 'memdesc' ? t.barProjection : t.barOther)
+  const outline = (b: CostBar): Record<string, string | number> => (b.pow2 ? {} : { stroke: t.note, 'stroke-width': 1.5, 'stroke-dasharray': '4 2' })
+  const subFill = (b: CostBar): string => (b.current ? t.barCurrent : b.pow2 ? t.muted : t.note)
+  const barData = (b: CostBar): ReturnType<typeof dataAttrs> => dataAttrs({ kind: 'memmap-bar', structPageSize: b.structPageSize, bytes: b.bytes, current: b.current, variant: b.kind })
+  if (L.barsAcross) {
+    const cx0 = MARGIN + 86
+    const cw = W - 86 - 24
+    const cy0 = L.chartY + 62 + L.chartExtra
+    const ch = 330 - 62 - 58
+    const Y = (v: number): number => cy0 + ch - (v / yMax) * ch
+    for (const v of m.yTicks) {
+      out.push(line(cx0, Y(v), cx0 + cw, Y(v), { stroke: t.grid }))
+      out.push(text(cx0 - 8, Y(v) + 4, v === 0 ? '0' : bytes(v), { size: 10.5, anchor: 'end', fill: t.muted }))
     }
+    const slot = cw / m.bars.length
+    const bw = Math.min(64, slot * 0.62)
+    m.bars.forEach((b, i) => {
+      const x = cx0 + i * slot + (slot - bw) / 2
+      const y = Y(b.bytes)
+      const parts = [
+        tip(b.title),
+        rect(x, y, bw, cy0 + ch - y, { fill: fillOf(b), rx: 2, ...outline(b) }),
+        text(x + bw / 2, y - 20, bytes(b.bytes), { size: 11, weight: 'bold', anchor: 'middle', fill: t.text }),
+        text(x + bw / 2, y - 7, `${b.percentOfRam.toFixed(2)} %`, { size: 10, anchor: 'middle', fill: t.muted }),
+        text(x + bw / 2, cy0 + ch + 17, truncate(b.label, slot - 4, 11, { bold: b.current }), { size: 11, anchor: 'middle', fill: t.text, weight: b.current ? 'bold' : undefined }),
+        b.sublabel ? text(x + bw / 2, cy0 + ch + 32, truncate(b.sublabel, slot - 4, 10), { size: 10, anchor: 'middle', fill: subFill(b), weight: b.current ? 'bold' : undefined }) : ''
+      ]
+      out.push(el('g', barData(b), parts.join('')))
+    })
+    out.push(line(cx0, cy0 + ch, cx0 + cw, cy0 + ch, { stroke: t.axis }))
+  } else {
+    // one row per bar: its label and sublabel on the left, the bar, its size after it
+    const x0 = MARGIN + 16
+    const labelW = Math.max(...m.bars.map((b) => Math.max(textWidth(b.label, 11, { bold: true }), b.sublabel ? textWidth(b.sublabel, 10, { bold: b.current }) : 0))) + 12
+    const valueOf = (b: CostBar): string => `${bytes(b.bytes)} · ${b.percentOfRam.toFixed(2)} %`
+    const valueW = Math.max(...m.bars.map((b) => textWidth(valueOf(b), 11, { bold: true }))) + 8
+    const bx = x0 + labelW
+    const bwMax = Math.max(20, MARGIN + W - 16 - valueW - bx)
+    let y = L.chartY + 62 + L.chartExtra - 20
+    for (const b of m.bars) {
+      const len = Math.max(1, (b.bytes / yMax) * bwMax)
+      const parts = [
+        tip(b.title),
+        text(x0, y + 12, b.label, { size: 11, fill: t.text, weight: b.current ? 'bold' : undefined }),
+        b.sublabel ? text(x0, y + 26, b.sublabel, { size: 10, fill: subFill(b), weight: b.current ? 'bold' : undefined }) : '',
+        rect(bx, y + 2, len, 18, { fill: fillOf(b), rx: 2, ...outline(b) }),
+        text(bx + len + 6, y + 15, valueOf(b), { size: 11, weight: 'bold', fill: t.text })
+      ]
+      out.push(el('g', barData(b), parts.join('')))
+      y += BAR_ROW
+    }
+  }
+  // legend: beside the heading, or on rows of its own under it
+  {
+    const attrsOf: Record<(typeof LEGEND)[number]['key'], Record<string, string | number>> = {
+      current: { fill: t.barCurrent },
+      other: { fill: t.barOther },
+      'not-pow2': { fill: t.barOther, stroke: t.note, 'stroke-width': 1.5, 'stroke-dasharray': '4 2' },
+      memdesc: { fill: t.barProjection }
+    }
+    const labels = LEGEND.map((l) => l.label)
+    const flow = L.legendBeside
+      ? { at: flowLegend(labels, MARGIN + W - 16 - 14 - legendWidth(labels), Infinity).at.map((a) => ({ ...a, y: L.chartY + 24 })) }
+      : {
+          at: flowLegend(labels, MARGIN + 16, W - 32).at.map((a) => ({
+            ...a,
+            y: L.chartY + 24 + headingExtra(CHART_HEADING, `${int(m.presentSections)} sections × ${int(m.pagesPerSection)} struct pages × S`, W - 32) + 20 + a.row * 18
+          }))
+        }
+    LEGEND.forEach((l, i) => {
+      const a = flow.at[i]
+      out.push(rect(a.x, a.y - 9, 14, 11, { rx: 2, ...attrsOf[l.key] }) + text(a.x + 19, a.y, l.label, { size: 10.5, fill: t.muted }))
+    })
   }
 
   // 2. HVO
-  const half = (W - 18) / 2
+  const half = L.panelW
   const hx = MARGIN
   const hy = L.row2Y
   out.push(panel(t, hx, hy, half, L.row2H))
-  out.push(heading(t, hx + 16, hy + 24, 'HugeTLB vmemmap optimisation (HVO)'))
-  out.push(text(hx + 16, hy + 42, truncate(`per huge page: vmemmap ${'freed'} vs kept · pools free ${bytes(m.hvo.netFreedBytes)} in total`, half - 32, 10.5), { size: 10.5, fill: t.muted }))
+  out.push(heading(t, hx + 16, hy + 24, HVO_HEADING))
+  // legend: freed / kept, beside the heading or on the subtitle's row
+  const hlx = L.hvoLegendBeside ? hx + half - 150 : hx + 16
+  const hly = L.hvoLegendBeside ? hy + 14 : hy + 32
+  const hsub = L.hvoLegendBeside ? 0 : 18
+  out.push(text(hx + 16, hy + 42 + hsub, truncate(`per huge page: vmemmap ${'freed'} vs kept · pools free ${bytes(m.hvo.netFreedBytes)} in total`, half - 32, 10.5), { size: 10.5, fill: t.muted }))
   const barX = hx + 120
   const barW = half - 120 - 20
-  let y = hy + 62
+  let y = hy + 62 + hsub
   if (!m.hvo.rows.length) out.push(text(hx + 16, y + 14, 'No huge page sizes on this architecture.', { size: 11, fill: t.muted }))
   for (const r of m.hvo.rows) {
     const title = `${r.label}: ${int(r.structPages)} struct pages = ${bytes(r.vmemmapBytes)} of vmemmap\n${r.reason}${r.line ? `\nboot log: ${r.line}` : ''}`
@@ -379,34 +519,39 @@ export function renderCosts(report: AnalysisReport, opts: ViewOptions = {}): str
           dataAttrs({ kind: 'hvo-pool', hugePageSize: p.hugePageSize, pages: p.pages, freedBytes: p.freedBytes }),
           tip(`${p.pages} × ${bytes(p.hugePageSize)} pages free ${int(p.freedBytes)} bytes of vmemmap`) +
             text(hx + 16, y + 8, `${int(p.pages)} × ${bytes(p.hugePageSize)}`, { size: 11, fill: t.text }) +
-            text(barX, y + 8, `${plusBytes(p.freedBytes)} of vmemmap freed`, { size: 11, weight: 'bold', fill: t.freed })
+            text(barX, y + 8, truncate(`${plusBytes(p.freedBytes)} of vmemmap freed`, barW, 11, { bold: true }), { size: 11, weight: 'bold', fill: t.freed })
         )
       )
       y += 22
     }
-  } else out.push(text(hx + 16, y + 10, 'No pool sizes configured (hugetlb: pages) — savings are per page.', { size: 10.5, fill: t.muted }))
-  // legend
+  } else {
+    const none = 'No pool sizes configured (hugetlb: pages) — savings are per page.'
+    out.push(text(hx + 16, y + 10, truncate(none, half - 32, 10.5), { size: 10.5, fill: t.muted, title: textWidth(none, 10.5) > half - 32 ? none : undefined }))
+  }
   out.push(
-    rect(hx + half - 150, hy + 14, 12, 10, { fill: t.freed }) +
-      text(hx + half - 134, hy + 23, 'freed', { size: 10, fill: t.muted }) +
-      rect(hx + half - 90, hy + 14, 12, 10, { fill: t.kept }) +
-      text(hx + half - 74, hy + 23, 'kept', { size: 10, fill: t.muted })
+    rect(hlx, hly, 12, 10, { fill: t.freed }) +
+      text(hlx + 16, hly + 9, 'freed', { size: 10, fill: t.muted }) +
+      rect(hlx + 60, hly, 12, 10, { fill: t.kept }) +
+      text(hlx + 76, hly + 9, 'kept', { size: 10, fill: t.muted })
   )
 
-  // 3. KMSAN
-  const kx = MARGIN + half + 18
-  out.push(panel(t, kx, hy, half, L.row2H))
-  out.push(heading(t, kx + 16, hy + 24, 'KMSAN boot metadata'))
+  // 3. KMSAN: beside HVO (wide) or under it
+  const kx = L.besideRow2 ? MARGIN + half + 18 : MARGIN
+  const ky0 = L.kmsanY
+  out.push(panel(t, kx, ky0, half, L.kmsanH))
+  out.push(heading(t, kx + 16, ky0 + 24, 'KMSAN boot metadata'))
   if (m.kmsan) {
     const k = m.kmsan
     const tot = k.usablePages + k.metadataPages + k.lostPages
+    const sub = `shadow + origin pages for every page given to the buddy allocator: ${bytes(k.metadataPages * ps)} of ${bytes(tot * ps)}`
     out.push(
-      text(kx + 16, hy + 42, truncate(`shadow + origin pages for every page given to the buddy allocator: ${bytes(k.metadataPages * ps)} of ${bytes(tot * ps)}`, half - 32, 10.5), {
+      text(kx + 16, ky0 + 42, truncate(sub, half - 32, 10.5), {
         size: 10.5,
-        fill: t.muted
+        fill: t.muted,
+        title: textWidth(sub, 10.5) > half - 32 ? sub : undefined
       })
     )
-    let ky = hy + 62
+    let ky = ky0 + 62
     const kbx = kx + 80
     const kbw = half - 80 - 20
     for (const n of k.rows) {
@@ -469,42 +614,44 @@ export function renderCosts(report: AnalysisReport, opts: ViewOptions = {}): str
       )
     )
   } else {
-    const note = wrap(
-      `KMSAN is off in this scenario. With CONFIG_KMSAN (memmap.structPage.kmsan: true) struct page grows by 16 bytes to ${m.structPageSize + 16} B (the "KMSAN" bar above) and every page handed to the buddy allocator needs a shadow and an origin page: about two thirds of RAM become metadata.`,
-      half - 32,
-      11
-    )
-    out.push(el('g', dataAttrs({ kind: 'kmsan-off' }), tip(note.join(' ')) + note.map((l, i) => text(kx + 16, hy + 50 + i * 16, l, { size: 11, fill: t.muted })).join('')))
+    const note = kmsanOffLines(m.structPageSize, half)
+    out.push(el('g', dataAttrs({ kind: 'kmsan-off' }), tip(note.join(' ')) + note.map((l, i) => text(kx + 16, ky0 + 50 + i * 16, l, { size: 11, fill: t.muted })).join('')))
   }
 
   // 4. PMEM
   const py = L.row3Y
   out.push(panel(t, MARGIN, py, W, L.row3H))
-  out.push(heading(t, MARGIN + 16, py + 24, 'PMEM page map reservation', 'fsdax/devdax namespaces with the memmap on the device (--map=dev)'))
-  if (!m.pmem.length) out.push(text(MARGIN + 16, py + 54, 'No PMEM namespaces in this scenario (memmap.pmem).', { size: 11, fill: t.muted }))
+  out.push(heading(t, MARGIN + 16, py + 24, PMEM_HEADING, PMEM_NOTE, W - 32))
+  if (!m.pmem.length) out.push(text(MARGIN + 16, py + 54 + L.pmemTop, 'No PMEM namespaces in this scenario (memmap.pmem).', { size: 11, fill: t.muted }))
   else {
-    const lx = MARGIN + W - 16 - (22 + textWidth('page map + info block', 10.5) + 14 + 22 + textWidth('usable data', 10.5))
-    out.push(rect(lx, py + 15, 14, 11, { rx: 2, fill: t.nomap }) + text(lx + 19, py + 24, 'page map + info block', { size: 10.5, fill: t.muted }))
-    const lx2 = lx + 22 + textWidth('page map + info block', 10.5) + 14
-    out.push(rect(lx2, py + 15, 14, 11, { rx: 2, fill: t.memory }) + text(lx2 + 19, py + 24, 'usable data', { size: 10.5, fill: t.muted }))
+    const lx = L.pmemLegendBeside ? MARGIN + W - 16 - legendWidth(PMEM_LEGEND) : MARGIN + 16
+    const ly = L.pmemLegendBeside ? py + 24 : py + 24 + L.pmemTop
+    out.push(rect(lx, ly - 9, 14, 11, { rx: 2, fill: t.nomap }) + text(lx + 19, ly, PMEM_LEGEND[0], { size: 10.5, fill: t.muted }))
+    const lx2 = lx + 22 + textWidth(PMEM_LEGEND[0], 10.5) + 14
+    out.push(rect(lx2, ly - 9, 14, 11, { rx: 2, fill: t.memory }) + text(lx2 + 19, ly, PMEM_LEGEND[1], { size: 10.5, fill: t.muted }))
   }
-  let pyy = py + 44
+  let pyy = py + 44 + L.pmemTop
   for (const p of m.pmem) {
-    const bx = MARGIN + 190
-    const bwid = W - 190 - 24
+    // wide: name and size on the left, the bar beside them; narrow: the bar under them
+    const narrow = L.pmemNarrow
+    const bx = narrow ? MARGIN + 16 : MARGIN + 190
+    const bwid = narrow ? W - 32 : W - 190 - 24
+    const by = narrow ? pyy + 20 : pyy + 2
     const parts = [
       tip(
         `${p.name}: ${p.ok ? `page map ${int(p.pageMapSize)} bytes (${int(p.npfns)} pfns × ${p.pageStructSize} B), reserved at the start ${int(p.reservedBytes)} bytes (${plusBytes(p.reservedBytes)}), usable ${int(p.usableBytes)} bytes, align ${bytes(p.align)}` : `fails: ${p.error}`}`
       ),
       text(MARGIN + 16, pyy + 14, p.name, { size: 11.5, weight: 'bold', fill: t.text, mono: true }),
-      text(MARGIN + 16, pyy + 30, `${bytes(p.totalBytes)} namespace`, { size: 10.5, fill: t.muted })
+      narrow
+        ? text(MARGIN + 16 + textWidth(p.name, 11.5, { mono: true }) + 12, pyy + 14, `${bytes(p.totalBytes)} namespace`, { size: 10.5, fill: t.muted })
+        : text(MARGIN + 16, pyy + 30, `${bytes(p.totalBytes)} namespace`, { size: 10.5, fill: t.muted })
     ]
     if (p.ok) {
       parts.push(
         stacked(
           t,
           bx,
-          pyy + 2,
+          by,
           bwid,
           18,
           [
@@ -518,7 +665,7 @@ export function renderCosts(report: AnalysisReport, opts: ViewOptions = {}): str
       parts.push(
         text(
           bx,
-          pyy + 38,
+          by + 36,
           truncate(
             `page map ${bytes(p.pageMapSize)} (${int(p.npfns)} pfns × ${p.pageStructSize} B) · reserved ${plusBytes(p.reservedBytes)} = ${share.toFixed(2)} % · usable ${plusBytes(p.usableBytes)} · align ${bytes(p.align)}`,
             bwid,
@@ -528,11 +675,11 @@ export function renderCosts(report: AnalysisReport, opts: ViewOptions = {}): str
         )
       )
     } else {
-      parts.push(badge(bx, pyy + 2, '✗ FAILS', t.fail, { size: 10 }).svg)
-      parts.push(text(bx + 70, pyy + 15, truncate(p.error ?? 'nd_pfn_init() fails', bwid - 70, 11), { size: 11, fill: t.fail }))
+      parts.push(badge(bx, by, '✗ FAILS', t.fail, { size: 10 }).svg)
+      parts.push(text(bx + 70, by + 13, truncate(p.error ?? 'nd_pfn_init() fails', bwid - 70, 11), { size: 11, fill: t.fail }))
     }
     out.push(el('g', dataAttrs({ kind: 'pmem', name: p.name, ok: p.ok, reservedBytes: p.reservedBytes }), parts.join('')))
-    pyy += 62
+    pyy += narrow ? 74 : 62
   }
   return svgDocument({ view: 'costs', width: m.width, height: m.height, title: m.title, desc: m.desc, theme: t, body: out.join(''), source: opts.source })
 }

@@ -333,6 +333,30 @@ export function truncate(s: string, maxWidth: number, size: number, o: { mono?: 
   return k > 0 ? s.slice(0, k).trimEnd() + '…' : ''
 }
 
+/** Where a text lies in drawing px (top-left, width, height): what a layout keeps apart. */
+export interface TextBox {
+  x: number
+  y: number
+  w: number
+  h: number
+}
+
+/** a text's ink from baseline − 0.8 × size to baseline + 0.25 × size */
+export const ASCENT = 0.8
+export const DESCENT = 0.25
+
+/** The box of `s` drawn at (x, baseline y) with `size` and `anchor` (textWidth's metrics). */
+export function textBox(x: number, y: number, s: string, size: number, o: { anchor?: 'start' | 'middle' | 'end'; mono?: boolean; bold?: boolean } = {}): TextBox {
+  const w = textWidth(s, size, o)
+  const left = o.anchor === 'middle' ? x - w / 2 : o.anchor === 'end' ? x - w : x
+  return { x: left, y: y - ASCENT * size, w, h: (ASCENT + DESCENT) * size }
+}
+
+/** Whether two boxes share any area (touching edges do not). */
+export function boxesMeet(a: TextBox, b: TextBox): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+}
+
 export interface TextOpts {
   size?: number
   weight?: 'normal' | 'bold'
@@ -628,18 +652,44 @@ export function base64Decode(s: string): Uint8Array | null {
 
 export const MARGIN = 28
 
-/** View header: title, subtitle; returns markup and the y below it. */
-export function header(t: Theme, width: number, title: string, subtitle: string): { svg: string; bottom: number } {
-  const sub = wrap(subtitle, width - 2 * MARGIN, 12)
-  const svg =
-    text(MARGIN, MARGIN + 16, truncate(title, width - 2 * MARGIN, 19, { bold: true }), { size: 19, weight: 'bold', fill: t.text, extra: { 'data-kind': 'heading' } }) +
-    lines(MARGIN, MARGIN + 38, sub, 16, { size: 12, fill: t.muted })
-  return { svg, bottom: MARGIN + 38 + (sub.length - 1) * 16 + 14 }
+/** The title's lines: wrapped to two at most, the last shortened with an ellipsis (the full title is its tooltip). */
+function titleLines(title: string, maxWidth: number): string[] {
+  const ls = wrap(title, maxWidth, 19, { bold: true })
+  if (ls.length <= 2) return ls
+  return [ls[0], truncate(ls.slice(1).join(' '), maxWidth, 19, { bold: true })]
 }
 
-/** A section heading inside a view. */
-export function heading(t: Theme, x: number, y: number, s: string, note?: string): string {
-  return text(x, y, s, { size: 14, weight: 'bold', fill: t.text }) + (note ? text(x + textWidth(s, 14, { bold: true }) + 14, y, note, { size: 11, fill: t.muted }) : '')
+/** View header: title (two lines where it does not fit one), subtitle; returns markup and the y below it. */
+export function header(t: Theme, width: number, title: string, subtitle: string): { svg: string; bottom: number } {
+  const tl = titleLines(title, width - 2 * MARGIN)
+  const dy = (tl.length - 1) * 23
+  const sub = wrap(subtitle, width - 2 * MARGIN, 12)
+  const full = tl.join(' ') === title ? undefined : title
+  const svg =
+    tl.map((l, i) => text(MARGIN, MARGIN + 16 + i * 23, l, { size: 19, weight: 'bold', fill: t.text, extra: { 'data-kind': 'heading' }, title: full })).join('') +
+    lines(MARGIN, MARGIN + 38 + dy, sub, 16, { size: 12, fill: t.muted })
+  return { svg, bottom: MARGIN + 38 + dy + (sub.length - 1) * 16 + 14 }
+}
+
+/** Whether a heading's note fits beside it within `maxWidth` (else it goes on the line below). */
+export function noteBeside(s: string, note: string | undefined, maxWidth: number): boolean {
+  return !note || textWidth(s, 14, { bold: true }) + 14 + textWidth(note, 11) <= maxWidth
+}
+
+/** The extra height a heading takes within `maxWidth`: its note's lines below it, 14 px each. */
+export function headingExtra(s: string, note: string | undefined, maxWidth: number): number {
+  return noteBeside(s, note, maxWidth) ? 0 : wrap(note!, maxWidth, 11).length * 14
+}
+
+/**
+ * A section heading inside a view; its note beside it, or (given `maxWidth` and too
+ * long for it) wrapped on the lines below, 14 px apart (headingExtra()).
+ */
+export function heading(t: Theme, x: number, y: number, s: string, note?: string, maxWidth = Infinity): string {
+  const head = text(x, y, s, { size: 14, weight: 'bold', fill: t.text })
+  if (!note) return head
+  if (noteBeside(s, note, maxWidth)) return head + text(x + textWidth(s, 14, { bold: true }) + 14, y, note, { size: 11, fill: t.muted })
+  return head + lines(x, y + 16, wrap(note, maxWidth, 11), 14, { size: 11, fill: t.muted })
 }
 
 export function panel(t: Theme, x: number, y: number, w: number, h: number, a: Attrs = {}): string {
