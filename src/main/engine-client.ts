@@ -91,6 +91,11 @@ interface Job {
   grace?: ReturnType<typeof setTimeout>
 }
 
+/** The deadline of a call with `chars` characters of input: base + 2 s per MiB (+30 s for an export). */
+export function callDeadlineMs(chars: number, method: WorkerMethod = 'analyze', baseMs = ENGINE_DEADLINE_MS): number {
+  return Math.round(baseMs + (chars / (1024 * 1024)) * DEADLINE_PER_MIB_MS + (method === 'export' ? EXPORT_EXTRA_MS : 0))
+}
+
 function inputBytes(args: unknown[]): number {
   let n = 0
   for (const a of args) if (typeof a === 'string') n += a.length
@@ -245,13 +250,12 @@ export class EngineWorker {
   /** callBytes with a supersede key, an abort signal or a deadline of its own. */
   callWith<M extends WorkerMethod>(opts: EngineCallOptions, method: M, ...args: WorkerArgs<M>): Promise<Uint8Array> {
     return new Promise<Uint8Array>((resolve, reject) => {
-      const mib = inputBytes(args) / (1024 * 1024)
       const job: Job = {
         id: this.next++,
         method,
         args,
         key: opts.supersede,
-        deadlineMs: opts.deadlineMs ?? Math.round(this.deadlineMs + mib * DEADLINE_PER_MIB_MS + (method === 'export' ? EXPORT_EXTRA_MS : 0)),
+        deadlineMs: opts.deadlineMs ?? callDeadlineMs(inputBytes(args), method, this.deadlineMs),
         resolve,
         reject
       }
