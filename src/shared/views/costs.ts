@@ -291,7 +291,9 @@ export function costsModel(report: AnalysisReport, opts: ViewOptions = {}): Cost
   // layout: the wide drawing (bars side by side, HVO beside KMSAN) re-flows for a narrow
   // pane (bars as rows, the panels one under the other, legends on rows of their own)
   const t = theme(opts.theme)
-  const hd = header(t, width, title, 'x')
+  const cur = bars.find((b) => b.current)!
+  const subtitle = `kernel ${report.kernel} · ${report.arch} · ${int(sections)} present sections × ${int(pps)} pages · memmap today ${bytes(cur.bytes)} (${cur.percentOfRam.toFixed(2)} % of ${bytes(ram)} RAM)`
+  const hd = header(t, width, title, subtitle)
   const W = width - 2 * MARGIN
   const chartY = hd.bottom + 10
   const chartNote = `${int(sections)} sections × ${int(pps)} struct pages × S`
@@ -322,8 +324,6 @@ export function costsModel(report: AnalysisReport, opts: ViewOptions = {}): Cost
   const row3H = pmem.length ? 64 + pmemTop + pmem.length * (pmemNarrow ? 74 : 62) : 90 + pmemHead
   const height = row3Y + row3H + MARGIN
 
-  const cur = bars.find((b) => b.current)!
-  const subtitle = `kernel ${report.kernel} · ${report.arch} · ${int(sections)} present sections × ${int(pps)} pages · memmap today ${bytes(cur.bytes)} (${cur.percentOfRam.toFixed(2)} % of ${bytes(ram)} RAM)`
   const desc = `Memmap cost for struct page sizes ${bars.map((b) => `${b.label}: ${bytes(b.bytes)}`).join(', ')}. HVO frees ${bytes(mm?.hvo.netFreedBytes ?? 0)} in the configured pools. ${kmsan ? `KMSAN metadata takes ${bytes(kmsan.metadataPages * ps)}.` : 'KMSAN off.'} ${pmem.length ? `PMEM page maps reserve ${bytes(pmem.reduce((a, p) => a + p.reservedBytes, 0))}.` : 'No PMEM namespaces.'}`
   return {
     title,

@@ -3,7 +3,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { analyzeSource } from '../engine/index.ts'
 import type { AnalysisReport } from '../engine/report.ts'
-import { nomapModel, renderNomap, walkerRisk } from './nomap.ts'
+import { exampleReports, hyperscaleReport } from '../../../tests/view-reports.ts'
+import { MIN_WIDTH, nomapModel, renderNomap, walkerRisk } from './nomap.ts'
+import { layoutProblems } from './text-boxes.ts'
 import { checkWellFormed } from './xml.ts'
 
 const root = join(import.meta.dirname, '../../..')
@@ -83,5 +85,25 @@ describe('NOMAP & holes view model', () => {
     const m = nomapModel(r.report)
     // [0x8f000, 0x90000): 4096 pfns × 32 bytes
     expect(m.summary.find((s) => s.label === 'memmap freed (free_unused_memmap)')!.values).toEqual(Array(5).fill('128 KiB'))
+  })
+
+  it('re-flows for a narrow pane: no text overlaps another or runs past the edges, at 540 px and the minimum', () => {
+    const cases: [string, AnalysisReport][] = [...exampleReports(), ['hyperscale', hyperscaleReport()]]
+    for (const [name, r] of cases)
+      for (const width of [MIN_WIDTH, 540, 720, 900, 1200]) {
+        const svg = renderNomap(r, { width })
+        expect(svg, `${name} at ${width}`).toMatch(new RegExp(`<svg [^>]*width="${width}"`))
+        expect(layoutProblems(svg), `${name} at ${width}`).toEqual([])
+      }
+    // narrow: the policies in a grid of two under each range, each cell naming its policy
+    const narrow = nomapModel(arm, { width: 540 })
+    expect(narrow.layout).toMatchObject({ wide: false, per: 2 })
+    expect(narrow.columns.map((c) => c.line)).toEqual([0, 0, 1, 1, 2])
+    expect(narrow.rows.every((r) => r.headH > 0 && r.lineY.length === 3)).toBe(true)
+    const svg = renderNomap(arm, { width: 540 })
+    expect(svg).toMatch(/data-kind="policy-cell" data-policy="generic-5.14"[^>]*><title>[^<]*<\/title>[\s\S]*?>generic-5\.14<\/text>/)
+    // wide: the policies side by side, as exported
+    expect(nomapModel(arm, { width: 1200 }).layout).toMatchObject({ wide: true, per: 5 })
+    expect(MIN_WIDTH).toBeLessThanOrEqual(540)
   })
 })

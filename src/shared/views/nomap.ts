@@ -15,8 +15,10 @@ import {
   esc,
   header,
   heading,
+  headingExtra,
   hex,
   int,
+  line,
   MARGIN,
   RANGE_NOTE,
   rect,
@@ -41,6 +43,8 @@ export interface NomapColumn {
   running: boolean
   x: number
   w: number
+  /** the grid line the column is on (0 when the policies are side by side) */
+  line: number
   titleLines: string[]
 }
 
@@ -65,6 +69,10 @@ export interface NomapRow extends RangeRow {
   cells: NomapCell[]
   y: number
   h: number
+  /** narrow: the height of the range's own block above its cells (0 when wide) */
+  headH: number
+  /** each grid line's top, from the row's top */
+  lineY: number[]
 }
 
 export interface NomapModel extends ViewModelBase {
@@ -76,10 +84,35 @@ export interface NomapModel extends ViewModelBase {
   summary: { label: string; values: string[] }[]
   contiguity: { nid: number; zone: string; cells: { contiguous: boolean; why: string; lines: string[] }[] }[]
   totals: { partialPageblocks: number; partialMaxOrderBlocks: number; memmapBytes: number } | null
-  layout: { headerY: number; headerH: number; rowsY: number; summaryY: number; contiguityY: number; contiguityRowH: number[] }
+  layout: {
+    /** the policies side by side beside the ranges (wide), or in a grid under each range (narrow) */
+    wide: boolean
+    /** policies per grid line */
+    per: number
+    headerY: number
+    /** the header's height (all its grid lines) */
+    headerH: number
+    /** each grid line's header: top and height */
+    headerLines: { y: number; h: number }[]
+    rowsY: number
+    summaryY: number
+    summaryRowY: number[]
+    contiguityY: number
+    contiguityRowH: number[]
+  }
 }
 
 const LEFT_W = 210
+/** the narrowest width the view lays out for (drawing px) */
+export const MIN_WIDTH = 440
+/** a policy column is at least this wide beside the ranges; below, the policies go in a grid */
+const MIN_COL_W = 120
+/** a grid cell's narrowest width */
+const MIN_CELL_W = 180
+const RANGES_HEADING = 'Ranges × policies'
+const SUMMARY_HEADING = 'Summary over every hole and NOMAP range'
+const CONTIGUITY_HEADING = 'Zone contiguity'
+const CONTIGUITY_NOTE = 'set_zone_contiguous(): may compaction treat the zone as one contiguous span?'
 const LINE_H = 14
 const VAL_SIZE = 11
 
@@ -94,20 +127,25 @@ const RISK_LABEL: Record<WalkerRisk, string> = { safe: 'safe', costly: 'safe, pe
 
 export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): NomapModel {
   const t = theme(opts.theme)
-  const width = Math.max(900, opts.width ?? 1200)
+  const width = Math.max(MIN_WIDTH, opts.width ?? 1200)
   const ps = report.pageSizeBytes
   const title = `NOMAP & holes under ${report.memmap?.policies.policies.length ?? 0} policies — ${report.name || 'scenario'}`
   const pol = report.memmap?.policies
   const W = width - 2 * MARGIN
-  const colW = (W - LEFT_W) / Math.max(1, pol?.policies.length ?? 4)
+  const nPol = Math.max(1, pol?.policies.length ?? 4)
+  const wide = (W - LEFT_W) / nPol >= MIN_COL_W
+  const per = wide ? nPol : Math.max(1, Math.min(nPol, Math.floor(W / MIN_CELL_W)))
+  const leftW = wide ? LEFT_W : 0
+  const colW = (W - leftW) / per
   const running = (report.memmap?.checks.find((c) => c.id === 'nomap.walkers')?.values.policy as PolicyId | undefined) ?? null
   const columns: NomapColumn[] = (pol?.policies ?? []).map((p, i) => ({
     id: p.id,
     title: p.title,
     versions: p.versions,
     running: p.id === running,
-    x: MARGIN + LEFT_W + i * colW,
+    x: MARGIN + leftW + (i % per) * colW,
     w: colW,
+    line: Math.floor(i / per),
     titleLines: wrap(p.title, colW - 20, 11.5, { bold: true, maxLines: 3 })
   }))
   const carried = pol?.rows.length ?? 0
@@ -115,9 +153,21 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
   const count = Math.max(1, opts.window?.count ?? 12)
   const inner = colW - 18
 
-  const hd = header(t, width, title, 'x')
-  const headerY = hd.bottom + 30
-  const headerH = 18 + Math.max(1, ...columns.map((c) => c.titleLines.length)) * 15 + 30
+  const shown = (pol?.rows ?? []).slice(start, start + count).length
+  const subtitle = pol
+    ? `kernel ${report.kernel} · ${report.arch} · ${int(pol.rowCount)} holes and NOMAP ranges${shown < pol.rowCount ? ` (rows ${start}–${start + shown - 1} shown${carried < pol.rowCount ? `; the report carries the first ${carried}` : ''})` : ''} · over all rows: ${pol.totals.partialPageblocks} partial pageblocks, ${pol.totals.partialMaxOrderBlocks} partial MAX_ORDER blocks, memmap ${bytes(pol.totals.memmapBytes)}`
+    : `kernel ${report.kernel} · ${report.arch} · no memmap analysis in this report`
+  const hd = header(t, width, title, subtitle)
+  const gridLines = Math.max(1, Math.ceil(columns.length / per))
+  const onLine = <T extends { line: number }>(xs: T[], l: number): T[] => xs.filter((c) => c.line === l)
+  const headerY = hd.bottom + 30 + (wide ? 0 : headingExtra(RANGES_HEADING, RANGE_NOTE, W))
+  const headerLines: { y: number; h: number }[] = []
+  for (let l = 0, hy = headerY; l < gridLines; l++) {
+    const h = 18 + Math.max(1, ...onLine(columns, l).map((c) => c.titleLines.length)) * 15 + 30
+    headerLines.push({ y: hy, h })
+    hy += h + 6
+  }
+  const headerH = headerLines[headerLines.length - 1].y + headerLines[headerLines.length - 1].h - headerY
   let y = headerY + headerH + 6
   const rows: NomapRow[] = (pol?.rows ?? []).slice(start, start + count).map(({ row, cells }, k) => {
     const len = row.end - row.start
@@ -157,9 +207,24 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
         title: titleText
       }
     })
-    const contentLines = Math.max(label.length + 1, ...cs.map((c) => c.lines.reduce((a, l) => a + l.lines.length, 0) + 2))
-    const h = contentLines * LINE_H + 16
-    const r: NomapRow = { index: start + k, kind: row.kind, start: row.start, end: row.end, nid: row.nid, zone: row.zone, linkedZone: row.linkedZone, label, cells: cs, y, h }
+    const cellLines = (c: NomapCell): number => c.lines.reduce((a, l) => a + l.lines.length, 0) + 2
+    let h: number
+    let headH = 0
+    const lineY: number[] = []
+    if (wide) {
+      h = Math.max(label.length + 1, ...cs.map(cellLines)) * LINE_H + 16
+      lineY.push(0)
+    } else {
+      // the range's badge and label on top, then the policies' cells, `per` to a line
+      headH = 42 + (label.length - 1) * LINE_H + 8
+      h = headH
+      for (let l = 0; l < gridLines; l++) {
+        lineY.push(h)
+        h += Math.max(...cs.filter((_, i) => columns[i].line === l).map(cellLines)) * LINE_H + 16
+      }
+      h += 4
+    }
+    const r: NomapRow = { index: start + k, kind: row.kind, start: row.start, end: row.end, nid: row.nid, zone: row.zone, linkedZone: row.linkedZone, label, cells: cs, y, h, headH, lineY }
     y += h + 6
     return r
   })
@@ -178,13 +243,22 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
     cells: columns.map((c) => ({ contiguous: z.contiguous[c.id], why: z.why[c.id], lines: wrap(z.why[c.id], inner - 4, 10, { maxLines: 3 }) }))
   }))
   const summaryY = y + 26
-  const contiguityY = summaryY + 26 + summary.length * 22 + 34
-  const contiguityRowH = contiguity.map((z) => 26 + Math.max(...z.cells.map((c) => c.lines.length)) * 13)
-  const height = contiguityY + 24 + contiguityRowH.reduce((a, b) => a + b + 4, 0) + MARGIN
+  // wide: one row per figure; narrow: the figure's name, then per policy its id over its value
+  const summaryRowY: number[] = []
+  let sy = summaryY + 14 + headingExtra(SUMMARY_HEADING, `${int(pol?.rowCount ?? 0)} ranges`, wide ? Infinity : W)
+  for (const _ of summary) {
+    summaryRowY.push(sy)
+    sy += wide ? 22 : 22 + gridLines * 30 + 4
+  }
+  const contiguityY = sy + 12 + 34
+  const contiguityRowH = contiguity.map((z) =>
+    wide
+      ? 26 + Math.max(...z.cells.map((c) => c.lines.length)) * 13
+      : 26 + Array.from({ length: gridLines }, (_, l) => 25 + Math.max(...z.cells.filter((_, i) => columns[i].line === l).map((c) => c.lines.length)) * 13).reduce((a, b) => a + b, 0)
+  )
+  const contiguityTop = contiguityY + 14 + (wide ? 0 : headingExtra(CONTIGUITY_HEADING, CONTIGUITY_NOTE, W))
+  const height = contiguityTop + 10 + contiguityRowH.reduce((a, b) => a + b + 4, 0) + MARGIN
 
-  const subtitle = pol
-    ? `kernel ${report.kernel} · ${report.arch} · ${int(pol.rowCount)} holes and NOMAP ranges${rows.length < pol.rowCount ? ` (rows ${start}–${start + rows.length - 1} shown${carried < pol.rowCount ? `; the report carries the first ${carried}` : ''})` : ''} · over all rows: ${pol.totals.partialPageblocks} partial pageblocks, ${pol.totals.partialMaxOrderBlocks} partial MAX_ORDER blocks, memmap ${bytes(pol.totals.memmapBytes)}`
-    : `kernel ${report.kernel} · ${report.arch} · no memmap analysis in this report`
   const desc = pol
     ? `${rows.length} holes and NOMAP ranges compared under ${columns.length} policies (${columns.map((c) => c.id).join(', ')}). Ranges at risk per policy: ${columns.map((c) => `${c.id} ${pol.summary[c.id].rangesAtRisk}`).join(', ')}.`
     : 'No memmap analysis in this report.'
@@ -201,12 +275,18 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
     summary,
     contiguity,
     totals: pol?.totals ?? null,
-    layout: { headerY, headerH, rowsY: headerY + headerH + 6, summaryY, contiguityY, contiguityRowH }
+    layout: { wide, per, headerY, headerH, headerLines, rowsY: headerY + headerH + 6, summaryY, summaryRowY, contiguityY, contiguityRowH }
   }
 }
 
 function riskFill(t: Theme, r: WalkerRisk): string {
   return r === 'safe' ? t.pass : r === 'risk' ? t.fail : t.note
+}
+
+/** A policy's id beside a badge (narrow: the cell has no column header above it), shortened to the cell. */
+function policyTag(t: Theme, col: NomapColumn, x: number, y: number): string {
+  const room = col.x + col.w - 8 - x
+  return room > 24 ? text(x, y, truncate(col.id, room, 10), { size: 10, fill: t.muted }) : ''
 }
 
 /** "key value…" wrapped, the key bold and muted on the first line. */
@@ -233,13 +313,16 @@ export function renderNomap(report: AnalysisReport, opts: ViewOptions = {}): str
   const W = m.width - 2 * MARGIN
 
   // column headers
-  const hy = m.layout.headerY
-  out.push(heading(t, MARGIN, hy - 10, 'Ranges × policies', RANGE_NOTE))
-  out.push(text(MARGIN, hy + 18, 'range', { size: 11.5, weight: 'bold', fill: t.text }) + text(MARGIN, hy + 33, 'holes and NOMAP ranges', { size: 10, fill: t.muted }))
+  const L = m.layout
+  const headingY = L.wide ? L.headerY - 10 : L.headerY - 10 - headingExtra(RANGES_HEADING, RANGE_NOTE, W)
+  out.push(heading(t, MARGIN, headingY, RANGES_HEADING, RANGE_NOTE, L.wide ? Infinity : W))
+  if (L.wide) out.push(text(MARGIN, L.headerY + 18, 'range', { size: 11.5, weight: 'bold', fill: t.text }) + text(MARGIN, L.headerY + 33, 'holes and NOMAP ranges', { size: 10, fill: t.muted }))
   for (const c of m.columns) {
+    const hl = L.headerLines[c.line]
+    const hy = hl.y
     const parts = [
       tip(`${c.title}\nversions: ${c.versions}${c.running ? "\nthe policy of this scenario's kernel" : ''}`),
-      rect(c.x + 3, hy, c.w - 6, m.layout.headerH, { rx: 6, fill: t.panel, stroke: c.running ? t.pass : t.panelBorder, 'stroke-width': c.running ? 2 : 1 })
+      rect(c.x + 3, hy, c.w - 6, hl.h, { rx: 6, fill: t.panel, stroke: c.running ? t.pass : t.panelBorder, 'stroke-width': c.running ? 2 : 1 })
     ]
     c.titleLines.forEach((l, i) => parts.push(text(c.x + 12, hy + 18 + i * 15, l, { size: 11.5, weight: 'bold', fill: t.text })))
     const vy = hy + 18 + c.titleLines.length * 15
@@ -258,16 +341,22 @@ export function renderNomap(report: AnalysisReport, opts: ViewOptions = {}): str
       rect(MARGIN, r.y, W, r.h, { rx: 6, fill: t.background, stroke: t.panelBorder }),
       rect(MARGIN, r.y, 4, r.h, { fill: kindFill }),
       badge(MARGIN + 12, r.y + 9, r.kind === 'nomap' ? 'NOMAP' : 'HOLE', kindFill, { size: 9.5 }).svg,
-      ...r.label.map((l, i) => text(MARGIN + 12, r.y + 42 + i * LINE_H, l, { size: i === 0 ? 10.5 : 10.5, mono: i === 0, fill: i === 0 ? t.text : t.muted }))
+      ...r.label.map((l, i) => text(MARGIN + 12, r.y + 42 + i * LINE_H, l, { size: i === 0 ? 10.5 : 10.5, mono: i === 0, fill: i === 0 ? t.text : t.muted })),
+      // narrow: the policies' grid under the range's label
+      ...(r.headH ? [line(MARGIN + 4, r.y + r.headH - 4, MARGIN + W, r.y + r.headH - 4, { stroke: t.panelBorder })] : [])
     ]
     out.push(el('g', dataAttrs({ kind: 'range', range: r.kind, start: hex(r.start), end: hex(r.end), nid: r.nid, zone: r.zone }), head.join('')))
     r.cells.forEach((c, i) => {
       const col = m.columns[i]
       const x = col.x + 9
-      const parts = [tip(c.title), rect(col.x + 3, r.y + 4, col.w - 6, r.h - 8, { rx: 4, fill: t.panel })]
-      const rb = badge(x, r.y + 9, RISK_LABEL[c.risk], riskFill(t, c.risk), { size: 9.5 })
+      const top = r.y + r.lineY[col.line]
+      const bottom = col.line + 1 < r.lineY.length ? r.y + r.lineY[col.line + 1] : r.y + r.h - (r.headH ? 4 : 0)
+      const parts = [tip(c.title), rect(col.x + 3, top + 4, col.w - 6, bottom - top - 8, { rx: 4, fill: t.panel })]
+      const rb = badge(x, top + 9, RISK_LABEL[c.risk], riskFill(t, c.risk), { size: 9.5 })
       parts.push(rb.svg)
-      let ly = r.y + 42
+      // narrow: no column header above the cell, so it names its policy
+      if (!L.wide) parts.push(policyTag(t, col, x + rb.width + 8, top + 21))
+      let ly = top + 42
       for (const l of c.lines) {
         parts.push(kvText(t, x, ly, l))
         ly += l.lines.length * LINE_H
@@ -278,18 +367,24 @@ export function renderNomap(report: AnalysisReport, opts: ViewOptions = {}): str
 
   // summary
   const sy = m.layout.summaryY
-  out.push(heading(t, MARGIN, sy, 'Summary over every hole and NOMAP range', `${int(m.window.total)} ranges`))
+  out.push(heading(t, MARGIN, sy, SUMMARY_HEADING, `${int(m.window.total)} ranges`, L.wide ? Infinity : W))
   m.summary.forEach((s, k) => {
-    const ry = sy + 14 + k * 22
-    if (k % 2 === 0) out.push(rect(MARGIN, ry, W, 22, { fill: t.panel }))
+    const ry = L.summaryRowY[k]
+    const rh = k + 1 < L.summaryRowY.length ? L.summaryRowY[k + 1] - ry : L.wide ? 22 : L.summaryRowY[k] - (L.summaryRowY[k - 1] ?? ry - 22 - 4 - Math.ceil(m.columns.length / L.per) * 30)
+    if (k % 2 === 0) out.push(rect(MARGIN, ry, W, L.wide ? 22 : rh - 4, { fill: t.panel }))
     out.push(text(MARGIN + 12, ry + 15, s.label, { size: 11.5, fill: t.text, weight: 'bold' }))
     s.values.forEach((v, i) => {
       const alarm = s.label === 'ranges at risk' && v !== '0'
+      const col = m.columns[i]
+      // narrow: each value under its policy's id
+      const vy = L.wide ? ry + 15 : ry + 22 + col.line * 30 + 27
       out.push(
         el(
           'g',
-          dataAttrs({ kind: 'summary', policy: m.columns[i].id, label: s.label }),
-          tip(`${m.columns[i].title}: ${s.label} ${v}`) + text(m.columns[i].x + 12, ry + 15, v, { size: 11.5, fill: alarm ? t.fail : t.text, weight: alarm ? 'bold' : undefined, mono: true })
+          dataAttrs({ kind: 'summary', policy: col.id, label: s.label }),
+          tip(`${col.title}: ${s.label} ${v}`) +
+            (L.wide ? '' : text(col.x + 12, vy - 14, truncate(col.id, col.w - 20, 10), { size: 10, fill: t.muted })) +
+            text(col.x + 12, vy, v, { size: 11.5, fill: alarm ? t.fail : t.text, weight: alarm ? 'bold' : undefined, mono: true })
         )
       )
     })
@@ -297,22 +392,27 @@ export function renderNomap(report: AnalysisReport, opts: ViewOptions = {}): str
 
   // contiguity
   const cy0 = m.layout.contiguityY
-  out.push(heading(t, MARGIN, cy0, 'Zone contiguity', 'set_zone_contiguous(): may compaction treat the zone as one contiguous span?'))
-  let cy = cy0 + 14
+  out.push(heading(t, MARGIN, cy0, CONTIGUITY_HEADING, CONTIGUITY_NOTE, L.wide ? Infinity : W))
+  let cy = cy0 + 14 + (L.wide ? 0 : headingExtra(CONTIGUITY_HEADING, CONTIGUITY_NOTE, W))
   m.contiguity.forEach((z, k) => {
     const h = m.layout.contiguityRowH[k]
     out.push(rect(MARGIN, cy, W, h, { rx: 4, fill: t.panel }))
     out.push(text(MARGIN + 12, cy + 18, `node ${z.nid} · ${z.zone}`, { size: 11.5, weight: 'bold', fill: t.text }))
+    // narrow: the policies' grid lines under the zone's name, each as tall as its longest reason
+    const lineTop: number[] = [L.wide ? cy : cy + 26]
+    for (let l = 1; l < Math.ceil(m.columns.length / L.per); l++) lineTop.push(lineTop[l - 1] + 25 + Math.max(...z.cells.filter((_, i) => m.columns[i].line === l - 1).map((c) => c.lines.length)) * 13)
     z.cells.forEach((c, i) => {
       const col = m.columns[i]
-      const b = badge(col.x + 9, cy + 6, c.contiguous ? '✓ contiguous' : '✗ not contiguous', c.contiguous ? t.pass : t.fail, { size: 9.5 })
+      const ct = lineTop[col.line]
+      const b = badge(col.x + 9, ct + 6, c.contiguous ? '✓ contiguous' : '✗ not contiguous', c.contiguous ? t.pass : t.fail, { size: 9.5 })
       out.push(
         el(
           'g',
           dataAttrs({ kind: 'contiguity', nid: z.nid, zone: z.zone, policy: col.id, contiguous: c.contiguous }),
           tip(`node ${z.nid} zone ${z.zone} under ${col.title}: ${c.contiguous ? 'contiguous' : 'not contiguous'}\n${c.why}`) +
             b.svg +
-            c.lines.map((l, j) => text(col.x + 9, cy + 36 + j * 13, l, { size: 10, fill: t.muted })).join('')
+            (L.wide ? '' : policyTag(t, col, col.x + 9 + b.width + 8, ct + 18)) +
+            c.lines.map((l, j) => text(col.x + 9, ct + 36 + j * 13, l, { size: 10, fill: t.muted })).join('')
         )
       )
     })
