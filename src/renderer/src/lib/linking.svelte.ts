@@ -28,6 +28,12 @@ export interface LineSelector {
  * hundreds of thousands of ranges is a read of the whole text (a click still works).
  */
 export const CURSOR_INDEX_MAX_CHARS = 4 * 1024 * 1024
+/**
+ * The entries are located again after a new result only once the cursor and the text
+ * rest this long: locating them reads the whole text (~20 ms for 4096 ranges), which a
+ * keystroke's redraw should not wait for.
+ */
+export const INDEX_DELAY_MS = 250
 
 export function geometry(r: AnalysisReport): Geometry {
   return { pageSize: r.pageSizeBytes, pagesPerSection: r.sections.pagesPerSection }
@@ -40,6 +46,8 @@ export class Linking {
   /** the entries of the last report's scenario, located in the text it came from */
   private index: { report: AnalysisReport; ix: EntryIndex | null } | null = null
   private markedBy: unknown = null
+  private pending: ReturnType<typeof setTimeout> | undefined
+  private at = { line: 1, column: 1 }
 
   constructor(
     private readonly text: () => string,
@@ -83,14 +91,29 @@ export class Linking {
 
   /** The editor's cursor moved (or a new result came): mark the entry under it. */
   cursor(line: number, column: number): void {
+    this.at = { line, column }
     const r = this.analysis.report
     if (!r || !this.analysis.valid) return this.mark(null, null)
     if (this.index?.report !== r) {
-      const text = untrack(this.text)
-      this.index = { report: r, ix: text.length <= CURSOR_INDEX_MAX_CHARS ? entryIndex(text, r.scenario) : null }
+      clearTimeout(this.pending)
+      this.pending = setTimeout(() => this.locate(), INDEX_DELAY_MS)
+      return
     }
     const e = this.index.ix ? entryAt(this.index.ix, line, column) : null
     this.mark(e, e?.ranges ?? null)
+  }
+
+  /** Locate the entries of the shown result in the text (when the analysis is idle). */
+  private locate(): void {
+    const r = this.analysis.report
+    if (!r || !this.analysis.valid) return
+    if (this.analysis.busy) {
+      this.pending = setTimeout(() => this.locate(), INDEX_DELAY_MS)
+      return
+    }
+    const text = untrack(this.text)
+    this.index = { report: r, ix: text.length <= CURSOR_INDEX_MAX_CHARS ? entryIndex(text, r.scenario) : null }
+    this.cursor(this.at.line, this.at.column)
   }
 
   /** Mark a range (a lookup's page) until the cursor moves to an entry. */
