@@ -3,7 +3,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { analyzeSource } from '../engine/index.ts'
 import type { AnalysisReport } from '../engine/report.ts'
-import { renderSections, sectionsModel } from './sections.ts'
+import { exampleReports, hyperscaleReport } from '../../../tests/view-reports.ts'
+import { MIN_WIDTH, renderSections, sectionsModel } from './sections.ts'
+import { layoutProblems } from './text-boxes.ts'
 import { checkWellFormed } from './xml.ts'
 
 const root = join(import.meta.dirname, '../../..')
@@ -101,5 +103,27 @@ describe('numbers in the check tooltips', () => {
     const svg = renderSections(report('loongarch64-uefi.yaml'))
     expect(svg).toContain('roundup(cursor, section_map_size() = 1 MiB)')
     expect(svg).not.toContain('= 1048576')
+  })
+})
+
+describe('sections view: laid out for the pane', () => {
+  it('re-flows for a narrow pane: no text overlaps another or runs past the edges, at 540 px and the minimum', () => {
+    const cases: [string, AnalysisReport][] = [...exampleReports(), ['hyperscale', hyperscaleReport()]]
+    for (const [name, r] of cases)
+      for (const width of [MIN_WIDTH, 540, 720, 900, 1200])
+        for (const window of [undefined, { start: Math.max(0, r.sections.presentSections - 16), count: 16 }]) {
+          const svg = renderSections(r, { width, window })
+          const what = `${name} at ${width}${window ? ` from #${window.start}` : ''}`
+          expect(svg, what).toMatch(new RegExp(`<svg [^>]*width="${width}"`))
+          expect(layoutProblems(svg), what).toEqual([])
+        }
+    // narrow: the facts in two columns, the table's columns on three lines; wide: one line
+    const r = report('arm64-uefi-server.yaml')
+    const narrow = sectionsModel(r, { width: 540 })
+    expect(narrow.layout).toMatchObject({ factsPerLine: 2, tableLines: 3 })
+    expect(narrow.columns.map((c) => c.line)).toEqual([0, 0, 0, 0, 1, 1, 1, 2, 2])
+    for (const c of narrow.columns) expect(c.x + c.width, c.key).toBeLessThanOrEqual(540 - 28)
+    expect(sectionsModel(r, { width: 1200 }).layout).toMatchObject({ factsPerLine: 6, tableLines: 1 })
+    expect(MIN_WIDTH).toBeLessThanOrEqual(540)
   })
 })

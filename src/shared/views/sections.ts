@@ -11,6 +11,7 @@ import { valueText } from '../engine/units.ts'
 import {
   badge,
   bytes,
+  headingExtra,
   dataAttrs,
   el,
   header,
@@ -37,9 +38,14 @@ import {
 export interface SectionsColumn {
   key: string
   label: string
+  /** the narrowest width its heading and values take (drawing px) */
   w: number
   mono?: boolean
   align?: 'start' | 'end'
+  /** where it is drawn: the row's line (a narrow table wraps its columns onto more lines), x and width */
+  line: number
+  x: number
+  width: number
 }
 
 export interface SectionsRow {
@@ -111,10 +117,39 @@ export interface SectionsModel extends ViewModelBase {
     rulerMax: number
   } | null
   checks: CheckBadge[]
-  layout: { factsY: number; diagramY: number; tableY: number; rowH: number; folioY: number; checksY: number; checkHeights: number[] }
+  layout: {
+    factsY: number
+    /** facts per line of the facts strip, and its height */
+    factsPerLine: number
+    factsH: number
+    diagramY: number
+    /** the diagram heading's note on lines of its own (px) */
+    diagramExtra: number
+    tableY: number
+    /** lines per table row (its columns wrapped to the width) */
+    tableLines: number
+    tableExtra: number
+    rowH: number
+    folioY: number
+    folioH: number
+    /** the folio heading's note on lines of its own (px) */
+    folioExtra: number
+    checksY: number
+    checksExtra: number
+    checkHeights: number[]
+  }
 }
 
 const ROW_H = 21
+/** a table row's further lines (its columns wrapped) */
+const LINE_STEP = 16
+/** the narrowest width the view lays out for (drawing px) */
+export const MIN_WIDTH = 440
+const DIAGRAM_HEADING = 'Section → struct page array'
+const TABLE_HEADING = 'Per-section placement'
+const FOLIO_HEADING = 'Folio alignment of the struct pages'
+const CHECKS_HEADING = 'Alignment checks'
+const FACT_W = 170
 const DEFAULT_COUNT = 16
 const MAX_COUNT = 256
 
@@ -147,7 +182,8 @@ const big = (h: string): bigint => BigInt(h)
 
 export function sectionsModel(report: AnalysisReport, opts: ViewOptions = {}): SectionsModel {
   const t = theme(opts.theme)
-  const width = Math.max(760, opts.width ?? 1200)
+  const width = Math.max(MIN_WIDTH, opts.width ?? 1200)
+  const W = width - 2 * MARGIN
   const ps = report.pageSizeBytes
   const pps = report.sections.pagesPerSection
   const SB = pps * ps
@@ -169,17 +205,21 @@ export function sectionsModel(report: AnalysisReport, opts: ViewOptions = {}): S
   const unitName = !vm ? 'section map' : unitBytes === ps ? 'vmemmap page' : 'PMD'
   const plural = (n: number, w: string): string => `${int(n)} ${w}${n === 1 ? '' : 's'}`
 
-  const columns: SectionsColumn[] = [
-    { key: 'index', label: '#', w: 44, align: 'end' },
-    { key: 'section', label: 'section', w: 72, align: 'end' },
-    { key: 'nid', label: 'node', w: 50, align: 'end' },
-    { key: 'phys', label: 'physical range', w: 200, mono: true },
-    { key: 'virt', label: 'memmap (vmemmap)', w: 168, mono: true },
-    { key: 'mphys', label: 'memmap phys (est.)', w: 136, mono: true },
-    { key: 'size', label: 'memmap', w: 84, align: 'end' },
-    { key: 'units', label: `backing ${unitName}s`, w: 150 },
-    { key: 'shares', label: 'shared', w: 110 }
-  ]
+  const columns = tableColumns(
+    [
+      { key: 'index', label: '#', w: 44, align: 'end' },
+      { key: 'section', label: 'section', w: 72, align: 'end' },
+      { key: 'nid', label: 'node', w: 50, align: 'end' },
+      { key: 'phys', label: 'physical range', w: 200, mono: true },
+      { key: 'virt', label: 'memmap (vmemmap)', w: 168, mono: true },
+      { key: 'mphys', label: 'memmap phys (est.)', w: 136, mono: true },
+      { key: 'size', label: 'memmap', w: 84, align: 'end' },
+      { key: 'units', label: `backing ${unitName}s`, w: 150 },
+      { key: 'shares', label: 'shared', w: 110 }
+    ],
+    W - 16
+  )
+  const tableLines = Math.max(...columns.map((c) => c.line)) + 1
   const rows: SectionsRow[] = raw.map((r) => {
     const units = r.firstUnit && r.lastUnit && unitBytes ? Number((big(r.lastUnit) - big(r.firstUnit)) / BigInt(unitBytes)) + 1 : 1
     const physStart = r.section * SB
@@ -264,22 +304,31 @@ export function sectionsModel(report: AnalysisReport, opts: ViewOptions = {}): S
     : null
   const checks = mm ? checkBadges(mm.checks, (c) => c.id.startsWith('folio.') || c.id === 'vmemmap.sub-pmd' || c.id === 'vmemmap.kaslr-alignment') : []
 
-  // layout
-  const hd = header(t, width, title, 'x')
-  const factsY = hd.bottom + 8
-  const diagramY = factsY + (facts.length ? 70 : 0) + 14
-  const dX = MARGIN + 150
-  const dW = width - dX - MARGIN
-  const diagram = buildDiagram(rows, unitBytes, unitName, dX, dW)
-  const tableY = diagramY + 152
-  const folioY = tableY + 30 + Math.max(1, rows.length) * ROW_H + 30
-  const checksY = folioY + (folio ? 150 : 0)
-  const checkHeights = checks.map((c) => checkHeight(c, width))
-  const height = checksY + 24 + checkHeights.reduce((a, b) => a + b + 8, 0) + MARGIN
-
+  // layout: the facts strip, the diagram, the table (its columns wrapped onto more lines
+  // where the width is short), the folio ruler and the checks, each as tall as it needs
   const subtitle = mm
     ? `kernel ${report.kernel} · ${report.arch} · sizeof(struct page) ${mm.structPageSize} B · present sections ${rows.length ? `${rows[0].index}–${rows[rows.length - 1].index}` : '—'} of ${int(total)}`
     : `kernel ${report.kernel} · ${report.arch} · no memmap analysis in this report`
+  const hd = header(t, width, title, subtitle)
+  const factsY = hd.bottom + 8
+  const factsPerLine = Math.max(1, Math.min(facts.length, Math.floor(W / FACT_W)))
+  const factsH = facts.length ? 58 + (Math.ceil(facts.length / factsPerLine) - 1) * 48 : 0
+  const diagramY = factsY + (facts.length ? factsH + 12 : 0) + 14
+  const dX = MARGIN + 150
+  const dW = width - dX - MARGIN
+  const diagram = buildDiagram(rows, unitBytes, unitName, dX, dW)
+  const diagramExtra = headingExtra(DIAGRAM_HEADING, diagramNote(rows.length, unitName, unitBytes), W)
+  const tableY = diagramY + diagramExtra + 152
+  const tableExtra = headingExtra(TABLE_HEADING, tableNote(start, rows.length, total), W)
+  const rowH = ROW_H + (tableLines - 1) * LINE_STEP
+  const folioY = tableY + tableExtra + 30 + (tableLines - 1) * LINE_STEP + Math.max(1, rows.length) * rowH + 30
+  const folioExtra = folio ? headingExtra(FOLIO_HEADING, folioNote(folio), W) : 0
+  const folioH = folio ? 150 + folioExtra + (hugePageRows(folio, MARGIN + 150, W - 170) - 1) * 14 : 0
+  const checksY = folioY + folioH
+  const checksExtra = headingExtra(CHECKS_HEADING, checksNote(checks), W)
+  const checkHeights = checks.map((c) => checkHeight(c, width))
+  const height = checksY + checksExtra + 24 + checkHeights.reduce((a, b) => a + b + 8, 0) + MARGIN
+
   const failed = checks.filter((c) => c.status === 'fail').length
   const desc = mm
     ? `Struct page placement for ${rows.length} present sections (from #${start}); ${unitName}s of ${bytes(unitBytes)}; ${rows.filter((r) => r.sharesWithPrevious).length} share a ${unitName} with the section before. Alignment checks: ${checks.length - failed} pass or note, ${failed} fail.`
@@ -300,8 +349,90 @@ export function sectionsModel(report: AnalysisReport, opts: ViewOptions = {}): S
     facts,
     folio,
     checks,
-    layout: { factsY, diagramY, tableY, rowH: ROW_H, folioY, checksY, checkHeights }
+    layout: { factsY, factsPerLine, factsH, diagramY, diagramExtra, tableY, tableLines, tableExtra, rowH, folioY, folioH, folioExtra, checksY, checksExtra, checkHeights }
   }
+}
+
+/**
+ * The table's columns placed: on one line where their widths (at least the heading's)
+ * fit `avail`, else wrapped greedily onto more lines; each line's columns share out its
+ * spare width.
+ */
+function tableColumns(cols: Omit<SectionsColumn, 'line' | 'x' | 'width'>[], avail: number): SectionsColumn[] {
+  const need = cols.map((c) => Math.max(c.w, textWidth(c.label, 11, { bold: true }) + 14))
+  const total = need.reduce((a, b) => a + b, 0)
+  const lineOf: number[] = []
+  let line = 0
+  let used = 0
+  need.forEach((w) => {
+    if (total > avail && used > 0 && used + w > avail) {
+      line++
+      used = 0
+    }
+    lineOf.push(line)
+    used += w
+  })
+  const out: SectionsColumn[] = []
+  for (let l = 0; l <= line; l++) {
+    const idx = cols.map((_, i) => i).filter((i) => lineOf[i] === l)
+    // one line: the widths as before (c.w scaled to the table); more: the needed widths
+    const base = line === 0 ? idx.map((i) => cols[i].w) : idx.map((i) => need[i])
+    const sum = base.reduce((a, b) => a + b, 0)
+    const k = line === 0 ? avail / sum : 1
+    let x = MARGIN + 8
+    idx.forEach((i, j) => {
+      out[i] = { ...cols[i], line: l, x, width: base[j] * k }
+      x += base[j] * k
+    })
+  }
+  return out
+}
+
+function diagramNote(n: number, unitName: string, unitBytes: number): string {
+  return `${n} present sections; ${unitName}s of ${bytes(unitBytes)}; orange = ${unitName} shared by two sections`
+}
+
+function tableNote(start: number, n: number, total: number): string {
+  return `rows ${start}–${start + n - 1} of ${int(total)} present sections`
+}
+
+function folioNote(f: NonNullable<SectionsModel['folio']>): string {
+  return `A = ${f.alignment}: ${f.alignmentWhy}`
+}
+
+function checksNote(checks: CheckBadge[]): string {
+  const n = (s: CheckBadge['status']): number => checks.filter((c) => c.status === s).length
+  return `${n('pass')} pass · ${n('fail')} fail · ${n('note')} notes`
+}
+
+/** The huge page labels under the folio ruler: each on the first row where it clears the one before (left, row). */
+function hugePagePlaces(f: NonNullable<SectionsModel['folio']>, rx: number, rw: number): { label: string; left: number; w: number; row: number }[] {
+  const ox = (o: number): number => rx + (Math.max(0, o) / f.rulerMax) * rw
+  const sorted = [...f.hugePages].sort((a, b) => a.order - b.order)
+  const places = sorted.map((h) => {
+    const label = `${bytes(h.bytes)} huge page (order ${h.order}) ${h.aligned ? '✓' : '✗'}`
+    const w = textWidth(label, 10)
+    // centred under its order where that stays inside the drawing, else as far as it may go
+    const left = Math.max(MARGIN, Math.min(ox(h.order) - w / 2, rx + rw + 20 - w))
+    return { label, left, w, row: 0 }
+  })
+  // one row where they all clear each other; else a staircase, the highest order on top
+  // and each label starting at its marker, so no connector crosses a label above it
+  if (places.every((p, i) => i === 0 || p.left >= places[i - 1].left + places[i - 1].w + 6)) return places
+  const rowLeft: number[] = []
+  for (let i = places.length - 1; i >= 0; i--) {
+    const p = places[i]
+    p.left = Math.max(MARGIN, Math.min(ox(sorted[i].order) - 4, rx + rw + 20 - p.w))
+    let row = 0
+    while (row < rowLeft.length && p.left + p.w + 6 > rowLeft[row]) row++
+    rowLeft[row] = p.left
+    p.row = row
+  }
+  return places
+}
+
+function hugePageRows(f: NonNullable<SectionsModel['folio']>, rx: number, rw: number): number {
+  return Math.max(1, ...hugePagePlaces(f, rx, rw).map((p) => p.row + 1))
 }
 
 /** Section boxes in address order (a gap where section numbers jump) and, below, the units backing them. */
@@ -377,11 +508,17 @@ function buildDiagram(rows: SectionsRow[], unitBytes: number, unitName: string, 
   return { sections, units, breaks }
 }
 
+/** Whether a check card's id goes on a line of its own under the title (the card is too narrow for both). */
+function idBelow(c: CheckBadge, cardWidth: number): boolean {
+  const inner = cardWidth - 110
+  return textWidth(c.title, 12.5, { bold: true }) + textWidth(c.id, 10, { mono: true }) + 20 > inner && inner < 560
+}
+
 function checkHeight(c: CheckBadge, width: number): number {
   const inner = width - 2 * MARGIN - 110
   const cond = wrap(c.condition, inner, 11, { mono: true }).length
   const vals = wrap(c.values, inner, 10.5, { maxLines: 3 }).length
-  return 26 + cond * 15 + vals * 14 + 8
+  return 26 + (idBelow(c, width - 2 * MARGIN) ? 14 : 0) + cond * 15 + vals * 14 + 8
 }
 
 function statusFill(t: Theme, s: CheckBadge['status']): string {
@@ -398,15 +535,20 @@ export function renderChecks(t: Theme, checks: CheckBadge[], x: number, y: numbe
     const b = badge(x + 12, cy + 10, c.status === 'pass' ? '✓ PASS' : c.status === 'fail' ? '✗ FAIL' : '! NOTE', fill, { size: 10 })
     const cond = wrap(c.condition, inner, 11, { mono: true })
     const vals = wrap(c.values, inner, 10.5, { maxLines: 3 })
+    // narrow: the id under the title, so the title keeps its room
+    const below = idBelow(c, width)
+    const dy = below ? 14 : 0
     const body =
       tip(`${c.id}: ${c.title}\ncondition: ${c.condition}\nvalues: ${c.values}\nkernel: ${c.ref} (${c.versions})${c.consequence ? `\neffect: ${c.consequence}` : ''}`) +
       rect(x, cy, width, h, { rx: 6, fill: t.panel, stroke: t.panelBorder }) +
       rect(x, cy, 4, h, { fill }) +
       b.svg +
-      text(x + 98, cy + 22, truncate(c.title, inner - textWidth(c.id, 10, { mono: true }) - 20, 12.5, { bold: true }), { size: 12.5, weight: 'bold', fill: t.text }) +
-      text(x + width - 12, cy + 22, c.id, { size: 10, mono: true, anchor: 'end', fill: t.muted }) +
-      cond.map((l, k) => text(x + 98, cy + 40 + k * 15, l, { size: 11, mono: true, fill: t.text })).join('') +
-      vals.map((l, k) => text(x + 98, cy + 40 + cond.length * 15 + k * 14, l, { size: 10.5, fill: t.muted })).join('')
+      text(x + 98, cy + 22, truncate(c.title, below ? inner : inner - textWidth(c.id, 10, { mono: true }) - 20, 12.5, { bold: true }), { size: 12.5, weight: 'bold', fill: t.text }) +
+      (below
+        ? text(x + 98, cy + 37, truncate(c.id, inner, 10, { mono: true }), { size: 10, mono: true, fill: t.muted })
+        : text(x + width - 12, cy + 22, c.id, { size: 10, mono: true, anchor: 'end', fill: t.muted })) +
+      cond.map((l, k) => text(x + 98, cy + 40 + dy + k * 15, l, { size: 11, mono: true, fill: t.text })).join('') +
+      vals.map((l, k) => text(x + 98, cy + 40 + dy + cond.length * 15 + k * 14, l, { size: 10.5, fill: t.muted })).join('')
     out.push(el('g', dataAttrs({ kind: 'check', id: c.id, status: c.status, severity: c.severity }), body))
     cy += h + 8
   })
@@ -433,9 +575,12 @@ export function renderSections(report: AnalysisReport, opts: ViewOptions = {}): 
 
   // facts strip
   const fy = m.layout.factsY
-  out.push(panel(t, MARGIN, fy, W, 58))
-  const fw = W / m.facts.length
-  m.facts.forEach((f, i) => {
+  out.push(panel(t, MARGIN, fy, W, m.layout.factsH))
+  const per = m.layout.factsPerLine
+  const fw = W / per
+  m.facts.forEach((f, k) => {
+    const i = k % per
+    const fy = m.layout.factsY + Math.floor(k / per) * 48
     const fx = MARGIN + 14 + i * fw
     const mono = f.value.startsWith('0x')
     out.push(
@@ -451,9 +596,9 @@ export function renderSections(report: AnalysisReport, opts: ViewOptions = {}): 
 
   // diagram
   const dy = m.layout.diagramY
-  out.push(heading(t, MARGIN, dy + 4, 'Section → struct page array', `${m.rows.length} present sections; ${m.unitName}s of ${bytes(m.unitBytes)}; orange = ${m.unitName} shared by two sections`))
-  const rowA = dy + 22
-  const rowB = dy + 74
+  out.push(heading(t, MARGIN, dy + 4, DIAGRAM_HEADING, diagramNote(m.rows.length, m.unitName, m.unitBytes), W))
+  const rowA = dy + m.layout.diagramExtra + 22
+  const rowB = dy + m.layout.diagramExtra + 74
   const boxH = 34
   out.push(
     text(MARGIN, rowA + 15, 'section (physical)', { size: 11.5, weight: 'bold', fill: t.text }) +
@@ -486,54 +631,60 @@ export function renderSections(report: AnalysisReport, opts: ViewOptions = {}): 
   }
   for (const bx of m.diagram.breaks)
     out.push(text(bx, rowA + boxH / 2 + 5, '⋯', { size: 14, anchor: 'middle', fill: t.muted }) + text(bx, rowB + 18, '⋯', { size: 14, anchor: 'middle', fill: t.muted }))
-  if (m.rows[0]?.memmapVirt) out.push(text(m.diagram.x, rowB + 42, m.rows[0].memmapVirt, { size: 10, mono: true, fill: t.muted }))
+  // the first and last struct page addresses under the units (the last one row lower where both do not fit)
+  const firstVirt = m.rows[0]?.memmapVirt
+  if (firstVirt) out.push(text(m.diagram.x, rowB + 42, firstVirt, { size: 10, mono: true, fill: t.muted }))
   const lastRow = m.rows[m.rows.length - 1]
   if (lastRow?.memmapVirt) {
     const end = hex(big(lastRow.memmapVirt) + BigInt(lastRow.memmapBytes) - 1n)
     const lastBox = m.diagram.sections[m.diagram.sections.length - 1]
-    out.push(text(lastBox.x + lastBox.w, rowB + 42, end, { size: 10, mono: true, fill: t.muted, anchor: 'end' }))
+    const right = lastBox.x + lastBox.w
+    const clash = firstVirt !== null && firstVirt !== undefined && m.diagram.x + textWidth(firstVirt, 10, { mono: true }) + 8 > right - textWidth(end, 10, { mono: true })
+    out.push(text(right, rowB + 42 + (clash ? 14 : 0), end, { size: 10, mono: true, fill: t.muted, anchor: 'end' }))
   }
 
   // table
   const ty = m.layout.tableY
-  out.push(heading(t, MARGIN, ty, 'Per-section placement', `rows ${m.window.start}–${m.window.start + m.rows.length - 1} of ${int(m.window.total)} present sections`))
-  const hy = ty + 12
-  const tw = m.columns.reduce((a, c) => a + c.w, 0)
-  const scale = (W - 16) / tw
-  out.push(rect(MARGIN, hy, W, 22, { fill: t.panel, stroke: t.panelBorder, rx: 4 }))
-  let cx = MARGIN + 8
-  const colX: number[] = []
+  out.push(heading(t, MARGIN, ty, TABLE_HEADING, tableNote(m.window.start, m.rows.length, m.window.total), W))
+  const hy = ty + m.layout.tableExtra + 12
+  // the heading row: one line per line of the rows' columns
+  const headH = 22 + (m.layout.tableLines - 1) * LINE_STEP
+  out.push(rect(MARGIN, hy, W, headH, { fill: t.panel, stroke: t.panelBorder, rx: 4 }))
   for (const c of m.columns) {
-    const w = c.w * scale
-    colX.push(cx)
-    out.push(text(c.align === 'end' ? cx + w - 10 : cx, hy + 15, c.label, { size: 11, weight: 'bold', fill: t.text, anchor: c.align === 'end' ? 'end' : 'start' }))
-    cx += w
+    const cx = c.x
+    const w = c.width
+    out.push(text(c.align === 'end' ? cx + w - 10 : cx, hy + 15 + c.line * LINE_STEP, c.label, { size: 11, weight: 'bold', fill: t.text, anchor: c.align === 'end' ? 'end' : 'start' }))
   }
   m.rows.forEach((r, i) => {
-    const ry = hy + 22 + i * m.layout.rowH
+    const ry = hy + headH + i * m.layout.rowH
     const parts: string[] = [tip(r.title)]
     if (i % 2 === 1) parts.push(rect(MARGIN, ry, W, m.layout.rowH, { fill: t.panel, opacity: 0.6 }))
-    m.columns.forEach((c, k) => {
-      const w = c.w * scale
+    m.columns.forEach((c) => {
+      const w = c.width
       const v = r.cells[c.key]
       const fill = c.key === 'shares' && r.sharesWithPrevious ? t.note : c.key === 'mphys' && !r.fromBuffer ? t.fail : t.text
       parts.push(
-        text(c.align === 'end' ? colX[k] + w - 10 : colX[k], ry + 15, truncate(v, w - 12, 11, { mono: c.mono }), { size: 11, mono: c.mono, fill, anchor: c.align === 'end' ? 'end' : 'start' })
+        text(c.align === 'end' ? c.x + w - 10 : c.x, ry + 15 + c.line * LINE_STEP, truncate(v, w - 12, 11, { mono: c.mono }), {
+          size: 11,
+          mono: c.mono,
+          fill,
+          anchor: c.align === 'end' ? 'end' : 'start'
+        })
       )
     })
     out.push(el('g', dataAttrs({ kind: 'section-row', section: r.section, index: r.index, nid: r.nid, memmapVirt: r.memmapVirt ?? undefined, shares: r.sharesWithPrevious }), parts.join('')))
   })
-  out.push(line(MARGIN, hy + 22 + m.rows.length * m.layout.rowH, MARGIN + W, hy + 22 + m.rows.length * m.layout.rowH, { stroke: t.panelBorder }))
+  out.push(line(MARGIN, hy + headH + m.rows.length * m.layout.rowH, MARGIN + W, hy + headH + m.rows.length * m.layout.rowH, { stroke: t.panelBorder }))
 
   // folio alignment ruler
   if (m.folio) {
     const f = m.folio
     const y0 = m.layout.folioY
-    out.push(heading(t, MARGIN, y0, 'Folio alignment of the struct pages', `A = ${f.alignment}: ${f.alignmentWhy}`.slice(0, 150)))
+    out.push(heading(t, MARGIN, y0, FOLIO_HEADING, folioNote(f), W))
     const rx = MARGIN + 150
     const rw = W - 150 - 20
     const ox = (o: number): number => rx + (Math.max(0, o) / f.rulerMax) * rw
-    const ry = y0 + 56
+    const ry = y0 + m.layout.folioExtra + 56
     out.push(text(MARGIN, ry + 12, 'folio order', { size: 11.5, weight: 'bold', fill: t.text }) + text(MARGIN, ry + 26, `S = ${f.structPageSize} B`, { size: 10, fill: t.muted }))
     out.push(rect(rx, ry, rw, 16, { fill: t.laneBackground, rx: 3 }))
     if (f.maxOrder >= 0)
@@ -548,41 +699,47 @@ export function renderSections(report: AnalysisReport, opts: ViewOptions = {}): 
     for (let o = 0; o <= f.rulerMax; o += f.rulerMax > 24 ? 4 : 2)
       out.push(line(ox(o), ry - 4, ox(o), ry, { stroke: t.axis }) + text(ox(o), ry - 7, String(o), { size: 9.5, anchor: 'middle', fill: t.muted }))
     // the aligned limit is labelled inside its bar (or after it), MAX_FOLIO_ORDER above, huge pages below
-    const limitLabel = f.maxOrder >= 0 ? `naturally aligned up to order ${f.maxOrder} (${bytes(f.maxBytes)})` : `no folio order is naturally aligned: S = ${f.structPageSize} is not a power of two`
+    const fullLimit = f.maxOrder >= 0 ? `naturally aligned up to order ${f.maxOrder} (${bytes(f.maxBytes)})` : `no folio order is naturally aligned: S = ${f.structPageSize} is not a power of two`
+    // where the full label fits neither inside the bar nor after it, a short one (the full one its tooltip)
+    const end = f.maxOrder >= 0 ? ox(f.maxOrder) : rx
+    const fits = (s: string): boolean => (f.maxOrder >= 0 && ox(f.maxOrder) - rx > textWidth(s, 10.5, { bold: true }) + 16) || end + 8 + textWidth(s, 10.5, { bold: true }) <= MARGIN + W
+    const limitLabel = fits(fullLimit) ? fullLimit : f.maxOrder >= 0 ? `aligned ≤ order ${f.maxOrder}` : `no order aligned (S = ${f.structPageSize})`
     const lw = textWidth(limitLabel, 10.5, { bold: true })
     const inside = f.maxOrder >= 0 && ox(f.maxOrder) - rx > lw + 16
     out.push(
-      text(inside ? rx + 10 : (f.maxOrder >= 0 ? ox(f.maxOrder) : rx) + 8, ry + 12, limitLabel, {
+      text(inside ? rx + 10 : end + 8, ry + 12, limitLabel, {
         size: 10.5,
         weight: 'bold',
         anchor: 'start',
-        fill: inside ? inkOn(t.pass) : f.maxOrder >= 0 ? t.text : t.fail
+        fill: inside ? inkOn(t.pass) : f.maxOrder >= 0 ? t.text : t.fail,
+        title: limitLabel === fullLimit ? undefined : fullLimit
       })
     )
     {
       const x = ox(f.maxFolioOrder)
       const ok = f.maxFolioOrder <= f.maxOrder
-      const label = `MAX_FOLIO_ORDER ${f.maxFolioOrder} (${bytes(f.maxFolioBytes)})${f.maxFolioDefined ? '' : ', inferred for this version'} ${ok ? '✓' : '✗'}`
+      const long = `MAX_FOLIO_ORDER ${f.maxFolioOrder} (${bytes(f.maxFolioBytes)})${f.maxFolioDefined ? '' : ', inferred for this version'} ${ok ? '✓' : '✗'}`
+      // the short form where the long one is wider than the ruler (the marker's tooltip says it all)
+      const label = textWidth(long, 10.5, { bold: true }) <= rw ? long : `MAX_FOLIO_ORDER ${f.maxFolioOrder} ${ok ? '✓' : '✗'}`
       const w = textWidth(label, 10.5, { bold: true })
       const anchor = x + w / 2 > MARGIN + W ? 'end' : x - w / 2 < rx ? 'start' : 'middle'
       out.push(
         el(
           'g',
           dataAttrs({ kind: 'order-marker', order: f.maxFolioOrder, aligned: ok }),
-          tip(`MAX_FOLIO_ORDER = ${f.maxFolioOrder}: the largest folio; ${ok ? 'within' : 'beyond'} the naturally aligned range`) +
+          tip(
+            `MAX_FOLIO_ORDER = ${f.maxFolioOrder} (${bytes(f.maxFolioBytes)})${f.maxFolioDefined ? '' : ', inferred for this version'}: the largest folio; ${ok ? 'within' : 'beyond'} the naturally aligned range`
+          ) +
             line(x, ry - 20, x, ry + 16, { stroke: ok ? t.text : t.fail, 'stroke-width': 2 }) +
             text(anchor === 'end' ? x + 4 : anchor === 'start' ? x - 4 : x, ry - 24, label, { size: 10.5, weight: 'bold', anchor, fill: ok ? t.text : t.fail })
         )
       )
     }
-    let prevR = -Infinity
-    for (const h of f.hugePages.sort((a, b) => a.order - b.order)) {
+    const places = hugePagePlaces(f, rx, rw)
+    for (const [k, h] of [...f.hugePages].sort((a, b) => a.order - b.order).entries()) {
       const x = ox(h.order)
-      const label = `${bytes(h.bytes)} huge page (order ${h.order}) ${h.aligned ? '✓' : '✗'}`
-      const w = textWidth(label, 10)
-      const left = x - w / 2
-      const dy2 = left < prevR + 6 ? 14 : 0
-      prevR = left + w
+      const { label, left, w, row } = places[k]
+      const dy2 = row * 14
       out.push(
         el(
           'g',
@@ -590,23 +747,15 @@ export function renderSections(report: AnalysisReport, opts: ViewOptions = {}): 
           tip(label) +
             line(x, ry + 22, x, ry + 30 + dy2, { stroke: h.aligned ? t.muted : t.fail, 'stroke-width': 1.2, 'stroke-dasharray': '3 2' }) +
             el('path', { d: `M${x - 4} ${ry + 22} L${x + 4} ${ry + 22} L${x} ${ry + 16} Z`, fill: h.aligned ? t.text : t.fail }) +
-            text(x, ry + 40 + dy2, label, { size: 10, anchor: 'middle', fill: h.aligned ? t.text : t.fail })
+            text(left + w / 2, ry + 40 + dy2, label, { size: 10, anchor: 'middle', fill: h.aligned ? t.text : t.fail })
         )
       )
     }
   }
 
   // checks
-  out.push(
-    heading(
-      t,
-      MARGIN,
-      m.layout.checksY + 4,
-      'Alignment checks',
-      `${m.checks.filter((c) => c.status === 'pass').length} pass · ${m.checks.filter((c) => c.status === 'fail').length} fail · ${m.checks.filter((c) => c.status === 'note').length} notes`
-    )
-  )
-  out.push(renderChecks(t, m.checks, MARGIN, m.layout.checksY + 18, W, m.layout.checkHeights))
+  out.push(heading(t, MARGIN, m.layout.checksY + 4, CHECKS_HEADING, checksNote(m.checks), W))
+  out.push(renderChecks(t, m.checks, MARGIN, m.layout.checksY + m.layout.checksExtra + 18, W, m.layout.checkHeights))
 
   return svgDocument({ view: 'sections', width: m.width, height: m.height, title: m.title, desc: m.desc, theme: t, body: out.join(''), source: opts.source })
 }
