@@ -5,7 +5,9 @@ import { hyperscale } from '../../../bench/hyperscale.ts'
 import { analyzeSource, buildAnalysis } from '../engine/index.ts'
 import { runModel } from '../engine/model.ts'
 import type { AnalysisReport } from '../engine/report.ts'
-import { mapModel, renderMap } from './map.ts'
+import { exampleReports, hyperscaleReport } from '../../../tests/view-reports.ts'
+import { mapModel, MIN_WIDTH, renderMap } from './map.ts'
+import { layoutProblems } from './text-boxes.ts'
 import { checkWellFormed } from './xml.ts'
 
 const root = join(import.meta.dirname, '../../..')
@@ -130,5 +132,26 @@ describe('map view model', () => {
     expect((svg.match(/<rect/g) ?? []).length).toBeLessThan(1500)
     expect(svg.length).toBeLessThan(1_000_000)
     expect(checkWellFormed(svg)).toBeNull()
+  })
+
+  it('re-flows for a narrow pane: no text overlaps another or runs past the edges, at 540 px and the minimum', () => {
+    const cases: [string, AnalysisReport][] = [...exampleReports(), ['hyperscale', hyperscaleReport()]]
+    for (const [name, r] of cases)
+      for (const width of [MIN_WIDTH, 540, 720, 900, 1200])
+        for (const opts of [{}, { scale: 'log' as const }, { zoom: { start: 0, end: 4 * GiB } }]) {
+          const svg = renderMap(r, { width, ...opts })
+          const what = `${name} at ${width} ${JSON.stringify(opts)}`
+          expect(svg, what).toMatch(new RegExp(`<svg [^>]*width="${width}"`))
+          expect(layoutProblems(svg), what).toEqual([])
+        }
+    // narrow: the legend on three rows (the zones on their own), the totals two to a row; wide: one row, four
+    const narrow = mapModel(laptop, { width: 540 })
+    expect(narrow.legend.rows).toBe(3)
+    expect(narrow.legend.zones).toMatchObject({ anchor: 'start', text: 'zones: DMA · DMA32 · Normal · Device (empty)' })
+    expect(narrow.totalsPerLine).toBe(2)
+    const wide = mapModel(laptop, { width: 1200 })
+    expect(wide.legend.rows).toBe(1)
+    expect(wide.totalsPerLine).toBe(4)
+    expect(MIN_WIDTH).toBeLessThanOrEqual(540)
   })
 })

@@ -103,6 +103,10 @@ export interface MapModel extends ViewModelBase {
   /** "physical address · ranges …": its own row under the tick labels */
   caption: { x: number; y: number; text: string; box: TextBox }
   legendY: number
+  /** the legend's swatches (in legendItems() order) and the zones' line: flowed onto rows of the drawing's width */
+  legend: { at: { x: number; y: number }[]; zones: { x: number; y: number; anchor: 'start' | 'end'; text: string; full: string }; rows: number }
+  /** the totals' columns (4 wide, 2 narrow) */
+  totalsPerLine: number
 }
 
 /** Where a text lies in drawing px (top-left, width, height): what the layout keeps apart. */
@@ -164,6 +168,8 @@ function axisLabels(ticks: AxisTick[], plot: { x: number; w: number }, axisY: nu
 }
 
 const LABEL_W = 150
+/** the narrowest width the view lays out for (drawing px) */
+export const MIN_WIDTH = 440
 const LANE_H = 26
 const LANE_GAP = 12
 /** a section cell is at least this wide: ≤ plot width / 4 cells */
@@ -287,7 +293,7 @@ function fitLabel(s: string, w: number, size = 11): string {
 
 export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapModel {
   const t = theme(opts.theme)
-  const width = Math.max(640, opts.width ?? 1200)
+  const width = Math.max(MIN_WIDTH, opts.width ?? 1200)
   const ps = report.pageSizeBytes
   const SB = report.sections.pagesPerSection * ps
   const px = MARGIN + LABEL_W
@@ -543,7 +549,8 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
   }
 
   // layout
-  const hd = header(t, width, `Physical memory map — ${report.name || 'scenario'}`, '')
+  const subtitle = `kernel ${report.kernel} (profile ${report.profile}) · ${report.arch} · ${bytes(ps)} pages · ${scaleKind} scale${zoomed ? ` · zoom ${hex(d0)}–${hex(d1)}` : ''}`
+  const hd = header(t, width, `Physical memory map — ${report.name || 'scenario'}`, subtitle)
   let y = hd.bottom + 18
   const lanes: MapLane[] = []
   const nomapCount = regions.filter((r) => r.flags.includes('NOMAP')).length
@@ -569,6 +576,8 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
     box: { x: MARGIN, y: axisY + CAPTION_DY - ASCENT * 11, w: textWidth(captionText, 11), h: (ASCENT + DESCENT) * 11 }
   }
   const legendY = axisY + LEGEND_DY
+  const legend = flowLegend(legendLabels(report.memblock.reserved.length > 0), zoneList.map((z) => `${z.name}${z.empty ? ' (empty)' : ''}`).join(' · '), width, legendY)
+  const totalsPerLine = width - 2 * MARGIN >= 760 ? 4 : 2
 
   const ram = report.totals.presentPages * ps
   const totals: MapModel['totals'] = [
@@ -589,9 +598,8 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
     { label: 'kernel "Memory:" total', value: `${int(report.totals.memoryTotalKiB)}K`, title: 'the second figure of the kernel\'s "Memory: …K/NK available" line' },
     { label: 'max_pfn', value: hex(report.maxPfn), title: `${bytes(report.maxPfn * ps)}` }
   ]
-  const height = legendY + 40 + Math.ceil(totals.length / 4) * 34 + MARGIN
+  const height = legendY + (legend.rows - 1) * LEGEND_ROW + 40 + Math.ceil(totals.length / totalsPerLine) * 34 + MARGIN
 
-  const subtitle = `kernel ${report.kernel} (profile ${report.profile}) · ${report.arch} · ${bytes(ps)} pages · ${scaleKind} scale${zoomed ? ` · zoom ${hex(d0)}–${hex(d1)}` : ''}`
   const desc =
     `Physical address map of ${report.name || 'the scenario'}: ${regions.length} memblock memory regions (${nomapCount} NOMAP), ` +
     `${report.nodes.length} NUMA node(s), zones ${zoneList.map((z) => z.name + (z.empty ? ' (empty)' : '')).join(', ')}; ` +
@@ -622,8 +630,44 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
     axisY,
     axisLabels: axisLabels(ticks, { x: px, w: pw }, axisY),
     caption,
-    legendY
+    legendY,
+    legend,
+    totalsPerLine
   }
+}
+
+const LEGEND_ROW = 18
+
+/** The legend's labels, in the order they are drawn. */
+function legendLabels(reserved: boolean): string[] {
+  return ['memory', 'NOMAP (no linear map)', ...(reserved ? ['reserved'] : []), 'present section', 'hole pages with a struct page', 'hole without struct page']
+}
+
+/**
+ * The legend's swatches flowed from the left margin onto rows of the drawing's width
+ * (one row where it fits, as in a wide export), then the zones: right-aligned on the
+ * last row where they fit beside it, else on a row of their own (shortened to the
+ * width, the full list the tooltip).
+ */
+function flowLegend(labels: string[], zoneList: string, width: number, y0: number): MapModel['legend'] {
+  const right = width - MARGIN
+  const at: { x: number; y: number }[] = []
+  let x = MARGIN
+  let y = y0
+  for (const l of labels) {
+    const w = 19 + textWidth(l, 11)
+    if (x > MARGIN && x + w > right) {
+      x = MARGIN
+      y += LEGEND_ROW
+    }
+    at.push({ x, y })
+    x += w + 18
+  }
+  const full = `zones: ${zoneList}`
+  const zw = textWidth(full, 11)
+  if (x + zw <= right) return { at, zones: { x: right, y, anchor: 'end', text: full, full }, rows: (y - y0) / LEGEND_ROW + 1 }
+  y += LEGEND_ROW
+  return { at, zones: { x: MARGIN, y, anchor: 'start', text: truncate(full, right - MARGIN, 11), full }, rows: (y - y0) / LEGEND_ROW + 1 }
 }
 
 function drawBar(t: Theme, b: MapBar, lane: MapLane): string {
@@ -662,7 +706,8 @@ export function renderMap(report: AnalysisReport, opts: ViewOptions = {}): strin
   for (const l of m.lanes) {
     out.push(rect(m.plot.x, l.y, m.plot.w, l.h, { fill: t.laneBackground, rx: 3 }))
     out.push(text(MARGIN, l.y + l.h / 2 - 1, l.label, { size: 12, weight: 'bold', fill: t.text }))
-    out.push(text(MARGIN, l.y + l.h / 2 + 12, truncate(l.sublabel, LABEL_W - 8, 10), { size: 10, fill: t.muted }))
+    const sub = truncate(l.sublabel, LABEL_W - 8, 10)
+    out.push(text(MARGIN, l.y + l.h / 2 + 12, sub, { size: 10, fill: t.muted, title: sub === l.sublabel ? undefined : l.sublabel }))
   }
   // grid lines at the ticks
   for (const k of m.ticks) out.push(line(k.x, top - 4, k.x, bottom, { stroke: t.grid, 'stroke-width': 1 }))
@@ -695,7 +740,6 @@ export function renderMap(report: AnalysisReport, opts: ViewOptions = {}): strin
   out.push(text(m.caption.x, m.caption.y, m.caption.text, { size: 11, fill: t.muted }))
 
   // legend
-  let x = MARGIN
   const ly = m.legendY
   const items: [string, string, { pattern?: string; stroke?: string }?][] = [
     [t.memory, 'memory'],
@@ -705,21 +749,18 @@ export function renderMap(report: AnalysisReport, opts: ViewOptions = {}): strin
     [t.hole, 'hole pages with a struct page'],
     ['none', 'hole without struct page', { stroke: t.faint }]
   ]
-  for (const [fill, label, o] of items) {
-    const sw = swatch(t, x, ly, fill, label, o ?? {})
-    out.push(sw.svg)
-    x = sw.next
-  }
-  const zl = m.zones.map((z) => `${z.name}${z.empty ? ' (empty)' : ''}`).join(' · ')
-  out.push(text(m.width - MARGIN, ly, truncate(`zones: ${zl}`, m.width - x - MARGIN, 11), { size: 11, anchor: 'end', fill: t.muted }))
+  items.forEach(([fill, label, o], i) => out.push(swatch(t, m.legend.at[i].x, m.legend.at[i].y, fill, label, o ?? {}).svg))
+  const z = m.legend.zones
+  out.push(text(z.x, z.y, z.text, { size: 11, anchor: z.anchor, fill: t.muted, title: z.text === z.full ? undefined : z.full }))
 
   // totals
-  const colW = (m.width - 2 * MARGIN) / 4
-  const ty = ly + 22
-  out.push(rect(MARGIN, ty, m.width - 2 * MARGIN, Math.ceil(m.totals.length / 4) * 34 + 8, { fill: t.panel, stroke: t.panelBorder, rx: 6 }))
+  const per = m.totalsPerLine
+  const colW = (m.width - 2 * MARGIN) / per
+  const ty = ly + (m.legend.rows - 1) * LEGEND_ROW + 22
+  out.push(rect(MARGIN, ty, m.width - 2 * MARGIN, Math.ceil(m.totals.length / per) * 34 + 8, { fill: t.panel, stroke: t.panelBorder, rx: 6 }))
   m.totals.forEach((tt, i) => {
-    const cx = MARGIN + 12 + (i % 4) * colW
-    const cy = ty + 16 + Math.floor(i / 4) * 34
+    const cx = MARGIN + 12 + (i % per) * colW
+    const cy = ty + 16 + Math.floor(i / per) * 34
     out.push(
       el(
         'g',
