@@ -25,7 +25,7 @@ describe('totalCards()', () => {
     expect(cards.map((c) => c.value)).toEqual(['4,095,760', '15.62', '1', '126'])
     expect(cards.map((c) => c.unit)).toEqual(['', 'GiB', '', ''])
     expect(cards.map((c) => c.subFigure)).toEqual([null, '16,383,040', null, null])
-    expect(cards.map((c) => c.sub)).toEqual(['of 4,383,487 spanned', 'KiB in "Memory:"', 'max pfn 0x42e300', 'of 128 MiB each'])
+    expect(cards.map((c) => c.sub)).toEqual(['4,383,487 spanned', 'KiB', 'max pfn 0x42e300', 'of 128 MiB each'])
     const [present, memory, nodes, sections] = cards.map((c) => c.title)
     expect(present).toContain('present pages = Σ node_present_pages = node 0: 4,095,760 = 4,095,760')
     expect(present).toContain('= 15.62 GiB (16,776,232,960 bytes)')

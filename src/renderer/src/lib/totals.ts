@@ -72,7 +72,7 @@ export function totalCards(report: AnalysisReport): TotalCard[] {
       value: grouped(t.presentPages),
       unit: '',
       subFigure: null,
-      sub: `of ${grouped(t.spannedPages)} spanned`,
+      sub: `${grouped(t.spannedPages)} spanned`,
       title: [
         `present pages = Σ node_present_pages = ${nodeSum(report, (n) => n.presentPages)} = ${grouped(t.presentPages)}`,
         `  = ${grouped(t.presentPages)} × ${pageSizeText(ps)} = ${sizeWithExact(t.presentPages * ps)}`,
@@ -87,7 +87,7 @@ export function totalCards(report: AnalysisReport): TotalCard[] {
       value: memSize.text.split(' ')[0],
       unit: memSize.text.split(' ')[1],
       subFigure: grouped(t.memoryTotalKiB),
-      sub: 'KiB in "Memory:"',
+      sub: 'KiB',
       title: [
         `the second figure of "Memory: …K/${t.memoryTotalKiB}K available"`,
         `= physpages << (PAGE_SHIFT − 10) = ${grouped(t.presentPages)} pages × ${grouped(ps / 1024)} KiB = ${grouped(t.memoryTotalKiB)} KiB`,
