@@ -1,8 +1,10 @@
 // Text in the drawings is legible and zoom is smooth (issue 11): at the default zoom the
 // smallest text of every drawn view is at least 11 px on screen, measured in the page
 // (the computed font size × the drawing's scale, getBoundingClientRect against the
-// viewBox); Ctrl+wheel zooms in small steps about the pointer and never past an edge;
-// fit width shows the whole width.
+// viewBox), and the drawing is laid out for the pane: it re-flows to the pane's width,
+// so nothing scrolls sideways (at 1280×800 with the default splitter too); Ctrl+wheel
+// zooms in small steps about the pointer and never past an edge; fit width shows the
+// whole width.
 import { expect, test } from './fixtures.ts'
 import { openExample, SIZES, watchErrors } from './views-helpers.ts'
 
@@ -46,7 +48,7 @@ for (const size of SIZES) {
     test.use({ viewport: size })
 
     for (const example of ['x86-4node-server.yaml', 'arm64-uefi-server.yaml']) {
-      test(`${example}: the smallest text of every drawing is ≥ 11 px at the default zoom`, async ({ appPage: page }) => {
+      test(`${example}: every drawing fits the pane's width with its smallest text ≥ 11 px at the default zoom`, async ({ appPage: page }) => {
         const errors = watchErrors(page)
         await openExample(page, example)
         for (const view of ['map', 'sections', 'nomap', 'costs']) {
@@ -56,7 +58,19 @@ for (const size of SIZES) {
           await expect.poll(async () => (await smallestText(page, view)).px, { message: view }).toBeGreaterThanOrEqual(10.99)
           const m = await smallestText(page, view)
           expect(m.count, view).toBeGreaterThan(5)
-          test.info().annotations.push({ type: 'smallest text', description: `${view}: ${m.px.toFixed(2)} px ("${m.text.slice(0, 40)}")` })
+          // laid out for the pane: no sideways scrolling at the default zoom
+          const box = page.getByTestId(`drawing-${view}`)
+          const fit = async (): Promise<{ over: number; client: number; laid: number }> =>
+            box.evaluate((el) => {
+              const e = el as unknown as { scrollWidth: number; clientWidth: number; querySelector(s: string): { getAttribute(n: string): string | null } | null }
+              return { over: e.scrollWidth - e.clientWidth, client: e.clientWidth, laid: Number(e.querySelector(':scope > svg')?.getAttribute('width')) }
+            })
+          await expect.poll(async () => (await fit()).over, { message: `${view} scrolls sideways` }).toBeLessThanOrEqual(1)
+          const f = await fit()
+          test.info().annotations.push({
+            type: 'smallest text',
+            description: `${view}: ${m.px.toFixed(2)} px ("${m.text.slice(0, 40)}"); laid out at ${f.laid} px in a ${f.client}-px pane`
+          })
         }
         await page.screenshot({ path: test.info().outputPath(`legible-${example}-${size.width}.png`) })
         expect(errors).toEqual([])

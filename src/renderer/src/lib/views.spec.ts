@@ -18,6 +18,7 @@ describe('the views registry', () => {
   })
   it('the drawn views are exactly those File › Export draws, each with its narrowest layout', () => {
     expect(VIEWS.map((v) => drawnView(v.id)).filter((x) => x !== null)).toEqual([...EXPORT_VIEWS])
-    for (const v of VIEWS) if (drawnView(v.id)) expect(minLayout(v.id), v.id).toBeGreaterThanOrEqual(640)
+    // a 1280-px window's views pane (~590 px, text at 11 px on screen) lays out at ~500-530
+    for (const v of VIEWS) if (drawnView(v.id)) expect(minLayout(v.id), v.id).toBeLessThanOrEqual(540)
   })
 })

@@ -3,6 +3,10 @@
 // view is added (or renamed) here and nowhere else.
 import { EXPORT_VIEWS, type ExportView } from '../../../shared/api.ts'
 import { VIEW_TITLES } from '../../../shared/views/index.ts'
+import { MIN_WIDTH as COSTS_MIN } from '../../../shared/views/costs.ts'
+import { MIN_WIDTH as MAP_MIN } from '../../../shared/views/map.ts'
+import { MIN_WIDTH as NOMAP_MIN } from '../../../shared/views/nomap.ts'
+import { MIN_WIDTH as SECTIONS_MIN } from '../../../shared/views/sections.ts'
 
 export interface ViewSpec {
   id: string
@@ -22,9 +26,10 @@ export interface ViewSpec {
   /** one sentence for the guided tour */
   tour: string
   /**
-   * a drawing: the narrowest width (drawing px) the app asks its renderer for. Narrower
-   * than this its labels collide (measured: the costs legend below 1100, the sections
-   * table's headings below 1000), so a narrow pane scrolls sideways instead.
+   * a drawing: the narrowest width (drawing px) the app asks its renderer for, the
+   * renderer's own MIN_WIDTH: down to it each drawing re-flows (columns stack, tables
+   * wrap, legends take rows of their own) with no label colliding (each view's spec
+   * checks); only a pane narrower than this scrolls sideways.
    */
   minLayout?: number
 }
@@ -37,7 +42,7 @@ export const VIEWS = [
     commandTitle: 'Physical Map',
     keys: 'Alt+1',
     panel: 'map',
-    minLayout: 640,
+    minLayout: MAP_MIN,
     tour: 'The machine as the kernel sees it: memblock regions (NOMAP hatched), nodes, zones and the section grid along the address axis. Type a range such as 0-4G or double-click a bar to zoom; the table under it lists every region.'
   },
   {
@@ -47,7 +52,7 @@ export const VIEWS = [
     commandTitle: 'Sections & memmap',
     keys: 'Alt+2',
     panel: 'drawing',
-    minLayout: 1000,
+    minLayout: SECTIONS_MIN,
     tour: 'Every present sparsemem section with its pfn range, where its struct pages live in the vmemmap and which PMDs back them; page through all sections. The checks below it say which alignment rules hold; click one for its values and kernel references.'
   },
   {
@@ -57,7 +62,7 @@ export const VIEWS = [
     commandTitle: 'NOMAP & holes',
     keys: 'Alt+3',
     panel: 'drawing',
-    minLayout: 900,
+    minLayout: NOMAP_MIN,
     tour: "The layout's holes and NOMAP ranges against the four kernel policies: whether pfn_valid() holds, whether a struct page exists and is initialised, and whether zones stay contiguous."
   },
   {
@@ -67,7 +72,7 @@ export const VIEWS = [
     commandTitle: 'Costs',
     keys: 'Alt+4',
     panel: 'drawing',
-    minLayout: 1100,
+    minLayout: COSTS_MIN,
     tour: 'What the memmap costs: struct page arrays by struct page size, the savings of HugeTLB vmemmap optimisation (HVO), KMSAN metadata and persistent-memory page maps. Hover a bar for its formula.'
   },
   {
