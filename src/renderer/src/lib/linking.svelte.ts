@@ -48,6 +48,8 @@ export class Linking {
   private markedBy: unknown = null
   private pending: ReturnType<typeof setTimeout> | undefined
   private at = { line: 1, column: 1 }
+  /** the marks are a lookup's page (not the cursor's entry) */
+  private lookupMark = false
 
   constructor(
     private readonly text: () => string,
@@ -91,6 +93,7 @@ export class Linking {
 
   /** The editor's cursor moved (or a new result came): mark the entry under it. */
   cursor(line: number, column: number): void {
+    const moved = line !== this.at.line || column !== this.at.column
     this.at = { line, column }
     const r = this.analysis.report
     if (!r || !this.analysis.valid) return this.mark(null, null)
@@ -99,6 +102,9 @@ export class Linking {
       this.pending = setTimeout(() => this.locate(), INDEX_DELAY_MS)
       return
     }
+    // a lookup's page stays marked until the cursor moves (a new result alone keeps it)
+    if (!moved && this.lookupMark) return
+    this.lookupMark = false
     const e = this.index.ix ? entryAt(this.index.ix, line, column) : null
     this.mark(e, e?.ranges ?? null)
   }
@@ -118,6 +124,7 @@ export class Linking {
 
   /** Mark a range (a lookup's page) until the cursor moves to an entry. */
   markRange(range: ByteRange | null): void {
+    this.lookupMark = range !== null
     this.mark(range, range ? [range] : null)
   }
 
