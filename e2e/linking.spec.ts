@@ -41,6 +41,11 @@ for (const size of SIZES) {
       await map.locator('[data-kind="region"][data-start="0x100000000"]').click()
       await expect.poll(() => selectedLine(page)).toEqual({ line: 25, text: MAP15 })
       await expect(page.getByTestId('hover-map')).toContainText('line 25 (firmware.map[15])')
+      // the region table under the drawing: a region's start goes to its line too
+      // (memblock.memory[1] = [0x100000, 0x9d00000) from map[2], line 12)
+      await page.getByTestId('region-table').getByRole('button', { name: '0x000100000' }).click()
+      await expect.poll(() => selectedLine(page)).toEqual({ line: 12, text: '- { start: 0x0000100000, last: 0x0009cfffff, type: usable }' })
+      await expect(page.getByTestId('region-table-said')).toContainText('line 12 (firmware.map[2])')
 
       // a zone's limits come from the arch preset: ZONE_NORMAL → `arch: x86_64` (line 6)
       await map.locator('[data-kind="zone"][data-zone="Normal"]').first().click()
