@@ -63,7 +63,14 @@ for (const size of SIZES) {
       // no raw figure anywhere in the result: no "-1", no unseparated five-digit number
       const cells = await page.locator('[data-testid="compare-view"] td.num').allTextContents()
       expect(cells.length).toBeGreaterThan(20)
-      for (const c of cells) expect(c, c).not.toMatch(/^-1$|\d{5}/)
+      for (const c of cells) expect(c, c).not.toMatch(/^-1$|\d{5}|\(/)
+      // both tables fit the pane: the B − A column is on screen
+      for (const t of ['compare-totals', 'compare-figures'])
+        expect(await page.getByTestId(t).evaluate((el: { scrollWidth: number; parentElement: { clientWidth: number } }) => el.scrollWidth <= el.parentElement.clientWidth + 1), t).toBe(true)
+      // a rounded size in a cell, every byte on hover: 4,095 freed vmemmap pages of 4 KiB per 1 GiB page
+      const freed = page.getByTestId('compare-figures').locator('tr[data-figure="hvo.page.1G.freed-bytes"] td')
+      await expect(freed).toHaveText([/hvo\.page\.1G\.freed-bytes/, '15.996 MiB', '0 bytes', '−15.996 MiB'])
+      await expect(freed.nth(1)).toHaveAttribute('title', /16,773,120 bytes = 15\.996 MiB/)
       await page.screenshot({ path: test.info().outputPath(`compare-${size.width}.png`) })
       expect(errors).toEqual([])
     })

@@ -38,6 +38,12 @@ describe('compareReports()', () => {
     const order = c.figures.find((f) => f.id === 'folio.max-aligned-order')!
     expect(order.unit).toBe('order')
     expect([numberText(order, 'a'), numberText(order, 'b')]).toEqual(['24', 'none'])
+    // a table cell: a rounded size without its bytes (they are on hover); 4,095 freed vmemmap pages of 4 KiB per 1 GiB page
+    const freed = c.figures.find((f) => f.id === 'hvo.page.1G.freed-bytes')!
+    expect([freed.a, freed.b]).toEqual([4095 * 4096, 0])
+    expect(numberText(freed, 'a')).toBe('15.996 MiB (16,773,120 bytes)')
+    expect([numberText(freed, 'a', { exact: false }), numberText(freed, 'b', { exact: false }), changeText(freed, { exact: false })]).toEqual(['15.996 MiB', '0 bytes', '−15.996 MiB'])
+    expect(numberTitle(freed, 'a')).toMatch(/^[^\n]*\(A\): 16,773,120 bytes = 15\.996 MiB\n/)
     // on hover: what "none" means, the exact bytes, the formula and the kernel function
     expect(numberTitle(order, 'b')).toMatch(/^[^\n]*\(B\): none: the order is −1, no order qualifies \(not even order 0\)\n.*80/)
     expect(numberTitle(order, 'b')).toContain(order.ref!)

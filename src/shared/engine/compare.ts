@@ -3,7 +3,7 @@
 
 import type { Figure } from './memmap/types.ts'
 import type { AnalysisReport } from './report.ts'
-import { deltaText, grouped, valueText, type ValueUnit } from './units.ts'
+import { bytesParts, deltaText, grouped, valueText, type ValueUnit } from './units.ts'
 
 export interface NumberDelta {
   id: string
@@ -20,13 +20,20 @@ export interface NumberDelta {
   formula?: { a: string | null; b: string | null }
 }
 
-/** A side's value for people: `2 MiB`, `1,274,880 pages`, `none` for an order of −1, `—` when absent. */
-export function numberText(d: NumberDelta, side: 'a' | 'b'): string {
-  return valueText(d[side], d.unit)
+/**
+ * A side's value for people: `2 MiB`, `1,274,880 pages`, `none` for an order of −1, `—` when
+ * absent. `exact: false` (a table cell, the exact figure on hover: numberTitle()): a rounded
+ * size without its byte count in brackets, `15.996 MiB`.
+ */
+export function numberText(d: NumberDelta, side: 'a' | 'b', o: { exact?: boolean } = {}): string {
+  const v = d[side]
+  if (o.exact === false && d.unit === 'bytes' && v !== null && Number.isInteger(v)) return bytesParts(v).text
+  return valueText(v, d.unit)
 }
 
-/** The difference for people: `+2 MiB`, `−1,024 pages`, `0`, or '' when a side is absent. */
-export function changeText(d: NumberDelta): string {
+/** The difference for people: `+2 MiB`, `−1,024 pages`, `0`, or '' when a side is absent; `exact: false` as numberText(). */
+export function changeText(d: NumberDelta, o: { exact?: boolean } = {}): string {
+  if (o.exact === false && d.unit === 'bytes' && d.delta && Number.isInteger(d.delta)) return `${d.delta > 0 ? '+' : '−'}${bytesParts(Math.abs(d.delta)).text}`
   return deltaText(d.delta, d.unit)
 }
 
