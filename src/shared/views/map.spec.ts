@@ -121,6 +121,21 @@ describe('map view model', () => {
     expect(svg.match(/data-kind="tick"/g)).toHaveLength(m.axisLabels.length)
   })
 
+  it('every total under the map has its formula and the kernel function on hover', () => {
+    const m = mapModel(laptop)
+    const fn = Object.fromEntries(m.totals.map((t) => [t.label, t.title]))
+    // 4,095,760 present pages, 4,383,487 spanned (pfn 1 to 0x42e2ff)
+    expect(fn['present memory']).toMatch(/= 4,095,760 pages × 4 KiB\ncalculate_node_totalpages\(\)/)
+    expect(fn['spanned by nodes']).toMatch(/= 4,383,487 pages\ncalculate_node_totalpages\(\)/)
+    expect(fn['NOMAP']).toContain('memblock_mark_nomap()')
+    expect(fn['holes with struct page']).toContain('init_unavailable_range()')
+    expect(fn['present sections']).toContain('memblocks_present()')
+    expect(fn['memmap']).toMatch(/126 sections × 32,768 × sizeof\(struct page\) 64\n.*__populate_section_memmap\(\)/)
+    expect(fn['kernel "Memory:" total']).toContain('mem_init_print_info()')
+    expect(fn['max_pfn']).toContain('e820__end_of_ram_pfn()')
+    for (const t of m.totals) expect(t.title, t.label).toMatch(/\w+\(\)/)
+  })
+
   it('a hyperscale machine (500k+ sections) draws at most a few hundred cells and marks', () => {
     const r = buildAnalysis(runModel(hyperscale(128, 16, 4096)))
     expect(r.sections.presentSections).toBeGreaterThan(500_000)

@@ -580,23 +580,49 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
   const totalsPerLine = width - 2 * MARGIN >= 760 ? 4 : 2
 
   const ram = report.totals.presentPages * ps
+  // each with its formula and the kernel function that computes it (the totals cards' and Compare's words)
+  const MM_INIT = 'mm/mm_init.c (mm/page_alloc.c before 6.4)'
   const totals: MapModel['totals'] = [
-    { label: 'present memory', value: `${bytes(ram)}`, title: `${int(report.totals.presentPages)} pages × ${bytes(ps)}` },
-    { label: 'spanned by nodes', value: bytes(report.totals.spannedPages * ps), title: `${int(report.totals.spannedPages)} pages` },
-    { label: 'NOMAP', value: bytes(report.totals.nomapPages * ps), title: `${int(report.totals.nomapPages)} pages` },
+    {
+      label: 'present memory',
+      value: `${bytes(ram)}`,
+      title: `Σ node_present_pages × PAGE_SIZE = ${int(report.totals.presentPages)} pages × ${bytes(ps)}\ncalculate_node_totalpages() ${MM_INIT}`
+    },
+    {
+      label: 'spanned by nodes',
+      value: bytes(report.totals.spannedPages * ps),
+      title: `Σ (node_end_pfn − node_start_pfn) = ${int(report.totals.spannedPages)} pages\ncalculate_node_totalpages() ${MM_INIT}`
+    },
+    {
+      label: 'NOMAP',
+      value: bytes(report.totals.nomapPages * ps),
+      title: `${int(report.totals.nomapPages)} pages of memblock.memory flagged MEMBLOCK_NOMAP\nmemblock_mark_nomap() mm/memblock.c`
+    },
     {
       label: 'holes with struct page',
       value: `${int(report.totals.holePagesWithStructPage)} pages`,
-      title: `${bytes(report.totals.holePagesWithStructPage * ps)} of address space with a struct page but no memory`
+      title: `${bytes(report.totals.holePagesWithStructPage * ps)} of address space with a struct page but no memory\nmemmap_init() → init_unavailable_range() ${MM_INIT}`
     },
-    { label: 'present sections', value: `${int(report.sections.presentSections)} × ${bytes(SB)}`, title: `SECTION_SIZE_BITS ${report.sections.sectionSizeBits}, ${int(pps)} pages per section` },
+    {
+      label: 'present sections',
+      value: `${int(report.sections.presentSections)} × ${bytes(SB)}`,
+      title: `SECTION_SIZE_BITS ${report.sections.sectionSizeBits}, ${int(pps)} pages per section\nsparse_init() → memblocks_present() mm/sparse.c`
+    },
     {
       label: 'memmap',
       value: bytes(report.memmap?.totals.memmapBytes ?? report.sections.memmapBytes) + (report.memmap ? ` (${report.memmap.totals.percentOfRam.toFixed(2)} % of RAM)` : ''),
-      title: `${int(report.sections.presentSections)} sections × ${int(pps)} × sizeof(struct page) ${report.memmap?.structPageSize ?? ''}`
+      title: `${int(report.sections.presentSections)} sections × ${int(pps)} × sizeof(struct page) ${report.memmap?.structPageSize ?? ''}\nsparse_init_nid() → __populate_section_memmap() mm/sparse.c`
     },
-    { label: 'kernel "Memory:" total', value: `${int(report.totals.memoryTotalKiB)}K`, title: 'the second figure of the kernel\'s "Memory: …K/NK available" line' },
-    { label: 'max_pfn', value: hex(report.maxPfn), title: `${bytes(report.maxPfn * ps)}` }
+    {
+      label: 'kernel "Memory:" total',
+      value: `${int(report.totals.memoryTotalKiB)}K`,
+      title: `the second figure of the kernel's "Memory: …K/NK available" line: physpages << (PAGE_SHIFT − 10)\nmem_init_print_info() ${MM_INIT}`
+    },
+    {
+      label: 'max_pfn',
+      value: hex(report.maxPfn),
+      title: `${bytes(report.maxPfn * ps)}: the first pfn above RAM\n${report.arch === 'x86_64' || report.arch === 'x86' ? 'setup_arch(): max_pfn = e820__end_of_ram_pfn()' : 'max_pfn = PFN_DOWN(memblock_end_of_DRAM()) (arm64: bootmem_init())'}`
+    }
   ]
   const height = legendY + (legend.rows - 1) * LEGEND_ROW + 40 + Math.ceil(totals.length / totalsPerLine) * 34 + MARGIN
 
