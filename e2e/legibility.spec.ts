@@ -43,6 +43,35 @@ async function smallestText(page: import('@playwright/test').Page, view: string)
     })
 }
 
+/**
+ * The drawn texts (as the browser laid them out) that overlap another or run past the
+ * drawing's right edge: what the renderers' specs check with estimated metrics, here
+ * with the page's own fonts. `slack` (px) forgives touching ink.
+ */
+async function textClashes(page: import('@playwright/test').Page, view: string, slack = 1.5): Promise<string[]> {
+  return page
+    .getByTestId(`drawing-${view}`)
+    .locator('svg')
+    .first()
+    .evaluate((root, slack) => {
+      const svg = root as unknown as El
+      const edge = svg.getBoundingClientRect()
+      const boxes = Array.from(svg.querySelectorAll('text'))
+        .filter((t) => t.textContent?.trim())
+        .map((t) => ({ r: t.getBoundingClientRect(), s: (t.textContent ?? '').replace(/\s+/g, ' ').slice(0, 40) }))
+      const out: string[] = []
+      for (const b of boxes) if (b.r.left + b.r.width > edge.left + edge.width + slack) out.push(`"${b.s}" past the right edge`)
+      for (let i = 0; i < boxes.length; i++)
+        for (let k = i + 1; k < boxes.length; k++) {
+          const a = boxes[i].r
+          const b = boxes[k].r
+          if (a.left + slack < b.left + b.width - slack && b.left + slack < a.left + a.width - slack && a.top + slack < b.top + b.height - slack && b.top + slack < a.top + a.height - slack)
+            out.push(`"${boxes[i].s}" overlaps "${boxes[k].s}"`)
+        }
+      return out
+    }, slack)
+}
+
 for (const size of SIZES) {
   test.describe(`at ${size.width}×${size.height}`, () => {
     test.use({ viewport: size })
@@ -66,6 +95,8 @@ for (const size of SIZES) {
               return { over: e.scrollWidth - e.clientWidth, client: e.clientWidth, laid: Number(e.querySelector(':scope > svg')?.getAttribute('width')) }
             })
           await expect.poll(async () => (await fit()).over, { message: `${view} scrolls sideways` }).toBeLessThanOrEqual(1)
+          // and re-flowed, not squeezed: no text over another, none past the edge (the page's fonts)
+          expect(await textClashes(page, view), view).toEqual([])
           const f = await fit()
           test.info().annotations.push({
             type: 'smallest text',
