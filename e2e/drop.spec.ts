@@ -66,3 +66,31 @@ test('a dropped UTF-16 LE file with a BOM reads as its text; without a BOM it is
   await expect(problem).toContainText('Could not read plain-utf16.yaml')
   await expect(problem).toContainText('UTF-16 without a byte-order mark (little-endian)')
 })
+
+test('Import: a chosen UTF-16 LE lsmem.json and a pasted /proc/iomem become scenarios of their layouts', async ({ workbench: page }) => {
+  const dialog = page.getByTestId('import-dialog')
+  await page.keyboard.press('ControlOrMeta+Alt+i')
+  await expect(dialog).toBeVisible()
+  // Choose File: the bytes decoded (UTF-16 with a BOM), the capture told apart by content
+  await dialog.locator('input[type=file]').setInputFiles({ name: 'lsmem.json', mimeType: 'application/json', buffer: utf16le(LSMEM_JSON.toString('utf8')) })
+  await expect(page.getByTestId('import-held')).toContainText('lsmem.json')
+  await page.getByTestId('import-accept').click()
+  await expect(dialog).toBeHidden()
+  await expect(page).toHaveTitle('• lsmem.yaml' + TITLE)
+  await expect(page.getByTestId('view-tab-map')).toHaveAttribute('aria-selected', 'true')
+  await expect(page.getByTestId('present-pages')).toHaveText('655,263')
+
+  // a pasted /proc/iomem of the same machine: its System RAM ranges, the capture named in the toast
+  const iomem = readFileSync(join(root, 'tests/fixtures/captures/7.3/x86_64-2/iomem'), 'utf8')
+  await page.keyboard.press('ControlOrMeta+Alt+i')
+  await expect(dialog).toBeVisible()
+  await page.getByTestId('import-text').fill(iomem)
+  await page.getByTestId('import-accept').click()
+  // the imported lsmem.yaml is unsaved: asked about first
+  await expect(page.getByTestId('confirm-dialog')).toBeVisible()
+  await page.getByTestId('confirm-discard').click()
+  await expect(dialog).toBeHidden()
+  await expect(page).toHaveTitle('• iomem.yaml' + TITLE)
+  await expect(page.getByTestId('toast').filter({ hasText: 'Imported the pasted /proc/iomem as a new scenario' })).toBeVisible()
+  await expect(page.getByTestId('status')).toHaveText('up to date')
+})

@@ -564,7 +564,11 @@ export class Workbench {
     if (capture) {
       // a capture has no kernel lines to compare: the layout it describes is what to see
       this.view = 'map'
-      this.notify('success', `Imported ${what} (${CAPTURE_TITLES[capture]}) as a new scenario`, r.warnings.length ? `Not in the capture:\n${r.warnings.join('\n')}` : 'Save it to keep it.')
+      this.notify(
+        'success',
+        `Imported ${what}${fileName ? ` (${CAPTURE_TITLES[capture]})` : ''} as a new scenario`,
+        r.warnings.length ? `Not in the capture:\n${r.warnings.join('\n')}` : 'Save it to keep it.'
+      )
       return null
     }
     this.importedLog = { text, name: fileName || 'pasted.log' }
