@@ -2,11 +2,11 @@
 // `.json` scenario opens in the editor; a `.json` lsmem capture (lsmem -J) is imported as
 // a new scenario; a UTF-16 file with a byte-order mark (as Windows editors and PowerShell
 // write it) reads as its text, not as mojibake; UTF-16 without a mark is named.
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { expect, test } from './fixtures.ts'
-import { dropFile, editorText } from './helpers.ts'
+import { dropFile, editorText, menu } from './helpers.ts'
 
 const TITLE = ' — memmap-workbench'
 const root = join(import.meta.dirname, '..')
@@ -93,4 +93,24 @@ test('Import: a chosen UTF-16 LE lsmem.json and a pasted /proc/iomem become scen
   await expect(page).toHaveTitle('• iomem.yaml' + TITLE)
   await expect(page.getByTestId('toast').filter({ hasText: 'Imported the pasted /proc/iomem as a new scenario' })).toBeVisible()
   await expect(page.getByTestId('status')).toHaveText('up to date')
+})
+
+test('File › Open of a .json lsmem capture imports it; of a .json scenario opens it', async ({ workbench: page, workspaceHost }) => {
+  const capture = join(workspaceHost.workspace, 'lsmem.json')
+  writeFileSync(capture, LSMEM_JSON)
+  await menu(page, 'file', 'file.open')
+  await page.getByTestId('path-input').fill(capture)
+  await page.keyboard.press('Enter')
+  await expect(page).toHaveTitle('• lsmem.yaml' + TITLE)
+  await expect(page.getByTestId('present-pages')).toHaveText('655,263')
+
+  const scenario = join(workspaceHost.workspace, 'laptop.json')
+  writeFileSync(scenario, JSON.stringify(parse(LAPTOP), null, 2))
+  await menu(page, 'file', 'file.open')
+  await page.getByTestId('confirm-discard').click()
+  await page.getByTestId('path-input').fill(scenario)
+  await page.keyboard.press('Enter')
+  await expect(page).toHaveTitle('laptop.json' + TITLE)
+  await expect(page.getByTestId('language')).toHaveText('JSON')
+  await expect(page.getByTestId('present-pages')).toHaveText('4,095,760')
 })
