@@ -101,6 +101,25 @@ export interface LookupHole extends LookupRange {
   attribution: { kind: string; nid: number; zone: string; start: number; end: number } | null
 }
 
+/** What a hole is and where it lies, as `lookup` and the app's Find box print it. */
+export function holeText(h: LookupHole): string {
+  const what =
+    h.kind === 'nomap'
+      ? 'NOMAP memory (not in the linear map)'
+      : h.kind === 'below-first-range'
+        ? 'below the first memory range'
+        : h.kind === 'above-last-range'
+          ? 'above the last memory range'
+          : `between memblock.memory[${h.before}] and [${h.after}]`
+  return `${what}: ${h.kind === 'above-last-range' ? `from ${hexPad(h.start, 18)}` : memRange(h.start, h.end)}`
+}
+
+/** Who initialises a hole's struct pages (memmap_init() → init_unavailable_range()), or null. */
+export function holeInit(h: LookupHole): string | null {
+  const a = h.attribution
+  return a ? `struct pages are initialised by memmap_init() as a ${a.kind} of node ${a.nid} zone ${a.zone}, ${pfnRange(a.start, a.end)}` : null
+}
+
 export interface LookupHit {
   query: string
   /** physical address asked for (a pfn query: its first byte) */
@@ -425,20 +444,8 @@ export function lookupText(r: LookupReport): string {
     else row('firmware.map', 'none')
     if (x.e820) row('e820 (final)', `${mem(x.e820.start, x.e820.end)} ${x.e820.type}`)
     if (x.hole) {
-      const h = x.hole
-      const what =
-        h.kind === 'nomap'
-          ? 'NOMAP memory (not in the linear map)'
-          : h.kind === 'below-first-range'
-            ? 'below the first memory range'
-            : h.kind === 'above-last-range'
-              ? 'above the last memory range'
-              : `between memblock.memory[${h.before}] and [${h.after}]`
-      const where = h.kind === 'above-last-range' ? `from ${hexPad(h.start, 18)}` : mem(h.start, h.end)
-      const attr = h.attribution
-        ? `; its struct pages are initialised by memmap_init() as a ${h.attribution.kind} of node ${h.attribution.nid} zone ${h.attribution.zone}, ${pfns(h.attribution.start, h.attribution.end)}`
-        : ''
-      row('hole', `${what}: ${where}${attr}`)
+      const a = holeInit(x.hole)
+      row('hole', `${holeText(x.hole)}${a ? `; its ${a}` : ''}`)
     }
     if (x.aboveMaxPfn) row('max_pfn', `${hex(r.maxPfn)}: the pfn lies at or above it`)
     row('pfn_valid()', x.pfnValid ? 'true' : 'false')

@@ -2,7 +2,7 @@
 // shows, in the one number format for people (engine/units.ts: ranges as the kernel
 // prints them, both ends inclusive; sizes in binary units; counts grouped). A row that
 // comes from a scenario entry carries its path, so a click goes to its line.
-import type { LookupHit, LookupReport } from '../../../shared/engine/lookup.ts'
+import { holeInit, holeText, type LookupHit, type LookupReport } from '../../../shared/engine/lookup.ts'
 import { bytesText, grouped, hex, hexPad, memRange, pfnRange } from '../../../shared/engine/units.ts'
 
 export interface AnswerRow {
@@ -31,22 +31,8 @@ function sectionText(s: LookupHit['section']): string {
 }
 
 function holeRow(h: NonNullable<LookupHit['hole']>): AnswerRow {
-  const what =
-    h.kind === 'nomap'
-      ? 'NOMAP memory (not in the linear map)'
-      : h.kind === 'below-first-range'
-        ? 'below the first memory range'
-        : h.kind === 'above-last-range'
-          ? 'above the last memory range'
-          : `between memblock.memory[${h.before}] and [${h.after}]`
-  const where = h.kind === 'above-last-range' ? `from ${hexPad(h.start, 18)}` : memRange(h.start, h.end)
-  const a = h.attribution
-  return {
-    key: 'hole',
-    label: 'hole',
-    text: `${what}: ${where}`,
-    title: a ? `memmap_init() initialises its struct pages as a ${a.kind} of node ${a.nid} zone ${a.zone}, ${pfnRange(a.start, a.end)}` : undefined
-  }
+  const init = holeInit(h)
+  return { key: 'hole', label: 'hole', text: holeText(h), title: init ? `its ${init}` : undefined }
 }
 
 function structPageText(sp: LookupHit['structPage']): string {
