@@ -108,7 +108,7 @@ export const MIN_WIDTH = 440
 /** a policy column is at least this wide beside the ranges; below, the policies go in a grid */
 const MIN_COL_W = 120
 /** a grid cell's narrowest width */
-const MIN_CELL_W = 180
+const MIN_CELL_W = 200
 const RANGES_HEADING = 'Ranges × policies'
 const SUMMARY_HEADING = 'Summary over every hole and NOMAP range'
 const CONTIGUITY_HEADING = 'Zone contiguity'
