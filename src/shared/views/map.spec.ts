@@ -125,8 +125,10 @@ describe('map view model', () => {
     const m = mapModel(laptop)
     const fn = Object.fromEntries(m.totals.map((t) => [t.label, t.title]))
     // 4,095,760 present pages, 4,383,487 spanned (pfn 1 to 0x42e2ff)
-    expect(fn['present memory']).toMatch(/= 4,095,760 pages × 4 KiB\ncalculate_node_totalpages\(\)/)
-    expect(fn['spanned by nodes']).toMatch(/= 4,383,487 pages\ncalculate_node_totalpages\(\)/)
+    // the same figures as the totals cards: 15.62 GiB, never rounded to 15.6
+    expect(m.totals.slice(0, 3).map((t) => t.value)).toEqual(['15.62 GiB', '16.72 GiB', '0 bytes'])
+    expect(fn['present memory']).toMatch(/= 4,095,760 pages × 4 KiB = 15\.62 GiB \(16,776,232,960 bytes\)\ncalculate_node_totalpages\(\)/)
+    expect(fn['spanned by nodes']).toMatch(/= 4,383,487 pages = 16\.72 GiB \(17,954,762,752 bytes\)\ncalculate_node_totalpages\(\)/)
     expect(fn['NOMAP']).toContain('memblock_mark_nomap()')
     expect(fn['holes with struct page']).toContain('init_unavailable_range()')
     expect(fn['present sections']).toContain('memblocks_present()')

@@ -6,7 +6,7 @@
 
 import type { AnalysisReport } from '../engine/report.ts'
 import type { ViewOptions } from './index.ts'
-import { memRange, nidText, pfnRange } from '../engine/units.ts'
+import { bytesParts, bytesText, memRange, nidText, pfnRange } from '../engine/units.ts'
 import {
   bytes,
   dataAttrs,
@@ -585,17 +585,17 @@ export function mapModel(report: AnalysisReport, opts: ViewOptions = {}): MapMod
   const totals: MapModel['totals'] = [
     {
       label: 'present memory',
-      value: `${bytes(ram)}`,
-      title: `Σ node_present_pages × PAGE_SIZE = ${int(report.totals.presentPages)} pages × ${bytes(ps)}\ncalculate_node_totalpages() ${MM_INIT}`
+      value: bytesParts(ram).text,
+      title: `Σ node_present_pages × PAGE_SIZE = ${int(report.totals.presentPages)} pages × ${bytes(ps)} = ${bytesText(ram)}\ncalculate_node_totalpages() ${MM_INIT}`
     },
     {
       label: 'spanned by nodes',
-      value: bytes(report.totals.spannedPages * ps),
-      title: `Σ (node_end_pfn − node_start_pfn) = ${int(report.totals.spannedPages)} pages\ncalculate_node_totalpages() ${MM_INIT}`
+      value: bytesParts(report.totals.spannedPages * ps).text,
+      title: `Σ (node_end_pfn − node_start_pfn) = ${int(report.totals.spannedPages)} pages = ${bytesText(report.totals.spannedPages * ps)}\ncalculate_node_totalpages() ${MM_INIT}`
     },
     {
       label: 'NOMAP',
-      value: bytes(report.totals.nomapPages * ps),
+      value: bytesParts(report.totals.nomapPages * ps).text,
       title: `${int(report.totals.nomapPages)} pages of memblock.memory flagged MEMBLOCK_NOMAP\nmemblock_mark_nomap() mm/memblock.c`
     },
     {
