@@ -289,6 +289,10 @@ const RELEVANT_ANYWHERE =
   /machine description|NODE_DATA|\(powerpc|ppc64|started at EL|setup: (?:Linux is running|The maximum memory size)|hugetlbfs: disabling|\(loongarch64|CPU\d*: LoongArch|Loongson/
 const RELEVANT = new RegExp(`${RELEVANT_START.source}|${RELEVANT_ANYWHERE.source}`)
 
+/** Every line the architecture evidence of parseLog() tests starts like one of these, or holds one of the rest. */
+const EVIDENCE =
+  /^(?:SBI specification v|riscv: |hash-mmu:|radix-mmu:|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size =|setup: (?:Linux is running|The maximum memory size)|CPU|OF: fdt: Machine model: |\d+MB (?:LOW|HIGH)MEM available|Booting Linux on physical CPU 0x|Detected |Machine model: |psci: |GICv3: |arch_timer: )|machine description|ppc64|\(powerpc|NODE_DATA\(|Loongson-64bit|\(loongarch64-/
+
 /** A block line of `Zone ranges`, `Movable zone start` or `Early memory node ranges`, or a ≤5.13 per-zone line, folded. */
 const ZONE_LINE = /^(\S+) (\[mem 0x[0-9a-f]+-0x[0-9a-f]+\]|empty)$/
 const MOVABLE_LINE = /^Node (\d+): (0x[0-9a-f]+)$/
@@ -320,7 +324,12 @@ export const FLAT_TESTS: readonly RegExp[] = [
   /^(?:Zone ranges:|Movable zone start for each node|Early memory node ranges)$/
 ]
 
-function onText(starts: RegExp[], anywhere: RegExp): RegExp {
+/**
+ * Two regular expressions, not one: an alternation that is anchored only in part is tried
+ * at every position of the text, its anchored part too (a third of the cost over the
+ * recorded logs).
+ */
+function onText(starts: RegExp[], anywhere: RegExp): { test: (text: string) => boolean } {
   const spaced = (src: string): string => {
     if (/(?<!\\)[.^]|\\s|\[\^| [?*+{]/.test(src)) throw new Error(`onText: ${src} is not a test of literal spaces`)
     return src.replace(/ /g, '[ \\t]+').replace(/(?<!\\)\$/g, '\\s*$')
@@ -329,7 +338,9 @@ function onText(starts: RegExp[], anywhere: RegExp): RegExp {
     if (!r.source.startsWith('^')) throw new Error(`onText: ${r.source} is not anchored`)
     return spaced(r.source.slice(1))
   })
-  return new RegExp(`^\\s*(?:${parts.join('|')})|${spaced(anywhere.source)}`)
+  const start = new RegExp(`^\\s*(?:${parts.join('|')})`)
+  const within = new RegExp(spaced(anywhere.source))
+  return { test: (text) => start.test(text) || within.test(text) }
 }
 
 /**
@@ -562,38 +573,41 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
         continue
       }
     }
-    if (/^SBI specification v|^riscv: /.test(t)) seen.riscv ||= line
-    if (/machine description|^hash-mmu:|^radix-mmu:|^PowerMac|^pSeries|^PowerNV|^CHRP|^phys_mem_size =|\(powerpc(?:64)?-[\w.-]*gcc/.test(t)) seen.powerpc ||= line
-    if (/^PowerMac|Using PowerMac machine description/.test(t)) seen.powermac ||= line
-    if (/^hash-mmu:|^radix-mmu:|ppc64|^pSeries|^PowerNV/.test(t)) {
-      seen.ppc64 ||= line
-      seen.powerpc ||= line
-    }
-    if ((m0 = /NODE_DATA\((\d+)\) (?:allocated|on node)/.exec(t))) {
-      // powerpc/x86 setup_node_data(): a node that gets NODE_DATA is online
-      const nid = nodeId(m0[1], L)
-      if (!srat.has(nid)) srat.set(nid, [])
-    }
-    // s390 setup_arch(): "setup: Linux is running as a z/VM guest / under KVM / natively in
-    // 64-bit mode" and setup_memory_end()'s "setup: The maximum memory size is NMB"
-    if (/^setup: Linux is running (?:as a z\/VM guest operating system|under KVM|natively|as a guest)|^setup: The maximum memory size is \d+MB$/.test(t)) evidenceFor('s390', true, line, t)
-    // loongarch cpu_probe()/cpu_report(): "CPU0 revision is: …(Loongson-64bit)", "Loongson-3A…"
-    if (/^CPU\d*: LoongArch|Loongson-64bit|^\S*\(loongarch64-/.test(t)) evidenceFor('loongarch64', true, line, t)
-    if (/^CPU: (?:ARMv[4-7]|.*\(ARMv[4-7])/.test(t) || /^OF: fdt: Machine model: /.test(t)) seen.arm32 ||= line
-    if (/^\d+MB LOWMEM available\.$/.test(t)) seen.lowmem32 ||= line
-    if ((m0 = /^(\d+)MB LOWMEM available\.$/.exec(t))) lowmemMb = Number(m0[1])
-    if (/^\d+MB HIGHMEM available\.$/.test(t)) highmemLine = true
-    // arm64 setup_arch() prints the boot CPU's 64-bit MPIDR as %010lx and its MIDR
-    // (32-bit arm: "0x%x"); only arm64 prints CPU features, VIPT/PIPT I-cache detection,
-    // "started at EL1/2" and a bare "Machine model:" (32-bit arm: "OF: fdt: Machine
-    // model:"). psci, GICv3 and the arch timer exist on both.
-    if (
-      /^Booting Linux on physical CPU 0x[0-9a-f]{10} \[0x[0-9a-f]{8}\]$|^CPU features: detected: |^Detected (?:VIPT|PIPT|VPIPT|AIVIVT) I-cache on CPU\d+$|^CPU: All CPU\(s\) started at EL[12]$|^Machine model: /.test(
-        t
+    // evidence of the architecture and platform: one test passes over the other lines
+    if (EVIDENCE.test(t)) {
+      if (/^SBI specification v|^riscv: /.test(t)) seen.riscv ||= line
+      if (/machine description|^hash-mmu:|^radix-mmu:|^PowerMac|^pSeries|^PowerNV|^CHRP|^phys_mem_size =|\(powerpc(?:64)?-[\w.-]*gcc/.test(t)) seen.powerpc ||= line
+      if (/^PowerMac|Using PowerMac machine description/.test(t)) seen.powermac ||= line
+      if (/^hash-mmu:|^radix-mmu:|ppc64|^pSeries|^PowerNV/.test(t)) {
+        seen.ppc64 ||= line
+        seen.powerpc ||= line
+      }
+      if ((m0 = /NODE_DATA\((\d+)\) (?:allocated|on node)/.exec(t))) {
+        // powerpc/x86 setup_node_data(): a node that gets NODE_DATA is online
+        const nid = nodeId(m0[1], L)
+        if (!srat.has(nid)) srat.set(nid, [])
+      }
+      // s390 setup_arch(): "setup: Linux is running as a z/VM guest / under KVM / natively in
+      // 64-bit mode" and setup_memory_end()'s "setup: The maximum memory size is NMB"
+      if (/^setup: Linux is running (?:as a z\/VM guest operating system|under KVM|natively|as a guest)|^setup: The maximum memory size is \d+MB$/.test(t)) evidenceFor('s390', true, line, t)
+      // loongarch cpu_probe()/cpu_report(): "CPU0 revision is: …(Loongson-64bit)", "Loongson-3A…"
+      if (/^CPU\d*: LoongArch|Loongson-64bit|^\S*\(loongarch64-/.test(t)) evidenceFor('loongarch64', true, line, t)
+      if (/^CPU: (?:ARMv[4-7]|.*\(ARMv[4-7])/.test(t) || /^OF: fdt: Machine model: /.test(t)) seen.arm32 ||= line
+      if (/^\d+MB LOWMEM available\.$/.test(t)) seen.lowmem32 ||= line
+      if ((m0 = /^(\d+)MB LOWMEM available\.$/.exec(t))) lowmemMb = Number(m0[1])
+      if (/^\d+MB HIGHMEM available\.$/.test(t)) highmemLine = true
+      // arm64 setup_arch() prints the boot CPU's 64-bit MPIDR as %010lx and its MIDR
+      // (32-bit arm: "0x%x"); only arm64 prints CPU features, VIPT/PIPT I-cache detection,
+      // "started at EL1/2" and a bare "Machine model:" (32-bit arm: "OF: fdt: Machine
+      // model:"). psci, GICv3 and the arch timer exist on both.
+      if (
+        /^Booting Linux on physical CPU 0x[0-9a-f]{10} \[0x[0-9a-f]{8}\]$|^CPU features: detected: |^Detected (?:VIPT|PIPT|VPIPT|AIVIVT) I-cache on CPU\d+$|^CPU: All CPU\(s\) started at EL[12]$|^Machine model: /.test(
+          t
+        )
       )
-    )
-      evidenceFor('arm64', true, line, t)
-    else if (/^Booting Linux on physical CPU 0x|^(?:psci|GICv3|arch_timer): /.test(t)) evidenceFor('arm64', false, line, t)
+        evidenceFor('arm64', true, line, t)
+      else if (/^Booting Linux on physical CPU 0x|^(?:psci|GICv3|arch_timer): /.test(t)) evidenceFor('arm64', false, line, t)
+    }
     let m: RegExpExecArray | null
     if (cmdline === null && (m = /^(?:Kernel )?[Cc]ommand line: (.*)$/.exec(t))) {
       cmdline = m[1]
