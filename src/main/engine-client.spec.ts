@@ -141,10 +141,12 @@ describe('engine calls: a deadline, and a superseded call cancelled', () => {
       await engine.call('analyze', WARM, 'warm.yaml')
       // line 12 holds 32 MiB of escape sequences: seconds, the 11 lines before it microseconds
       const slow = slowLineLog(12)
-      // the deadline falls while the engine reads line 12, however busy the machine
-      const stopped = engine.callWith({ deadlineMs: 1000 }, 'bootlog', slow.text, 'slow.log')
+      // the deadline falls while the engine reads line 12 (about 8 s on an idle machine
+      // here): 3 s leaves room for the 32 MiB to reach the worker on a busy machine (at
+      // 1 s, under load, the deadline once fell before the parser had read a line)
+      const stopped = engine.callWith({ deadlineMs: 3000 }, 'bootlog', slow.text, 'slow.log')
       await expect(stopped).rejects.toBeInstanceOf(EngineTimeoutError)
-      await expect(stopped).rejects.toThrow(/^slow\.log:12:1: error: this input took too long \(the engine stopped after 1\.0 s on line 12; bootlog\)$/)
+      await expect(stopped).rejects.toThrow(/^slow\.log:12:1: error: this input took too long \(the engine stopped after 3\.0 s on line 12; bootlog\)$/)
     } finally {
       await engine.close()
     }

@@ -5,7 +5,7 @@
 // with the line the engine had reached), a fresh worker starts at once and the next call
 // runs on it. A call that a newer one supersedes, or whose caller aborts it, fails at
 // once; queued, it is dropped; running, its worker gets SUPERSEDE_GRACE_MS to finish
-// (less than starting a new one costs) and is then replaced the same way. A crashed
+// (about what starting a new one costs) and is then replaced the same way. A crashed
 // worker is replaced too and its call fails with the reason instead of hanging.
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -52,10 +52,13 @@ const DEADLINE_PER_MIB_MS = 2_000
 const EXPORT_EXTRA_MS = 30_000
 /**
  * How long a superseded or aborted call that is running may go on before its worker is
- * replaced: a fresh worker takes 0.4–0.7 s to start (built), so a call about to finish is
- * cheaper to wait for; one still running after this does not yield and is stopped.
+ * replaced: a fresh worker takes 0.4–0.7 s to start (built), so a call that finishes
+ * within about that long is cheaper to wait for; one still running after this does not
+ * yield and is stopped. (At 300 ms, typing in a 4096-range scenario, whose analyses take
+ * 0.5–0.9 s under load, replaced the worker at nearly every pause: p95 2.3 s in
+ * bench/typing.ts.)
  */
-export const SUPERSEDE_GRACE_MS = 300
+export const SUPERSEDE_GRACE_MS = 1_000
 
 export interface EngineWorkerOptions {
   /** the deadline of a call with a small input (default ENGINE_DEADLINE_MS) */
