@@ -31,11 +31,12 @@ export function pathologicalLog(ranges = 150_000): string {
 }
 
 /**
- * The first lines of a boot log, then at `line` one line of 32 MiB of unterminated
- * escape sequences: the lines before it take microseconds, it takes seconds (≥ 99% of the
- * parse, on any machine and however busy).
+ * The first lines of a boot log, then at `line` one line of 32 MiB (× scale) of
+ * unterminated escape sequences: the lines before it take microseconds, it takes seconds
+ * (≥ 99% of the parse, on any machine and however busy; about 2 s at scale 1 in a built
+ * worker here).
  */
-export function slowLineLog(line = 12): { text: string; line: number } {
-  const slow = '\x1b]0;'.repeat(4 * MIB) + '\x1b['.repeat(4 * MIB) + '9'.repeat(8 * MIB)
+export function slowLineLog(line = 12, scale = 1): { text: string; line: number } {
+  const slow = '\x1b]0;'.repeat(4 * scale * MIB) + '\x1b['.repeat(4 * scale * MIB) + '9'.repeat(8 * scale * MIB)
   return { text: [...boot().slice(0, line - 1), slow].join('\n'), line }
 }

@@ -139,14 +139,15 @@ describe('engine calls: a deadline, and a superseded call cancelled', () => {
     const engine = new EngineWorker()
     try {
       await engine.call('analyze', WARM, 'warm.yaml')
-      // line 12 holds 32 MiB of escape sequences: seconds, the 11 lines before it microseconds
-      const slow = slowLineLog(12)
-      // the deadline falls while the engine reads line 12 (about 8 s on an idle machine
-      // here): 3 s leaves room for the 32 MiB to reach the worker on a busy machine (at
-      // 1 s, under load, the deadline once fell before the parser had read a line)
-      const stopped = engine.callWith({ deadlineMs: 3000 }, 'bootlog', slow.text, 'slow.log')
+      // line 12 holds 96 MiB of escape sequences: seconds (about 6 s idle here), the 11
+      // lines before it microseconds. The deadline must fall after the text has reached
+      // the worker and before that line is read: 2 s does on an idle machine and on one
+      // loaded several times over (1 s with a third of the text once fell before the
+      // parser had read a line, with both cores busy and a build running)
+      const slow = slowLineLog(12, 3)
+      const stopped = engine.callWith({ deadlineMs: 2000 }, 'bootlog', slow.text, 'slow.log')
       await expect(stopped).rejects.toBeInstanceOf(EngineTimeoutError)
-      await expect(stopped).rejects.toThrow(/^slow\.log:12:1: error: this input took too long \(the engine stopped after 3\.0 s on line 12; bootlog\)$/)
+      await expect(stopped).rejects.toThrow(/^slow\.log:12:1: error: this input took too long \(the engine stopped after 2\.0 s on line 12; bootlog\)$/)
     } finally {
       await engine.close()
     }
