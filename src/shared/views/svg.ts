@@ -294,29 +294,64 @@ export function textWidth(s: string, size: number, o: { mono?: boolean; bold?: b
   return w * size * (o.bold ? 1.14 : 1)
 }
 
-/** Greedy word wrap to `maxWidth` px; a word longer than a line is broken. */
+/**
+ * Where a token too long for a line may break: after `_ / , ( - – = : | ;` (an identifier's
+ * or a path's parts, a list's items, a call's arguments, a range's ends) and before `0x`
+ * or `[` (a hex number, a bracketed range). The index is where the next line starts.
+ */
+export function tokenBreaks(token: string): number[] {
+  const out: number[] = []
+  for (let i = 1; i < token.length; i++) {
+    const prev = token[i - 1]
+    if ('_/,(-–=:|;'.includes(prev) && !'_/,)-–=:|;'.includes(token[i])) out.push(i)
+    else if ((token.startsWith('0x', i) || token[i] === '[') && !'_/,(-–=:|;['.includes(prev)) out.push(i)
+  }
+  return out
+}
+
+/**
+ * Greedy word wrap to `maxWidth` px at spaces. A token longer than a line breaks at its
+ * last boundary that fits (tokenBreaks(): after `_`, `/`, `,`, `(`…, before `0x`), so a
+ * kernel function, a path or a hex address is not cut mid-identifier; only a run with no
+ * boundary that fits is cut where the line ends.
+ */
 export function wrap(s: string, maxWidth: number, size: number, o: { mono?: boolean; bold?: boolean; maxLines?: number } = {}): string[] {
   const lines: string[] = []
   let cur = ''
-  const push = (l: string): void => {
-    lines.push(l)
-  }
+  const fits = (x: string): boolean => textWidth(x, size, o) <= maxWidth
   for (const word of s.split(/\s+/).filter(Boolean)) {
     const cand = cur ? `${cur} ${word}` : word
-    if (textWidth(cand, size, o) <= maxWidth) {
+    if (fits(cand)) {
       cur = cand
       continue
     }
-    if (cur) push(cur)
-    cur = word
-    while (textWidth(cur, size, o) > maxWidth && cur.length > 1) {
-      let k = cur.length - 1
-      while (k > 1 && textWidth(cur.slice(0, k), size, o) > maxWidth) k--
-      push(cur.slice(0, k))
+    // a long word: its first part may still join the line, at a boundary
+    let rest = word
+    if (cur && !fits(word)) {
+      const k = tokenBreaks(word)
+        .filter((b) => fits(`${cur} ${word.slice(0, b)}`))
+        .pop()
+      if (k !== undefined) {
+        cur = `${cur} ${word.slice(0, k)}`
+        rest = word.slice(k)
+      }
+    }
+    if (cur) lines.push(cur)
+    cur = rest
+    while (!fits(cur) && cur.length > 1) {
+      let k = tokenBreaks(cur)
+        .filter((b) => fits(cur.slice(0, b)))
+        .pop()
+      if (k === undefined) {
+        // no boundary fits: cut where the line ends
+        k = cur.length - 1
+        while (k > 1 && !fits(cur.slice(0, k))) k--
+      }
+      lines.push(cur.slice(0, k))
       cur = cur.slice(k)
     }
   }
-  if (cur) push(cur)
+  if (cur) lines.push(cur)
   if (o.maxLines && lines.length > o.maxLines) {
     const kept = lines.slice(0, o.maxLines)
     kept[kept.length - 1] = truncate(kept[kept.length - 1] + ' …', maxWidth, size, o)
@@ -652,14 +687,17 @@ export function base64Decode(s: string): Uint8Array | null {
 
 export const MARGIN = 28
 
-/** The title's lines: wrapped to two at most, the last shortened with an ellipsis (the full title is its tooltip). */
+/** a title wraps onto this many lines before its last is shortened (a narrow pane, a long scenario name) */
+const TITLE_MAX_LINES = 4
+
+/** The title's lines: wrapped in full up to TITLE_MAX_LINES, the last then shortened with an ellipsis (the full title is its tooltip). */
 function titleLines(title: string, maxWidth: number): string[] {
   const ls = wrap(title, maxWidth, 19, { bold: true })
-  if (ls.length <= 2) return ls
-  return [ls[0], truncate(ls.slice(1).join(' '), maxWidth, 19, { bold: true })]
+  if (ls.length <= TITLE_MAX_LINES) return ls
+  return [...ls.slice(0, TITLE_MAX_LINES - 1), truncate(ls.slice(TITLE_MAX_LINES - 1).join(' '), maxWidth, 19, { bold: true })]
 }
 
-/** View header: title (two lines where it does not fit one), subtitle; returns markup and the y below it. */
+/** View header: title (wrapped where it does not fit one line), subtitle; returns markup and the y below it. */
 export function header(t: Theme, width: number, title: string, subtitle: string): { svg: string; bottom: number } {
   const tl = titleLines(title, width - 2 * MARGIN)
   const dy = (tl.length - 1) * 23

@@ -3,7 +3,7 @@
 // text-anchor, font-weight and the monospace face). The view specs use it to check a
 // layout at any width: no two texts overlap and none runs past the drawing's edges.
 
-import { boxesMeet, MONO, textBox, textWidth, unesc, type TextBox } from './svg.ts'
+import { boxesMeet, MONO, textBox, textWidth, tokenBreaks, unesc, type TextBox } from './svg.ts'
 
 export interface DrawnText extends TextBox {
   text: string
@@ -64,6 +64,29 @@ export function layoutProblems(svg: string, tolerance = 0.5): string[] {
     const a = shrink(sorted[i])
     for (let k = i + 1; k < sorted.length && sorted[k].x + tolerance < a.x + a.w; k++)
       if (boxesMeet(a, shrink(sorted[k]))) out.push(`"${sorted[i].text}" overlaps "${sorted[k].text}" (at ${f(sorted[k].x)}, ${f(sorted[k].y)})`)
+  }
+  return out
+}
+
+/**
+ * The places where `lines` (the wrap of `text`) break a token: a break that is neither at
+ * a space nor at a token boundary (after `_ / , ( - = :`…, before `0x` or `[`).
+ */
+export function midWordBreaks(text: string, lines: string[]): string[] {
+  const out: string[] = []
+  let rest = text.replace(/\s+/g, ' ').trim()
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]
+    if (!rest.startsWith(l)) throw new Error(`line ${JSON.stringify(l)} is not the text's next part ${JSON.stringify(rest.slice(0, 40))}`)
+    rest = rest.slice(l.length)
+    if (i === lines.length - 1 || rest.startsWith(' ')) {
+      rest = rest.trimStart()
+      continue
+    }
+    // a token broken across lines: the break must be one of its boundaries
+    const tokenStart = l.lastIndexOf(' ') + 1
+    const token = l.slice(tokenStart) + rest.split(' ')[0]
+    if (!tokenBreaks(token).includes(l.length - tokenStart)) out.push(`${l.slice(tokenStart)}|${rest.split(' ')[0]}`)
   }
   return out
 }
