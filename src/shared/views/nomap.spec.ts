@@ -5,7 +5,7 @@ import { analyzeSource } from '../engine/index.ts'
 import type { AnalysisReport } from '../engine/report.ts'
 import { exampleReports, hyperscaleReport } from '../../../tests/view-reports.ts'
 import { MIN_WIDTH, nomapModel, renderNomap, walkerRisk } from './nomap.ts'
-import { layoutProblems } from './text-boxes.ts'
+import { layoutProblems, midWordBreaks, textBoxes } from './text-boxes.ts'
 import { checkWellFormed } from './xml.ts'
 
 const root = join(import.meta.dirname, '../../..')
@@ -105,5 +105,32 @@ describe('NOMAP & holes view model', () => {
     // wide: the policies side by side, as exported
     expect(nomapModel(arm, { width: 1200 }).layout).toMatchObject({ wide: true, per: 5 })
     expect(MIN_WIDTH).toBeLessThanOrEqual(540)
+  })
+
+  it('names every policy in full: no title, version, cell or reason cut with "…", no word broken mid-identifier', () => {
+    const cases: [string, AnalysisReport][] = [...exampleReports(), ['hyperscale', hyperscaleReport()]]
+    // 480 and 600 are the layouts of the default pane at 1280×800 and 1600×1000
+    for (const [name, r] of cases)
+      for (let width = MIN_WIDTH; width <= 1200; width += 24) {
+        const at = `${name} at ${width}`
+        const m = nomapModel(r, { width })
+        for (const c of m.columns) {
+          // every character of the title and versions is drawn (a token may go on on the next line)
+          const bare = (x: string): string => x.replace(/\s+/g, '')
+          expect(bare(c.titleLines.join('')), at).toBe(bare(c.title))
+          expect(bare(c.versionLines.join('')), at).toBe(bare(c.versions))
+          expect(midWordBreaks(c.title, c.titleLines), at).toEqual([])
+          expect(midWordBreaks(c.versions, c.versionLines), at).toEqual([])
+        }
+        for (const row of m.rows) for (const cell of row.cells) for (const l of cell.lines) expect(midWordBreaks(`${l.key} ${l.value}`, l.lines), `${at}: ${l.key}`).toEqual([])
+        for (const z of m.contiguity) for (const c of z.cells) expect(midWordBreaks(c.why, c.lines), at).toEqual([])
+        const svg = renderNomap(r, { width })
+        expect(layoutProblems(svg), at).toEqual([])
+        const cut = textBoxes(svg).filter((b) => b.text.includes('…'))
+        expect(
+          cut.map((b) => b.text),
+          at
+        ).toEqual([])
+      }
   })
 })

@@ -28,6 +28,7 @@ import {
   tip,
   messageDocument,
   type ViewModelBase,
+  textWidth,
   truncate,
   wrap,
   type Theme
@@ -45,7 +46,9 @@ export interface NomapColumn {
   w: number
   /** the grid line the column is on (0 when the policies are side by side) */
   line: number
+  /** the title and the versions, wrapped to the card in full (never cut short) */
   titleLines: string[]
+  versionLines: string[]
 }
 
 export interface NomapLine {
@@ -60,6 +63,8 @@ export interface NomapCell extends Cell {
   risk: WalkerRisk
   lines: NomapLine[]
   title: string
+  /** narrow: the policy's id goes under the badge (beside it, it would not fit) */
+  tagBelow: boolean
 }
 
 /** One hole or NOMAP range (the engine's row) as drawn. */
@@ -82,7 +87,7 @@ export interface NomapModel extends ViewModelBase {
   /** rows shown, rows in the layout, rows the report carries (the engine's window) */
   window: { start: number; count: number; total: number; carried: number }
   summary: { label: string; values: string[] }[]
-  contiguity: { nid: number; zone: string; cells: { contiguous: boolean; why: string; lines: string[] }[] }[]
+  contiguity: { nid: number; zone: string; cells: { contiguous: boolean; why: string; lines: string[]; tagBelow: boolean }[] }[]
   totals: { partialPageblocks: number; partialMaxOrderBlocks: number; memmapBytes: number } | null
   layout: {
     /** the policies side by side beside the ranges (wide), or in a grid under each range (narrow) */
@@ -115,6 +120,14 @@ const CONTIGUITY_HEADING = 'Zone contiguity'
 const CONTIGUITY_NOTE = 'set_zone_contiguous(): may compaction treat the zone as one contiguous span?'
 const LINE_H = 14
 const VAL_SIZE = 11
+/** a policy card: title lines 15 px apart, then the versions 13 px apart, then the running badge */
+const TITLE_LH = 15
+const VERSION_LH = 13
+
+/** A policy card's height: its title and versions in full, the badge of the running policy. */
+function cardHeight(c: NomapColumn): number {
+  return 18 + c.titleLines.length * TITLE_LH + (c.versionLines.length - 1) * VERSION_LH + (c.running ? 30 : 12)
+}
 
 export function walkerRisk(w: string): WalkerRisk {
   if (/^RISK/i.test(w)) return 'risk'
@@ -124,6 +137,15 @@ export function walkerRisk(w: string): WalkerRisk {
 }
 
 const RISK_LABEL: Record<WalkerRisk, string> = { safe: 'safe', costly: 'safe, per-pfn cost', 'not-contiguous': 'zone not contiguous', risk: 'RISK' }
+const BADGE_SIZE = 9.5
+const TAG_SIZE = 10
+
+/** Narrow (no column header above a cell): whether the policy's id fits beside the cell's badge, or goes under it. */
+function tagFits(col: { id: string; w: number }, badgeLabel: string): boolean {
+  const badgeW = textWidth(badgeLabel, BADGE_SIZE, { bold: true }) + 12
+  return 9 + badgeW + 8 + textWidth(col.id, TAG_SIZE) <= col.w - 8
+}
+const contiguityLabel = (ok: boolean): string => (ok ? '✓ contiguous' : '✗ not contiguous')
 
 export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): NomapModel {
   const t = theme(opts.theme)
@@ -146,7 +168,8 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
     x: MARGIN + leftW + (i % per) * colW,
     w: colW,
     line: Math.floor(i / per),
-    titleLines: wrap(p.title, colW - 20, 11.5, { bold: true, maxLines: 3 })
+    titleLines: wrap(p.title, colW - 24, 11.5, { bold: true }),
+    versionLines: wrap(p.versions, colW - 24, 10)
   }))
   const carried = pol?.rows.length ?? 0
   const start = Math.max(0, Math.min(opts.window?.start ?? 0, Math.max(0, carried - 1)))
@@ -163,7 +186,7 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
   const headerY = hd.bottom + 30 + (wide ? 0 : headingExtra(RANGES_HEADING, RANGE_NOTE, W))
   const headerLines: { y: number; h: number }[] = []
   for (let l = 0, hy = headerY; l < gridLines; l++) {
-    const h = 18 + Math.max(1, ...onLine(columns, l).map((c) => c.titleLines.length)) * 15 + 30
+    const h = Math.max(...onLine(columns, l).map(cardHeight))
     headerLines.push({ y: hy, h })
     hy += h + 6
   }
@@ -180,14 +203,14 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
     const cs: NomapCell[] = columns.map((c) => {
       const cell = cells[c.id]
       const risk = walkerRisk(cell.walkers)
-      const kv = (key: string, value: string, maxLines?: number): NomapLine => ({ key, value, lines: wrap(`${key} ${value}`, inner, VAL_SIZE, { maxLines }) })
+      const kv = (key: string, value: string): NomapLine => ({ key, value, lines: wrap(`${key} ${value}`, inner, VAL_SIZE) })
       const lines: NomapLine[] = [
         kv('pfn_valid()', cell.pfnValid === 'partial' ? `partial (${int(cell.validPages)} pages)` : cell.pfnValid),
-        kv('struct page', cell.structPage, 3),
+        kv('struct page', cell.structPage),
         kv('PageReserved', cell.pageReserved ? 'yes' : 'no'),
         kv('linear map', cell.linearMap ? 'yes' : 'no'),
         kv('partial blocks', `${cell.partialPageblocks} pageblock${cell.partialPageblocks === 1 ? '' : 's'}, ${cell.partialMaxOrderBlocks} MAX_ORDER`),
-        kv('walkers', cell.walkers, 4),
+        kv('walkers', cell.walkers),
         kv('memmap', bytes(cell.memmapBytes))
       ]
       const titleText = `${row.kind === 'nomap' ? 'NOMAP' : 'hole'} ${pfnRange(row.start, row.end)} under "${c.title}"\n` + lines.map((l) => `${l.key}: ${l.value}`).join('\n')
@@ -204,10 +227,11 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
         risk,
         memmapBytes: cell.memmapBytes,
         lines,
-        title: titleText
+        title: titleText,
+        tagBelow: !wide && !tagFits(c, RISK_LABEL[risk])
       }
     })
-    const cellLines = (c: NomapCell): number => c.lines.reduce((a, l) => a + l.lines.length, 0) + 2
+    const cellLines = (c: NomapCell): number => c.lines.reduce((a, l) => a + l.lines.length, 0) + 2 + (c.tagBelow ? 1 : 0)
     let h: number
     let headH = 0
     const lineY: number[] = []
@@ -240,7 +264,12 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
   const contiguity: NomapModel['contiguity'] = (pol?.contiguity ?? []).map((z) => ({
     nid: z.nid,
     zone: z.zone,
-    cells: columns.map((c) => ({ contiguous: z.contiguous[c.id], why: z.why[c.id], lines: wrap(z.why[c.id], inner - 4, 10, { maxLines: 3 }) }))
+    cells: columns.map((c) => ({
+      contiguous: z.contiguous[c.id],
+      why: z.why[c.id],
+      lines: wrap(z.why[c.id], inner - 4, 10),
+      tagBelow: !wide && !tagFits(c, contiguityLabel(z.contiguous[c.id]))
+    }))
   }))
   const summaryY = y + 26
   // wide: one row per figure; narrow: the figure's name, then per policy its id over its value
@@ -253,8 +282,8 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
   const contiguityY = sy + 12 + 34
   const contiguityRowH = contiguity.map((z) =>
     wide
-      ? 26 + Math.max(...z.cells.map((c) => c.lines.length)) * 13
-      : 26 + Array.from({ length: gridLines }, (_, l) => 25 + Math.max(...z.cells.filter((_, i) => columns[i].line === l).map((c) => c.lines.length)) * 13).reduce((a, b) => a + b, 0)
+      ? 26 + Math.max(...z.cells.map(contiguityLines)) * 13
+      : 26 + Array.from({ length: gridLines }, (_, l) => 25 + Math.max(...z.cells.filter((_, i) => columns[i].line === l).map(contiguityLines)) * 13).reduce((a, b) => a + b, 0)
   )
   const contiguityTop = contiguityY + 14 + (wide ? 0 : headingExtra(CONTIGUITY_HEADING, CONTIGUITY_NOTE, W))
   const height = contiguityTop + 10 + contiguityRowH.reduce((a, b) => a + b + 4, 0) + MARGIN
@@ -279,14 +308,18 @@ export function nomapModel(report: AnalysisReport, opts: ViewOptions = {}): Noma
   }
 }
 
+/** a contiguity cell's text lines: its reason, and the policy's id when it goes under the badge */
+function contiguityLines(c: { lines: string[]; tagBelow: boolean }): number {
+  return c.lines.length + (c.tagBelow ? 1 : 0)
+}
+
 function riskFill(t: Theme, r: WalkerRisk): string {
   return r === 'safe' ? t.pass : r === 'risk' ? t.fail : t.note
 }
 
-/** A policy's id beside a badge (narrow: the cell has no column header above it), shortened to the cell. */
-function policyTag(t: Theme, col: NomapColumn, x: number, y: number): string {
-  const room = col.x + col.w - 8 - x
-  return room > 24 ? text(x, y, truncate(col.id, room, 10), { size: 10, fill: t.muted }) : ''
+/** A policy's id (narrow: the cell has no column header above it), beside its badge or under it (tagFits()). */
+function policyTag(t: Theme, x: number, y: number, id: string): string {
+  return text(x, y, id, { size: TAG_SIZE, fill: t.muted })
 }
 
 /** "key value…" wrapped, the key bold and muted on the first line. */
@@ -324,10 +357,10 @@ export function renderNomap(report: AnalysisReport, opts: ViewOptions = {}): str
       tip(`${c.title}\nversions: ${c.versions}${c.running ? "\nthe policy of this scenario's kernel" : ''}`),
       rect(c.x + 3, hy, c.w - 6, hl.h, { rx: 6, fill: t.panel, stroke: c.running ? t.pass : t.panelBorder, 'stroke-width': c.running ? 2 : 1 })
     ]
-    c.titleLines.forEach((l, i) => parts.push(text(c.x + 12, hy + 18 + i * 15, l, { size: 11.5, weight: 'bold', fill: t.text })))
-    const vy = hy + 18 + c.titleLines.length * 15
-    parts.push(text(c.x + 12, vy, truncate(c.versions, c.w - 24, 10), { size: 10, fill: t.muted }))
-    if (c.running) parts.push(badge(c.x + 12, vy + 6, "this scenario's kernel", t.pass, { size: 9.5 }).svg)
+    c.titleLines.forEach((l, i) => parts.push(text(c.x + 12, hy + 18 + i * TITLE_LH, l, { size: 11.5, weight: 'bold', fill: t.text })))
+    const vy = hy + 18 + c.titleLines.length * TITLE_LH
+    c.versionLines.forEach((l, i) => parts.push(text(c.x + 12, vy + i * VERSION_LH, l, { size: 10, fill: t.muted })))
+    if (c.running) parts.push(badge(c.x + 12, vy + (c.versionLines.length - 1) * VERSION_LH + 6, "this scenario's kernel", t.pass, { size: 9.5 }).svg)
     out.push(el('g', dataAttrs({ kind: 'policy', policy: c.id, running: c.running }), parts.join('')))
   }
 
@@ -352,11 +385,11 @@ export function renderNomap(report: AnalysisReport, opts: ViewOptions = {}): str
       const top = r.y + r.lineY[col.line]
       const bottom = col.line + 1 < r.lineY.length ? r.y + r.lineY[col.line + 1] : r.y + r.h - (r.headH ? 4 : 0)
       const parts = [tip(c.title), rect(col.x + 3, top + 4, col.w - 6, bottom - top - 8, { rx: 4, fill: t.panel })]
-      const rb = badge(x, top + 9, RISK_LABEL[c.risk], riskFill(t, c.risk), { size: 9.5 })
+      const rb = badge(x, top + 9, RISK_LABEL[c.risk], riskFill(t, c.risk), { size: BADGE_SIZE })
       parts.push(rb.svg)
       // narrow: no column header above the cell, so it names its policy
-      if (!L.wide) parts.push(policyTag(t, col, x + rb.width + 8, top + 21))
-      let ly = top + 42
+      if (!L.wide) parts.push(c.tagBelow ? policyTag(t, x, top + 42, col.id) : policyTag(t, x + rb.width + 8, top + 21, col.id))
+      let ly = top + 42 + (c.tagBelow ? LINE_H : 0)
       for (const l of c.lines) {
         parts.push(kvText(t, x, ly, l))
         ly += l.lines.length * LINE_H
@@ -400,19 +433,21 @@ export function renderNomap(report: AnalysisReport, opts: ViewOptions = {}): str
     out.push(text(MARGIN + 12, cy + 18, `node ${z.nid} · ${z.zone}`, { size: 11.5, weight: 'bold', fill: t.text }))
     // narrow: the policies' grid lines under the zone's name, each as tall as its longest reason
     const lineTop: number[] = [L.wide ? cy : cy + 26]
-    for (let l = 1; l < Math.ceil(m.columns.length / L.per); l++) lineTop.push(lineTop[l - 1] + 25 + Math.max(...z.cells.filter((_, i) => m.columns[i].line === l - 1).map((c) => c.lines.length)) * 13)
+    for (let l = 1; l < Math.ceil(m.columns.length / L.per); l++) lineTop.push(lineTop[l - 1] + 25 + Math.max(...z.cells.filter((_, i) => m.columns[i].line === l - 1).map(contiguityLines)) * 13)
     z.cells.forEach((c, i) => {
       const col = m.columns[i]
       const ct = lineTop[col.line]
-      const b = badge(col.x + 9, ct + 6, c.contiguous ? '✓ contiguous' : '✗ not contiguous', c.contiguous ? t.pass : t.fail, { size: 9.5 })
+      const b = badge(col.x + 9, ct + 6, contiguityLabel(c.contiguous), c.contiguous ? t.pass : t.fail, { size: BADGE_SIZE })
+      const tagY = c.tagBelow ? ct + 36 : ct + 18
+      const whyY = ct + 36 + (c.tagBelow ? 13 : 0)
       out.push(
         el(
           'g',
           dataAttrs({ kind: 'contiguity', nid: z.nid, zone: z.zone, policy: col.id, contiguous: c.contiguous }),
           tip(`node ${z.nid} zone ${z.zone} under ${col.title}: ${c.contiguous ? 'contiguous' : 'not contiguous'}\n${c.why}`) +
             b.svg +
-            (L.wide ? '' : policyTag(t, col, col.x + 9 + b.width + 8, ct + 18)) +
-            c.lines.map((l, j) => text(col.x + 9, ct + 36 + j * 13, l, { size: 10, fill: t.muted })).join('')
+            (L.wide ? '' : policyTag(t, c.tagBelow ? col.x + 9 : col.x + 9 + b.width + 8, tagY, col.id)) +
+            c.lines.map((l, j) => text(col.x + 9, whyY + j * 13, l, { size: 10, fill: t.muted })).join('')
         )
       )
     })
