@@ -32,29 +32,26 @@ export interface LogLine {
 /**
  * A message of logMessages(): flat and candidate are worked out when first read. Most
  * of a boot log is about other things, and its messages are never folded: one test of
- * CANDIDATE on the text passes over them.
+ * CANDIDATE on the text passes over them (parseLog() never makes a Message for them).
  */
 class Message implements LogLine {
   private folded: string | null = null
-  private cand = -1
+  /** CANDIDATE on text: 1 passes, 0 fails, -1 not tested yet */
+  cand = -1
+  /** the line of the message before this one (0: none): where the boot before it ends */
+  prev = 0
+  /** in a list of candidates only: messages that are no candidate came between this one and the one before it */
+  gap = false
   constructor(
     readonly line: number,
-    private message: string,
+    readonly text: string,
     readonly raw: string
   ) {}
-  get text(): string {
-    return this.message
-  }
-  set text(t: string) {
-    this.message = t
-    this.folded = null
-    this.cand = -1
-  }
   get flat(): string {
-    return (this.folded ??= fold(this.message))
+    return (this.folded ??= fold(this.text))
   }
   get candidate(): boolean {
-    if (this.cand < 0) this.cand = CANDIDATE.test(this.message) ? 1 : 0
+    if (this.cand < 0) this.cand = CANDIDATE.test(this.text) ? 1 : 0
     return this.cand === 1
   }
 }
@@ -161,24 +158,30 @@ export function fold(s: string): string {
  * space. Linear in the input.
  */
 export function logMessages(source: string): LogLine[] {
-  const out: LogLine[] = []
-  // per message, beside it (not on it, so no copy is made at the end): how many lines were
-  // joined to it and whether its text ends with '-' (a timestamped log may carry hundreds
-  // of unstamped lines that join one message: its flat is folded once, when read)
-  const open: number[] = []
-  const dash: boolean[] = []
+  return readMessages(source, false)
+}
+
+/**
+ * logMessages(), or with `candidates` only the messages CANDIDATE passes on, each marked
+ * `gap` when others came before it (they end a block of `Zone ranges` and its like) and
+ * with `prev`, the line of the message before it. A message is tested once it is whole
+ * (the lines that continue it joined), and no object is made for the others.
+ */
+function readMessages(source: string, candidates: boolean): Message[] {
+  const out: Message[] = []
   const lines = source.split('\n')
   let stamped = 0
   let quoted = 0
   let indented = 0
   let nonEmpty = 0
-  const clean: string[] = new Array(lines.length)
-  // where each line's timestamp ends (-1: none), as read in the first pass
-  const tsEnd = new Int32Array(lines.length).fill(-1)
   // what the cleaning below replaces, looked for once in the whole text rather than per line
   const hasCr = source.indexOf('\r') >= 0
   const hasEsc = source.indexOf('\x1b') >= 0
   const hasNbsp = source.indexOf('\u00a0') >= 0
+  // the lines cleaned (the input's own when nothing needs it)
+  const clean: string[] = hasCr || hasEsc || hasNbsp ? new Array(lines.length) : lines
+  // where each line's timestamp ends (-1: none), as read in the first pass
+  const tsEnd = new Int32Array(lines.length).fill(-1)
   for (let i = 0; i < lines.length; i++) {
     // a carriage return inside a line sends a serial console back to column 0, a terminal
     // reset (ESC c) clears the screen: what follows the last one is what the screen shows
@@ -187,15 +190,17 @@ export function logMessages(source: string): LogLine[] {
     // each replace runs only on a line that has what it replaces
     atLine(i + 1)
     let c = lines[i]
-    if (hasCr && c.charCodeAt(c.length - 1) === 13) {
-      let e = c.length - 1
-      while (e > 0 && c.charCodeAt(e - 1) === 13) e--
-      c = c.slice(0, e)
+    if (clean !== lines) {
+      if (hasCr && c.charCodeAt(c.length - 1) === 13) {
+        let e = c.length - 1
+        while (e > 0 && c.charCodeAt(e - 1) === 13) e--
+        c = c.slice(0, e)
+      }
+      if ((hasCr && c.indexOf('\r') >= 0) || (hasEsc && c.indexOf('\x1bc') >= 0)) c = c.replace(/^[^]*(?:\r|\x1bc)/, '')
+      if (hasNbsp && c.indexOf('\u00a0') >= 0) c = c.replace(/\u00a0/g, ' ')
+      if (hasEsc && c.indexOf('\x1b') >= 0) c = c.replace(ANSI, '')
+      clean[i] = c
     }
-    if ((hasCr && c.indexOf('\r') >= 0) || (hasEsc && c.indexOf('\x1bc') >= 0)) c = c.replace(/^[^]*(?:\r|\x1bc)/, '')
-    if (hasNbsp && c.indexOf('\u00a0') >= 0) c = c.replace(/\u00a0/g, ' ')
-    if (hasEsc && c.indexOf('\x1b') >= 0) c = c.replace(ANSI, '')
-    clean[i] = c
     if (isBlank(c)) continue
     nonEmpty++
     const e = timestampEnd(c)
@@ -210,45 +215,67 @@ export function logMessages(source: string): LogLine[] {
   // every line indented: one space is the paste's, not the kernel's (whose block lines
   // then carry three)
   const dedent = !stamped && indented > nonEmpty * 0.8
+  // the open message (lines may still join it): its line, text, input line and joins so
+  // far; held in locals, a Message is made once it is whole
+  let line = 0
+  let text = ''
+  let raw = ''
+  let joins = 0
+  let before = 0
+  let gap = false
+  const finish = (): void => {
+    if (!line) return
+    if (!candidates) {
+      const m = new Message(line, text, raw)
+      m.prev = before
+      out.push(m)
+    } else if (CANDIDATE.test(text)) {
+      const m = new Message(line, text, raw)
+      m.cand = 1
+      m.prev = before
+      m.gap = gap
+      gap = false
+      out.push(m)
+    } else gap = true
+    before = line
+  }
   for (let i = 0; i < lines.length; i++) {
     atLine(i + 1)
     let s = clean[i]
     if (unquote) s = s.replace(/^(?:> ?)+/, '')
     // a serial console may start the first kernel line after firmware noise
     const ts = unquote ? timestampEnd(s) : tsEnd[i]
-    let text: string
+    let t: string
     if (ts >= 0) {
       // the message: after the timestamp (and one space), without trailing white space
       const from = s.charCodeAt(ts) === 32 ? ts + 1 : ts
       let to = s.length
       while (to > from && isSpace(s.charCodeAt(to - 1))) to--
-      text = s.slice(from, to)
+      t = s.slice(from, to)
     } else {
       if (dedent && s.startsWith(' ')) s = s.slice(1)
       s = s.replace(/^<\d+>/, '')
       s = s.replace(SYSLOG, '')
       s = s.replace(/^kernel: /, '')
-      const prev = out[out.length - 1]
       // a line without a timestamp in a timestamped log continues the previous message;
       // without timestamps, a message left open (an unclosed bracket, a bare
       // `Linux version`, an e820 entry without its type) takes the next line
-      const p = out.length - 1
-      const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : !!prev && open[p] < 3 && unfinished(prev.flat) && !/^\S+: /.test(s.trim())
-      if (prev && s.trim() && wrapped) {
-        const t = s.trim()
-        // (flat is folded when read: once a message is complete, or by unfinished() on
-        // the untimestamped path, ≤ 3 joins)
-        prev.text = dash[p] ? prev.text + t : `${prev.text} ${t}`
-        dash[p] = t.endsWith('-')
-        open[p]++
+      const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : line > 0 && joins < 3 && unfinished(fold(text)) && !/^\S+: /.test(s.trim())
+      if (line && s.trim() && wrapped) {
+        const j = s.trim()
+        text = text.endsWith('-') ? text + j : `${text} ${j}`
+        joins++
         continue
       }
-      text = s.trimEnd()
+      t = s.trimEnd()
     }
-    out.push(new Message(i + 1, text, lines[i]))
-    open.push(0)
-    dash.push(text.endsWith('-'))
+    finish()
+    line = i + 1
+    text = t
+    raw = lines[i]
+    joins = 0
   }
+  finish()
   return out
 }
 
@@ -349,7 +376,7 @@ function onText(starts: RegExp[], anywhere: RegExp): { test: (text: string) => b
  * has its lines re-spaced as the kernel prints them; a log with the kernel's own
  * indentation is compared as it is, byte for byte.
  */
-export function expectedLines(msgs: LogLine[], warnings?: string[]): ParsedLog['expected'] {
+function expectedLines(msgs: Message[], warnings?: string[]): ParsedLog['expected'] {
   const out: ParsedLog['expected'] = []
   let block: 'zones' | 'movable' | 'early' | null = null
   let folded = false
@@ -365,11 +392,8 @@ export function expectedLines(msgs: LogLine[], warnings?: string[]): ParsedLog['
   }
   for (const L of msgs) {
     atLine(L.line)
-    // no test below passes on a message that is no candidate; it ends a block
-    if (!L.candidate) {
-      block = null
-      continue
-    }
+    // no test below passes on a message that is no candidate (not in msgs); it ends a block
+    if (L.gap) block = null
     const { text, flat, line, raw } = L
     if (flat === 'Zone ranges:') {
       block = 'zones'
@@ -487,27 +511,31 @@ function rangeOf(a: string, b: string, line: LogLine): { start: number; last: nu
   return { start, last }
 }
 
-/** A log that holds several boots is read up to the start of the second one. */
-function firstBoot(msgs: LogLine[]): { msgs: LogLine[]; boots: number } {
+/**
+ * A log that holds several boots is read up to the start of the second one: the
+ * candidates of the first boot, how many boots, and the line the first one ends at.
+ */
+function firstBoot(msgs: Message[]): { msgs: Message[]; boots: number; end: number } {
   let boots = 0
   let cut = msgs.length
   for (let i = 0; i < msgs.length; i++) {
-    if (msgs[i].candidate && msgs[i].flat.startsWith('Linux version ') && ++boots === 2) {
+    if (msgs[i].flat.startsWith('Linux version ') && ++boots === 2) {
       cut = i
       break
     }
   }
-  if (boots < 2) return { msgs, boots: Math.max(boots, 1) }
+  if (boots < 2) return { msgs, boots: Math.max(boots, 1), end: 0 }
   let more = 1
-  for (let i = cut; i < msgs.length; i++) if (msgs[i].candidate && msgs[i].flat.startsWith('Linux version ')) more++
-  return { msgs: msgs.slice(0, cut), boots: more }
+  for (let i = cut; i < msgs.length; i++) if (msgs[i].flat.startsWith('Linux version ')) more++
+  return { msgs: msgs.slice(0, cut), boots: more, end: msgs[cut].prev }
 }
 
 export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog {
-  const all = firstBoot(logMessages(source))
+  // the messages a reader can care for (CANDIDATE), each marked when others came before it
+  const all = firstBoot(readMessages(source, true))
   const msgs = all.msgs
   const warnings: string[] = []
-  if (all.boots > 1) warnings.push(`the log holds ${all.boots} boots; only the first (up to line ${msgs.length ? msgs[msgs.length - 1].line : 1}) is read`)
+  if (all.boots > 1) warnings.push(`the log holds ${all.boots} boots; only the first (up to line ${all.end || 1}) is read`)
   const used: ParsedLog['used'] = []
   let kernel: string | null = null
   let versionLine: LogLine | null = null
@@ -550,8 +578,10 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     const L = msgs[idx]
     const line = L.line
     atLine(line)
-    // most of a boot log is about other things: one test skips those lines
-    if (!L.candidate || !RELEVANT.test(L.flat)) {
+    // most of a boot log is about other things (not in msgs: they end a block, as do
+    // candidates no test below reads)
+    if (L.gap) inZones = inEarly = false
+    if (!RELEVANT.test(L.flat)) {
       inZones = inEarly = false
       continue
     }
