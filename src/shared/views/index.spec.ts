@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest'
 import { analyzeSource } from '../engine/index.ts'
 import type { AnalysisReport } from '../engine/report.ts'
 import { extractEmbeddedSource, renderView, VIEW_IDS, type ViewId } from './index.ts'
-import { esc, textWidth, wrap } from './svg.ts'
+import { esc, MIN_FONT_PX, textWidth, wrap } from './svg.ts'
+import { exampleReports } from '../../../tests/view-reports.ts'
+import { MIN_WIDTH as COSTS_MIN } from './costs.ts'
+import { MIN_WIDTH as MAP_MIN } from './map.ts'
+import { MIN_WIDTH as NOMAP_MIN } from './nomap.ts'
+import { MIN_WIDTH as SECTIONS_MIN } from './sections.ts'
 import { checkWellFormed } from './xml.ts'
 
 const root = join(import.meta.dirname, '../../..')
@@ -95,6 +100,16 @@ describe('helpers', () => {
     expect(checkWellFormed('<a>')).toMatch(/unclosed/)
     expect(checkWellFormed('<a t="x<y"/>')).toMatch(/raw </)
   })
+  it('no drawing draws text under MIN_FONT_PX (the app sizes its narrowest views pane by it)', () => {
+    const min: Record<ViewId, number> = { map: MAP_MIN, sections: SECTIONS_MIN, nomap: NOMAP_MIN, costs: COSTS_MIN }
+    for (const [name, r] of exampleReports())
+      for (const view of VIEW_IDS)
+        for (const width of [min[view], 1200]) {
+          const sizes = [...renderView(view, r, { width }).matchAll(/font-size="(\d+(?:\.\d+)?)"/g)].map((m) => Number(m[1]))
+          expect(Math.min(...sizes), `${view} of ${name} at ${width}`).toBeGreaterThanOrEqual(MIN_FONT_PX)
+        }
+  })
+
   it('escaping and text layout', () => {
     expect(esc(`<&>"'`)).toBe('&lt;&amp;&gt;&quot;&apos;')
     expect(textWidth('iiii', 10)).toBeLessThan(textWidth('MMMM', 10))

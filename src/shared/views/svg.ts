@@ -286,6 +286,13 @@ const W: Record<string, number> = {
   '±': 0.838
 }
 
+/**
+ * The smallest font size (drawing px) a view draws (the badges' 9.5 px). The app's legible
+ * zoom is at most 11 / MIN_FONT_PX, which sets the narrowest views pane (renderer
+ * views.ts MIN_VIEWS_PANE_PX); index.spec checks every example's drawings.
+ */
+export const MIN_FONT_PX = 9.5
+
 /** Estimated width in px of `s` at `size` px (DejaVu metrics; bold ≈ +10 %). */
 export function textWidth(s: string, size: number, o: { mono?: boolean; bold?: boolean } = {}): number {
   if (o.mono) return [...s].length * 0.602 * size

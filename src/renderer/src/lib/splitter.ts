@@ -2,8 +2,14 @@
 // pixels, clamped so neither side collapses, kept across reloads in the page's storage.
 // Plain TypeScript (the component is Splitter.svelte) so the rules are unit-tested.
 
-/** the views pane never narrower than this (the tab row and the totals cards fit) */
-export const MIN_VIEWS_PX = 360
+import { MIN_VIEWS_PANE_PX } from './views.ts'
+
+/**
+ * the views pane never narrower than this: every drawing re-flows for it at the legible
+ * zoom (views.ts MIN_VIEWS_PANE_PX), so none scrolls sideways; the tab row and the
+ * totals cards fit too
+ */
+export const MIN_VIEWS_PX = MIN_VIEWS_PANE_PX
 /** the editor never narrower than this */
 export const MIN_EDITOR_PX = 320
 /** one arrow-key step; with Shift, four */
@@ -30,7 +36,10 @@ export function clampViewsWidth(width: number, total: number, gutter = 0): numbe
   return Math.round(Math.min(max, Math.max(min, width)))
 }
 
-/** The width kept by an earlier session, or null (none, or not a sane number). */
+/**
+ * The width kept by an earlier session, or null (none, or not a sane number); one under
+ * MIN_VIEWS_PX (kept before the minimum grew) comes back as MIN_VIEWS_PX.
+ */
 export function loadViewsWidth(storage: WidthStorage | null | undefined): number | null {
   let raw: string | null
   try {
@@ -40,7 +49,7 @@ export function loadViewsWidth(storage: WidthStorage | null | undefined): number
   }
   if (raw === null || !/^\d{1,5}$/.test(raw)) return null
   const n = Number(raw)
-  return n >= MIN_VIEWS_PX ? n : null
+  return n > 0 ? Math.max(MIN_VIEWS_PX, n) : null
 }
 
 /** Keep the width (null: forget it, the default layout returns). */

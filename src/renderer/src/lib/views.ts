@@ -7,6 +7,7 @@ import { MIN_WIDTH as COSTS_MIN } from '../../../shared/views/costs.ts'
 import { MIN_WIDTH as MAP_MIN } from '../../../shared/views/map.ts'
 import { MIN_WIDTH as NOMAP_MIN } from '../../../shared/views/nomap.ts'
 import { MIN_WIDTH as SECTIONS_MIN } from '../../../shared/views/sections.ts'
+import { MIN_FONT_PX } from '../../../shared/views/svg.ts'
 
 export interface ViewSpec {
   id: string
@@ -118,3 +119,18 @@ export function minLayout(id: string): number {
 export function drawnView(id: ViewId): ExportView | null {
   return (EXPORT_VIEWS as readonly string[]).includes(id) ? (id as ExportView) : null
 }
+
+/** At the default zoom ('legible') a drawing's smallest text is this big on screen (px). */
+export const LEGIBLE_PX = 11
+/**
+ * What the views pane takes around a drawing (px): the view's padding (2 × 12), its
+ * vertical scrollbar and the drawing box's own (10 each, app.css), the box's 2 px slack.
+ */
+export const DRAWING_CHROME_PX = 46
+
+/**
+ * The narrowest views pane (px) in which every drawing still re-flows for the pane at the
+ * legible zoom: its narrowest layout (minLayout) scaled to legible text, with the
+ * chrome. The splitter keeps the pane at least this wide, so no view scrolls sideways.
+ */
+export const MIN_VIEWS_PANE_PX = Math.ceil((Math.max(...(VIEWS as readonly ViewSpec[]).map((v) => v.minLayout ?? 0)) * LEGIBLE_PX) / MIN_FONT_PX) + DRAWING_CHROME_PX
