@@ -16,6 +16,7 @@ import {
   type LineSpan,
   type ScenarioPath
 } from '../../../shared/scenario/provenance.ts'
+import { logLineProvenance } from '../../../shared/scenario/log-source.ts'
 import type { Analysis } from './analysis.svelte.ts'
 
 /** What the editor offers: select whole lines, the first span revealed. */
@@ -71,6 +72,21 @@ export class Linking {
     if (!r || !this.current) return 'The views show the last good result: fix the scenario (or wait for the analysis) to go to its lines.'
     const p = provenanceOf(r.scenario, el, geometry(r))
     if (!p.paths.length) return p.why ? `No scenario line: ${p.why}.` : ''
+    const lines = this.revealPaths(p.paths)
+    return lines ? `${lines} — ${p.why}` : 'The scenario lines were not found.'
+  }
+
+  /**
+   * Select the scenario lines a kernel log line derives from (a predicted line, a row of
+   * the diff against a real log, a Compare line; scenario/log-source.ts). Returns the
+   * sentence for the panel's strip, as reveal() does.
+   */
+  revealLogLine(line: string): string {
+    const r = this.analysis.report
+    if (!r || !this.current) return 'The views show the last good result: fix the scenario (or wait for the analysis) to go to its lines.'
+    const p = logLineProvenance(r.scenario, line, geometry(r), r.holes)
+    if (!p) return 'This line names no zone, node, range or page size of the scenario.'
+    if (!p.paths.length) return `No scenario line: ${p.why}.`
     const lines = this.revealPaths(p.paths)
     return lines ? `${lines} — ${p.why}` : 'The scenario lines were not found.'
   }
