@@ -5,8 +5,11 @@
 //
 // Expected lines are read off the examples by hand: resources/examples/x86-laptop.yaml
 // has firmware.map[0] on line 10, so map[i] is on line 10 + i.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
+import { menu } from './helpers.ts'
 import { openExample, SIZES, watchErrors } from './views-helpers.ts'
 
 type Ed = {
@@ -27,6 +30,15 @@ function selectedLine(page: Page): Promise<{ line: number; text: string }> {
 }
 
 const MAP15 = '- { start: 0x0100000000, last: 0x042e2fffff, type: usable }'
+// a recorded QEMU boot of Debian's 6.1 (x86_64): the engine predicts it exactly
+const LOG = join(import.meta.dirname, '../tests/fixtures/qemu-boots/x86_64-s7-000.log')
+
+/** Click the predicted boot-log line `i` (0-based): the lines are 18 px apart, 8 px from the top. */
+async function clickLogLine(page: Page, i: number): Promise<void> {
+  const pre = page.getByTestId('bootlog')
+  await pre.evaluate((el, i) => ((el as unknown as { parentElement: { parentElement: { scrollTop: number } } }).parentElement.parentElement.scrollTop = Math.max(0, i * 18 - 40)), i)
+  await pre.click({ position: { x: 60, y: 8 + i * 18 + 9 } })
+}
 
 for (const size of SIZES) {
   test.describe(`at ${size.width}×${size.height}`, () => {
@@ -149,6 +161,122 @@ for (const size of SIZES) {
       await input.focus()
       await page.keyboard.press('Escape')
       await expect(page.getByTestId('lookup-answer')).toHaveCount(0)
+      expect(errors).toEqual([])
+    })
+
+    test('Boot log: a predicted line goes to the scenario lines it comes from, by click or Enter', async ({ appPage: page }) => {
+      const errors = watchErrors(page)
+      await openExample(page, 'x86-4node-server.yaml')
+      await page.getByTestId('view-tab-bootlog').click()
+      const lines = (await page.getByTestId('bootlog').textContent())!.split('\n')
+      // a zone's span: ZONE_DMA32's limits come from the arch preset (`arch: x86_64`, line 6)
+      const dma32 = lines.findIndex((l) => l.startsWith('  DMA32    [mem '))
+      await clickLogLine(page, dma32)
+      await expect.poll(() => selectedLine(page)).toEqual({ line: 6, text: 'arch: x86_64' })
+      await expect(page.getByTestId('bootlog-said')).toContainText(`line ${dma32 + 1}: line 6 (arch)`)
+      // node 2's memblock range: the firmware entry over it (map[11], line 21), then node 2's entry (line 30)
+      const node2 = lines.findIndex((l) => l.startsWith('  node   2: [mem 0x0000010000000000'))
+      await clickLogLine(page, node2)
+      await expect.poll(() => selectedLine(page)).toEqual({ line: 21, text: '- { start: 1024G, end: 1536G, type: usable }' })
+      await expect(page.getByTestId('bootlog-said')).toContainText('line 21 (firmware.map[11]); also line 30')
+      await expect(page.getByTestId('bootlog-active-line')).toBeVisible()
+      // "Initmem setup node 3": node 3's entry (`- id: 3`, line 32)
+      await clickLogLine(
+        page,
+        lines.findIndex((l) => l.startsWith('Initmem setup node 3'))
+      )
+      await expect.poll(() => selectedLine(page)).toEqual({ line: 32, text: '- id: 3' })
+
+      // the keyboard: focus the lines, End to the last (HugeTLB's 2 MiB page), Enter: its pool (`- size: 2M`, line 39)
+      await page.getByTestId('bootlog').focus()
+      await page.keyboard.press('End')
+      await expect(page.getByTestId('bootlog-said')).toContainText(`line ${lines.length} of ${lines.length}: HugeTLB: 28 KiB vmemmap can be freed for a 2.00 MiB page`)
+      await page.keyboard.press('Enter')
+      await expect.poll(() => selectedLine(page)).toEqual({ line: 39, text: '- size: 2M' })
+      // ↑ then Enter: the 1 GiB pool (`- size: 1G`, line 37)
+      await page.keyboard.press('ArrowUp')
+      await page.keyboard.press('Enter')
+      await expect.poll(() => selectedLine(page)).toEqual({ line: 37, text: '- size: 1G' })
+      // a line that names nothing of the scenario says so
+      await clickLogLine(
+        page,
+        lines.findIndex((l) => l.startsWith('x86/mm: Memory block size'))
+      )
+      await expect(page.getByTestId('bootlog-said')).toContainText('names no zone, node, range or page size')
+      await page.screenshot({ path: test.info().outputPath(`bootlog-click-through-${size.width}.png`) })
+      expect(errors).toEqual([])
+    })
+
+    test('Boot log: a row of the diff against a real log goes to the scenario lines it compares', async ({ workbench: page }) => {
+      const errors = watchErrors(page)
+      // the recorded log with one line changed: "-" the log's, "+" the prediction's
+      const log = readFileSync(LOG, 'utf8').replace('On node 0, zone DMA: 97 pages in unavailable ranges', 'On node 0, zone DMA: 98 pages in unavailable ranges')
+      await menu(page, 'file', 'file.import')
+      await page.getByTestId('import-text').fill(log)
+      await page.getByTestId('import-accept').click()
+      await expect(page.getByTestId('bootlog-compare-summary')).toContainText('differing lines')
+      const diff = page.getByTestId('bootlog-diff')
+      // the "-" row: the holes of node 0's ZONE_DMA, from the imported scenario's firmware entries
+      await diff.locator('.opdel').click()
+      await expect(page.getByTestId('bootlog-diff-said')).toContainText(/^line \d+ \(firmware\.map\[\d+\]\).* — the \d* ?holes? in node 0's zone DMA/)
+      const picked = await selectedLine(page)
+      expect(picked.text).toMatch(/^- \{ start: /)
+      // the keyboard: the rows are one Tab stop; Home to the first (a zone's span), Enter: the arch line
+      await diff.locator('[tabindex="0"]').focus()
+      await page.keyboard.press('Home')
+      await expect(diff.locator('[data-line="0"]')).toBeFocused()
+      const first = (await diff.locator('[data-line="0"]').textContent())!
+      await page.keyboard.press('Enter')
+      if (/^\s*\S?\s*Zone ranges:/.test(first) || /\[mem /.test(first)) await expect.poll(async () => (await selectedLine(page)).text).toMatch(/^arch: |^- \{ start: /)
+      await expect(page.getByTestId('bootlog-diff-said')).not.toHaveText('')
+      await page.screenshot({ path: test.info().outputPath(`bootlog-diff-click-through-${size.width}.png`) })
+      expect(errors).toEqual([])
+    })
+
+    test("Compare: a line only one side prints goes to the scenario lines it derives from; another example's does not", async ({ appPage: page }) => {
+      const errors = watchErrors(page)
+      await openExample(page, 'x86-4node-server.yaml')
+      await page.getByTestId('view-tab-compare').click()
+      await page.getByTestId('compare-kernel').fill('5.10')
+      await page.getByTestId('compare-run').click()
+      const lines = page.getByTestId('compare-bootlog')
+      await expect(lines).toContainText('totalpages')
+      // A (6.8): node 0's ZONE_DMA32 hole [0x6f000000, 0x7a000000) lies under map[3..5] (lines 13–15)
+      await lines.getByText('A On node 0, zone DMA32: 12288 pages in unavailable ranges').click()
+      await expect.poll(() => selectedLine(page)).toEqual({ line: 13, text: '- { start: 0x6f000000, end: 0x78000000, type: reserved }' })
+      await expect(page.getByTestId('compare-said')).toContainText("A: line 13 (firmware.map[3]); also lines 14, 15 — the hole in node 0's zone DMA32")
+      // B (5.10, this layout): "On node 2 totalpages" is node 2's entry (line 30); by the keyboard
+      const node2 = lines.getByText('B On node 2 totalpages:')
+      await node2.focus()
+      await page.keyboard.press('Enter')
+      await expect.poll(() => selectedLine(page)).toEqual({ line: 30, text: '- id: 2' })
+      await expect(page.getByTestId('compare-said')).toContainText('B (this layout): lines 30–31 (numa.nodes[2])')
+      // ↓ moves to the next line: "Normal zone: … used for memmap" is ZONE_NORMAL, from the arch (line 6)
+      await page.keyboard.press('ArrowDown')
+      await expect(lines.getByText('B   Normal zone: 2097152 pages used for memmap').nth(1)).toBeFocused()
+      await page.keyboard.press('Enter')
+      await expect.poll(() => selectedLine(page)).toEqual({ line: 6, text: 'arch: x86_64' })
+      await page.screenshot({ path: test.info().outputPath(`compare-click-through-${size.width}.png`) })
+
+      // against another example, B's lines are that file's: none is selected
+      await page.getByTestId('compare-mode').selectOption('example')
+      await page.getByTestId('compare-example').selectOption('x86-laptop.yaml')
+      await page.getByTestId('compare-run').click()
+      // the new result is shown (its sides name the example)
+      await expect(page.getByTestId('compare-view').locator('.sides')).toContainText('B: x86 laptop, 16 GiB')
+      const before = await selectedLine(page)
+      await lines.locator('.add').first().click()
+      await expect(page.getByTestId('compare-said')).toContainText('B is the example x86-laptop.yaml')
+      expect(await selectedLine(page)).toEqual(before)
+
+      // an edit makes the comparison stale: its lines select nothing until it is re-run
+      await page.evaluate(() => {
+        const e = (globalThis as unknown as { __editor: Ed }).__editor
+        e.setValue(e.getValue().replace('name: 4-node x86 server, 2 TiB', 'name: 4-node x86 server'))
+      })
+      await expect(page.getByTestId('compare-stale')).toBeVisible()
+      await lines.locator('.del').first().click()
+      await expect(page.getByTestId('compare-said')).toContainText('re-run it')
       expect(errors).toEqual([])
     })
 
