@@ -202,6 +202,14 @@ describe('parsing stays linear', () => {
     expect(r.ok).toBe(true)
     expect(performance.now() - t0).toBeLessThan(2000)
   })
+  it('a message continued by 50 000 lines without a timestamp', () => {
+    // (a timestamped log: at least a third of its lines carry one, so the others join)
+    const stamped = '[    1.000000] stamped\n'.repeat(60_000)
+    const t0 = performance.now()
+    const r = bootlogSource(serial + '\n' + stamped + '[    1.000001] wrapped-\n' + 'continued-line-\n'.repeat(50_000), 'wrapped.log')
+    expect(r.ok).toBe(true)
+    expect(performance.now() - t0).toBeLessThan(2000)
+  })
   it('unterminated escape sequences', () => {
     const t0 = performance.now()
     const r = bootlogSource(serial.replace('Zone ranges:', 'Zone ranges:\n' + '\x1b]0;'.repeat(40000) + '\x1b['.repeat(40000) + '9'.repeat(100000)), 'esc.log')

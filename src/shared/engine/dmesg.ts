@@ -215,12 +215,14 @@ function readMessages(source: string, candidates: boolean): Message[] {
   // every line indented: one space is the paste's, not the kernel's (whose block lines
   // then carry three)
   const dedent = !stamped && indented > nonEmpty * 0.8
-  // the open message (lines may still join it): its line, text, input line and joins so
-  // far; held in locals, a Message is made once it is whole
+  // the open message (lines may still join it): its line, text, input line, joins so far
+  // and whether its text ends with '-' (asked of the joined text, endsWith() would copy
+  // it whole at every join); held in locals, a Message is made once it is whole
   let line = 0
   let text = ''
   let raw = ''
   let joins = 0
+  let dash = false
   let before = 0
   let gap = false
   const finish = (): void => {
@@ -263,7 +265,8 @@ function readMessages(source: string, candidates: boolean): Message[] {
       const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : line > 0 && joins < 3 && unfinished(fold(text)) && !/^\S+: /.test(s.trim())
       if (line && s.trim() && wrapped) {
         const j = s.trim()
-        text = text.endsWith('-') ? text + j : `${text} ${j}`
+        text = dash ? text + j : `${text} ${j}`
+        dash = j.endsWith('-')
         joins++
         continue
       }
@@ -274,6 +277,7 @@ function readMessages(source: string, candidates: boolean): Message[] {
     text = t
     raw = lines[i]
     joins = 0
+    dash = t.endsWith('-')
   }
   finish()
   return out
@@ -314,11 +318,16 @@ const RELEVANT_START =
   /^(?:Linux version|(?:Kernel )?[Cc]ommand line|BIOS-e820|user|e820|efi|(?:ACPI: )?SRAT|HugeTLB|Zone ranges|Early memory|(?:e820: )?last_pfn|\.text|Booting Linux|CPU|psci|GICv3|arch_timer|SBI|riscv|hash-mmu|radix-mmu|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size|\d+MB (?:LOW|HIGH)MEM|NUMA|Machine model|OF: fdt: Machine model|Detected|Dentry cache|Inode-cache|Hypervisor detected|pcpu-alloc|Fallback order|Freeing initrd|Trying to unpack rootfs|Unpacking initramfs|EFI stub|\S+ (?:\[mem |empty$)|node \d+: \[mem )/
 const RELEVANT_ANYWHERE =
   /machine description|NODE_DATA|\(powerpc|ppc64|started at EL|setup: (?:Linux is running|The maximum memory size)|hugetlbfs: disabling|\(loongarch64|CPU\d*: LoongArch|Loongson/
-const RELEVANT = new RegExp(`${RELEVANT_START.source}|${RELEVANT_ANYWHERE.source}`)
+/**
+ * RELEVANT_START or RELEVANT_ANYWHERE. Two tests, not one alternation: an alternation
+ * anchored only in part is tried at every position of the text, its anchored part too.
+ */
+const relevant = (flat: string): boolean => RELEVANT_START.test(flat) || RELEVANT_ANYWHERE.test(flat)
 
-/** Every line the architecture evidence of parseLog() tests starts like one of these, or holds one of the rest. */
-const EVIDENCE =
-  /^(?:SBI specification v|riscv: |hash-mmu:|radix-mmu:|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size =|setup: (?:Linux is running|The maximum memory size)|CPU|OF: fdt: Machine model: |\d+MB (?:LOW|HIGH)MEM available|Booting Linux on physical CPU 0x|Detected |Machine model: |psci: |GICv3: |arch_timer: )|machine description|ppc64|\(powerpc|NODE_DATA\(|Loongson-64bit|\(loongarch64-/
+/** Every line the architecture evidence of parseLog() tests starts like one of the first, or holds one of the second. */
+const EVIDENCE_START =
+  /^(?:SBI specification v|riscv: |hash-mmu:|radix-mmu:|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size =|setup: (?:Linux is running|The maximum memory size)|CPU|OF: fdt: Machine model: |\d+MB (?:LOW|HIGH)MEM available|Booting Linux on physical CPU 0x|Detected |Machine model: |psci: |GICv3: |arch_timer: )/
+const EVIDENCE_ANYWHERE = /machine description|ppc64|\(powerpc|NODE_DATA\(|Loongson-64bit|\(loongarch64-/
 
 /** A block line of `Zone ranges`, `Movable zone start` or `Early memory node ranges`, or a ≤5.13 per-zone line, folded. */
 const ZONE_LINE = /^(\S+) (\[mem 0x[0-9a-f]+-0x[0-9a-f]+\]|empty)$/
@@ -342,7 +351,8 @@ export const CANDIDATE = onText(
 
 /** The tests on flat that CANDIDATE stands in for (its spec checks it passes wherever one of them does). */
 export const FLAT_TESTS: readonly RegExp[] = [
-  RELEVANT,
+  RELEVANT_START,
+  RELEVANT_ANYWHERE,
   EXPECTED_CANDIDATE,
   ZONE_LINE,
   MOVABLE_LINE,
@@ -581,7 +591,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     // most of a boot log is about other things (not in msgs: they end a block, as do
     // candidates no test below reads)
     if (L.gap) inZones = inEarly = false
-    if (!RELEVANT.test(L.flat)) {
+    if (!relevant(L.flat)) {
       inZones = inEarly = false
       continue
     }
@@ -604,7 +614,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       }
     }
     // evidence of the architecture and platform: one test passes over the other lines
-    if (EVIDENCE.test(t)) {
+    if (EVIDENCE_START.test(t) || EVIDENCE_ANYWHERE.test(t)) {
       if (/^SBI specification v|^riscv: /.test(t)) seen.riscv ||= line
       if (/machine description|^hash-mmu:|^radix-mmu:|^PowerMac|^pSeries|^PowerNV|^CHRP|^phys_mem_size =|\(powerpc(?:64)?-[\w.-]*gcc/.test(t)) seen.powerpc ||= line
       if (/^PowerMac|Using PowerMac machine description/.test(t)) seen.powermac ||= line
