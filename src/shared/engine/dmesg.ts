@@ -178,11 +178,27 @@ function readMessages(source: string, candidates: boolean): Message[] {
   const hasCr = source.indexOf('\r') >= 0
   const hasEsc = source.indexOf('\x1b') >= 0
   const hasNbsp = source.indexOf('\u00a0') >= 0
-  // the lines cleaned (the input's own when nothing needs it)
-  const clean: string[] = hasCr || hasEsc || hasNbsp ? new Array(lines.length) : lines
+  // the lines cleaned (the input's own until one needs it)
+  let clean: string[] = lines
   // where each line's timestamp ends (-1: none), as read in the first pass
   const tsEnd = new Int32Array(lines.length).fill(-1)
-  for (let i = 0; i < lines.length; i++) {
+  // the next carriage return that is not only a line's end (CR LF; trailing white space,
+  // which every reader below trims), escape and no-break space from `off` on: a line
+  // holding none of them is left as it is (most lines of a serial console's CR LF log)
+  const innerCr = /\r+(?=[^\r\n])/g
+  const next = (ch: string, has: boolean, from: number): number => {
+    if (!has) return Infinity
+    if (ch === '\r') {
+      innerCr.lastIndex = from
+      return innerCr.exec(source)?.index ?? Infinity
+    }
+    const at = source.indexOf(ch, from)
+    return at < 0 ? Infinity : at
+  }
+  let cr = next('\r', hasCr, 0)
+  let esc = next('\x1b', hasEsc, 0)
+  let nbsp = next('\u00a0', hasNbsp, 0)
+  for (let i = 0, off = 0; i < lines.length; off += lines[i].length + 1, i++) {
     // a carriage return inside a line sends a serial console back to column 0, a terminal
     // reset (ESC c) clears the screen: what follows the last one is what the screen shows
     // (firmware's "Probing EDD … o\x1bc…[    0.000000] Linux version …", 7.x adds a \r);
@@ -190,7 +206,9 @@ function readMessages(source: string, candidates: boolean): Message[] {
     // each replace runs only on a line that has what it replaces
     atLine(i + 1)
     let c = lines[i]
-    if (clean !== lines) {
+    const end = off + c.length
+    if (cr < end || esc < end || nbsp < end) {
+      if (clean === lines) clean = lines.slice()
       if (hasCr && c.charCodeAt(c.length - 1) === 13) {
         let e = c.length - 1
         while (e > 0 && c.charCodeAt(e - 1) === 13) e--
@@ -200,6 +218,9 @@ function readMessages(source: string, candidates: boolean): Message[] {
       if (hasNbsp && c.indexOf('\u00a0') >= 0) c = c.replace(/\u00a0/g, ' ')
       if (hasEsc && c.indexOf('\x1b') >= 0) c = c.replace(ANSI, '')
       clean[i] = c
+      if (cr < end) cr = next('\r', true, end)
+      if (esc < end) esc = next('\x1b', true, end)
+      if (nbsp < end) nbsp = next('\u00a0', true, end)
     }
     if (isBlank(c)) continue
     nonEmpty++
