@@ -38,10 +38,14 @@ export const E820_BY_NAME: Record<E820TypeName, number> = {
   'reserved-kern': E820.RESERVED_KERN
 }
 
+/** E820_BY_NAME the other way round (its first name for a number, as the lookup it replaces gave). */
+const E820_NAME_OF = new Map<number, string>()
+for (const [k, v] of Object.entries(E820_BY_NAME)) if (!E820_NAME_OF.has(v)) E820_NAME_OF.set(v, k)
+
 /** Scenario form of an e820 type number. */
 export function e820Name(type: number): { type: string; code?: number } {
-  for (const [k, v] of Object.entries(E820_BY_NAME)) if (v === type) return { type: k }
-  return { type: 'other', code: type }
+  const k = E820_NAME_OF.get(type)
+  return k !== undefined ? { type: k } : { type: 'other', code: type }
 }
 
 /**

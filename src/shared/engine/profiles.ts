@@ -275,12 +275,31 @@ export interface ProfileChoice {
   warnings: string[]
 }
 
+/** selectProfile()'s answers by version text (≤ 1024, then cleared). */
+const chosenFor = new Map<string, ProfileChoice | null>()
+
 /**
  * The profile for a version: the last one whose `since` is not newer. Versions outside
  * the known range map to the nearest profile with a warning; unparseable ones are errors
  * for the caller (null).
  */
 export function selectProfile(text: string): ProfileChoice | null {
+  // a fleet's logs name few kernels: each text is read once (the answer is frozen, shared)
+  let c = chosenFor.get(text)
+  if (c === undefined) {
+    if (chosenFor.size >= 1024) chosenFor.clear()
+    c = choose(text)
+    if (c) {
+      Object.freeze(c.warnings)
+      Object.freeze(c.version)
+      Object.freeze(c)
+    }
+    chosenFor.set(text, c)
+  }
+  return c
+}
+
+function choose(text: string): ProfileChoice | null {
   const v = parseKernelVersion(text)
   if (!v) return null
   const warnings: string[] = []
