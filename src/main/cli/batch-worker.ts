@@ -1,5 +1,5 @@
-// A worker thread of `memmap-workbench batch`: reads each input it is sent, runs the
-// engine on it and posts back its record. Inputs found by a folder walk or a glob that
+// A worker thread of `memmap-workbench batch`: reads each input it is sent (in chunks),
+// runs the engine on it and posts back its record. Inputs found by a folder walk or a glob that
 // are binary (a NUL byte in their first 8 KiB) are posted back as skipped.
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
@@ -62,17 +62,24 @@ const flush = (): void => {
   port.postMessage(r)
 }
 
-port.on('message', async (job: BatchJob) => {
-  let reply: BatchReply
+/** One input's reply; an engine bug is an error record naming it, never the end of the run. */
+async function run(job: BatchJob): Promise<BatchReply> {
   try {
     let err = ''
     const source = readRegular(job.file) ?? (await readInput(job.file, { err: (s) => void (err = s) }))
-    if (source === null) reply = { id: job.id, record: errorRecord(job.file, err, diff) }
-    else if (job.found && source.slice(0, 8192).includes('\0')) reply = { id: job.id, skipped: 'binary' }
-    else reply = { id: job.id, record: evaluate(source, job.file, opts, diff) }
+    if (source === null) return { id: job.id, record: errorRecord(job.file, err, diff) }
+    if (job.found && source.slice(0, 8192).includes('\0')) return { id: job.id, skipped: 'binary' }
+    return { id: job.id, record: evaluate(source, job.file, opts, diff) }
   } catch (e) {
-    // an engine bug must not end the run: the input gets an error record naming it
-    reply = { id: job.id, record: errorRecord(job.file, `${job.file}:1:1: error: internal error: ${(e as Error).message ?? e}`, diff) }
+    return { id: job.id, record: errorRecord(job.file, `${job.file}:1:1: error: internal error: ${(e as Error).message ?? e}`, diff) }
   }
-  if (replies.push(reply) === 1) setImmediate(flush)
+}
+
+// inputs come in chunks (a message each way per chunk, not per input: waking the other
+// thread cost more than reading the file)
+port.on('message', async (jobs: BatchJob[]) => {
+  for (const job of jobs) {
+    const reply = await run(job)
+    if (replies.push(reply) === 1) setImmediate(flush)
+  }
 })

@@ -47,8 +47,14 @@ interface Out {
 /** V8's interrupt budget in a batch process (see batchCommand()). */
 export const BATCH_INTERRUPT_BUDGET = 4 * 1024 * 1024
 
-/** In-flight inputs per worker: enough to keep it busy while its replies are handled. */
-const DEPTH = 8
+/**
+ * Inputs go to a worker in chunks of up to CHUNK (one message each way per chunk: per
+ * input, waking the other thread cost more than reading the file), DEPTH inputs in flight
+ * per worker (a chunk queued while one runs). The first chunks are smaller (1, 2, 4, …
+ * per worker) so a short run still spreads over all workers.
+ */
+const CHUNK = 16
+const DEPTH = 2 * CHUNK
 
 interface Options {
   paths: string[]
@@ -191,10 +197,10 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
     }
   }
   const outputPath = o.output ? resolve(o.output) : null
-  const write = (line: string): void => {
-    if (fd === null) return io.out(line)
-    const buf = Buffer.from(line + '\n')
-    // one record, written whole before anything else runs (an interrupt lands between records)
+  const write = (lines: string): void => {
+    if (fd === null) return io.out(lines)
+    const buf = Buffer.from(lines + '\n')
+    // whole records, written before anything else runs (an interrupt lands between them)
     for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off)
   }
   if (needHeader) write(csvHeader(o.diff))
@@ -226,8 +232,16 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
   const until = async (cond: () => boolean): Promise<void> => {
     while (!cond()) await new Promise<void>((r) => (wake = r))
   }
+  // a chunk's records are written together (one write, not one per record)
+  let pending: string[] = []
+  const writePending = (): void => {
+    if (!pending.length) return
+    const lines = pending.join('\n')
+    pending = []
+    write(lines)
+  }
   const emit = (r: BatchRecord): void => {
-    write(o.format === 'csv' ? toCsv(r, o.diff) : toJsonl(r, o.diff))
+    pending.push(o.format === 'csv' ? toCsv(r, o.diff) : toJsonl(r, o.diff))
     counts.records++
     if (r.error !== null) counts.errors++
     if (r.failingChecks.length) counts.failingChecks++
@@ -245,6 +259,7 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
         if ('skipped' in m) counts.binary++
         else emit(m.record)
       }
+      writePending()
       notify()
     })
     const lost = (why: string): void => {
@@ -265,6 +280,7 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
         })
         inflight--
       }
+      writePending()
       slots.push(start())
       notify()
     }
@@ -353,6 +369,24 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
   // one PATH never yields a path twice (a folder walk or a glob lists each file once), so
   // memory stays flat; several PATHs may overlap, and then the paths seen are kept
   const seen = o.paths.length > 1 ? new Set<string>() : null
+  let chunk: FoundInput[] = []
+  let chunks = 0
+  const chunkSize = (): number => Math.min(CHUNK, 2 ** Math.floor(chunks / o.jobs))
+  // the chunk to the least busy worker, once there is room for it
+  const send = async (): Promise<void> => {
+    await until(() => stopped || inflight + chunk.length <= slots.length * DEPTH)
+    if (stopped) return
+    const slot = slots.reduce((a, b) => (b.inflight.size < a.inflight.size ? b : a))
+    const jobs: BatchJob[] = chunk.map((f) => {
+      const id = nextId++
+      slot.inflight.set(id, f)
+      return { id, file: f.file, found: f.found }
+    })
+    inflight += jobs.length
+    chunks++
+    chunk = []
+    slot.w.postMessage(jobs)
+  }
   try {
     outer: for (const arg of o.paths) {
       for await (const f of expandArg(arg, stats)) {
@@ -368,15 +402,14 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
           counts.alreadyDone++
           continue
         }
-        await until(() => stopped || inflight < slots.length * DEPTH)
-        if (stopped) break outer
-        const slot = slots.reduce((a, b) => (b.inflight.size < a.inflight.size ? b : a))
-        const id = nextId++
-        slot.inflight.set(id, f)
-        inflight++
-        slot.w.postMessage({ id, file: f.file, found: f.found } satisfies BatchJob)
+        chunk.push(f)
+        if (chunk.length >= chunkSize()) {
+          await send()
+          if (stopped) break outer
+        }
       }
     }
+    if (chunk.length) await send()
     walkDone = true
     await until(() => stopped || inflight === 0)
   } finally {
