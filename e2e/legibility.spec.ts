@@ -108,6 +108,39 @@ for (const size of SIZES) {
       })
     }
 
+    test('NOMAP & holes: every policy card shows its title and versions in full, none cut with "…"', async ({ appPage: page }) => {
+      for (const example of ['arm64-uefi-server.yaml', 'arm64-dt-board.yaml', 'x86-4node-server.yaml']) {
+        await openExample(page, example)
+        await page.getByTestId('view-tab-nomap').click()
+        const cards = page.getByTestId('drawing-nomap').locator('[data-kind="policy"]')
+        await expect(cards.first()).toBeVisible()
+        // each card: its drawn lines hold every character of the title and versions its tooltip names
+        const shown = await cards.evaluateAll((els) =>
+          els.map((g) => {
+            const e = g as unknown as { querySelector(s: string): { textContent: string | null } | null; querySelectorAll(s: string): { textContent: string | null }[] }
+            const tip = (e.querySelector('title')?.textContent ?? '').split('\n')
+            return { title: tip[0], versions: tip[1].replace(/^versions: /, ''), drawn: Array.from(e.querySelectorAll('text')).map((t) => t.textContent ?? '') }
+          })
+        )
+        expect(shown.length, example).toBeGreaterThanOrEqual(4)
+        const bare = (x: string): string => x.replace(/\s+/g, '')
+        for (const c of shown) {
+          expect(
+            c.drawn.filter((t) => t.includes('…')),
+            `${example}: ${c.title}`
+          ).toEqual([])
+          expect(bare(c.drawn.join('')), `${example}: ${c.title}`).toContain(bare(c.title) + bare(c.versions))
+        }
+        expect(
+          await page
+            .getByTestId('drawing-nomap')
+            .locator('text')
+            .evaluateAll((ts) => ts.map((t) => t.textContent ?? '').filter((t) => t.includes('…')))
+        ).toEqual([])
+      }
+      await page.screenshot({ path: test.info().outputPath(`nomap-cards-${size.width}.png`) })
+    })
+
     test('Ctrl+wheel zooms smoothly about the pointer, within the edges; fit width shows the whole width', async ({ appPage: page }) => {
       await openExample(page, 'x86-4node-server.yaml')
       await page.getByTestId('view-tab-costs').click()
