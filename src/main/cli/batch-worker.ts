@@ -1,26 +1,28 @@
 // A worker thread of `memmap-workbench batch`: reads each input it is sent (in chunks),
-// runs the engine on it and posts back its record. Inputs found by a folder walk or a glob that
-// are binary (a NUL byte in their first 8 KiB) are posted back as skipped.
+// runs the engine on it and posts back its record as the output line. Inputs found by a
+// folder walk or a glob that are binary (a NUL byte in their first 8 KiB) are posted back
+// as skipped.
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import { MAX_SOURCE_BYTES } from '../../shared/api.ts'
 import type { InputOptions } from '../../shared/engine/index.ts'
-import { errorRecord, evaluate, type BatchRecord } from './batch-record.ts'
+import { errorRecord, evaluate, recordReply, type BatchReply } from './batch-record.ts'
 import { readInput } from './input.ts'
 
+export type { BatchReply } from './batch-record.ts'
 export interface BatchJob {
   id: number
   file: string
   found: boolean
 }
-export type BatchReply = { id: number; record: BatchRecord } | { id: number; skipped: 'binary' }
 export interface BatchWorkerData {
   opts: InputOptions
   diff: boolean
+  format: 'jsonl' | 'csv'
 }
 
-const { opts, diff } = workerData as BatchWorkerData
+const { opts, diff, format } = workerData as BatchWorkerData
 
 /**
  * A regular file's text, read synchronously (one open, fstat, read, close: a worker has
@@ -67,11 +69,11 @@ async function run(job: BatchJob): Promise<BatchReply> {
   try {
     let err = ''
     const source = readRegular(job.file) ?? (await readInput(job.file, { err: (s) => void (err = s) }))
-    if (source === null) return { id: job.id, record: errorRecord(job.file, err, diff) }
+    if (source === null) return recordReply(job.id, errorRecord(job.file, err, diff), diff, format)
     if (job.found && source.slice(0, 8192).includes('\0')) return { id: job.id, skipped: 'binary' }
-    return { id: job.id, record: evaluate(source, job.file, opts, diff) }
+    return recordReply(job.id, evaluate(source, job.file, opts, diff), diff, format)
   } catch (e) {
-    return { id: job.id, record: errorRecord(job.file, `${job.file}:1:1: error: internal error: ${(e as Error).message ?? e}`, diff) }
+    return recordReply(job.id, errorRecord(job.file, `${job.file}:1:1: error: internal error: ${(e as Error).message ?? e}`, diff), diff, format)
   }
 }
 

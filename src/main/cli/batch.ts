@@ -16,8 +16,8 @@ import { Worker } from 'node:worker_threads'
 import type { InputOptions } from '../../shared/engine/index.ts'
 import { ARCHES, type Arch } from '../../shared/scenario/scenario.ts'
 import { expandArg, type FoundInput, type WalkStats } from './batch-glob.ts'
-import { csvFirstFields, csvHeader, recordFails, recordKeys, toCsv, toJsonl, type BatchRecord } from './batch-record.ts'
-import type { BatchJob, BatchReply, BatchWorkerData } from './batch-worker.ts'
+import { csvFirstFields, csvHeader, recordKeys, recordReply, type BatchReply, type RecordCounts } from './batch-record.ts'
+import type { BatchJob, BatchWorkerData } from './batch-worker.ts'
 
 export const BATCH_USAGE = `usage: memmap-workbench batch PATH… [--jobs N] [--format jsonl|csv] [-o FILE] [--diff] [--resume]
 
@@ -215,7 +215,7 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
   const cpuStart = process.cpuUsage()
 
   // ---- workers ---------------------------------------------------------------------
-  const data: BatchWorkerData = { opts: o.opts, diff: o.diff }
+  const data: BatchWorkerData = { opts: o.opts, diff: o.diff, format: o.format }
   interface Slot {
     w: Worker
     inflight: Map<number, FoundInput>
@@ -240,14 +240,16 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
     pending = []
     write(lines)
   }
-  const emit = (r: BatchRecord): void => {
-    pending.push(o.format === 'csv' ? toCsv(r, o.diff) : toJsonl(r, o.diff))
+  // a record comes as its line, made by the worker (the main thread allocates next to
+  // nothing per input: what it keeps is only ever a chunk in flight)
+  const emit = (line: string, c: RecordCounts): void => {
+    pending.push(line)
     counts.records++
-    if (r.error !== null) counts.errors++
-    if (r.failingChecks.length) counts.failingChecks++
-    if (r.diff === 'mismatch') counts.mismatch++
-    if (r.diff === 'exact') counts.exact++
-    if (!recordFails(r)) counts.ok++
+    if (c.error) counts.errors++
+    if (c.failingChecks) counts.failingChecks++
+    if (c.diff === 'mismatch') counts.mismatch++
+    if (c.diff === 'exact') counts.exact++
+    if (c.ok) counts.ok++
   }
   const start = (): Slot => {
     const slot: Slot = { w: spawnWorker(data), inflight: new Map() }
@@ -257,7 +259,7 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
         slot.inflight.delete(m.id)
         inflight--
         if ('skipped' in m) counts.binary++
-        else emit(m.record)
+        else emit(m.line, m.counts)
       }
       writePending()
       notify()
@@ -267,17 +269,23 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
       // a worker that died takes its in-flight inputs with it: each gets an error record
       slots.splice(slots.indexOf(slot), 1)
       for (const f of slot.inflight.values()) {
-        emit({
-          file: f.file,
-          kind: null,
-          kernel: null,
-          arch: null,
-          presentPages: null,
-          memmapBytes: null,
-          failingChecks: [],
-          ...(o.diff ? { diff: null, diffKinds: [] } : {}),
-          error: `${f.file}:1:1: error: internal error: the worker stopped (${why})`
-        })
+        const r = recordReply(
+          0,
+          {
+            file: f.file,
+            kind: null,
+            kernel: null,
+            arch: null,
+            presentPages: null,
+            memmapBytes: null,
+            failingChecks: [],
+            ...(o.diff ? { diff: null, diffKinds: [] } : {}),
+            error: `${f.file}:1:1: error: internal error: the worker stopped (${why})`
+          },
+          o.diff,
+          o.format
+        )
+        if ('line' in r) emit(r.line, r.counts)
         inflight--
       }
       writePending()
