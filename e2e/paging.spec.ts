@@ -42,18 +42,36 @@ for (const size of SIZES) {
       await page.getByTestId('sections-first').click()
       await expect(rows.first()).toHaveAttribute('data-index', '0')
       await expect(page.getByTestId('sections-prev')).toBeDisabled()
-      // the last row of a page is reachable from the keyboard: PageDown on the view brings it in
+      // the last row of a page is reachable from the keyboard: PageDown on the view brings it in.
+      // A PageDown scrolls smoothly: the row is looked at once it has stopped moving (read in
+      // mid-scroll, it looked out of view, and one PageDown more took it past the pane's top)
       await view.focus()
-      for (
-        let i = 0;
-        i < 12 &&
-        !(await rows.last().evaluate((r) => {
-          const b = (r as unknown as { getBoundingClientRect(): { top: number; bottom: number } }).getBoundingClientRect()
-          return b.top >= 0 && b.bottom <= (globalThis as unknown as { innerHeight: number }).innerHeight
-        }));
-        i++
-      )
+      const top = (): Promise<number> => rows.last().evaluate((r) => (r as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top)
+      const settled = async (): Promise<void> => {
+        let last = NaN
+        await expect.poll(async () => last === (last = await top()), { intervals: [100] }).toBe(true)
+      }
+      // in: inside the window and the box of every element around it that clips (the
+      // pane's scroller ends above the status bar)
+      const shown = (): Promise<boolean> =>
+        rows.last().evaluate((r) => {
+          type Box = { top: number; bottom: number }
+          type El = { getBoundingClientRect(): Box; parentElement: El | null }
+          const g = globalThis as unknown as { innerHeight: number; getComputedStyle(e: El): { overflowY: string } }
+          const b = (r as unknown as El).getBoundingClientRect()
+          if (b.top < 0 || b.bottom > g.innerHeight) return false
+          for (let p = (r as unknown as El).parentElement; p; p = p.parentElement) {
+            if (g.getComputedStyle(p).overflowY === 'visible') continue
+            const c = p.getBoundingClientRect()
+            if (b.top < c.top || b.bottom > c.bottom) return false
+          }
+          return true
+        })
+      for (let i = 0; i < 12; i++) {
+        await settled()
+        if (await shown()) break
         await page.keyboard.press('PageDown')
+      }
       await expect(rows.last()).toBeInViewport()
       expect(errors).toEqual([])
     })
