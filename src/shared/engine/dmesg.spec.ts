@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bootlogSource } from './index.ts'
-import { CANDIDATE, FLAT_TESTS, fold, kernelFromVersionLine, logMessages, TIMESTAMP, timestampEnd } from './dmesg.ts'
+import { CALLER_ONLY, CANDIDATE, FLAT_TESTS, fold, kernelFromVersionLine, logMessages, parseLog, TIMESTAMP, timestampEnd } from './dmesg.ts'
 import { mulberry32 } from '../../../tests/prng.ts'
 
 const serial = readFileSync(join(import.meta.dirname, '../../../tests/fixtures/qemu-boots/x86_64-s7-000.log'), 'utf8')
@@ -219,8 +219,10 @@ describe('parsing stays linear', () => {
 })
 
 describe('timestampEnd', () => {
-  it('ends where the first match of the TIMESTAMP regular expression ends (-1 for none)', () => {
+  it('ends where a caller id alone at the start ends, else where the first match of TIMESTAMP ends (-1 for none)', () => {
     const expected = (s: string): number => {
+      const c = CALLER_ONLY.exec(s)
+      if (c) return c[0].length
       const m = TIMESTAMP.exec(s)
       return m ? m.index + m[0].length : -1
     }
@@ -238,7 +240,13 @@ describe('timestampEnd', () => {
       '[8.000000',
       '',
       'no stamp',
-      '[9.000000][C1][T2]'
+      '[9.000000][C1][T2]',
+      '[    T0] Linux version',
+      ' [C12]x',
+      '[T] x',
+      '[T1 x',
+      'x [T1] y',
+      '[T1] [ 1.000000] z'
     ]
     for (const s of cases) expect(timestampEnd(s), JSON.stringify(s)).toBe(expected(s))
     // random lines over the characters the expression reads
@@ -249,6 +257,20 @@ describe('timestampEnd', () => {
       let s = ''
       for (let i = rand(24); i > 0; i--) s += rand(3) === 0 ? '[ 1.000000]' : alphabet[rand(alphabet.length)]
       expect(timestampEnd(s), JSON.stringify(s)).toBe(expected(s))
+    }
+  })
+})
+
+describe('a log whose lines keep only the caller id (dmesg -t on a CONFIG_PRINTK_CALLER kernel)', () => {
+  it('reads as the same log with its times', () => {
+    const withCaller = logs().filter((f) => /^\[ *\d+\.\d{6}\] *\[ *[TC]\d+\]/m.test(readFileSync(f, 'utf8')))
+    expect(withCaller.length).toBeGreaterThanOrEqual(9)
+    for (const f of withCaller) {
+      const text = readFileSync(f, 'utf8')
+      const a = parseLog(text)
+      const b = parseLog(text.replace(/^\[ *\d+\.\d{6}\] */gm, ''))
+      expect(b.scenario, f).toEqual(a.scenario)
+      expect(b.expected, f).toEqual(a.expected)
     }
   })
 })

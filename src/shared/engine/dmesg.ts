@@ -85,6 +85,11 @@ const ANSI = /\x1b\[[0-9;?=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[c=>78DEHM]|\x1
 
 /** A printk timestamp (and CONFIG_PRINTK_CALLER's `[T123]`): timestampEnd() matches it without a regex. */
 export const TIMESTAMP = /\[\s*\d+\.\d{6}\](?:\s*\[\s*[TC]\d+\])?/
+/**
+ * CONFIG_PRINTK_CALLER's `[T123]` / `[C0]` alone at a line's start: `dmesg -t` (and tools
+ * that drop the time) keep it. timestampEnd() takes it for a timestamp.
+ */
+export const CALLER_ONLY = /^\s*\[\s*[TC]\d+\]/
 const SYSLOG = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.+-]+) +\S+ +kernel: ?/
 
 /** `\s` of a regular expression (and what String.prototype.trim() removes), by char code. */
@@ -123,12 +128,29 @@ function timestampAt(s: string, b: number): number {
   return j > e && s.charCodeAt(j) === 93 ? j + 1 : i
 }
 
+/** Where CALLER_ONLY's match ends, or -1: the regular expression, by hand. */
+function callerOnlyEnd(s: string): number {
+  const n = s.length
+  let i = 0
+  while (i < n && isSpace(s.charCodeAt(i))) i++
+  if (s.charCodeAt(i) !== 91) return -1
+  i++
+  while (i < n && isSpace(s.charCodeAt(i))) i++
+  const tc = s.charCodeAt(i)
+  if (tc !== 84 && tc !== 67) return -1
+  const d = ++i
+  while (i < n && isDigit(s.charCodeAt(i))) i++
+  return i > d && s.charCodeAt(i) === 93 ? i + 1 : -1
+}
+
 /**
- * The end of the first printk timestamp in `s` (TIMESTAMP.exec(s): its index + length),
- * or -1. No match object is made: this runs on every line of every log. Linear: an
+ * The end of a caller id alone at the start of `s` (CALLER_ONLY), else of the first printk
+ * timestamp in `s` (TIMESTAMP.exec(s): its index + length), or -1. No match object is made: this runs on every line of every log. Linear: an
  * attempt at one `[` reads only white space, digits and a dot, never the next `[`.
  */
 export function timestampEnd(s: string): number {
+  const caller = callerOnlyEnd(s)
+  if (caller >= 0) return caller
   for (let b = s.indexOf('['); b >= 0; b = s.indexOf('[', b + 1)) {
     const e = timestampAt(s, b)
     if (e >= 0) return e
