@@ -213,23 +213,21 @@ export function csvFirstFields(text: string): { fields: string[]; complete: numb
   return { fields, complete }
 }
 
-/**
- * An input's record as its output line (JSONL or CSV, made here: the main thread only
- * writes it) and what the summary counts of it; or a binary input, skipped.
- */
-export type BatchReply = { id: number; line: string; counts: RecordCounts } | { id: number; skipped: 'binary' }
-/** What batch's summary counts of a record. */
-export interface RecordCounts {
-  error: boolean
-  failingChecks: boolean
-  diff: BatchRecord['diff']
-  ok: boolean
+/** An input's record as its output line (JSONL or CSV) and what batch's summary counts of it. */
+export interface RecordLine {
+  line: string
+  counts: { error: boolean; failingChecks: boolean; diff: BatchRecord['diff']; ok: boolean }
 }
+export type RecordCounts = RecordLine['counts']
 
-/** The reply that carries a record. */
-export function recordReply(id: number, r: BatchRecord, withDiff: boolean, as: 'jsonl' | 'csv'): BatchReply {
+/**
+ * A worker's reply for an input: its record as a line (made there: the main thread only
+ * writes it), or a binary input, skipped.
+ */
+export type BatchReply = ({ id: number } & RecordLine) | { id: number; skipped: 'binary' }
+
+export function recordLine(r: BatchRecord, withDiff: boolean, as: 'jsonl' | 'csv'): RecordLine {
   return {
-    id,
     line: as === 'csv' ? toCsv(r, withDiff) : toJsonl(r, withDiff),
     counts: { error: r.error !== null, failingChecks: r.failingChecks.length > 0, diff: r.diff ?? null, ok: !recordFails(r) }
   }

@@ -7,7 +7,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import { MAX_SOURCE_BYTES } from '../../shared/api.ts'
 import type { InputOptions } from '../../shared/engine/index.ts'
-import { errorRecord, evaluate, recordReply, type BatchReply } from './batch-record.ts'
+import { errorRecord, evaluate, recordLine, type BatchRecord, type BatchReply } from './batch-record.ts'
 import { readInput } from './input.ts'
 
 export type { BatchReply } from './batch-record.ts'
@@ -66,14 +66,15 @@ const flush = (): void => {
 
 /** One input's reply; an engine bug is an error record naming it, never the end of the run. */
 async function run(job: BatchJob): Promise<BatchReply> {
+  const reply = (r: BatchRecord): BatchReply => ({ id: job.id, ...recordLine(r, diff, format) })
   try {
     let err = ''
     const source = readRegular(job.file) ?? (await readInput(job.file, { err: (s) => void (err = s) }))
-    if (source === null) return recordReply(job.id, errorRecord(job.file, err, diff), diff, format)
+    if (source === null) return reply(errorRecord(job.file, err, diff))
     if (job.found && source.slice(0, 8192).includes('\0')) return { id: job.id, skipped: 'binary' }
-    return recordReply(job.id, evaluate(source, job.file, opts, diff), diff, format)
+    return reply(evaluate(source, job.file, opts, diff))
   } catch (e) {
-    return recordReply(job.id, errorRecord(job.file, `${job.file}:1:1: error: internal error: ${(e as Error).message ?? e}`, diff), diff, format)
+    return reply(errorRecord(job.file, `${job.file}:1:1: error: internal error: ${(e as Error).message ?? e}`, diff))
   }
 }
 

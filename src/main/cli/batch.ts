@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads'
 import type { InputOptions } from '../../shared/engine/index.ts'
 import { ARCHES, type Arch } from '../../shared/scenario/scenario.ts'
 import { expandArg, type FoundInput, type WalkStats } from './batch-glob.ts'
-import { csvFirstFields, csvHeader, recordKeys, recordReply, type BatchReply, type RecordCounts } from './batch-record.ts'
+import { csvFirstFields, csvHeader, errorRecord, recordKeys, recordLine, type BatchReply, type RecordCounts } from './batch-record.ts'
 import type { BatchJob, BatchWorkerData } from './batch-worker.ts'
 
 export const BATCH_USAGE = `usage: memmap-workbench batch PATH… [--jobs N] [--format jsonl|csv] [-o FILE] [--diff] [--resume]
@@ -269,23 +269,8 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
       // a worker that died takes its in-flight inputs with it: each gets an error record
       slots.splice(slots.indexOf(slot), 1)
       for (const f of slot.inflight.values()) {
-        const r = recordReply(
-          0,
-          {
-            file: f.file,
-            kind: null,
-            kernel: null,
-            arch: null,
-            presentPages: null,
-            memmapBytes: null,
-            failingChecks: [],
-            ...(o.diff ? { diff: null, diffKinds: [] } : {}),
-            error: `${f.file}:1:1: error: internal error: the worker stopped (${why})`
-          },
-          o.diff,
-          o.format
-        )
-        if ('line' in r) emit(r.line, r.counts)
+        const r = recordLine(errorRecord(f.file, `${f.file}:1:1: error: internal error: the worker stopped (${why})`, o.diff), o.diff, o.format)
+        emit(r.line, r.counts)
         inflight--
       }
       writePending()
