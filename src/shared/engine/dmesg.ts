@@ -116,40 +116,36 @@ function timestampAt(s: string, b: number): number {
   if (s.charCodeAt(i) !== 93) return -1
   i++
   // the optional thread/CPU id: `[T123]`, `[C0]`
-  let j = i
+  const c = callerIdAt(s, i)
+  return c >= 0 ? c : i
+}
+
+/**
+ * Where a printk caller id (`[T123]`, `[C0]`; white space before it and inside its
+ * brackets) read from `j` ends, or -1. After a timestamp, or alone at a line's start
+ * (CALLER_ONLY: `callerIdAt(s, 0)`).
+ */
+function callerIdAt(s: string, j: number): number {
+  const n = s.length
   while (j < n && isSpace(s.charCodeAt(j))) j++
-  if (s.charCodeAt(j) !== 91) return i
+  if (s.charCodeAt(j) !== 91) return -1
   j++
   while (j < n && isSpace(s.charCodeAt(j))) j++
   const tc = s.charCodeAt(j)
-  if (tc !== 84 && tc !== 67) return i
+  if (tc !== 84 && tc !== 67) return -1
   const e = ++j
   while (j < n && isDigit(s.charCodeAt(j))) j++
-  return j > e && s.charCodeAt(j) === 93 ? j + 1 : i
-}
-
-/** Where CALLER_ONLY's match ends, or -1: the regular expression, by hand. */
-function callerOnlyEnd(s: string): number {
-  const n = s.length
-  let i = 0
-  while (i < n && isSpace(s.charCodeAt(i))) i++
-  if (s.charCodeAt(i) !== 91) return -1
-  i++
-  while (i < n && isSpace(s.charCodeAt(i))) i++
-  const tc = s.charCodeAt(i)
-  if (tc !== 84 && tc !== 67) return -1
-  const d = ++i
-  while (i < n && isDigit(s.charCodeAt(i))) i++
-  return i > d && s.charCodeAt(i) === 93 ? i + 1 : -1
+  return j > e && s.charCodeAt(j) === 93 ? j + 1 : -1
 }
 
 /**
  * The end of a caller id alone at the start of `s` (CALLER_ONLY), else of the first printk
- * timestamp in `s` (TIMESTAMP.exec(s): its index + length), or -1. No match object is made: this runs on every line of every log. Linear: an
- * attempt at one `[` reads only white space, digits and a dot, never the next `[`.
+ * timestamp in `s` (TIMESTAMP.exec(s): its index + length), or -1. No match object is
+ * made: this runs on every line of every log. Linear: an attempt at one `[` reads only
+ * white space, digits and a dot, never the next `[`.
  */
 export function timestampEnd(s: string): number {
-  const caller = callerOnlyEnd(s)
+  const caller = callerIdAt(s, 0)
   if (caller >= 0) return caller
   for (let b = s.indexOf('['); b >= 0; b = s.indexOf('[', b + 1)) {
     const e = timestampAt(s, b)
@@ -208,18 +204,17 @@ function readMessages(source: string, candidates: boolean): Message[] {
   // which every reader below trims), escape and no-break space from `off` on: a line
   // holding none of them is left as it is (most lines of a serial console's CR LF log)
   const innerCr = /\r+(?=[^\r\n])/g
-  const next = (ch: string, has: boolean, from: number): number => {
-    if (!has) return Infinity
-    if (ch === '\r') {
-      innerCr.lastIndex = from
-      return innerCr.exec(source)?.index ?? Infinity
-    }
+  const nextCr = (from: number): number => {
+    innerCr.lastIndex = from
+    return innerCr.exec(source)?.index ?? Infinity
+  }
+  const next = (ch: string, from: number): number => {
     const at = source.indexOf(ch, from)
     return at < 0 ? Infinity : at
   }
-  let cr = next('\r', hasCr, 0)
-  let esc = next('\x1b', hasEsc, 0)
-  let nbsp = next('\u00a0', hasNbsp, 0)
+  let cr = hasCr ? nextCr(0) : Infinity
+  let esc = hasEsc ? next('\x1b', 0) : Infinity
+  let nbsp = hasNbsp ? next('\u00a0', 0) : Infinity
   for (let i = 0, off = 0; i < lines.length; off += lines[i].length + 1, i++) {
     // a carriage return inside a line sends a serial console back to column 0, a terminal
     // reset (ESC c) clears the screen: what follows the last one is what the screen shows
@@ -240,9 +235,9 @@ function readMessages(source: string, candidates: boolean): Message[] {
       if (hasNbsp && c.indexOf('\u00a0') >= 0) c = c.replace(/\u00a0/g, ' ')
       if (hasEsc && c.indexOf('\x1b') >= 0) c = c.replace(ANSI, '')
       clean[i] = c
-      if (cr < end) cr = next('\r', true, end)
-      if (esc < end) esc = next('\x1b', true, end)
-      if (nbsp < end) nbsp = next('\u00a0', true, end)
+      if (cr < end) cr = nextCr(end)
+      if (esc < end) esc = next('\x1b', end)
+      if (nbsp < end) nbsp = next('\u00a0', end)
     }
     if (isBlank(c)) continue
     nonEmpty++
