@@ -30,6 +30,19 @@ import { memmapTotals, sectionOwners, type MemmapTotals } from './totals.ts'
 import { statusOf, withStatus, type Check, type Figure, type ReportedCheck } from './types.ts'
 import { holds, versionsOf } from '../facts.ts'
 import { buildMemmapPlan, flatmemMap, memmapRows, sectionMapSize, vmemmapBase, vmemmapMapping, type FlatmemMap, type MemmapPlan, type MemmapRow, type VmemmapBase } from './vmemmap.ts'
+import { keptPer } from '../memo.ts'
+
+// what depends on the kernel, the architecture and the sizes alone (or little more), made
+// once per value of its arguments (a fleet's inputs name few kernels): frozen and shared
+const keptStructPageChecks = keptPer(structPageChecks)
+const keptHvoPools = keptPer(hvoPools)
+const keptArchMemoryModel = keptPer(archMemoryModel)
+const keptSectionGeometry = keptPer(sectionGeometry)
+const keptMemSectionUsageSize = keptPer(memSectionUsageSize)
+const keptMaxFolioOrder = keptPer(maxFolioOrder)
+const keptVmemmapBase = keptPer(vmemmapBase)
+const keptVmemmapMapping = keptPer(vmemmapMapping)
+const keptMaxAlignedFolio = keptPer(maxAlignedFolio)
 
 export interface MemmapPlacement {
   geometry: SectionGeometry
@@ -71,7 +84,7 @@ function memmapParts(m: Model, lean: boolean) {
   const mm = m.scenario.memmap
   const bits: 32 | 64 = S === 32 && m.preset.defaults.structPageSize === 32 ? 32 : 64
   const alignedValue = alignedStructPageOf(mm?.structPage, m.scenario.arch, m.version)
-  const structChecks = structPageChecks(S, {
+  const structChecks = keptStructPageChecks(S, {
     version: m.version,
     bits,
     alignedStructPage: alignedValue,
@@ -91,7 +104,7 @@ function memmapParts(m: Model, lean: boolean) {
   // HVO is built where the architecture offers it, unless the scenario says otherwise
   // (an explicit `config.hugetlbVmemmap: true` on an architecture without it is a warning)
   const configured = hvoConfigured(m)
-  const hvo = hvoPools(pools, { version: m.version, arch: m.scenario.arch, pageSize: m.pageSize, structPageSize: S, configured })
+  const hvo = keptHvoPools(pools, { version: m.version, arch: m.scenario.arch, pageSize: m.pageSize, structPageSize: S, configured })
   // KMSAN: every page handed to the buddy allocator needs a shadow and an origin page, and
   // every reserved range (the memmap's backing among them) gets both at kmsan_init_shadow()
   const kmsan = mm?.structPage?.kmsan ? kmsanReport(m, placement) : null
@@ -233,16 +246,16 @@ function uniqueById<T extends { id: string }>(list: T[]): T[] {
 export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
   const S = m.config.structPageSize
   const arch = m.scenario.arch
-  const model = archMemoryModel(arch, m.pageSize, m.version, { paging: m.scenario.paging })
-  const geometry = sectionGeometry(model)
+  const model = keptArchMemoryModel(arch, m.pageSize, m.version, { paging: m.scenario.paging })
+  const geometry = keptSectionGeometry(model)
   const owners = sectionOwners(m)
   const nodes: NodeSectionRuns[] = [...new Set(owners.map((o) => o.nid))].map((nid) => ({ nid, runs: owners.filter((o) => o.nid === nid).map((o) => ({ start: o.start, end: o.end })) }))
   const rootTable = rootTableCost(geometry, nodes)
   const vmemmapModel = m.config.memoryModel === 'sparsemem' && model.is64bit
   const mpo = m.orders.maxPage
   const pbo = m.orders.pageblock
-  const usage = usageCost(memSectionUsageSize(geometry, { version: m.version, sparsememVmemmap: vmemmapModel, pageblockOrder: pbo.order }), nodes)
-  const mfo = maxFolioOrder({
+  const usage = usageCost(keptMemSectionUsageSize(geometry, { version: m.version, sparsememVmemmap: vmemmapModel, pageblockOrder: pbo.order }), nodes)
+  const mfo = keptMaxFolioOrder({
     arch,
     pageSize: m.pageSize,
     version: m.version,
@@ -260,7 +273,7 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
   const baseKnown = arch !== 's390' && arch !== 'loongarch64'
   const base =
     vmemmapModel && baseKnown
-      ? vmemmapBase(model, m.version, {
+      ? keptVmemmapBase(model, m.version, {
           structPageSize: S,
           paging: m.scenario.paging === '5-level' ? '5-level' : '4-level',
           ...(arch === 'x86_64' && (m.scenario.memmap?.kaslr ?? true) ? { kaslr: { maxPfn: m.maxPfn } } : {}),
@@ -268,7 +281,7 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
           ...(arch === 'riscv64' ? { riscv: { physRamBase: BigInt(m.memory.startOfDram()), maxFolioVmemmapAlign: folioVmemmapAlign } } : {})
         })
       : null
-  const mapping = base ? vmemmapMapping(arch, m.pageSize, m.version) : null
+  const mapping = base ? keptVmemmapMapping(arch, m.pageSize, m.version) : null
   const plan = buildMemmapPlan({
     geo: geometry,
     structPageSize: S,
@@ -284,7 +297,7 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
   const kaslr = arch === 'x86_64' && (m.scenario.memmap?.kaslr ?? true)
   const flat = m.config.memoryModel === 'flatmem'
   const folioInput = { structPageSize: S, pageSize: m.pageSize, hugePageSizes: m.hugePageSizes, maxFolioOrder: mfo.order }
-  const alignedFolio = maxAlignedFolio({
+  const alignedFolio = keptMaxAlignedFolio({
     ...folioInput,
     alignment: base
       ? kaslr
@@ -294,7 +307,7 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
         ? { kind: 'flatmem' }
         : { kind: 'section-buffer', sectionMapSize: plan.sectionMapSize, aligned: holds('sparse-buffer-section-aligned', m.version) }
   })
-  const hotplugAlignedFolio = !base && !flat ? maxAlignedFolio({ ...folioInput, alignment: { kind: 'kvmalloc' }, scope: { id: 'hotplug', title: 'hot-added sections' } }) : null
+  const hotplugAlignedFolio = !base && !flat ? keptMaxAlignedFolio({ ...folioInput, alignment: { kind: 'kvmalloc' }, scope: { id: 'hotplug', title: 'hot-added sections' } }) : null
   return {
     geometry,
     rootTable,

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { deepFreeze, keptPer } from './memo.ts'
+
+describe('keptPer()', () => {
+  it('answers once per value of the arguments, not per object', () => {
+    let calls = 0
+    const f = keptPer((o: { version: { text: string }; size: number }) => ({ n: ++calls, twice: o.size * 2 }))
+    const a = f({ version: { text: '6.1' }, size: 64 })
+    const b = f({ version: { text: '6.1' }, size: 64 })
+    expect(b).toBe(a)
+    expect(f({ version: { text: '6.12' }, size: 64 }).n).toBe(2)
+    expect(f({ version: { text: '6.1' }, size: 56 })).toEqual({ n: 3, twice: 112 })
+    expect(calls).toBe(3)
+  })
+
+  it('tells BigInts apart from numbers and strings', () => {
+    const f = keptPer((x: unknown) => ({ kind: typeof x }))
+    expect(f(16n).kind).toBe('bigint')
+    expect(f('16n').kind).toBe('string')
+    expect(f(16).kind).toBe('number')
+  })
+
+  it('shares a frozen answer: a caller that changes it throws', () => {
+    const f = keptPer(() => ({ figures: [{ id: 'a', value: 1 }] }))
+    const r = f()
+    expect(() => r.figures.push({ id: 'b', value: 2 })).toThrow(TypeError)
+    expect(() => {
+      r.figures[0].value = 2
+    }).toThrow(TypeError)
+    expect(f().figures).toEqual([{ id: 'a', value: 1 }])
+  })
+
+  it('refuses arguments JSON cannot tell apart (a Map, a function)', () => {
+    const f = keptPer((_m: unknown) => 1)
+    expect(() => f(new Map([[1, 2]]))).toThrow(/plain data/)
+    expect(() => f({ g: () => 1 })).toThrow(/plain data/)
+  })
+
+  it('keeps at most `size` answers', () => {
+    let calls = 0
+    const f = keptPer((n: number) => ({ n, call: ++calls }), 2)
+    f(1)
+    f(2)
+    f(1)
+    expect(calls).toBe(2)
+    f(3) // the third key: the kept answers are dropped
+    f(1)
+    expect(calls).toBe(4)
+  })
+})
+
+describe('deepFreeze()', () => {
+  it('freezes nested objects and arrays, and leaves primitives', () => {
+    const v = deepFreeze({ a: [{ b: 1n }], s: 'x' })
+    expect(Object.isFrozen(v.a[0])).toBe(true)
+    expect(deepFreeze(3)).toBe(3)
+  })
+})
