@@ -30,10 +30,27 @@ describe('keptPer()', () => {
     expect(f().figures).toEqual([{ id: 'a', value: 1 }])
   })
 
-  it('refuses arguments JSON cannot tell apart (a Map, a function)', () => {
+  it('refuses arguments whose value a key would not show (a Map, a Set, a function, a class instance)', () => {
     const f = keptPer((_m: unknown) => 1)
     expect(() => f(new Map([[1, 2]]))).toThrow(/plain data/)
+    expect(() => f(new Set([1]))).toThrow(/plain data/)
     expect(() => f({ g: () => 1 })).toThrow(/plain data/)
+    expect(() => f(new (class Range {})())).toThrow(/plain data/)
+    expect(f(Object.create(null))).toBe(1)
+  })
+
+  it('tells apart what JSON would not: undefined, NaN, nested keys', () => {
+    let calls = 0
+    const f = keptPer((_o: unknown) => ++calls)
+    f({ a: undefined })
+    f({})
+    f({ a: NaN })
+    f({ a: null })
+    f({ a: { b: 1 } })
+    f({ a: { b: '1' } })
+    f([1, [2]])
+    f([[1], 2])
+    expect(calls).toBe(8)
   })
 
   it('keeps at most `size` answers', () => {
@@ -54,5 +71,20 @@ describe('deepFreeze()', () => {
     const v = deepFreeze({ a: [{ b: 1n }], s: 'x' })
     expect(Object.isFrozen(v.a[0])).toBe(true)
     expect(deepFreeze(3)).toBe(3)
+  })
+})
+
+describe('keptPer() of a kept answer', () => {
+  it('keys an answer of a kept function by its identity, and its equal copy by value', () => {
+    const geometry = keptPer((bits: number) => ({ bits, figures: [{ id: 'x', value: bits }] }))
+    let calls = 0
+    const cost = keptPer((g: { bits: number; figures?: unknown }) => ({ n: ++calls, bytes: 2 ** g.bits }))
+    const g = geometry(27)
+    expect(cost(g)).toBe(cost(geometry(27)))
+    expect(calls).toBe(1)
+    // an equal object that is no kept answer is keyed by its fields: another key
+    expect(cost({ bits: 27, figures: [{ id: 'x', value: 27 }] }).bytes).toBe(2 ** 27)
+    expect(cost(geometry(30)).bytes).toBe(2 ** 30)
+    expect(calls).toBe(3)
   })
 })

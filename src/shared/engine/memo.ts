@@ -3,14 +3,61 @@
 // fleet's inputs name few of each: `batch` over 656 recorded logs computed the same
 // MAX_FOLIO_ORDER, HVO pools and struct page checks hundreds of times.
 
-/** JSON of plain data (strings tagged `s`, BigInts `n`, so never alike); a Map or a function is refused. */
-function keyOf(args: unknown[]): string {
-  return JSON.stringify(args, (_k, v: unknown) => {
-    if (typeof v === 'string') return `s${v}`
-    if (typeof v === 'bigint') return `n${v}`
-    if (typeof v === 'function' || v instanceof Map || v instanceof Set) throw new Error('keptPer: arguments must be plain data')
-    return v
-  })
+/**
+ * Every answer keptPer() gave, by identity: frozen, so its identity stands for its value
+ * (an answer passed on to another kept function is keyed by a few characters, not its
+ * figures).
+ */
+const answerIds = new WeakMap<object, string>()
+let answers = 0
+
+/**
+ * A key for plain data: strings quoted, BigInts marked `n`, a kept answer by its id,
+ * other objects by their own keys (the engine's field names) in order; a Map, a Set, a
+ * function or a class instance is refused (its value would not show). By hand:
+ * JSON.stringify() with a replacer cost more than most answers kept here.
+ */
+function keyOf(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v)
+    case 'number':
+    case 'boolean':
+      return String(v)
+    case 'bigint':
+      return `${v}n`
+    case 'undefined':
+      return 'u'
+    case 'object': {
+      if (v === null) return 'null'
+      const id = answerIds.get(v)
+      if (id !== undefined) return id
+      let s: string
+      if (Array.isArray(v)) {
+        s = '['
+        for (let i = 0; i < v.length; i++) s += keyOf(v[i]) + ','
+        return s + ']'
+      }
+      const proto = Object.getPrototypeOf(v) as unknown
+      if (proto !== Object.prototype && proto !== null) throw new Error('keptPer: arguments must be plain data')
+      s = '{'
+      for (const k of Object.keys(v)) s += `${k}:${keyOf((v as Record<string, unknown>)[k])},`
+      return s + '}'
+    }
+    default:
+      throw new Error('keptPer: arguments must be plain data')
+  }
+}
+
+/**
+ * `v` frozen, with everything it holds, and shared: keptPer() keys it by identity, as it
+ * does its own answers (a kernel version object that selectProfile() gives every input
+ * naming that kernel).
+ */
+export function sharedValue<T extends object>(v: T): T {
+  deepFreeze(v)
+  if (!answerIds.has(v)) answerIds.set(v, `#${++answers}`)
+  return v
 }
 
 /** Freeze a value and everything it holds (plain objects and arrays). */
@@ -34,7 +81,8 @@ export function keptPer<A extends unknown[], R>(f: (...args: A) => R, size = 102
     let r = kept.get(key)
     if (r === undefined) {
       if (kept.size >= size) kept.clear()
-      r = deepFreeze(f(...args))
+      r = f(...args)
+      if (typeof r === 'object' && r !== null) sharedValue(r)
       kept.set(key, r)
     }
     return r

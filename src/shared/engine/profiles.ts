@@ -5,6 +5,7 @@
 // (file, function, commit, release); the memmap model's facts live in facts.ts.
 
 import { atLeast, formatVersion, parseKernelVersion, versionKey, type KernelVersion } from './version.ts'
+import { sharedValue } from './memo.ts'
 
 export type HoleMessage =
   /** 4.15–4.19: zero_resv_unavail() over memblock.reserved \ memblock.memory, one total */
@@ -291,7 +292,8 @@ export function selectProfile(text: string): ProfileChoice | null {
     c = choose(text)
     if (c) {
       Object.freeze(c.warnings)
-      Object.freeze(c.version)
+      // keptPer() keys the version by identity
+      sharedValue(c.version)
       Object.freeze(c)
     }
     chosenFor.set(text, c)
