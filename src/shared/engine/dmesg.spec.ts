@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bootlogSource } from './index.ts'
-import { CALLER_ONLY, CANDIDATE, FLAT_TESTS, fold, kernelFromVersionLine, logMessages, parseLog, TIMESTAMP, timestampEnd } from './dmesg.ts'
+import { CALLER_ONLY, CANDIDATE, candidateMessages, FLAT_TESTS, fold, kernelFromVersionLine, logMessages, parseLog, TIMESTAMP, timestampEnd } from './dmesg.ts'
 import { mulberry32 } from '../../../tests/prng.ts'
 
 const serial = readFileSync(join(import.meta.dirname, '../../../tests/fixtures/qemu-boots/x86_64-s7-000.log'), 'utf8')
@@ -335,6 +335,43 @@ describe('CANDIDATE: the test on the text that stands in for the tests on flat',
         n++
       }
     expect(n).toBeGreaterThan(1000)
+  })
+
+  it('picks the messages whose own text it passes on: a line read in place as on its own', () => {
+    // readMessages() tests a timestamped line where it stands in the text (a sticky test,
+    // `$` before the line's end); what follows the message on its line, or the next line,
+    // must change nothing
+    const msgs = [
+      'Zone ranges:',
+      '  DMA      empty',
+      '  DMA32    [mem 0x0000000001000000-0x00000000ffffffff]',
+      '  Node 0: 0x0000000100000000',
+      '  node   0: [mem 0x0000000000001000-0x000000000009efff]',
+      'Using PowerMac machine description',
+      'NODE_DATA(0) allocated',
+      'BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable',
+      'x ppc64 y',
+      'foo bar',
+      ''
+    ]
+    const ends = ['', ' \t', '\r', '\r\r', '\u2028', '\u2028x', '\u2029 ', '\u00a0x', '\u3000', ' x', '\rx', '\x1b[0m', '-']
+    const prefixes = ['[    0.000000] ', '[    0.000000]', '[    1.000000] [    T1] ', '[T1] ', '']
+    let n = 0
+    for (const p of prefixes)
+      for (const m of msgs)
+        for (const e of ends)
+          for (const nl of ['\n', '\r\n']) {
+            const log = `[    0.000000] Linux version 6.1.0 (gcc)${nl}${p}${m}${e}${nl}[    0.000001]   DMA      empty${nl}`
+            const want = logMessages(log)
+              .filter((x) => CANDIDATE.test(x.text))
+              .map((x) => [x.line, x.text])
+            expect(
+              candidateMessages(log).map((x) => [x.line, x.text]),
+              JSON.stringify(log)
+            ).toEqual(want)
+            n++
+          }
+    expect(n).toBe(prefixes.length * msgs.length * ends.length * 2)
   })
 
   it('a re-joined message is tested on its joined text (a wrapped BIOS-e820 line starts irrelevant-looking)', () => {

@@ -12,6 +12,9 @@ import { e820Name, e820ParseType } from './e820.ts'
 import { EFI_SCENARIO_TYPES, EFI_TYPE_NAMES } from './efi.ts'
 import { parseKernelVersion } from './version.ts'
 import { atLine } from './progress.ts'
+import { isBlank, isSpace, timestampEnd, timestampIn } from './printk.ts'
+
+export { CALLER_ONLY, TIMESTAMP, timestampEnd } from './printk.ts'
 
 export interface LogLine {
   /** 1-based line number in the input */
@@ -83,82 +86,7 @@ export class LogError extends Error {
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[c=>78DEHM]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b/g
 
-/** A printk timestamp (and CONFIG_PRINTK_CALLER's `[T123]`): timestampEnd() matches it without a regex. */
-export const TIMESTAMP = /\[\s*\d+\.\d{6}\](?:\s*\[\s*[TC]\d+\])?/
-/**
- * CONFIG_PRINTK_CALLER's `[T123]` / `[C0]` alone at a line's start: `dmesg -t` (and tools
- * that drop the time) keep it. timestampEnd() takes it for a timestamp.
- */
-export const CALLER_ONLY = /^\s*\[\s*[TC]\d+\]/
 const SYSLOG = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.+-]+) +\S+ +kernel: ?/
-
-/** `\s` of a regular expression (and what String.prototype.trim() removes), by char code. */
-function isSpace(c: number): boolean {
-  return (
-    c === 32 ||
-    (c >= 9 && c <= 13) ||
-    (c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff))
-  )
-}
-
-const isDigit = (c: number): boolean => c >= 48 && c <= 57
-
-/** Where TIMESTAMP's match at `b` (a `[`) ends, or -1: the regular expression, by hand. */
-function timestampAt(s: string, b: number): number {
-  const n = s.length
-  let i = b + 1
-  while (i < n && isSpace(s.charCodeAt(i))) i++
-  const d = i
-  while (i < n && isDigit(s.charCodeAt(i))) i++
-  if (i === d || s.charCodeAt(i) !== 46) return -1
-  i++
-  for (let k = 0; k < 6; k++, i++) if (!isDigit(s.charCodeAt(i))) return -1
-  if (s.charCodeAt(i) !== 93) return -1
-  i++
-  // the optional thread/CPU id: `[T123]`, `[C0]`
-  const c = callerIdAt(s, i)
-  return c >= 0 ? c : i
-}
-
-/**
- * Where a printk caller id (`[T123]`, `[C0]`; white space before it and inside its
- * brackets) read from `j` ends, or -1. After a timestamp, or alone at a line's start
- * (CALLER_ONLY: `callerIdAt(s, 0)`).
- */
-function callerIdAt(s: string, j: number): number {
-  const n = s.length
-  while (j < n && isSpace(s.charCodeAt(j))) j++
-  if (s.charCodeAt(j) !== 91) return -1
-  j++
-  while (j < n && isSpace(s.charCodeAt(j))) j++
-  const tc = s.charCodeAt(j)
-  if (tc !== 84 && tc !== 67) return -1
-  const e = ++j
-  while (j < n && isDigit(s.charCodeAt(j))) j++
-  return j > e && s.charCodeAt(j) === 93 ? j + 1 : -1
-}
-
-/**
- * The end of a caller id alone at the start of `s` (CALLER_ONLY), else of the first printk
- * timestamp in `s` (TIMESTAMP.exec(s): its index + length), or -1. No match object is
- * made: this runs on every line of every log. Linear: an attempt at one `[` reads only
- * white space, digits and a dot, never the next `[`.
- */
-export function timestampEnd(s: string): number {
-  const caller = callerIdAt(s, 0)
-  if (caller >= 0) return caller
-  for (let b = s.indexOf('['); b >= 0; b = s.indexOf('[', b + 1)) {
-    const e = timestampAt(s, b)
-    if (e >= 0) return e
-  }
-  return -1
-}
-
-/** !s.trim(): nothing but white space. */
-function isBlank(s: string): boolean {
-  for (let i = 0, n = s.length; i < n; i++) if (!isSpace(s.charCodeAt(i))) return false
-  return true
-}
 
 /** Fold white space: every run of spaces and tabs becomes one space; ends trimmed. Linear. */
 export function fold(s: string): string {
@@ -179,15 +107,29 @@ export function logMessages(source: string): LogLine[] {
   return readMessages(source, false)
 }
 
+/** The messages parseLog() reads (CANDIDATE passes on their text): for specs. */
+export function candidateMessages(source: string): LogLine[] {
+  return readMessages(source, true)
+}
+
 /**
  * logMessages(), or with `candidates` only the messages CANDIDATE passes on, each marked
  * `gap` when others came before it (they end a block of `Zone ranges` and its like) and
  * with `prev`, the line of the message before it. A message is tested once it is whole
- * (the lines that continue it joined), and no object is made for the others.
+ * (the lines that continue it joined), and no object is made for the others. Lines are
+ * read in place, as spans of the text: only a line that needs cleaning, or that a reader
+ * below takes apart, becomes a string of its own.
  */
 function readMessages(source: string, candidates: boolean): Message[] {
   const out: Message[] = []
-  const lines = source.split('\n')
+  const n = source.length
+  let count = 1
+  for (let at = source.indexOf('\n'); at >= 0; at = source.indexOf('\n', at + 1)) count++
+  // where each line ends (its '\n', or the end of the text)
+  const ends = new Int32Array(count)
+  const startOf = (i: number): number => (i ? ends[i - 1] + 1 : 0)
+  // the input line as it was
+  const rawOf = (i: number): string => source.slice(startOf(i), ends[i])
   let stamped = 0
   let quoted = 0
   let indented = 0
@@ -196,13 +138,15 @@ function readMessages(source: string, candidates: boolean): Message[] {
   const hasCr = source.indexOf('\r') >= 0
   const hasEsc = source.indexOf('\x1b') >= 0
   const hasNbsp = source.indexOf('\u00a0') >= 0
-  // the lines cleaned (the input's own until one needs it)
-  let clean: string[] = lines
-  // where each line's timestamp ends (-1: none), as read in the first pass
-  const tsEnd = new Int32Array(lines.length).fill(-1)
+  // the lines read as strings of their own: cleaned, or holding a line or paragraph
+  // separator (U+2028/9, where a multiline `$` matches: read in place, a test could end there)
+  const own = new Map<number, string>()
+  // where each line's timestamp ends, from the line's start, as read in the first pass
+  // (-1: none, -2: a blank line)
+  const tsEnd = new Int32Array(count)
   // the next carriage return that is not only a line's end (CR LF; trailing white space,
-  // which every reader below trims), escape and no-break space from `off` on: a line
-  // holding none of them is left as it is (most lines of a serial console's CR LF log)
+  // which every reader below trims), escape, no-break space and separator from `off` on: a
+  // line holding none of them is left as it is (most lines of a serial console's CR LF log)
   const innerCr = /\r+(?=[^\r\n])/g
   const nextCr = (from: number): number => {
     innerCr.lastIndex = from
@@ -212,20 +156,34 @@ function readMessages(source: string, candidates: boolean): Message[] {
     const at = source.indexOf(ch, from)
     return at < 0 ? Infinity : at
   }
+  const nextSep = (from: number): number => Math.min(next('\u2028', from), next('\u2029', from))
   let cr = hasCr ? nextCr(0) : Infinity
   let esc = hasEsc ? next('\x1b', 0) : Infinity
   let nbsp = hasNbsp ? next('\u00a0', 0) : Infinity
-  for (let i = 0, off = 0; i < lines.length; off += lines[i].length + 1, i++) {
+  let sep = nextSep(0)
+  // the first '[' at or after a position (asked of positions that never go back): found
+  // once, not searched for again from every line that has none
+  let br = -1
+  const bracket = (from: number): number => {
+    if (br < from) {
+      const at = source.indexOf('[', from)
+      br = at < 0 ? Infinity : at
+    }
+    return br
+  }
+  for (let i = 0, off = 0; i < count; i++) {
     // a carriage return inside a line sends a serial console back to column 0, a terminal
     // reset (ESC c) clears the screen: what follows the last one is what the screen shows
     // (firmware's "Probing EDD … o\x1bc…[    0.000000] Linux version …", 7.x adds a \r);
     // mail archives turn runs of spaces into no-break spaces
     // each replace runs only on a line that has what it replaces
     atLine(i + 1)
-    let c = lines[i]
-    const end = off + c.length
+    let end = source.indexOf('\n', off)
+    if (end < 0) end = n
+    ends[i] = end
+    let c: string | null = null
     if (cr < end || esc < end || nbsp < end) {
-      if (clean === lines) clean = lines.slice()
+      c = source.slice(off, end)
       if (hasCr && c.charCodeAt(c.length - 1) === 13) {
         let e = c.length - 1
         while (e > 0 && c.charCodeAt(e - 1) === 13) e--
@@ -234,43 +192,60 @@ function readMessages(source: string, candidates: boolean): Message[] {
       if ((hasCr && c.indexOf('\r') >= 0) || (hasEsc && c.indexOf('\x1bc') >= 0)) c = c.replace(/^[^]*(?:\r|\x1bc)/, '')
       if (hasNbsp && c.indexOf('\u00a0') >= 0) c = c.replace(/\u00a0/g, ' ')
       if (hasEsc && c.indexOf('\x1b') >= 0) c = c.replace(ANSI, '')
-      clean[i] = c
       if (cr < end) cr = nextCr(end)
       if (esc < end) esc = next('\x1b', end)
       if (nbsp < end) nbsp = next('\u00a0', end)
+    } else if (sep < end) c = source.slice(off, end)
+    if (sep < end) sep = nextSep(end)
+    if (c !== null) own.set(i, c)
+    const blank = c === null ? isBlank(source, off, end) : isBlank(c)
+    if (blank) tsEnd[i] = -2
+    else {
+      nonEmpty++
+      const e = c === null ? timestampIn(source, off, end, bracket) : timestampEnd(c)
+      tsEnd[i] = e < 0 ? -1 : c === null ? e - off : e
+      if (e >= 0) stamped++
+      const c0 = c === null ? source.charCodeAt(off) : c.charCodeAt(0)
+      if (c0 === 62) quoted++ // '>'
+      if (c0 === 32) indented++
     }
-    if (isBlank(c)) continue
-    nonEmpty++
-    const e = timestampEnd(c)
-    tsEnd[i] = e
-    if (e >= 0) stamped++
-    const c0 = c.charCodeAt(0)
-    if (c0 === 62) quoted++ // '>'
-    if (c0 === 32) indented++
+    off = end + 1
   }
-  const joinWrapped = stamped > lines.length / 3
+  const joinWrapped = stamped > count / 3
   const unquote = quoted > nonEmpty * 0.8
   // every line indented: one space is the paste's, not the kernel's (whose block lines
   // then carry three)
   const dedent = !stamped && indented > nonEmpty * 0.8
   // the open message (lines may still join it): its line, text, input line, joins so far
   // and whether its text ends with '-' (asked of the joined text, endsWith() would copy
-  // it whole at every join); held in locals, a Message is made once it is whole
+  // it whole at every join); held in locals, a Message is made once it is whole. Its text
+  // is the span [from, to) of the source (text null) until something needs the string.
   let line = 0
-  let text = ''
-  let raw = ''
+  let text: string | null = ''
+  let from = 0
+  let to = 0
   let joins = 0
   let dash = false
   let before = 0
   let gap = false
+  const textOf = (): string => (text ??= source.slice(from, to))
+  // CANDIDATE on the span [from, to) of a line read in place: its anchored test from the
+  // span's start (sticky, `$` before the line's end), its other test on the span's text
+  // (a search over the whole text once costs more than one per message: most messages
+  // are short)
+  const candidateSpan = (): boolean => {
+    if (from >= to) return false
+    CANDIDATE_START.lastIndex = from
+    return CANDIDATE_START.test(source) || CANDIDATE_WITHIN.test(textOf())
+  }
   const finish = (): void => {
     if (!line) return
     if (!candidates) {
-      const m = new Message(line, text, raw)
+      const m = new Message(line, textOf(), rawOf(line - 1))
       m.prev = before
       out.push(m)
-    } else if (CANDIDATE.test(text)) {
-      const m = new Message(line, text, raw)
+    } else if (text === null ? candidateSpan() : CANDIDATE.test(text)) {
+      const m = new Message(line, textOf(), rawOf(line - 1))
       m.cand = 1
       m.prev = before
       m.gap = gap
@@ -279,19 +254,43 @@ function readMessages(source: string, candidates: boolean): Message[] {
     } else gap = true
     before = line
   }
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = 0, off = 0; i < count; off = ends[i] + 1, i++) {
     atLine(i + 1)
-    let s = clean[i]
+    const ts0 = tsEnd[i]
+    if (ts0 === -2) {
+      // a blank line ends the open message, and is one (empty) of its own
+      finish()
+      line = i + 1
+      text = ''
+      joins = 0
+      dash = false
+      continue
+    }
+    if (!unquote && ts0 >= 0 && !own.has(i)) {
+      // a timestamped line read in place: the message after the timestamp (and one
+      // space), without trailing white space
+      finish()
+      line = i + 1
+      from = off + ts0
+      if (from < ends[i] && source.charCodeAt(from) === 32) from++
+      to = ends[i]
+      while (to > from && isSpace(source.charCodeAt(to - 1))) to--
+      text = null
+      joins = 0
+      dash = to > from && source.charCodeAt(to - 1) === 45
+      continue
+    }
+    let s = own.get(i) ?? source.slice(off, ends[i])
     if (unquote) s = s.replace(/^(?:> ?)+/, '')
     // a serial console may start the first kernel line after firmware noise
-    const ts = unquote ? timestampEnd(s) : tsEnd[i]
+    const ts = unquote ? timestampEnd(s) : ts0
     let t: string
     if (ts >= 0) {
       // the message: after the timestamp (and one space), without trailing white space
-      const from = s.charCodeAt(ts) === 32 ? ts + 1 : ts
-      let to = s.length
-      while (to > from && isSpace(s.charCodeAt(to - 1))) to--
-      t = s.slice(from, to)
+      const f = s.charCodeAt(ts) === 32 ? ts + 1 : ts
+      let e = s.length
+      while (e > f && isSpace(s.charCodeAt(e - 1))) e--
+      t = s.slice(f, e)
     } else {
       if (dedent && s.startsWith(' ')) s = s.slice(1)
       s = s.replace(/^<\d+>/, '')
@@ -300,10 +299,10 @@ function readMessages(source: string, candidates: boolean): Message[] {
       // a line without a timestamp in a timestamped log continues the previous message;
       // without timestamps, a message left open (an unclosed bracket, a bare
       // `Linux version`, an e820 entry without its type) takes the next line
-      const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : line > 0 && joins < 3 && unfinished(fold(text)) && !/^\S+: /.test(s.trim())
+      const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : line > 0 && joins < 3 && unfinished(fold(textOf())) && !/^\S+: /.test(s.trim())
       if (line && s.trim() && wrapped) {
         const j = s.trim()
-        text = dash ? text + j : `${text} ${j}`
+        text = dash ? textOf() + j : `${textOf()} ${j}`
         dash = j.endsWith('-')
         joins++
         continue
@@ -313,7 +312,6 @@ function readMessages(source: string, candidates: boolean): Message[] {
     finish()
     line = i + 1
     text = t
-    raw = lines[i]
     joins = 0
     dash = t.endsWith('-')
   }
@@ -382,10 +380,15 @@ const EXPECTED_CANDIDATE = /^(?:Initmem setup node |On node |Reserved but unavai
  * only (no `.`, `\s` or negated class can meet a space of flat), so a space of flat is a
  * run of spaces and tabs in the text, its start after white space, its end before it.
  */
-export const CANDIDATE = onText(
+const candidate = onText(
   [RELEVANT_START, EXPECTED_CANDIDATE, ZONE_LINE, MOVABLE_LINE, EARLY_LINE, /^(?:Zone ranges:|Movable zone start for each node|Early memory node ranges|Linux version )/],
   RELEVANT_ANYWHERE
 )
+export const CANDIDATE: { test: (text: string) => boolean } = candidate
+/** CANDIDATE's anchored test from a position of a whole text (readMessages()) */
+const CANDIDATE_START = candidate.startAt
+/** CANDIDATE's other test, anywhere in a message's text */
+const CANDIDATE_WITHIN = candidate.anywhere
 
 /** The tests on flat that CANDIDATE stands in for (its spec checks it passes wherever one of them does). */
 export const FLAT_TESTS: readonly RegExp[] = [
@@ -404,7 +407,7 @@ export const FLAT_TESTS: readonly RegExp[] = [
  * at every position of the text, its anchored part too (a third of the cost over the
  * recorded logs).
  */
-function onText(starts: RegExp[], anywhere: RegExp): { test: (text: string) => boolean } {
+function onText(starts: RegExp[], anywhere: RegExp): { test: (text: string) => boolean; startAt: RegExp; anywhere: RegExp } {
   const spaced = (src: string): string => {
     if (/(?<!\\)[.^]|\\s|\[\^| [?*+{]/.test(src)) throw new Error(`onText: ${src} is not a test of literal spaces`)
     return src.replace(/ /g, '[ \\t]+').replace(/(?<!\\)\$/g, '\\s*$')
@@ -415,7 +418,12 @@ function onText(starts: RegExp[], anywhere: RegExp): { test: (text: string) => b
   })
   const start = new RegExp(`^\\s*(?:${parts.join('|')})`)
   const within = new RegExp(spaced(anywhere.source))
-  return { test: (text) => start.test(text) || within.test(text) }
+  return {
+    test: (text) => start.test(text) || within.test(text),
+    // the first test from a position of a whole text (sticky, `$` at a line's end)
+    startAt: new RegExp(`\\s*(?:${parts.join('|')})`, 'ym'),
+    anywhere: within
+  }
 }
 
 /**

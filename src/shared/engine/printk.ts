@@ -1,0 +1,95 @@
+// The prefix printk puts before each message of the kernel log buffer as the console and
+// dmesg print it: print_time() "[%5lu.%06lu]" and, with CONFIG_PRINTK_CALLER,
+// print_caller() "[%6s]" of "T%u" (a task) or "C%u" (a CPU) (kernel/printk/printk.c,
+// info_print_prefix(); the caller id since commit 15ff2069cb7f ("printk: Add caller
+// information to printk() output.") (in v5.1)). Read by hand, not by regular
+// expressions: this runs on every line of every log.
+
+/** A printk timestamp (and CONFIG_PRINTK_CALLER's `[T123]`): timestampEnd() matches it without a regex. */
+export const TIMESTAMP = /\[\s*\d+\.\d{6}\](?:\s*\[\s*[TC]\d+\])?/
+/**
+ * CONFIG_PRINTK_CALLER's `[T123]` / `[C0]` alone at a line's start: `dmesg -t` (and tools
+ * that drop the time) keep it. timestampEnd() takes it for a timestamp.
+ */
+export const CALLER_ONLY = /^\s*\[\s*[TC]\d+\]/
+/** `\s` of a regular expression (and what String.prototype.trim() removes), by char code. */
+export function isSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    (c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff))
+  )
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57
+
+/**
+ * Where TIMESTAMP's match at `b` (a `[`) ends, or -1, reading `s` no further than `end`
+ * (a line of a whole text): the regular expression, by hand.
+ */
+function timestampAt(s: string, b: number, end: number): number {
+  let i = b + 1
+  while (i < end && isSpace(s.charCodeAt(i))) i++
+  const d = i
+  while (i < end && isDigit(s.charCodeAt(i))) i++
+  if (i === d || i >= end || s.charCodeAt(i) !== 46) return -1
+  i++
+  for (let k = 0; k < 6; k++, i++) if (i >= end || !isDigit(s.charCodeAt(i))) return -1
+  if (i >= end || s.charCodeAt(i) !== 93) return -1
+  i++
+  // the optional thread/CPU id: `[T123]`, `[C0]`
+  const c = callerIdAt(s, i, end)
+  return c >= 0 ? c : i
+}
+
+/**
+ * Where a printk caller id (`[T123]`, `[C0]`; white space before it and inside its
+ * brackets) read from `j` ends, or -1, reading no further than `end`. After a timestamp,
+ * or alone at a line's start (CALLER_ONLY).
+ */
+function callerIdAt(s: string, j: number, end: number): number {
+  while (j < end && isSpace(s.charCodeAt(j))) j++
+  if (j >= end || s.charCodeAt(j) !== 91) return -1
+  j++
+  while (j < end && isSpace(s.charCodeAt(j))) j++
+  const tc = j < end ? s.charCodeAt(j) : -1
+  if (tc !== 84 && tc !== 67) return -1
+  const e = ++j
+  while (j < end && isDigit(s.charCodeAt(j))) j++
+  return j > e && j < end && s.charCodeAt(j) === 93 ? j + 1 : -1
+}
+
+/**
+ * The end of a caller id alone at `off`, the start of the line [off, end) of `s`
+ * (CALLER_ONLY), else of the line's first printk timestamp (TIMESTAMP), or -1.
+ * `bracket(from)`: the first `[` of `s` at or after `from` (Infinity: none), asked with
+ * `from` never going back. Linear: an attempt at one `[` reads only white space, digits
+ * and a dot, never the next `[`.
+ */
+export function timestampIn(s: string, off: number, end: number, bracket: (from: number) => number): number {
+  const caller = callerIdAt(s, off, end)
+  if (caller >= 0) return caller
+  for (let b = bracket(off); b < end; b = bracket(b + 1)) {
+    const e = timestampAt(s, b, end)
+    if (e >= 0) return e
+  }
+  return -1
+}
+
+/**
+ * The end of a caller id alone at the start of `s` (CALLER_ONLY), else of the first printk
+ * timestamp in `s` (TIMESTAMP.exec(s): its index + length), or -1. No match object is
+ * made: this runs on every line of every log.
+ */
+export function timestampEnd(s: string): number {
+  return timestampIn(s, 0, s.length, (from) => {
+    const at = s.indexOf('[', from)
+    return at < 0 ? Infinity : at
+  })
+}
+
+/** !s.slice(off, end).trim(): nothing but white space. */
+export function isBlank(s: string, off = 0, end = s.length): boolean {
+  for (let i = off; i < end; i++) if (!isSpace(s.charCodeAt(i))) return false
+  return true
+}
