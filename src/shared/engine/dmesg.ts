@@ -642,6 +642,10 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       continue
     }
     const t = L.flat
+    // flat has no leading white space: the tests below anchored at a literal first
+    // character are asked only of messages starting with it (most are anchored, and a
+    // message passes at most one; the calls, not the matching, cost)
+    const c0 = t.charCodeAt(0)
     if (kernel === null) {
       const k = kernelFromVersionLine(t)
       if (k) {
@@ -695,32 +699,32 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       else if (/^Booting Linux on physical CPU 0x|^(?:psci|GICv3|arch_timer): /.test(t)) evidenceFor('arm64', false, line, t)
     }
     let m: RegExpExecArray | null
-    if (cmdline === null && (m = /^(?:Kernel )?[Cc]ommand line: (.*)$/.exec(t))) {
+    if (cmdline === null && (c0 === 75 /* K */ || c0 === 67 /* C */ || c0 === 99) /* c */ && (m = /^(?:Kernel )?[Cc]ommand line: (.*)$/.exec(t))) {
       cmdline = m[1]
       used.push({ what: 'command line', line })
       continue
     }
-    if ((m = BIOS_E820_LINE.exec(t))) {
+    if (c0 === 66 /* B */ && (m = BIOS_E820_LINE.exec(t))) {
       const type = e820ParseType(m[3])
       if (type !== null) bios.push({ ...rangeOf(m[1], m[2], L), ...(e820Name(type) as Pick<FirmwareRange, 'type' | 'code'>) })
       arch ??= 'x86_64'
       used.push({ what: 'BIOS-e820', line })
       continue
     }
-    if (/^user-defined physical RAM map:/.test(t)) {
+    if (c0 === 117 /* u */ && /^user-defined physical RAM map:/.test(t)) {
       // e820__finish_early_params(): the table after mem=/memmap=; edits printed before
       // it are already part of it
       user = []
       pendingUpdates = []
       continue
     }
-    if (user && (m = USER_E820_LINE.exec(t))) {
+    if (user && c0 === 117 /* u */ && (m = USER_E820_LINE.exec(t))) {
       const type = e820ParseType(m[3])
       if (type !== null) user.push({ ...rangeOf(m[1], m[2], L), ...(e820Name(type) as Pick<FirmwareRange, 'type' | 'code'>) })
       used.push({ what: 'user:', line })
       continue
     }
-    if ((m = /^e820: update \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+?) ==> (.+)$/.exec(t))) {
+    if (c0 === 101 /* e */ && (m = /^e820: update \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+?) ==> (.+)$/.exec(t))) {
       const from = e820ParseType(m[3])
       const to = e820ParseType(m[4])
       if (from !== null && to !== null && from !== to) {
@@ -735,13 +739,13 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       kernelNotRamLine = line
       continue
     }
-    if (kernelNotRam && (m = /^e820: remove \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]$/.exec(t))) {
+    if (kernelNotRam && c0 === 101 /* e */ && (m = /^e820: remove \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]$/.exec(t))) {
       // e820_add_kernel_range(): the kernel image is made RAM (remove without type, add)
       pendingUpdates.push({ u: { ...rangeOf(m[1], m[2], L), to: 'usable' }, idx })
       kernelNotRam = false
       continue
     }
-    if ((m = /^e820: remove \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+)$/.exec(t))) {
+    if (c0 === 101 /* e */ && (m = /^e820: remove \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+)$/.exec(t))) {
       const from = e820ParseType(m[3])
       if (from !== null) {
         const f = e820Name(from)
@@ -750,7 +754,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       }
       continue
     }
-    if ((m = /^(?:e820: )?last_pfn = 0x[0-9a-f]+ max_arch_pfn = (0x[0-9a-f]+)/.exec(t))) {
+    if ((c0 === 101 /* e */ || c0 === 108) /* l */ && (m = /^(?:e820: )?last_pfn = 0x[0-9a-f]+ max_arch_pfn = (0x[0-9a-f]+)/.exec(t))) {
       // MAX_ARCH_PFN is fixed by the paging mode: 2^34 (4-level) / 2^40 (5-level) on
       // x86_64, 2^20 (2-level) / 2^24 (PAE) on 32-bit x86
       maxArchPfn = parseInt(m[1], 16)
@@ -759,7 +763,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       pendingUpdates = []
       continue
     }
-    if ((m = /^efi:\s+0x([0-9a-f]+)-0x([0-9a-f]+) \[([^|\]]+)\|(.*)\]$/.exec(t))) {
+    if (c0 === 101 /* e */ && (m = /^efi:\s+0x([0-9a-f]+)-0x([0-9a-f]+) \[([^|\]]+)\|(.*)\]$/.exec(t))) {
       const type = EFI_NAME_TO_TYPE.get(m[3].trim())
       if (type) {
         const attrs = m[4]
@@ -771,7 +775,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       }
       continue
     }
-    if ((m = /^(?:ACPI: )?SRAT: Node (-?\d+) PXM \d+ \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]( hotplug)?/.exec(t))) {
+    if ((c0 === 65 /* A */ || c0 === 83) /* S */ && (m = /^(?:ACPI: )?SRAT: Node (-?\d+) PXM \d+ \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]( hotplug)?/.exec(t))) {
       const nid = nodeId(m[1], L)
       if (!srat.has(nid)) srat.set(nid, [])
       const r = rangeOf(m[2], m[3], L)
@@ -782,11 +786,12 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     // build_zonelists() names every online node ("Fallback order for Node N:"); on x86
     // 6.12+ a cpu-only SRAT node shows nowhere else (830a0d12943f "x86/mm: Don't print out
     // SRAT table information" made the SRAT CPU lines pr_debug, in v6.12)
-    if (/^Fallback order for Node \d+:|^NUMA: /.test(t)) numaLine ||= line
+    if ((c0 === 70 /* F */ || c0 === 78) /* N */ && /^Fallback order for Node \d+:|^NUMA: /.test(t)) numaLine ||= line
     if (
-      (m = /^SRAT: PXM \d+ -> (?:x2)?APIC 0x[0-9a-f]+ -> Node (\d+)/.exec(t)) ||
-      (m = /^NUMA: Initmem setup node (\d+) \[<memory-less node>\]$/.exec(t)) ||
-      (m = /^Fallback order for Node (\d+):/.exec(t))
+      (c0 === 83 /* S */ || c0 === 78 /* N */ || c0 === 70) /* F */ &&
+      ((m = /^SRAT: PXM \d+ -> (?:x2)?APIC 0x[0-9a-f]+ -> Node (\d+)/.exec(t)) ||
+        (m = /^NUMA: Initmem setup node (\d+) \[<memory-less node>\]$/.exec(t)) ||
+        (m = /^Fallback order for Node (\d+):/.exec(t)))
     ) {
       // acpi_numa_processor_affinity_init() / arm64 setup_node_data(): a node with CPUs
       // (SRAT or a device-tree numa-node-id) is a possible node
@@ -794,7 +799,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       if (!srat.has(nid)) srat.set(nid, [])
       continue
     }
-    if ((m = /^HugeTLB:? registered (\d+(?:\.\d+)?) ([KMGTPEZY])i?B page size/.exec(t))) {
+    if (c0 === 72 /* H */ && (m = /^HugeTLB:? registered (\d+(?:\.\d+)?) ([KMGTPEZY])i?B page size/.exec(t))) {
       // string_get_size(): "2.00 MiB", "1.00 GiB", "64.0 KiB"
       const size = Math.round(Number(m[1]) * 2 ** (10 * ('KMGTPEZY'.indexOf(m[2]) + 1)))
       if (!(size > 0 && size <= MAX_HUGE_PAGE) || ((size & (size - 1)) !== 0 && size < 2 ** 31))
@@ -803,19 +808,22 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       used.push({ what: 'HugeTLB registered', line })
       continue
     }
-    if ((m = /^(?:Dentry cache|Inode-cache) hash table entries: \d+ \(order: (\d+), (\d+) bytes/.exec(t)) && !pageSizeSeen) {
+    if ((c0 === 68 /* D */ || c0 === 73) /* I */ && (m = /^(?:Dentry cache|Inode-cache) hash table entries: \d+ \(order: (\d+), (\d+) bytes/.exec(t)) && !pageSizeSeen) {
       // alloc_large_system_hash(): the table is PAGE_SIZE << order bytes
       const ps = Number(m[2]) / 2 ** Number(m[1])
       if ([4096, 16384, 65536].includes(ps)) pageSizeSeen = { size: ps, line, text: t }
       continue
     }
     // an initrd: its size shows late ("Freeing initrd memory"), where it lies never does
-    if ((m = /^Freeing initrd memory: (\d+)K$/.exec(t))) initrdKiB = Number(m[1])
-    if (/^Freeing initrd memory|^Trying to unpack rootfs image as initramfs|^Unpacking initramfs|^EFI stub: Loaded initrd|^efi: .* INITRD=0x/.test(t)) {
+    if (c0 === 70 /* F */ && (m = /^Freeing initrd memory: (\d+)K$/.exec(t))) initrdKiB = Number(m[1])
+    if (
+      (c0 === 70 /* F */ || c0 === 84 /* T */ || c0 === 85 /* U */ || c0 === 69 /* E */ || c0 === 101) /* e */ &&
+      /^Freeing initrd memory|^Trying to unpack rootfs image as initramfs|^Unpacking initramfs|^EFI stub: Loaded initrd|^efi: .* INITRD=0x/.test(t)
+    ) {
       initrdLine ||= line
       continue
     }
-    if (/^Hypervisor detected: /.test(t)) {
+    if (c0 === 72 /* H */ && /^Hypervisor detected: /.test(t)) {
       hypervisor = true
       used.push({ what: 'Hypervisor detected', line })
       continue
@@ -835,7 +843,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       inEarly = true
       continue
     }
-    if (inEarly && (m = /^node (-?\d+): \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]$/.exec(t))) {
+    if (inEarly && c0 === 110 /* n */ && (m = /^node (-?\d+): \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]$/.exec(t))) {
       const r = rangeOf(m[2], m[3], L)
       early.push({ nid: nodeId(m[1], L), start: r.start, end: r.last + 1 })
       continue
