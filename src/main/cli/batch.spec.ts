@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { run } from './main.ts'
+import { batchCommand } from './batch.ts'
 
 const root = join(import.meta.dirname, '../../..')
 const made: string[] = []
@@ -284,6 +285,32 @@ describe('batch exit codes', () => {
     expect(r.code).toBe(1)
     expect(byFile(jsonl(r.out))['/nonexistent/x.log'].error).toBe('/nonexistent/x.log:1:1: error: no such file')
   })
+})
+
+describe('batch when a worker dies', () => {
+  it('its inputs in flight get an error record each, a new worker runs the rest, the run ends (1)', async () => {
+    // 60 scenarios and one input the stand-in worker dies on (exit code 3, tests/batch-worker-crash.ts)
+    const dir = mkdtempSync(join(tmpdir(), 'mw-batch-lost-'))
+    const names = Array.from({ length: 60 }, (_, i) => `${String(i + 1).padStart(2, '0')}.yaml`)
+    names.splice(5, 0, '05-crash.yaml')
+    for (const n of names) copyFileSync(LAPTOP, join(dir, n))
+    let out = ''
+    let err = ''
+    const code = await batchCommand([dir, '--jobs', '1'], { out: (s) => void (out += s + '\n'), err: (s) => void (err += s + '\n') }, false, join(root, 'tests/batch-worker-crash.ts'))
+    expect(code, err).toBe(1)
+    const recs = jsonl(out)
+    // every input once, whatever became of its worker
+    expect(recs.map((r) => String(r.file).slice(dir.length + 1)).sort()).toEqual([...names].sort())
+    const errors = recs.filter((r) => r.error !== null)
+    expect(byFile(recs)[join(dir, '05-crash.yaml')].error).toBe(`${join(dir, '05-crash.yaml')}:1:1: error: internal error: the worker stopped (exit code 3)`)
+    // lost with it: what was in flight (at most DEPTH = 32 inputs per worker), never more
+    expect(errors.length).toBeGreaterThanOrEqual(1)
+    expect(errors.length).toBeLessThanOrEqual(32)
+    for (const r of errors) expect(String(r.error)).toMatch(/: error: internal error: the worker stopped \(exit code 3\)$/)
+    // the inputs after them ran on a new worker
+    expect(recs.filter((r) => r.error === null && r.presentPages !== null).length).toBe(names.length - errors.length)
+    expect(err).toMatch(new RegExp(`batch: ${names.length} records in .*: ${names.length - errors.length} ok, 0 with failing checks, ${errors.length} errors`))
+  }, 60_000)
 })
 
 describe('batch from the compiled CLI (dist/cli, its worker entry)', () => {

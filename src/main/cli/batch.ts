@@ -149,20 +149,27 @@ function readDone(file: string, o: Options): { done: Set<string>; complete: numb
   return { done, complete: Buffer.byteLength(text.slice(0, complete)), size: Buffer.byteLength(text) }
 }
 
-function spawnWorker(data: BatchWorkerData): Worker {
+/**
+ * A worker thread running batch-worker (or, from sources, `module`: a spec's stand-in
+ * for it, such as a worker that dies on a given input).
+ */
+function spawnWorker(data: BatchWorkerData, module?: string): Worker {
   const here = fileURLToPath(import.meta.url)
   const resourceLimits = { maxYoungGenerationSizeMb: BATCH_YOUNG_GENERATION_MB }
   if (!here.endsWith('.ts')) return new Worker(new URL('./batch-worker.mjs', import.meta.url), { workerData: data, resourceLimits })
   // from sources (tests, bench): load the .ts through tsx's loader inside the worker
-  const url = pathToFileURL(join(dirname(here), 'batch-worker.ts')).href
+  const url = pathToFileURL(module ?? join(dirname(here), 'batch-worker.ts')).href
   return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}) })`, { eval: true, workerData: data, resourceLimits })
 }
 
 const fmtDuration = (s: number): string =>
   s < 60 ? `${s.toFixed(s < 10 ? 1 : 0)} s` : s < 3600 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`
 
-/** `tty`: stderr is a terminal this command may draw a progress bar on. */
-export async function batchCommand(argv: string[], io: Out, tty = false): Promise<number> {
+/**
+ * `tty`: stderr is a terminal this command may draw a progress bar on. `workerModule`
+ * (specs, from sources): the module the workers run instead of batch-worker.ts.
+ */
+export async function batchCommand(argv: string[], io: Out, tty = false, workerModule?: string): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(BATCH_USAGE)
     return 0
@@ -258,7 +265,7 @@ export async function batchCommand(argv: string[], io: Out, tty = false): Promis
     if (c.ok) counts.ok++
   }
   const start = (): Slot => {
-    const slot: Slot = { w: spawnWorker(data), inflight: new Map() }
+    const slot: Slot = { w: spawnWorker(data, workerModule), inflight: new Map() }
     slot.w.on('message', (replies: BatchReply[]) => {
       if (stopped) return
       for (const m of replies) {
