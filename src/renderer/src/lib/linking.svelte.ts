@@ -18,6 +18,7 @@ import {
 } from '../../../shared/scenario/provenance.ts'
 import { logLineProvenance } from '../../../shared/scenario/log-source.ts'
 import type { Analysis } from './analysis.svelte.ts'
+import { revealSentence } from './reveal.ts'
 
 /** What the editor offers: select whole lines, the first span revealed. */
 export interface LineSelector {
@@ -70,10 +71,7 @@ export class Linking {
   reveal(el: FigureElement): string {
     const r = this.analysis.report
     if (!r || !this.current) return 'The views show the last good result: fix the scenario (or wait for the analysis) to go to its lines.'
-    const p = provenanceOf(r.scenario, el, geometry(r))
-    if (!p.paths.length) return p.why ? `No scenario line: ${p.why}.` : ''
-    const lines = this.revealPaths(p.paths)
-    return lines ? `${lines} — ${p.why}` : 'The scenario lines were not found.'
+    return this.select(provenanceOf(r.scenario, el, geometry(r)))
   }
 
   /**
@@ -86,9 +84,12 @@ export class Linking {
     if (!r || !this.current) return 'The views show the last good result: fix the scenario (or wait for the analysis) to go to its lines.'
     const p = logLineProvenance(r.scenario, line, geometry(r), r.holes)
     if (!p) return 'This line names no zone, node, range or page size of the scenario.'
-    if (!p.paths.length) return `No scenario line: ${p.why}.`
-    const lines = this.revealPaths(p.paths)
-    return lines ? `${lines} — ${p.why}` : 'The scenario lines were not found.'
+    return this.select(p)
+  }
+
+  /** Select a provenance's lines; its sentence (revealSentence()). */
+  private select(p: { paths: readonly ScenarioPath[]; why: string }): string {
+    return revealSentence(p, p.paths.length ? this.revealPaths(p.paths) : '')
   }
 
   /**
