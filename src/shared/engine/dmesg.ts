@@ -112,6 +112,17 @@ export function candidateMessages(source: string): LogLine[] {
   return readMessages(source, true)
 }
 
+/** Where a line's message starts, its timestamp ending at `ts`: after one space, if one follows. */
+function messageStart(s: string, ts: number, end: number): number {
+  return ts < end && s.charCodeAt(ts) === 32 ? ts + 1 : ts
+}
+
+/** Where a message read from `from` ends, the line ending at `end`: before its trailing white space. */
+function messageEnd(s: string, from: number, end: number): number {
+  while (end > from && isSpace(s.charCodeAt(end - 1))) end--
+  return end
+}
+
 /**
  * logMessages(), or with `candidates` only the messages CANDIDATE passes on, each marked
  * `gap` when others came before it (they end a block of `Zone ranges` and its like) and
@@ -271,10 +282,8 @@ function readMessages(source: string, candidates: boolean): Message[] {
       // space), without trailing white space
       finish()
       line = i + 1
-      from = off + ts0
-      if (from < ends[i] && source.charCodeAt(from) === 32) from++
-      to = ends[i]
-      while (to > from && isSpace(source.charCodeAt(to - 1))) to--
+      from = messageStart(source, off + ts0, ends[i])
+      to = messageEnd(source, from, ends[i])
       text = null
       joins = 0
       dash = to > from && source.charCodeAt(to - 1) === 45
@@ -286,11 +295,8 @@ function readMessages(source: string, candidates: boolean): Message[] {
     const ts = unquote ? timestampEnd(s) : ts0
     let t: string
     if (ts >= 0) {
-      // the message: after the timestamp (and one space), without trailing white space
-      const f = s.charCodeAt(ts) === 32 ? ts + 1 : ts
-      let e = s.length
-      while (e > f && isSpace(s.charCodeAt(e - 1))) e--
-      t = s.slice(f, e)
+      const f = messageStart(s, ts, s.length)
+      t = s.slice(f, messageEnd(s, f, s.length))
     } else {
       if (dedent && s.startsWith(' ')) s = s.slice(1)
       s = s.replace(/^<\d+>/, '')
@@ -645,7 +651,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     // flat has no leading white space: the tests below anchored at a literal first
     // character are asked only of messages starting with it (most are anchored, and a
     // message passes at most one; the calls, not the matching, cost)
-    const c0 = t.charCodeAt(0)
+    const c0 = t[0]
     if (kernel === null) {
       const k = kernelFromVersionLine(t)
       if (k) {
@@ -699,32 +705,32 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       else if (/^Booting Linux on physical CPU 0x|^(?:psci|GICv3|arch_timer): /.test(t)) evidenceFor('arm64', false, line, t)
     }
     let m: RegExpExecArray | null
-    if (cmdline === null && (c0 === 75 /* K */ || c0 === 67 /* C */ || c0 === 99) /* c */ && (m = /^(?:Kernel )?[Cc]ommand line: (.*)$/.exec(t))) {
+    if (cmdline === null && (c0 === 'K' || c0 === 'C' || c0 === 'c') && (m = /^(?:Kernel )?[Cc]ommand line: (.*)$/.exec(t))) {
       cmdline = m[1]
       used.push({ what: 'command line', line })
       continue
     }
-    if (c0 === 66 /* B */ && (m = BIOS_E820_LINE.exec(t))) {
+    if (c0 === 'B' && (m = BIOS_E820_LINE.exec(t))) {
       const type = e820ParseType(m[3])
       if (type !== null) bios.push({ ...rangeOf(m[1], m[2], L), ...(e820Name(type) as Pick<FirmwareRange, 'type' | 'code'>) })
       arch ??= 'x86_64'
       used.push({ what: 'BIOS-e820', line })
       continue
     }
-    if (c0 === 117 /* u */ && /^user-defined physical RAM map:/.test(t)) {
+    if (c0 === 'u' && /^user-defined physical RAM map:/.test(t)) {
       // e820__finish_early_params(): the table after mem=/memmap=; edits printed before
       // it are already part of it
       user = []
       pendingUpdates = []
       continue
     }
-    if (user && c0 === 117 /* u */ && (m = USER_E820_LINE.exec(t))) {
+    if (user && c0 === 'u' && (m = USER_E820_LINE.exec(t))) {
       const type = e820ParseType(m[3])
       if (type !== null) user.push({ ...rangeOf(m[1], m[2], L), ...(e820Name(type) as Pick<FirmwareRange, 'type' | 'code'>) })
       used.push({ what: 'user:', line })
       continue
     }
-    if (c0 === 101 /* e */ && (m = /^e820: update \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+?) ==> (.+)$/.exec(t))) {
+    if (c0 === 'e' && (m = /^e820: update \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+?) ==> (.+)$/.exec(t))) {
       const from = e820ParseType(m[3])
       const to = e820ParseType(m[4])
       if (from !== null && to !== null && from !== to) {
@@ -739,13 +745,13 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       kernelNotRamLine = line
       continue
     }
-    if (kernelNotRam && c0 === 101 /* e */ && (m = /^e820: remove \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]$/.exec(t))) {
+    if (kernelNotRam && c0 === 'e' && (m = /^e820: remove \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]$/.exec(t))) {
       // e820_add_kernel_range(): the kernel image is made RAM (remove without type, add)
       pendingUpdates.push({ u: { ...rangeOf(m[1], m[2], L), to: 'usable' }, idx })
       kernelNotRam = false
       continue
     }
-    if (c0 === 101 /* e */ && (m = /^e820: remove \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+)$/.exec(t))) {
+    if (c0 === 'e' && (m = /^e820: remove \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+)$/.exec(t))) {
       const from = e820ParseType(m[3])
       if (from !== null) {
         const f = e820Name(from)
@@ -754,7 +760,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       }
       continue
     }
-    if ((c0 === 101 /* e */ || c0 === 108) /* l */ && (m = /^(?:e820: )?last_pfn = 0x[0-9a-f]+ max_arch_pfn = (0x[0-9a-f]+)/.exec(t))) {
+    if ((c0 === 'e' || c0 === 'l') && (m = /^(?:e820: )?last_pfn = 0x[0-9a-f]+ max_arch_pfn = (0x[0-9a-f]+)/.exec(t))) {
       // MAX_ARCH_PFN is fixed by the paging mode: 2^34 (4-level) / 2^40 (5-level) on
       // x86_64, 2^20 (2-level) / 2^24 (PAE) on 32-bit x86
       maxArchPfn = parseInt(m[1], 16)
@@ -763,7 +769,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       pendingUpdates = []
       continue
     }
-    if (c0 === 101 /* e */ && (m = /^efi:\s+0x([0-9a-f]+)-0x([0-9a-f]+) \[([^|\]]+)\|(.*)\]$/.exec(t))) {
+    if (c0 === 'e' && (m = /^efi:\s+0x([0-9a-f]+)-0x([0-9a-f]+) \[([^|\]]+)\|(.*)\]$/.exec(t))) {
       const type = EFI_NAME_TO_TYPE.get(m[3].trim())
       if (type) {
         const attrs = m[4]
@@ -775,7 +781,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       }
       continue
     }
-    if ((c0 === 65 /* A */ || c0 === 83) /* S */ && (m = /^(?:ACPI: )?SRAT: Node (-?\d+) PXM \d+ \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]( hotplug)?/.exec(t))) {
+    if ((c0 === 'A' || c0 === 'S') && (m = /^(?:ACPI: )?SRAT: Node (-?\d+) PXM \d+ \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]( hotplug)?/.exec(t))) {
       const nid = nodeId(m[1], L)
       if (!srat.has(nid)) srat.set(nid, [])
       const r = rangeOf(m[2], m[3], L)
@@ -786,9 +792,9 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     // build_zonelists() names every online node ("Fallback order for Node N:"); on x86
     // 6.12+ a cpu-only SRAT node shows nowhere else (830a0d12943f "x86/mm: Don't print out
     // SRAT table information" made the SRAT CPU lines pr_debug, in v6.12)
-    if ((c0 === 70 /* F */ || c0 === 78) /* N */ && /^Fallback order for Node \d+:|^NUMA: /.test(t)) numaLine ||= line
+    if ((c0 === 'F' || c0 === 'N') && /^Fallback order for Node \d+:|^NUMA: /.test(t)) numaLine ||= line
     if (
-      (c0 === 83 /* S */ || c0 === 78 /* N */ || c0 === 70) /* F */ &&
+      (c0 === 'S' || c0 === 'N' || c0 === 'F') &&
       ((m = /^SRAT: PXM \d+ -> (?:x2)?APIC 0x[0-9a-f]+ -> Node (\d+)/.exec(t)) ||
         (m = /^NUMA: Initmem setup node (\d+) \[<memory-less node>\]$/.exec(t)) ||
         (m = /^Fallback order for Node (\d+):/.exec(t)))
@@ -799,7 +805,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       if (!srat.has(nid)) srat.set(nid, [])
       continue
     }
-    if (c0 === 72 /* H */ && (m = /^HugeTLB:? registered (\d+(?:\.\d+)?) ([KMGTPEZY])i?B page size/.exec(t))) {
+    if (c0 === 'H' && (m = /^HugeTLB:? registered (\d+(?:\.\d+)?) ([KMGTPEZY])i?B page size/.exec(t))) {
       // string_get_size(): "2.00 MiB", "1.00 GiB", "64.0 KiB"
       const size = Math.round(Number(m[1]) * 2 ** (10 * ('KMGTPEZY'.indexOf(m[2]) + 1)))
       if (!(size > 0 && size <= MAX_HUGE_PAGE) || ((size & (size - 1)) !== 0 && size < 2 ** 31))
@@ -808,22 +814,22 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       used.push({ what: 'HugeTLB registered', line })
       continue
     }
-    if ((c0 === 68 /* D */ || c0 === 73) /* I */ && (m = /^(?:Dentry cache|Inode-cache) hash table entries: \d+ \(order: (\d+), (\d+) bytes/.exec(t)) && !pageSizeSeen) {
+    if ((c0 === 'D' || c0 === 'I') && (m = /^(?:Dentry cache|Inode-cache) hash table entries: \d+ \(order: (\d+), (\d+) bytes/.exec(t)) && !pageSizeSeen) {
       // alloc_large_system_hash(): the table is PAGE_SIZE << order bytes
       const ps = Number(m[2]) / 2 ** Number(m[1])
       if ([4096, 16384, 65536].includes(ps)) pageSizeSeen = { size: ps, line, text: t }
       continue
     }
     // an initrd: its size shows late ("Freeing initrd memory"), where it lies never does
-    if (c0 === 70 /* F */ && (m = /^Freeing initrd memory: (\d+)K$/.exec(t))) initrdKiB = Number(m[1])
+    if (c0 === 'F' && (m = /^Freeing initrd memory: (\d+)K$/.exec(t))) initrdKiB = Number(m[1])
     if (
-      (c0 === 70 /* F */ || c0 === 84 /* T */ || c0 === 85 /* U */ || c0 === 69 /* E */ || c0 === 101) /* e */ &&
+      (c0 === 'F' || c0 === 'T' || c0 === 'U' || c0 === 'E' || c0 === 'e') &&
       /^Freeing initrd memory|^Trying to unpack rootfs image as initramfs|^Unpacking initramfs|^EFI stub: Loaded initrd|^efi: .* INITRD=0x/.test(t)
     ) {
       initrdLine ||= line
       continue
     }
-    if (c0 === 72 /* H */ && /^Hypervisor detected: /.test(t)) {
+    if (c0 === 'H' && /^Hypervisor detected: /.test(t)) {
       hypervisor = true
       used.push({ what: 'Hypervisor detected', line })
       continue
@@ -843,7 +849,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       inEarly = true
       continue
     }
-    if (inEarly && c0 === 110 /* n */ && (m = /^node (-?\d+): \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]$/.exec(t))) {
+    if (inEarly && c0 === 'n' && (m = /^node (-?\d+): \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]$/.exec(t))) {
       const r = rangeOf(m[2], m[3], L)
       early.push({ nid: nodeId(m[1], L), start: r.start, end: r.last + 1 })
       continue
