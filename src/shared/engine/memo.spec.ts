@@ -88,3 +88,12 @@ describe('keptPer() of a kept answer', () => {
     expect(calls).toBe(3)
   })
 })
+
+describe('deepFreeze() of a value frozen only at its top', () => {
+  it('freezes what it holds too (a kept answer is keyed by identity: nothing in it may change)', () => {
+    const inner = { pages: [1, 2] }
+    const v = deepFreeze(Object.freeze({ inner }))
+    expect(Object.isFrozen(inner)).toBe(true)
+    expect(Object.isFrozen(v.inner.pages)).toBe(true)
+  })
+})

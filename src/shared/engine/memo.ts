@@ -55,22 +55,25 @@ function keyOf(v: unknown): string {
  * naming that kernel).
  */
 export function sharedValue<T extends object>(v: T): T {
-  deepFreeze(v)
-  if (!answerIds.has(v)) answerIds.set(v, `#${++answers}`)
-  return v
-}
-
-/** Freeze a value and everything it holds (plain objects and arrays). */
-export function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
-    Object.freeze(v)
-    for (const x of Object.values(v)) deepFreeze(x)
-  }
+  if (!answerIds.has(v)) answerIds.set(deepFreeze(v), `#${++answers}`)
   return v
 }
 
 /**
- * `f`, answered once per value of its arguments (plain data, compared as JSON): the answer
+ * Freeze a value and everything it holds (plain objects and arrays). An object frozen
+ * already is still walked (Object.freeze() is shallow: what it holds may not be); a shared
+ * value is deep-frozen by sharedValue(), and what `seen` holds was walked in this call.
+ */
+export function deepFreeze<T>(v: T, seen = new Set<object>()): T {
+  if (typeof v !== 'object' || v === null || answerIds.has(v) || seen.has(v)) return v
+  seen.add(v)
+  Object.freeze(v)
+  for (const x of Object.values(v)) deepFreeze(x, seen)
+  return v
+}
+
+/**
+ * `f`, answered once per value of its arguments (plain data, compared by keyOf()): the answer
  * is deep-frozen and shared, so a caller that changed it would throw rather than change
  * another's. At most `size` answers are kept, then all are dropped.
  */
