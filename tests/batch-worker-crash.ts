@@ -1,8 +1,9 @@
 // A stand-in for batch-worker.ts in batch.spec: the real worker, except that a chunk
-// holding an input whose file name (not folder) holds `crash` ends the worker thread (exit code 3) before anything of
-// that chunk is run, as a worker the engine brought down would. The real worker's own
-// message handler is wrapped (a second listener would start the port before the real one
-// is attached, and the chunks it got first would be lost).
+// holding an input whose file name (not its folder's) holds `crash` ends the worker
+// thread (exit code 3) before anything of that chunk is run, as a worker the engine
+// brought down would. The real worker's own message handler is wrapped (a second
+// listener would start the port before the real one is attached, and the chunks it got
+// first would be lost).
 import { basename } from 'node:path'
 import { parentPort } from 'node:worker_threads'
 
