@@ -374,6 +374,49 @@ describe('CANDIDATE: the test on the text that stands in for the tests on flat',
     expect(n).toBe(prefixes.length * msgs.length * ends.length * 2)
   })
 
+  it('a line without a timestamp in a timestamped log loses its syslog prefixes, then continues the open message or starts one', () => {
+    // read in place (no line string): `<N>`, a syslog or journal prefix and `kernel: `
+    // go as the general reader's replaces remove them; a line starting with white space or
+    // '#' (a state dump, a comment) is a message of its own
+    const log = [
+      '[    0.000000] Linux version 6.1.0 (gcc)',
+      'kernel: built by x-',
+      '<6>y',
+      '[    0.000001] Zone ranges:',
+      'Dec  3 10:00:00 host kernel:   DMA      empty',
+      '<4>  DMA32    [mem 0x0000000001000000-0x00000000ffffffff]  ',
+      '#  a comment',
+      '<6>',
+      '[    0.000002] Movable zone start for each node',
+      '<6>2026-12-03T10:00:00+00:00 host kernel:   Node 0: 0x0000000100000000',
+      '[    0.000003] foo',
+      '[    0.000004] bar'
+    ]
+    for (const nl of ['\n', '\r\n']) {
+      const text = log.join(nl)
+      expect(logMessages(text).map((x) => [x.line, x.text])).toEqual([
+        [1, 'Linux version 6.1.0 (gcc) built by x-y'],
+        [4, 'Zone ranges:'],
+        [5, '  DMA      empty'],
+        [6, '  DMA32    [mem 0x0000000001000000-0x00000000ffffffff]'],
+        [7, '#  a comment'],
+        [8, ''],
+        [9, 'Movable zone start for each node'],
+        [10, '  Node 0: 0x0000000100000000'],
+        [11, 'foo'],
+        [12, 'bar']
+      ])
+      expect(candidateMessages(text).map((x) => [x.line, x.gap])).toEqual([
+        [1, false],
+        [4, false],
+        [5, false],
+        [6, false],
+        [9, true],
+        [10, false]
+      ])
+    }
+  })
+
   it('a re-joined message is tested on its joined text (a wrapped BIOS-e820 line starts irrelevant-looking)', () => {
     const msgs = logMessages('[    0.000000] Linux version 6.1.0 (x)\n[    0.000000] BIOS-e820:\n[mem 0x0000000000000000-0x000000000009fbff] usable\n[    0.000001] foo')
     expect(msgs.map((m) => [m.text, m.candidate])).toEqual([

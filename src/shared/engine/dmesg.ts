@@ -13,6 +13,7 @@ import { EFI_SCENARIO_TYPES, EFI_TYPE_NAMES } from './efi.ts'
 import { parseKernelVersion } from './version.ts'
 import { atLine } from './progress.ts'
 import { isBlank, isSpace, timestampEnd, timestampIn } from './printk.ts'
+import { afterSyslogPrefixes, SYSLOG } from './syslog.ts'
 
 export { CALLER_ONLY, TIMESTAMP, timestampEnd } from './printk.ts'
 
@@ -86,14 +87,13 @@ export class LogError extends Error {
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[c=>78DEHM]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b/g
 
-const SYSLOG = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.+-]+) +\S+ +kernel: ?/
-
 /** Fold white space: every run of spaces and tabs becomes one space; ends trimmed. Linear. */
 export function fold(s: string): string {
   // most kernel lines have nothing to fold (no tab, no two spaces in a row): two native
   // scans instead of a regex replace
   if (s.indexOf('\t') < 0 && s.indexOf('  ') < 0) return s.trim()
-  return s.replace(/[ \t]+/g, ' ').trim()
+  // a run of one space is left as it is (replacing it too made a part of every word)
+  return s.replace(/[ \t]{2,}|\t/g, ' ').trim()
 }
 
 /**
@@ -284,6 +284,29 @@ function readMessages(source: string, candidates: boolean): Message[] {
       line = i + 1
       from = messageStart(source, off + ts0, ends[i])
       to = messageEnd(source, from, ends[i])
+      text = null
+      joins = 0
+      dash = to > from && source.charCodeAt(to - 1) === 45
+      continue
+    }
+    if (joinWrapped && !unquote && ts0 === -1 && !own.has(i)) {
+      // a line without a timestamp in a timestamped log (a wrapped message's tail, a state
+      // dump) read in place, as the general case below reads it: its syslog prefixes
+      // skipped, then a line that does not start with white space or '#' continues the open
+      // message, another is one of its own, without trailing white space
+      const p = afterSyslogPrefixes(source, off, ends[i])
+      const c = p < ends[i] ? source.charCodeAt(p) : 32
+      if (line && !isSpace(c) && c !== 35) {
+        const j = source.slice(p, messageEnd(source, p, ends[i]))
+        text = dash ? textOf() + j : `${textOf()} ${j}`
+        dash = j.charCodeAt(j.length - 1) === 45
+        joins++
+        continue
+      }
+      finish()
+      line = i + 1
+      from = p
+      to = messageEnd(source, p, ends[i])
       text = null
       joins = 0
       dash = to > from && source.charCodeAt(to - 1) === 45
@@ -573,6 +596,13 @@ function rangeOf(a: string, b: string, line: LogLine): { start: number; last: nu
   return { start, last }
 }
 
+/** The range of an e820 line of type `type`: start, last, and e820Name()'s type and code (when it has one), built as they are, not spread. */
+function e820Range(a: string, b: string, type: number, line: LogLine): FirmwareRange {
+  const r = rangeOf(a, b, line)
+  const n = e820Name(type) as Pick<FirmwareRange, 'type' | 'code'>
+  return n.code === undefined ? { start: r.start, last: r.last, type: n.type } : { start: r.start, last: r.last, type: n.type, code: n.code }
+}
+
 /**
  * A log that holds several boots is read up to the start of the second one: the
  * candidates of the first boot, how many boots, and the line the first one ends at.
@@ -712,7 +742,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     }
     if (c0 === 'B' && (m = BIOS_E820_LINE.exec(t))) {
       const type = e820ParseType(m[3])
-      if (type !== null) bios.push({ ...rangeOf(m[1], m[2], L), ...(e820Name(type) as Pick<FirmwareRange, 'type' | 'code'>) })
+      if (type !== null) bios.push(e820Range(m[1], m[2], type, L))
       arch ??= 'x86_64'
       used.push({ what: 'BIOS-e820', line })
       continue
@@ -726,7 +756,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     }
     if (user && c0 === 'u' && (m = USER_E820_LINE.exec(t))) {
       const type = e820ParseType(m[3])
-      if (type !== null) user.push({ ...rangeOf(m[1], m[2], L), ...(e820Name(type) as Pick<FirmwareRange, 'type' | 'code'>) })
+      if (type !== null) user.push(e820Range(m[1], m[2], type, L))
       used.push({ what: 'user:', line })
       continue
     }
