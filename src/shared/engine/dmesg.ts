@@ -134,10 +134,8 @@ function messageEnd(s: string, from: number, end: number): number {
 function readMessages(source: string, candidates: boolean): Message[] {
   const out: Message[] = []
   const n = source.length
-  let count = 1
-  for (let at = source.indexOf('\n'); at >= 0; at = source.indexOf('\n', at + 1)) count++
-  // where each line ends (its '\n', or the end of the text)
-  const ends = new Int32Array(count)
+  // where each line ends (its '\n', or the end of the text), found as the first pass reads it
+  const ends: number[] = []
   const startOf = (i: number): number => (i ? ends[i - 1] + 1 : 0)
   // the input line as it was
   const rawOf = (i: number): string => source.slice(startOf(i), ends[i])
@@ -154,7 +152,7 @@ function readMessages(source: string, candidates: boolean): Message[] {
   const own = new Map<number, string>()
   // where each line's timestamp ends, from the line's start, as read in the first pass
   // (-1: none, -2: a blank line)
-  const tsEnd = new Int32Array(count)
+  const tsEnd: number[] = []
   // the next carriage return that is not only a line's end (CR LF; trailing white space,
   // which every reader below trims), escape, no-break space and separator from `off` on: a
   // line holding none of them is left as it is (most lines of a serial console's CR LF log)
@@ -182,7 +180,9 @@ function readMessages(source: string, candidates: boolean): Message[] {
     }
     return br
   }
-  for (let i = 0, off = 0; i < count; i++) {
+  let count = 0
+  for (let off = 0; ;) {
+    const i = count++
     // a carriage return inside a line sends a serial console back to column 0, a terminal
     // reset (ESC c) clears the screen: what follows the last one is what the screen shows
     // (firmware's "Probing EDD … o\x1bc…[    0.000000] Linux version …", 7.x adds a \r);
@@ -191,7 +191,7 @@ function readMessages(source: string, candidates: boolean): Message[] {
     atLine(i + 1)
     let end = source.indexOf('\n', off)
     if (end < 0) end = n
-    ends[i] = end
+    ends.push(end)
     let c: string | null = null
     if (cr < end || esc < end || nbsp < end) {
       c = source.slice(off, end)
@@ -210,16 +210,17 @@ function readMessages(source: string, candidates: boolean): Message[] {
     if (sep < end) sep = nextSep(end)
     if (c !== null) own.set(i, c)
     const blank = c === null ? isBlank(source, off, end) : isBlank(c)
-    if (blank) tsEnd[i] = -2
+    if (blank) tsEnd.push(-2)
     else {
       nonEmpty++
       const e = c === null ? timestampIn(source, off, end, bracket) : timestampEnd(c)
-      tsEnd[i] = e < 0 ? -1 : c === null ? e - off : e
+      tsEnd.push(e < 0 ? -1 : c === null ? e - off : e)
       if (e >= 0) stamped++
       const c0 = c === null ? source.charCodeAt(off) : c.charCodeAt(0)
       if (c0 === 62) quoted++ // '>'
       if (c0 === 32) indented++
     }
+    if (end === n) break
     off = end + 1
   }
   const joinWrapped = stamped > count / 3
@@ -766,7 +767,8 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
       if (from !== null && to !== null && from !== to) {
         const f = e820Name(from)
         const tt = e820Name(to)
-        pendingUpdates.push({ u: { ...rangeOf(m[1], m[2], L), from: f.type as never, fromCode: f.code, to: tt.type as never, toCode: tt.code }, idx })
+        const r = rangeOf(m[1], m[2], L)
+        pendingUpdates.push({ u: { start: r.start, last: r.last, from: f.type as never, fromCode: f.code, to: tt.type as never, toCode: tt.code }, idx })
       }
       continue
     }
@@ -802,10 +804,11 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     if (c0 === 'e' && (m = /^efi:\s+0x([0-9a-f]+)-0x([0-9a-f]+) \[([^|\]]+)\|(.*)\]$/.exec(t))) {
       const type = EFI_NAME_TO_TYPE.get(m[3].trim())
       if (type) {
-        const attrs = m[4]
-          .split('|')
-          .map((a) => a.trim())
-          .filter((a) => a)
+        const attrs: string[] = []
+        for (const a of m[4].split('|')) {
+          const x = a.trim()
+          if (x) attrs.push(x)
+        }
         efi.push({ start: parseInt(m[1], 16), last: parseInt(m[2], 16), type: type as FirmwareRange['type'], attrs: attrs as FirmwareRange['attrs'] })
         used.push({ what: 'efi memory map', line })
       }
