@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { textWidth, tokenBreaks, wrap } from './svg.ts'
+import { textWidth, tokenBreaks, truncate, wrap } from './svg.ts'
 import { midWordBreaks } from './text-boxes.ts'
 
 describe('wrap', () => {
@@ -41,5 +41,89 @@ describe('wrap', () => {
     expect(tokenBreaks('move_freepages_block()')).toEqual([5, 15])
     expect(tokenBreaks('0x1000-0x2000')).toEqual([7])
     expect(tokenBreaks('a[0x10]')).toEqual([1])
+  })
+})
+
+/** wrap() and truncate() as they were written first: each cut measured by textWidth() from scratch (quadratic in a token's length) */
+function wrapByHand(s: string, maxWidth: number, size: number, o: { mono?: boolean; bold?: boolean; maxLines?: number } = {}): string[] {
+  const lines: string[] = []
+  let cur = ''
+  const fits = (x: string): boolean => textWidth(x, size, o) <= maxWidth
+  for (const word of s.split(/\s+/).filter(Boolean)) {
+    const cand = cur ? `${cur} ${word}` : word
+    if (fits(cand)) {
+      cur = cand
+      continue
+    }
+    let rest = word
+    if (cur && !fits(word)) {
+      const k = tokenBreaks(word)
+        .filter((b) => fits(`${cur} ${word.slice(0, b)}`))
+        .pop()
+      if (k !== undefined) {
+        cur = `${cur} ${word.slice(0, k)}`
+        rest = word.slice(k)
+      }
+    }
+    if (cur) lines.push(cur)
+    cur = rest
+    while (!fits(cur) && cur.length > 1) {
+      let k = tokenBreaks(cur)
+        .filter((b) => fits(cur.slice(0, b)))
+        .pop()
+      if (k === undefined) {
+        k = cur.length - 1
+        while (k > 1 && !fits(cur.slice(0, k))) k--
+      }
+      lines.push(cur.slice(0, k))
+      cur = cur.slice(k)
+    }
+  }
+  if (cur) lines.push(cur)
+  if (o.maxLines && lines.length > o.maxLines) {
+    const kept = lines.slice(0, o.maxLines)
+    kept[kept.length - 1] = truncateByHand(kept[kept.length - 1] + ' …', maxWidth, size, o)
+    return kept
+  }
+  return lines.length ? lines : ['']
+}
+function truncateByHand(s: string, maxWidth: number, size: number, o: { mono?: boolean; bold?: boolean } = {}): string {
+  if (textWidth(s, size, o) <= maxWidth) return s
+  let k = s.length
+  while (k > 0 && textWidth(s.slice(0, k) + '…', size, o) > maxWidth) k--
+  return k > 0 ? s.slice(0, k).trimEnd() + '…' : ''
+}
+
+describe('wrap and truncate measure each line once', () => {
+  it('give what measuring every cut from scratch gives', () => {
+    // characters of every width class, token boundaries, digits, a surrogate pair (cut or whole)
+    const alphabet = ['a', 'W', 'i', '0', '7', '_', '/', ',', '(', ')', '-', '–', '=', ':', '|', ';', '[', 'x', '0x', ' ', ' ', '…', '≥', '✓', '😀', '\ud83d', '\ude00', '\t']
+    let seed = 11
+    const rnd = (n: number): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n
+    let n = 0
+    for (let t = 0; t < 4000; t++) {
+      let s = ''
+      const len = 1 + rnd(60)
+      for (let i = 0; i < len; i++) s += alphabet[rnd(alphabet.length)]
+      const o = { mono: rnd(3) === 0, bold: rnd(2) === 0, maxLines: rnd(3) === 0 ? 1 + rnd(3) : undefined }
+      const width = 5 + rnd(200)
+      const size = [9.5, 10, 11, 12.5][rnd(4)]
+      expect(wrap(s, width, size, o), JSON.stringify([s, width, size, o])).toEqual(wrapByHand(s, width, size, o))
+      expect(truncate(s, width, size, o), JSON.stringify([s, width, size, o])).toBe(truncateByHand(s, width, size, o))
+      n++
+    }
+    expect(n).toBe(4000)
+  })
+
+  it('a pasted name of 1 MB without spaces wraps and truncates in time linear in its length', () => {
+    // a hang guard (generous), not a speed target: those live in `npm run bench`
+    const t0 = performance.now()
+    for (const token of ['a'.repeat(2 ** 20), 'pfn_'.repeat(2 ** 18), '0x1f,'.repeat(200_000)]) {
+      const lines = wrap(token, 300, 11)
+      expect(lines.join('')).toBe(token)
+      for (const l of lines.slice(0, 50)) expect(textWidth(l, 11)).toBeLessThanOrEqual(300)
+      expect(truncate(token, 300, 11).endsWith('…')).toBe(true)
+    }
+    expect(performance.now() - t0).toBeLessThan(10_000)
   })
 })

@@ -295,10 +295,56 @@ export const MIN_FONT_PX = 9.5
 
 /** Estimated width in px of `s` at `size` px (DejaVu metrics; bold ≈ +10 %). */
 export function textWidth(s: string, size: number, o: { mono?: boolean; bold?: boolean } = {}): number {
-  if (o.mono) return [...s].length * 0.602 * size
+  return widthOf(advances(s, o), size, o)
+}
+
+/** One character's advance (em): a code point, or half of a surrogate pair a cut left alone. */
+function advance(ch: string): number {
+  return W[ch] ?? (/\d/.test(ch) ? 0.636 : ch.charCodeAt(0) > 0x2000 ? 0.84 : 0.62)
+}
+
+/** The advances of `s` summed in order (monospace: its characters counted): textWidth() before the size. */
+function advances(s: string, o: { mono?: boolean }): number {
+  if (o.mono) return [...s].length
   let w = 0
-  for (const ch of s) w += W[ch] ?? (/\d/.test(ch) ? 0.636 : ch.charCodeAt(0) > 0x2000 ? 0.84 : 0.62)
-  return w * size * (o.bold ? 1.14 : 1)
+  for (const ch of s) w += advance(ch)
+  return w
+}
+
+/** textWidth() of a text whose advances() are `sum`. */
+function widthOf(sum: number, size: number, o: { mono?: boolean; bold?: boolean }): number {
+  return o.mono ? sum * 0.602 * size : sum * size * (o.bold ? 1.14 : 1)
+}
+
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff
+const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff
+
+/**
+ * The longest k with textWidth(before + s.slice(from, from + k) + after) <= maxWidth, given
+ * `base` = advances(before) and `tail` = advances(after) (a prefix's width grows with k):
+ * every prefix measured as textWidth() measures it, summed in the same order, in one pass
+ * that stops one character past the answer. A cut inside a surrogate pair leaves its first
+ * half a character of its own, as String.prototype.slice() does.
+ */
+function fittingLength(s: string, from: number, to: number, base: number, tail: number, maxWidth: number, size: number, o: { mono?: boolean; bold?: boolean }): number {
+  const fits = (sum: number): boolean => widthOf(sum + tail, size, o) <= maxWidth
+  let sum = base
+  let i = from
+  while (i < to) {
+    if (isHighSurrogate(s.charCodeAt(i)) && i + 1 < to && isLowSurrogate(s.charCodeAt(i + 1))) {
+      if (!fits(sum + (o.mono ? 1 : advance(s[i])))) return i - from
+      const whole = sum + (o.mono ? 1 : advance(s.slice(i, i + 2)))
+      if (!fits(whole)) return i + 1 - from
+      sum = whole
+      i += 2
+    } else {
+      const next = sum + (o.mono ? 1 : advance(s[i]))
+      if (!fits(next)) return i - from
+      sum = next
+      i++
+    }
+  }
+  return to - from
 }
 
 /**
@@ -332,31 +378,37 @@ export function wrap(s: string, maxWidth: number, size: number, o: { mono?: bool
       cur = cand
       continue
     }
-    // a long word: its first part may still join the line, at a boundary
-    let rest = word
+    // a long word: its first part may still join the line, at the last boundary that fits
+    // (a prefix's width grows with its length: the boundaries up to the longest prefix
+    // that fits). Each line of the word is measured once, so a long token (a pasted
+    // name without spaces) costs its length, not its length squared.
+    const breaks = tokenBreaks(word)
+    let start = 0
     if (cur && !fits(word)) {
-      const k = tokenBreaks(word)
-        .filter((b) => fits(`${cur} ${word.slice(0, b)}`))
-        .pop()
-      if (k !== undefined) {
+      const room = fittingLength(word, 0, word.length, advances(`${cur} `, o), 0, maxWidth, size, o)
+      let k = 0
+      for (let b = 0; b < breaks.length && breaks[b] <= room; b++) k = breaks[b]
+      if (k) {
         cur = `${cur} ${word.slice(0, k)}`
-        rest = word.slice(k)
+        start = k
       }
     }
     if (cur) lines.push(cur)
-    cur = rest
-    while (!fits(cur) && cur.length > 1) {
-      let k = tokenBreaks(cur)
-        .filter((b) => fits(cur.slice(0, b)))
-        .pop()
-      if (k === undefined) {
-        // no boundary fits: cut where the line ends
-        k = cur.length - 1
-        while (k > 1 && !fits(cur.slice(0, k))) k--
-      }
-      lines.push(cur.slice(0, k))
-      cur = cur.slice(k)
+    // the rest of the word while it does not fit: cut at its last boundary that fits (a
+    // boundary of the rest is one of the word's after the rest's start), else where the
+    // line ends
+    let b = 0
+    while (word.length - start > 1) {
+      const room = fittingLength(word, start, word.length, 0, 0, maxWidth, size, o)
+      if (room === word.length - start) break
+      while (b < breaks.length && breaks[b] <= start) b++
+      let k = 0
+      for (let j = b; j < breaks.length && breaks[j] <= start + room; j++) k = breaks[j] - start
+      if (!k) k = Math.max(room, 1)
+      lines.push(word.slice(start, start + k))
+      start += k
     }
+    cur = word.slice(start)
   }
   if (cur) lines.push(cur)
   if (o.maxLines && lines.length > o.maxLines) {
@@ -370,8 +422,8 @@ export function wrap(s: string, maxWidth: number, size: number, o: { mono?: bool
 /** `s`, shortened with an ellipsis to fit `maxWidth` px. */
 export function truncate(s: string, maxWidth: number, size: number, o: { mono?: boolean; bold?: boolean } = {}): string {
   if (textWidth(s, size, o) <= maxWidth) return s
-  let k = s.length
-  while (k > 0 && textWidth(s.slice(0, k) + '…', size, o) > maxWidth) k--
+  // the longest prefix that fits with the ellipsis after it, measured in one pass
+  const k = fittingLength(s, 0, s.length, 0, advances('…', o), maxWidth, size, o)
   return k > 0 ? s.slice(0, k).trimEnd() + '…' : ''
 }
 
