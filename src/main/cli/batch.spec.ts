@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { run } from './main.ts'
-import { batchCommand } from './batch.ts'
+import { batchCommand, batchTieringFlags } from './batch.ts'
 
 const root = join(import.meta.dirname, '../../..')
 const made: string[] = []
@@ -359,4 +359,16 @@ describe('batch from the compiled CLI (dist/cli, its worker entry)', () => {
     expect(new Set(all.map((x) => x.file)).size).toBe(n)
     expect(rest.err).toMatch(new RegExp(`${partial.length} already in`))
   }, 120_000)
+})
+
+describe("batch's V8 tiering flags", () => {
+  it('are set on V8 11 (Node 20), where they were measured, and on no V8 that lacks them', () => {
+    expect(batchTieringFlags('11.3.226.16-node.15')).toEqual(['--interrupt-budget=4194304'])
+    // V8 12+ tiers up by invocation counts: no --interrupt-budget (setting it prints an error)
+    expect(batchTieringFlags('12.4.254.21-node.33')).toEqual([])
+    expect(batchTieringFlags('13.6.233.10-node.28')).toEqual([])
+    // every flag set for the V8 running here is one it knows
+    const known = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout
+    for (const f of batchTieringFlags(process.versions.v8)) expect(known).toContain(`  ${f.split('=')[0]} (`)
+  })
 })

@@ -47,6 +47,16 @@ interface Out {
 /** V8's interrupt budget in a batch process (see batchCommand()). */
 export const BATCH_INTERRUPT_BUDGET = 4 * 1024 * 1024
 
+/**
+ * The V8 flags batchCommand() sets for its tiering, by the V8 running it. `--interrupt-budget`
+ * is the tiering of V8 11 (Node 20), where the budget was measured; later V8s tier up by
+ * invocation counts (`--invocation-count-for-turbofan`) and have no such flag (setting it
+ * prints "Error: unrecognized flag" on stderr), so they keep their defaults.
+ */
+export function batchTieringFlags(v8Version: string): string[] {
+  return /^11\./.test(v8Version) ? [`--interrupt-budget=${BATCH_INTERRUPT_BUDGET}`] : []
+}
+
 /** A worker's young generation, MiB: semi-spaces of 4 MiB (V8 11: three semi-spaces' worth). */
 export const BATCH_YOUNG_GENERATION_MB = 12
 /** The factor V8 may grow a heap's old generation by after a full GC, as a percentage over 1. */
@@ -305,7 +315,7 @@ export async function batchCommand(argv: string[], io: Out, tty = false, workerM
   // 12.9-15.9, 11.3-11.5, 9.4-10.6, 11.7-12.2 s). V8's flags are the process's:
   // set before the workers start, they apply to the workers' isolates, and this process
   // runs nothing else.
-  setFlagsFromString(`--interrupt-budget=${BATCH_INTERRUPT_BUDGET}`)
+  for (const f of batchTieringFlags(process.versions.v8)) setFlagsFromString(f)
   // Memory flat over any number of inputs: V8 grows an isolate's heap by how much has
   // survived so far, not by what is alive. A worker's young generation doubled each time
   // the bytes that survived its scavenges since the last doubling passed its size, which
