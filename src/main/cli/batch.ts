@@ -48,13 +48,14 @@ interface Out {
 export const BATCH_INTERRUPT_BUDGET = 4 * 1024 * 1024
 
 /**
- * The V8 flags batchCommand() sets for its tiering, by the V8 running it. `--interrupt-budget`
- * is the tiering of V8 11 (Node 20), where the budget was measured; later V8s tier up by
- * invocation counts (`--invocation-count-for-turbofan`) and have no such flag (setting it
- * prints "Error: unrecognized flag" on stderr), so they keep their defaults.
+ * The V8 flags the compiled batch command sets (batchCommand() says why), by the V8 running
+ * it. `--interrupt-budget` is the tiering of V8 11 (Node 20), where the budget was
+ * measured; later V8s tier up by invocation counts (`--invocation-count-for-turbofan`) and
+ * have no such flag (setting it prints "Error: unrecognized flag" on stderr), so they keep
+ * their defaults. `--heap-growing-percent` and `--single-threaded` are in every V8 since 7.
  */
-export function batchTieringFlags(v8Version: string): string[] {
-  return /^11\./.test(v8Version) ? [`--interrupt-budget=${BATCH_INTERRUPT_BUDGET}`] : []
+export function batchV8Flags(v8Version: string): string[] {
+  return [...(/^11\./.test(v8Version) ? [`--interrupt-budget=${BATCH_INTERRUPT_BUDGET}`] : []), `--heap-growing-percent=${BATCH_HEAP_GROWING_PERCENT}`, '--single-threaded']
 }
 
 /** A worker's young generation, MiB: semi-spaces of 4 MiB (V8 11: three semi-spaces' worth). */
@@ -189,6 +190,12 @@ export async function batchCommand(argv: string[], io: Out, tty = false, workerM
     io.err(`batch: ${o}\n${BATCH_USAGE}`)
     return 2
   }
+  // V8's flags are the process's: set before the workers start, they apply to the workers'
+  // isolates, and set before this process has done much (a flag that changes how the
+  // collector works, set while it runs, could meet a collection under way). The compiled
+  // CLI runs nothing else; run from sources (specs, a host process) batch leaves the flags
+  // of the process it was called in alone.
+  if (!import.meta.url.endsWith('.ts')) for (const f of batchV8Flags(process.versions.v8)) setFlagsFromString(f)
 
   // the output: opened before any work, so an unwritable -o is a usage error (2)
   let fd: number | null = null
@@ -304,6 +311,7 @@ export async function batchCommand(argv: string[], io: Out, tty = false, workerM
     slot.w.on('exit', (code) => lost(`exit code ${code}`))
     return slot
   }
+  // The V8 flags set above (batchV8Flags()):
   // Every input runs a different path through a large engine, and a worker's V8 kept
   // optimising functions that had run for a few inputs only (deoptimising and optimising
   // again as the next log took another branch): in a profile over 1968 recorded logs, 40 %
@@ -312,10 +320,13 @@ export async function batchCommand(argv: string[], io: Out, tty = false, workerM
   // in V8 11.3) optimises what stays hot and leaves the rest to the baseline tiers. Over
   // those 1968 inputs, one worker, three runs each: 5.9-6.8 s CPU with the default budget,
   // 4.0-4.5 s with 2 MiB, 3.8-3.9 s with 4 MiB, 4.7-5.0 s with 8 MiB (and 5904 inputs:
-  // 12.9-15.9, 11.3-11.5, 9.4-10.6, 11.7-12.2 s). V8's flags are the process's:
-  // set before the workers start, they apply to the workers' isolates, and this process
-  // runs nothing else.
-  for (const f of batchTieringFlags(process.versions.v8)) setFlagsFromString(f)
+  // 12.9-15.9, 11.3-11.5, 9.4-10.6, 11.7-12.2 s).
+  // A worker is one of a core's worth (--jobs defaults to the cores) and has no spare core
+  // for V8's helper threads: with `--single-threaded` it compiles and collects on its own
+  // thread, without the helpers' hand-offs. The same 1968 inputs, one worker, the lower
+  // of five alternating runs each: 2.54 s CPU without it, 2.41 s with it (2.42 s with
+  // `--single-threaded-gc` alone); two workers on two cores: 1.78-1.82 s wall without,
+  // 1.69-1.77 s with.
   // Memory flat over any number of inputs: V8 grows an isolate's heap by how much has
   // survived so far, not by what is alive. A worker's young generation doubled each time
   // the bytes that survived its scavenges since the last doubling passed its size, which
@@ -326,7 +337,6 @@ export async function batchCommand(argv: string[], io: Out, tty = false, workerM
   // semi-spaces of at most 4 MiB (BATCH_YOUNG_GENERATION_MB, a Worker resource limit) and
   // a growing factor of 1.5 (BATCH_HEAP_GROWING_PERCENT); the 1968 recorded logs ran no
   // slower (one worker, three runs each).
-  setFlagsFromString(`--heap-growing-percent=${BATCH_HEAP_GROWING_PERCENT}`)
   for (let i = 0; i < o.jobs; i++) slots.push(start())
 
   // ---- Ctrl-C: stop, keep what is written ---------------------------------------------
