@@ -362,11 +362,11 @@ describe('batch from the compiled CLI (dist/cli, its worker entry)', () => {
 })
 
 describe("batch's V8 flags", () => {
-  it('the interrupt budget on V8 11 (Node 20), where it was measured, on no V8 that lacks it; the collector and compiler on the worker thread everywhere', () => {
-    expect(batchV8Flags('11.3.226.16-node.15')).toEqual(['--interrupt-budget=4194304', '--heap-growing-percent=50', '--single-threaded'])
+  it('the interrupt budget on V8 11 (Node 20), where it was measured, and on no V8 that lacks it', () => {
+    expect(batchV8Flags('11.3.226.16-node.15')).toEqual(['--interrupt-budget=4194304', '--heap-growing-percent=50'])
     // V8 12+ tiers up by invocation counts: no --interrupt-budget (setting it prints an error)
-    expect(batchV8Flags('12.4.254.21-node.33')).toEqual(['--heap-growing-percent=50', '--single-threaded'])
-    expect(batchV8Flags('13.6.233.10-node.28')).toEqual(['--heap-growing-percent=50', '--single-threaded'])
+    expect(batchV8Flags('12.4.254.21-node.33')).toEqual(['--heap-growing-percent=50'])
+    expect(batchV8Flags('13.6.233.10-node.28')).toEqual(['--heap-growing-percent=50'])
     // every flag set for the V8 running here is one it knows
     const known = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout
     for (const f of batchV8Flags(process.versions.v8)) expect(known).toContain(`  ${f.split('=')[0]} (`)

@@ -52,10 +52,10 @@ export const BATCH_INTERRUPT_BUDGET = 4 * 1024 * 1024
  * it. `--interrupt-budget` is the tiering of V8 11 (Node 20), where the budget was
  * measured; later V8s tier up by invocation counts (`--invocation-count-for-turbofan`) and
  * have no such flag (setting it prints "Error: unrecognized flag" on stderr), so they keep
- * their defaults. `--heap-growing-percent` and `--single-threaded` are in every V8 since 7.
+ * their defaults. `--heap-growing-percent` is in every V8 since 7.
  */
 export function batchV8Flags(v8Version: string): string[] {
-  return [...(/^11\./.test(v8Version) ? [`--interrupt-budget=${BATCH_INTERRUPT_BUDGET}`] : []), `--heap-growing-percent=${BATCH_HEAP_GROWING_PERCENT}`, '--single-threaded']
+  return [...(/^11\./.test(v8Version) ? [`--interrupt-budget=${BATCH_INTERRUPT_BUDGET}`] : []), `--heap-growing-percent=${BATCH_HEAP_GROWING_PERCENT}`]
 }
 
 /** A worker's young generation, MiB: semi-spaces of 4 MiB (V8 11: three semi-spaces' worth). */
@@ -321,12 +321,11 @@ export async function batchCommand(argv: string[], io: Out, tty = false, workerM
   // those 1968 inputs, one worker, three runs each: 5.9-6.8 s CPU with the default budget,
   // 4.0-4.5 s with 2 MiB, 3.8-3.9 s with 4 MiB, 4.7-5.0 s with 8 MiB (and 5904 inputs:
   // 12.9-15.9, 11.3-11.5, 9.4-10.6, 11.7-12.2 s).
-  // A worker is one of a core's worth (--jobs defaults to the cores) and has no spare core
-  // for V8's helper threads: with `--single-threaded` it compiles and collects on its own
-  // thread, without the helpers' hand-offs. The same 1968 inputs, one worker, the lower
-  // of five alternating runs each: 2.54 s CPU without it, 2.41 s with it (2.42 s with
-  // `--single-threaded-gc` alone); two workers on two cores: 1.78-1.82 s wall without,
-  // 1.69-1.77 s with.
+  // (Not `--single-threaded`, though a worker has no spare core for V8's helper threads and
+  // compiled and collected on its own thread for 5 % less CPU: set while the process runs,
+  // it turns concurrent marking off under a collector already made with it, and a run over
+  // 100 000 scenarios ended in V8's "Check failed: concurrent_marking_handle_ implies
+  // !concurrent_marking_handle_->IsValid()" in the main thread's CppHeap.)
   // Memory flat over any number of inputs: V8 grows an isolate's heap by how much has
   // survived so far, not by what is alive. A worker's young generation doubled each time
   // the bytes that survived its scavenges since the last doubling passed its size, which
