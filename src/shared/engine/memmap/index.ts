@@ -95,8 +95,9 @@ function memmapParts(m: Model, lean: boolean) {
     pageSize: m.pageSize
   })
   const totals = memmapTotals(m)
-  // lean: no table rows, no zone contiguity (views only; the checks never read them)
-  const policies = lean ? policyTable(m, { start: 0, count: 0 }, { contiguity: false }) : policyTable(m)
+  // lean: no table rows, no zone contiguity, no policy but the running one (views only; the
+  // checks never read them)
+  const policies = lean ? policyTable(m, { start: 0, count: 0 }, { contiguity: false, runningOnly: true }) : policyTable(m)
   const placement = memmapPlacement(m, lean ? 0 : 64)
   const pools = m.hugePageSizes.map((hugePageSize) => ({
     hugePageSize,

@@ -125,3 +125,24 @@ describe('free_unused_memmap() (mm/memblock.c; arch/arm/mm/init.c before 4f5b0c1
     expect(policyTable(model('arm64-uefi-server.yaml')).freeUnusedMemmap.runs).toBe(false)
   })
 })
+
+describe('the running policy alone (what `batch` and `check` read)', () => {
+  it('gives the check and that policy’s summary the whole table gives, on every example, kernel and NUMA setting', () => {
+    const examples = ['arm64-uefi-server.yaml', 'arm64-dt-board.yaml', 'x86-laptop.yaml', 'x86-4node-server.yaml', 'loongarch64-uefi.yaml', 's390x-guest.yaml']
+    let failing = 0
+    for (const ex of examples)
+      for (const kernel of ['4.14', '4.19', '5.4', '5.13', '5.15.10', '5.15.36', '6.1', '6.12', '7.3'])
+        for (const extra of ['', 'config: { numa: false }\n']) {
+          const m = model(ex, kernel, extra)
+          const whole = policyTable(m)
+          const alone = policyTable(m, { start: 0, count: 0 }, { contiguity: false, runningOnly: true })
+          expect(alone.checks, `${ex} ${kernel} ${extra}`).toEqual(whole.checks)
+          const running = String(whole.checks[0].values.policy)
+          expect(alone.policies.map((p) => p.id)).toEqual([running])
+          expect(alone.summary).toEqual({ [running]: whole.summary[running as keyof typeof whole.summary] })
+          if (!whole.checks[0].pass) failing++
+        }
+    // the comparison covers a failing check too (arm64 ≤ 4.19 without NUMA)
+    expect(failing).toBeGreaterThan(0)
+  })
+})

@@ -244,11 +244,18 @@ function resolvePolicies(m: Model): Policy[] {
   return POLICIES.map((p) => (p.id === 'arm64-4.19' ? { ...p, holesInZone: numaOnly } : p))
 }
 
+/** The policy the scenario's kernel runs: arm64's pfn_valid() rule of its version profile, the generic one elsewhere. */
+function runningPolicy(m: Model): PolicyId {
+  const byRule: Record<string, PolicyId> = { generic: 'generic-5.14', 'map-memory': 'arm64-4.19', 'section-map-memory': 'arm64-5.4-5.13', 'section-memory': 'arm64-5.14-5.15' }
+  return m.scenario.arch !== 'arm64' ? 'generic-5.14' : byRule[m.profile.arm64PfnValid]
+}
+
 /**
  * Rows [start, start + count) get full cells; every row counts in the summary.
- * `contiguity: false` leaves out the zone contiguity (views only: the check never reads it).
+ * `contiguity: false` leaves out the zone contiguity (views only: the check never reads it);
+ * `runningOnly` every policy but the one the kernel runs (the check reads that one alone).
  */
-export function policyTable(m: Model, window: { start: number; count: number } = { start: 0, count: 64 }, opts: { contiguity?: boolean } = {}): PolicyTable {
+export function policyTable(m: Model, window: { start: number; count: number } = { start: 0, count: 64 }, opts: { contiguity?: boolean; runningOnly?: boolean } = {}): PolicyTable {
   const rows = policyRows(m)
   const mem = usable(m)
   const S = m.config.structPageSize
@@ -263,7 +270,8 @@ export function policyTable(m: Model, window: { start: number; count: number } =
             .map((f) => ({ start: f.startPfn, end: f.endPfn }))
         )
       : m.sections.map((s) => ({ start: s.start * m.pagesPerSection, end: s.end * m.pagesPerSection }))
-  const policies = resolvePolicies(m)
+  const running = runningPolicy(m)
+  const policies = opts.runningOnly ? resolvePolicies(m).filter((p) => p.id === running) : resolvePolicies(m)
   const valid = new Map(policies.map((p) => [p.id, validFor(m, p)]))
   // free_unused_memmap(): HAVE_ARCH_PFN_VALID and no vmemmap: 32-bit arm among our arches
   const fumRuns = m.scenario.arch === 'arm'
@@ -439,8 +447,6 @@ export function policyTable(m: Model, window: { start: number; count: number } =
   }
 
   // a check: under the running version's policy, no walker may meet an uninitialised page
-  const byRule: Record<string, PolicyId> = { generic: 'generic-5.14', 'map-memory': 'arm64-4.19', 'section-map-memory': 'arm64-5.4-5.13', 'section-memory': 'arm64-5.14-5.15' }
-  const running: PolicyId = m.scenario.arch !== 'arm64' ? 'generic-5.14' : byRule[m.profile.arm64PfnValid]
   const risky = out.summary[running].rangesAtRisk
   out.checks.push({
     id: 'nomap.walkers',
