@@ -46,46 +46,38 @@ describe('wrap', () => {
 
 /** wrap() and truncate() as they were written first: each cut measured by textWidth() from scratch (quadratic in a token's length) */
 function wrapByHand(s: string, maxWidth: number, size: number, o: { mono?: boolean; bold?: boolean; maxLines?: number } = {}): string[] {
-  const lines: string[] = []
-  let cur = ''
-  const fits = (x: string): boolean => textWidth(x, size, o) <= maxWidth
-  for (const word of s.split(/\s+/).filter(Boolean)) {
-    const cand = cur ? `${cur} ${word}` : word
-    if (fits(cand)) {
-      cur = cand
+  const w = (x: string): number => textWidth(x, size, o)
+  const words = s.split(/\s+/).filter(Boolean)
+  const out: string[] = []
+  let line = ''
+  for (let i = 0; i < words.length; i++) {
+    const joined = line === '' ? words[i] : `${line} ${words[i]}`
+    if (w(joined) <= maxWidth) {
+      line = joined
       continue
     }
-    let rest = word
-    if (cur && !fits(word)) {
-      const k = tokenBreaks(word)
-        .filter((b) => fits(`${cur} ${word.slice(0, b)}`))
+    let rest = words[i]
+    if (line !== '' && w(rest) > maxWidth) {
+      const k = tokenBreaks(rest)
+        .filter((b) => w(`${line} ${rest.slice(0, b)}`) <= maxWidth)
         .pop()
-      if (k !== undefined) {
-        cur = `${cur} ${word.slice(0, k)}`
-        rest = word.slice(k)
-      }
+      if (k !== undefined) [line, rest] = [`${line} ${rest.slice(0, k)}`, rest.slice(k)]
     }
-    if (cur) lines.push(cur)
-    cur = rest
-    while (!fits(cur) && cur.length > 1) {
-      let k = tokenBreaks(cur)
-        .filter((b) => fits(cur.slice(0, b)))
+    if (line !== '') out.push(line)
+    while (rest.length > 1 && w(rest) > maxWidth) {
+      let k = tokenBreaks(rest)
+        .filter((b) => w(rest.slice(0, b)) <= maxWidth)
         .pop()
-      if (k === undefined) {
-        k = cur.length - 1
-        while (k > 1 && !fits(cur.slice(0, k))) k--
-      }
-      lines.push(cur.slice(0, k))
-      cur = cur.slice(k)
+      if (k === undefined) for (k = rest.length - 1; k > 1 && w(rest.slice(0, k)) > maxWidth;) k--
+      out.push(rest.slice(0, k))
+      rest = rest.slice(k)
     }
+    line = rest
   }
-  if (cur) lines.push(cur)
-  if (o.maxLines && lines.length > o.maxLines) {
-    const kept = lines.slice(0, o.maxLines)
-    kept[kept.length - 1] = truncateByHand(kept[kept.length - 1] + ' …', maxWidth, size, o)
-    return kept
-  }
-  return lines.length ? lines : ['']
+  if (line !== '') out.push(line)
+  // more lines than maxLines: the last one kept ends in an ellipsis
+  if (!o.maxLines || out.length <= o.maxLines) return out.length ? out : ['']
+  return [...out.slice(0, o.maxLines - 1), truncateByHand(`${out[o.maxLines - 1]} …`, maxWidth, size, o)]
 }
 function truncateByHand(s: string, maxWidth: number, size: number, o: { mono?: boolean; bold?: boolean } = {}): string {
   if (textWidth(s, size, o) <= maxWidth) return s
