@@ -47,6 +47,11 @@ interface Out {
 /** V8's interrupt budget in a batch process (see batchCommand()). */
 export const BATCH_INTERRUPT_BUDGET = 4 * 1024 * 1024
 
+/** A worker's young generation, MiB: semi-spaces of 4 MiB (V8 11: three semi-spaces' worth). */
+export const BATCH_YOUNG_GENERATION_MB = 12
+/** The factor V8 may grow a heap's old generation by after a full GC, as a percentage over 1. */
+export const BATCH_HEAP_GROWING_PERCENT = 50
+
 /**
  * The V8 flags the compiled batch command sets (batchCommand() says why), by the V8 running
  * it. `--interrupt-budget` is the tiering of V8 11 (Node 20), where the budget was
@@ -58,10 +63,8 @@ export function batchV8Flags(v8Version: string): string[] {
   return [...(/^11\./.test(v8Version) ? [`--interrupt-budget=${BATCH_INTERRUPT_BUDGET}`] : []), `--heap-growing-percent=${BATCH_HEAP_GROWING_PERCENT}`]
 }
 
-/** A worker's young generation, MiB: semi-spaces of 4 MiB (V8 11: three semi-spaces' worth). */
-export const BATCH_YOUNG_GENERATION_MB = 12
-/** The factor V8 may grow a heap's old generation by after a full GC, as a percentage over 1. */
-export const BATCH_HEAP_GROWING_PERCENT = 50
+/** Run from sources (specs, the bench's tsx runs) rather than from the compiled CLI in dist/cli. */
+const FROM_SOURCES = fileURLToPath(import.meta.url).endsWith('.ts')
 
 /**
  * Inputs go to a worker in chunks of up to CHUNK (one message each way per chunk: per
@@ -167,7 +170,7 @@ function readDone(file: string, o: Options): { done: Set<string>; complete: numb
 function spawnWorker(data: BatchWorkerData, module?: string): Worker {
   const here = fileURLToPath(import.meta.url)
   const resourceLimits = { maxYoungGenerationSizeMb: BATCH_YOUNG_GENERATION_MB }
-  if (!here.endsWith('.ts')) return new Worker(new URL('./batch-worker.mjs', import.meta.url), { workerData: data, resourceLimits })
+  if (!FROM_SOURCES) return new Worker(new URL('./batch-worker.mjs', import.meta.url), { workerData: data, resourceLimits })
   // from sources (tests, bench): load the .ts through tsx's loader inside the worker
   const url = pathToFileURL(module ?? join(dirname(here), 'batch-worker.ts')).href
   return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}) })`, { eval: true, workerData: data, resourceLimits })
@@ -190,12 +193,36 @@ export async function batchCommand(argv: string[], io: Out, tty = false, workerM
     io.err(`batch: ${o}\n${BATCH_USAGE}`)
     return 2
   }
-  // V8's flags are the process's: set before the workers start, they apply to the workers'
-  // isolates, and set before this process has done much (a flag that changes how the
-  // collector works, set while it runs, could meet a collection under way). The compiled
-  // CLI runs nothing else; run from sources (specs, a host process) batch leaves the flags
-  // of the process it was called in alone.
-  if (!import.meta.url.endsWith('.ts')) for (const f of batchV8Flags(process.versions.v8)) setFlagsFromString(f)
+  // V8's flags (batchV8Flags()) are the process's: set before the workers start, they
+  // apply to the workers' isolates, and set before this process has done much (a flag that
+  // changes how the collector works, set while it runs, could meet a collection under way).
+  // The compiled CLI runs nothing else; run from sources (specs, a host process) batch
+  // leaves the flags of the process it was called in alone.
+  // Every input runs a different path through a large engine, and a worker's V8 kept
+  // optimising functions that had run for a few inputs only (deoptimising and optimising
+  // again as the next log took another branch): in a profile over 1968 recorded logs, 40 %
+  // of the process's CPU went to its compiler and GC threads. A larger interrupt budget
+  // (the bytecode a function runs before V8 considers optimising it; 132 KiB by default
+  // in V8 11.3) optimises what stays hot and leaves the rest to the baseline tiers. Over
+  // those 1968 inputs, one worker, three runs each: 5.9-6.8 s CPU with the default budget,
+  // 4.0-4.5 s with 2 MiB, 3.8-3.9 s with 4 MiB, 4.7-5.0 s with 8 MiB (and 5904 inputs:
+  // 12.9-15.9, 11.3-11.5, 9.4-10.6, 11.7-12.2 s).
+  // (Not `--single-threaded`, though a worker has no spare core for V8's helper threads and
+  // compiled and collected on its own thread for 5 % less CPU: set while the process runs,
+  // it turns concurrent marking off under a collector already made with it, and a run over
+  // 100 000 scenarios ended in V8's "Check failed: concurrent_marking_handle_ implies
+  // !concurrent_marking_handle_->IsValid()" in the main thread's CppHeap.)
+  // Memory flat over any number of inputs: V8 grows an isolate's heap by how much has
+  // survived so far, not by what is alive. A worker's young generation doubled each time
+  // the bytes that survived its scavenges since the last doubling passed its size, which
+  // a long enough run always reaches (up to 16 MiB semi-spaces: 48 MiB a worker); and
+  // after each full GC its old generation may grow to 4× what was alive (about 9 MiB
+  // alive in a worker). Over 10 000 and 100 000 small scenarios, two workers, --trace-gc:
+  // each worker's heap 28-47 MiB and 53-70 MiB by default; 21 and 25 MiB with
+  // semi-spaces of at most 4 MiB (BATCH_YOUNG_GENERATION_MB, a Worker resource limit) and
+  // a growing factor of 1.5 (BATCH_HEAP_GROWING_PERCENT); the 1968 recorded logs ran no
+  // slower (one worker, three runs each).
+  if (!FROM_SOURCES) for (const f of batchV8Flags(process.versions.v8)) setFlagsFromString(f)
 
   // the output: opened before any work, so an unwritable -o is a usage error (2)
   let fd: number | null = null
@@ -311,31 +338,6 @@ export async function batchCommand(argv: string[], io: Out, tty = false, workerM
     slot.w.on('exit', (code) => lost(`exit code ${code}`))
     return slot
   }
-  // The V8 flags set above (batchV8Flags()):
-  // Every input runs a different path through a large engine, and a worker's V8 kept
-  // optimising functions that had run for a few inputs only (deoptimising and optimising
-  // again as the next log took another branch): in a profile over 1968 recorded logs, 40 %
-  // of the process's CPU went to its compiler and GC threads. A larger interrupt budget
-  // (the bytecode a function runs before V8 considers optimising it; 132 KiB by default
-  // in V8 11.3) optimises what stays hot and leaves the rest to the baseline tiers. Over
-  // those 1968 inputs, one worker, three runs each: 5.9-6.8 s CPU with the default budget,
-  // 4.0-4.5 s with 2 MiB, 3.8-3.9 s with 4 MiB, 4.7-5.0 s with 8 MiB (and 5904 inputs:
-  // 12.9-15.9, 11.3-11.5, 9.4-10.6, 11.7-12.2 s).
-  // (Not `--single-threaded`, though a worker has no spare core for V8's helper threads and
-  // compiled and collected on its own thread for 5 % less CPU: set while the process runs,
-  // it turns concurrent marking off under a collector already made with it, and a run over
-  // 100 000 scenarios ended in V8's "Check failed: concurrent_marking_handle_ implies
-  // !concurrent_marking_handle_->IsValid()" in the main thread's CppHeap.)
-  // Memory flat over any number of inputs: V8 grows an isolate's heap by how much has
-  // survived so far, not by what is alive. A worker's young generation doubled each time
-  // the bytes that survived its scavenges since the last doubling passed its size, which
-  // a long enough run always reaches (up to 16 MiB semi-spaces: 48 MiB a worker); and
-  // after each full GC its old generation may grow to 4× what was alive (about 9 MiB
-  // alive in a worker). Over 10 000 and 100 000 small scenarios, two workers, --trace-gc:
-  // each worker's heap 28-47 MiB and 53-70 MiB by default; 21 and 25 MiB with
-  // semi-spaces of at most 4 MiB (BATCH_YOUNG_GENERATION_MB, a Worker resource limit) and
-  // a growing factor of 1.5 (BATCH_HEAP_GROWING_PERCENT); the 1968 recorded logs ran no
-  // slower (one worker, three runs each).
   for (let i = 0; i < o.jobs; i++) slots.push(start())
 
   // ---- Ctrl-C: stop, keep what is written ---------------------------------------------
