@@ -13,7 +13,7 @@ import { EFI_SCENARIO_TYPES, EFI_TYPE_NAMES } from './efi.ts'
 import { parseKernelVersion } from './version.ts'
 import { atLine } from './progress.ts'
 import { isBlank, isSpace, timestampEnd, timestampIn } from './printk.ts'
-import { afterSyslogPrefixes, SYSLOG } from './syslog.ts'
+import { afterSyslogPrefixes } from './syslog.ts'
 
 export { CALLER_ONLY, TIMESTAMP, timestampEnd } from './printk.ts'
 
@@ -266,28 +266,42 @@ function readMessages(source: string, candidates: boolean): Message[] {
     } else gap = true
     before = line
   }
+  // the open message ends, and line i starts another: the text `t`
+  const openText = (i: number, t: string): void => {
+    finish()
+    line = i + 1
+    text = t
+    joins = 0
+    dash = t.endsWith('-')
+  }
+  // … or the span of the source from `start` to the line's end, less its trailing white space
+  const openSpan = (i: number, start: number, end: number): void => {
+    finish()
+    line = i + 1
+    from = start
+    to = messageEnd(source, start, end)
+    text = null
+    joins = 0
+    dash = to > from && source.charCodeAt(to - 1) === 45
+  }
+  // `j` (trimmed, not empty) continues the open message: after a space, or after its '-'
+  const join = (j: string): void => {
+    text = dash ? textOf() + j : `${textOf()} ${j}`
+    dash = j.charCodeAt(j.length - 1) === 45
+    joins++
+  }
   for (let i = 0, off = 0; i < count; off = ends[i] + 1, i++) {
     atLine(i + 1)
     const ts0 = tsEnd[i]
     if (ts0 === -2) {
       // a blank line ends the open message, and is one (empty) of its own
-      finish()
-      line = i + 1
-      text = ''
-      joins = 0
-      dash = false
+      openText(i, '')
       continue
     }
     if (!unquote && ts0 >= 0 && !own.has(i)) {
       // a timestamped line read in place: the message after the timestamp (and one
       // space), without trailing white space
-      finish()
-      line = i + 1
-      from = messageStart(source, off + ts0, ends[i])
-      to = messageEnd(source, from, ends[i])
-      text = null
-      joins = 0
-      dash = to > from && source.charCodeAt(to - 1) === 45
+      openSpan(i, messageStart(source, off + ts0, ends[i]), ends[i])
       continue
     }
     if (joinWrapped && !unquote && ts0 === -1 && !own.has(i)) {
@@ -297,20 +311,8 @@ function readMessages(source: string, candidates: boolean): Message[] {
       // message, another is one of its own, without trailing white space
       const p = afterSyslogPrefixes(source, off, ends[i])
       const c = p < ends[i] ? source.charCodeAt(p) : 32
-      if (line && !isSpace(c) && c !== 35) {
-        const j = source.slice(p, messageEnd(source, p, ends[i]))
-        text = dash ? textOf() + j : `${textOf()} ${j}`
-        dash = j.charCodeAt(j.length - 1) === 45
-        joins++
-        continue
-      }
-      finish()
-      line = i + 1
-      from = p
-      to = messageEnd(source, p, ends[i])
-      text = null
-      joins = 0
-      dash = to > from && source.charCodeAt(to - 1) === 45
+      if (line && !isSpace(c) && c !== 35) join(source.slice(p, messageEnd(source, p, ends[i])))
+      else openSpan(i, p, ends[i])
       continue
     }
     let s = own.get(i) ?? source.slice(off, ends[i])
@@ -323,27 +325,18 @@ function readMessages(source: string, candidates: boolean): Message[] {
       t = s.slice(f, messageEnd(s, f, s.length))
     } else {
       if (dedent && s.startsWith(' ')) s = s.slice(1)
-      s = s.replace(/^<\d+>/, '')
-      s = s.replace(SYSLOG, '')
-      s = s.replace(/^kernel: /, '')
+      s = s.slice(afterSyslogPrefixes(s, 0, s.length))
       // a line without a timestamp in a timestamped log continues the previous message;
       // without timestamps, a message left open (an unclosed bracket, a bare
       // `Linux version`, an e820 entry without its type) takes the next line
       const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : line > 0 && joins < 3 && unfinished(fold(textOf())) && !/^\S+: /.test(s.trim())
       if (line && s.trim() && wrapped) {
-        const j = s.trim()
-        text = dash ? textOf() + j : `${textOf()} ${j}`
-        dash = j.endsWith('-')
-        joins++
+        join(s.trim())
         continue
       }
       t = s.trimEnd()
     }
-    finish()
-    line = i + 1
-    text = t
-    joins = 0
-    dash = t.endsWith('-')
+    openText(i, t)
   }
   finish()
   return out
