@@ -1,7 +1,7 @@
 // Glob patterns of `memmap-workbench batch`, matched as a POSIX shell would (with
 // globstar): `*` and `?` within a segment, `**` over folders, hidden names only when
 // the pattern names them.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -54,6 +54,17 @@ describe('expandArg', () => {
     const none = await all(`${d}/*.txt`)
     expect(none.out).toEqual([])
     expect(none.stats.unmatched).toEqual([`${d}/*.txt`])
+  })
+  it('links to files are inputs; links to folders (no cycles), dangling links and loops are not', async () => {
+    const d = tree()
+    symlinkSync(join(d, 'a.log'), join(d, 'l-file.log'))
+    symlinkSync(join(d, 'sub'), join(d, 'l-folder'))
+    symlinkSync(d, join(d, 'sub', 'l-up'))
+    symlinkSync(join(d, 'gone.log'), join(d, 'l-dangling.log'))
+    symlinkSync(join(d, 'l-loop2'), join(d, 'l-loop1'))
+    symlinkSync(join(d, 'l-loop1'), join(d, 'l-loop2'))
+    expect((await all(d)).out).toEqual(['a.log', 'b.log', 'l-file.log', 'sub/c.log', 'sub/deeper/d.log', 'x.yaml'].map((f) => join(d, f)))
+    expect((await all(`${d}/**/*.log`)).out).toEqual(['a.log', 'b.log', 'l-file.log', 'sub/c.log', 'sub/deeper/d.log'].map((f) => join(d, f)))
   })
   it('a named file or a missing path is passed on as it is (the worker reports a missing one)', async () => {
     const d = tree()

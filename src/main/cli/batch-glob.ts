@@ -4,7 +4,7 @@
 // Hidden files and folders are skipped in folders and by `*`, `?` and `**` (as a shell
 // does), and counted.
 
-import type { Dirent } from 'node:fs'
+import { statSync, type Dirent, type Stats } from 'node:fs'
 import { access, open, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { detectCapture } from '../../shared/engine/import/index.ts'
@@ -91,11 +91,23 @@ async function* walk(dir: string, rel: string, stats: WalkStats, keepHidden: boo
     if (e.isDirectory()) {
       if (levels > 1) yield* walk(path, r, stats, keepHidden, levels - 1, captures)
     } else if (e.isFile()) yield { path, rel: r }
-    else if (e.isSymbolicLink()) {
-      const st = await stat(path).catch(() => null)
-      if (st?.isFile()) yield { path, rel: r }
-    }
+    else if (e.isSymbolicLink() && isLinkToFile(path)) yield { path, rel: r }
   }
+}
+
+/**
+ * Does a symbolic link lead to a file? Asked synchronously: a stat of a path the listing
+ * just gave takes microseconds, and its promise (a thread-pool round trip) cost the main
+ * thread more than that, a tenth of its CPU over a folder of links.
+ */
+function isLinkToFile(path: string): boolean {
+  let st: Stats | undefined
+  try {
+    st = statSync(path, { throwIfNoEntry: false })
+  } catch {
+    return false // a loop, a link into a folder we may not read
+  }
+  return st?.isFile() ?? false
 }
 
 /** Every input an argument names: itself (a file, or a missing path), a folder's files, or a glob's matches. */
@@ -198,7 +210,7 @@ export async function isCaptureFolder(dir: string, entries?: Dirent[]): Promise<
       map = true
       continue
     }
-    const isFile = e.isFile() || (e.isSymbolicLink() && (await stat(path).catch(() => null))?.isFile())
+    const isFile = e.isFile() || (e.isSymbolicLink() && isLinkToFile(path))
     if (!isFile) continue
     const text = await head(path)
     if (text === null || text.includes('\0')) continue
