@@ -2,7 +2,7 @@
 // process per file, and peak memory over a large generated input set. Run by
 // bench/run.ts (`npm run bench`), or alone: `node --import tsx bench/batch.ts`.
 // Targets: ≥ 1000 logs per CPU second (warm: after the first 50 inputs; steady: beyond the
-// first 1968 of a 5904-input run; every thread of the process counted), ≥ 5× one process
+// first 1968 of a 5904-input run; every thread of its processes counted), ≥ 5× one process
 // per file, memory flat in the number of inputs (peak RSS over 100 000 inputs within 64 MiB
 // of the peak over 10 000).
 import { spawn, spawnSync } from 'node:child_process'
@@ -52,7 +52,7 @@ function measure(args: string[]): Promise<{ ms: number; peakKiB: number; code: n
 export interface BatchBench {
   /** batch (all cores) against one process per file */
   speedup: number
-  /** warm logs per CPU second, one worker, every thread of the process counted */
+  /** warm logs per CPU second, one worker, every thread of its processes counted */
   perCpuSecond: number
   /** the same over the inputs of a long run beyond the first 1968 (the rate it settles at) */
   perCpuSteady: number
@@ -83,8 +83,9 @@ export async function benchBatch(): Promise<BatchBench> {
   console.log(`\nbatch: ${n} inputs (${logs.length} recorded logs × ${copies}), compiled CLI, --diff, records to /dev/null, ${cores} cores`)
   const all = await measure([cli, 'batch', farm, '--diff', '-o', '/dev/null', '--jobs', String(cores)])
   const rateAll = n / (all.ms / 1000)
-  // the CPU time the command reports: process.cpuUsage() of the whole process, every thread
-  // (main, worker, V8's GC and compiler threads), start-up included; logs per CPU second is
+  // the CPU time the command reports: process.cpuUsage() of the process it runs in (every
+  // thread: main, worker, V8's helpers where it has them), start-up included, and of the
+  // launcher that started that process (its CPU up to the start); logs per CPU second is
   // the rate of a core it has to itself, which wall time on a shared machine does not show
   const cpuOf = (r: { err: string }): number => Number(/, ([\d.]+) s CPU\)/.exec(r.err)?.[1] ?? NaN)
   console.log(

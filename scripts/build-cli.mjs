@@ -20,8 +20,13 @@ export async function buildCli() {
   mkdirSync(tmp, { recursive: true })
   const started = Date.now()
   const r = await esbuild({
-    // the batch worker is an entry of its own: batch.ts starts it as dist/cli/batch-worker.mjs
-    entryPoints: { main: join(root, 'src/main/cli/main.ts'), 'batch-worker': join(root, 'src/main/cli/batch-worker.ts') },
+    // the batch worker and the batch process are entries of their own: batch.ts starts them
+    // as dist/cli/batch-worker.mjs (a thread) and dist/cli/batch-process.mjs (a process)
+    entryPoints: {
+      main: join(root, 'src/main/cli/main.ts'),
+      'batch-worker': join(root, 'src/main/cli/batch-worker.ts'),
+      'batch-process': join(root, 'src/main/cli/batch-process.ts')
+    },
     bundle: true,
     splitting: true,
     format: 'esm',

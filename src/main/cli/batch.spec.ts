@@ -296,7 +296,7 @@ describe('batch when a worker dies', () => {
     for (const n of names) copyFileSync(LAPTOP, join(dir, n))
     let out = ''
     let err = ''
-    const code = await batchCommand([dir, '--jobs', '1'], { out: (s) => void (out += s + '\n'), err: (s) => void (err += s + '\n') }, false, join(root, 'tests/batch-worker-crash.ts'))
+    const code = await batchCommand([dir, '--jobs', '1'], { out: (s) => void (out += s + '\n'), err: (s) => void (err += s + '\n') }, { workerModule: join(root, 'tests/batch-worker-crash.ts') })
     expect(code, err).toBe(1)
     const recs = jsonl(out)
     // every input once, whatever became of its worker
@@ -313,7 +313,7 @@ describe('batch when a worker dies', () => {
   }, 60_000)
 })
 
-describe('batch from the compiled CLI (dist/cli, its worker entry)', () => {
+describe('batch from the compiled CLI (dist/cli, its process and worker entries)', () => {
   it('answers like the sources', async () => {
     const d = folder()
     const a = bin(d, '--diff')
@@ -321,9 +321,10 @@ describe('batch from the compiled CLI (dist/cli, its worker entry)', () => {
     expect(a.code).toBe(b.code)
     expect(a.out.split('\n').sort()).toEqual(b.out.split('\n').sort())
     expect(existsSync(join(root, 'dist/cli/batch-worker.mjs'))).toBe(true)
-    // the worker's sources count for freshness: a change to them rebuilds dist/cli
+    expect(existsSync(join(root, 'dist/cli/batch-process.mjs'))).toBe(true)
+    // the process's and worker's sources count for freshness: a change to them rebuilds dist/cli
     const manifest = JSON.parse(readFileSync(join(root, 'dist/cli/manifest.json'), 'utf8')) as { inputs: string[] }
-    expect(manifest.inputs).toEqual(expect.arrayContaining(['src/main/cli/batch-worker.ts', 'src/main/cli/batch-record.ts', 'src/main/cli/batch.ts']))
+    expect(manifest.inputs).toEqual(expect.arrayContaining(['src/main/cli/batch-process.ts', 'src/main/cli/batch-worker.ts', 'src/main/cli/batch-record.ts', 'src/main/cli/batch.ts']))
     expect(bin('--help')).toMatchObject({ code: 0, err: '' })
   })
   it('Ctrl-C: exit 130, every written record whole; --resume then finishes the rest', async () => {
@@ -362,13 +363,77 @@ describe('batch from the compiled CLI (dist/cli, its worker entry)', () => {
 })
 
 describe("batch's V8 flags", () => {
-  it('the interrupt budget on V8 11 (Node 20), where it was measured, and on no V8 that lacks it', () => {
-    expect(batchV8Flags('11.3.226.16-node.15')).toEqual(['--interrupt-budget=4194304', '--heap-growing-percent=50'])
-    // V8 12+ tiers up by invocation counts: no --interrupt-budget (setting it prints an error)
-    expect(batchV8Flags('12.4.254.21-node.33')).toEqual(['--heap-growing-percent=50'])
-    expect(batchV8Flags('13.6.233.10-node.28')).toEqual(['--heap-growing-percent=50'])
+  it('single-threaded everywhere; the interrupt budget on V8 11 (Node 20), where it was measured, and on no V8 that lacks it', () => {
+    expect(batchV8Flags('11.3.226.16-node.15')).toEqual(['--single-threaded', '--interrupt-budget=4194304', '--heap-growing-percent=50'])
+    // V8 12+ tiers up by invocation counts: no --interrupt-budget
+    expect(batchV8Flags('12.4.254.21-node.33')).toEqual(['--single-threaded', '--heap-growing-percent=50'])
+    expect(batchV8Flags('13.6.233.10-node.28')).toEqual(['--single-threaded', '--heap-growing-percent=50'])
     // every flag set for the V8 running here is one it knows
     const known = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout
     for (const f of batchV8Flags(process.versions.v8)) expect(known).toContain(`  ${f.split('=')[0]} (`)
   })
+})
+
+// The compiled batch runs in a process of its own, started with batchV8Flags() (read by V8
+// before it makes a heap): it must get the signals its launcher gets, once, and end as it does.
+describe.runIf(process.platform === 'linux')('the process a compiled batch runs in', () => {
+  /** 600 inputs (links to recorded boots) and a running `bin batch` over them, its own process group. */
+  const started = (args: string[] = []) => {
+    const d = mkdtempSync(join(tmpdir(), 'mmw-batch-proc-'))
+    const logs = ['6.1', '6.12', '7.3'].flatMap((v) => ['x86_64-s401-000', 'arm64-s401-000'].map((b) => join(root, 'tests/fixtures/kernel-versions', v, `${b}.log`)))
+    for (let i = 0; i < 600; i++) symlinkSync(logs[i % logs.length], join(d, `in-${String(i).padStart(4, '0')}.log`))
+    const out = join(d, 'out.jsonl')
+    const child = spawn(process.execPath, [join(root, 'bin/memmap-workbench.mjs'), 'batch', d, '--jobs', '1', '-o', out, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    let err = ''
+    child.stderr.on('data', (b: Buffer) => (err += b))
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })))
+    /** once a few records are written */
+    const running = new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(out) && readFileSync(out, 'utf8').split('\n').length > 3) {
+          clearInterval(poll)
+          resolve()
+        }
+      }, 20)
+      void ended.then(() => clearInterval(poll))
+    })
+    return { d, out, child, running, ended, err: () => err }
+  }
+  /** The processes whose command line names `d`, with their arguments. */
+  const processesOf = (d: string): { pid: number; argv: string[] }[] =>
+    readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .flatMap((pid) => {
+        try {
+          const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1)
+          return argv.includes(d) ? [{ pid: Number(pid), argv }] : []
+        } catch {
+          return [] // gone meanwhile
+        }
+      })
+
+  it("is started with batchV8Flags(); a SIGTERM to its launcher ends both, and the launcher's end says SIGTERM", async () => {
+    const r = started()
+    await r.running
+    const procs = processesOf(r.d)
+    const worker = procs.find((p) => p.argv.some((a) => a.endsWith('batch-process.mjs')))
+    expect(worker, JSON.stringify(procs)).toBeDefined()
+    expect(worker!.argv.slice(1, 1 + batchV8Flags(process.versions.v8).length)).toEqual(batchV8Flags(process.versions.v8))
+    r.child.kill('SIGTERM')
+    expect(await r.ended).toEqual({ code: null, signal: 'SIGTERM' })
+    expect(existsSync(`/proc/${worker!.pid}`)).toBe(false)
+  }, 120_000)
+
+  it("a terminal's Ctrl-C (SIGINT to the process group: launcher and batch process both) is one interrupt: exit 130, the summary written", async () => {
+    const r = started()
+    await r.running
+    process.kill(-r.child.pid!, 'SIGINT')
+    expect(await r.ended).toEqual({ code: 130, signal: null })
+    // a second Ctrl-C would have ended it at once, without these lines
+    expect(r.err()).toMatch(/batch: \d+ records in .* s CPU\)/)
+    expect(r.err()).toMatch(/interrupted: \d+ finished records written; run again with --resume/)
+    const text = readFileSync(r.out, 'utf8')
+    expect(text.endsWith('\n')).toBe(true)
+    expect(jsonl(text).length).toBeLessThan(600)
+  }, 120_000)
 })

@@ -7,9 +7,9 @@
 // mismatch, a failing check or an error record, 2 the command itself is wrong, 130
 // interrupted.
 
-import { setFlagsFromString } from 'node:v8'
+import { spawn } from 'node:child_process'
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, constants } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
@@ -53,15 +53,52 @@ export const BATCH_YOUNG_GENERATION_MB = 12
 export const BATCH_HEAP_GROWING_PERCENT = 50
 
 /**
- * The V8 flags the compiled batch command sets (batchCommand() says why), by the V8 running
- * it. `--interrupt-budget` is the tiering of V8 11 (Node 20), where the budget was
- * measured; later V8s tier up by invocation counts (`--invocation-count-for-turbofan`) and
- * have no such flag (setting it prints "Error: unrecognized flag" on stderr), so they keep
- * their defaults. `--heap-growing-percent` is in every V8 since 7.
+ * The V8 flags of the process a compiled batch runs in (launchBatchProcess()), on its
+ * command line, by the V8 running it: V8 reads them before it makes a heap, as it was
+ * built to (set while a process runs, a flag that changes how the collector works can
+ * meet a collector made without it: see `--single-threaded` below).
+ * - `--single-threaded`: a busy worker has no spare core for V8's compiler and GC helper
+ *   threads, and handing work to them and back cost more than it saved: over the 1968
+ *   recorded-log inputs, one worker, the lowest CPU of six runs was 5 % lower with it
+ *   (2.33 s against 2.45 s). (Set with setFlagsFromString() while the process ran, it
+ *   turned concurrent marking off under a collector made with it, and a run over 100 000
+ *   scenarios ended in V8's "Check failed: concurrent_marking_handle_ implies
+ *   !concurrent_marking_handle_->IsValid()" in the main thread's CppHeap.)
+ * - `--interrupt-budget`, on V8 11 (Node 20), where it was measured: every input runs a
+ *   different path through a large engine, and a worker's V8 kept optimising functions
+ *   that had run for a few inputs only (deoptimising and optimising again as the next log
+ *   took another branch): in a profile over 1968 recorded logs, 40 % of the process's CPU
+ *   went to its compiler and GC threads. A larger budget (the bytecode a function runs
+ *   before V8 considers optimising it; 132 KiB by default in V8 11.3) optimises what stays
+ *   hot and leaves the rest to the baseline tiers. Over those 1968 inputs, one worker,
+ *   three runs each: 5.9-6.8 s CPU with the default budget, 4.0-4.5 s with 2 MiB, 3.8-3.9 s
+ *   with 4 MiB, 4.7-5.0 s with 8 MiB (and 5904 inputs: 12.9-15.9, 11.3-11.5, 9.4-10.6,
+ *   11.7-12.2 s). Later V8s tier up by invocation counts
+ *   (`--invocation-count-for-turbofan`) and have no such flag, so they keep their defaults.
+ * - `--heap-growing-percent`, in every V8 since 7, for memory flat over any number of
+ *   inputs: V8 grows an isolate's heap by how much has survived so far, not by what is
+ *   alive. A worker's young generation doubled each time the bytes that survived its
+ *   scavenges since the last doubling passed its size, which a long enough run always
+ *   reaches (up to 16 MiB semi-spaces: 48 MiB a worker); and after each full GC its old
+ *   generation may grow to 4× what was alive (about 9 MiB alive in a worker). Over 10 000
+ *   and 100 000 small scenarios, two workers, --trace-gc: each worker's heap 28-47 MiB and
+ *   53-70 MiB by default; 21 and 25 MiB with semi-spaces of at most 4 MiB
+ *   (BATCH_YOUNG_GENERATION_MB, a Worker resource limit) and a growing factor of 1.5
+ *   (BATCH_HEAP_GROWING_PERCENT); the 1968 recorded logs ran no slower (one worker, three
+ *   runs each).
  */
 export function batchV8Flags(v8Version: string): string[] {
-  return [...(/^11\./.test(v8Version) ? [`--interrupt-budget=${BATCH_INTERRUPT_BUDGET}`] : []), `--heap-growing-percent=${BATCH_HEAP_GROWING_PERCENT}`]
+  return ['--single-threaded', ...(/^11\./.test(v8Version) ? [`--interrupt-budget=${BATCH_INTERRUPT_BUDGET}`] : []), `--heap-growing-percent=${BATCH_HEAP_GROWING_PERCENT}`]
 }
+
+/**
+ * Set in the environment of the process a compiled batch runs in, to the CPU time (µs)
+ * its launcher had used when it started it: the summary counts both.
+ */
+export const BATCH_PROCESS_ENV = 'MMW_BATCH_LAUNCHER_CPU_US'
+
+/** Two SIGINTs closer together than this are one Ctrl-C (a terminal's, and its launcher's copy). */
+export const SAME_CTRL_C_MS = 200
 
 /** Run from sources (specs, the bench's tsx runs) rather than from the compiled CLI in dist/cli. */
 const FROM_SOURCES = fileURLToPath(import.meta.url).endsWith('.ts')
@@ -179,11 +216,20 @@ function spawnWorker(data: BatchWorkerData, module?: string): Worker {
 const fmtDuration = (s: number): string =>
   s < 60 ? `${s.toFixed(s < 10 ? 1 : 0)} s` : s < 3600 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`
 
-/**
- * `tty`: stderr is a terminal this command may draw a progress bar on. `workerModule`
- * (specs, from sources): the module the workers run instead of batch-worker.ts.
- */
-export async function batchCommand(argv: string[], io: Out, tty = false, workerModule?: string): Promise<number> {
+export interface BatchHow {
+  /** stderr is a terminal this command may draw a progress bar on */
+  tty?: boolean
+  /**
+   * `io` is this process's own stdout and stderr: compiled, the command runs in a process
+   * of its own, started with batchV8Flags() (launchBatchProcess())
+   */
+  ownStdio?: boolean
+  /** specs, from sources: the module the workers run instead of batch-worker.ts */
+  workerModule?: string
+}
+
+export async function batchCommand(argv: string[], io: Out, how: BatchHow = {}): Promise<number> {
+  const { tty = false, workerModule } = how
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(BATCH_USAGE)
     return 0
@@ -193,36 +239,7 @@ export async function batchCommand(argv: string[], io: Out, tty = false, workerM
     io.err(`batch: ${o}\n${BATCH_USAGE}`)
     return 2
   }
-  // V8's flags (batchV8Flags()) are the process's: set before the workers start, they
-  // apply to the workers' isolates, and set before this process has done much (a flag that
-  // changes how the collector works, set while it runs, could meet a collection under way).
-  // The compiled CLI runs nothing else; run from sources (specs, a host process) batch
-  // leaves the flags of the process it was called in alone.
-  // Every input runs a different path through a large engine, and a worker's V8 kept
-  // optimising functions that had run for a few inputs only (deoptimising and optimising
-  // again as the next log took another branch): in a profile over 1968 recorded logs, 40 %
-  // of the process's CPU went to its compiler and GC threads. A larger interrupt budget
-  // (the bytecode a function runs before V8 considers optimising it; 132 KiB by default
-  // in V8 11.3) optimises what stays hot and leaves the rest to the baseline tiers. Over
-  // those 1968 inputs, one worker, three runs each: 5.9-6.8 s CPU with the default budget,
-  // 4.0-4.5 s with 2 MiB, 3.8-3.9 s with 4 MiB, 4.7-5.0 s with 8 MiB (and 5904 inputs:
-  // 12.9-15.9, 11.3-11.5, 9.4-10.6, 11.7-12.2 s).
-  // (Not `--single-threaded`, though a worker has no spare core for V8's helper threads and
-  // compiled and collected on its own thread for 5 % less CPU: set while the process runs,
-  // it turns concurrent marking off under a collector already made with it, and a run over
-  // 100 000 scenarios ended in V8's "Check failed: concurrent_marking_handle_ implies
-  // !concurrent_marking_handle_->IsValid()" in the main thread's CppHeap.)
-  // Memory flat over any number of inputs: V8 grows an isolate's heap by how much has
-  // survived so far, not by what is alive. A worker's young generation doubled each time
-  // the bytes that survived its scavenges since the last doubling passed its size, which
-  // a long enough run always reaches (up to 16 MiB semi-spaces: 48 MiB a worker); and
-  // after each full GC its old generation may grow to 4× what was alive (about 9 MiB
-  // alive in a worker). Over 10 000 and 100 000 small scenarios, two workers, --trace-gc:
-  // each worker's heap 28-47 MiB and 53-70 MiB by default; 21 and 25 MiB with
-  // semi-spaces of at most 4 MiB (BATCH_YOUNG_GENERATION_MB, a Worker resource limit) and
-  // a growing factor of 1.5 (BATCH_HEAP_GROWING_PERCENT); the 1968 recorded logs ran no
-  // slower (one worker, three runs each).
-  if (!FROM_SOURCES) for (const f of batchV8Flags(process.versions.v8)) setFlagsFromString(f)
+  if (!FROM_SOURCES && how.ownStdio && process.env[BATCH_PROCESS_ENV] === undefined) return launchBatchProcess(argv, io)
 
   // the output: opened before any work, so an unwritable -o is a usage error (2)
   let fd: number | null = null
@@ -269,7 +286,11 @@ export async function batchCommand(argv: string[], io: Out, tty = false, workerM
   let stopped = false
   let interrupted = false
   const started = performance.now()
-  const cpuStart = process.cpuUsage()
+  // the CPU time of the run: since the command started, or in a process of its own
+  // (launchBatchProcess()), all of that process's and its launcher's
+  const launcherCpu = Number(process.env[BATCH_PROCESS_ENV] ?? NaN)
+  const ownProcess = Number.isFinite(launcherCpu)
+  const cpuStart = ownProcess ? null : process.cpuUsage()
 
   // ---- workers ---------------------------------------------------------------------
   const data: BatchWorkerData = { opts: o.opts, diff: o.diff, format: o.format }
@@ -341,9 +362,16 @@ export async function batchCommand(argv: string[], io: Out, tty = false, workerM
   for (let i = 0; i < o.jobs; i++) slots.push(start())
 
   // ---- Ctrl-C: stop, keep what is written ---------------------------------------------
+  // a terminal's Ctrl-C reaches this process and its launcher, which passes it on as well
+  // (launchBatchProcess()): a second SIGINT soon after the first is that same Ctrl-C
+  let interruptedAt = 0
   const onSigint = (): void => {
-    if (interrupted) process.exit(130) // a second Ctrl-C does not wait
+    if (interrupted) {
+      if (performance.now() - interruptedAt >= SAME_CTRL_C_MS) process.exit(130) // a second Ctrl-C does not wait
+      return
+    }
     interrupted = true
+    interruptedAt = performance.now()
     stopped = true
     notify()
   }
@@ -453,7 +481,9 @@ export async function batchCommand(argv: string[], io: Out, tty = false, workerM
   } finally {
     stopped = true
     clearInterval(timer)
-    process.off('SIGINT', onSigint)
+    // in a process of its own, the launcher's copy of a Ctrl-C may come after the run has
+    // stopped: still that same Ctrl-C (the process ends as soon as this returns)
+    if (!ownProcess) process.off('SIGINT', onSigint)
     await Promise.all(slots.map((s) => s.w.terminate()))
     if (fd !== null) closeSync(fd)
     if (tty) process.stderr.write('\r\x1b[K')
@@ -462,8 +492,9 @@ export async function batchCommand(argv: string[], io: Out, tty = false, workerM
   // ---- summary (stderr: the records stay machine-loadable) ---------------------------
   const secs = (performance.now() - started) / 1000
   // the process's CPU time, all threads (getrusage RUSAGE_SELF), since the command started
-  const cpu = process.cpuUsage(cpuStart)
-  const cpuSecs = (cpu.user + cpu.system) / 1e6
+  // (in a process of its own: since that process started, and its launcher's)
+  const cpu = process.cpuUsage(cpuStart ?? undefined)
+  const cpuSecs = (cpu.user + cpu.system + (ownProcess ? launcherCpu : 0)) / 1e6
   for (const p of stats.unmatched) io.err(`batch: warning: ${p} matched no file`)
   const ran = counts.records + counts.binary
   if (!interrupted && ran === 0 && counts.alreadyDone === 0) {
@@ -485,4 +516,44 @@ export async function batchCommand(argv: string[], io: Out, tty = false, workerM
     return 130
   }
   return counts.records - counts.ok > 0 ? 1 : 0
+}
+
+/**
+ * Run the compiled batch command in a process of its own: `node FLAGS batch-process.mjs
+ * ARGS`, with batchV8Flags() and the same stdin, stdout and stderr; wait for it, pass on
+ * the signals sent to this process (a terminal's reach both: one process group; `kill`,
+ * `timeout` or a supervisor may signal this one alone), and end as it ended.
+ */
+async function launchBatchProcess(argv: string[], io: Out): Promise<number> {
+  const cpu = process.cpuUsage()
+  const entry = fileURLToPath(new URL('./batch-process.mjs', import.meta.url))
+  const child = spawn(process.execPath, [...batchV8Flags(process.versions.v8), entry, ...argv], {
+    stdio: 'inherit',
+    env: { ...process.env, [BATCH_PROCESS_ENV]: String(cpu.user + cpu.system) }
+  })
+  // Windows gives a console's Ctrl-C to every process attached to it, and kill() there
+  // ends a process at once: SIGINT is only kept from ending this one
+  const passed: NodeJS.Signals[] = process.platform === 'win32' ? [] : ['SIGINT', 'SIGTERM', 'SIGHUP']
+  const pass = (signal: NodeJS.Signals): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+  }
+  const ignore = (): void => undefined
+  for (const s of passed) process.on(s, pass)
+  if (process.platform === 'win32') process.on('SIGINT', ignore)
+  const end = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | Error>((resolve) => {
+    child.on('error', resolve)
+    child.on('exit', (code, signal) => resolve({ code, signal }))
+  })
+  for (const s of passed) process.off(s, pass)
+  process.off('SIGINT', ignore)
+  if (end instanceof Error) {
+    io.err(`batch: cannot start its process (${process.execPath}): ${end.message}`)
+    return 2
+  }
+  if (end.signal) {
+    // ended by a signal: this process ends by it too (a shell then reports it as such)
+    process.kill(process.pid, end.signal)
+    return 128 + (constants.signals[end.signal] ?? 0)
+  }
+  return end.code ?? 1
 }

@@ -71,7 +71,7 @@ export async function run(argv: string[], rawIo: Out = std): Promise<number> {
   // load only for this command
   if (argv[0] === 'export') return (await import('./export.ts')).exportCommand(argv.slice(1), io)
   // batch, its worker pool and walk load only for this command
-  if (argv[0] === 'batch') return (await import('./batch.ts')).batchCommand(argv.slice(1), io, rawIo === std && !!process.stderr.isTTY)
+  if (argv[0] === 'batch') return (await import('./batch.ts')).batchCommand(argv.slice(1), io, { tty: rawIo === std && !!process.stderr.isTTY, ownStdio: rawIo === std })
   if (argv[0] === '--version' || argv[0] === '-V') {
     io.out(await packageVersion())
     return 0
