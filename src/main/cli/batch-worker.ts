@@ -25,6 +25,14 @@ export interface BatchWorkerData {
 const { opts, diff, format } = workerData as BatchWorkerData
 
 /**
+ * The buffer inputs are read into, grown to the largest so far up to SHARED_MAX (a buffer
+ * per input was an allocation outside V8's heap for every file, 40 KiB for a boot log); a
+ * larger input gets one of its own, not kept.
+ */
+let shared = Buffer.allocUnsafeSlow(64 * 1024)
+const SHARED_MAX = 4 * 1024 * 1024
+
+/**
  * A regular file's text, read synchronously (one open, fstat, read, close: a worker has
  * nothing else to do meanwhile); null for anything else (missing, a directory, too large),
  * which readInput() then reads or explains as the other commands do.
@@ -39,10 +47,11 @@ function readRegular(file: string): string | null {
   try {
     const st = fstatSync(fd)
     if (!st.isFile() || st.size > MAX_SOURCE_BYTES) return null
-    const buf = Buffer.allocUnsafe(st.size)
+    if (st.size > shared.length && st.size <= SHARED_MAX) shared = Buffer.allocUnsafeSlow(Math.min(SHARED_MAX, Math.max(st.size, 2 * shared.length)))
+    const buf = st.size <= shared.length ? shared : Buffer.allocUnsafeSlow(st.size)
     let off = 0
-    while (off < buf.length) {
-      const n = readSync(fd, buf, off, buf.length - off, off)
+    while (off < st.size) {
+      const n = readSync(fd, buf, off, st.size - off, off)
       if (n === 0) break
       off += n
     }

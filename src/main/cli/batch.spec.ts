@@ -327,6 +327,29 @@ describe('batch from the compiled CLI (dist/cli, its process and worker entries)
     expect(manifest.inputs).toEqual(expect.arrayContaining(['src/main/cli/batch-process.ts', 'src/main/cli/batch-worker.ts', 'src/main/cli/batch-record.ts', 'src/main/cli/batch.ts']))
     expect(bin('--help')).toMatchObject({ code: 0, err: '' })
   })
+  it('one worker reads inputs of every size in turn: each record is that of its file read alone', () => {
+    const d = mkdtempSync(join(tmpdir(), 'mmw-batch-sizes-'))
+    const boot = readFileSync(`${BOOT}.log`, 'utf8')
+    // larger than the buffer a worker keeps (4 MiB): the boot, then state dumps
+    writeFileSync(join(d, '1-large.log'), boot + `[ 9.000000] ${'x'.repeat(100)}\n`.repeat(50_000))
+    writeFileSync(join(d, '2-boot.log'), boot)
+    copyFileSync(LAPTOP, join(d, '3-laptop.yaml'))
+    // a prefix of the boot, cut before its zones: shorter than what the buffer held before
+    writeFileSync(join(d, '4-cut.log'), boot.slice(0, boot.indexOf('Zone ranges:')))
+    writeFileSync(join(d, '5-boot-again.log'), boot)
+    const together = bin(d, '--jobs', '1', '--diff')
+    const alone = readdirSync(d)
+      .sort()
+      .flatMap((f) => jsonl(bin(join(d, f), '--jobs', '1', '--diff').out))
+    expect(jsonl(together.out)).toEqual(alone)
+    expect(alone.map((r) => [r.diff, r.error === null])).toEqual([
+      ['exact', true],
+      ['exact', true],
+      [null, true],
+      ['mismatch', true],
+      ['exact', true]
+    ])
+  }, 60_000)
   it('Ctrl-C: exit 130, every written record whole; --resume then finishes the rest', async () => {
     const d = mkdtempSync(join(tmpdir(), 'mmw-batch-int-'))
     // many inputs: links to the recorded boots, each a path of its own
