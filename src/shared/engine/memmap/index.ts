@@ -21,6 +21,7 @@ import {
   sectionFlags,
   sectionGeometry,
   usageCost,
+  type ArchMemoryModel,
   type NodeSectionRuns,
   type RootTableCost,
   type SectionGeometry,
@@ -46,10 +47,9 @@ const keptMaxFolioOrder = keptPer(maxFolioOrder)
 const keptVmemmapMapping = keptPer(vmemmapMapping)
 const keptMaxAlignedFolio = keptPer(maxAlignedFolio)
 
-export interface MemmapPlacement {
+/** Where the memmap lies and how it is aligned: what the memmap checks read (memmapLayout()). */
+export interface MemmapLayout {
   geometry: SectionGeometry
-  rootTable: RootTableCost
-  usage: UsageCost
   base: VmemmapBase | null
   plan: MemmapPlan
   maxPageOrder: number
@@ -59,10 +59,16 @@ export interface MemmapPlacement {
   alignedFolio: MaxAlignedFolio
   /** SPARSEMEM without VMEMMAP: the same for hot-added sections (kvmalloc_node()), else null */
   hotplugAlignedFolio: MaxAlignedFolio | null
-  /** the first present sections' rows (memmapRows() gives any window) */
-  rows: MemmapRow[]
   /** FLATMEM: one node_mem_map per node (alloc_node_mem_map()) */
   flatmem: ({ nid: number } & FlatmemMap)[] | null
+}
+
+/** The layout with what the views show besides: the section root table's and usage maps' cost, the first rows. */
+export interface MemmapPlacement extends MemmapLayout {
+  rootTable: RootTableCost
+  usage: UsageCost
+  /** the first present sections' rows (memmapRows() gives any window) */
+  rows: MemmapRow[]
 }
 
 export interface MemmapReport {
@@ -80,8 +86,11 @@ export interface MemmapReport {
   obsolescence: Obsolescence[]
 }
 
-/** What memmapReport() computes before its figures: everything its checks read. */
-function memmapParts(m: Model, lean: boolean) {
+/**
+ * What memmapReport() computes before its figures: everything its checks read, over the
+ * memmap's `placement` (memmapLayout(), or memmapPlacement() for the views).
+ */
+function memmapParts(m: Model, placement: MemmapLayout, lean: boolean) {
   const S = m.config.structPageSize
   const mm = m.scenario.memmap
   const bits: 32 | 64 = S === 32 && m.preset.defaults.structPageSize === 32 ? 32 : 64
@@ -95,10 +104,9 @@ function memmapParts(m: Model, lean: boolean) {
     pageSize: m.pageSize
   })
   const totals = memmapTotals(m)
-  // lean: no table rows, no zone contiguity, no policy but the running one (views only; the
-  // checks never read them)
+  // lean: no zone contiguity, no policy but the running one (views only; the checks never
+  // read them)
   const policies = lean ? policyTable(m, { start: 0, count: 0 }, { contiguity: false, runningOnly: true }) : policyTable(m)
-  const placement = memmapPlacement(m, lean ? 0 : 64)
   const pools = m.hugePageSizes.map((hugePageSize) => ({
     hugePageSize,
     pages: m.scenario.hugetlb?.find((h) => h.size === hugePageSize)?.pages ?? 0,
@@ -142,22 +150,23 @@ function memmapParts(m: Model, lean: boolean) {
     ...pmem.flatMap((p) => p.checks.map((c) => ({ ...c, id: `${p.name}.${c.id}` }))),
     ...(memdesc?.checks ?? [])
   ])
-  return { S, mm, bits, alignedValue, totals, policies, placement, hvo, kmsan, pmem, memdesc, checks }
+  return { S, mm, bits, alignedValue, totals, policies, hvo, kmsan, pmem, memdesc, checks }
 }
 
 /**
  * What `batch` records of the memmap: its size and the checks, as memmapReport() gives
- * them (the same values), without the figures, the table rows and the zone contiguity
- * that only the views show.
+ * them (the same values), without the figures, the table rows, the section root table's
+ * and usage maps' costs and the zone contiguity that only the views show.
  */
 export function memmapChecks(m: Model): { memmapBytes: number; failing: string[] } {
-  const p = memmapParts(m, true)
+  const p = memmapParts(m, memmapLayout(m), true)
   // the ids of the checks reported as 'fail' (no ReportedCheck is made: batch keeps ids only)
   return { memmapBytes: p.totals.memmapBytes, failing: p.checks.filter((c) => statusOf(c) === 'fail').map((c) => c.id) }
 }
 
 export function memmapReport(m: Model): MemmapReport {
-  const { S, mm, bits, alignedValue, totals, policies, placement, hvo, kmsan, pmem, memdesc, checks: unreported } = memmapParts(m, false)
+  const placement = memmapPlacement(m)
+  const { S, mm, bits, alignedValue, totals, policies, hvo, kmsan, pmem, memdesc, checks: unreported } = memmapParts(m, placement, false)
   const checks = unreported.map(withStatus)
   const size = structPageSize({ ...(mm?.structPage ?? { size: S }), alignedStructPage: alignedValue, bits, pageSize: m.pageSize })
   const report: MemmapReport = {
@@ -246,18 +255,55 @@ function uniqueById<T extends { id: string }>(list: T[]): T[] {
 }
 
 /** Section geometry, root table, usage maps, vmemmap base and mapping, orders and alignment. */
+/** The memmap's layout and what the views show of it besides (memmapRows() gives any window of rows). */
 export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
+  const layout = memmapLayout(m)
+  const { model, geometry } = sectionModel(m)
+  const nodes = nodeSectionRuns(m)
+  const vmemmapModel = m.config.memoryModel === 'sparsemem' && model.is64bit
+  const usageSize = keptMemSectionUsageSize(geometry, { version: m.version, sparsememVmemmap: vmemmapModel, pageblockOrder: layout.pageblockOrder })
+  const { base, plan, maxPageOrder, pageblockOrder, maxFolioOrder, alignedFolio, hotplugAlignedFolio, flatmem } = layout
+  return {
+    geometry,
+    rootTable: rootTableCost(geometry, nodes),
+    usage: usageCost(usageSize, nodes),
+    base,
+    plan,
+    maxPageOrder,
+    pageblockOrder,
+    maxFolioOrder,
+    alignedFolio,
+    hotplugAlignedFolio,
+    rows: memmapRows(plan, 0, rowCount),
+    flatmem
+  }
+}
+
+/** The architecture's memory model and section geometry for the model's kernel and page size. */
+function sectionModel(m: Model): { model: ArchMemoryModel; geometry: SectionGeometry } {
+  const model = keptArchMemoryModel(m.scenario.arch, m.pageSize, m.version, { paging: m.scenario.paging })
+  return { model, geometry: keptSectionGeometry(model) }
+}
+
+/** Each node's runs of present sections (sectionOwners()), in address order. */
+function nodeSectionRuns(m: Model): NodeSectionRuns[] {
+  const owners = sectionOwners(m)
+  return [...new Set(owners.map((o) => o.nid))].map((nid) => ({ nid, runs: owners.filter((o) => o.nid === nid).map((o) => ({ start: o.start, end: o.end })) }))
+}
+
+/**
+ * Where the memmap lies and how it is aligned: the vmemmap base, each node's boot buffer
+ * and what it holds, MAX_FOLIO_ORDER and the largest naturally aligned folio. What the
+ * memmap checks read (memmapChecks() computes no more); memmapPlacement() adds the views'.
+ */
+export function memmapLayout(m: Model): MemmapLayout {
   const S = m.config.structPageSize
   const arch = m.scenario.arch
-  const model = keptArchMemoryModel(arch, m.pageSize, m.version, { paging: m.scenario.paging })
-  const geometry = keptSectionGeometry(model)
-  const owners = sectionOwners(m)
-  const nodes: NodeSectionRuns[] = [...new Set(owners.map((o) => o.nid))].map((nid) => ({ nid, runs: owners.filter((o) => o.nid === nid).map((o) => ({ start: o.start, end: o.end })) }))
-  const rootTable = rootTableCost(geometry, nodes)
+  const { model, geometry } = sectionModel(m)
+  const nodes = nodeSectionRuns(m)
   const vmemmapModel = m.config.memoryModel === 'sparsemem' && model.is64bit
   const mpo = m.orders.maxPage
   const pbo = m.orders.pageblock
-  const usage = usageCost(keptMemSectionUsageSize(geometry, { version: m.version, sparsememVmemmap: vmemmapModel, pageblockOrder: pbo.order }), nodes)
   const mfo = keptMaxFolioOrder({
     arch,
     pageSize: m.pageSize,
@@ -313,8 +359,6 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
   const hotplugAlignedFolio = !base && !flat ? keptMaxAlignedFolio({ ...folioInput, alignment: { kind: 'kvmalloc' }, scope: { id: 'hotplug', title: 'hot-added sections' } }) : null
   return {
     geometry,
-    rootTable,
-    usage,
     base,
     plan,
     maxPageOrder: mpo.order,
@@ -322,7 +366,6 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
     maxFolioOrder: mfo,
     alignedFolio,
     hotplugAlignedFolio,
-    rows: memmapRows(plan, 0, rowCount),
     flatmem:
       m.config.memoryModel === 'flatmem'
         ? m.nodes.filter((n) => n.end > n.start).map((n) => ({ nid: n.nid, ...flatmemMap({ nodeStartPfn: n.start, nodeEndPfn: n.end, maxPageOrder: mpo.order, structPageSize: S }) }))
@@ -330,7 +373,7 @@ export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
   }
 }
 
-function placementChecks(m: Model, p: MemmapPlacement): Check[] {
+function placementChecks(m: Model, p: MemmapLayout): Check[] {
   const S = m.config.structPageSize
   return [
     ...sectionConstantChecks(p.geometry, { maxPageOrder: p.maxPageOrder, pageblockOrder: p.pageblockOrder }),
@@ -376,7 +419,7 @@ function nodeTop(m: Model, nid: number): number {
  * Reservations a layout does not name (the kernel image, page tables, percpu, crashkernel)
  * are not counted: a real boot hands over fewer pages.
  */
-function kmsanReport(m: Model, placement: MemmapPlacement): KmsanResult {
+function kmsanReport(m: Model, placement: MemmapLayout): KmsanResult {
   const ps = m.pageSize
   const reserved: ByteRange[] = m.reserved.regions.map((r) => ({ start: r.base, end: r.end }))
   if (m.scenario.arch === 'x86_64' && holds('x86-reserve-first-mb', m.version)) reserved.push({ start: 0, end: 0x100000 })
