@@ -548,10 +548,15 @@ const labels = new Map<FactId, string>()
 
 /** The label of the era before a fact (`≤ 6.8` for a fact since 6.9). */
 export function versionsBefore(id: FactId): string {
-  const f: KernelFact = FACTS[id]
-  const b = before(f.since)
-  return `${b.startsWith('<') ? b : `≤ ${b}`}${f.inferred && !f.commit ? ' (inferred)' : ''}`
+  let s = labelsBefore.get(id)
+  if (s === undefined) {
+    const f: KernelFact = FACTS[id]
+    const b = before(f.since)
+    labelsBefore.set(id, (s = `${b.startsWith('<') ? b : `≤ ${b}`}${f.inferred && !f.commit ? ' (inferred)' : ''}`))
+  }
+  return s
 }
+const labelsBefore = new Map<FactId, string>()
 
 /** The first version a fact holds in, as labels print it (`6.4` for 6.4-rc1). */
 export function sinceOf(id: FactId): string {
@@ -565,5 +570,8 @@ export function versionsBetween(from: FactId, to: FactId): string {
 
 /** drgn-style citation of a fact. */
 export function cite(id: FactId): string {
-  return factCitation(FACTS[id])
+  let s = citations.get(id)
+  if (s === undefined) citations.set(id, (s = factCitation(FACTS[id])))
+  return s
 }
+const citations = new Map<FactId, string>()
