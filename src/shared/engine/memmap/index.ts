@@ -257,9 +257,9 @@ function uniqueById<T extends { id: string }>(list: T[]): T[] {
 /** Section geometry, root table, usage maps, vmemmap base and mapping, orders and alignment. */
 /** The memmap's layout and what the views show of it besides (memmapRows() gives any window of rows). */
 export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
-  const layout = memmapLayout(m)
-  const { model, geometry } = sectionModel(m)
   const nodes = nodeSectionRuns(m)
+  const layout = memmapLayout(m, nodes)
+  const { model, geometry } = sectionModel(m)
   const vmemmapModel = m.config.memoryModel === 'sparsemem' && model.is64bit
   const usageSize = keptMemSectionUsageSize(geometry, { version: m.version, sparsememVmemmap: vmemmapModel, pageblockOrder: layout.pageblockOrder })
   const { base, plan, maxPageOrder, pageblockOrder, maxFolioOrder, alignedFolio, hotplugAlignedFolio, flatmem } = layout
@@ -295,12 +295,12 @@ function nodeSectionRuns(m: Model): NodeSectionRuns[] {
  * Where the memmap lies and how it is aligned: the vmemmap base, each node's boot buffer
  * and what it holds, MAX_FOLIO_ORDER and the largest naturally aligned folio. What the
  * memmap checks read (memmapChecks() computes no more); memmapPlacement() adds the views'.
+ * `nodes`: nodeSectionRuns(m), when the caller has it.
  */
-export function memmapLayout(m: Model): MemmapLayout {
+export function memmapLayout(m: Model, nodes = nodeSectionRuns(m)): MemmapLayout {
   const S = m.config.structPageSize
   const arch = m.scenario.arch
   const { model, geometry } = sectionModel(m)
-  const nodes = nodeSectionRuns(m)
   const vmemmapModel = m.config.memoryModel === 'sparsemem' && model.is64bit
   const mpo = m.orders.maxPage
   const pbo = m.orders.pageblock
