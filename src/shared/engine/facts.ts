@@ -538,25 +538,31 @@ export function holds(id: FactId, v: KernelVersion): boolean {
 }
 const held = new Map<FactId, Map<number, boolean>>()
 
+/** A text made of a fact's row, worked out once per fact (every model and check asks for it again). */
+function perFact(text: (f: KernelFact) => string): (id: FactId) => string {
+  const kept = new Map<FactId, string>()
+  return (id) => {
+    let s = kept.get(id)
+    if (s === undefined) kept.set(id, (s = text(FACTS[id])))
+    return s
+  }
+}
+const versionsLabel = perFact(factVersions)
+const beforeLabel = perFact((f) => {
+  const b = before(f.since)
+  return `${b.startsWith('<') ? b : `≤ ${b}`}${f.inferred && !f.commit ? ' (inferred)' : ''}`
+})
+const citation = perFact(factCitation)
+
 /** The "versions" label of a fact, for figures and checks. */
 export function versionsOf(id: FactId): string {
-  let s = labels.get(id)
-  if (s === undefined) labels.set(id, (s = factVersions(FACTS[id])))
-  return s
+  return versionsLabel(id)
 }
-const labels = new Map<FactId, string>()
 
 /** The label of the era before a fact (`≤ 6.8` for a fact since 6.9). */
 export function versionsBefore(id: FactId): string {
-  let s = labelsBefore.get(id)
-  if (s === undefined) {
-    const f: KernelFact = FACTS[id]
-    const b = before(f.since)
-    labelsBefore.set(id, (s = `${b.startsWith('<') ? b : `≤ ${b}`}${f.inferred && !f.commit ? ' (inferred)' : ''}`))
-  }
-  return s
+  return beforeLabel(id)
 }
-const labelsBefore = new Map<FactId, string>()
 
 /** The first version a fact holds in, as labels print it (`6.4` for 6.4-rc1). */
 export function sinceOf(id: FactId): string {
@@ -570,8 +576,5 @@ export function versionsBetween(from: FactId, to: FactId): string {
 
 /** drgn-style citation of a fact. */
 export function cite(id: FactId): string {
-  let s = citations.get(id)
-  if (s === undefined) citations.set(id, (s = factCitation(FACTS[id])))
-  return s
+  return citation(id)
 }
-const citations = new Map<FactId, string>()
