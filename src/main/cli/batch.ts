@@ -221,7 +221,8 @@ export interface BatchHow {
   tty?: boolean
   /**
    * `io` is this process's own stdout and stderr: compiled, the command runs in a process
-   * of its own, started with batchV8Flags() (launchBatchProcess())
+   * of its own, started with batchV8Flags() (launchBatchProcess()), unless this is that
+   * process (BATCH_PROCESS_ENV set)
    */
   ownStdio?: boolean
   /** specs, from sources: the module the workers run instead of batch-worker.ts */
