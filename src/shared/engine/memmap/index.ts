@@ -254,8 +254,11 @@ function uniqueById<T extends { id: string }>(list: T[]): T[] {
   return list.filter((x) => (seen.has(x.id) ? false : (seen.add(x.id), true)))
 }
 
-/** Section geometry, root table, usage maps, vmemmap base and mapping, orders and alignment. */
-/** The memmap's layout and what the views show of it besides (memmapRows() gives any window of rows). */
+/**
+ * The memmap's layout (memmapLayout(): section geometry, vmemmap base and mapping, orders
+ * and alignment) and what the views show of it besides: the root table's and usage maps'
+ * costs and the first rows (memmapRows() gives any window).
+ */
 export function memmapPlacement(m: Model, rowCount = 64): MemmapPlacement {
   const nodes = nodeSectionRuns(m)
   const layout = memmapLayout(m, nodes)
