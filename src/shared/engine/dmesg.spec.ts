@@ -1,10 +1,10 @@
 // The same boot, as different tools capture it: every form must give the same exact diff.
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bootlogSource } from './index.ts'
-import { CALLER_ONLY, CANDIDATE, candidateMessages, FLAT_TESTS, fold, kernelFromVersionLine, logMessages, parseLog, TIMESTAMP, timestampEnd } from './dmesg.ts'
-import { mulberry32 } from '../../../tests/prng.ts'
+import { recordedLogs } from '../../../tests/fixture-logs.ts'
+import { CALLER_ONLY, kernelFromVersionLine, logMessages, parseLog, TIMESTAMP, timestampEnd } from './dmesg.ts'
 
 const serial = readFileSync(join(import.meta.dirname, '../../../tests/fixtures/qemu-boots/x86_64-s7-000.log'), 'utf8')
 const stamp = /^\[\s*\d+\.\d+\] /
@@ -263,7 +263,7 @@ describe('timestampEnd', () => {
 
 describe('a log whose lines keep only the caller id (dmesg -t on a CONFIG_PRINTK_CALLER kernel)', () => {
   it('reads as the same log with its times', () => {
-    const withCaller = logs().filter((f) => /^\[ *\d+\.\d{6}\] *\[ *[TC]\d+\]/m.test(readFileSync(f, 'utf8')))
+    const withCaller = recordedLogs().filter((f) => /^\[ *\d+\.\d{6}\] *\[ *[TC]\d+\]/m.test(readFileSync(f, 'utf8')))
     expect(withCaller.length).toBeGreaterThanOrEqual(9)
     for (const f of withCaller) {
       const text = readFileSync(f, 'utf8')
@@ -285,144 +285,5 @@ describe('an impossible kernel version in a log', () => {
     expect(r.ok).toBe(false)
     expect(r.diagnostics[0]).toMatchObject({ severity: 'error', line: at + 1, column: lines[at].indexOf('6.1.999999999999999999') + 1 })
     expect(r.diagnostics[0].message).toMatch(/6\.1\.999999999999999999/)
-  })
-})
-
-// CANDIDATE decides, on a message's text, which messages are ever folded and read: a
-// message it passes over is skipped by parseLog(), expectedLines() and firstBoot(). It
-// must pass wherever one of their tests on the folded text would.
-const fixtures = join(import.meta.dirname, '../../../tests/fixtures')
-function logs(): string[] {
-  const out: string[] = []
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name))
-      else if (e.name.endsWith('.log')) out.push(join(d, e.name))
-    }
-  }
-  walk(fixtures)
-  return out
-}
-const readBy = (flat: string): boolean => FLAT_TESTS.some((r) => r.test(flat))
-
-describe('CANDIDATE: the test on the text that stands in for the tests on flat', () => {
-  const files = logs()
-  it('passes on every message of the recorded logs that a reader of the log reads', () => {
-    expect(files.length).toBeGreaterThan(500)
-    let read = 0
-    let skipped = 0
-    for (const f of files)
-      for (const m of logMessages(readFileSync(f, 'utf8'))) {
-        if (readBy(m.flat)) {
-          read++
-          expect(m.candidate, `${f}:${m.line}: ${m.text}`).toBe(true)
-        } else if (!m.candidate) skipped++
-      }
-    // it is a filter: most messages are about other things
-    expect(skipped).toBeGreaterThan(read)
-  })
-
-  it('passes on those messages re-spaced as mail and chat re-space them (runs of spaces and tabs, indentation, trailing blanks)', () => {
-    const rnd = mulberry32(7)
-    const runs = [' ', '  ', '\t', ' \t ', '   ']
-    let n = 0
-    for (const f of files.slice(0, 120))
-      for (const m of logMessages(readFileSync(f, 'utf8'))) {
-        if (!readBy(m.flat)) continue
-        const respaced = runs[Math.floor(rnd() * 3)].repeat(Math.floor(rnd() * 2)) + m.flat.replace(/ /g, () => runs[Math.floor(rnd() * runs.length)]) + (rnd() < 0.3 ? ' \t' : '')
-        expect(fold(respaced)).toBe(m.flat)
-        expect(CANDIDATE.test(respaced), respaced).toBe(true)
-        n++
-      }
-    expect(n).toBeGreaterThan(1000)
-  })
-
-  it('picks the messages whose own text it passes on: a line read in place as on its own', () => {
-    // readMessages() tests a timestamped line where it stands in the text (a sticky test,
-    // `$` before the line's end); what follows the message on its line, or the next line,
-    // must change nothing
-    const msgs = [
-      'Zone ranges:',
-      '  DMA      empty',
-      '  DMA32    [mem 0x0000000001000000-0x00000000ffffffff]',
-      '  Node 0: 0x0000000100000000',
-      '  node   0: [mem 0x0000000000001000-0x000000000009efff]',
-      'Using PowerMac machine description',
-      'NODE_DATA(0) allocated',
-      'BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable',
-      'x ppc64 y',
-      'foo bar',
-      ''
-    ]
-    const ends = ['', ' \t', '\r', '\r\r', '\u2028', '\u2028x', '\u2029 ', '\u00a0x', '\u3000', ' x', '\rx', '\x1b[0m', '-']
-    const prefixes = ['[    0.000000] ', '[    0.000000]', '[    1.000000] [    T1] ', '[T1] ', '']
-    let n = 0
-    for (const p of prefixes)
-      for (const m of msgs)
-        for (const e of ends)
-          for (const nl of ['\n', '\r\n']) {
-            const log = `[    0.000000] Linux version 6.1.0 (gcc)${nl}${p}${m}${e}${nl}[    0.000001]   DMA      empty${nl}`
-            const want = logMessages(log)
-              .filter((x) => CANDIDATE.test(x.text))
-              .map((x) => [x.line, x.text])
-            expect(
-              candidateMessages(log).map((x) => [x.line, x.text]),
-              JSON.stringify(log)
-            ).toEqual(want)
-            n++
-          }
-    expect(n).toBe(prefixes.length * msgs.length * ends.length * 2)
-  })
-
-  it('a line without a timestamp in a timestamped log loses its syslog prefixes, then continues the open message or starts one', () => {
-    // read in place (no line string): `<N>`, a syslog or journal prefix and `kernel: `
-    // go as the general reader's replaces remove them; a line starting with white space or
-    // '#' (a state dump, a comment) is a message of its own
-    const log = [
-      '[    0.000000] Linux version 6.1.0 (gcc)',
-      'kernel: built by x-',
-      '<6>y',
-      '[    0.000001] Zone ranges:',
-      'Dec  3 10:00:00 host kernel:   DMA      empty',
-      '<4>  DMA32    [mem 0x0000000001000000-0x00000000ffffffff]  ',
-      '#  a comment',
-      '<6>',
-      '[    0.000002] Movable zone start for each node',
-      '<6>2026-12-03T10:00:00+00:00 host kernel:   Node 0: 0x0000000100000000',
-      '[    0.000003] foo',
-      '[    0.000004] bar'
-    ]
-    for (const nl of ['\n', '\r\n']) {
-      const text = log.join(nl)
-      expect(logMessages(text).map((x) => [x.line, x.text])).toEqual([
-        [1, 'Linux version 6.1.0 (gcc) built by x-y'],
-        [4, 'Zone ranges:'],
-        [5, '  DMA      empty'],
-        [6, '  DMA32    [mem 0x0000000001000000-0x00000000ffffffff]'],
-        [7, '#  a comment'],
-        [8, ''],
-        [9, 'Movable zone start for each node'],
-        [10, '  Node 0: 0x0000000100000000'],
-        [11, 'foo'],
-        [12, 'bar']
-      ])
-      expect(candidateMessages(text).map((x) => [x.line, 'gap' in x && x.gap === true])).toEqual([
-        [1, false],
-        [4, false],
-        [5, false],
-        [6, false],
-        [9, true],
-        [10, false]
-      ])
-    }
-  })
-
-  it('a re-joined message is tested on its joined text (a wrapped BIOS-e820 line starts irrelevant-looking)', () => {
-    const msgs = logMessages('[    0.000000] Linux version 6.1.0 (x)\n[    0.000000] BIOS-e820:\n[mem 0x0000000000000000-0x000000000009fbff] usable\n[    0.000001] foo')
-    expect(msgs.map((m) => [m.text, m.candidate])).toEqual([
-      ['Linux version 6.1.0 (x)', true],
-      ['BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable', true],
-      ['foo', false]
-    ])
   })
 })

@@ -14,6 +14,21 @@ import { parseKernelVersion } from './version.ts'
 import { atLine } from './progress.ts'
 import { isBlank, isSpace, timestampEnd, timestampIn } from './printk.ts'
 import { afterSyslogPrefixes } from './syslog.ts'
+import {
+  BIOS_E820_LINE,
+  CANDIDATE,
+  CANDIDATE_START,
+  CANDIDATE_WITHIN,
+  EARLY_LINE,
+  EVIDENCE_ANYWHERE,
+  EVIDENCE_START,
+  EXPECTED_CANDIDATE,
+  MOVABLE_LINE,
+  PER_ZONE_LINE,
+  relevant,
+  USER_E820_LINE,
+  ZONE_LINE
+} from './dmesg-lines.ts'
 
 export { CALLER_ONLY, TIMESTAMP, timestampEnd } from './printk.ts'
 
@@ -365,88 +380,6 @@ function unfinished(flat: string): boolean {
 export function looksLikeLog(source: string): boolean {
   const head = source.slice(0, 200_000)
   return /Linux version \d|BIOS-e820:|Early memory node ranges|Zone ranges:|efi:\s+0x[0-9a-f]+-0x[0-9a-f]+ \[/.test(head)
-}
-
-const MEM = '\\[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\\]'
-const BIOS_E820_LINE = new RegExp(`^BIOS-e820: ${MEM} (.+)$`)
-const USER_E820_LINE = new RegExp(`^user: ${MEM} (.+)$`)
-
-/** Every line parseLog() reads starts like one of these (or names NODE_DATA / a powerpc toolchain / machine), as folded text. */
-// (two lists: messages starting with these, and messages holding these anywhere)
-const RELEVANT_START =
-  /^(?:Linux version|(?:Kernel )?[Cc]ommand line|BIOS-e820|user|e820|efi|(?:ACPI: )?SRAT|HugeTLB|Zone ranges|Early memory|(?:e820: )?last_pfn|\.text|Booting Linux|CPU|psci|GICv3|arch_timer|SBI|riscv|hash-mmu|radix-mmu|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size|\d+MB (?:LOW|HIGH)MEM|NUMA|Machine model|OF: fdt: Machine model|Detected|Dentry cache|Inode-cache|Hypervisor detected|pcpu-alloc|Fallback order|Freeing initrd|Trying to unpack rootfs|Unpacking initramfs|EFI stub|\S+ (?:\[mem |empty$)|node \d+: \[mem )/
-const RELEVANT_ANYWHERE =
-  /machine description|NODE_DATA|\(powerpc|ppc64|started at EL|setup: (?:Linux is running|The maximum memory size)|hugetlbfs: disabling|\(loongarch64|CPU\d*: LoongArch|Loongson/
-/**
- * RELEVANT_START or RELEVANT_ANYWHERE. Two tests, not one alternation: an alternation
- * anchored only in part is tried at every position of the text, its anchored part too.
- */
-const relevant = (flat: string): boolean => RELEVANT_START.test(flat) || RELEVANT_ANYWHERE.test(flat)
-
-/** Every line the architecture evidence of parseLog() tests starts like one of the first, or holds one of the second. */
-const EVIDENCE_START =
-  /^(?:SBI specification v|riscv: |hash-mmu:|radix-mmu:|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size =|setup: (?:Linux is running|The maximum memory size)|CPU|OF: fdt: Machine model: |\d+MB (?:LOW|HIGH)MEM available|Booting Linux on physical CPU 0x|Detected |Machine model: |psci: |GICv3: |arch_timer: )/
-const EVIDENCE_ANYWHERE = /machine description|ppc64|\(powerpc|NODE_DATA\(|Loongson-64bit|\(loongarch64-/
-
-/** A block line of `Zone ranges`, `Movable zone start` or `Early memory node ranges`, or a ≤5.13 per-zone line, folded. */
-const ZONE_LINE = /^(\S+) (\[mem 0x[0-9a-f]+-0x[0-9a-f]+\]|empty)$/
-const MOVABLE_LINE = /^Node (\d+): (0x[0-9a-f]+)$/
-const EARLY_LINE = /^node (\d+): (\[mem 0x[0-9a-f]+-0x[0-9a-f]+\])$/
-const PER_ZONE_LINE = /^(\S+) zone: (\d+ (?:pages used for memmap|pages reserved|(?:memmap )?pages exceeds freesize \d+|pages in unavailable ranges))$/
-/** Every line expectedLines() gives a kind outside a block starts like this (a superset of its tests). */
-const EXPECTED_CANDIDATE = /^(?:Initmem setup node |On node |Reserved but unavailable: |Zeroed struct page |HugeTLB: |x86\/mm: Memory block size: |Memory: |\S+ zone: )/
-
-/**
- * A test on a message's text (before folding) that passes on every message one of these
- * passes on, folded: RELEVANT, EXPECTED_CANDIDATE, the block lines and their headings, and
- * `Linux version ` (firstBoot()). Each is anchored at the start and tests literal spaces
- * only (no `.`, `\s` or negated class can meet a space of flat), so a space of flat is a
- * run of spaces and tabs in the text, its start after white space, its end before it.
- */
-const candidate = onText(
-  [RELEVANT_START, EXPECTED_CANDIDATE, ZONE_LINE, MOVABLE_LINE, EARLY_LINE, /^(?:Zone ranges:|Movable zone start for each node|Early memory node ranges|Linux version )/],
-  RELEVANT_ANYWHERE
-)
-export const CANDIDATE: { test: (text: string) => boolean } = candidate
-/** CANDIDATE's anchored test from a position of a whole text (readMessages()) */
-const CANDIDATE_START = candidate.startAt
-/** CANDIDATE's other test, anywhere in a message's text */
-const CANDIDATE_WITHIN = candidate.anywhere
-
-/** The tests on flat that CANDIDATE stands in for (its spec checks it passes wherever one of them does). */
-export const FLAT_TESTS: readonly RegExp[] = [
-  RELEVANT_START,
-  RELEVANT_ANYWHERE,
-  EXPECTED_CANDIDATE,
-  ZONE_LINE,
-  MOVABLE_LINE,
-  EARLY_LINE,
-  /^Linux version /,
-  /^(?:Zone ranges:|Movable zone start for each node|Early memory node ranges)$/
-]
-
-/**
- * Two regular expressions, not one: an alternation that is anchored only in part is tried
- * at every position of the text, its anchored part too (a third of the cost over the
- * recorded logs).
- */
-function onText(starts: RegExp[], anywhere: RegExp): { test: (text: string) => boolean; startAt: RegExp; anywhere: RegExp } {
-  const spaced = (src: string): string => {
-    if (/(?<!\\)[.^]|\\s|\[\^| [?*+{]/.test(src)) throw new Error(`onText: ${src} is not a test of literal spaces`)
-    return src.replace(/ /g, '[ \\t]+').replace(/(?<!\\)\$/g, '\\s*$')
-  }
-  const parts = starts.map((r) => {
-    if (!r.source.startsWith('^')) throw new Error(`onText: ${r.source} is not anchored`)
-    return spaced(r.source.slice(1))
-  })
-  const start = new RegExp(`^\\s*(?:${parts.join('|')})`)
-  const within = new RegExp(spaced(anywhere.source))
-  return {
-    test: (text) => start.test(text) || within.test(text),
-    // the first test from a position of a whole text (sticky, `$` at a line's end)
-    startAt: new RegExp(`\\s*(?:${parts.join('|')})`, 'ym'),
-    anywhere: within
-  }
 }
 
 /**

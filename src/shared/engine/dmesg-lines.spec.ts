@@ -1,0 +1,134 @@
+// CANDIDATE (dmesg-lines.ts) on the recorded logs and on pasted forms of them.
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { candidateMessages, fold, logMessages } from './dmesg.ts'
+import { CANDIDATE, FLAT_TESTS } from './dmesg-lines.ts'
+import { recordedLogs } from '../../../tests/fixture-logs.ts'
+import { mulberry32 } from '../../../tests/prng.ts'
+
+// CANDIDATE decides, on a message's text, which messages are ever folded and read: a
+// message it passes over is skipped by parseLog(), expectedLines() and firstBoot(). It
+// must pass wherever one of their tests on the folded text would.
+const readBy = (flat: string): boolean => FLAT_TESTS.some((r) => r.test(flat))
+
+describe('CANDIDATE: the test on the text that stands in for the tests on flat', () => {
+  const files = recordedLogs()
+  it('passes on every message of the recorded logs that a reader of the log reads', () => {
+    expect(files.length).toBeGreaterThan(500)
+    let read = 0
+    let skipped = 0
+    for (const f of files)
+      for (const m of logMessages(readFileSync(f, 'utf8'))) {
+        if (readBy(m.flat)) {
+          read++
+          expect(m.candidate, `${f}:${m.line}: ${m.text}`).toBe(true)
+        } else if (!m.candidate) skipped++
+      }
+    // it is a filter: most messages are about other things
+    expect(skipped).toBeGreaterThan(read)
+  })
+
+  it('passes on those messages re-spaced as mail and chat re-space them (runs of spaces and tabs, indentation, trailing blanks)', () => {
+    const rnd = mulberry32(7)
+    const runs = [' ', '  ', '\t', ' \t ', '   ']
+    let n = 0
+    for (const f of files.slice(0, 120))
+      for (const m of logMessages(readFileSync(f, 'utf8'))) {
+        if (!readBy(m.flat)) continue
+        const respaced = runs[Math.floor(rnd() * 3)].repeat(Math.floor(rnd() * 2)) + m.flat.replace(/ /g, () => runs[Math.floor(rnd() * runs.length)]) + (rnd() < 0.3 ? ' \t' : '')
+        expect(fold(respaced)).toBe(m.flat)
+        expect(CANDIDATE.test(respaced), respaced).toBe(true)
+        n++
+      }
+    expect(n).toBeGreaterThan(1000)
+  })
+
+  it('picks the messages whose own text it passes on: a line read in place as on its own', () => {
+    // readMessages() tests a timestamped line where it stands in the text (a sticky test,
+    // `$` before the line's end); what follows the message on its line, or the next line,
+    // must change nothing
+    const msgs = [
+      'Zone ranges:',
+      '  DMA      empty',
+      '  DMA32    [mem 0x0000000001000000-0x00000000ffffffff]',
+      '  Node 0: 0x0000000100000000',
+      '  node   0: [mem 0x0000000000001000-0x000000000009efff]',
+      'Using PowerMac machine description',
+      'NODE_DATA(0) allocated',
+      'BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable',
+      'x ppc64 y',
+      'foo bar',
+      ''
+    ]
+    const ends = ['', ' \t', '\r', '\r\r', '\u2028', '\u2028x', '\u2029 ', '\u00a0x', '\u3000', ' x', '\rx', '\x1b[0m', '-']
+    const prefixes = ['[    0.000000] ', '[    0.000000]', '[    1.000000] [    T1] ', '[T1] ', '']
+    let n = 0
+    for (const p of prefixes)
+      for (const m of msgs)
+        for (const e of ends)
+          for (const nl of ['\n', '\r\n']) {
+            const log = `[    0.000000] Linux version 6.1.0 (gcc)${nl}${p}${m}${e}${nl}[    0.000001]   DMA      empty${nl}`
+            const want = logMessages(log)
+              .filter((x) => CANDIDATE.test(x.text))
+              .map((x) => [x.line, x.text])
+            expect(
+              candidateMessages(log).map((x) => [x.line, x.text]),
+              JSON.stringify(log)
+            ).toEqual(want)
+            n++
+          }
+    expect(n).toBe(prefixes.length * msgs.length * ends.length * 2)
+  })
+
+  it('a line without a timestamp in a timestamped log loses its syslog prefixes, then continues the open message or starts one', () => {
+    // read in place (no line string): `<N>`, a syslog or journal prefix and `kernel: `
+    // go as the general reader's replaces remove them; a line starting with white space or
+    // '#' (a state dump, a comment) is a message of its own
+    const log = [
+      '[    0.000000] Linux version 6.1.0 (gcc)',
+      'kernel: built by x-',
+      '<6>y',
+      '[    0.000001] Zone ranges:',
+      'Dec  3 10:00:00 host kernel:   DMA      empty',
+      '<4>  DMA32    [mem 0x0000000001000000-0x00000000ffffffff]  ',
+      '#  a comment',
+      '<6>',
+      '[    0.000002] Movable zone start for each node',
+      '<6>2026-12-03T10:00:00+00:00 host kernel:   Node 0: 0x0000000100000000',
+      '[    0.000003] foo',
+      '[    0.000004] bar'
+    ]
+    for (const nl of ['\n', '\r\n']) {
+      const text = log.join(nl)
+      expect(logMessages(text).map((x) => [x.line, x.text])).toEqual([
+        [1, 'Linux version 6.1.0 (gcc) built by x-y'],
+        [4, 'Zone ranges:'],
+        [5, '  DMA      empty'],
+        [6, '  DMA32    [mem 0x0000000001000000-0x00000000ffffffff]'],
+        [7, '#  a comment'],
+        [8, ''],
+        [9, 'Movable zone start for each node'],
+        [10, '  Node 0: 0x0000000100000000'],
+        [11, 'foo'],
+        [12, 'bar']
+      ])
+      expect(candidateMessages(text).map((x) => [x.line, 'gap' in x && x.gap === true])).toEqual([
+        [1, false],
+        [4, false],
+        [5, false],
+        [6, false],
+        [9, true],
+        [10, false]
+      ])
+    }
+  })
+
+  it('a re-joined message is tested on its joined text (a wrapped BIOS-e820 line starts irrelevant-looking)', () => {
+    const msgs = logMessages('[    0.000000] Linux version 6.1.0 (x)\n[    0.000000] BIOS-e820:\n[mem 0x0000000000000000-0x000000000009fbff] usable\n[    0.000001] foo')
+    expect(msgs.map((m) => [m.text, m.candidate])).toEqual([
+      ['Linux version 6.1.0 (x)', true],
+      ['BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable', true],
+      ['foo', false]
+    ])
+  })
+})
