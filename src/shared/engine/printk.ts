@@ -59,11 +59,19 @@ function callerIdAt(s: string, j: number, end: number): number {
   if (j >= end || s.charCodeAt(j) !== 91) return -1
   j++
   while (j < end && isSpace(s.charCodeAt(j))) j++
+  // read on as for an id whether or not `T`/`C` is there, and decide at the end: a
+  // timestamp's `[    0.000000]` (a line's start in every timestamped log) then runs each
+  // step an id takes, so each has its type feedback when V8 optimises the line readers,
+  // and a log's first caller id deoptimises none of them (as it did, when only ids ran it)
   const tc = j < end ? s.charCodeAt(j) : -1
-  if (tc !== 84 && tc !== 67) return -1
-  const e = ++j
+  const id = tc === 84 || tc === 67
+  const e = j + (id ? 1 : 0)
+  j = e
   while (j < end && isDigit(s.charCodeAt(j))) j++
-  return j > e && j < end && s.charCodeAt(j) === 93 ? j + 1 : -1
+  const digits = j > e
+  const closed = j < end && s.charCodeAt(j) === 93
+  const next = j + 1
+  return id && digits && closed ? next : -1
 }
 
 /**
