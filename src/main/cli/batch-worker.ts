@@ -20,9 +20,15 @@ export interface BatchWorkerData {
   opts: InputOptions
   diff: boolean
   format: 'jsonl' | 'csv'
+  /**
+   * one Int32: the id of the input this worker is on (0: none yet), for the main thread's
+   * watchdog (--timeout); shared memory, so a message per input is not needed
+   */
+  progress: SharedArrayBuffer
 }
 
-const { opts, diff, format } = workerData as BatchWorkerData
+const { opts, diff, format, progress } = workerData as BatchWorkerData
+const onInput = new Int32Array(progress)
 
 /**
  * The buffer inputs are read into, grown to the largest so far up to SHARED_MAX (a buffer
@@ -91,6 +97,7 @@ async function run(job: BatchJob): Promise<BatchReply> {
 // thread cost more than reading the file)
 port.on('message', async (jobs: BatchJob[]) => {
   for (const job of jobs) {
+    Atomics.store(onInput, 0, job.id)
     const reply = await run(job)
     if (replies.push(reply) === 1) setImmediate(flush)
   }

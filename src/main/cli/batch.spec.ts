@@ -313,6 +313,44 @@ describe('batch when a worker dies', () => {
   }, 60_000)
 })
 
+describe('batch when the engine is stuck on an input (--timeout)', () => {
+  it('that input is an error record after the timeout, the inputs its worker held run on a new one, the run ends (1)', async () => {
+    // 40 scenarios and one input the stand-in worker never finishes (tests/batch-worker-hang.ts)
+    const dir = mkdtempSync(join(tmpdir(), 'mw-batch-stuck-'))
+    const names = Array.from({ length: 40 }, (_, i) => `${String(i + 1).padStart(2, '0')}.yaml`)
+    names.splice(3, 0, '03-hang.yaml')
+    for (const n of names) copyFileSync(LAPTOP, join(dir, n))
+    let out = ''
+    let err = ''
+    const t0 = performance.now()
+    const code = await batchCommand(
+      [dir, '--jobs', '1', '--timeout', '1'],
+      { out: (s) => void (out += s + '\n'), err: (s) => void (err += s + '\n') },
+      { workerModule: join(root, 'tests/batch-worker-hang.ts') }
+    )
+    expect(code, err).toBe(1)
+    const recs = jsonl(out)
+    // every input once; only the stuck one is an error, the others (its chunk's too) ran
+    expect(recs.map((r) => String(r.file).slice(dir.length + 1)).sort()).toEqual([...names].sort())
+    const hung = join(dir, '03-hang.yaml')
+    expect(byFile(recs)[hung].error).toBe(`${hung}:1:1: error: the engine was still on this input after 1 s, and was stopped (--timeout)`)
+    expect(recs.filter((r) => r.error === null && r.presentPages !== null).length).toBe(names.length - 1)
+    expect(err).toMatch(new RegExp(`batch: ${names.length} records in .*: ${names.length - 1} ok, 0 with failing checks, 1 errors`))
+    // stopped after about the timeout (a watchdog tick is a quarter of it), not at the end of time
+    expect(performance.now() - t0).toBeLessThan(30_000)
+  }, 60_000)
+
+  it('--timeout takes whole seconds, 0 for none', async () => {
+    for (const bad of ['-1', '1.5', 'x']) {
+      const r = await inProcess(LAPTOP, '--timeout', bad)
+      expect(r.code).toBe(2)
+      expect(r.err).toMatch(/--timeout needs a whole number of seconds \(0: none\)/)
+    }
+    const r = await inProcess(LAPTOP, '--timeout', '0')
+    expect(r.code, r.err).toBe(0)
+  })
+})
+
 describe('batch from the compiled CLI (dist/cli, its process and worker entries)', () => {
   it('answers like the sources', async () => {
     const d = folder()

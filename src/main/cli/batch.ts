@@ -1,8 +1,10 @@
-// `memmap-workbench batch PATH… [--jobs N] [--format jsonl|csv] [-o FILE] [--diff] [--resume]`:
+// `memmap-workbench batch PATH… [--jobs N] [--format jsonl|csv] [-o FILE] [--diff] [--resume] [--timeout S]`:
 // the engine over many inputs on worker threads, one record per input written as soon as
 // it is finished (JSON lines or CSV), a summary on stderr. The walk is streamed and the
 // queue to the workers bounded, so memory stays flat over any number of inputs (with
-// several PATHs, the paths already seen are kept, to run each input once). Ctrl-C stops
+// several PATHs, the paths already seen are kept, to run each input once). An input the
+// engine is stuck on for --timeout seconds is an error record, and its worker is replaced
+// (the other inputs it held run on another). Ctrl-C stops
 // the workers and leaves every finished record written, whole. Exit codes: 0 all ok, 1 a
 // mismatch, a failing check or an error record, 2 the command itself is wrong, 130
 // interrupted.
@@ -19,7 +21,10 @@ import { expandArg, type FoundInput, type WalkStats } from './batch-glob.ts'
 import { csvFirstFields, csvHeader, errorRecord, recordKeys, recordLine, type BatchReply, type RecordCounts } from './batch-record.ts'
 import type { BatchJob, BatchWorkerData } from './batch-worker.ts'
 
-export const BATCH_USAGE = `usage: memmap-workbench batch PATH… [--jobs N] [--format jsonl|csv] [-o FILE] [--diff] [--resume]
+/** --timeout's default, seconds: far above any input the engine is meant for (10^6 firmware ranges take 20 s here) */
+export const BATCH_TIMEOUT_S = 300
+
+export const BATCH_USAGE = `usage: memmap-workbench batch PATH… [--jobs N] [--format jsonl|csv] [-o FILE] [--diff] [--resume] [--timeout S]
 
   PATH               a scenario (.yaml/.yml/.json) or boot log, a folder (recursive; hidden files
                      and binary files skipped and counted) or a glob ('logs/**/*.log', quoted or not)
@@ -28,6 +33,8 @@ export const BATCH_USAGE = `usage: memmap-workbench batch PATH… [--jobs N] [--
   -o FILE            write the records to FILE instead of stdout
   --diff             compare each log's kernel lines with the prediction (as bootlog --diff)
   --resume           with -o: keep FILE's records, skip their inputs, append the rest
+  --timeout S        an input the engine is still on after S seconds is an error record, and
+                     the run goes on (default ${BATCH_TIMEOUT_S}; 0: wait for ever)
   --kernel, --arch, --page-size   as for bootlog, applied to every input
 
 One record per input, as it finishes: file, kind, kernel, arch, presentPages, memmapBytes,
@@ -119,11 +126,13 @@ interface Options {
   output: string | null
   diff: boolean
   resume: boolean
+  /** seconds an input may take (0: no limit) */
+  timeout: number
   opts: InputOptions
 }
 
 function parseArgs(argv: string[]): Options | string {
-  const o: Options = { paths: [], jobs: availableParallelism(), format: 'jsonl', output: null, diff: false, resume: false, opts: {} }
+  const o: Options = { paths: [], jobs: availableParallelism(), format: 'jsonl', output: null, diff: false, resume: false, timeout: BATCH_TIMEOUT_S, opts: {} }
   let format: string | null = null
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
@@ -134,6 +143,10 @@ function parseArgs(argv: string[]): Options | string {
       const v = value()
       if (!v || !/^[1-9]\d{0,3}$/.test(v)) return `--jobs needs a whole number from 1 to 9999, not ${v ?? 'nothing'}`
       o.jobs = Number(v)
+    } else if (a === '--timeout') {
+      const v = value()
+      if (!v || !/^\d{1,6}$/.test(v)) return `--timeout needs a whole number of seconds (0: none), not ${v ?? 'nothing'}`
+      o.timeout = Number(v)
     } else if (a === '--format') {
       format = value()
       if (format !== 'jsonl' && format !== 'csv') return `--format must be jsonl or csv, not ${format ?? 'nothing'}`
@@ -294,10 +307,14 @@ export async function batchCommand(argv: string[], io: Out, how: BatchHow = {}):
   const cpuStart = ownProcess ? null : process.cpuUsage()
 
   // ---- workers ---------------------------------------------------------------------
-  const data: BatchWorkerData = { opts: o.opts, diff: o.diff, format: o.format }
   interface Slot {
     w: Worker
     inflight: Map<number, FoundInput>
+    /** the id of the input the worker is on, as it stores it (BatchWorkerData.progress) */
+    onInput: Int32Array
+    /** the id the watchdog last saw there, and since when (performance.now()) */
+    seen: number
+    since: number
   }
   const slots: Slot[] = []
   let inflight = 0
@@ -331,7 +348,9 @@ export async function batchCommand(argv: string[], io: Out, how: BatchHow = {}):
     if (c.ok) counts.ok++
   }
   const start = (): Slot => {
-    const slot: Slot = { w: spawnWorker(data, workerModule), inflight: new Map() }
+    const progress = new SharedArrayBuffer(4)
+    const data: BatchWorkerData = { opts: o.opts, diff: o.diff, format: o.format, progress }
+    const slot: Slot = { w: spawnWorker(data, workerModule), inflight: new Map(), onInput: new Int32Array(progress), seen: 0, since: 0 }
     slot.w.on('message', (replies: BatchReply[]) => {
       if (stopped) return
       for (const m of replies) {
@@ -361,6 +380,56 @@ export async function batchCommand(argv: string[], io: Out, how: BatchHow = {}):
     return slot
   }
   for (let i = 0; i < o.jobs; i++) slots.push(start())
+
+  // inputs to the least busy worker, each with an id of its own
+  const dispatch = (inputs: FoundInput[]): void => {
+    const slot = slots.reduce((a, b) => (b.inflight.size < a.inflight.size ? b : a))
+    const jobs: BatchJob[] = inputs.map((f) => {
+      const id = nextId++
+      slot.inflight.set(id, f)
+      return { id, file: f.file, found: f.found }
+    })
+    inflight += jobs.length
+    slot.w.postMessage(jobs)
+  }
+
+  // ---- the watchdog (--timeout) --------------------------------------------------------
+  // an input a worker has been on for longer than the timeout is an engine stuck on it (it
+  // is linear in its input, so never a large input): an error record, the worker replaced,
+  // and the inputs it held besides sent to another
+  const timeoutMs = o.timeout * 1000
+  const stuck = (slot: Slot, id: number): void => {
+    slots.splice(slots.indexOf(slot), 1) // its exit is not a crash (lost())
+    const f = slot.inflight.get(id)!
+    slot.inflight.delete(id)
+    inflight--
+    const r = recordLine(errorRecord(f.file, `${f.file}:1:1: error: the engine was still on this input after ${o.timeout} s, and was stopped (--timeout)`, o.diff), o.diff, o.format)
+    emit(r.line, r.counts)
+    writePending()
+    const rest = [...slot.inflight.values()]
+    inflight -= rest.length
+    void slot.w.terminate()
+    slots.push(start())
+    if (rest.length) dispatch(rest)
+    notify()
+  }
+  const watchdog = timeoutMs
+    ? setInterval(
+        () => {
+          if (stopped) return
+          const now = performance.now()
+          for (const slot of [...slots]) {
+            const id = Atomics.load(slot.onInput, 0)
+            if (id !== slot.seen) {
+              slot.seen = id
+              slot.since = now
+            } else if (slot.inflight.has(id) && now - slot.since >= timeoutMs) stuck(slot, id)
+          }
+        },
+        Math.min(1000, timeoutMs / 4)
+      )
+    : null
+  watchdog?.unref()
 
   // ---- Ctrl-C: stop, keep what is written ---------------------------------------------
   // a terminal's Ctrl-C reaches this process and its launcher, which passes it on as well
@@ -443,16 +512,9 @@ export async function batchCommand(argv: string[], io: Out, how: BatchHow = {}):
   const send = async (): Promise<void> => {
     await until(() => stopped || inflight + chunk.length <= slots.length * DEPTH)
     if (stopped) return
-    const slot = slots.reduce((a, b) => (b.inflight.size < a.inflight.size ? b : a))
-    const jobs: BatchJob[] = chunk.map((f) => {
-      const id = nextId++
-      slot.inflight.set(id, f)
-      return { id, file: f.file, found: f.found }
-    })
-    inflight += jobs.length
+    dispatch(chunk)
     chunks++
     chunk = []
-    slot.w.postMessage(jobs)
   }
   try {
     outer: for (const arg of o.paths) {
@@ -482,6 +544,7 @@ export async function batchCommand(argv: string[], io: Out, how: BatchHow = {}):
   } finally {
     stopped = true
     clearInterval(timer)
+    if (watchdog) clearInterval(watchdog)
     // in a process of its own, the launcher's copy of a Ctrl-C may come after the run has
     // stopped: still that same Ctrl-C (the process ends as soon as this returns)
     if (!ownProcess) process.off('SIGINT', onSigint)

@@ -20,7 +20,7 @@ commands:
                                    unmet 'info' conditions are printed, not failed)
   export FILE [--view V] [--format F] -o OUT   views as svg|png|pdf, the analysis as json|csv|md
                                    (memmap-workbench export --help lists the options)
-  batch PATH… [--jobs N] [--format jsonl|csv] [-o FILE] [--diff] [--resume]
+  batch PATH… [--jobs N] [--format jsonl|csv] [-o FILE] [--diff] [--resume] [--timeout S]
                                    one record per scenario/log (files, folders, globs) on all
                                    cores, as JSON lines or CSV; summary on stderr; exit 130 on
                                    Ctrl-C (memmap-workbench batch --help lists the options)
