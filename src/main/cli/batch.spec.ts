@@ -287,16 +287,25 @@ describe('batch exit codes', () => {
   })
 })
 
+/**
+ * `count` copies of the laptop scenario in a new folder, `odd` among them after the first
+ * `at`, run by batch on one worker running the stand-in `module` (tests/) with `args`
+ */
+async function withStandIn(count: number, odd: string, at: number, module: string, ...args: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'mw-batch-stand-in-'))
+  const names = Array.from({ length: count }, (_, i) => `${String(i + 1).padStart(2, '0')}.yaml`)
+  names.splice(at, 0, odd)
+  for (const n of names) copyFileSync(LAPTOP, join(dir, n))
+  let out = ''
+  let err = ''
+  const code = await batchCommand([dir, '--jobs', '1', ...args], { out: (s) => void (out += s + '\n'), err: (s) => void (err += s + '\n') }, { workerModule: join(root, 'tests', module) })
+  return { dir, names, code, out, err }
+}
+
 describe('batch when a worker dies', () => {
   it('its inputs in flight get an error record each, a new worker runs the rest, the run ends (1)', async () => {
     // 60 scenarios and one input the stand-in worker dies on (exit code 3, tests/batch-worker-crash.ts)
-    const dir = mkdtempSync(join(tmpdir(), 'mw-batch-lost-'))
-    const names = Array.from({ length: 60 }, (_, i) => `${String(i + 1).padStart(2, '0')}.yaml`)
-    names.splice(5, 0, '05-crash.yaml')
-    for (const n of names) copyFileSync(LAPTOP, join(dir, n))
-    let out = ''
-    let err = ''
-    const code = await batchCommand([dir, '--jobs', '1'], { out: (s) => void (out += s + '\n'), err: (s) => void (err += s + '\n') }, { workerModule: join(root, 'tests/batch-worker-crash.ts') })
+    const { dir, names, code, out, err } = await withStandIn(60, '05-crash.yaml', 5, 'batch-worker-crash.ts')
     expect(code, err).toBe(1)
     const recs = jsonl(out)
     // every input once, whatever became of its worker
@@ -316,18 +325,8 @@ describe('batch when a worker dies', () => {
 describe('batch when the engine is stuck on an input (--timeout)', () => {
   it('that input is an error record after the timeout, the inputs its worker held run on a new one, the run ends (1)', async () => {
     // 40 scenarios and one input the stand-in worker never finishes (tests/batch-worker-hang.ts)
-    const dir = mkdtempSync(join(tmpdir(), 'mw-batch-stuck-'))
-    const names = Array.from({ length: 40 }, (_, i) => `${String(i + 1).padStart(2, '0')}.yaml`)
-    names.splice(3, 0, '03-hang.yaml')
-    for (const n of names) copyFileSync(LAPTOP, join(dir, n))
-    let out = ''
-    let err = ''
     const t0 = performance.now()
-    const code = await batchCommand(
-      [dir, '--jobs', '1', '--timeout', '1'],
-      { out: (s) => void (out += s + '\n'), err: (s) => void (err += s + '\n') },
-      { workerModule: join(root, 'tests/batch-worker-hang.ts') }
-    )
+    const { dir, names, code, out, err } = await withStandIn(40, '03-hang.yaml', 3, 'batch-worker-hang.ts', '--timeout', '1')
     expect(code, err).toBe(1)
     const recs = jsonl(out)
     // every input once; only the stuck one is an error, the others (its chunk's too) ran
