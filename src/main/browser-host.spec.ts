@@ -360,6 +360,30 @@ describe('browser host: an analysis the page gave up on is cancelled in the engi
     expect(engine.cancelled).toBe(1)
   })
 
+  // a lookup and an export run on the engine's worker too: given up on, each is cancelled
+  for (const [method, args, written] of [
+    ['lookup', (log: string) => [log, 'doc.log', ['0x1000', 'pfn 0x100']], null],
+    ['exportReport', (log: string) => ['given-up.svg', log, 'doc.log', { format: 'svg', view: 'map', theme: 'dark', scale: 'log', zoom: null }], 'given-up.svg']
+  ] as const)
+    it(`an aborted ${method} frees the worker at once${written ? ', and writes nothing' : ''}`, async () => {
+      const before = engine.cancelled
+      const ac = new AbortController()
+      const log = pathologicalLog()
+      const old = post(method, args(log), ac.signal).then(
+        () => 'answered',
+        (e: unknown) => (e as Error).name
+      )
+      await engineBusy()
+      const t0 = Date.now()
+      ac.abort()
+      expect(await old).toBe('AbortError')
+      const next = await post('bootlog', [recordedBoot(), 'doc.log'])
+      expect(next.status).toBe(200)
+      expect(Date.now() - t0).toBeLessThan(callDeadlineMs(log.length) / 2)
+      expect(engine.cancelled - before).toBe(1)
+      if (written) expect(existsSync(join(dir, 'ws', written))).toBe(false)
+    })
+
   it("the page's window.api: a newer analysis of the same document aborts the older fetch, and the host cancels its engine call", async () => {
     const shim = await (await fetch(h.url + '__browser-host.js')).text()
     const window: { api?: Record<string, (...a: unknown[]) => Promise<unknown>> } = {}

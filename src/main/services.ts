@@ -166,6 +166,10 @@ export type CallOptions = Pick<EngineCallOptions, 'signal' | 'supersede'>
 export interface Services extends Api {
   /** analyze, bootlog or importLog as UTF-8 JSON, modelled and serialized on the engine's worker thread */
   engineJson(method: EngineJsonMethod, source: string, fileName: string, opts?: CallOptions): Promise<JsonText>
+  /** lookup, its engine call cancelled by `opts` (the browser host: the request's connection closed) */
+  lookupWith(opts: CallOptions, source: string, fileName: string, queries: string[]): Promise<LookupResponse>
+  /** exportReport, likewise: a cancelled export writes nothing */
+  exportReportWith(opts: CallOptions, path: string, source: string, fileName: string, request: ExportRequest): Promise<SavedFile>
 }
 
 export function createServices(opts: ServiceOptions = {}): Services {
@@ -225,6 +229,25 @@ export function createServices(opts: ServiceOptions = {}): Services {
     return abs
   }
 
+  async function lookupWith(how: CallOptions, source: string, fileName: string, queries: string[]) {
+    const bad = argsError('lookup', [source, fileName, queries])
+    if (bad) throw new Error(bad)
+    // modelled on the engine's worker thread; the answer is a few lines per query
+    const bytes = await engine().callWith({ signal: how.signal, supersede: how.supersede }, 'lookup', source, fileName, queries)
+    return JSON.parse(new TextDecoder().decode(bytes)) as LookupResponse
+  }
+
+  async function exportReportWith(how: CallOptions, path: string, source: string, fileName: string, request: ExportRequest): Promise<SavedFile> {
+    const bad = argsError('exportReport', [path, source, fileName, request])
+    if (bad) throw new Error(bad)
+    const file = await writablePath(path)
+    // analysed and rendered on the worker (resvg and pdfkit would hold this thread)
+    const data = await engine().callWith({ signal: how.signal, supersede: how.supersede }, 'export', source, fileName, request)
+    const written = await atomicWriteFile(file, data)
+    granted.add(file)
+    return { path: file, name: basename(file), mtimeMs: statSync(written.path).mtimeMs, bytes: written.bytes }
+  }
+
   return {
     async listExamples(): Promise<ExampleInfo[]> {
       const dir = examplesDir()
@@ -275,11 +298,10 @@ export function createServices(opts: ServiceOptions = {}): Services {
     },
 
     async lookup(source: string, fileName: string, queries: string[]) {
-      const bad = argsError('lookup', [source, fileName, queries])
-      if (bad) throw new Error(bad)
-      // modelled on the engine's worker thread; the answer is a few lines per query
-      return JSON.parse(new TextDecoder().decode(await engine().callBytes('lookup', source, fileName, queries))) as LookupResponse
+      return lookupWith({}, source, fileName, queries)
     },
+
+    lookupWith,
 
     async importLog(text: string, fileName: string) {
       const bad = argsError('importLog', [text, fileName])
@@ -316,15 +338,10 @@ export function createServices(opts: ServiceOptions = {}): Services {
     },
 
     async exportReport(path: string, source: string, fileName: string, request: ExportRequest): Promise<SavedFile> {
-      const bad = argsError('exportReport', [path, source, fileName, request])
-      if (bad) throw new Error(bad)
-      const file = await writablePath(path)
-      // analysed and rendered on the worker (resvg and pdfkit would hold this thread)
-      const data = await engine().callBytes('export', source, fileName, request)
-      const written = await atomicWriteFile(file, data)
-      granted.add(file)
-      return { path: file, name: basename(file), mtimeMs: statSync(written.path).mtimeMs, bytes: written.bytes }
+      return exportReportWith({}, path, source, fileName, request)
     },
+
+    exportReportWith,
 
     async listDirectory(path: string): Promise<DirListing> {
       const bad = argsError('listDirectory', [path])
@@ -410,7 +427,8 @@ export function isApiMethod(m: unknown): m is ApiMethod {
  * One validated call into the services: the method must be part of the contract and the
  * arguments must pass API_ARGUMENTS, otherwise this throws an Error saying why. The
  * answer is the service's value, or a JsonText the host sends without re-serializing.
- * `opts` reach the engine calls that can be cancelled (analyze, bootlog, importLog).
+ * `opts` reach the engine calls that can be cancelled (analyze, bootlog, importLog, lookup,
+ * exportReport).
  */
 export async function callService(services: Services, method: string, args: unknown, opts: CallOptions = {}): Promise<unknown> {
   if (!isApiMethod(method)) throw new Error(`unknown API method ${JSON.stringify(method)}`)
@@ -419,6 +437,9 @@ export async function callService(services: Services, method: string, args: unkn
   if (bad) throw new RequestError(400, bad)
   // an engine answer stays UTF-8 JSON from the worker to the wire
   if (ENGINE_JSON_METHODS.includes(method)) return services.engineJson(method as EngineJsonMethod, args[0] as string, args[1] as string, opts)
+  // the other engine calls a host may cancel: a lookup, an export (rendered on the worker)
+  if (method === 'lookup') return services.lookupWith(opts, ...(args as Parameters<Services['lookup']>))
+  if (method === 'exportReport') return services.exportReportWith(opts, ...(args as Parameters<Services['exportReport']>))
   const fn = services[method] as (...a: unknown[]) => Promise<unknown>
   return fn.apply(services, args)
 }
