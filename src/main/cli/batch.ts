@@ -347,6 +347,17 @@ export async function batchCommand(argv: string[], io: Out, how: BatchHow = {}):
     if (c.diff === 'exact') counts.exact++
     if (c.ok) counts.ok++
   }
+  // an input its worker gave no record for: an error record of its own
+  const failed = (f: FoundInput, message: string): void => {
+    const r = recordLine(errorRecord(f.file, `${f.file}:1:1: error: ${message}`, o.diff), o.diff, o.format)
+    emit(r.line, r.counts)
+    inflight--
+  }
+  // a worker gone (or stopped here) gives its place to a new one
+  const replace = (slot: Slot): void => {
+    slots.splice(slots.indexOf(slot), 1)
+    slots.push(start())
+  }
   const start = (): Slot => {
     const progress = new SharedArrayBuffer(4)
     const data: BatchWorkerData = { opts: o.opts, diff: o.diff, format: o.format, progress }
@@ -365,14 +376,9 @@ export async function batchCommand(argv: string[], io: Out, how: BatchHow = {}):
     const lost = (why: string): void => {
       if (stopped || !slots.includes(slot)) return
       // a worker that died takes its in-flight inputs with it: each gets an error record
-      slots.splice(slots.indexOf(slot), 1)
-      for (const f of slot.inflight.values()) {
-        const r = recordLine(errorRecord(f.file, `${f.file}:1:1: error: internal error: the worker stopped (${why})`, o.diff), o.diff, o.format)
-        emit(r.line, r.counts)
-        inflight--
-      }
+      replace(slot)
+      for (const f of slot.inflight.values()) failed(f, `internal error: the worker stopped (${why})`)
       writePending()
-      slots.push(start())
       notify()
     }
     slot.w.on('error', (e) => lost(e.message))
@@ -399,17 +405,13 @@ export async function batchCommand(argv: string[], io: Out, how: BatchHow = {}):
   // and the inputs it held besides sent to another
   const timeoutMs = o.timeout * 1000
   const stuck = (slot: Slot, id: number): void => {
-    slots.splice(slots.indexOf(slot), 1) // its exit is not a crash (lost())
-    const f = slot.inflight.get(id)!
+    replace(slot) // before it exits: lost() then finds it gone, its exit is no crash
+    failed(slot.inflight.get(id)!, `the engine was still on this input after ${o.timeout} s, and was stopped (--timeout)`)
     slot.inflight.delete(id)
-    inflight--
-    const r = recordLine(errorRecord(f.file, `${f.file}:1:1: error: the engine was still on this input after ${o.timeout} s, and was stopped (--timeout)`, o.diff), o.diff, o.format)
-    emit(r.line, r.counts)
     writePending()
     const rest = [...slot.inflight.values()]
     inflight -= rest.length
     void slot.w.terminate()
-    slots.push(start())
     if (rest.length) dispatch(rest)
     notify()
   }
