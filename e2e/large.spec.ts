@@ -63,10 +63,11 @@ test('a hyperscale scenario: busy at once, editable meanwhile, then drawn withou
   // than the checks below can look. In the browser the host's answer to the paste is held
   // until the edit below has been typed, so "meanwhile" holds however fast the engine is.
   // (Electron's IPC cannot be held: there the recorded changes below carry the checks.)
+  const hold = target === 'browser'
   let release = (): void => {}
   const held = new Promise<void>((r) => (release = r))
-  let holding = target === 'browser'
-  if (holding) {
+  let holding = hold
+  if (hold) {
     await page.route('**/__api/analyze', async (route) => {
       if (holding && (route.request().postData() ?? '').length > LARGE_SOURCE_CHARS) {
         holding = false
@@ -77,11 +78,11 @@ test('a hyperscale scenario: busy at once, editable meanwhile, then drawn withou
     })
   }
 
+  const busy = page.getByTestId('busy-indicator')
   try {
     // a paste of the whole document (the test hook sets it the way a paste does)
     await page.evaluate((text) => (globalThis as unknown as { __editor: { setValue(t: string): void } }).__editor.setValue(text), large)
-    const busy = page.getByTestId('busy-indicator')
-    if (target === 'browser') {
+    if (hold) {
       await expect(busy).toBeVisible()
       await expect(busy).toContainText(/Analysing .* of scenario/)
       await expect(page.getByTestId('status')).toHaveText('working…')
@@ -93,11 +94,10 @@ test('a hyperscale scenario: busy at once, editable meanwhile, then drawn withou
     await page.locator('.monaco-editor .view-lines').first().click()
     await page.keyboard.press('ControlOrMeta+Home')
     await page.keyboard.type('# typed while busy\n')
-    if (target === 'browser') expect(holding, 'the paste was analysed by the host').toBe(false)
+    if (hold) expect(holding, 'the paste was analysed by the host').toBe(false)
   } finally {
     release()
   }
-  const busy = page.getByTestId('busy-indicator')
   await expect(busy).toBeHidden({ timeout: 45_000 })
   await expect(page.getByTestId('status')).toHaveText('up to date')
   await expect(page.locator('.failure')).toHaveCount(0)
