@@ -4,13 +4,15 @@
 // format, build (electron-vite), unit + oracle fixtures + fuzz (vitest), e2e (Playwright, browser host).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
 const bin = (n) => join(root, 'node_modules/.bin', n)
 let passed = 0
 let failed = 0
 const summary = []
+/** the tests that failed, by suite, named again under the summary: a CI log's tail says which */
+const failures = []
 
 function step(name, cmd, args, opts = {}) {
   const t0 = Date.now()
@@ -19,6 +21,28 @@ function step(name, cmd, args, opts = {}) {
   const ok = r.status === 0
   summary.push(`${ok ? 'ok  ' : 'FAIL'} ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
   return ok
+}
+
+/** the first line of a failure message, without colour codes */
+function firstLine(message = '') {
+  return (
+    message
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .split('\n')
+      .find((l) => l.trim()) ?? ''
+  )
+}
+
+/** `file:line [project] › title` of each Playwright test whose outcome was unexpected */
+function failedSpecs(suites) {
+  const out = []
+  const walk = (s) => {
+    for (const spec of s.specs ?? [])
+      for (const t of spec.tests ?? []) if (t.status === 'unexpected') out.push(`${spec.file}:${spec.line} [${t.projectName}] › ${spec.title}\n    ${firstLine(t.results?.at(-1)?.error?.message)}`)
+    for (const c of s.suites ?? []) walk(c)
+  }
+  for (const s of suites) walk(s)
+  return out
 }
 
 function countOne(ok) {
@@ -48,6 +72,8 @@ if (existsSync(vitestJson)) {
   const j = JSON.parse(readFileSync(vitestJson, 'utf8'))
   passed += j.numPassedTests
   failed += j.numFailedTests
+  for (const file of j.testResults ?? [])
+    for (const t of file.assertionResults ?? []) if (t.status === 'failed') failures.push(`vitest: ${relative(root, file.name)} › ${t.fullName}\n    ${firstLine(t.failureMessages?.[0])}`)
   if (!unitOk && j.numFailedTests === 0) failed++
 } else failed++
 
@@ -61,10 +87,12 @@ if (buildOk && existsSync(join(root, 'playwright.config.ts'))) {
     const s = JSON.parse(readFileSync(e2eJson, 'utf8')).stats ?? {}
     passed += (s.expected ?? 0) + (s.flaky ?? 0)
     failed += s.unexpected ?? 0
+    for (const t of failedSpecs(JSON.parse(readFileSync(e2eJson, 'utf8')).suites ?? [])) failures.push(`e2e: ${t}`)
     if (!e2eOk && !(s.unexpected > 0)) failed++
   } else failed++
 }
 
 console.log('\n' + summary.join('\n'))
+if (failures.length) console.log('\nfailed:\n' + failures.map((f) => `  ${f}`).join('\n'))
 console.log(`${passed} passed, ${failed} failed`)
 process.exit(failed ? 1 : 0)
