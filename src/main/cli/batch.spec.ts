@@ -423,9 +423,9 @@ describe('batch from the compiled CLI (dist/cli, its process and worker entries)
 })
 
 describe("batch's V8 flags", () => {
-  it('single-threaded everywhere; the interrupt budget on V8 11 (Node 20), where it was measured, and on no V8 that lacks it', () => {
-    expect(batchV8Flags('11.3.226.16-node.15')).toEqual(['--single-threaded', '--interrupt-budget=4194304', '--heap-growing-percent=50'])
-    // V8 12+ tiers up by invocation counts: no --interrupt-budget
+  it('single-threaded everywhere; the interrupt budget and its ticks on V8 11 (Node 20), where they were measured, and on no V8 that lacks them', () => {
+    expect(batchV8Flags('11.3.226.16-node.15')).toEqual(['--single-threaded', '--interrupt-budget=4194304', '--ticks-before-optimization=1', '--heap-growing-percent=50'])
+    // V8 12+ tiers up by invocation counts: no --interrupt-budget, no ticks of it
     expect(batchV8Flags('12.4.254.21-node.33')).toEqual(['--single-threaded', '--heap-growing-percent=50'])
     expect(batchV8Flags('13.6.233.10-node.28')).toEqual(['--single-threaded', '--heap-growing-percent=50'])
     // every flag set for the V8 running here is one it knows
