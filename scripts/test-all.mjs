@@ -72,9 +72,17 @@ if (existsSync(vitestJson)) {
   const j = JSON.parse(readFileSync(vitestJson, 'utf8'))
   passed += j.numPassedTests
   failed += j.numFailedTests
-  for (const file of j.testResults ?? [])
-    for (const t of file.assertionResults ?? []) if (t.status === 'failed') failures.push(`vitest: ${relative(root, file.name)} › ${t.fullName}\n    ${firstLine(t.failureMessages?.[0])}`)
-  if (!unitOk && j.numFailedTests === 0) failed++
+  const listed = failures.length
+  for (const file of j.testResults ?? []) {
+    const name = relative(root, file.name)
+    for (const t of file.assertionResults ?? []) if (t.status === 'failed') failures.push(`vitest: ${name} › ${t.fullName}\n    ${firstLine(t.failureMessages?.[0])}`)
+    // a file that failed outside its tests (it did not load, a hook threw)
+    if (file.status === 'failed' && file.message) failures.push(`vitest: ${name}\n    ${firstLine(file.message)}`)
+  }
+  if (!unitOk && j.numFailedTests === 0) {
+    failed++
+    if (failures.length === listed) failures.push('vitest: exited with an error and no failed test (an unhandled error: see its output above)')
+  }
 } else failed++
 
 // 4. e2e in Debian Chromium through the browser host (Electron project skips without a binary)
