@@ -95,7 +95,9 @@ export async function benchBatch(): Promise<BatchBench> {
   for (const name of names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, WARM)) place(join(farm, name), join(head, name))
 
   console.log(`\nbatch: ${n} inputs (${logs.length} recorded logs × ${copies}), compiled CLI, --diff, records to /dev/null, ${cores} cores`)
-  const all = await measure([cli, 'batch', farm, '--diff', '-o', '/dev/null', '--jobs', String(cores)])
+  // the farm on every core, as a fleet's run goes (here, and again once it holds 3n inputs)
+  const onCores = () => measure([cli, 'batch', farm, '--diff', '-o', '/dev/null', '--jobs', String(cores)])
+  const all = await onCores()
   const rateAll = n / (all.ms / 1000)
   // the CPU time the command reports: process.cpuUsage() of the process it runs in (every
   // thread: main, worker, V8's helpers where it has them), start-up included, and of the
@@ -144,7 +146,7 @@ export async function benchBatch(): Promise<BatchBench> {
   // the same in wall time on every core (--jobs as above): what a fleet's run sees per
   // core once it is going, the start of the process and of its workers left out (shown,
   // not a target: wall time on a shared machine measures its other load too)
-  const allMany = await measure([cli, 'batch', farm, '--diff', '-o', '/dev/null', '--jobs', String(cores)])
+  const allMany = await onCores()
   const wallSteady = (2 * n) / ((allMany.ms - all.ms) / 1000)
   console.log(
     `  --jobs ${cores} over ${3 * n}: ${(allMany.ms / 1000).toFixed(2)} s wall, ${((3 * n) / (allMany.ms / 1000) / cores).toFixed(0)} logs/s per core; beyond the first ${n} (wall of ${3 * n} − wall of ${n}): ${wallSteady.toFixed(0)} logs/s, ${(wallSteady / cores).toFixed(0)} per core`

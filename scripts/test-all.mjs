@@ -92,10 +92,11 @@ if (buildOk && existsSync(join(root, 'playwright.config.ts'))) {
   rmSync(e2eJson, { force: true })
   const e2eOk = step('e2e (playwright)', bin('playwright'), ['test'], { env: { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eJson } })
   if (existsSync(e2eJson)) {
-    const s = JSON.parse(readFileSync(e2eJson, 'utf8')).stats ?? {}
+    const report = JSON.parse(readFileSync(e2eJson, 'utf8'))
+    const s = report.stats ?? {}
     passed += (s.expected ?? 0) + (s.flaky ?? 0)
     failed += s.unexpected ?? 0
-    for (const t of failedSpecs(JSON.parse(readFileSync(e2eJson, 'utf8')).suites ?? [])) failures.push(`e2e: ${t}`)
+    for (const t of failedSpecs(report.suites ?? [])) failures.push(`e2e: ${t}`)
     if (!e2eOk && !(s.unexpected > 0)) failed++
   } else failed++
 }
