@@ -182,8 +182,11 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     numa: 'x86',
     zoneRule: { kind: 'x86' },
     physAddrBits: ({ paging }) => (paging === 'pae' ? 64 : 32),
-    // MAXMEM with the default 3G/1G split and 128 MiB vmalloc reserve
-    defaults: { ...generic, zoneDma: true, zoneDma32: false, highmem: true, lowmemLimit: 0x377fe000, memoryModel: 'sparsemem', structPageSize: 32 },
+    // MAXMEM with the default 3G/1G split and 128 MiB vmalloc reserve. FLATMEM: arch/x86/Kconfig
+    // ARCH_FLATMEM_ENABLE (X86_32 && !NUMA), and mm/Kconfig's memory model choice takes
+    // SPARSEMEM_MANUAL only where ARCH_SPARSEMEM_DEFAULT (X86_64 || (NUMA && X86_32)); a log
+    // shows SPARSEMEM by its NUMA lines or, before 5.15, by any hole message (parseLog())
+    defaults: { ...generic, zoneDma: true, zoneDma32: false, highmem: true, lowmemLimit: 0x377fe000, memoryModel: 'flatmem', structPageSize: 32 },
     dmaReserveUnknown: true,
     memorylessOnline: false,
     // HPAGE_SHIFT = PMD_SHIFT: 22 with 2-level paging, 21 with PAE (arch/x86/include/asm/page_types.h)

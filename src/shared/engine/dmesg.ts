@@ -11,6 +11,7 @@ import type { LineKind } from './bootlog.ts'
 import { e820Name, e820ParseType } from './e820.ts'
 import { EFI_SCENARIO_TYPES, EFI_TYPE_NAMES } from './efi.ts'
 import { parseKernelVersion } from './version.ts'
+import { holds } from './facts.ts'
 import { atLine } from './progress.ts'
 import { isBlank, isSpace, timestampEnd, timestampIn } from './printk.ts'
 import { afterSyslogPrefixes } from './syslog.ts'
@@ -957,18 +958,24 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     const pfn = Math.ceil((lo + 2) / pmdPages) * pmdPages - 2
     if (pfn < lo + 256) scenario.config = { ...scenario.config, lowmemLimit: pfn * 4096 }
   }
-  // a NUMA kernel cannot be FLATMEM on riscv (arch/riscv/Kconfig: ARCH_FLATMEM_ENABLE
-  // def_bool !NUMA); build_zonelists() prints "Fallback order for Node" only with NUMA
-  if (arch === 'riscv64' && numaLine) {
+  // a NUMA kernel cannot be FLATMEM on riscv (arch/riscv/Kconfig: ARCH_FLATMEM_ENABLE def_bool
+  // !NUMA) or 32-bit x86 (X86_32 && !NUMA); build_zonelists() prints "Fallback order for
+  // Node" only with NUMA. Nor can a 32-bit x86 kernel (FLATMEM by default, arch.ts) whose log
+  // has a hole message before 5.15 (FLATMEM printed none: facts.ts 'flatmem-hole-init')
+  const expected = expectedLines(msgs, warnings)
+  const hole = arch === 'x86' && !holds('flatmem-hole-init', parseKernelVersion(kernel)!) ? expected.find((e) => e.kind === 'holes') : undefined
+  const sparse =
+    (arch === 'riscv64' || arch === 'x86') && numaLine ? { what: 'a NUMA kernel: SPARSEMEM', line: numaLine } : hole ? { what: 'a hole message before 5.15: SPARSEMEM', line: hole.line } : null
+  if (sparse) {
     scenario.config = { ...scenario.config, memoryModel: 'sparsemem' }
-    used.push({ what: 'a NUMA kernel: SPARSEMEM', line: numaLine })
+    used.push(sparse)
   }
   // PowerMac kernels (pmac32/g5 defconfigs) use 4K pages and FLATMEM
   if (arch === 'powerpc64' && seen.powermac) {
     scenario.pageSize = 4096
     scenario.config = { ...scenario.config, memoryModel: 'flatmem' }
   }
-  return { scenario, expected: expectedLines(msgs, warnings), warnings, used, dmaZoneLast: arch === 'arm64' ? dmaZoneLast : null }
+  return { scenario, expected, warnings, used, dmaZoneLast: arch === 'arm64' ? dmaZoneLast : null }
 }
 
 /** Contiguous same-node ranges in the early block can only be split by a flag (NOMAP). */

@@ -456,6 +456,13 @@ export const FACTS = {
     inferred: 'Aneesh Kumar K.V., "mm/hotplug: Allow pageblock alignment via altmap reservation" (v4 posted 2023-07-18); the id was not found'
   },
 
+  'flatmem-hole-init': {
+    what: 'struct pages of memory holes are initialised (and counted in the "unavailable ranges" message) under FLATMEM too; before, init_unavailable_range(), init_unavailable_mem() and zero_resv_unavail() were all #if !defined(CONFIG_FLAT_NODE_MEM_MAP) (from 5.14 CONFIG_FLATMEM), so a FLATMEM kernel printed none of the hole messages',
+    since: rc1('5.15'),
+    inferred:
+      'Mike Rapoport, "mm/page_alloc: always initialize memory map for the holes" ([PATCH 1/4] of 2021-07-14, <20210714123739.16493-2-rppt@kernel.org>, in the mm tree for the 5.15 merge window); its mainline id was not found here. Seen in real 32-bit x86 FLATMEM boots: 5.4.210 and 5.13-rc6 print no hole message, 6.4-rc3 prints one per hole and no section tail'
+  },
+
   'riscv-sparsemem-default': {
     what: 'riscv64 kernels as built are SPARSEMEM_VMEMMAP (defconfig SPARSEMEM_MANUAL; distribution kernels with NUMA); riscv has no ARCH_SPARSEMEM_DEFAULT, so before that a NUMA-less defconfig is FLATMEM',
     since: rc1('6.8'),

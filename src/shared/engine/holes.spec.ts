@@ -81,3 +81,60 @@ describe('memmap_init() tail: up to the section end with SPARSEMEM only', () => 
     expect(holes('flatmem')).toEqual([])
   })
 })
+
+// A 32-bit x86 PC with 512 MiB less 512 KiB (e820 as in the real-dmesg c134 boot, RAM cut at
+// 0x1ff7ffff): ranges [1, 0x9f) and [0x100, 0x1ff80) (pfn 0 is made reserved by
+// trim_bios_range()), ZONE_DMA [1, 0x1000), ZONE_NORMAL [0x1000, 0x1ff80). Non-PAE
+// SPARSEMEM has SECTION_SIZE_BITS 26: 16384 pages per section, so the end of memory is
+// 128 pages short of a section. Counted by hand from the kernel's hole passes:
+//  - SPARSEMEM, 5.11-5.13 memmap_init_zone(): DMA gets pfn 0 (1), [0x9f, 0x100) (97) and
+//    its zone tail [0x1000, 0x4000) (12288); Normal its tail [0x1ff80, 0x20000) (128)
+//  - SPARSEMEM, 5.14+ memmap_init(): one line per hole, the section tail to Normal
+//  - SPARSEMEM, 5.4.19+ init_unavailable_mem(): 1 + 97 + 128 to round_up(max_pfn, section)
+//  - FLATMEM (the i386 default: ARCH_FLATMEM_ENABLE, X86_32 && !NUMA): before 5.15 every
+//    hole pass is #if !defined(CONFIG_FLAT_NODE_MEM_MAP), so nothing; from 5.15 ("mm/page_alloc:
+//    always initialize memory map for the holes") one line per hole and no tail (the
+//    round_up to a section is #ifdef CONFIG_SPARSEMEM)
+describe('32-bit x86, 512 MiB: FLATMEM and SPARSEMEM', () => {
+  const pc = (kernel: string, memoryModel?: 'flatmem' | 'sparsemem'): string[] => {
+    const p = parseScenario(
+      [
+        'name: i386 PC',
+        `kernel: "${kernel}"`,
+        'arch: x86',
+        ...(memoryModel ? ['config:', `  memoryModel: ${memoryModel}`] : []),
+        'firmware:',
+        '  kind: e820',
+        '  map:',
+        '    - { start: 0x0, last: 0x9fbff, type: usable }',
+        '    - { start: 0x9fc00, last: 0x9ffff, type: reserved }',
+        '    - { start: 0xf0000, last: 0xfffff, type: reserved }',
+        '    - { start: 0x100000, last: 0x1ff7ffff, type: usable }',
+        '    - { start: 0xffff0000, last: 0xffffffff, type: reserved }'
+      ].join('\n')
+    )
+    if (!p.ok) throw new Error(JSON.stringify(p.diagnostics))
+    return bootlogLines(runModel(p.scenario))
+      .filter((l) => l.kind === 'holes')
+      .map((l) => l.text)
+  }
+  it('is FLATMEM unless the scenario says otherwise', () => {
+    expect(pc('5.13')).toEqual(pc('5.13', 'flatmem'))
+    expect(pc('6.4')).toEqual(pc('6.4', 'flatmem'))
+  })
+  it('FLATMEM before 5.15 prints no hole message', () => {
+    for (const k of ['4.19', '5.4.210', '5.10', '5.12', '5.13', '5.14']) expect(pc(k, 'flatmem'), k).toEqual([])
+  })
+  it('FLATMEM from 5.15: one line per hole, no section tail', () => {
+    for (const k of ['5.15', '6.4']) expect(pc(k, 'flatmem'), k).toEqual(['On node 0, zone DMA: 1 pages in unavailable ranges', 'On node 0, zone DMA: 97 pages in unavailable ranges'])
+  })
+  it('SPARSEMEM: every era counts the holes and the section tail', () => {
+    expect(pc('5.4.210', 'sparsemem')).toEqual(['Zeroed struct page in unavailable ranges: 226 pages'])
+    expect(pc('5.13', 'sparsemem')).toEqual(['  DMA zone: 12386 pages in unavailable ranges', '  Normal zone: 128 pages in unavailable ranges'])
+    expect(pc('6.4', 'sparsemem')).toEqual([
+      'On node 0, zone DMA: 1 pages in unavailable ranges',
+      'On node 0, zone DMA: 97 pages in unavailable ranges',
+      'On node 0, zone Normal: 128 pages in unavailable ranges'
+    ])
+  })
+})

@@ -151,7 +151,9 @@ describe('without a vmemmap', () => {
     expect(x.structPage).toMatchObject({ model: 'flatmem', address: null, offset: 0x200 * 64, placedAtBoot: true })
   })
   it('classic SPARSEMEM (32-bit x86, 64 MiB sections, 32-byte struct page): the offset inside the section map', () => {
-    const src = 'kernel: "6.1"\narch: x86\npaging: 2-level\nfirmware:\n  kind: e820\n  map:\n    - { start: 0, size: 640K, type: usable }\n    - { start: 1M, end: 512M, type: usable }\n'
+    // classic SPARSEMEM is chosen (config.memoryModel): a 32-bit x86 scenario is FLATMEM by default (arch.ts)
+    const src =
+      'kernel: "6.1"\narch: x86\npaging: 2-level\nconfig:\n  memoryModel: sparsemem\nfirmware:\n  kind: e820\n  map:\n    - { start: 0, size: 640K, type: usable }\n    - { start: 1M, end: 512M, type: usable }\n'
     // 0x5000000 (80 MiB): pfn 0x5000, section 0x5000 >> (26 − 12) = 1, 0x1000 pfns into it
     const x = hit(report(src, '80M'))
     expect(x.section).toMatchObject({ nr: 1, startPfn: 0x4000, present: true, presentIndex: 1 })

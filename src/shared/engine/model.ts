@@ -18,6 +18,7 @@ import { archMemoryModel } from './memmap/sparse.ts'
 import { NVDIMM_KMSAN_NOT_SETTABLE } from './memmap/pfndev.ts'
 import { alignedStructPageOf, structPageConfigError, structPageSize } from './memmap/structpage.ts'
 import { presentSections, validPfns, type Interval } from './sections.ts'
+import { holds } from './facts.ts'
 import { memparse } from './units.ts'
 import type { KernelVersion } from './version.ts'
 import { maxZonePfns, nodeSpans, parseCoreArg, zoneBoundaries, zoneList, zoneMovablePfns, type NodeSpan, type ZoneBoundary } from './zones.ts'
@@ -366,6 +367,9 @@ export function runModel(scenario: Scenario): Model {
 }
 
 function countHoles(m: Model): Holes {
+  // a FLATMEM kernel before 5.15 initialises (and counts) no hole at all: every hole pass
+  // was #if !defined(CONFIG_FLAT_NODE_MEM_MAP) (facts.ts 'flatmem-hole-init')
+  if (m.config.memoryModel === 'flatmem' && !holds('flatmem-hole-init', m.version)) return { perHole: [], perZone: null, total: null }
   const byNid = new Map(m.nodes.map((n) => [n.nid, n]))
   const perHole = memmapInitHoles(m.ranges, byNid, m.valid, m.pagesPerSection, m.pageblockPages, m.config.memoryModel === 'sparsemem')
   switch (m.profile.holeMessage) {
