@@ -65,6 +65,8 @@ export interface ArchPreset {
   dmaReserveUnknown: boolean
   /** defaults that follow the version (distribution configs recorded in the profiles) */
   versionDefaults?(p: VersionProfile, v: KernelVersion): Partial<ArchPreset['defaults']>
+  /** defaults of a kernel built with NUMA (a scenario with `numa`), where the arch's Kconfig ties them to it */
+  numaDefaults?: Partial<ArchPreset['defaults']>
   /** huge page sizes registered when the scenario does not list any */
   defaultHugePageSizes(pageSize: number, paging?: string): number[]
 }
@@ -127,6 +129,8 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     // HVO is built wherever the arch selects it (6.3+) on SPARSEMEM_VMEMMAP
     defaults: { ...generic, zoneDma: false, zoneDma32: true, memoryModel: 'flatmem', hugetlbVmemmap: true },
     versionDefaults: (_p, v) => (holds('riscv-sparsemem-default', v) ? { memoryModel: 'sparsemem' } : {}),
+    // arch/riscv/Kconfig: ARCH_FLATMEM_ENABLE def_bool !NUMA
+    numaDefaults: { memoryModel: 'sparsemem' },
     dmaReserveUnknown: false,
     memorylessOnline: true,
     defaultHugePageSizes: () => [2 * MiB, 1 * GiB]
@@ -185,8 +189,10 @@ export const ARCH_PRESETS: Record<Arch, ArchPreset> = {
     // MAXMEM with the default 3G/1G split and 128 MiB vmalloc reserve. FLATMEM: arch/x86/Kconfig
     // ARCH_FLATMEM_ENABLE (X86_32 && !NUMA), and mm/Kconfig's memory model choice takes
     // SPARSEMEM_MANUAL only where ARCH_SPARSEMEM_DEFAULT (X86_64 || (NUMA && X86_32)); a log
-    // shows SPARSEMEM by its NUMA lines or, before 5.15, by any hole message (parseLog())
+    // shows SPARSEMEM by its NUMA lines or, before 5.15, by any hole message (memory-model.ts)
     defaults: { ...generic, zoneDma: true, zoneDma32: false, highmem: true, lowmemLimit: 0x377fe000, memoryModel: 'flatmem', structPageSize: 32 },
+    // ARCH_SPARSEMEM_DEFAULT: NUMA && X86_32 (and FLATMEM needs !NUMA)
+    numaDefaults: { memoryModel: 'sparsemem' },
     dmaReserveUnknown: true,
     memorylessOnline: false,
     // HPAGE_SHIFT = PMD_SHIFT: 22 with 2-level paging, 21 with PAE (arch/x86/include/asm/page_types.h)

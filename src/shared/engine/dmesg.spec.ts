@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest'
 import { bootlogSource } from './index.ts'
 import { recordedLogs } from '../../../tests/fixture-logs.ts'
 import { CALLER_ONLY, kernelFromVersionLine, logMessages, parseLog, TIMESTAMP, timestampEnd } from './dmesg.ts'
-import { runModel } from './model.ts'
 
 const serial = readFileSync(join(import.meta.dirname, '../../../tests/fixtures/qemu-boots/x86_64-s7-000.log'), 'utf8')
 const stamp = /^\[\s*\d+\.\d+\] /
@@ -286,31 +285,5 @@ describe('an impossible kernel version in a log', () => {
     expect(r.ok).toBe(false)
     expect(r.diagnostics[0]).toMatchObject({ severity: 'error', line: at + 1, column: lines[at].indexOf('6.1.999999999999999999') + 1 })
     expect(r.diagnostics[0].message).toMatch(/6\.1\.999999999999999999/)
-  })
-})
-
-// 32-bit x86 builds FLATMEM unless NUMA or SPARSEMEM_MANUAL was chosen (arch.ts); a FLATMEM
-// kernel before 5.15 prints no hole message (facts.ts 'flatmem-hole-init'), so one shows
-// SPARSEMEM. Real boots (tests/fixtures/real-dmesg): c133 (5.12) prints the per-zone hole
-// lines, c134 (5.13-rc6) and c135 (5.4.210) none, c136 (6.4-rc3) one per hole and no tail.
-describe('32-bit x86: the memory model from the log', () => {
-  const real = (id: string) => parseLog(readFileSync(join(import.meta.dirname, '../../../tests/fixtures/real-dmesg', `${id}.log`), 'utf8'))
-  it('a hole message before 5.15 is SPARSEMEM, and says which line showed it', () => {
-    const p = real('c133-x86_32')
-    expect(p.scenario.config?.memoryModel).toBe('sparsemem')
-    expect(p.used).toContainEqual({ what: 'a hole message before 5.15: SPARSEMEM', line: 66 })
-  })
-  it('no hole message and no NUMA: the FLATMEM default stands', () => {
-    for (const id of ['c134-x86_32', 'c135-x86_32', 'c136-x86_32']) {
-      const p = real(id)
-      expect(p.scenario.config?.memoryModel, id).toBeUndefined()
-      expect(runModel(p.scenario).config.memoryModel, id).toBe('flatmem')
-    }
-  })
-  it('a NUMA kernel is SPARSEMEM (ARCH_SPARSEMEM_DEFAULT: NUMA && X86_32)', () => {
-    const log = readFileSync(join(import.meta.dirname, '../../../tests/fixtures/real-dmesg/c134-x86_32.log'), 'utf8').replace('Built 1 zonelists', 'Fallback order for Node 0: 0 \nBuilt 1 zonelists')
-    const p = parseLog(log)
-    expect(p.scenario.config?.memoryModel).toBe('sparsemem')
-    expect(p.used.find((u) => u.what === 'a NUMA kernel: SPARSEMEM')).toBeDefined()
   })
 })

@@ -11,7 +11,7 @@ import type { LineKind } from './bootlog.ts'
 import { e820Name, e820ParseType } from './e820.ts'
 import { EFI_SCENARIO_TYPES, EFI_TYPE_NAMES } from './efi.ts'
 import { parseKernelVersion } from './version.ts'
-import { holds } from './facts.ts'
+import { loggedMemoryModel } from './memory-model.ts'
 import { atLine } from './progress.ts'
 import { isBlank, isSpace, timestampEnd, timestampIn } from './printk.ts'
 import { afterSyslogPrefixes } from './syslog.ts'
@@ -958,18 +958,12 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     const pfn = Math.ceil((lo + 2) / pmdPages) * pmdPages - 2
     if (pfn < lo + 256) scenario.config = { ...scenario.config, lowmemLimit: pfn * 4096 }
   }
-  // a NUMA kernel cannot be FLATMEM on riscv (arch/riscv/Kconfig: ARCH_FLATMEM_ENABLE def_bool
-  // !NUMA) or 32-bit x86 (X86_32 && !NUMA); build_zonelists() prints "Fallback order for
-  // Node" only with NUMA. Nor can a 32-bit x86 kernel (FLATMEM by default, arch.ts) whose log
-  // has a hole message before 5.15 (FLATMEM printed none: facts.ts 'flatmem-hole-init')
+  // riscv and 32-bit x86: FLATMEM or SPARSEMEM, as the log shows it (memory-model.ts)
   const expected = expectedLines(msgs, warnings)
-  const hole = arch === 'x86' && !holds('flatmem-hole-init', parseKernelVersion(kernel)!) ? expected.find((e) => e.kind === 'holes') : undefined
-  const sparse =
-    (arch === 'riscv64' || arch === 'x86') && numaLine ? { what: 'a NUMA kernel: SPARSEMEM', line: numaLine } : hole ? { what: 'a hole message before 5.15: SPARSEMEM', line: hole.line } : null
-  if (sparse) {
-    scenario.config = { ...scenario.config, memoryModel: 'sparsemem' }
-    used.push(sparse)
-  }
+  const mm = loggedMemoryModel(arch, parseKernelVersion(kernel)!, expected, numaLine)
+  if (mm.memoryModel) scenario.config = { ...scenario.config, memoryModel: mm.memoryModel }
+  if (mm.used) used.push(mm.used)
+  if (mm.warning) warnings.push(mm.warning)
   // PowerMac kernels (pmac32/g5 defconfigs) use 4K pages and FLATMEM
   if (arch === 'powerpc64' && seen.powermac) {
     scenario.pageSize = 4096

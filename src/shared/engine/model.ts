@@ -98,7 +98,7 @@ export function runModel(scenario: Scenario): Model {
   warnings.push(...choice.warnings)
   const { profile, version } = choice
   const preset = ARCH_PRESETS[scenario.arch]
-  const config: Config = { ...preset.defaults, ...preset.versionDefaults?.(profile, version), ...(scenario.config ?? {}) }
+  const config: Config = { ...preset.defaults, ...preset.versionDefaults?.(profile, version), ...(scenario.numa ? preset.numaDefaults : {}), ...(scenario.config ?? {}) }
   // sizeof(struct page) from the memmap section's configuration, when given, with
   // HAVE_ALIGNED_STRUCT_PAGE as the arch selects it for the allocator and version
   const sp = scenario.memmap?.structPage
