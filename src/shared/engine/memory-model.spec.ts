@@ -30,7 +30,8 @@ describe('loggedMemoryModel()', () => {
     for (const [k, lines] of [
       ['5.15', [initmemAt(30), holeAt(36)]],
       ['6.4', [initmemAt(30)]],
-      ['5.10', []]
+      ['5.10', []],
+      ['4.14', [initmemAt(30)]]
     ] as const) {
       const r = loggedMemoryModel('x86', v(k), [...lines], 0)
       expect(r.memoryModel, k).toBeNull()
