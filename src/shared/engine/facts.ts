@@ -456,6 +456,12 @@ export const FACTS = {
     inferred: 'Aneesh Kumar K.V., "mm/hotplug: Allow pageblock alignment via altmap reservation" (v4 posted 2023-07-18); the id was not found'
   },
 
+  'hole-message': {
+    what: 'a hole pass counts and prints the struct pages it initialises for memory holes (zero_resv_unavail(): "Reserved but unavailable: N pages"); before, no kernel printed a hole message',
+    since: rc1('4.15'),
+    commit: { id: 'a4a3ede2132a', subject: 'mm: zero reserved and unavailable struct pages', release: 'v4.15' }
+  },
+
   'flatmem-hole-init': {
     what: 'struct pages of memory holes are initialised (and counted in the "unavailable ranges" message) under FLATMEM too; before, init_unavailable_range(), init_unavailable_mem() and zero_resv_unavail() were all #if !defined(CONFIG_FLAT_NODE_MEM_MAP) (from 5.14 CONFIG_FLATMEM), so a FLATMEM kernel printed none of the hole messages',
     since: rc1('5.15'),

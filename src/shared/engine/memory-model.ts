@@ -11,7 +11,7 @@
 import type { Arch } from '../scenario/scenario.ts'
 import type { LineKind } from './bootlog.ts'
 import { holds } from './facts.ts'
-import { atLeast, type KernelVersion } from './version.ts'
+import type { KernelVersion } from './version.ts'
 
 export interface LoggedMemoryModel {
   /** SPARSEMEM where the log shows it; null: the preset's default (FLATMEM) stands */
@@ -37,9 +37,9 @@ export function loggedMemoryModel(arch: Arch, version: KernelVersion, expected: 
     if (hole) return { memoryModel: 'sparsemem', used: { what: 'a hole message before 5.15: SPARSEMEM', line: hole.line }, warning: null }
     // the hole message comes with the node's setup (Initmem setup node): a log that has it
     // and no hole message is a FLATMEM kernel's; a log cut before it shows nothing, nor
-    // does a kernel before 4.15 (zero_resv_unavail(), the first hole message, came in 4.15)
+    // does a kernel before the first hole message (facts.ts 'hole-message', 4.15)
     const initmem = expected.find((e) => e.kind === 'initmem')
-    if (initmem && atLeast(version, '4.15-rc1')) return { memoryModel: null, used: { what: 'no hole message before 5.15: FLATMEM', line: initmem.line }, warning: null }
+    if (initmem && holds('hole-message', version)) return { memoryModel: null, used: { what: 'no hole message before 5.15: FLATMEM', line: initmem.line }, warning: null }
   }
   return {
     ...none,
