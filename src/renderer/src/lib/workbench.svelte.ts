@@ -219,6 +219,9 @@ export class Workbench {
 
   async init(starter: string): Promise<void> {
     const api = this.api
+    // a document the user opens meanwhile (a drop, Open Recent) is kept: the starter only
+    // fills a window nothing was opened in yet
+    const opened = this.documents
     try {
       const [info, prefs] = await Promise.all([api.hostInfo(), api.getPreferences()])
       this.info = info
@@ -232,8 +235,10 @@ export class Workbench {
     } catch (e) {
       this.failure = `Could not list examples: ${message(e)}`
     }
-    if (this.examples.length > 0) await this.loadExample(this.examples[0].name)
-    else this.setDocument({ text: starter, name: 'untitled.yaml', path: null, unsaved: false })
+    if (this.documents === opened) {
+      if (this.examples.length > 0) await this.loadExample(this.examples[0].name)
+      else this.setDocument({ text: starter, name: 'untitled.yaml', path: null, unsaved: false })
+    }
     this.ready = true
   }
 
@@ -247,7 +252,11 @@ export class Workbench {
 
   // ---- the document -----------------------------------------------------------------
 
+  /** how many documents were set so far: a read that another document overtook is dropped */
+  private documents = 0
+
   setDocument(d: { text: string; name: string; path: string | null; unsaved: boolean; example?: string }): void {
+    this.documents++
     this.text = d.text
     this.baseline = d.text
     this.name = d.name
@@ -292,11 +301,13 @@ export class Workbench {
   async loadExample(name: string): Promise<boolean> {
     if (this.exampleLoad?.name === name) return this.exampleLoad.done
     const seq = ++this.exampleSeq
+    const opened = this.documents
     const read = async (): Promise<boolean> => {
       try {
         const text = await this.api.readExample(name)
-        // a later request (another example) wins; this answer is dropped
-        if (seq !== this.exampleSeq) return false
+        // a later request (another example, or any document opened meanwhile: a drop while
+        // the first example is still read at start-up) wins; this answer is dropped
+        if (seq !== this.exampleSeq || this.documents !== opened) return false
         this.setDocument({ text, name, path: null, unsaved: false, example: name })
         this.failure = ''
         return true
