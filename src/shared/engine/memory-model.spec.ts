@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest'
 import { parseScenario } from '../scenario/parse.ts'
 import { parseLog } from './dmesg.ts'
 import { loggedMemoryModel } from './memory-model.ts'
-import { runModel } from './model.ts'
+import { ModelError, runModel } from './model.ts'
+import { analyzeSource } from './index.ts'
 import { parseKernelVersion } from './version.ts'
 
 const v = (s: string) => parseKernelVersion(s)!
@@ -92,5 +93,21 @@ describe('scenarios: a NUMA kernel is SPARSEMEM where the arch ties FLATMEM to !
   it('riscv64 6.1 (FLATMEM defconfig): SPARSEMEM with nodes', () => {
     expect(model('riscv64', '6.1')).toBe('flatmem')
     expect(model('riscv64', '6.1', 'numa')).toBe('sparsemem')
+  })
+  it('FLATMEM said together with NUMA is no kernel: an error at config.memoryModel', () => {
+    const src =
+      'kernel: "6.1"\narch: x86\nconfig:\n  memoryModel: flatmem\nfirmware:\n  kind: e820\n  map:\n    - { start: 0x100000, end: 0x20000000, type: usable }\nnuma:\n  nodes:\n    - { id: 0, ranges: [{ start: 0x100000, end: 0x20000000 }] }\n'
+    const p = parseScenario(src)
+    if (!p.ok) throw new Error(JSON.stringify(p.diagnostics))
+    expect(() => runModel(p.scenario)).toThrow(ModelError)
+    try {
+      runModel(p.scenario)
+    } catch (e) {
+      expect((e as ModelError).path).toEqual(['config', 'memoryModel'])
+      expect((e as ModelError).message).toMatch(/no x86 kernel is FLATMEM with NUMA/)
+    }
+    const r = analyzeSource(src, 'i386.yaml')
+    expect(r.ok).toBe(false)
+    expect(r.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ line: 4, column: 16, path: 'config.memoryModel' })
   })
 })

@@ -99,6 +99,10 @@ export function runModel(scenario: Scenario): Model {
   const { profile, version } = choice
   const preset = ARCH_PRESETS[scenario.arch]
   const config: Config = { ...preset.defaults, ...preset.versionDefaults?.(profile, version), ...(scenario.numa ? preset.numaDefaults : {}), ...(scenario.config ?? {}) }
+  // where the arch ties FLATMEM to !NUMA (numaDefaults: riscv ARCH_FLATMEM_ENABLE def_bool
+  // !NUMA, x86 X86_32 && !NUMA), no kernel is both
+  if (scenario.numa && config.memoryModel === 'flatmem' && preset.numaDefaults?.memoryModel === 'sparsemem')
+    throw new ModelError(`no ${scenario.arch} kernel is FLATMEM with NUMA (ARCH_FLATMEM_ENABLE needs !NUMA): drop numa, or say memoryModel: sparsemem`, ['config', 'memoryModel'])
   // sizeof(struct page) from the memmap section's configuration, when given, with
   // HAVE_ALIGNED_STRUCT_PAGE as the arch selects it for the allocator and version
   const sp = scenario.memmap?.structPage
