@@ -823,7 +823,8 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   if (!kernel) throw new LogError('the log has no "Linux version" line; give the kernel version (--kernel VERSION)')
   // an impossible version is pointed at where the log prints it (not at a --kernel given)
   const at = opts.kernel ? null : versionLine
-  if (!parseKernelVersion(kernel)) throw new LogError(`cannot read a kernel version from "${kernel}"`, at?.line ?? 1, at ? columnOf(at.raw, kernel) : 1)
+  const version = parseKernelVersion(kernel)
+  if (!version) throw new LogError(`cannot read a kernel version from "${kernel}"`, at?.line ?? 1, at ? columnOf(at.raw, kernel) : 1)
   const highmemZone = zoneNames !== null && (zoneNames as string[]).includes('HighMem')
   // which line decided the architecture, when the version line did not name it
   let decided: { line: number; why: string } | null = null
@@ -960,7 +961,7 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
   }
   // riscv and 32-bit x86: FLATMEM or SPARSEMEM, as the log shows it (memory-model.ts)
   const expected = expectedLines(msgs, warnings)
-  const mm = loggedMemoryModel(arch, parseKernelVersion(kernel)!, expected, numaLine)
+  const mm = loggedMemoryModel(arch, version, expected, numaLine)
   if (mm.memoryModel) scenario.config = { ...scenario.config, memoryModel: mm.memoryModel }
   if (mm.used) used.push(mm.used)
   if (mm.warning) warnings.push(mm.warning)
