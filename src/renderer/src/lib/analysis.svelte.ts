@@ -39,6 +39,10 @@ export class Analysis {
   /** the current text parses and models (report is its analysis) */
   valid = $state(true)
   busy = $state(false)
+  /** a text was submitted and waits out the debounce (no call has started for it yet) */
+  pending = $state(false)
+  /** some text has been analysed: before the first answer nothing on screen is up to date */
+  analysed = $state(false)
   /** the engine threw (not a problem in the text) */
   engineFailure = $state('')
   /** characters of the text being analysed */
@@ -76,6 +80,7 @@ export class Analysis {
           this.problemErrors = next.errors
           if (a.ok) this.report = a.report
           this.valid = a.ok
+          this.analysed = true
           this.engineFailure = ''
         },
         error: (e) => {
@@ -94,11 +99,17 @@ export class Analysis {
   /** Analyse `text` after DEBOUNCE_MS, unless another text comes first. */
   submit(text: string): void {
     clearTimeout(this.debounce)
-    this.debounce = setTimeout(() => this.runner.submit(text), DEBOUNCE_MS)
+    this.pending = true
+    this.debounce = setTimeout(() => {
+      // the runner's start() sets busy in the same task: the status never reads "up to date" between
+      this.pending = false
+      this.runner.submit(text)
+    }, DEBOUNCE_MS)
   }
 
   /** Forget a pending submit (the page goes away). */
   cancel(): void {
     clearTimeout(this.debounce)
+    this.pending = false
   }
 }
