@@ -196,6 +196,24 @@ function readMessages(source: string, candidates: boolean): Message[] {
     }
     return br
   }
+  // a line holding what the cleaning replaces, [off, end), as a screen shows it (rare: a
+  // function of its own keeps readMessages() small, and V8 optimises a function sooner the
+  // smaller its bytecode: --bytecode-size-allowance-per-tick)
+  const cleanLine = (off: number, end: number): string => {
+    let c = source.slice(off, end)
+    if (hasCr && c.charCodeAt(c.length - 1) === 13) {
+      let e = c.length - 1
+      while (e > 0 && c.charCodeAt(e - 1) === 13) e--
+      c = c.slice(0, e)
+    }
+    if ((hasCr && c.indexOf('\r') >= 0) || (hasEsc && c.indexOf('\x1bc') >= 0)) c = c.replace(/^[^]*(?:\r|\x1bc)/, '')
+    if (hasNbsp && c.indexOf('\u00a0') >= 0) c = c.replace(/\u00a0/g, ' ')
+    if (hasEsc && c.indexOf('\x1b') >= 0) c = c.replace(ANSI, '')
+    if (cr < end) cr = nextCr(end)
+    if (esc < end) esc = next('\x1b', end)
+    if (nbsp < end) nbsp = next('\u00a0', end)
+    return c
+  }
   let count = 0
   for (let off = 0; ;) {
     const i = count++
@@ -209,20 +227,8 @@ function readMessages(source: string, candidates: boolean): Message[] {
     if (end < 0) end = n
     ends.push(end)
     let c: string | null = null
-    if (cr < end || esc < end || nbsp < end) {
-      c = source.slice(off, end)
-      if (hasCr && c.charCodeAt(c.length - 1) === 13) {
-        let e = c.length - 1
-        while (e > 0 && c.charCodeAt(e - 1) === 13) e--
-        c = c.slice(0, e)
-      }
-      if ((hasCr && c.indexOf('\r') >= 0) || (hasEsc && c.indexOf('\x1bc') >= 0)) c = c.replace(/^[^]*(?:\r|\x1bc)/, '')
-      if (hasNbsp && c.indexOf('\u00a0') >= 0) c = c.replace(/\u00a0/g, ' ')
-      if (hasEsc && c.indexOf('\x1b') >= 0) c = c.replace(ANSI, '')
-      if (cr < end) cr = nextCr(end)
-      if (esc < end) esc = next('\x1b', end)
-      if (nbsp < end) nbsp = next('\u00a0', end)
-    } else if (sep < end) c = source.slice(off, end)
+    if (cr < end || esc < end || nbsp < end) c = cleanLine(off, end)
+    else if (sep < end) c = source.slice(off, end)
     if (sep < end) sep = nextSep(end)
     if (c !== null) own.set(i, c)
     const blank = c === null ? isBlank(source, off, end) : isBlank(c)
@@ -239,11 +245,12 @@ function readMessages(source: string, candidates: boolean): Message[] {
     if (end === n) break
     off = end + 1
   }
-  const joinWrapped = stamped > count / 3
-  const unquote = quoted > nonEmpty * 0.8
+  // (in integers: V8 deoptimised this reader at `count / 3` after hundreds of logs)
+  const joinWrapped = 3 * stamped > count
+  const unquote = 5 * quoted > 4 * nonEmpty
   // every line indented: one space is the paste's, not the kernel's (whose block lines
   // then carry three)
-  const dedent = !stamped && indented > nonEmpty * 0.8
+  const dedent = !stamped && 5 * indented > 4 * nonEmpty
   // the open message (lines may still join it): its line, text, input line, joins so far
   // and whether its text ends with '-' (asked of the joined text, endsWith() would copy
   // it whole at every join); held in locals, a Message is made once it is whole. Its text
@@ -306,6 +313,32 @@ function readMessages(source: string, candidates: boolean): Message[] {
     dash = j.charCodeAt(j.length - 1) === 45
     joins++
   }
+  // line i as a string of its own (cleaned, quoted, or in a log without timestamps): rare
+  // in a kernel's log, a function of its own for the reason cleanLine() is
+  const readOwnLine = (i: number, off: number, ts0: number): void => {
+    let s = own.get(i) ?? source.slice(off, ends[i])
+    if (unquote) s = s.replace(/^(?:> ?)+/, '')
+    // a serial console may start the first kernel line after firmware noise
+    const ts = unquote ? timestampEnd(s) : ts0
+    let t: string
+    if (ts >= 0) {
+      const f = messageStart(s, ts, s.length)
+      t = s.slice(f, messageEnd(s, f, s.length))
+    } else {
+      if (dedent && s.startsWith(' ')) s = s.slice(1)
+      s = s.slice(afterSyslogPrefixes(s, 0, s.length))
+      // a line without a timestamp in a timestamped log continues the previous message;
+      // without timestamps, a message left open (an unclosed bracket, a bare
+      // `Linux version`, an e820 entry without its type) takes the next line
+      const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : line > 0 && joins < 3 && unfinished(fold(textOf())) && !/^\S+: /.test(s.trim())
+      if (line && s.trim() && wrapped) {
+        join(s.trim())
+        return
+      }
+      t = s.trimEnd()
+    }
+    openText(i, t)
+  }
   for (let i = 0, off = 0; i < count; off = ends[i] + 1, i++) {
     atLine(i + 1)
     const ts0 = tsEnd[i]
@@ -331,28 +364,7 @@ function readMessages(source: string, candidates: boolean): Message[] {
       else openSpan(i, p, ends[i])
       continue
     }
-    let s = own.get(i) ?? source.slice(off, ends[i])
-    if (unquote) s = s.replace(/^(?:> ?)+/, '')
-    // a serial console may start the first kernel line after firmware noise
-    const ts = unquote ? timestampEnd(s) : ts0
-    let t: string
-    if (ts >= 0) {
-      const f = messageStart(s, ts, s.length)
-      t = s.slice(f, messageEnd(s, f, s.length))
-    } else {
-      if (dedent && s.startsWith(' ')) s = s.slice(1)
-      s = s.slice(afterSyslogPrefixes(s, 0, s.length))
-      // a line without a timestamp in a timestamped log continues the previous message;
-      // without timestamps, a message left open (an unclosed bracket, a bare
-      // `Linux version`, an e820 entry without its type) takes the next line
-      const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : line > 0 && joins < 3 && unfinished(fold(textOf())) && !/^\S+: /.test(s.trim())
-      if (line && s.trim() && wrapped) {
-        join(s.trim())
-        continue
-      }
-      t = s.trimEnd()
-    }
-    openText(i, t)
+    readOwnLine(i, off, ts0)
   }
   finish()
   return out
