@@ -331,10 +331,7 @@ function readMessages(source: string, candidates: boolean): Message[] {
       // without timestamps, a message left open (an unclosed bracket, a bare
       // `Linux version`, an e820 entry without its type) takes the next line
       const wrapped = joinWrapped ? !/^\s/.test(s) && !s.startsWith('#') : line > 0 && joins < 3 && unfinished(fold(textOf())) && !/^\S+: /.test(s.trim())
-      if (line && s.trim() && wrapped) {
-        join(s.trim())
-        return
-      }
+      if (line && s.trim() && wrapped) return join(s.trim())
       t = s.trimEnd()
     }
     openText(i, t)
