@@ -123,6 +123,34 @@ describe('CANDIDATE: the test on the text that stands in for the tests on flat',
     }
   })
 
+  it('a message holding a CANDIDATE_WITHIN word anywhere is a candidate, wherever else in the text the word is', () => {
+    // readMessages() tests a message read in place as a span of the whole text: a word in
+    // another message, or split over two lines, does not make this one a candidate
+    const log = [
+      '[    0.000000] Linux version 6.1.0 (gcc) ppc64',
+      '[    0.000001] Zone ranges: NODE_DATA',
+      '[    0.000002] foo',
+      '[    0.000003] bar Loongson',
+      '[    0.000004] baz',
+      '[    0.000005]\tx ppc64',
+      '[    0.000006] started at EL',
+      '[    0.000007] started  at\tEL2 and NODE_DATA',
+      'Loongson',
+      '[    0.000008] setup: Linux is running',
+      '[    0.000009] machine',
+      '[    0.000010] description',
+      '[    0.000011] qux'
+    ]
+    for (const nl of ['\n', '\r\n']) {
+      const text = log.join(nl)
+      const want = logMessages(text)
+        .filter((x) => CANDIDATE.test(x.text))
+        .map((x) => [x.line, x.text])
+      expect(candidateMessages(text).map((x) => [x.line, x.text])).toEqual(want)
+      expect(want.map(([line]) => line)).toEqual([1, 2, 4, 6, 7, 8, 10])
+    }
+  })
+
   it('a re-joined message is tested on its joined text (a wrapped BIOS-e820 line starts irrelevant-looking)', () => {
     const msgs = logMessages('[    0.000000] Linux version 6.1.0 (x)\n[    0.000000] BIOS-e820:\n[mem 0x0000000000000000-0x000000000009fbff] usable\n[    0.000001] foo')
     expect(msgs.map((m) => [m.text, m.candidate])).toEqual([
