@@ -6,6 +6,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import { MAX_SOURCE_BYTES } from '../../shared/api.ts'
+import { primeLogReaders } from '../../shared/engine/dmesg-prime.ts'
 import type { InputOptions } from '../../shared/engine/index.ts'
 import { errorRecord, evaluate, recordLine, type BatchRecord, type BatchReply } from './batch-record.ts'
 import { readInput } from './input.ts'
@@ -29,6 +30,9 @@ export interface BatchWorkerData {
 
 const { opts, diff, format, progress } = workerData as BatchWorkerData
 const onInput = new Int32Array(progress)
+// every path of the log readers run once before the first input, so V8 optimises them
+// with type feedback for all of them (dmesg-prime.ts)
+primeLogReaders()
 
 /**
  * The buffer inputs are read into, grown to the largest so far up to SHARED_MAX (a buffer

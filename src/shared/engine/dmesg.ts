@@ -245,12 +245,15 @@ function readMessages(source: string, candidates: boolean): Message[] {
     if (end === n) break
     off = end + 1
   }
-  // (in integers: V8 deoptimised this reader at `count / 3` after hundreds of logs)
+  // In integers, and each product worked out for every log: an operation V8 has not seen
+  // run has no type feedback, and the optimised reader deoptimised at it when the first
+  // log that needed it came (`count / 3`, and `dedent`'s products in the first log without
+  // timestamps, after hundreds of logs)
   const joinWrapped = 3 * stamped > count
   const unquote = 5 * quoted > 4 * nonEmpty
   // every line indented: one space is the paste's, not the kernel's (whose block lines
   // then carry three)
-  const dedent = !stamped && 5 * indented > 4 * nonEmpty
+  const dedent = 5 * indented > 4 * nonEmpty && !stamped
   // the open message (lines may still join it): its line, text, input line, joins so far
   // and whether its text ends with '-' (asked of the joined text, endsWith() would copy
   // it whole at every join); held in locals, a Message is made once it is whole. Its text
@@ -309,7 +312,8 @@ function readMessages(source: string, candidates: boolean): Message[] {
   }
   // `j` (trimmed, not empty) continues the open message: after a space, or after its '-'
   const join = (j: string): void => {
-    text = dash ? textOf() + j : `${textOf()} ${j}`
+    // one concatenation for both (a branch not run yet deoptimised the reader when it came)
+    text = textOf() + (dash ? '' : ' ') + j
     dash = j.charCodeAt(j.length - 1) === 45
     joins++
   }
