@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures.ts'
-import { editorText } from './helpers.ts'
+import { editorText, holdExampleRead } from './helpers.ts'
 import type { Page } from '@playwright/test'
 
 async function editorReady(page: Page): Promise<void> {
@@ -34,12 +34,7 @@ test('loads, picks the first example and predicts the boot log', async ({ appPag
 // start-up example is still being read (nothing analysed yet). A test, or a user, who
 // waits for "up to date" would otherwise act before the app's own first analysis.
 test('before the start-up example is analysed the status is not "up to date"', async ({ page, workspaceHost }) => {
-  let release = (): void => {}
-  const held = new Promise<void>((r) => (release = r))
-  await page.route('**/__api/readExample', async (route) => {
-    await held
-    await route.continue()
-  })
+  const release = await holdExampleRead(page)
   await page.goto(workspaceHost.url + '?test')
   await editorReady(page)
   await expect(page.getByTestId('status')).toHaveText('not analysed yet')

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { expect, test } from './fixtures.ts'
-import { dropFile, editorText, menu } from './helpers.ts'
+import { dropFile, editorText, holdExampleRead, menu } from './helpers.ts'
 
 const TITLE = ' — memmap-workbench'
 const root = join(import.meta.dirname, '..')
@@ -35,12 +35,7 @@ test('a dropped .json scenario opens as a scenario, in JSON mode', async ({ work
 // comes stays open: the late example does not replace it (the answer is held here until
 // the drop has been opened, then let through and given time to land).
 test('a file dropped while the start-up example is still being read stays open', async ({ page, workspaceHost }) => {
-  let release = (): void => {}
-  const held = new Promise<void>((r) => (release = r))
-  await page.route('**/__api/readExample', async (route) => {
-    await held
-    await route.continue()
-  })
+  const release = await holdExampleRead(page)
   await page.goto(workspaceHost.url + '?test')
   await expect(page.locator('body[data-editor-ready="1"]')).toBeAttached({ timeout: 20_000 })
   const json = JSON.stringify(parse(LAPTOP), null, 2)

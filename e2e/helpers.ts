@@ -44,3 +44,17 @@ export async function dropFile(page: Page, name: string, content: string | Buffe
     { name, b64: bytes.toString('base64') }
   )
 }
+
+/**
+ * Hold the browser host's answer to the start-up example's read (`readExample`) until the
+ * returned function is called: what the page does before its first document lands.
+ */
+export async function holdExampleRead(page: Page): Promise<() => void> {
+  let release = (): void => {}
+  const held = new Promise<void>((r) => (release = r))
+  await page.route('**/__api/readExample', async (route) => {
+    await held
+    await route.continue()
+  })
+  return release
+}
