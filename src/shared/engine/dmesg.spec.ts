@@ -287,3 +287,21 @@ describe('an impossible kernel version in a log', () => {
     expect(r.diagnostics[0].message).toMatch(/6\.1\.999999999999999999/)
   })
 })
+
+describe('the UEFI memory map of efi=debug', () => {
+  it("keeps each entry's attribute columns as efi_md_typeattr_format() prints them, the blank ones left out", () => {
+    const log = [
+      '[    0.000000] Linux version 6.1.0 (gcc)',
+      '[    0.000000] efi:   0x000000000000-0x000000000fff [Boot Data   |   |  |  |  |  |  |  |  |   |WB|WT|WC|UC]',
+      '[    0.000000] efi:   0x000000001000-0x00000009ffff [Conventional|   |  |  |  |  |  |  |  |   |WB|WT|WC|UC]',
+      '[    0.000000] efi:   0x0000000a0000-0x0000000fffff [Reserved    |RUN|  |  |  |  |  |  |  |   |  |  |  |UC]',
+      '[    0.000000] efi:   0x000000100000-0x00007fffffff [Conventional|   |  |  |  |  |  |  |  |   |WB|WT|WC|UC]'
+    ].join('\n')
+    expect(parseLog(log, { arch: 'arm64' }).scenario.firmware.map).toEqual([
+      { start: 0, last: 0xfff, type: 'boot-data', attrs: ['WB', 'WT', 'WC', 'UC'] },
+      { start: 0x1000, last: 0x9ffff, type: 'conventional', attrs: ['WB', 'WT', 'WC', 'UC'] },
+      { start: 0xa0000, last: 0xfffff, type: 'reserved', attrs: ['RUN', 'UC'] },
+      { start: 0x100000, last: 0x7fffffff, type: 'conventional', attrs: ['WB', 'WT', 'WC', 'UC'] }
+    ])
+  })
+})

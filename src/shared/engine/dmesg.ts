@@ -483,6 +483,12 @@ function expectedLines(msgs: Message[], warnings?: string[]): ParsedLog['expecte
 }
 
 const EFI_NAME_TO_TYPE = new Map<string, string>(EFI_TYPE_NAMES.map((n, i) => [n, EFI_SCENARIO_TYPES[i]]))
+/**
+ * An attribute column of an `efi:` memory map line (efi_md_typeattr_format()'s `|RUN|  |WB|`):
+ * what split('|') and trim() keep of a column, in one search (one call rather than a loop
+ * over every column of every line, most of them blank)
+ */
+const EFI_ATTRIBUTE = /[^|\s](?:[^|]*[^|\s])?/g
 
 /** Kernel release and, for distribution kernels, the upstream version they are built from. */
 export function kernelFromVersionLine(t: string): string | null {
@@ -744,11 +750,8 @@ export function parseLog(source: string, opts: ParseLogOptions = {}): ParsedLog 
     if (c0 === 'e' && (m = /^efi:\s+0x([0-9a-f]+)-0x([0-9a-f]+) \[([^|\]]+)\|(.*)\]$/.exec(t))) {
       const type = EFI_NAME_TO_TYPE.get(m[3].trim())
       if (type) {
-        const attrs: string[] = []
-        for (const a of m[4].split('|')) {
-          const x = a.trim()
-          if (x) attrs.push(x)
-        }
+        // the columns between the bars, trimmed, the blank ones left out
+        const attrs = m[4].match(EFI_ATTRIBUTE) ?? []
         efi.push({ start: parseInt(m[1], 16), last: parseInt(m[2], 16), type: type as FirmwareRange['type'], attrs: attrs as FirmwareRange['attrs'] })
         used.push({ what: 'efi memory map', line })
       }
