@@ -9,6 +9,7 @@
 //    always has the x86 low holes (pfn 0, 0x9f-0x100) to count, so the log decides; from
 //    5.15 both print one line per hole and differ only in a section tail.
 import type { Arch } from '../scenario/scenario.ts'
+import { ARCH_PRESETS } from './arch.ts'
 import type { LineKind } from './bootlog.ts'
 import { holds } from './facts.ts'
 import type { KernelVersion } from './version.ts'
@@ -29,8 +30,8 @@ export interface LoggedMemoryModel {
  */
 export function loggedMemoryModel(arch: Arch, version: KernelVersion, expected: { kind: LineKind; line: number }[], numaLine: number): LoggedMemoryModel {
   const none: LoggedMemoryModel = { memoryModel: null, used: null, warning: null }
-  if (arch !== 'riscv64' && arch !== 'x86') return none
-  if (numaLine) return { memoryModel: 'sparsemem', used: { what: 'a NUMA kernel: SPARSEMEM', line: numaLine }, warning: null }
+  // the arches whose Kconfig ties FLATMEM to !NUMA say so in their preset (numaDefaults)
+  if (numaLine && ARCH_PRESETS[arch].numaDefaults?.memoryModel === 'sparsemem') return { memoryModel: 'sparsemem', used: { what: 'a NUMA kernel: SPARSEMEM', line: numaLine }, warning: null }
   if (arch !== 'x86') return none
   if (!holds('flatmem-hole-init', version)) {
     const hole = expected.find((e) => e.kind === 'holes')
