@@ -13,19 +13,20 @@ export interface AnalysisState {
   valid: boolean
   /** errors in the newest analysed text */
   errorCount: number
-  /** a good result is on screen */
-  hasReport: boolean
+  /** the last good result, on screen (null: none yet) */
+  report: object | null
 }
 
 /**
  * "up to date" only when a result for the newest text is shown: not before the first
- * answer, nor while a text waits (debounce) or runs.
+ * answer, nor while a text waits (debounce) or runs. `a` is the Analysis
+ * (analysis.svelte.ts), or any state of its shape.
  */
 export function analysisStatus(a: AnalysisState): string {
   if (a.busy || a.pending) return 'working…'
-  if (a.engineFailure) return a.hasReport ? 'the engine failed: showing the last good result' : 'the engine failed'
+  if (a.engineFailure) return a.report ? 'the engine failed: showing the last good result' : 'the engine failed'
   if (!a.analysed) return 'not analysed yet'
   if (a.valid) return 'up to date'
   const errors = `${a.errorCount} error${a.errorCount === 1 ? '' : 's'}`
-  return a.hasReport ? `${errors}: showing the last good result` : errors
+  return a.report ? `${errors}: showing the last good result` : errors
 }
