@@ -41,6 +41,21 @@ describe('boot log capture forms', () => {
     expect(exact(unstamp(seven))).toBe(true)
     expect(logMessages('Probing EDD (edd=off to disable)... ok\rLinux version 6.1.0 (x)\r').map((l) => l.text)).toEqual(['Linux version 6.1.0 (x)'])
   })
+  it('a carriage return inside a line, after any number of CR LF line ends, sends the line back to its start', () => {
+    // a CR before LF (or before more CRs and LF, or at the end) is a line's end; one before
+    // anything else starts the line again on a serial console: what follows the last is
+    // shown (here a timestamp and its message; a line whose CR leaves no timestamp continues
+    // the message before it, as any such line does)
+    const ts = (i: number) => `[    0.00000${i}] `
+    for (const nl of ['\r\n', '\r\r\n', '\n']) {
+      const texts = (ls: string[]) => logMessages(ls.join(nl)).map((l) => l.text)
+      expect(texts([`${ts(0)}a`, `${ts(1)}b\r`, `c\r\r\r${ts(2)}d`, `${ts(3)}e`, `f\r${ts(4)}g\r${ts(5)}h`, `${ts(6)}i\r`])).toEqual(['a', 'b', 'd', 'e', 'h', 'i'])
+      expect(texts([`${ts(0)}a`, `${ts(1)}b\rc`, `${ts(2)}d\r\r`])).toEqual(['a c', 'd'])
+    }
+    // at the very end of the text, and a line that is only CRs
+    expect(logMessages(`${ts(0)}a\r\n${ts(1)}b\r`).map((l) => l.text)).toEqual(['a', 'b'])
+    expect(logMessages(`${ts(0)}a\r\n\r\r\n${ts(1)}b\r\r${ts(2)}c`).map((l) => l.text)).toEqual(['a', '', 'c'])
+  })
   it('syslog prefixes', () => expect(exact(variant((l) => 'Nov 21 10:00:01 host kernel: ' + l))).toBe(true))
   it('journalctl -o short-iso', () => expect(exact(variant((l) => '2026-11-21T10:00:01+0000 host kernel: ' + l.replace(stamp, '')))).toBe(true))
   it('printk caller ids', () => expect(exact(variant((l) => l.replace(stamp, (m) => m.trimEnd() + '[    T0] ')))).toBe(true))

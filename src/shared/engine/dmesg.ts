@@ -172,10 +172,15 @@ function readMessages(source: string, candidates: boolean): Message[] {
   // the next carriage return that is not only a line's end (CR LF; trailing white space,
   // which every reader below trims), escape, no-break space and separator from `off` on: a
   // line holding none of them is left as it is (most lines of a serial console's CR LF log)
-  const innerCr = /\r+(?=[^\r\n])/g
+  // (/\r+(?=[^\r\n])/ by hand: a native search for each CR, where the regular
+  // expression read every character of a CR LF log)
   const nextCr = (from: number): number => {
-    innerCr.lastIndex = from
-    return innerCr.exec(source)?.index ?? Infinity
+    for (let at = source.indexOf('\r', from); at >= 0; at = source.indexOf('\r', at)) {
+      const run = at
+      while (source.charCodeAt(++at) === 13);
+      if (at < n && source.charCodeAt(at) !== 10) return run
+    }
+    return Infinity
   }
   const next = (ch: string, from: number): number => {
     const at = source.indexOf(ch, from)
