@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { candidateMessages, fold, logMessages } from './dmesg.ts'
-import { CANDIDATE, FLAT_TESTS } from './dmesg-lines.ts'
+import { CANDIDATE, CANDIDATE_START, FLAT_TESTS, mergedFirstWords } from './dmesg-lines.ts'
 import { recordedLogs } from '../../../tests/fixture-logs.ts'
 import { mulberry32 } from '../../../tests/prng.ts'
 
@@ -158,5 +158,26 @@ describe('CANDIDATE: the test on the text that stands in for the tests on flat',
       ['BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable', true],
       ['foo', false]
     ])
+  })
+})
+
+describe('mergedFirstWords: the anchored test, its alternatives after any first word tried as one', () => {
+  it('takes the alternatives out of a part that is one group, and merges those that start with a word and a space', () => {
+    const w = '\\S+[ \\t]+'
+    expect(mergedFirstWords([`(?:a|${w}b|(?:c|d)e)`, `(\\S+)${w.slice(3)}(f|g)\\s*$`, 'h[|)]|i', '(?:j)k'])).toBe(`a|(?:c|d)e|h[|)]|i|(?:j)k|${w}(?:b|(f|g)\\s*$)`)
+    // a part holding no such alternative is kept as it is
+    expect(mergedFirstWords(['(?:a|b)', 'c\\|d'])).toBe('a|b|c\\|d')
+  })
+
+  it("CANDIDATE_START reads a message's first word once: one alternative starts with it", () => {
+    const starts = CANDIDATE_START.source.match(/\\S\+\[ \\t\]\+/g) ?? []
+    expect(starts).toHaveLength(1)
+    // and it still passes on each kind of line those alternatives stood for
+    for (const t of ['  DMA      [mem 0x0000000000001000-0x0000000000ffffff]', '  Normal   empty', '  DMA zone: 64 pages used for memmap', 'foo [mem 0x1000']) {
+      CANDIDATE_START.lastIndex = 0
+      expect(CANDIDATE_START.test(t), t).toBe(true)
+    }
+    CANDIDATE_START.lastIndex = 0
+    expect(CANDIDATE_START.test('  DMA      emptyish')).toBe(false)
   })
 })

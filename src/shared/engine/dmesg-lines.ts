@@ -76,12 +76,72 @@ function onText(starts: RegExp[], anywhere: RegExp): { test: (text: string) => b
     if (!r.source.startsWith('^')) throw new Error(`onText: ${r.source} is not anchored`)
     return spaced(r.source.slice(1))
   })
-  const start = new RegExp(`^\\s*(?:${parts.join('|')})`)
+  const alternatives = mergedFirstWords(parts)
+  const start = new RegExp(`^\\s*(?:${alternatives})`)
   const within = new RegExp(spaced(anywhere.source))
   return {
     test: (text) => start.test(text) || within.test(text),
     // the first test from a position of a whole text (sticky, `$` at a line's end)
-    startAt: new RegExp(`\\s*(?:${parts.join('|')})`, 'ym'),
+    startAt: new RegExp(`\\s*(?:${alternatives})`, 'ym'),
     anywhere: within
+  }
+}
+
+/**
+ * The alternation of `parts` (sources, spaced), their alternatives that start with any
+ * first word (`\S+` and a space) tried as one: `\S+ X|\S+ Y` passes where `\S+ (?:X|Y)`
+ * does, and reads the message's first word once, not once per alternative.
+ */
+export function mergedFirstWords(parts: string[]): string {
+  const word = /^\(?\\S\+\)?\[ \\t\]\+/
+  const kept: string[] = []
+  const tails: string[] = []
+  for (const p of parts)
+    for (const alt of topLevelAlternatives(groupBody(p) ?? p)) {
+      const w = word.exec(alt)
+      if (w) tails.push(alt.slice(w[0].length))
+      else kept.push(alt)
+    }
+  return [...kept, ...(tails.length ? [`\\S+[ \\t]+(?:${tails.join('|')})`] : [])].join('|')
+}
+
+/** A regular expression's source split at its `|` outside groups and classes. */
+function topLevelAlternatives(src: string): string[] {
+  const out: string[] = []
+  let from = 0
+  scan(src, (i, depth) => {
+    if (src[i] === '|' && depth === 0) {
+      out.push(src.slice(from, i))
+      from = i + 1
+    }
+  })
+  out.push(src.slice(from))
+  return out
+}
+
+/** What a source that is one non-capturing group `(?:…)` holds, else null. */
+function groupBody(src: string): string | null {
+  if (!src.startsWith('(?:')) return null
+  let closed = -1
+  scan(src, (i, depth) => {
+    if (src[i] === ')' && depth === 0 && closed < 0) closed = i
+  })
+  return closed === src.length - 1 ? src.slice(3, -1) : null
+}
+
+/** Each character of a source outside classes and escapes, with the depth of the groups it is in (a ')' outside its own). */
+function scan(src: string, at: (i: number, depth: number) => void): void {
+  let depth = 0
+  let cls = false
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]
+    if (c === '\\') i++
+    else if (cls) cls = c !== ']'
+    else if (c === '[') cls = true
+    else {
+      if (c === '(') depth++
+      else if (c === ')') depth--
+      at(i, depth)
+    }
   }
 }
