@@ -12,7 +12,7 @@ const answerIds = new WeakMap<object, string>()
 let answers = 0
 
 /**
- * A key for plain data: strings quoted, BigInts marked `n`, a kept answer by its id,
+ * A key for plain data: strings after their length, BigInts marked `n`, a kept answer by its id,
  * other objects by their own keys (the engine's field names) in order; a Map, a Set, a
  * function or a class instance is refused (its value would not show). By hand:
  * JSON.stringify() with a replacer cost more than most answers kept here.
@@ -20,7 +20,8 @@ let answers = 0
 function keyOf(v: unknown): string {
   switch (typeof v) {
     case 'string':
-      return JSON.stringify(v)
+      // its length, then the string: unambiguous wherever it stands, without quoting
+      return `${v.length}'${v}`
     case 'number':
     case 'boolean':
       return String(v)
@@ -41,7 +42,9 @@ function keyOf(v: unknown): string {
       const proto = Object.getPrototypeOf(v) as unknown
       if (proto !== Object.prototype && proto !== null) throw new Error('keptPer: arguments must be plain data')
       s = '{'
-      for (const k of Object.keys(v)) s += `${k}:${keyOf((v as Record<string, unknown>)[k])},`
+      // for…in: a plain object's own keys (nothing enumerable is inherited from
+      // Object.prototype or null), in Object.keys() order, with no array made for them
+      for (const k in v) s += `${k}:${keyOf((v as Record<string, unknown>)[k])},`
       return s + '}'
     }
     default:
