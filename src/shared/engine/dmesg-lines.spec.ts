@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { candidateMessages, fold, logMessages } from './dmesg.ts'
-import { CANDIDATE, CANDIDATE_START, FLAT_TESTS, mergedFirstWords } from './dmesg-lines.ts'
+import { CANDIDATE, CANDIDATE_START, FLAT_TESTS, mergedFirstWords, relevant } from './dmesg-lines.ts'
 import { recordedLogs } from '../../../tests/fixture-logs.ts'
 import { mulberry32 } from '../../../tests/prng.ts'
 
@@ -133,7 +133,7 @@ describe('CANDIDATE: the test on the text that stands in for the tests on flat',
       '[    0.000003] bar Loongson',
       '[    0.000004] baz',
       '[    0.000005]\tx ppc64',
-      '[    0.000006] started at EL',
+      '[    0.000006] built by (powerpc64le-linux-gnu-gcc',
       '[    0.000007] started  at\tEL2 and NODE_DATA',
       'Loongson',
       '[    0.000008] setup: Linux is running',
@@ -158,6 +158,30 @@ describe('CANDIDATE: the test on the text that stands in for the tests on flat',
       ['BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable', true],
       ['foo', false]
     ])
+  })
+})
+
+describe('relevant: the messages parseLog() reads', () => {
+  it('passes on the architecture evidence it tests at a message start, and on what it searches for anywhere', () => {
+    // arm64 setup_arch()/smp, s390 setup_arch()/setup_memory_end(), loongarch cpu_probe(),
+    // powerpc probe_machine(), setup_node_data(); each as parseLog() reads it (dmesg.ts)
+    for (const t of [
+      'CPU: All CPU(s) started at EL2',
+      'CPU0: LoongArch revision is: 0014c010 (Loongson-64bit)',
+      'setup: Linux is running under KVM in 64-bit mode',
+      'setup: The maximum memory size is 4096MB',
+      'hugetlbfs: disabling because there are no supported hugepage sizes',
+      'Using pSeries machine description',
+      'NODE_DATA(0) allocated [mem 0x7fffd5000-0x7ffffffff]',
+      'Kernel built by (powerpc64le-linux-gnu-gcc-12) 12.2.0',
+      'x ppc64le',
+      'foo Loongson-3A5000',
+      'x (loongarch64-linux-gnu-gcc)'
+    ]) {
+      expect(relevant(t), t).toBe(true)
+      expect(CANDIDATE.test(t), t).toBe(true)
+    }
+    expect(relevant('foo started at EL2')).toBe(false)
   })
 })
 
