@@ -172,6 +172,7 @@ describe('relevant: the messages parseLog() reads', () => {
       'setup: The maximum memory size is 4096MB',
       'hugetlbfs: disabling because there are no supported hugepage sizes',
       'Using pSeries machine description',
+      'numa: NODE_DATA(0) on node 1',
       'NODE_DATA(0) allocated [mem 0x7fffd5000-0x7ffffffff]',
       'Kernel built by (powerpc64le-linux-gnu-gcc-12) 12.2.0',
       'x ppc64le',
@@ -181,7 +182,10 @@ describe('relevant: the messages parseLog() reads', () => {
       expect(relevant(t), t).toBe(true)
       expect(CANDIDATE.test(t), t).toBe(true)
     }
+    expect(relevant('Using A-EON Amigaone X1000 machine description')).toBe(true)
+    // what parseLog() reads only at a message's start is not searched for elsewhere
     expect(relevant('foo started at EL2')).toBe(false)
+    expect(relevant('foo machine description')).toBe(false)
   })
 })
 

@@ -11,11 +11,11 @@ export const USER_E820_LINE = new RegExp(`^user: ${MEM} (.+)$`)
 /** Every line parseLog() reads starts like one of these (or names NODE_DATA / a powerpc toolchain / machine), as folded text. */
 // (two lists: messages starting with these, and messages holding these anywhere)
 const RELEVANT_START =
-  /^(?:Linux version|setup: (?:Linux is running|The maximum memory size)|hugetlbfs: disabling|(?:Kernel )?[Cc]ommand line|BIOS-e820|user|e820|efi|(?:ACPI: )?SRAT|HugeTLB|Zone ranges|Early memory|(?:e820: )?last_pfn|\.text|Booting Linux|CPU|psci|GICv3|arch_timer|SBI|riscv|hash-mmu|radix-mmu|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size|\d+MB (?:LOW|HIGH)MEM|NUMA|Machine model|OF: fdt: Machine model|Detected|Dentry cache|Inode-cache|Hypervisor detected|pcpu-alloc|Fallback order|Freeing initrd|Trying to unpack rootfs|Unpacking initramfs|EFI stub|\S+ (?:\[mem |empty$)|node \d+: \[mem )/
+  /^(?:Linux version|setup: (?:Linux is running|The maximum memory size)|hugetlbfs: disabling|Using \S|(?:Kernel )?[Cc]ommand line|BIOS-e820|user|e820|efi|(?:ACPI: )?SRAT|HugeTLB|Zone ranges|Early memory|(?:e820: )?last_pfn|\.text|Booting Linux|CPU|psci|GICv3|arch_timer|SBI|riscv|hash-mmu|radix-mmu|PowerMac|pSeries|PowerNV|CHRP|phys_mem_size|\d+MB (?:LOW|HIGH)MEM|NUMA|Machine model|OF: fdt: Machine model|Detected|Dentry cache|Inode-cache|Hypervisor detected|pcpu-alloc|Fallback order|Freeing initrd|Trying to unpack rootfs|Unpacking initramfs|EFI stub|\S+ (?:\[mem |empty$)|node \d+: \[mem )/
 // (what parseLog() tests at a message's start is in RELEVANT_START: `^CPU: All CPU(s)
-// started at EL2`, `^CPU0: LoongArch` start with CPU; this one is searched for in every
-// message's whole text)
-const RELEVANT_ANYWHERE = /machine description|NODE_DATA|\(powerpc|ppc64|\(loongarch64|Loongson/
+// started at EL2`, `^CPU0: LoongArch` start with CPU, powerpc's probe_machine() prints
+// `Using %s machine description`; this one is searched for in every message's whole text)
+const RELEVANT_ANYWHERE = /NODE_DATA|\(powerpc|ppc64|\(loongarch64|Loongson/
 /**
  * RELEVANT_START or RELEVANT_ANYWHERE. Two tests, not one alternation: an alternation
  * anchored only in part is tried at every position of the text, its anchored part too.
