@@ -95,9 +95,8 @@ export async function benchBatch(): Promise<BatchBench> {
   for (const name of names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, WARM)) place(join(farm, name), join(head, name))
 
   console.log(`\nbatch: ${n} inputs (${logs.length} recorded logs × ${copies}), compiled CLI, --diff, records to /dev/null, ${cores} cores`)
-  // the farm on every core, as a fleet's run goes (here, and again once it holds 3n inputs)
-  const onCores = () => measure([cli, 'batch', farm, '--diff', '-o', '/dev/null', '--jobs', String(cores)])
-  const all = await onCores()
+  // the farm on every core, as a fleet's run goes (here, and again over 3n inputs below)
+  const all = await measure([cli, 'batch', farm, '--diff', '-o', '/dev/null', '--jobs', String(cores)])
   const rateAll = n / (all.ms / 1000)
   // the CPU time the command reports: process.cpuUsage() of the process it runs in (every
   // thread: main, worker, V8's helpers where it has them), start-up included, and of the
@@ -113,17 +112,26 @@ export async function benchBatch(): Promise<BatchBench> {
   // write, GC and JIT. Each the least of RUNS runs (a shared machine only ever adds time:
   // eight interleaved runs of one build over the 1968 inputs took 2.45-3.70 s CPU on a
   // busy host, and the least of three still missed its quiet figure by 10 % now and then)
-  const RUNS = 5
-  const best = async (dir: string) => {
-    let least: Awaited<ReturnType<typeof measure>> | null = null
-    for (let i = 0; i < RUNS; i++) {
-      const r = await measure([cli, 'batch', dir, '--diff', '-o', '/dev/null', '--jobs', '1'])
-      if (least === null || cpuOf(r) < cpuOf(least)) least = r
-    }
-    return least!
+  // The runs of the sets alternate (all, first, the steady set below, all, …): a host's load
+  // comes and goes over seconds, and RUNS runs of one set in a row, then of another, can
+  // each fall in a different spell of it (seen here: the least of five runs in a row over
+  // the 1968 inputs took 2.81 s CPU, two minutes after six runs of the same build,
+  // interleaved with another's, took 2.40-2.60 s)
+  const RUNS = 7
+  type Run = Awaited<ReturnType<typeof measure>>
+  const least = (a: Run | null, b: Run): Run => (a === null || cpuOf(b) < cpuOf(a) ? b : a)
+  const best = async (...dirs: string[]): Promise<Run[]> => {
+    const out: (Run | null)[] = dirs.map(() => null)
+    for (let i = 0; i < RUNS; i++) for (const [k, dir] of dirs.entries()) out[k] = least(out[k], await measure([cli, 'batch', dir, '--diff', '-o', '/dev/null', '--jobs', '1']))
+    return out as Run[]
   }
-  const one = await best(farm)
-  const first = await best(head)
+  // steady state, as a fleet-sized run sees it: three times the inputs (9 files per log,
+  // 5904; their first n in the walk's order are the farm's n), and the CPU of the inputs
+  // beyond the first n per input; V8 has optimised what stays hot by then, so this is the
+  // rate a long batch settles at. Measured with the others, interleaved.
+  const bigFarm = mkdtempSync(join(tmpdir(), 'mw-batch-bench-big-'))
+  for (let c = 0; c < 3 * copies; c++) logs.forEach((f, i) => place(f, join(bigFarm, `${c}-${i}.log`)))
+  const [one, first, many] = await best(farm, head, bigFarm)
   const warmCpu = cpuOf(one) - cpuOf(first)
   const perCpu = (n - WARM) / warmCpu
   console.log(
@@ -134,11 +142,6 @@ export async function benchBatch(): Promise<BatchBench> {
   )
   rmSync(head, { recursive: true, force: true })
 
-  // steady state, as a fleet-sized run sees it: three times the inputs (9 files per log,
-  // 5904), and the CPU of the inputs beyond the first n (the same n as above) per input;
-  // V8 has optimised what stays hot by then, so this is the rate a long batch settles at
-  for (let c = copies; c < 3 * copies; c++) logs.forEach((f, i) => place(f, join(farm, `${c}-${i}.log`)))
-  const many = await best(farm)
   const steadyCpu = cpuOf(many) - cpuOf(one)
   const perCpuSteady = (2 * n) / steadyCpu
   console.log(
@@ -147,7 +150,7 @@ export async function benchBatch(): Promise<BatchBench> {
   // the same in wall time on every core (--jobs as above): what a fleet's run sees per
   // core once it is going, the start of the process and of its workers left out (shown,
   // not a target: wall time on a shared machine measures its other load too)
-  const allMany = await onCores()
+  const allMany = await measure([cli, 'batch', bigFarm, '--diff', '-o', '/dev/null', '--jobs', String(cores)])
   const wallSteady = (2 * n) / ((allMany.ms - all.ms) / 1000)
   console.log(
     `  --jobs ${cores} over ${3 * n}: ${(allMany.ms / 1000).toFixed(2)} s wall, ${((3 * n) / (allMany.ms / 1000) / cores).toFixed(0)} logs/s per core; beyond the first ${n} (wall of ${3 * n} − wall of ${n}): ${wallSteady.toFixed(0)} logs/s, ${(wallSteady / cores).toFixed(0)} per core`
@@ -165,6 +168,7 @@ export async function benchBatch(): Promise<BatchBench> {
     `  one process per file (bootlog --diff FILE): ${perFile.toFixed(0)} ms wall per file (40 sampled), ${(extrapolated / 1000).toFixed(1)} s for ${n}; batch --jobs ${cores} is ${ratio.toFixed(1)}× faster (target ≥ 5×: ${met(ratio >= 5)})`
   )
   rmSync(farm, { recursive: true, force: true })
+  rmSync(bigFarm, { recursive: true, force: true })
 
   // memory over many inputs: small generated scenarios, 10 000 and then 100 000 of them
   const big = Number(process.env.MW_BENCH_BATCH_FILES ?? 100_000)
