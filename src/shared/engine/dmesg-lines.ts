@@ -49,8 +49,18 @@ const candidate = onText(
 export const CANDIDATE: { test: (text: string) => boolean } = candidate
 /** CANDIDATE's anchored test from a position of a whole text (readMessages()) */
 export const CANDIDATE_START = candidate.startAt
-/** CANDIDATE's other test, anywhere in a message's text */
-export const CANDIDATE_WITHIN = candidate.anywhere
+/** CANDIDATE's other test (RELEVANT_ANYWHERE), as a search of a whole text */
+const CANDIDATE_WITHIN = new RegExp(candidate.anywhere.source, 'g')
+/**
+ * Where CANDIDATE_WITHIN next matches in `text` from `from` (Infinity: nowhere). Its
+ * alternatives are literals without white space (onText() checks): a match in a message's
+ * text is one that starts in the message's span of a whole text, and none reaches over
+ * white space into another.
+ */
+export function nextWithin(text: string, from: number): number {
+  CANDIDATE_WITHIN.lastIndex = from
+  return CANDIDATE_WITHIN.exec(text)?.index ?? Infinity
+}
 
 /** The tests on flat that CANDIDATE stands in for (its spec checks it passes wherever one of them does). */
 export const FLAT_TESTS: readonly RegExp[] = [
@@ -80,7 +90,10 @@ function onText(starts: RegExp[], anywhere: RegExp): { test: (text: string) => b
   })
   const alternatives = mergedFirstWords(parts)
   const start = new RegExp(`^\\s*(?:${alternatives})`)
-  const within = new RegExp(spaced(anywhere.source))
+  // literals only: no white space, class, wildcard or quantifier can match across messages
+  if (!/^(?:[^\\\s.[\]()|?*+{}^$]|\\[^\w\s])+(?:\|(?:[^\\\s.[\]()|?*+{}^$]|\\[^\w\s])+)*$/.test(anywhere.source))
+    throw new Error(`onText: ${anywhere.source} is not an alternation of literals without white space`)
+  const within = new RegExp(anywhere.source)
   return {
     test: (text) => start.test(text) || within.test(text),
     // the first test from a position of a whole text (sticky, `$` at a line's end)

@@ -19,7 +19,7 @@ import {
   BIOS_E820_LINE,
   CANDIDATE,
   CANDIDATE_START,
-  CANDIDATE_WITHIN,
+  nextWithin,
   EARLY_LINE,
   EVIDENCE_ANYWHERE,
   EVIDENCE_START,
@@ -100,7 +100,6 @@ export class LogError extends Error {
 // Console escapes: CSI, charset selection, single-character escapes, OSC (ended by BEL or
 // ST, or by the next escape when a capture cut it), and a stray ESC. Every alternative
 // stops at the next ESC, so an unterminated sequence costs one pass, never a rescan.
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[c=>78DEHM]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b/g
 
 /** Fold white space: every run of spaces and tabs becomes one space; ends trimmed. Linear. */
@@ -175,8 +174,7 @@ function readMessages(source: string, candidates: boolean): Message[] {
   // (/\r+(?=[^\r\n])/ by hand: a native search for each CR, where the regular
   // expression read every character of a CR LF log)
   const nextCr = (from: number): number => {
-    for (let at = source.indexOf('\r', from); at >= 0; at = source.indexOf('\r', at)) {
-      const run = at
+    for (let at = source.indexOf('\r', from), run = at; at >= 0; at = source.indexOf('\r', at), run = at) {
       while (source.charCodeAt(++at) === 13);
       if (at < n && source.charCodeAt(at) !== 10) return run
     }
@@ -195,10 +193,7 @@ function readMessages(source: string, candidates: boolean): Message[] {
   // once, not searched for again from every line that has none
   let br = -1
   const bracket = (from: number): number => {
-    if (br < from) {
-      const at = source.indexOf('[', from)
-      br = at < 0 ? Infinity : at
-    }
+    if (br < from) br = next('[', from)
     return br
   }
   // a line holding what the cleaning replaces, [off, end), as a screen shows it (rare: a
@@ -273,13 +268,17 @@ function readMessages(source: string, candidates: boolean): Message[] {
   let gap = false
   const textOf = (): string => (text ??= source.slice(from, to))
   // CANDIDATE on the span [from, to) of a line read in place: its anchored test from the
-  // span's start (sticky, `$` before the line's end), its other test on the span's text
-  // (a search over the whole text once costs more than one per message: most messages
-  // are short)
+  // span's start (sticky, `$` before the line's end), its other test as a match that starts
+  // in the span
+  // where CANDIDATE_WITHIN next matches in the text, at or after the last span's start
+  // (spans come in the text's order: the text is searched once, not message by message)
+  let within = -1
   const candidateSpan = (): boolean => {
     if (from >= to) return false
     CANDIDATE_START.lastIndex = from
-    return CANDIDATE_START.test(source) || CANDIDATE_WITHIN.test(textOf())
+    if (CANDIDATE_START.test(source)) return true
+    if (within < from) within = nextWithin(source, from)
+    return within < to
   }
   const finish = (): void => {
     if (!line) return
