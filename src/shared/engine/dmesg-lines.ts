@@ -90,15 +90,15 @@ function onText(starts: RegExp[], anywhere: RegExp): { test: (text: string) => b
   })
   const alternatives = mergedFirstWords(parts)
   const start = new RegExp(`^\\s*(?:${alternatives})`)
-  // literals only: no white space, class, wildcard or quantifier can match across messages
-  if (!/^(?:[^\\\s.[\]()|?*+{}^$]|\\[^\w\s])+(?:\|(?:[^\\\s.[\]()|?*+{}^$]|\\[^\w\s])+)*$/.test(anywhere.source))
-    throw new Error(`onText: ${anywhere.source} is not an alternation of literals without white space`)
-  const within = new RegExp(anywhere.source)
+  // literals only: no white space, class, wildcard or quantifier can match across messages;
+  // no flags: it is also a test of its own (a global or sticky one would keep lastIndex)
+  if (anywhere.flags || !/^(?:[^\\\s.[\]()|?*+{}^$]|\\[^\w\s])+(?:\|(?:[^\\\s.[\]()|?*+{}^$]|\\[^\w\s])+)*$/.test(anywhere.source))
+    throw new Error(`onText: ${anywhere.source} is not an alternation of literals without white space, without flags`)
   return {
-    test: (text) => start.test(text) || within.test(text),
+    test: (text) => start.test(text) || anywhere.test(text),
     // the first test from a position of a whole text (sticky, `$` at a line's end)
     startAt: new RegExp(`\\s*(?:${alternatives})`, 'ym'),
-    anywhere: within
+    anywhere
   }
 }
 

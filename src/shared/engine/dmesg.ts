@@ -269,9 +269,8 @@ function readMessages(source: string, candidates: boolean): Message[] {
   const textOf = (): string => (text ??= source.slice(from, to))
   // CANDIDATE on the span [from, to) of a line read in place: its anchored test from the
   // span's start (sticky, `$` before the line's end), its other test as a match that starts
-  // in the span
-  // where CANDIDATE_WITHIN next matches in the text, at or after the last span's start
-  // (spans come in the text's order: the text is searched once, not message by message)
+  // in the span. `within` is where that next matches, at or after the last span's start:
+  // spans come in the text's order, so the text is searched once, not message by message.
   let within = -1
   const candidateSpan = (): boolean => {
     if (from >= to) return false
