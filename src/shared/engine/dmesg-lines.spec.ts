@@ -11,6 +11,22 @@ import { mulberry32 } from '../../../tests/prng.ts'
 // must pass wherever one of their tests on the folded text would.
 const readBy = (flat: string): boolean => FLAT_TESTS.some((r) => r.test(flat))
 
+/**
+ * Expects candidateMessages(log), which tests messages in place, to pick the messages that
+ * CANDIDATE passes on when each is tested as a string of its own (logMessages()); returns
+ * their lines.
+ */
+function expectCandidatesAsTested(log: string): number[] {
+  const want = logMessages(log)
+    .filter((x) => CANDIDATE.test(x.text))
+    .map((x) => [x.line, x.text] as const)
+  expect(
+    candidateMessages(log).map((x) => [x.line, x.text]),
+    JSON.stringify(log)
+  ).toEqual(want)
+  return want.map(([line]) => line)
+}
+
 describe('CANDIDATE: the test on the text that stands in for the tests on flat', () => {
   const files = recordedLogs()
   it('passes on every message of the recorded logs that a reader of the log reads', () => {
@@ -68,13 +84,7 @@ describe('CANDIDATE: the test on the text that stands in for the tests on flat',
         for (const e of ends)
           for (const nl of ['\n', '\r\n']) {
             const log = `[    0.000000] Linux version 6.1.0 (gcc)${nl}${p}${m}${e}${nl}[    0.000001]   DMA      empty${nl}`
-            const want = logMessages(log)
-              .filter((x) => CANDIDATE.test(x.text))
-              .map((x) => [x.line, x.text])
-            expect(
-              candidateMessages(log).map((x) => [x.line, x.text]),
-              JSON.stringify(log)
-            ).toEqual(want)
+            expectCandidatesAsTested(log)
             n++
           }
     expect(n).toBe(prefixes.length * msgs.length * ends.length * 2)
@@ -144,11 +154,7 @@ describe('CANDIDATE: the test on the text that stands in for the tests on flat',
     ]
     for (const nl of ['\n', '\r\n']) {
       const text = log.join(nl)
-      const want = logMessages(text)
-        .filter((x) => CANDIDATE.test(x.text))
-        .map((x) => [x.line, x.text])
-      expect(candidateMessages(text).map((x) => [x.line, x.text])).toEqual(want)
-      expect(want.map(([line]) => line)).toEqual([1, 2, 4, 6, 7, 8, 10, 14])
+      expect(expectCandidatesAsTested(text)).toEqual([1, 2, 4, 6, 7, 8, 10, 14])
     }
   })
 
